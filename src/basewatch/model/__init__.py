@@ -1,0 +1,26 @@
+"""The domain model of basewatch: plain, typed, immutable records with provenance. No I/O."""
+
+from basewatch.model.control import ControlArea, ControlStatus
+from basewatch.model.facility import Facility, FacilityType, normalize_name
+from basewatch.model.faction import Faction, Relation, RelationKind
+from basewatch.model.place import Place
+from basewatch.model.provenance import DatePrecision, LocationPrecision, Provenance, Source
+from basewatch.model.survey import SurveyCount, SurveyEdition
+
+__all__ = [
+    "ControlArea",
+    "ControlStatus",
+    "DatePrecision",
+    "Facility",
+    "FacilityType",
+    "Faction",
+    "LocationPrecision",
+    "Place",
+    "Provenance",
+    "Relation",
+    "RelationKind",
+    "Source",
+    "SurveyCount",
+    "SurveyEdition",
+    "normalize_name",
+]

@@ -1,0 +1,367 @@
+"""The embedded default store: one GeoPackage file that QGIS opens as it is.
+
+Geometries are GeoPackage binary (header + WKB, EPSG:4326) with an R-tree per spatial layer kept
+by the standard triggers; every record's full ``to_dict`` is kept as canonical JSON in a
+``record`` column, so reading back loses nothing. The journal is SQLite's rollback journal, so
+the workspace stays one file and a failed transaction leaves it byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.errors import StoreError
+from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, dumps
+
+__all__ = ["GeoPackageStore", "decode_gpkg_geometry", "encode_gpkg_geometry"]
+
+_APPLICATION_ID = 0x47504B47  # "GPKG"
+_USER_VERSION = 10400  # GeoPackage 1.4
+_SRS_ID = 4326
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+SCHEMA_VERSION = 1
+
+_CORE_DDL = """
+CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+  organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE, description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,
+  m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+CREATE TABLE basewatch_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
+    """GeoPackage binary of a geometry: 'GP', version, flags, srs id, xy envelope, WKB."""
+    if geom is None:
+        return None
+    if geom.is_empty:
+        return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + shapely.to_wkb(geom, byte_order=1)
+    minx, miny, maxx, maxy = geom.bounds
+    header = b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
+    return header + shapely.to_wkb(geom, byte_order=1)
+
+
+def _wkb_offset(blob: bytes) -> int:
+    flags = blob[3]
+    return 8 + _ENVELOPE_BYTES[(flags >> 1) & 0x07]
+
+
+def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
+    """A shapely geometry from GeoPackage binary."""
+    if blob is None:
+        return None
+    geom: BaseGeometry = shapely.from_wkb(blob[_wkb_offset(blob):])
+    return geom
+
+
+def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    if blob is None:
+        return None
+    flags = blob[3]
+    if (flags >> 1) & 0x07:
+        endian = "<" if flags & 1 else ">"
+        minx, maxx, miny, maxy = struct.unpack(endian + "4d", blob[8:40])
+        return minx, maxx, miny, maxy
+    geom = decode_gpkg_geometry(blob)
+    if geom is None or geom.is_empty:
+        return None
+    x0, y0, x1, y1 = geom.bounds
+    return x0, x1, y0, y1
+
+
+def _st(i: int) -> Any:
+    def f(blob: bytes | None) -> float | None:
+        env = _envelope(blob)
+        return None if env is None else env[i]
+
+    return f
+
+
+def _is_empty(blob: bytes | None) -> int | None:
+    if blob is None:
+        return None
+    return 1 if blob[3] & 0x10 else 0
+
+
+class GeoPackageStore:
+    """A :class:`~basewatch.store.base.Store` in one GeoPackage file."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise StoreError(f"{self.path}: no workspace store here (run an import or "
+                             "`basewatch demo` first)")
+        try:
+            self._con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from None
+        self._con.execute("PRAGMA foreign_keys=ON")
+        for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+            self._con.create_function(name, 1, _st(i), deterministic=True)
+        self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
+        self._depth = 0
+        self._ready: set[str] = set()
+        try:
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            raise StoreError(f"{self.path}: not a basewatch GeoPackage ({exc})") from None
+
+    # schema -------------------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        app_id = self._con.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id not in (0, _APPLICATION_ID):
+            raise StoreError(f"{self.path}: not a GeoPackage (application_id {app_id:#x})")
+        if "gpkg_contents" not in tables:
+            with self.transaction():
+                self._create_core()
+        self._ready = {r[0] for r in self._con.execute("SELECT table_name FROM gpkg_contents")}
+        version = self._con.execute("SELECT value FROM basewatch_meta WHERE key='schema_version'")
+        row = version.fetchone()
+        if row is None or int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {row[0] if row else '?'} is newer than "
+                             f"this basewatch ({SCHEMA_VERSION}); upgrade basewatch")
+
+    def _create_core(self) -> None:
+        c = self._con
+        c.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+        c.execute(f"PRAGMA user_version={_USER_VERSION}")
+        # executescript() would COMMIT the open transaction: run statements one by one.
+        for stmt in _CORE_DDL.split(";\n"):
+            if stmt.strip():
+                c.execute(stmt)
+        c.executemany(
+            "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
+            [("Undefined cartesian SRS", -1, "NONE", -1, "undefined", ""),
+             ("Undefined geographic SRS", 0, "NONE", 0, "undefined", ""),
+             ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude on WGS 84")])
+        c.execute("INSERT INTO basewatch_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                  "VALUES ('basewatch_meta', 'attributes', 'basewatch_meta', 'basewatch schema')")
+
+    def _ensure_layer(self, spec: LayerSpec) -> None:
+        if spec.name in self._ready:
+            return
+        with self.transaction():
+            self._create_layer(spec)
+        self._ready.add(spec.name)
+
+    def _create_layer(self, spec: LayerSpec) -> None:
+        c, t = self._con, spec.name
+        cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT"]
+        if spec.geometry_type:
+            cols.append(f"geom {spec.geometry_type}")
+        cols += [f'"{name}" {sqltype}' for name, (sqltype, _) in spec.columns.items()]
+        cols += [f'"{name}" {sqltype}' for name, (sqltype, _) in PROVENANCE_COLUMNS.items()
+                 if name not in spec.columns]
+        cols.append("record TEXT NOT NULL")
+        c.execute(f'CREATE TABLE "{t}" ({", ".join(cols)})')
+        key = ", ".join(f'"{k}"' for k in spec.key)
+        c.execute(f'CREATE UNIQUE INDEX "{t}_key" ON "{t}" ({key})')
+        for i, idx in enumerate(spec.indexes):
+            c.execute(f'CREATE INDEX "{t}_idx{i}" ON "{t}" ({", ".join(idx)})')
+        data_type = "features" if spec.geometry_type else "attributes"
+        c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
+                  " VALUES (?,?,?,?,?)",
+                  (t, data_type, t, spec.description, _SRS_ID if spec.geometry_type else None))
+        if spec.geometry_type:
+            c.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+                      (t, "geom", spec.geometry_type, _SRS_ID))
+            self._create_rtree(t)
+
+    def _create_rtree(self, t: str) -> None:
+        c, r = self._con, f"rtree_{t}_geom"
+        c.execute("INSERT INTO gpkg_extensions VALUES (?,?,?,?,?)",
+                  (t, "geom", "gpkg_rtree_index", "http://www.geopackage.org/spec/#extension_rtree",
+                   "write-only"))
+        c.execute(f'CREATE VIRTUAL TABLE "{r}" USING rtree(id, minx, maxx, miny, maxy)')
+        bbox = "ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)"
+        triggers = f"""
+        CREATE TRIGGER "{r}_insert" AFTER INSERT ON "{t}"
+          WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+          BEGIN INSERT OR REPLACE INTO "{r}" VALUES (NEW.fid, {bbox}); END;
+        CREATE TRIGGER "{r}_update" AFTER UPDATE OF geom ON "{t}"
+          BEGIN DELETE FROM "{r}" WHERE id = OLD.fid;
+          INSERT INTO "{r}" SELECT NEW.fid, {bbox} WHERE NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom);
+          END;
+        CREATE TRIGGER "{r}_delete" AFTER DELETE ON "{t}" WHEN OLD.geom NOT NULL
+          BEGIN DELETE FROM "{r}" WHERE id = OLD.fid; END;
+        """
+        for stmt in triggers.split("END;"):
+            if stmt.strip():
+                c.execute(stmt + "END;")
+
+    # transactions ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Nested calls join the outer transaction; the outermost commits or rolls back."""
+        if self._depth == 0:
+            try:
+                self._con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path}: cannot start a write ({exc})") from None
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._con.execute("ROLLBACK")
+                self._ready = {r[0] for r in self._con.execute("SELECT table_name FROM gpkg_contents")}
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    self._con.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._con.execute("ROLLBACK")
+                    raise StoreError(f"{self.path}: commit failed ({exc})") from None
+
+    # generic operations ----------------------------------------------------------------------
+    def put(self, spec: LayerSpec, records: Iterable[Any]) -> PutResult:
+        self._ensure_layer(spec)
+        t = spec.name
+        names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
+        extract = {**PROVENANCE_COLUMNS, **spec.columns}
+        key_sql = " AND ".join(f'"{k}" IS ?' for k in spec.key)
+        ins_cols = (["geom"] if spec.geometry_type else []) + names + ["record"]
+        placeholders = ", ".join("?" for _ in ins_cols)
+        ins = f'INSERT INTO "{t}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in ins_cols)}) VALUES ({placeholders})'
+        upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in ins_cols)} WHERE fid = ?'
+        sel = f'SELECT fid, record FROM "{t}" WHERE {key_sql}'
+        inserted = updated = unchanged = 0
+        with self.transaction():
+            for rec in records:
+                full = rec.to_dict()
+                values = [extract[n][1](full) for n in names]
+                key_vals = [extract[k][1](full) for k in spec.key]
+                if spec.geometry_field:
+                    full.pop(spec.geometry_field, None)
+                text = dumps(full)
+                row = self._con.execute(sel, key_vals).fetchone()
+                if row is not None and row[1] == text:
+                    unchanged += 1
+                    continue
+                geom = [encode_gpkg_geometry(spec.geometry(rec))] if spec.geometry and spec.geometry_type else []
+                if row is None:
+                    self._con.execute(ins, [*geom, *values, text])
+                    inserted += 1
+                else:
+                    self._con.execute(upd, [*geom, *values, text, row[0]])
+                    updated += 1
+            if inserted or updated:
+                self._con.execute(
+                    "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                    "WHERE table_name = ?", (t,))
+        return PutResult(inserted, updated, unchanged)
+
+    def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
+               ranges: dict[str, tuple[Any, Any]] | None = None,
+               order_by: Sequence[str] = ()) -> list[Any]:
+        if spec.name not in self._ready:
+            return []
+        sql, params = self._where(spec, where, ranges)
+        cols = "record" + (", geom" if spec.geometry_field else "")
+        order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
+        rows = self._con.execute(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params).fetchall()
+        if not spec.geometry_field:
+            return [spec.from_dict(json.loads(r[0])) for r in rows]
+        geoms = shapely.from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if rows else []
+        out = []
+        for (text, _), g in zip(rows, geoms, strict=True):
+            d = json.loads(text)
+            d[spec.geometry_field] = g
+            out.append(spec.from_dict(d))
+        return out
+
+    def delete(self, spec: LayerSpec, where: dict[str, Any]) -> int:
+        if spec.name not in self._ready:
+            return 0
+        sql, params = self._where(spec, where, None)
+        with self.transaction():
+            cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
+        return int(cur.rowcount)
+
+    def distinct(self, spec: LayerSpec, column: str, *,
+                 ranges: dict[str, tuple[Any, Any]] | None = None) -> list[Any]:
+        if spec.name not in self._ready:
+            return []
+        sql, params = self._where(spec, None, ranges)
+        c = _col(spec, column)
+        rows = self._con.execute(f'SELECT DISTINCT {c} FROM "{spec.name}"{sql} ORDER BY {c}', params)
+        return [r[0] for r in rows]
+
+    def count(self, spec: LayerSpec) -> int:
+        if spec.name not in self._ready:
+            return 0
+        return int(self._con.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0])
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read-only SQL query (for aggregates that would be wasteful in Python)."""
+        return list(self._con.execute(sql, params).fetchall())
+
+    def has_layer(self, spec: LayerSpec) -> bool:
+        return spec.name in self._ready
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> GeoPackageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _where(spec: LayerSpec, where: dict[str, Any] | None,
+               ranges: dict[str, tuple[Any, Any]] | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for k, v in (where or {}).items():
+            clauses.append(f"{_col(spec, k)} IS ?")
+            params.append(v)
+        for k, (lo, hi) in (ranges or {}).items():
+            if lo is not None:
+                clauses.append(f"{_col(spec, k)} >= ?")
+                params.append(lo)
+            if hi is not None:
+                clauses.append(f"{_col(spec, k)} <= ?")
+                params.append(hi)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _col(spec: LayerSpec, name: str) -> str:
+    if name not in spec.columns and name not in PROVENANCE_COLUMNS and name != "fid":
+        raise ValueError(f"layer {spec.name} has no column {name!r}")
+    return f'"{name}"'
+
+
