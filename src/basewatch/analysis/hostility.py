@@ -1,0 +1,55 @@
+"""Who is hostile to whom on a date, directly or through one step of alliance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from basewatch.model import Relation, RelationKind
+
+__all__ = ["Hostility"]
+
+
+class Hostility:
+    """Answers hostility questions from a list of relations.
+
+    Rule: ``a`` is hostile to ``b`` on a day if a relation between them says so; otherwise if
+    ``a`` is hostile to a direct ally of ``b`` or a direct ally of ``a`` is hostile to ``b``
+    (one step, not the transitive closure, which would make every coalition hostile to
+    everyone). A direct alliance between ``a`` and ``b`` always wins.
+
+    >>> from basewatch.model import Provenance, Source
+    >>> p = Provenance(Source("example"))
+    >>> h = Hostility([Relation("gov", "russia", RelationKind.ALLIED, p),
+    ...                Relation("opp", "gov", RelationKind.HOSTILE, p)])
+    >>> h.hostile("opp", "russia", dt.date(2024, 12, 1))
+    True
+    """
+
+    def __init__(self, relations: Iterable[Relation]) -> None:
+        self.relations = list(relations)
+
+    def _direct(self, kind: RelationKind, day: dt.date) -> set[frozenset[str]]:
+        return {frozenset((r.a, r.b)) for r in self.relations if r.kind is kind and r.active_on(day)}
+
+    def allies(self, faction: str, day: dt.date) -> set[str]:
+        pairs = self._direct(RelationKind.ALLIED, day)
+        return {x for p in pairs if faction in p for x in p if x != faction}
+
+    def hostile(self, a: str, b: str, day: dt.date) -> bool:
+        if a == b:
+            return False
+        allied = self._direct(RelationKind.ALLIED, day)
+        if frozenset((a, b)) in allied:
+            return False
+        hostile = self._direct(RelationKind.HOSTILE, day)
+        if frozenset((a, b)) in hostile:
+            return True
+        allies_a, allies_b = self.allies(a, day), self.allies(b, day)
+        return any(frozenset((a, y)) in hostile for y in allies_b) or any(
+            frozenset((x, b)) in hostile for x in allies_a
+        )
+
+    def hostile_to(self, faction: str, candidates: Iterable[str], day: dt.date) -> set[str]:
+        """The candidates hostile to ``faction`` on ``day``."""
+        return {c for c in candidates if self.hostile(c, faction, day)}

@@ -1,0 +1,69 @@
+"""What every command shares: the workspace option, JSON output, errors as exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from basewatch.errors import BasewatchError
+from basewatch.model._util import parse_date
+from basewatch.store import Workspace, default_workspace
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+console = Console()
+err_console = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: $BASEWATCH_WORKSPACE or .)"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default: today.")]
+
+EXIT_USER_ERROR = 2
+
+
+def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
+    """Turn basewatch errors into one red line and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except BasewatchError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+
+    return wrapper
+
+
+def open_workspace(folder: Path | None, *, create: bool = False) -> Workspace:
+    return Workspace(folder if folder is not None else default_workspace(), create=create)
+
+
+def date_or_today(text: str | None, field: str = "--date") -> dt.date:
+    if not text:
+        return dt.datetime.now(dt.timezone.utc).date()
+    d = parse_date(text, field=field)
+    assert d is not None
+    return d
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def synthetic_note(synthetic: bool) -> None:
+    if synthetic:
+        console.print("[bold magenta]SYNTHETIC[/] some records shown were made by a seeded "
+                      "generator to fill a gap; see their provenance.", highlight=False)

@@ -1,0 +1,92 @@
+"""Importer of control snapshots: GeoJSON or GeoPackage, one or many dates per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from basewatch.errors import BasewatchError, ImportFormatError
+from basewatch.model import ControlArea, ControlStatus
+from basewatch.sources._common import (
+    Parsed,
+    check_date,
+    decode_text,
+    feature_where,
+    iter_geojson_features,
+    parse_geometry,
+    provenance_from,
+    read_limited,
+)
+
+__all__ = ["parse_control"]
+
+FactionResolver = Callable[[str], str]
+
+
+def _features_gpkg(p: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    import json
+
+    try:
+        import pyogrio
+    except ImportError:  # pragma: no cover - pyogrio is a dependency
+        raise ImportFormatError(f"{p.name}: reading GeoPackage needs pyogrio") from None
+    try:
+        layers = pyogrio.list_layers(p)
+        for layer, geom_type in layers:
+            if geom_type is None:
+                continue
+            info = pyogrio.read_info(p, layer=layer)
+            crs = str(info.get("crs") or "")
+            if crs and crs.upper() not in ("EPSG:4326", "OGC:CRS84"):
+                raise ImportFormatError(f"{p.name} layer {layer}: CRS {crs} is not WGS84 lon/lat; "
+                                        "reproject to EPSG:4326")
+            table = pyogrio.read_dataframe(p, layer=layer)
+            for i, row in enumerate(table.to_dict("records")):
+                geom = row.pop("geometry")
+                props = {k: (None if v != v else v) for k, v in row.items()}  # NaN -> None
+                yield i, {"type": "Feature", "properties": props,
+                          "geometry": json.loads(json.dumps(geom.__geo_interface__)) if geom else None}
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # GDAL reports many kinds of corrupt files
+        raise ImportFormatError(f"{p.name}: cannot read as GeoPackage ({exc})") from None
+
+
+def parse_control(path: str | Path, resolve_faction: FactionResolver) -> Parsed:
+    """Control areas: features with ``faction``, ``date``, optional ``status`` and a source."""
+    p = Path(path)
+    data, digest = read_limited(p)
+    warnings: list[str] = []
+    if p.suffix.lower() == ".gpkg":
+        features: Iterator[tuple[int, dict[str, Any]]] = _features_gpkg(p)
+    else:
+        features = iter_geojson_features(p, decode_text(data, p))
+    records: list[ControlArea] = []
+    seen: dict[tuple[str, str, str], str] = {}
+    for i, f in features:
+        props = dict(f.get("properties") or {})
+        where = feature_where(p, i, f)
+        geom = parse_geometry(f.get("geometry"), where, warnings)
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise ImportFormatError(f"{where}: geometry {geom.geom_type}; control areas are polygons")
+        day = check_date(props.get("date"), f"{where}: date", required=True)
+        assert day is not None
+        try:
+            faction = resolve_faction(str(props.get("faction") or "").strip())
+            status = ControlStatus(str(props.get("status") or "assessed").strip().lower())
+        except ValueError:
+            raise ImportFormatError(f"{where}: status {props.get('status')!r} is not assessed or "
+                                    "claimed") from None
+        except BasewatchError as exc:
+            raise ImportFormatError(f"{where}: {exc}") from None
+        rec = ControlArea(faction=faction, date=day, geometry=geom, status=status,
+                          provenance=provenance_from(props.get, where))
+        if rec.key in seen:
+            raise ImportFormatError(f"{where}: a second {status.value} area for {faction} on {day} "
+                                    f"(first at {seen[rec.key]}); merge them into one MultiPolygon")
+        seen[rec.key] = where
+        records.append(rec)
+    if not records:
+        raise ImportFormatError(f"{p.name}: no control areas found")
+    return Parsed(p, "control", digest, records, warnings)

@@ -1,0 +1,105 @@
+"""Importing a file into a workspace: parse all, validate against the store, write in one go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from basewatch.errors import ImportFormatError, NotFoundError
+from basewatch.model import Faction, Relation
+from basewatch.sources._common import Parsed
+from basewatch.sources.control import parse_control
+from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
+from basewatch.sources.survey import parse_survey
+from basewatch.store import (
+    CONTROL,
+    FACILITIES,
+    FACTIONS,
+    IMPORTS,
+    PLACES,
+    RELATIONS,
+    SURVEY,
+    LayerSpec,
+    PutResult,
+    Workspace,
+)
+from basewatch.store.base import ImportRecord
+
+__all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
+
+IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: str
+    sha256: str
+    parsed: int
+    result: PutResult
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "path": self.path, "sha256": self.sha256, "parsed": self.parsed,
+                "inserted": self.result.inserted, "updated": self.result.updated,
+                "unchanged": self.result.unchanged, "warnings": self.warnings}
+
+
+def faction_resolver(factions: list[Faction], what: str = "operator") -> Callable[[str], str]:
+    """A function from a faction id, name or alias to its id; unknown names raise NotFoundError."""
+
+    def resolve(name: str) -> str:
+        if not name:
+            raise NotFoundError(f"{what} is empty")
+        hits = [f for f in factions if f.matches(name)]
+        if len(hits) == 1:
+            return hits[0].id
+        known = ", ".join(f.id for f in factions) or "none: import factions first"
+        raise NotFoundError(f"unknown {what} {name!r} (known: {known})")
+
+    return resolve
+
+
+def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
+    factions = ws.factions()
+    if kind == "facilities":
+        return parse_facilities(path, faction_resolver(factions, "operator"))
+    if kind == "survey":
+        return parse_survey(path, faction_resolver(factions, "operator"))
+    if kind == "control":
+        return parse_control(path, faction_resolver(factions, "faction"))
+    if kind == "places":
+        return parse_places(path)
+    if kind == "factions":
+        return parse_factions(path)
+    raise ImportFormatError(f"unknown import kind {kind!r} (choose from {', '.join(IMPORT_KINDS)})")
+
+
+_LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "control": CONTROL,
+                                   "places": PLACES}
+
+
+def write_parsed(ws: Workspace, parsed: Parsed) -> PutResult:
+    """Write parsed records and the import log in one transaction."""
+    with ws.store.transaction():
+        if parsed.kind == "factions":
+            result = ws.store.put(FACTIONS, [r for r in parsed.records if isinstance(r, Faction)])
+            result = result + ws.store.put(
+                RELATIONS, [r for r in parsed.records if isinstance(r, Relation)])
+        else:
+            result = ws.store.put(_LAYER_OF[parsed.kind], parsed.records)
+        if result.changed:
+            ws.store.put(IMPORTS, [ImportRecord(
+                parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.timezone.utc),
+                result.inserted, result.updated)])
+    return result
+
+
+def import_file(ws: Workspace, kind: str, path: str | Path) -> ImportReport:
+    """Import one file: it lands whole or not at all; re-importing it changes nothing."""
+    parsed = parse_for(ws, kind, path)
+    result = write_parsed(ws, parsed)
+    return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result, parsed.warnings)
