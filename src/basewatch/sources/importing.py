@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import ImportFormatError, NotFoundError
-from basewatch.model import Faction, Relation
+from basewatch.model import Faction
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
@@ -82,15 +82,30 @@ _LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "
                                    "places": PLACES}
 
 
-def write_parsed(ws: Workspace, parsed: Parsed) -> PutResult:
-    """Write parsed records and the import log in one transaction."""
-    with ws.store.transaction():
+def write_parsed(ws: Workspace, parsed: Parsed,
+                 layer_of: Callable[[Any], LayerSpec] | None = None) -> PutResult:
+    """Write parsed records and the import log in one transaction.
+
+    ``layer_of`` picks each record's layer; by default it follows ``parsed.kind``. Other
+    capabilities pass their own to reuse the same all-or-nothing write and import log.
+    """
+    if layer_of is None:
         if parsed.kind == "factions":
-            result = ws.store.put(FACTIONS, [r for r in parsed.records if isinstance(r, Faction)])
-            result = result + ws.store.put(
-                RELATIONS, [r for r in parsed.records if isinstance(r, Relation)])
+            def layer_of(r: Any) -> LayerSpec:
+                return FACTIONS if isinstance(r, Faction) else RELATIONS
         else:
-            result = ws.store.put(_LAYER_OF[parsed.kind], parsed.records)
+            spec = _LAYER_OF[parsed.kind]
+
+            def layer_of(r: Any) -> LayerSpec:
+                return spec
+    groups: dict[str, tuple[LayerSpec, list[Any]]] = {}
+    for r in parsed.records:
+        s = layer_of(r)
+        groups.setdefault(s.name, (s, []))[1].append(r)
+    with ws.store.transaction():
+        result = PutResult()
+        for spec_, items in groups.values():
+            result = result + ws.store.put(spec_, items)
         if result.changed:
             ws.store.put(IMPORTS, [ImportRecord(
                 parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.timezone.utc),
