@@ -165,8 +165,12 @@ def front_line(
             ga, gb = geoms[a], geoms[b]
             if not ga.buffer(BOUNDARY_TOLERANCE_DEG).intersects(gb):
                 continue
-            shared = shapely.intersection(ga.boundary, gb.buffer(BOUNDARY_TOLERANCE_DEG))
-            shared = shapely.line_merge(_lines(shared)) if not shared.is_empty else shared
+            # Exact where the two share vertices; within the tolerance where they were digitised
+            # apart (that can lengthen the line by up to twice the tolerance).
+            shared = _lines(shapely.intersection(ga.boundary, gb.boundary))
+            if shared.is_empty:
+                shared = _lines(shapely.intersection(ga.boundary, gb.buffer(BOUNDARY_TOLERANCE_DEG)))
+            shared = shapely.line_merge(shared) if not shared.is_empty else shared
             if shared.is_empty:
                 continue
             out.append(FrontSegment(a, b, shared, length_km(shared)))

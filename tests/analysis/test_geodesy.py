@@ -1,0 +1,50 @@
+import numpy as np
+import pyproj
+import pytest
+from shapely.geometry import LineString, Polygon, box
+
+from basewatch.analysis.geodesy import area_km2, distance_m, geodesic_circle, length_km
+
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def test_one_degree_of_latitude_at_the_equator_is_110_574_km():
+    assert distance_m(0, 0, 0, 1) == pytest.approx(110_574.4, abs=0.5)
+
+
+def test_distance_broadcasts_and_matches_geod_inv():
+    rng = np.random.default_rng(1)
+    lon1, lat1 = rng.uniform(-180, 180, 50), rng.uniform(-89, 89, 50)
+    lon2, lat2 = rng.uniform(-180, 180, 50), rng.uniform(-89, 89, 50)
+    _, _, expected = GEOD.inv(lon1, lat1, lon2, lat2)
+    np.testing.assert_allclose(distance_m(lon1, lat1, lon2, lat2), expected, rtol=0, atol=1e-6)
+    assert distance_m(0, 0, [0, 0], [1, 2]).shape == (2,)
+
+
+def test_hama_homs_is_about_44_km():
+    # Hama and Homs centres as in the demo gazetteer; the article rounds to 40 km.
+    assert distance_m(36.7578, 35.1318, 36.7137, 34.7324) / 1000 == pytest.approx(44.5, abs=0.3)
+
+
+def test_area_of_a_one_degree_box_matches_geod():
+    poly = box(36.0, 35.0, 37.0, 36.0)
+    lons, lats = poly.exterior.xy
+    expected, _ = GEOD.polygon_area_perimeter(lons, lats)
+    assert area_km2(poly) == pytest.approx(abs(expected) / 1e6, rel=1e-12)
+    # Orientation does not matter.
+    assert area_km2(Polygon(list(poly.exterior.coords)[::-1])) == pytest.approx(area_km2(poly))
+
+
+def test_length_of_a_line_is_the_sum_of_geodesic_segments():
+    line = LineString([(36.0, 35.0), (36.5, 35.2), (37.0, 34.8)])
+    _, _, d1 = GEOD.inv(36.0, 35.0, 36.5, 35.2)
+    _, _, d2 = GEOD.inv(36.5, 35.2, 37.0, 34.8)
+    assert length_km(line) == pytest.approx((d1 + d2) / 1000, rel=1e-9)
+
+
+@pytest.mark.parametrize("lon,lat", [(35.949, 35.401), (179.9, 10.0), (0.0, 89.5)])
+def test_geodesic_circle_vertices_are_at_the_radius(lon, lat):
+    ring = geodesic_circle(lon, lat, 70_000, 90)
+    xs, ys = np.array(ring.exterior.xy)
+    _, _, d = GEOD.inv(np.full(xs.size, lon), np.full(xs.size, lat), xs, ys)
+    np.testing.assert_allclose(d, 70_000, atol=1e-3)
