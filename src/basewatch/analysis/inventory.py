@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from basewatch.errors import ValidationError
-from basewatch.model import Facility, SurveyCount, SurveyEdition
+from basewatch.model import Facility, FacilityRow, FacilityType, SurveyCount, SurveyEdition
 
 __all__ = [
     "DIMENSIONS",
+    "FacilityRow",
+    "inventory_from_rows",
     "Inventory",
     "SurveyDiff",
     "inventory_from_facilities",
@@ -72,23 +74,34 @@ def _check_by(by: Sequence[str]) -> tuple[str, ...]:
     return tuple(by)
 
 
+def inventory_from_rows(
+    rows: Iterable[FacilityRow], day: dt.date, by: Sequence[str] = ("operator", "type")
+) -> Inventory:
+    """Count facilities active on ``day``; type is the survey class (base/point)."""
+    by = _check_by(by)
+    classes = {t.value: t.survey_class for t in FacilityType}
+    active = [r for r in rows if (r.valid_from is None or r.valid_from <= day)
+              and (r.valid_to is None or day <= r.valid_to)]
+    counts: Counter[tuple[str, ...]] = Counter()
+    for r in active:
+        values = {"operator": r.operator, "type": classes[r.type], "region": r.region}
+        counts[tuple(values[b] for b in by)] += 1
+    out = [dict(zip(by, k, strict=True)) | {"count": n} for k, n in sorted(counts.items())]
+    by_type = Counter(classes[r.type] for r in active)
+    return Inventory(source="registry", date=day, by=by, rows=out, total=len(active),
+                     by_type=dict(by_type), synthetic=any(r.synthetic for r in active))
+
+
 def inventory_from_facilities(
     facilities: Iterable[Facility], day: dt.date, by: Sequence[str] = ("operator", "type")
 ) -> Inventory:
-    """Count the registry's facilities active on ``day``; type is the survey class (base/point)."""
-    by = _check_by(by)
-    active = [f for f in facilities if f.active_on(day)]
-    counts: Counter[tuple[str, ...]] = Counter()
-    for f in active:
-        values = {"operator": f.operator, "type": f.type.survey_class, "region": f.region}
-        counts[tuple(values[b] for b in by)] += 1
-    rows = [dict(zip(by, k, strict=True)) | {"count": n} for k, n in sorted(counts.items())]
-    by_type = Counter(f.type.survey_class for f in active)
-    return Inventory(
-        source="registry", date=day, by=by, rows=rows, total=len(active), by_type=dict(by_type),
-        synthetic=any(f.provenance.synthetic for f in active),
-        sources=sorted({f.provenance.label for f in active}),
-    )
+    """Count the registry's facilities active on ``day`` (see :func:`inventory_from_rows`)."""
+    items = list(facilities)
+    inv = inventory_from_rows(
+        (FacilityRow(f.operator, f.type.value, f.region, f.valid_from, f.valid_to,
+                     f.provenance.synthetic) for f in items), day, by)
+    inv.sources.extend(sorted({f.provenance.label for f in items if f.active_on(day)}))
+    return inv
 
 
 def survey_editions(counts: Iterable[SurveyCount]) -> list[SurveyEdition]:

@@ -10,7 +10,7 @@ from rich.table import Table
 from basewatch.analysis.geodesy import distance_m
 from basewatch.analysis.inventory import (
     Inventory,
-    inventory_from_facilities,
+    inventory_from_rows,
     inventory_from_survey,
     survey_diff,
     survey_editions,
@@ -63,14 +63,14 @@ def inventory(
         raise ValidationError(f"--source {source!r}: choose survey, registry or auto")
     with open_workspace(workspace) as ws:
         counts = ws.survey_counts()
-        facilities = ws.facilities()
+        rows = ws.facility_rows()
     inv = None
     if source in ("auto", "survey"):
         inv = inventory_from_survey(counts, day, keys)
         if inv is None and source == "survey":
             raise NotFoundError(f"no survey edition on or before {day}")
     if inv is None:
-        inv = inventory_from_facilities(facilities, day, keys)
+        inv = inventory_from_rows(rows, day, keys)
     change = None
     if inv.edition is not None:
         older = [e for e in survey_editions(counts)

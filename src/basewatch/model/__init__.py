@@ -1,7 +1,7 @@
 """The domain model of basewatch: plain, typed, immutable records with provenance. No I/O."""
 
 from basewatch.model.control import ControlArea, ControlStatus
-from basewatch.model.facility import Facility, FacilityType, normalize_name
+from basewatch.model.facility import Facility, FacilityRow, FacilityType, normalize_name
 from basewatch.model.faction import Faction, Relation, RelationKind
 from basewatch.model.place import Place
 from basewatch.model.provenance import DatePrecision, LocationPrecision, Provenance, Source
@@ -12,6 +12,7 @@ __all__ = [
     "ControlStatus",
     "DatePrecision",
     "Facility",
+    "FacilityRow",
     "FacilityType",
     "Faction",
     "LocationPrecision",

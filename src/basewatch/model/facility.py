@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -22,7 +22,7 @@ from basewatch.model._util import (
 )
 from basewatch.model.provenance import Provenance
 
-__all__ = ["Facility", "FacilityType", "normalize_name"]
+__all__ = ["Facility", "FacilityRow", "FacilityType", "normalize_name"]
 
 
 class FacilityType(str, Enum):
@@ -173,3 +173,14 @@ class Facility:
             areas=areas,
             provenance=Provenance.from_dict(d["provenance"]),
         )
+
+
+class FacilityRow(NamedTuple):
+    """The few fields of a facility that an inventory needs (a store can give them fast)."""
+
+    operator: str
+    type: str
+    region: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    synthetic: bool = False

@@ -20,6 +20,7 @@ from basewatch.errors import AmbiguousNameError, NotFoundError
 from basewatch.model import (
     ControlArea,
     Facility,
+    FacilityRow,
     Faction,
     Place,
     Relation,
@@ -276,6 +277,13 @@ class Store(Protocol):
         """Records whose columns equal ``where`` and fall in ``ranges`` (inclusive, None open)."""
         ...
 
+    def select_columns(
+        self, spec: LayerSpec, columns: Sequence[str], where: dict[str, Any] | None = None, *,
+        ranges: dict[str, tuple[Any, Any]] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Only some queryable columns, as tuples: for aggregates over many records."""
+        ...
+
     def delete(self, spec: LayerSpec, where: dict[str, Any]) -> int:
         """Delete the records whose columns equal ``where``; returns how many."""
         ...
@@ -301,6 +309,12 @@ class StoreOps:
         where = {"operator": operator} if operator else None
         items: list[Facility] = self.store.select(FACILITIES, where, order_by=("id",))
         return [f for f in items if on is None or f.active_on(on)]
+
+    def facility_rows(self) -> list[FacilityRow]:
+        """Operator, type, region, validity and synthetic mark of every facility (fast)."""
+        cols = ("operator", "type", "region", "valid_from", "valid_to", "synthetic")
+        return [FacilityRow(o, t, r or "", _d(a), _d(b), bool(s))
+                for o, t, r, a, b, s in self.store.select_columns(FACILITIES, cols)]
 
     def facility(self, query: str) -> Facility:
         """The facility whose id, name or alias is ``query``; errors name near matches."""
@@ -357,6 +371,10 @@ class StoreOps:
     def imports(self) -> list[ImportRecord]:
         result: list[ImportRecord] = self.store.select(IMPORTS, order_by=("at",))
         return result
+
+
+def _d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _resolve(store: Store, spec: LayerSpec, query: str, what: str) -> Any:

@@ -303,6 +303,15 @@ class GeoPackageStore:
             out.append(spec.from_dict(d))
         return out
 
+    def select_columns(self, spec: LayerSpec, columns: Sequence[str],
+                       where: dict[str, Any] | None = None, *,
+                       ranges: dict[str, tuple[Any, Any]] | None = None) -> list[tuple[Any, ...]]:
+        if spec.name not in self._ready:
+            return []
+        sql, params = self._where(spec, where, ranges)
+        cols = ", ".join(_col(spec, c) for c in columns)
+        return list(self._con.execute(f'SELECT {cols} FROM "{spec.name}"{sql}', params).fetchall())
+
     def delete(self, spec: LayerSpec, where: dict[str, Any]) -> int:
         if spec.name not in self._ready:
             return 0
