@@ -1,0 +1,3 @@
+from basewatch.cli.main import main
+
+main()
