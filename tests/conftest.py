@@ -13,7 +13,7 @@ from basewatch.store import Workspace
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_DOC = ROOT / "docs" / "formats.md"
 
-_EXAMPLE = re.compile(r"<!-- example: (\S+) kind=(\w+) -->\s*```\w*\n(.*?)```", re.S)
+_EXAMPLE = re.compile(r"<!-- example: (\S+) kind=(\w+) -->\s*```\w*\n(.*?)```", re.DOTALL)
 
 
 def doc_examples() -> list[tuple[str, str, str]]:

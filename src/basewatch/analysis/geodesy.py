@@ -33,7 +33,8 @@ def distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLik
     110574.4
     """
     a = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (lon1, lat1, lon2, lat2)))
-    _, _, dist = GEOD.inv(*(np.ravel(x) for x in a))
+    flat = [np.ravel(x) for x in a]
+    _, _, dist = GEOD.inv(flat[0], flat[1], flat[2], flat[3])
     out: NDArray[np.float64] = np.asarray(dist, dtype=float).reshape(a[0].shape)
     return float(out) if out.ndim == 0 else out
 

@@ -14,10 +14,10 @@ from basewatch.model import Facility, FacilityRow, FacilityType, SurveyCount, Su
 __all__ = [
     "DIMENSIONS",
     "FacilityRow",
-    "inventory_from_rows",
     "Inventory",
     "SurveyDiff",
     "inventory_from_facilities",
+    "inventory_from_rows",
     "inventory_from_survey",
     "survey_diff",
     "survey_editions",

@@ -53,7 +53,7 @@ def open_workspace(folder: Path | None, *, create: bool = False) -> Workspace:
 
 def date_or_today(text: str | None, field: str = "--date") -> dt.date:
     if not text:
-        return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.now(dt.UTC).date()
     d = parse_date(text, field=field)
     assert d is not None
     return d

@@ -50,7 +50,8 @@ def control_at(date: DateOpt = None, workspace: WorkspaceOpt = None, as_json: Js
         h = holder(geoms, p.lon, p.lat)
         if h:
             held[h].append(p.name)
-    rows = [{"faction": f, "area_km2": round(area_km2(g), 1), "places": sorted(held[f])}
+    rows: list[dict[str, Any]] = [
+        {"faction": f, "area_km2": round(area_km2(g), 1), "places": sorted(held[f])}
             for f, g in sorted(geoms.items(), key=lambda kv: -area_km2(kv[1]))]
     synthetic = any(a.provenance.synthetic for a in areas)
     if as_json:
@@ -62,8 +63,8 @@ def control_at(date: DateOpt = None, workspace: WorkspaceOpt = None, as_json: Js
     t.add_column("faction")
     t.add_column("area km²", justify="right")
     t.add_column("places held")
-    for r in rows:
-        t.add_row(r["faction"], f"{r['area_km2']:,.0f}", ", ".join(r["places"]))
+    for row in rows:
+        t.add_row(str(row["faction"]), f"{row['area_km2']:,.0f}", ", ".join(row["places"]))
     console.print(t)
     synthetic_note(synthetic)
 
@@ -88,8 +89,8 @@ def changes(
     if not areas:
         raise NotFoundError(f"no control snapshots between {d0} and {d1}")
     snaps: dict[dt.date, list[Any]] = {}
-    for a in areas:
-        snaps.setdefault(a.date, []).append(a)
+    for area in areas:
+        snaps.setdefault(area.date, []).append(area)
     ch = control_changes(snaps, places, d0, d1)
     if as_json:
         print_json(ch.to_dict())
@@ -97,14 +98,14 @@ def changes(
     t = Table(title=f"Control changes {d0} -> {d1}")
     for c in ("faction", "km² from", "km² to", "gained", "lost"):
         t.add_column(c, justify="right" if c != "faction" else "left")
-    for f, (a, b) in sorted(ch.area_km2.items()):
-        t.add_row(f, f"{a:,.0f}", f"{b:,.0f}", f"{ch.gained_km2[f]:,.0f}", f"{ch.lost_km2[f]:,.0f}")
+    for f, (km0, km1) in sorted(ch.area_km2.items()):
+        t.add_row(f, f"{km0:,.0f}", f"{km1:,.0f}", f"{ch.gained_km2[f]:,.0f}", f"{ch.lost_km2[f]:,.0f}")
     console.print(t)
     p = Table(title="Places that changed hands")
     for c in ("date", "place", "from", "to"):
         p.add_column(c)
-    for c in ch.places:
-        p.add_row(c.date.isoformat(), c.place, c.from_faction or "-", c.to_faction or "-")
+    for pc in ch.places:
+        p.add_row(pc.date.isoformat(), pc.place, pc.from_faction or "-", pc.to_faction or "-")
     console.print(p)
     synthetic_note(ch.synthetic)
 
@@ -142,8 +143,8 @@ def front(
     t = Table(title=f"Front line on {day} (snapshot {snap})")
     for c in ("between", "length km"):
         t.add_column(c)
-    for s in segments:
-        t.add_row(f"{s.a} / {s.b}", f"{s.length_km:,.0f}")
+    for seg in segments:
+        t.add_row(f"{seg.a} / {seg.b}", f"{seg.length_km:,.0f}")
     console.print(t)
     if advance:
         a = Table(title=f"Advance since {prev_snap}")

@@ -82,8 +82,8 @@ def demo(
     p = Table(title=f"B. Places that changed hands, {DEMO_START} - {DEMO_END}")
     for c in ("date", "place", "from", "to"):
         p.add_column(c)
-    for c in ch.places:
-        p.add_row(c.date.isoformat(), c.place, c.from_faction or "-", c.to_faction or "-")
+    for pc in ch.places:
+        p.add_row(pc.date.isoformat(), pc.place, pc.from_faction or "-", pc.to_faction or "-")
     console.print(p)
     console.print(f"   Hama - Homs: {hama_homs:.1f} km (geodesic)")
     if ch.synthetic:

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from basewatch.cli._common import JsonOpt, WorkspaceOpt, console, handle_errors, open_workspace, print_json
+from basewatch.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    handle_errors,
+    open_workspace,
+    print_json,
+)
 from basewatch.sources.importing import import_file
 
 app = typer.Typer(help="Import a file into the workspace (facilities, survey, control, places, factions).",

@@ -55,8 +55,8 @@ def parse_datetime(value: str | dt.datetime, *, field: str = "time") -> dt.datet
 def as_utc(value: dt.datetime) -> dt.datetime:
     """Return ``value`` as an aware UTC datetime (naive input is taken to be UTC)."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 def geom_to_json(geom: BaseGeometry | None) -> dict[str, Any] | None:

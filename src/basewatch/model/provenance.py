@@ -72,7 +72,7 @@ class Provenance:
         if self.source_date is not None:
             if self.source_date < EARLIEST_DATE:
                 raise ValidationError(f"provenance: source date {self.source_date} before 1900")
-            if self.source_date > dt.datetime.now(dt.timezone.utc).date():
+            if self.source_date > dt.datetime.now(dt.UTC).date():
                 raise ValidationError(f"provenance: source date {self.source_date} is in the future")
 
     @property

@@ -145,7 +145,7 @@ def check_date(value: Any, where: str, *, required: bool = False) -> dt.date | N
     assert d is not None
     if d < EARLIEST_DATE:
         raise ImportFormatError(f"{where} {d} is before 1900")
-    if d > dt.datetime.now(dt.timezone.utc).date():
+    if d > dt.datetime.now(dt.UTC).date():
         raise ImportFormatError(f"{where} {d} is in the future")
     return d
 

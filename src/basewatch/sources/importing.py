@@ -108,7 +108,7 @@ def write_parsed(ws: Workspace, parsed: Parsed,
             result = result + ws.store.put(spec_, items)
         if result.changed:
             ws.store.put(IMPORTS, [ImportRecord(
-                parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.timezone.utc),
+                parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.UTC),
                 result.inserted, result.updated)])
     return result
 

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from shapely.geometry import MultiPolygon, Point, Polygon
@@ -318,14 +318,16 @@ class StoreOps:
 
     def facility(self, query: str) -> Facility:
         """The facility whose id, name or alias is ``query``; errors name near matches."""
-        return _resolve(self.store, FACILITIES, query, "facility")
+        found: Facility = _resolve(self.store, FACILITIES, query, "facility")
+        return found
 
     def places(self) -> list[Place]:
         result: list[Place] = self.store.select(PLACES, order_by=("id",))
         return result
 
     def place(self, query: str) -> Place:
-        return _resolve(self.store, PLACES, query, "place")
+        found: Place = _resolve(self.store, PLACES, query, "place")
+        return found
 
     def factions(self) -> list[Faction]:
         result: list[Faction] = self.store.select(FACTIONS, order_by=("id",))

@@ -62,10 +62,10 @@ def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
     if geom is None:
         return None
     if geom.is_empty:
-        return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + shapely.to_wkb(geom, byte_order=1)
+        return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(shapely.to_wkb(geom, byte_order=1))
     minx, miny, maxx, maxy = geom.bounds
     header = b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
-    return header + shapely.to_wkb(geom, byte_order=1)
+    return header + bytes(shapely.to_wkb(geom, byte_order=1))
 
 
 def _wkb_offset(blob: bytes) -> int:
