@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,8 @@ FileArg = Annotated[Path, typer.Argument(help="File to import (see docs/formats.
 
 
 def _run(kind: str, path: Path, workspace: Path | None, as_json: bool) -> None:
-    with open_workspace(workspace, create=True) as ws:
+    with open_workspace(workspace, create=True) as ws, console.status(
+            f"importing {kind} from {path}", spinner="dots") if not as_json else nullcontext():
         report = import_file(ws, kind, path)
     if as_json:
         print_json(report.to_dict())
