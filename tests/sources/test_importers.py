@@ -199,3 +199,26 @@ def test_factions_with_unknown_relation_side(ws, tmp_path):
                        "relations": [{"a": "a", "b": "zz", "kind": "hostile", "source": "S"}]})
     with pytest.raises(ImportFormatError, match=r"f.json relations\[0\]: unknown faction 'zz'"):
         import_file(ws, "factions", write(tmp_path, "f.json", text))
+
+
+def test_an_import_that_fails_while_writing_leaves_the_store_byte_for_byte(ws, tmp_path, monkeypatch):
+    # Factions and relations go to two layers in one transaction; fail on the second.
+    from basewatch.store import RELATIONS
+
+    before = store_bytes(ws)
+    real_put = type(ws.store).put
+
+    def failing_put(self, spec, records):
+        if spec is RELATIONS:
+            raise OSError("disk full (simulated)")
+        return real_put(self, spec, records)
+
+    monkeypatch.setattr(type(ws.store), "put", failing_put)
+    text = json.dumps({"factions": [{"id": "new", "name": "New", "source": "S"},
+                                    {"id": "newer", "name": "Newer", "source": "S"}],
+                       "relations": [{"a": "new", "b": "newer", "kind": "hostile", "source": "S"}]})
+    with pytest.raises(OSError, match="disk full"):
+        import_file(ws, "factions", write(tmp_path, "f.json", text))
+    monkeypatch.undo()
+    assert store_bytes(ws) == before
+    assert "new" not in {f.id for f in ws.factions()}
