@@ -231,11 +231,15 @@ class GeoPackageStore:
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
-                self._con.execute("ROLLBACK")
+                if self._con.in_transaction:  # SQLite may have rolled back already (SQLITE_FULL)
+                    self._con.execute("ROLLBACK")
                 self._ready = {r[0] for r in self._con.execute("SELECT table_name FROM gpkg_contents")}
+            if isinstance(exc, sqlite3.Error):
+                # e.g. "database or disk is full": our error, after the rollback.
+                raise StoreError(f"{self.path}: write failed, nothing was changed ({exc})") from None
             raise
         else:
             self._depth -= 1
