@@ -374,8 +374,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             seen.add((subj.id, kind))
             rules = [subj.rule, f"cue:{cue[3]!r}->{kind.value}"]
-            clause_text = text[c0:min(c1, s1)]
-            stance, why = _stance(clause_text, cue[0] - c0, dates, c0)
+            # Stance is read in the clause of the cue, which may not be the subject's.
+            k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
+            stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, dates, k0)
             rules.append(f"stance:{stance.value} ({why})")
             site_id = site_kind = destination = ""
             if subj.kind in (SubjectKind.AIRCRAFT, SubjectKind.VESSEL):
