@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from basewatch.analysis.claims import Gazetteer, extract_claims
@@ -258,15 +259,18 @@ def claims(
                                                                  for c in rows)}
         print_json({"site": site, "claims": out, "groups": list(groups.values())})
         return
-    t = Table(title=f"Claims{' on ' + site if site else ''}")
-    for c in ("date", "subject", "kind", "stance", "source", "corr.", "text"):
-        t.add_column(c)
+    console.print(f"[bold]Claims{' on ' + site if site else ''}[/]: {len(out)}")
     for r in out:
         subj = r["subject"]["label"] + (f" @{r['site']}" if r["site"] else "")
-        t.add_row(r["event_date"], subj, r["kind"], r["stance"],
-                  f"{r['source']['name']} {r['source']['grade']}", str(r["corroboration"]),
-                  r["text"][:60])
-    console.print(t)
+        subj += f" -> {r['destination']}" if r["destination"] else ""
+        mark = "[bold magenta]SYNTHETIC[/] " if r["synthetic"] else ""
+        corr = f"corroboration {r['corroboration']}" + (" [red]CONFLICT[/]" if r["conflict"]
+                                                       else "")
+        console.print(f"{mark}{r['event_date']}  [bold]{subj}[/] {r['kind']} ({r['stance']})  "
+                      f"{escape(r['source']['name'])} {escape('[' + r['source']['grade'] + ']')}  {corr}", highlight=False,
+                      soft_wrap=True)
+        console.print(f"    [dim]\"{escape(r['text'][:100])}\"[/]", highlight=False, soft_wrap=True,
+                      markup=True)
     seen: set[str] = set()
     for r in out:
         for s in r["silence"]:
