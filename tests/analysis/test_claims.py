@@ -13,7 +13,7 @@ from basewatch.model import Facility, FacilityType, Place, Provenance, Source
 from basewatch.model.reports import ClaimKind, Report, Stance, SubjectKind
 
 P = Provenance(Source("test fixture"))
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")

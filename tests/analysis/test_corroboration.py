@@ -17,7 +17,7 @@ from basewatch.model.reports import (
 )
 
 P = Provenance(Source("test fixture"))
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def rep(rid: str, source: str, day: int, text: str, *, url: str = "",

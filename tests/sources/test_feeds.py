@@ -30,7 +30,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append(dict(self.headers))
                 if server.script:
                     code = server.script.pop(0)

@@ -14,7 +14,7 @@ from basewatch.sources.reports import PostDefaults, import_posts, import_sources
 from basewatch.store import Workspace
 from basewatch.store.reports import REPORTS, SOURCES
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -191,8 +191,8 @@ def test_jsonl_bad_line_names_the_line_and_nothing_is_written(ws: Workspace, tmp
 
 
 def test_text_in_an_unexpected_encoding_is_refused(tmp_path: Path):
-    p = write(tmp_path, "a.jsonl", '{"source": "x", "published": "2024-12-03", "text": "Tartous'
-              .encode() + "é\"}".encode("latin-1"))
+    p = write(tmp_path, "a.jsonl", b'{"source": "x", "published": "2024-12-03", "text": "Tartous'
+ + "é\"}".encode("latin-1"))
     with pytest.raises(ImportFormatError, match=r"a.jsonl: not UTF-8 text \(byte \d+"):
         parse_posts(p, [])
 

@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
+from typing import Any
 
 from basewatch.model import DatePrecision, Facility, Place
 from basewatch.model.reports import Claim, ClaimKind, Report, ReportSource, Stance, SubjectKind
@@ -85,16 +87,17 @@ class Gazetteer:
     """
 
     def __init__(self) -> None:
-        self._trie: dict[str, dict[str, object]] = {}
+        # Nested dicts keyed by folded token; the key "" holds the entry a name ends on.
+        self._trie: dict[str, Any] = {}
         self.size = 0
 
     def add(self, name: str, entry: GazEntry) -> None:
         tokens = [_fold(t) for t in _WORD.findall(name)]
         if not tokens:
             return
-        node: dict[str, object] = self._trie  # type: ignore[assignment]
+        node: dict[str, Any] = self._trie
         for t in tokens:
-            node = node.setdefault(t, {})  # type: ignore[assignment]
+            node = node.setdefault(t, {})
         old = node.get("")
         if old is None:
             self.size += 1
@@ -128,17 +131,17 @@ class Gazetteer:
         i, n = 0, len(words)
         trie = self._trie
         while i < n:
-            node = trie.get(words[i][2])
+            node: dict[str, Any] | None = trie.get(words[i][2])
             best: tuple[int, GazEntry] | None = None
             j = i
             while node is not None:
-                hit = node.get("")  # type: ignore[union-attr]
+                hit = node.get("")
                 if hit is not None:
-                    best = (j, hit)  # type: ignore[assignment]
+                    best = (j, hit)
                 j += 1
                 if j >= n:
                     break
-                node = node.get(words[j][2])  # type: ignore[union-attr,assignment]
+                node = node.get(words[j][2])
             if best is None:
                 i += 1
                 continue
@@ -158,16 +161,17 @@ _TYPE = re.compile(r"(?<![\w-])(Il|An|Tu|Su|Ka|Mi|Yak|Be|MiG)-(\d{1,3}[A-Z]{0,3}
 # --- cues, stance ----------------------------------------------------------------------------
 
 _CUES: tuple[tuple[ClaimKind, str], ...] = (
-    (ClaimKind.IN_RANGE, r"with(?:in)? range|in range|range of|could (?:easily )?hit|"
-                         r"threaten\w*|can reach|could reach"),
+    (ClaimKind.IN_RANGE, (r"with(?:in)? range|in range|range of|could (?:easily )?hit|"
+                          r"threaten\w*|can reach|could reach")),
     (ClaimKind.EVACUATION, r"evacuat\w*"),
-    (ClaimKind.ABSENCE, r"empty|deserted|abandoned|orphaned|no aircraft|none located|vacant|"
-                        r"not present|missing"),
-    (ClaimKind.DEPARTURE, r"depart\w*|left|leav\w*|vacat\w*|withdr[ae]w\w*|sail\w* (?:away|"
-                          r"from|out)|escape\w*|pull\w* out|return\w* to|flew out|exit\w*"),
+    (ClaimKind.ABSENCE, (r"empty|deserted|abandoned|orphaned|no aircraft|none located|vacant|"
+                         r"not present|missing")),
+    (ClaimKind.DEPARTURE, (r"depart\w*|left|leav\w*|vacat\w*|withdr[ae]w\w*|"
+                           r"sail\w* (?:away|from|out)|escape\w*|pull\w* out|return\w* to|"
+                           r"flew out|exit\w*")),
     (ClaimKind.ARRIVAL, r"arriv\w*|landed|docked|came back|entered"),
-    (ClaimKind.PRESENCE, r"stationed|moored|based|visible|present|spotted|seen|deployed|"
-                         r"remain\w*|anchored"),
+    (ClaimKind.PRESENCE, (r"stationed|moored|based|visible|present|spotted|seen|deployed|"
+                          r"remain\w*|anchored")),
     (ClaimKind.CAPTURE, r"captur\w*|seiz\w*|overr[au]n|took control|taken over|fall of|fell"),
     (ClaimKind.STRIKE, r"struck|strik\w*|shell\w*|bomb\w*|attack\w*|hit"),
 )
@@ -297,7 +301,7 @@ class _Subject:
 
 def _clauses(start: int, sentence: str) -> list[tuple[int, int]]:
     bounds = [0, *[m.end() for m in _CLAUSE_SPLIT.finditer(sentence)], len(sentence) + 1]
-    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [(start + a, start + b) for a, b in pairwise(bounds) if b > a]
 
 
 def _stance(clause: str, cue_at: int, dates: Sequence[FoundDate], offset: int) -> tuple[Stance, str]:
@@ -405,9 +409,12 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 label = subj.label
             in_sentence = [d for d in dates if s0 <= d.start < s1]
             if in_sentence:
-                def score(d: FoundDate) -> float:
+                cue_at = cue[0]
+
+                def score(d: FoundDate, cue_at: int = cue_at) -> float:
+                    # The date nearest the cue, and one introduced by "on" before others.
                     on = 20 if re.search(r"\bon\s+$", text[max(0, d.start - 4):d.start]) else 0
-                    return abs(d.start - cue[0]) - on
+                    return abs(d.start - cue_at) - on
                 best = min(in_sentence, key=score)
                 event_date, basis = best.date, best.basis
                 rules.append(f"date:{basis} {best.text!r}")

@@ -169,7 +169,7 @@ def sources_grade(
     with open_workspace(workspace) as ws:
         src = find_source(ws.store, name)
         graded = replace(src, reliability=reliability, default_credibility=credibility,
-                         graded_by=by, graded_on=dt.datetime.now(dt.timezone.utc).date())
+                         graded_by=by, graded_on=dt.datetime.now(dt.UTC).date())
         graded = ReportSource.from_dict(graded.to_dict())  # validates the grade
         with ws.store.transaction():
             ws.store.put(SOURCES, [graded])
@@ -271,7 +271,7 @@ def claims(
                       soft_wrap=True)
         console.print(f"    [dim]\"{escape(r['text'][:100])}\"[/]", highlight=False, soft_wrap=True,
                       markup=True)
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for r in out:
         for s in r["silence"]:
             if (s["group"], s["source_id"]) not in seen:

@@ -76,7 +76,7 @@ def poll_feed(url: str, client: httpx.Client, state: FeedState | None = None, *,
         waits.append(wait)
         sleep(wait)
     assert resp is not None
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if resp.status_code == 304:
         old = state or FeedState(url)
         return PollResult(url, 304, None, FeedState(url, old.etag, old.last_modified, now, 304),
@@ -102,7 +102,7 @@ def poll_into(ws: Workspace, url: str, client: httpx.Client, *, source: str = ""
         with ws.store.transaction():
             ws.store.put(FEED_STATE, [result.state])
         return result, PutResult(), None
-    retrieved = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    retrieved = dt.datetime.now(dt.UTC).replace(microsecond=0)
     drafts = parse_feed(result.body, url, PostDefaults(source=source, retrieved=retrieved))
     known: list[ReportSource] = ws.store.select(SOURCES)
     warnings: list[str] = []

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import feedparser
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import (
+import feedparser  # type: ignore[import-untyped]
+from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
+from defusedxml.common import (  # type: ignore[import-untyped]
     DefusedXmlException,
     DTDForbidden,
     EntitiesForbidden,
@@ -143,7 +143,7 @@ def _html_to_text(value: str) -> str:
 def _struct_utc(value: Any) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromtimestamp(calendar.timegm(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
 
 
 def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) -> list[_Draft]:
@@ -228,7 +228,7 @@ def parse_telegram(path: Path, text: str, defaults: PostDefaults) -> tuple[list[
             continue
         if m.get("date_unixtime"):
             try:
-                published = dt.datetime.fromtimestamp(int(m["date_unixtime"]), dt.timezone.utc)
+                published = dt.datetime.fromtimestamp(int(m["date_unixtime"]), dt.UTC)
             except (TypeError, ValueError, OverflowError):
                 raise ImportFormatError(f"{where}: date_unixtime {m['date_unixtime']!r} is not a "
                                         "number") from None
@@ -249,7 +249,7 @@ def parse_telegram(path: Path, text: str, defaults: PostDefaults) -> tuple[list[
 
 def _when(value: Any, where: str) -> dt.datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(value, dt.UTC)
     try:
         return parse_datetime(str(value), field=where)
     except BasewatchError:

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import stix2
+import stix2  # type: ignore[import-untyped]
 
 from basewatch.analysis.corroboration import ClaimGroup
 from basewatch.model import Facility, Place
@@ -23,7 +23,7 @@ from basewatch.model.reports import RELIABILITY, Claim, Report, ReportSource, So
 __all__ = ["stix_bundle"]
 
 _NS = uuid.UUID("6f0e3f3c-2d8a-5b1e-9a77-1c1b0b5a7e21")
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _id(kind: str, key: str) -> str:
@@ -51,7 +51,7 @@ def stix_bundle(sources: Sequence[ReportSource], reports: Sequence[Report],
         sid = _id("identity", f"source:{s.id}")
         src_ids[s.id] = sid
         created = s.provenance.source_date or dt.date(2000, 1, 1)
-        ts = dt.datetime.combine(created, dt.time(), dt.timezone.utc)
+        ts = dt.datetime.combine(created, dt.time(), dt.UTC)
         objs.append(stix2.Identity(
             id=sid, name=s.name, identity_class=_identity_class(s), created=ts, modified=ts,
             description=f"Admiralty reliability {s.reliability} ({RELIABILITY[s.reliability]})"
@@ -108,17 +108,17 @@ def stix_bundle(sources: Sequence[ReportSource], reports: Sequence[Report],
             x_basewatch_language=r.language or None,
             x_basewatch_synthetic=r.provenance.synthetic))
     for g in groups:
-        for s in g.silences:
-            if s.source_id not in src_ids:
+        for sil in g.silences:
+            if sil.source_id not in src_ids:
                 continue
-            refs = [src_ids[s.source_id]] + ([loc_ids[g.subject_id]]
-                                              if g.subject_id in loc_ids else [])
-            ts = dt.datetime.combine(s.window_end, dt.time(), dt.timezone.utc)
+            refs = [src_ids[sil.source_id]] + ([loc_ids[g.subject_id]]
+                                                if g.subject_id in loc_ids else [])
+            ts = dt.datetime.combine(sil.window_end, dt.time(), dt.UTC)
             objs.append(stix2.Note(
-                id=_id("note", f"silence:{s.group_key}:{s.source_id}"), created=ts, modified=ts,
-                created_by_ref=analyst_id, abstract="no official confirmation",
-                content=s.statement, object_refs=refs, allow_custom=True,
-                x_basewatch_window=[s.window_start.isoformat(), s.window_end.isoformat()],
-                x_basewatch_reports_in_window=s.reports_in_window))
+                id=_id("note", f"silence:{sil.group_key}:{sil.source_id}"), created=ts,
+                modified=ts, created_by_ref=analyst_id, abstract="no official confirmation",
+                content=sil.statement, object_refs=refs, allow_custom=True,
+                x_basewatch_window=[sil.window_start.isoformat(), sil.window_end.isoformat()],
+                x_basewatch_reports_in_window=sil.reports_in_window))
     return stix2.Bundle(objects=objs, allow_custom=True)
 
