@@ -186,3 +186,10 @@ def test_the_seed_article_yields_the_departure_and_the_aircraft(gaz: Gazetteer):
     assert ("khmeimim", ClaimKind.ABSENCE) in kinds
     air = {c.subject_id: c.site_id for c in cs if c.subject_kind == SubjectKind.AIRCRAFT}
     assert air == {"RA-78847": "khmeimim", "RA-76845": "kabul"}
+
+
+def test_fall_of_a_city_is_about_that_city_only(gaz: Gazetteer):
+    cs = claims_of(gaz, "After the fall of Aleppo, Hama is now the focal point.")
+    assert cs == []  # Aleppo is not in this gazetteer; Hama did not fall
+    cs = claims_of(gaz, "After the fall of Hama, Latakia is next.")
+    assert [(c.subject_id, c.kind) for c in cs] == [("hama", ClaimKind.CAPTURE)]

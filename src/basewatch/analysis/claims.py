@@ -367,8 +367,11 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
         seen: set[tuple[str, ClaimKind]] = set()
         for subj in subjects:
             c0, c1 = next(((a, b) for a, b in clauses if a <= subj.start < b), (s0, s1))
-            in_clause = [c for c in cues if c0 <= c[0] < c1] or \
-                [c for c in cues if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
+            # "fall of X" is about X only, not about the next name in the clause.
+            usable = [c for c in cues if not c[3].lower().endswith(" of")
+                      or text[c[1]:subj.start].strip() == ""]
+            in_clause = [c for c in usable if c0 <= c[0] < c1] or \
+                [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
                  or subj.kind == SubjectKind.VESSEL]  # ship lists run long
             if not in_clause:
                 continue
