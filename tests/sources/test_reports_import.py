@@ -264,3 +264,50 @@ def test_every_example_in_the_formats_doc_imports(tmp_path: Path, ws: Workspace)
         else:
             parsed, _ = import_posts(ws, p, fmt)
         assert parsed.records, name
+
+
+def _big_export(n: int) -> dict:
+    msgs = []
+    for i in range(n):
+        text = [f"Message {i}: ships near Tartus ", {"type": "bold", "text": "ёжик ✓"}] \
+            if i % 3 else f"plain {i} — Hmeimim"
+        msgs.append({"id": i, "type": "message", "date": "2024-11-29T14:00:00",
+                     "date_unixtime": str(1732888800 + i), "text": text})
+    return {"name": "Big \"quoted\" channel", "type": "public_channel", "id": 5, "messages": msgs}
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_telegram_stream_gives_the_same_messages_as_reading_whole(tmp_path: Path, chunk: int):
+    from basewatch.sources.telegram import TelegramStream
+
+    doc = _big_export(300)
+    p = write(tmp_path, "result.json", json.dumps(doc, ensure_ascii=False, indent=1))
+    stream = TelegramStream(p, chunk_bytes=chunk)
+    assert stream.name == 'Big "quoted" channel'
+    assert [m for _, m in stream] == doc["messages"]
+    import hashlib
+
+    assert stream.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_truncated_telegram_export_is_refused_and_nothing_written(ws: Workspace, tmp_path: Path):
+    text = json.dumps(_big_export(50))
+    p = write(tmp_path, "result.json", text[: len(text) * 2 // 3])
+    with pytest.raises(ImportFormatError, match=r"result.json message \d+: not valid JSON .*"
+                                                r"truncated"):
+        import_posts(ws, p, "telegram")
+    assert ws.store.select(REPORTS) == []
+
+
+def test_telegram_export_over_the_stream_limit_is_refused(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("BASEWATCH_MAX_STREAM_MB", "0.001")
+    p = write(tmp_path, "result.json", json.dumps(_big_export(40)))
+    with pytest.raises(ImportFormatError, match="over the export limit"):
+        parse_posts(p, [], "telegram")
+
+
+def test_telegram_export_with_bad_bytes_names_the_offset(tmp_path: Path):
+    data = json.dumps(_big_export(5)).encode()
+    bad = data[:200] + b"\xff\xfe" + data[200:]
+    with pytest.raises(ImportFormatError, match=r"not UTF-8 text \(near byte 200"):
+        parse_posts(write(tmp_path, "result.json", bad), [], "telegram")

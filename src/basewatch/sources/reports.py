@@ -36,6 +36,7 @@ from basewatch.model import Provenance, Source
 from basewatch.model._util import as_utc, parse_datetime
 from basewatch.model.reports import Report, ReportSource, SourceKind, source_id_for
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
+from basewatch.sources.telegram import TelegramStream
 from basewatch.store import LayerSpec, PutResult, Workspace
 from basewatch.store.reports import REPORTS, SOURCES
 
@@ -202,17 +203,24 @@ def _telegram_text(value: Any, where: str) -> str:
 
 
 def parse_telegram(path: Path, text: str, defaults: PostDefaults) -> tuple[list[_Draft], int]:
-    """Messages of a Telegram Desktop export (``result.json``); returns drafts and skipped."""
+    """Messages of a Telegram Desktop export held in memory; returns drafts and skipped."""
     doc = load_json(path, text)
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise ImportFormatError(f"{path.name}: not a Telegram Desktop export "
                                 "(expected an object with a 'messages' list)")
-    channel = defaults.source or str(doc.get("name") or "").strip()
+    return telegram_drafts(path, str(doc.get("name") or ""), enumerate(doc["messages"]),
+                           defaults)
+
+
+def telegram_drafts(path: Path, name: str, messages: Iterable[tuple[int, Any]],
+                    defaults: PostDefaults) -> tuple[list[_Draft], int]:
+    """Drafts of the text messages of a Telegram export; returns drafts and skipped."""
+    channel = defaults.source or name.strip()
     if not channel:
         raise ImportFormatError(f"{path.name}: the export has no channel name; give --source")
     drafts: list[_Draft] = []
     skipped = 0
-    for i, m in enumerate(doc["messages"]):
+    for i, m in messages:
         mid = m.get("id", i) if isinstance(m, dict) else i
         where = f"{path.name} message {mid}"
         if not isinstance(m, dict):
@@ -384,20 +392,39 @@ def guess_format(path: Path, head: bytes) -> str:
     return "text"
 
 
+def _head(p: Path) -> bytes:
+    try:
+        with p.open("rb") as f:
+            return f.read(4096)
+    except FileNotFoundError:
+        raise ImportFormatError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFormatError(f"{p}: is a folder, not a file") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{p}: cannot read ({exc.strerror})") from None
+
+
 def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = None,
                 defaults: PostDefaults | None = None) -> Parsed:
     """Reports from a file of posts, with the ungraded sources they need registered."""
     p = Path(path)
     defaults = defaults or PostDefaults()
-    data, digest = read_limited(p)
-    fmt = (fmt or guess_format(p, data[:4096])).lower()
+    fmt = (fmt or guess_format(p, _head(p))).lower()
     warnings: list[str] = []
+    if fmt == "telegram":
+        # Exports can be gigabytes: streamed message by message, not read whole.
+        stream = TelegramStream(p)
+        drafts, skipped = telegram_drafts(p, stream.name, stream, defaults)
+        digest = stream.sha256
+        if skipped:
+            warnings.append(f"{p.name}: {skipped} service or caption-less messages skipped")
+        data = b""
+    else:
+        data, digest = read_limited(p)
     if fmt in ("rss", "atom"):
         drafts = parse_feed(data, p.name, defaults)
     elif fmt == "telegram":
-        drafts, skipped = parse_telegram(p, decode_text(data, p), defaults)
-        if skipped:
-            warnings.append(f"{p.name}: {skipped} service or caption-less messages skipped")
+        pass
     elif fmt == "jsonl":
         drafts = parse_jsonl(p, decode_text(data, p).splitlines(), defaults)
     elif fmt == "text":
