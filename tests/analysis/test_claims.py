@@ -7,6 +7,8 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basewatch.analysis.claims import Gazetteer, extract_claims, find_dates
 from basewatch.model import Facility, FacilityType, Place, Provenance, Source
@@ -193,3 +195,16 @@ def test_fall_of_a_city_is_about_that_city_only(gaz: Gazetteer):
     assert cs == []  # Aleppo is not in this gazetteer; Hama did not fall
     cs = claims_of(gaz, "After the fall of Hama, Latakia is next.")
     assert [(c.subject_id, c.kind) for c in cs] == [("hama", ClaimKind.CAPTURE)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.text(alphabet="abcxyz", max_size=3), suffix=st.text(alphabet="abcxyz", max_size=3),
+       name=st.sampled_from(["Hama", "Tartus", "Khmeimim", "Latakia", "Kabul"]))
+def test_a_name_glued_to_letters_never_matches_and_a_free_one_always_does(
+        gaz: Gazetteer, prefix: str, suffix: str, name: str):
+    glued = f"{prefix}{name}{suffix}"
+    found = gaz.find(f"near {glued} today")
+    if prefix or suffix:
+        assert found == []
+    else:
+        assert [m.text for m in found] == [name]

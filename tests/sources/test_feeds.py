@@ -97,3 +97,19 @@ def test_a_404_is_not_retried(server: Server):
     server.script = [404]
     with httpx.Client(timeout=5) as client, pytest.raises(ImportFormatError, match="HTTP 404"):
         poll_feed(server.url, client, sleep=lambda s: pytest.fail("no retry on 404"))
+
+
+def test_feeds_poll_command_imports_then_reports_not_modified(server: Server, tmp_path: Path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from basewatch.cli.main import app
+
+    runner = CliRunner()
+    ws = str(tmp_path / "ws")
+    first = runner.invoke(app, ["feeds", "poll", server.url, "-w", ws, "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["inserted"] == 2
+    second = runner.invoke(app, ["feeds", "poll", server.url, "-w", ws, "--json"])
+    assert json.loads(second.stdout)["not_modified"] is True

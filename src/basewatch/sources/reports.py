@@ -16,7 +16,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -504,6 +504,3 @@ def import_sources(ws: Workspace, path: str | Path) -> tuple[Parsed, PutResult]:
     """Import (or update) registered sources and their grades."""
     parsed = parse_sources(path)
     return parsed, write_reports(ws, parsed)
-
-
-ImportFn = Callable[[Workspace, Path], tuple[Parsed, PutResult]]
