@@ -27,7 +27,7 @@ app.command("front")(control.front)
 
 
 # reports and claims (issue 7)
-from basewatch.cli import claims as _claims  # noqa: E402
+from basewatch.cli import claims as _claims
 
 app.add_typer(_claims.posts_app, name="posts")
 app.add_typer(_claims.feeds_app, name="feeds")
