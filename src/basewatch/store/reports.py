@@ -1,5 +1,6 @@
 """Store layers of the reports capability: sources, reports, feed polling state.
 
+Provenance columns (source, date, synthetic mark) are added to every layer by the store.
 Claims are not stored: they are derived on read from the reports and the current gazetteer
 and grades (see :mod:`basewatch.analysis.claims`), so they never go stale.
 """
@@ -17,10 +18,6 @@ from basewatch.store.base import LayerSpec, Store, register_layer
 __all__ = ["FEED_STATE", "REPORTS", "SOURCES", "FeedState", "find_source", "reports_between"]
 
 
-def _prov_source(d: dict[str, Any]) -> str:
-    return str(((d.get("provenance") or {}).get("source") or {}).get("publisher", ""))
-
-
 SOURCES = register_layer(LayerSpec(
     name="report_sources",
     geometry_type=None,
@@ -31,7 +28,6 @@ SOURCES = register_layer(LayerSpec(
         "reliability": ("TEXT", lambda d: d["reliability"]),
         "default_credibility": ("INTEGER", lambda d: d["default_credibility"]),
         "graded_by": ("TEXT", lambda d: d["graded_by"]),
-        "source": ("TEXT", _prov_source),
     },
     key=("id",),
     from_dict=ReportSource.from_dict,
@@ -47,8 +43,6 @@ REPORTS = register_layer(LayerSpec(
         "published": ("DATETIME", lambda d: d["published"]),
         "url": ("TEXT", lambda d: d["url"]),
         "content_sha256": ("TEXT", lambda d: d["content_sha256"]),
-        "synthetic": ("INTEGER", lambda d: 1 if (d.get("provenance") or {}).get("synthetic")
-                      else 0),
     },
     key=("id",),
     from_dict=Report.from_dict,
