@@ -102,3 +102,11 @@ def test_claims_table_shows_grades_and_silence(demo: Path):
     res = runner.invoke(app, ["claims", "--site", "Tartus", "-w", str(demo)])
     assert res.exit_code == 0
     assert "MT Anderson [B2]" in res.output and "no official confirmation" in res.output
+
+
+def test_no_silence_recorded_for_a_flight_from_kabul(demo: Path):
+    out = run_json("claims", "--site", "Kabul", "-w", str(demo))
+    assert out["claims"] and all(c["silence"] == [] for c in out["claims"])
+    khm = run_json("claims", "--site", "Khmeimim", "--kind", "departure", "-w", str(demo))
+    ra = next(c for c in khm["claims"] if c["subject"]["id"] == "RA-78847")
+    assert {s["source_id"] for s in ra["silence"]} == {"russia-mod", "kremlin"}

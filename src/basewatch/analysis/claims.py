@@ -183,7 +183,9 @@ _HEDGE = re.compile(r"\b(?:reportedly|apparently|appears?|seems?|likely|probably
                     r"may|might|could|would|suggests?|rumou?r\w*|unconfirmed|if|speculat\w*|"
                     r"signs? of|not conclusive|allegedly|claims?)\b", re.IGNORECASE)
 _DATE_HEDGE = re.compile(r"\b(?:likely|probably|possibly)\s+(?:on\s+)?$", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+# A sentence ends at . ! ? followed by a space or the end, or at a line break: "pic.twitter.com"
+# and "Il-76MD." inside a line do not end it.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
 #: A cue outside the subject's clause counts only this close to it (characters).
 _MAX_CUE_DISTANCE = 60
 _CLAUSE_SPLIT = re.compile(r";|:\s|,\s*(?:while|whereas|but)\b|\s\|\s|\bwhile\b|\bwhereas\b",

@@ -172,8 +172,8 @@ def silences(group: ClaimGroup, sources: Iterable[ReportSource], reports: Iterab
     """Official sources that said nothing on the group's subject within the window.
 
     The window runs from the group's first event date to ``window_days`` after its last
-    (cut at ``as_of``). Only sources of kind ``official`` are considered, and, when the
-    subject has an ``operator``, only those that speak for it.
+    (cut at ``as_of``). Only sources of kind ``official`` are considered, and, when an
+    ``operator`` is given, only those that speak for it (or say for whom they speak nothing).
     """
     start = group.start
     end = group.end + dt.timedelta(days=window_days)

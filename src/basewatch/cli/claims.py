@@ -69,11 +69,15 @@ def load_claimset(ws: Workspace, *, window_days: int = 3,
     last = max((r.published.date() for r in reports.values()), default=None)
     groups = []
     for g in group_claims(claims, reports, window_days=window_days):
-        site = sites.get(g.subject_id)
-        op = site.operator if isinstance(site, Facility) else ""
-        # Official silence is information only where someone independent asserts the claim.
-        sil = silences(g, sources.values(), reports.values(), operator=op,
-                       window_days=window_days, as_of=as_of or last) if g.corroboration else []
+        # The operator concerned: the site's, or that of the site a ship or aircraft is tied to.
+        ops = [f.operator for f in (sites.get(x) for x in [g.subject_id,
+                                                             *(c.site_id for c in g.claims)])
+               if isinstance(f, Facility)]
+        # Official silence is information where someone independent asserts a claim about a
+        # site whose operator the official source speaks for.
+        sil = silences(g, sources.values(), reports.values(), operator=ops[0],
+                       window_days=window_days, as_of=as_of or last) \
+            if g.corroboration and ops else []
         groups.append(replace(g, silences=tuple(sil)))
     return ClaimSet(sources, reports, claims, groups, sites)
 
