@@ -26,6 +26,16 @@ app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
 
+# reports and claims (issue 7)
+from basewatch.cli import claims as _claims
+
+app.add_typer(_claims.posts_app, name="posts")
+app.add_typer(_claims.feeds_app, name="feeds")
+app.add_typer(_claims.sources_app, name="sources")
+app.command("claims")(_claims.claims)
+app.add_typer(_claims.export_app, name="export")
+
+
 @app.command("version")
 def version() -> None:
     """Print the version."""

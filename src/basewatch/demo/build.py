@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from basewatch.demo.control_gen import DEFAULT_SEED, generate_control
 from basewatch.sources.importing import ImportReport, import_file
@@ -46,4 +47,19 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         if step:
             step("import control")
         reports.append(import_file(ws, "control", control_path))
+        _import_reports(ws, data, step)
     return reports
+
+
+def _import_reports(ws: Workspace, data: Any, step: Callable[[str], None] | None) -> None:
+    """Reports and claims (issue 7): extra places named in posts, sources, the article's posts."""
+    from basewatch.sources.reports import import_posts, import_sources
+
+    if step:
+        step("import posts and sources")
+    with resources.as_file(data.joinpath("places-reports.csv")) as path:
+        import_file(ws, "places", path)
+    with resources.as_file(data.joinpath("sources.json")) as path:
+        import_sources(ws, path)
+    with resources.as_file(data.joinpath("posts.jsonl")) as path:
+        import_posts(ws, path, "jsonl")

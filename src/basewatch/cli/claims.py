@@ -1,0 +1,302 @@
+"""Reports and claims commands: posts import, feeds poll, sources, claims, export stix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from basewatch.analysis.claims import Gazetteer, extract_claims
+from basewatch.analysis.corroboration import ClaimGroup, group_claims, silences
+from basewatch.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    handle_errors,
+    open_workspace,
+    print_json,
+)
+from basewatch.errors import NotFoundError, ValidationError
+from basewatch.model import Facility, Place
+from basewatch.model._util import parse_date, parse_datetime
+from basewatch.model.reports import RELIABILITY, Claim, Report, ReportSource
+from basewatch.sources.feeds import poll_into
+from basewatch.sources.reports import POST_FORMATS, PostDefaults, import_posts, import_sources
+from basewatch.sources.stix import stix_bundle
+from basewatch.store import Workspace
+from basewatch.store.reports import SOURCES, find_source, reports_between
+
+posts_app = typer.Typer(help="Posts and articles: import them with their sources.",
+                        no_args_is_help=True)
+feeds_app = typer.Typer(help="RSS/Atom feeds: poll them (conditional GET, back-off).",
+                        no_args_is_help=True)
+sources_app = typer.Typer(help="Sources of reports and their Admiralty grades.",
+                          no_args_is_help=True)
+export_app = typer.Typer(help="Export the workspace to other tools.", no_args_is_help=True)
+
+SilenceWindowOpt = Annotated[int, typer.Option("--window", help="Days after a claim group in "
+                                               "which official sources are looked for")]
+
+
+@dataclass
+class ClaimSet:
+    """Everything `claims` shows: sources, reports, claims, groups, known sites."""
+
+    sources: dict[str, ReportSource]
+    reports: dict[str, Report]
+    claims: list[Claim]
+    groups: list[ClaimGroup]
+    sites: dict[str, Facility | Place]
+
+
+def load_claimset(ws: Workspace, *, window_days: int = 3,
+                  as_of: dt.date | None = None) -> ClaimSet:
+    """Extract claims from every report with the workspace's gazetteer and group them."""
+    facilities, places = ws.facilities(), ws.places()
+    gaz = Gazetteer.build(facilities, places)
+    sources = {s.id: s for s in ws.store.select(SOURCES)}
+    reports = {r.id: r for r in reports_between(ws.store)}
+    claims = [c for r in reports.values() for c in extract_claims(r, gaz, sources.get(r.source_id))]
+    sites: dict[str, Facility | Place] = {p.id: p for p in places}
+    sites.update({f.id: f for f in facilities})  # a facility wins over a place of the same id
+    last = max((r.published.date() for r in reports.values()), default=None)
+    groups = []
+    for g in group_claims(claims, reports, window_days=window_days):
+        # The operator concerned: the site's, or that of the site a ship or aircraft is tied to.
+        ops = [f.operator for f in (sites.get(x) for x in [g.subject_id,
+                                                             *(c.site_id for c in g.claims)])
+               if isinstance(f, Facility)]
+        # Official silence is information where someone independent asserts a claim about a
+        # site whose operator the official source speaks for.
+        sil = silences(g, sources.values(), reports.values(), operator=ops[0],
+                       window_days=window_days, as_of=as_of or last) \
+            if g.corroboration and ops else []
+        groups.append(replace(g, silences=tuple(sil)))
+    return ClaimSet(sources, reports, claims, groups, sites)
+
+
+# --- posts, feeds ----------------------------------------------------------------------------
+
+@posts_app.command("import")
+@handle_errors
+def posts_import(
+    path: Annotated[Path, typer.Argument(help="File of posts (see docs/formats.md)")],
+    fmt: Annotated[str | None, typer.Option("--format", help=f"{'|'.join(POST_FORMATS)} "
+                                            "(default: from the file)")] = None,
+    source: Annotated[str, typer.Option(help="Source, if the file does not say")] = "",
+    date: Annotated[str | None, typer.Option("--date", help="Published time (text files)")] = None,
+    url: Annotated[str, typer.Option(help="Link of the article, or a Telegram channel's base "
+                                     "URL")] = "",
+    language: Annotated[str, typer.Option(help="Language code, e.g. en, ru")] = "",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import posts from RSS, Atom, a Telegram export, JSON lines or a text article."""
+    if fmt is not None and fmt not in POST_FORMATS:
+        raise ValidationError(f"--format {fmt!r}: choose from {', '.join(POST_FORMATS)}")
+    defaults = PostDefaults(source=source, url=url, language=language,
+                            published=parse_datetime(date, field="--date") if date else None)
+    with open_workspace(workspace, create=True) as ws:
+        parsed, result = import_posts(ws, path, fmt, defaults)
+    n_reports = sum(1 for r in parsed.records if isinstance(r, Report))
+    if as_json:
+        print_json({"path": str(path), "kind": parsed.kind, "reports": n_reports,
+                    "inserted": result.inserted, "updated": result.updated,
+                    "unchanged": result.unchanged, "warnings": parsed.warnings})
+        return
+    for w in parsed.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    console.print(f"{path}: {n_reports} reports; {result.inserted} new, {result.updated} updated, "
+                  f"{result.unchanged} unchanged", highlight=False)
+
+
+@feeds_app.command("poll")
+@handle_errors
+def feeds_poll(
+    url: Annotated[str, typer.Argument(help="Feed URL")],
+    source: Annotated[str, typer.Option(help="Source name (default: the feed's title)")] = "",
+    timeout: Annotated[float, typer.Option(help="HTTP timeout, seconds")] = 20.0,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch a feed (sending ETag/Last-Modified) and import new entries."""
+    with open_workspace(workspace, create=True) as ws, \
+            httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        res, put, parsed = poll_into(ws, url, client, source=source)
+    out = {"url": url, "status": res.status, "not_modified": res.not_modified,
+           "inserted": put.inserted, "waits_s": res.waits_s,
+           "warnings": parsed.warnings if parsed else []}
+    if as_json:
+        print_json(out)
+        return
+    if res.not_modified:
+        console.print(f"{url}: not modified since the last poll")
+    else:
+        console.print(f"{url}: {put.inserted} new reports", highlight=False)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+@sources_app.command("import")
+@handle_errors
+def sources_import(path: Annotated[Path, typer.Argument(help="sources.json")],
+                   workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Register sources (and the analyst's grades) from a JSON file."""
+    with open_workspace(workspace, create=True) as ws:
+        parsed, result = import_sources(ws, path)
+    if as_json:
+        print_json({"sources": len(parsed.records), "inserted": result.inserted,
+                    "updated": result.updated})
+        return
+    console.print(f"{path}: {len(parsed.records)} sources; {result.inserted} new, "
+                  f"{result.updated} updated")
+
+
+@sources_app.command("grade")
+@handle_errors
+def sources_grade(
+    name: Annotated[str, typer.Argument(help="Source id, name or handle")],
+    reliability: Annotated[str, typer.Argument(help="Admiralty reliability A-F")],
+    credibility: Annotated[int, typer.Argument(help="Default information credibility 1-6")],
+    by: Annotated[str, typer.Option("--by", help="Who grades (kept with the grade)")] = "analyst",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Grade a source: reliability A-F and the default credibility 1-6 of its claims."""
+    with open_workspace(workspace) as ws:
+        src = find_source(ws.store, name)
+        graded = replace(src, reliability=reliability, default_credibility=credibility,
+                         graded_by=by, graded_on=dt.datetime.now(dt.UTC).date())
+        graded = ReportSource.from_dict(graded.to_dict())  # validates the grade
+        with ws.store.transaction():
+            ws.store.put(SOURCES, [graded])
+    if as_json:
+        print_json(graded.to_dict())
+        return
+    console.print(f"{graded.id}: graded {graded.grade} "
+                  f"({RELIABILITY[graded.reliability]}) by {by}", highlight=False)
+
+
+@sources_app.command("list")
+@handle_errors
+def sources_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Registered sources with their grades; ungraded ones say so."""
+    with open_workspace(workspace) as ws:
+        items: list[ReportSource] = ws.store.select(SOURCES, order_by=("id",))
+    if as_json:
+        print_json([{**s.to_dict(), "grade": s.grade} for s in items])
+        return
+    t = Table(title="Sources")
+    for c in ("id", "name", "kind", "grade", "graded by", "affiliation"):
+        t.add_column(c)
+    for s in items:
+        t.add_row(s.id, s.name, s.kind.value, s.grade, s.graded_by or "-", s.affiliation)
+    console.print(t)
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+def _claim_row(c: Claim, cs: ClaimSet, group: ClaimGroup | None) -> dict[str, Any]:
+    src = cs.sources.get(c.source_id)
+    rep = cs.reports.get(c.report_id)
+    return {
+        **c.to_dict(),
+        "source": {"id": c.source_id, "name": src.name if src else c.source_id,
+                   "grade": src.grade if src else "F6 (ungraded)",
+                   "reliability": src.reliability if src else "F"},
+        "url": rep.url if rep else "",
+        "synthetic": bool(rep and rep.provenance.synthetic),
+        "corroboration": group.corroboration if group else 0,
+        "corroborating_sources": list(group.sources) if group else [],
+        "independent_origins": [list(o) for o in group.origins] if group else [],
+        "group": group.key if group else "",
+        "conflict": group.conflict if group else False,
+        "silence": [s.to_dict() for s in group.silences] if group else [],
+    }
+
+
+@handle_errors
+def claims(
+    site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
+                                             "site or place")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Event date from (YYYY-MM-DD)")] =
+    None,
+    end: Annotated[str | None, typer.Option("--to", help="Event date to (YYYY-MM-DD)")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this claim kind")] = None,
+    window: SilenceWindowOpt = 3,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Claims extracted from reports: subject, kind, stance, date, source grade, span,
+    corroboration and official silence."""
+    d0 = parse_date(start, field="--from") if start else None
+    d1 = parse_date(end, field="--to") if end else None
+    with open_workspace(workspace) as ws:
+        ids: set[str] = set()
+        if site:
+            try:
+                ids.add(ws.facility(site).id)
+            except NotFoundError:
+                pass
+            try:
+                ids.add(ws.place(site).id)
+            except NotFoundError:
+                if not ids:
+                    raise
+        cs = load_claimset(ws, window_days=window, as_of=d1)
+    group_of = {c.id: g for g in cs.groups for c in g.claims}
+    rows = [c for c in cs.claims
+            if (not ids or c.tied_site in ids or c.subject_id in ids)
+            and (d0 is None or c.event_date >= d0) and (d1 is None or c.event_date <= d1)
+            and (kind is None or c.kind.value == kind)]
+    rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
+    out = [_claim_row(c, cs, group_of.get(c.id)) for c in rows]
+    if as_json:
+        groups = {g.key: g.to_dict() for g in cs.groups if any(group_of.get(c.id) is g
+                                                                 for c in rows)}
+        print_json({"site": site, "claims": out, "groups": list(groups.values())})
+        return
+    console.print(f"[bold]Claims{' on ' + site if site else ''}[/]: {len(out)}")
+    for r in out:
+        subj = r["subject"]["label"] + (f" @{r['site']}" if r["site"] else "")
+        subj += f" -> {r['destination']}" if r["destination"] else ""
+        mark = "[bold magenta]SYNTHETIC[/] " if r["synthetic"] else ""
+        corr = f"corroboration {r['corroboration']}" + (" [red]CONFLICT[/]" if r["conflict"]
+                                                       else "")
+        console.print(f"{mark}{r['event_date']}  [bold]{subj}[/] {r['kind']} ({r['stance']})  "
+                      f"{escape(r['source']['name'])} {escape('[' + r['source']['grade'] + ']')}  {corr}", highlight=False,
+                      soft_wrap=True)
+        console.print(f"    [dim]\"{escape(r['text'][:100])}\"[/]", highlight=False, soft_wrap=True,
+                      markup=True)
+    seen: set[tuple[str, str]] = set()
+    for r in out:
+        for s in r["silence"]:
+            if (s["group"], s["source_id"]) not in seen:
+                seen.add((s["group"], s["source_id"]))
+                console.print(f"[dim]silence:[/] {s['statement']}", highlight=False)
+
+
+@export_app.command("stix")
+@handle_errors
+def export_stix(
+    out: Annotated[Path, typer.Option("--out", help="STIX 2.1 bundle file to write (JSON)")],
+    analyst: Annotated[str, typer.Option(help="Name of the exporting analyst")] =
+    "basewatch analyst",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export sources, reports, claims, sites and silences as a STIX 2.1 bundle."""
+    with open_workspace(workspace) as ws:
+        cs = load_claimset(ws)
+    bundle = stix_bundle(list(cs.sources.values()), list(cs.reports.values()), cs.claims,
+                         cs.groups, cs.sites, analyst=analyst)
+    text = bundle.serialize(pretty=True)
+    json.loads(text)  # never write a file that is not JSON
+    out.write_text(text + "\n", "utf-8")
+    console.print(f"{out}: {len(bundle.objects)} STIX objects", highlight=False)

@@ -1,0 +1,104 @@
+"""Store layers of the reports capability: sources, reports, feed polling state.
+
+Provenance columns (source, date, synthetic mark) are added to every layer by the store.
+Claims are not stored: they are derived on read from the reports and the current gazetteer
+and grades (see :mod:`basewatch.analysis.claims`), so they never go stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from basewatch.errors import AmbiguousNameError, NotFoundError
+from basewatch.model.reports import Report, ReportSource
+from basewatch.store.base import LayerSpec, Store, register_layer
+
+__all__ = ["FEED_STATE", "REPORTS", "SOURCES", "FeedState", "find_source", "reports_between"]
+
+
+SOURCES = register_layer(LayerSpec(
+    name="report_sources",
+    geometry_type=None,
+    columns={
+        "id": ("TEXT", lambda d: d["id"]),
+        "name": ("TEXT", lambda d: d["name"]),
+        "kind": ("TEXT", lambda d: d["kind"]),
+        "reliability": ("TEXT", lambda d: d["reliability"]),
+        "default_credibility": ("INTEGER", lambda d: d["default_credibility"]),
+        "graded_by": ("TEXT", lambda d: d["graded_by"]),
+    },
+    key=("id",),
+    from_dict=ReportSource.from_dict,
+    description="Sources of reports (accounts, outlets, officials) with Admiralty grades.",
+))
+
+REPORTS = register_layer(LayerSpec(
+    name="reports",
+    geometry_type=None,
+    columns={
+        "id": ("TEXT", lambda d: d["id"]),
+        "source_id": ("TEXT", lambda d: d["source_id"]),
+        "published": ("DATETIME", lambda d: d["published"]),
+        "url": ("TEXT", lambda d: d["url"]),
+        "content_sha256": ("TEXT", lambda d: d["content_sha256"]),
+    },
+    key=("id",),
+    from_dict=Report.from_dict,
+    indexes=(("published",), ("source_id",)),
+    description="Posts and articles with their raw text and provenance.",
+))
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the last poll of a feed returned, for conditional GET."""
+
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+    polled_at: str = ""
+    status: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "etag": self.etag, "last_modified": self.last_modified,
+                "polled_at": self.polled_at, "status": self.status}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeedState:
+        return cls(url=str(d["url"]), etag=str(d.get("etag") or ""),
+                   last_modified=str(d.get("last_modified") or ""),
+                   polled_at=str(d.get("polled_at") or ""), status=int(d.get("status") or 0))
+
+
+FEED_STATE = register_layer(LayerSpec(
+    name="feed_state",
+    geometry_type=None,
+    columns={"url": ("TEXT", lambda d: d["url"])},
+    key=("url",),
+    from_dict=FeedState.from_dict,
+    description="ETag and Last-Modified of polled feeds.",
+))
+
+
+def find_source(store: Store, query: str) -> ReportSource:
+    """The source whose id, name or handle is ``query``."""
+    items: list[ReportSource] = store.select(SOURCES)
+    hits = [s for s in items if s.matches(query)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise AmbiguousNameError(f"source {query!r} matches several: "
+                                 f"{', '.join(h.id for h in hits)}; give the id")
+    known = ", ".join(s.id for s in items[:12]) or "none: import sources first"
+    raise NotFoundError(f"no source named {query!r} (known: {known})")
+
+
+def reports_between(store: Store, start: dt.datetime | None = None,
+                    end: dt.datetime | None = None) -> list[Report]:
+    """Reports published in [start, end] (either end open), oldest first."""
+    rng = (start.isoformat() if start else None, end.isoformat() if end else None)
+    result: list[Report] = store.select(REPORTS, ranges={"published": rng},
+                                        order_by=("published", "id"))
+    return result
