@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import stix2
 
-from basewatch.cli.claims import load_claimset
+from basewatch.queries.claims import load_claimset
 from basewatch.demo.build import build_demo
 from basewatch.sources.stix import stix_bundle
 from basewatch.store import Workspace
