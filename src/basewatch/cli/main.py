@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from basewatch import __version__
-from basewatch.cli import control, demo, imports, registry
+from basewatch.cli import assess, control, demo, imports, registry
 
 app = typer.Typer(
     name="basewatch",
@@ -34,6 +34,12 @@ app.add_typer(_claims.feeds_app, name="feeds")
 app.add_typer(_claims.sources_app, name="sources")
 app.command("claims")(_claims.claims)
 app.add_typer(_claims.export_app, name="export")
+
+
+# assessment (issue 8)
+app.add_typer(assess.app, name="assess")
+app.add_typer(assess.tripwires_app, name="tripwires")
+app.command("alerts")(assess.alerts)
 
 
 @app.command("version")

@@ -1,0 +1,56 @@
+"""Assessments of a workspace's sites: indicators gathered from every capability, fused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from pathlib import Path
+
+from basewatch.analysis.assessment import Assessment, assess
+from basewatch.analysis.indicators import claim_indicators
+from basewatch.errors import ValidationError
+from basewatch.model import Facility
+from basewatch.model.assessment import Indicator, LikelihoodTable
+from basewatch.queries.claims import load_claimset
+from basewatch.store import Workspace
+
+__all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline"]
+
+#: A workspace's own likelihood table, if the analyst saved one; else the bundled demo table.
+TABLE_FILE = "likelihoods.json"
+
+
+def load_table(ws: Workspace) -> LikelihoodTable:
+    own = Path(ws.folder) / TABLE_FILE
+    if own.exists():
+        text, where = own.read_text("utf-8"), str(own)
+    else:
+        text = resources.files("basewatch.demo").joinpath("data/likelihoods.json").read_text("utf-8")
+        where = "bundled likelihoods.json"
+    try:
+        return LikelihoodTable.from_dict(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{where} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {exc}") from None
+
+
+def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
+    """Every indicator the workspace's capabilities give for ``site``, on any date."""
+    out = claim_indicators(load_claimset(ws).groups, site.id)
+    return sorted(out, key=lambda i: (i.date, i.kind, i.description))
+
+
+def site_assessment(ws: Workspace, site: Facility, day: dt.date, focus: str = "withdrawal",
+                    indicators: list[Indicator] | None = None) -> Assessment:
+    table = load_table(ws)
+    items = gather_indicators(ws, site) if indicators is None else indicators
+    return assess(table, items, focus, site=site.id, date=day)
+
+
+def site_timeline(ws: Workspace, site: Facility, days: list[dt.date],
+                  focus: str = "withdrawal") -> list[Assessment]:
+    table = load_table(ws)
+    items = gather_indicators(ws, site)
+    return [assess(table, items, focus, site=site.id, date=d) for d in days]
