@@ -28,7 +28,7 @@ from typing import Any
 from basewatch.errors import ValidationError
 from basewatch.model.assessment import Indicator, LikelihoodTable
 
-__all__ = ["Assessment", "Step", "assess", "probability_words", "WORDS_SCALE"]
+__all__ = ["WORDS_SCALE", "Assessment", "Step", "assess", "probability_words"]
 
 #: Words for probabilities, after the US ODNI's Intelligence Community Directive 203 (2015).
 WORDS_SCALE: tuple[tuple[float, str], ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from basewatch import __version__
-from basewatch.cli import assess, control, demo, imports, registry
+from basewatch.cli import assess, control, demo, exposure, imports, registry
 
 app = typer.Typer(
     name="basewatch",
@@ -35,6 +35,11 @@ app.add_typer(_claims.sources_app, name="sources")
 app.command("claims")(_claims.claims)
 app.add_typer(_claims.export_app, name="export")
 
+
+# exposure (issue 3)
+app.add_typer(exposure.app, name="exposure")
+app.add_typer(exposure.weapons_app, name="weapons")
+app.command("rings")(exposure.rings)
 
 # assessment (issue 8)
 app.add_typer(assess.app, name="assess")

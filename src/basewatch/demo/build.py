@@ -20,6 +20,7 @@ DEMO_FILES = (
     ("places", "places.csv"),
     ("facilities", "facilities.csv"),
     ("survey", "survey.csv"),
+    ("weapons", "weapons.json"),
 )
 
 CONTROL_FILE = "control-synthetic.geojson"

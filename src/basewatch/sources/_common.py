@@ -200,7 +200,8 @@ def iter_geojson_features(path: Path, text: str) -> Iterator[tuple[int, dict[str
         raise ImportFormatError(f"{path.name}: GeoJSON must be an object, got {type(doc).__name__}")
     crs = doc.get("crs")
     if crs is not None:
-        name = str(((crs.get("properties") or {}) if isinstance(crs, dict) else {}).get("name", ""))
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = str(props.get("name", "")) if isinstance(props, dict) else ""
         if name.strip().lower() not in _WGS84_CRS:
             raise ImportFormatError(
                 f"{path.name}: CRS {name or crs!r} is not WGS84 lon/lat; reproject to EPSG:4326 "

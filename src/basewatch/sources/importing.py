@@ -10,10 +10,12 @@ from typing import Any
 
 from basewatch.errors import ImportFormatError, NotFoundError
 from basewatch.model import Faction
+from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
 from basewatch.sources.survey import parse_survey
+from basewatch.sources.weapons import parse_weapons
 from basewatch.store import (
     CONTROL,
     FACILITIES,
@@ -27,10 +29,11 @@ from basewatch.store import (
     Workspace,
 )
 from basewatch.store.base import ImportRecord
+from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
 
-IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions")
+IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons")
 
 
 @dataclass
@@ -75,6 +78,9 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
         return parse_places(path)
     if kind == "factions":
         return parse_factions(path)
+    if kind == "weapons":
+        known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
+        return parse_weapons(path, faction_resolver(factions, "faction"), known)
     raise ImportFormatError(f"unknown import kind {kind!r} (choose from {', '.join(IMPORT_KINDS)})")
 
 
@@ -90,7 +96,10 @@ def write_parsed(ws: Workspace, parsed: Parsed,
     capabilities pass their own to reuse the same all-or-nothing write and import log.
     """
     if layer_of is None:
-        if parsed.kind == "factions":
+        if parsed.kind == "weapons":
+            def layer_of(r: Any) -> LayerSpec:
+                return WEAPON_SYSTEMS if isinstance(r, WeaponSystem) else HOLDINGS
+        elif parsed.kind == "factions":
             def layer_of(r: Any) -> LayerSpec:
                 return FACTIONS if isinstance(r, Faction) else RELATIONS
         else:

@@ -1,0 +1,87 @@
+"""Exposure of a workspace's sites on dates: control, hostility and the weapons catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from basewatch.analysis.exposure import Exposure, exposure_on
+from basewatch.analysis.hostility import Hostility
+from basewatch.model import Facility
+from basewatch.model.weapons import Holding, WeaponSystem
+from basewatch.store import Workspace
+from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
+
+__all__ = ["Catalog", "exposure_series", "load_catalog", "projection"]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    systems: dict[str, WeaponSystem]
+    holdings: list[Holding]
+
+
+def load_catalog(ws: Workspace) -> Catalog:
+    return Catalog({s.id: s for s in ws.store.select(WEAPON_SYSTEMS)},
+                   list(ws.store.select(HOLDINGS)))
+
+
+def exposure_series(ws: Workspace, facilities: Sequence[Facility],
+                    days: Sequence[dt.date]) -> dict[dt.date, list[Exposure]]:
+    """Exposure of every facility on every day (each day uses the snapshot in force)."""
+    cat = load_catalog(ws)
+    hostility = Hostility(ws.relations())
+    out: dict[dt.date, list[Exposure]] = {}
+    cache: dict[dt.date, list[Any]] = {}
+    for day in days:
+        snap = ws.control_snapshot_date(day)
+        if snap is None:
+            out[day] = []
+            continue
+        if snap not in cache:
+            cache[snap] = ws.control_on(snap)
+        out[day] = exposure_on(facilities, cache[snap], hostility, cat.systems, cat.holdings, day)
+    return out
+
+
+def projection(series: Sequence[Exposure], cat: Catalog, window_days: int = 3) -> dict[str, Any]:
+    """Pace of the hostile front toward a site and when, at that pace, held munitions not yet in
+    reach would reach it. ``series`` is one facility's exposure, date-ordered."""
+    usable = [e for e in series if e.nearest is not None]
+    if len(usable) < 2:
+        return {"pace_km_per_day": None, "note": "not enough dates"}
+    last = usable[-1]
+    earlier = [e for e in usable if (last.date - e.date).days >= window_days]
+    first = earlier[-1] if earlier else usable[0]
+    days = max((last.date - first.date).days, 1)
+    assert last.nearest is not None and first.nearest is not None
+    pace = (first.nearest.distance_km - last.nearest.distance_km) / days
+    in_reach = {(r.system, r.munition) for r in last.reach}
+    upcoming: list[dict[str, Any]] = []
+    factions = set(last.distances_km)
+    for h in cat.holdings:
+        if h.faction not in factions or not h.active_on(last.date):
+            continue
+        dist = last.distances_km[h.faction]
+        for m in cat.systems[h.system].munitions:
+            if (h.system, m.name) in in_reach:
+                continue
+            gap = dist - m.max_range_km
+            when = (last.date + dt.timedelta(days=int(-(-gap // pace)))).isoformat() if pace > 0 else None
+            upcoming.append({"system": h.system, "munition": m.name, "faction": h.faction,
+                             "max_range_km": m.max_range_km, "gap_km": round(gap, 1),
+                             "projected_date": when})
+    upcoming.sort(key=lambda u: u["gap_km"])
+    return {
+        "window": {"from": first.date.isoformat(), "to": last.date.isoformat()},
+        "pace_km_per_day": round(pace, 2),
+        "next": upcoming,
+        "assumptions": [
+            f"the front keeps its mean pace toward the site over {first.date} - {last.date} "
+            f"({pace:.2f} km/day; positive = closing in)",
+            "launchers may stand anywhere in hostile-held ground",
+            "only systems the hostile faction holds on the last date are considered",
+        ],
+    }
