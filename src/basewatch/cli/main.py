@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from basewatch import __version__
-from basewatch.cli import assess, control, demo, exposure, imports, registry
+from basewatch.cli import assess, control, corridors, demo, exposure, imports, registry
 
 app = typer.Typer(
     name="basewatch",
@@ -40,6 +40,10 @@ app.add_typer(_claims.export_app, name="export")
 app.add_typer(exposure.app, name="exposure")
 app.add_typer(exposure.weapons_app, name="weapons")
 app.command("rings")(exposure.rings)
+
+# corridors (issue 4)
+app.add_typer(corridors.app, name="corridor")
+app.add_typer(corridors.roads_app, name="roads")
 
 # assessment (issue 8)
 app.add_typer(assess.app, name="assess")

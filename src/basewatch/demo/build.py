@@ -18,9 +18,11 @@ __all__ = ["DEMO_FILES", "build_demo"]
 DEMO_FILES = (
     ("factions", "factions.json"),
     ("places", "places.csv"),
+    ("places", "places-roads.csv"),
     ("facilities", "facilities.csv"),
     ("survey", "survey.csv"),
     ("weapons", "weapons.json"),
+    ("roads", "roads.geojson"),
 )
 
 CONTROL_FILE = "control-synthetic.geojson"

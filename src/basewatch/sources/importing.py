@@ -14,6 +14,7 @@ from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
+from basewatch.sources.roads import parse_roads
 from basewatch.sources.survey import parse_survey
 from basewatch.sources.weapons import parse_weapons
 from basewatch.store import (
@@ -29,11 +30,12 @@ from basewatch.store import (
     Workspace,
 )
 from basewatch.store.base import ImportRecord
+from basewatch.store.roads import ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
 
-IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons")
+IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads")
 
 
 @dataclass
@@ -78,6 +80,8 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
         return parse_places(path)
     if kind == "factions":
         return parse_factions(path)
+    if kind == "roads":
+        return parse_roads(path)
     if kind == "weapons":
         known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
         return parse_weapons(path, faction_resolver(factions, "faction"), known)
@@ -85,7 +89,7 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
 
 
 _LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "control": CONTROL,
-                                   "places": PLACES}
+                                   "places": PLACES, "roads": ROADS}
 
 
 def write_parsed(ws: Workspace, parsed: Parsed,

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import feedparser  # type: ignore[import-untyped]
-from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
-from defusedxml.common import (  # type: ignore[import-untyped]
+import feedparser
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import (
     DefusedXmlException,
     DTDForbidden,
     EntitiesForbidden,

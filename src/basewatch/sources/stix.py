@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import stix2  # type: ignore[import-untyped]
+import stix2
 
 from basewatch.analysis.corroboration import ClaimGroup
 from basewatch.model import Facility, Place

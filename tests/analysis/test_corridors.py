@@ -1,0 +1,121 @@
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from shapely.geometry import LineString, box
+
+from basewatch.analysis.corridors import (
+    blocked_edges,
+    build_graph,
+    captured_ground,
+    connect,
+    critical_places,
+    snap,
+)
+from basewatch.analysis.geodesy import length_km
+from basewatch.errors import NotFoundError
+from basewatch.model import Place, Provenance, Source
+from basewatch.model.roads import RoadSegment
+
+P = Provenance(Source("test"))
+
+
+def road(rid, *xy, ref=""):
+    return RoadSegment(rid, LineString(xy), P, "primary", ref)
+
+
+def grid(n=4, step=0.1):
+    """An n x n grid of roads; every edge its own road, so every vertex is a node."""
+    segs = []
+    for i, j in itertools.product(range(n), range(n)):
+        x, y = 36 + i * step, 35 + j * step
+        if i + 1 < n:
+            segs.append(road(f"h{i}{j}", (x, y), (x + step, y)))
+        if j + 1 < n:
+            segs.append(road(f"v{i}{j}", (x, y), (x, y + step)))
+    return segs
+
+
+def test_degree_two_chains_are_contracted_and_lengths_are_geodesic():
+    segs = [road("a", (36.0, 35.0), (36.1, 35.0), (36.2, 35.05), (36.3, 35.0)),
+            road("b", (36.3, 35.0), (36.3, 35.2)), road("c", (36.3, 35.0), (36.4, 35.0))]
+    rg = build_graph(segs)
+    assert rg.graph.number_of_nodes() == 4 and rg.graph.number_of_edges() == 3
+    lengths = sorted(d["length_m"] for *_, d in rg.graph.edges(keys=True, data=True))
+    expected = sorted(length_km(s.geometry) * 1000 for s in segs)
+    assert lengths == pytest.approx(expected, rel=1e-12)
+
+
+def test_connectivity_matches_networkx_on_random_blockings():
+    rg = build_graph(grid(5))
+    rng = np.random.default_rng(3)
+    a = snap(rg, 36.0, 35.0, "a")[0]
+    b = snap(rg, 36.4, 35.4, "b")[0]
+    for _ in range(30):
+        cx, cy = rng.uniform(36.0, 36.4, 2)
+        hostile = box(cx - 0.05, cy - 0.05, cx + 0.05, cy + 0.05)
+        blocked = blocked_edges(rg, hostile)
+        res = connect(rg, a, b, blocked, [])
+        # Independent check: networkx on a graph rebuilt without the blocked edges.
+        g = nx.Graph()
+        g.add_nodes_from(rg.graph.nodes)
+        for u, v, k, d in rg.graph.edges(keys=True, data=True):
+            if not d["geometry"].intersects(hostile):
+                g.add_edge(u, v, w=d["length_m"])
+        assert res.connected == nx.has_path(g, a, b)
+        if res.connected:
+            assert res.length_km * 1000 == pytest.approx(nx.shortest_path_length(g, a, b, weight="w"))
+
+
+def test_an_edge_partly_inside_hostile_ground_is_blocked_and_reported():
+    segs = [road("west", (36.0, 35.0), (36.5, 35.0), ref="M5"), road("east", (36.5, 35.0), (37.0, 35.0), ref="M5")]
+    rg = build_graph(segs)
+    a, b = snap(rg, 36.0, 35.0, "a")[0], snap(rg, 37.0, 35.0, "b")[0]
+    hostile = box(36.9, 34.9, 36.95, 35.1)  # touches only the eastern road
+    blocked = blocked_edges(rg, hostile)
+    assert len(blocked.hostile) == 1
+    res = connect(rg, a, b, blocked, [Place("x", "Eastville", 36.95, 35.0, P)])
+    assert not res.connected
+    assert [x["road"] for x in res.breaks] == ["M5"] and res.breaks[0]["near"] == ["Eastville"]
+
+
+def test_friendly_mode_blocks_roads_through_third_party_ground():
+    segs = [road("inside", (36.0, 35.0), (36.5, 35.0)), road("abroad", (36.5, 35.0), (37.0, 35.0))]
+    rg = build_graph(segs)
+    friendly = box(35.9, 34.9, 36.6, 35.1)
+    assert len(blocked_edges(rg, box(0, 0, 0.1, 0.1), friendly).outside) == 1
+    assert blocked_edges(rg, box(0, 0, 0.1, 0.1), None).all == set()
+
+
+def test_minimum_cut_in_places_matches_networkx_node_cut():
+    """A ladder: two parallel roads joined at both ends through junction towns."""
+    towns = {"A": (36.0, 35.0), "N": (36.3, 35.1), "S": (36.3, 34.9), "B": (36.6, 35.0), "M": (36.3, 35.0)}
+    segs = [road("an", towns["A"], towns["N"]), road("nb", towns["N"], towns["B"]),
+            road("as", towns["A"], towns["S"]), road("sb", towns["S"], towns["B"])]
+    rg = build_graph(segs)
+    places = [Place(k.lower(), k, *xy, P) for k, xy in towns.items() if k in "NSM"]
+    a, b = snap(rg, *towns["A"], "A")[0], snap(rg, *towns["B"], "B")[0]
+    res = connect(rg, a, b, blocked_edges(rg, box(0, 0, 0.1, 0.1)), places)
+    crit = critical_places(rg, a, b, box(0, 0, 0.1, 0.1), None, res.route, places,
+                           radius_m=5_000, max_candidates=10)
+    cuts = [set(c["places"]) for c in crit if c["cuts"]]
+    # networkx: the minimum node cut between A and B is {N, S}.
+    g = nx.Graph([(s.id[0], s.id[1]) for s in segs])
+    assert nx.minimum_node_cut(g, "a", "b") == {"n", "s"}
+    assert cuts == [{"N", "S"}]
+
+
+def test_snapping_far_from_any_road_says_how_far():
+    rg = build_graph([road("r", (36.0, 35.0), (36.1, 35.0))])
+    with pytest.raises(NotFoundError, match=r"Nowhere is not near any road: the nearest road node is 1\d\d\.\d km away"):
+        snap(rg, 37.5, 35.0, "Nowhere")
+
+
+def test_captured_ground_is_a_geodesic_disc():
+    g = captured_ground([Place("h", "Hama", 36.7578, 35.1318, P)], 10_000)
+    import pyproj
+
+    xy = np.asarray(g.exterior.coords)
+    _, _, d = pyproj.Geod(ellps="WGS84").inv(np.full(len(xy), 36.7578), np.full(len(xy), 35.1318), xy[:, 0], xy[:, 1])
+    assert np.allclose(d, 10_000, atol=0.01)

@@ -1,0 +1,47 @@
+"""Claim D from the demo's data."""
+
+import json
+
+from typer.testing import CliRunner
+
+from basewatch.cli.main import app
+
+runner = CliRunner()
+
+
+def run_json(*args):
+    r = runner.invoke(app, [str(a) for a in args] + ["--json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_claim_d_tartus_damascus(demo_ws):
+    before = run_json("corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04", "-w", demo_ws)
+    assert before["connected"] is True and "Homs" in before["places_on_route"]
+    assert before["minimum_cut"] == ["Homs"]
+    assert before["critical_places"][0]["places"] == ["Homs"]
+    assert not any(c["places"] == ["Hama"] and c["cuts"] for c in before["critical_places"])
+    after = run_json("corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-08", "-w", demo_ws)
+    assert after["connected"] is False and after["breaks"]
+    what_if = run_json("corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
+                       "--assume-captured", "Hama,Homs", "-w", demo_ws)
+    assert what_if["connected"] is False
+    assert any("Homs" in b["near"] for b in what_if["breaks"])
+
+
+def test_timeline_first_cut_is_8_dec(demo_ws):
+    t = run_json("corridor", "timeline", "--from", "tartus", "--to", "damascus", "-w", demo_ws)
+    assert t["first_cut"] == "2024-12-08"
+    assert all(s["connected"] for s in t["series"] if s["date"] < "2024-12-08")
+
+
+def test_through_lebanon_is_a_different_question(demo_ws):
+    r = run_json("corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
+                 "--assume-captured", "Homs", "--any-road", "-w", demo_ws)
+    assert r["connected"] is True and "Beirut" in r["places_on_route"]
+
+
+def test_unknown_place_suggests_near_matches(demo_ws):
+    r = runner.invoke(app, ["corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
+                            "--assume-captured", "Homz", "-w", str(demo_ws)])
+    assert r.exit_code == 2 and "did you mean Homs" in r.stderr
