@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from basewatch.analysis.corroboration import ClaimGroup
+from basewatch.analysis.exposure import Exposure, reach_timeline
 from basewatch.model.assessment import Indicator
 from basewatch.model.reports import ClaimKind, Stance, SubjectKind
 
-__all__ = ["aircraft_event_group", "claim_indicators"]
+__all__ = ["aircraft_event_group", "claim_indicators", "corridor_indicators",
+           "exposure_indicators"]
 
 
 def aircraft_event_group(registration: str, day: dt.date) -> str:
@@ -87,3 +89,42 @@ def claim_indicators(groups: Iterable[ClaimGroup], site: str) -> list[Indicator]
             source=names, group=f"silence:{site}:{kind.value}",
             refs=tuple(sorted({s.group_key for s in sil}))))
     return out
+
+
+def exposure_indicators(series: Iterable[Exposure], site: str,
+                        front_km: float = 50.0) -> list[Indicator]:
+    """A hostile munition coming into reach, and the front coming within ``front_km``.
+
+    Both follow from one moving front, so they form one independence group per site.
+    """
+    items = sorted((e for e in series if e.facility == site), key=lambda e: e.date)
+    out: list[Indicator] = []
+    synthetic = any(e.synthetic for e in items)
+    for (system, munition), day in sorted(reach_timeline(items).items(), key=lambda kv: kv[1]):
+        e = next(x for x in items if x.date == day)
+        r = next(x for x in e.reach if (x.system, x.munition) == (system, munition))
+        out.append(Indicator(
+            kind="exposure", state="new_system_in_reach", site=site, date=day,
+            description=f"{r.system_name} {r.munition} ({r.faction}) in reach, margin "
+                        f"{r.margin_km:.0f} km", source=r.source, group=f"exposure:{site}",
+            synthetic=synthetic))
+    close = next((e for e in items if e.nearest and e.nearest.distance_km <= front_km), None)
+    if close is not None and close.nearest is not None:
+        out.append(Indicator(
+            kind="exposure", state="front_within_50km", site=site, date=close.date,
+            description=f"hostile ground {close.nearest.distance_km:.0f} km away "
+                        f"({close.nearest_faction})", source="control snapshots",
+            group=f"exposure:{site}", synthetic=close.synthetic))
+    return out
+
+
+def corridor_indicators(series: Iterable[dict[str, object]], site: str) -> list[Indicator]:
+    """The first date the site's road corridor (a ``corridor_timeline`` series) was cut."""
+    for s in series:
+        if not s["connected"]:
+            return [Indicator(
+                kind="corridor", state="cut", site=site, date=dt.date.fromisoformat(str(s["date"])),
+                description=f"road corridor to {s.get('to', 'the capital')} cut",
+                source="road network and control snapshots", group=f"corridor:{site}",
+                synthetic=bool(s.get("synthetic")))]
+    return []

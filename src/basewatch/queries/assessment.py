@@ -8,12 +8,19 @@ from importlib import resources
 from pathlib import Path
 
 from basewatch.analysis.assessment import Assessment, assess
-from basewatch.analysis.indicators import claim_indicators
-from basewatch.errors import ValidationError
+from basewatch.analysis.indicators import (
+    claim_indicators,
+    corridor_indicators,
+    exposure_indicators,
+)
+from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
+from basewatch.queries.corridors import corridor_timeline
+from basewatch.queries.exposure import exposure_series
 from basewatch.store import Workspace
+from basewatch.store.roads import ROADS
 
 __all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline"]
 
@@ -36,9 +43,23 @@ def load_table(ws: Workspace) -> LikelihoodTable:
         raise ValidationError(f"{where}: {exc}") from None
 
 
+#: The place whose road link each site keeps is assessed (the capital of the demo's country).
+CORRIDOR_TO = "damascus"
+
+
 def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     """Every indicator the workspace's capabilities give for ``site``, on any date."""
     out = claim_indicators(load_claimset(ws).groups, site.id)
+    dates = ws.control_dates()
+    if dates:
+        series = exposure_series(ws, [site], dates)
+        out += exposure_indicators([e for d in dates for e in series[d]], site.id)
+        if ws.store.select_columns(ROADS, ("id",)) and any(p.id == CORRIDOR_TO for p in ws.places()):
+            try:
+                tl = corridor_timeline(ws, site.id, CORRIDOR_TO, dates)
+            except NotFoundError:  # the site is not near the road network
+                tl = {"series": []}
+            out += corridor_indicators([{**s, "to": tl.get("to")} for s in tl["series"]], site.id)
     return sorted(out, key=lambda i: (i.date, i.kind, i.description))
 
 
