@@ -38,7 +38,7 @@ def test_tripwire_on_probability_fires_once(demo_ws, tmp_path):
     r = runner.invoke(app, ["tripwires", "add", "p(withdrawal) >= 0.4", "--site", "tartus", "-w", str(demo_ws)])
     assert r.exit_code == 0, r.output
     out = run_json("tripwires", "run", "--deliver", str(tmp_path / "alerts.jsonl"), "-w", demo_ws)
-    fired = [a for a in out["alerts"] if "p(withdrawal)" in a["message"]]
+    fired = [a for a in out["alerts"] if "p(withdrawal) >= 0.4" in a["message"]]
     assert [a["date"] for a in fired] == ["2024-12-03"]
     again = run_json("tripwires", "run", "-w", demo_ws)
     assert again["new"] == 0

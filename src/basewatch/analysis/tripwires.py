@@ -26,7 +26,14 @@ from typing import Any
 from basewatch.errors import ValidationError
 from basewatch.model.assessment import Alert, Tripwire
 
-__all__ = ["Condition", "SiteFacts", "evaluate", "parse_condition", "run_tripwires"]
+__all__ = ["Condition", "SiteFacts", "evaluate", "parse_condition", "run_tripwires", "tripwire_id"]
+
+
+def tripwire_id(site: str, condition: str) -> str:
+    """A stable id from site and condition, so adding the same tripwire twice is a no-op."""
+    import hashlib
+
+    return hashlib.sha256(f"{site}|{parse_condition(condition).text}".encode()).hexdigest()[:10]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}

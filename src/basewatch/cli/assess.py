@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from basewatch.analysis.tripwires import parse_condition, run_tripwires
+from basewatch.analysis.tripwires import parse_condition, run_tripwires, tripwire_id
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
@@ -116,7 +115,7 @@ def tripwire_add(condition: Annotated[str, typer.Argument(help="e.g. 'in_reach(s
     cond = parse_condition(condition)
     with open_workspace(workspace) as ws:
         f = ws.facility(site)
-        tid = hashlib.sha256(f"{f.id}|{cond.text}".encode()).hexdigest()[:10]
+        tid = tripwire_id(f.id, cond.text)
         ws.store.put(TRIPWIRES, [Tripwire(tid, cond.text, f.id, dt.datetime.now(dt.timezone.utc))])
     console.print(f"tripwire {tid}: {f.id}: {cond.text}")
 

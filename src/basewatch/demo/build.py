@@ -7,6 +7,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from typing import Any
 
 from basewatch.demo.control_gen import DEFAULT_SEED, generate_control
 from basewatch.sources.importing import ImportReport, import_file
@@ -50,6 +51,7 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         if step:
             step("import control")
         reports.append(import_file(ws, "control", control_path))
+        _add_tripwires(ws, data)
         _import_reports(ws, data, step)
     return reports
 
@@ -66,3 +68,22 @@ def _import_reports(ws: Workspace, data: Any, step: Callable[[str], None] | None
         import_sources(ws, path)
     with resources.as_file(data.joinpath("posts.jsonl")) as path:
         import_posts(ws, path, "jsonl")
+
+
+def _add_tripwires(ws: Workspace, data: Any) -> None:
+    """The demo's tripwires (ids derived from site and condition, so adding twice is a no-op)."""
+    import datetime as dt
+
+    from basewatch.analysis.tripwires import parse_condition, tripwire_id
+    from basewatch.model.assessment import Tripwire
+    from basewatch.store.assessment import TRIPWIRES
+
+    items = json.loads(data.joinpath("tripwires.json").read_text("utf-8"))
+    known = {t.id for t in ws.store.select(TRIPWIRES)}
+    new = []
+    for t in items:
+        cond = parse_condition(t["condition"]).text
+        tid = tripwire_id(t["site"], cond)
+        if tid not in known:
+            new.append(Tripwire(tid, cond, t["site"], dt.datetime(2024, 11, 27, tzinfo=dt.timezone.utc)))
+    ws.store.put(TRIPWIRES, new)
