@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from basewatch.errors import ValidationError
@@ -82,6 +82,7 @@ class Assessment:
     steps: tuple[Step, ...]
     unweighed: tuple[Indicator, ...]
     sensitivity: tuple[tuple[str, float, float], ...]  # (description, p if halved, p if doubled)
+    names: dict[str, str] = field(default_factory=dict)  # hypothesis id -> name
 
     @property
     def probability(self) -> float:
@@ -93,7 +94,7 @@ class Assessment:
 
     def paragraph(self, names: dict[str, str] | None = None) -> str:
         """A short explanation in words, with the evidence that would change it most."""
-        name = (names or {}).get(self.focus, self.focus)
+        name = {**self.names, **(names or {})}.get(self.focus, self.focus)
         p = self.probability
         text = (f"{self.site} on {self.date}: '{name}' is {probability_words(p)} ({p:.0%}; "
                 f"prior {self.priors[self.focus]:.0%}) on {len(self.steps)} independent pieces "
@@ -190,4 +191,4 @@ def assess(table: LikelihoodTable, indicators: Sequence[Indicator], focus: str, 
             out.append(_posterior(priors, lks)[focus])
         sensitivity.append((s.indicator.description, out[0], out[1]))
     return Assessment(site, date, focus, priors, posterior, tuple(steps), tuple(unweighed),
-                      tuple(sensitivity))
+                      tuple(sensitivity), {h.id: h.name for h in table.hypotheses})
