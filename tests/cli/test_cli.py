@@ -77,10 +77,14 @@ def test_demo_is_safe_to_run_twice(tmp_path):
     assert all(r["inserted"] == 0 and r["updated"] == 0 for r in second["imports"])
 
 
-def test_demo_prints_claims_a_and_b(tmp_path):
-    out = run("demo", "-w", tmp_path / "d").stdout
+def test_demo_prints_the_claims(tmp_path):
+    result = runner.invoke(app, ["demo", "-w", str(tmp_path / "d")], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
     assert "801" in out and "102 bases + 699" in out and "-29 (-3.5 %)" in out
     assert "Hama" in out and "SYNTHETIC" in out
+    assert "critical: Homs" in out and "8 Dec CUT" in out
+    assert "Alerts" in out and "in_reach(smerch)" in out
 
 
 def test_facilities_list_shows_sources(demo_ws):
