@@ -116,10 +116,11 @@ def _show(workspace: Path, reports: list[Any], f: dict[str, Any]) -> None:
     for r in a["rows"]:
         t.add_row(r["operator"], str(r["count"]))
     bt = a["by_type"]
-    t.caption = (f"total {a['total']} = {bt.get('base', 0)} bases + {bt.get('point', 0)} checkpoints; "
-                 f"largest: {a['largest_operator']}; change since {a['change']['old']['date']}: "
-                 f"{a['change']['change']:+d} ({a['change']['change_pct']:+.1f} %)")
     console.print(t)
+    console.print(f"   total {a['total']} = {bt.get('base', 0)} bases + {bt.get('point', 0)} "
+                  f"checkpoints; largest: {a['largest_operator']}; change since "
+                  f"{a['change']['old']['date']}: {a['change']['change']:+d} "
+                  f"({a['change']['change_pct']:+.1f} %)", highlight=False)
     b = f["B_control"]
     console.print("[bold]B.[/] Places that changed hands: " + "; ".join(
         f"{c['place']} {c['date'][5:]} ({c['to']})" for c in b["places_changed"]
