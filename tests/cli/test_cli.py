@@ -73,7 +73,7 @@ def test_front_line_and_its_advance(demo_ws):
 def test_demo_is_safe_to_run_twice(tmp_path):
     first = run("demo", "-w", tmp_path / "d", "--json")
     second = json.loads(run("demo", "-w", tmp_path / "d", "--json").stdout)
-    assert json.loads(first.stdout)["claim_A_inventory"]["total"] == 801
+    assert json.loads(first.stdout)["A_inventory"]["total"] == 801
     assert all(r["inserted"] == 0 and r["updated"] == 0 for r in second["imports"])
 
 
