@@ -6,10 +6,12 @@ Distance to a (multi)polygon on the WGS84 ellipsoid, exact to well under a metre
    centred on the polygon; there the nearest boundary segments of each site are found with an
    R-tree, keeping every segment within 2 % + 2 km of the best (the projection's distortion
    is far smaller than that at the scale of a country).
-2. Each candidate segment is taken as the geodesic between its vertices and the distance from
+2. A cheap upper bound per candidate (the geodesic distance to the segment's nearest point
+   in the projection) keeps only the candidates within 0.1 % + 50 m of the best bound.
+3. Each remaining segment is taken as the geodesic between its vertices and the distance from
    the site to it is minimised on the ellipsoid by golden-section search (``pyproj.Geod``),
    vectorised over all (site, segment) pairs.
-3. A site inside the polygon (tested in the same projection, so polygons across the
+4. A site inside the polygon (tested in the same projection, so polygons across the
    antimeridian work) is at distance 0.
 """
 
@@ -64,8 +66,13 @@ def _boundary_segments(geom: BaseGeometry) -> NDArray[np.float64]:
 
 
 def _geodesic_point_segment(plon: NDArray[np.float64], plat: NDArray[np.float64],
-                            seg: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
-    """Minimum distance (m) from points to geodesic segments, pairwise, and where it is."""
+                            seg: NDArray[np.float64], guess: NDArray[np.float64] | None = None,
+                            ) -> tuple[NDArray[np.float64], ...]:
+    """Minimum distance (m) from points to geodesic segments, pairwise, and where it is.
+
+    ``guess`` (fraction along each segment, e.g. from a projection) narrows the search to
+    +-3 km (at least +-2 % of the segment) around it.
+    """
     alon, alat, blon, blat = seg[:, 0, 0], seg[:, 0, 1], seg[:, 1, 0], seg[:, 1, 1]
     az, _, length = GEOD.inv(alon, alat, blon, blat)
     az, length = np.asarray(az), np.asarray(length)
@@ -76,9 +83,14 @@ def _geodesic_point_segment(plon: NDArray[np.float64], plat: NDArray[np.float64]
         return np.asarray(d), np.asarray(lon), np.asarray(lat)
 
     lo, hi = np.zeros_like(length), np.ones_like(length)
+    iterations = _ITERATIONS
+    if guess is not None:
+        half = np.maximum(0.02, 3000.0 / np.maximum(length, 1.0))
+        lo, hi = np.clip(guess - half, 0.0, 1.0), np.clip(guess + half, 0.0, 1.0)
+        iterations = 30  # 0.618^30 of a 6 km window is well under a millimetre
     c, d = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
     fc, fd = dist(c)[0], dist(d)[0]
-    for _ in range(_ITERATIONS):
+    for _ in range(iterations):
         left = fc < fd  # the minimum lies in [lo, d]: drop (d, hi]; else drop [lo, c)
         hi = np.where(left, d, hi)
         lo = np.where(left, lo, c)
@@ -112,7 +124,7 @@ def distances_to_polygon(lons: Sequence[float] | NDArray[np.float64],
     if n == 0 or len(segs) == 0:
         return out_d, out_lon, out_lat
     c = shapely.centroid(geom)
-    fwd, _ = local_aeqd(round(float(c.x), 6), round(float(c.y), 6))
+    fwd, inv = local_aeqd(round(float(c.x), 6), round(float(c.y), 6))
     sx, sy = fwd.transform(segs[:, :, 0].ravel(), segs[:, :, 1].ravel())
     sxy = np.column_stack([sx, sy]).reshape(-1, 2, 2)
     px, py = fwd.transform(plon, plat)
@@ -129,7 +141,19 @@ def distances_to_polygon(lons: Sequence[float] | NDArray[np.float64],
         _, approx = tree.query_nearest(pts, return_distance=True, all_matches=False)
         pairs = tree.query(pts, predicate="dwithin", distance=approx * 1.02 + 2000.0)
         pi, si = todo[pairs[0]], pairs[1]
-        d, lon, lat = _geodesic_point_segment(plon[pi], plat[pi], segs[si])
+        # Cheap upper bound per pair: the geodesic distance to the segment's nearest point in
+        # the projection, mapped back; only pairs within a hair of the best bound are refined.
+        ax, ay = sxy[si, 0, 0], sxy[si, 0, 1]
+        bx, by = sxy[si, 1, 0], sxy[si, 1, 1]
+        vx, vy = bx - ax, by - ay
+        t = np.clip(((px[pi] - ax) * vx + (py[pi] - ay) * vy) / np.maximum(vx * vx + vy * vy, 1e-9), 0, 1)
+        qlon, qlat = inv.transform(ax + t * vx, ay + t * vy)
+        ub = np.asarray(GEOD.inv(plon[pi], plat[pi], np.asarray(qlon), np.asarray(qlat))[2])
+        best_ub = np.full(n, np.inf)
+        np.minimum.at(best_ub, pi, ub)
+        keep = ub <= best_ub[pi] * 1.001 + 50.0
+        pi, si, t = pi[keep], si[keep], t[keep]
+        d, lon, lat = _geodesic_point_segment(plon[pi], plat[pi], segs[si], t)
         order = np.lexsort((d, pi))
         first = np.ones(order.size, bool)
         first[1:] = pi[order][1:] != pi[order][:-1]
