@@ -46,12 +46,14 @@ __all__ = [
     "MIN_HISTORY",
     "UNUSUAL_P",
     "CountJudgement",
+    "CountRow",
     "DailyCount",
     "Verdict",
     "daily_counts",
     "daily_totals",
     "judge_count",
     "judge_series",
+    "site_verdicts",
 ]
 
 #: Below this many earlier observations nothing is judged ("not conclusive: too little history").
@@ -231,3 +233,79 @@ def judge_series(days: Sequence[tuple[dt.date, int, bool]], *,
                                first=earlier[0][0] if earlier else None,
                                last=earlier[-1][0] if earlier else None))
     return out
+
+
+#: Vessel classes summed into a per-area total when several were counted on the same dates.
+VESSEL_CLASSES = ("frigate", "corvette", "destroyer", "submarine", "auxiliary", "landing_ship",
+                  "patrol_boat", "vessel_small")
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """One date's count of a site, area and class, with its verdict against earlier dates.
+
+    ``object_class`` is ``"total"`` for the sum of the vessel classes in ``classes``.
+    """
+
+    day: dt.date
+    area: str
+    object_class: str
+    count: int
+    judgement: CountJudgement
+    synthetic: bool
+    sources: tuple[str, ...]
+    sensor: str = ""
+    method: str = ""
+    resolution_m: float | None = None
+    classes: tuple[str, ...] = ()
+    notes: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        j = self.judgement
+        return {
+            "date": self.day.isoformat(), "area": self.area, "class": self.object_class,
+            "count": self.count, "compared_as": "presence" if j.presence_only else "count",
+            "sensor": self.sensor,
+            "resolution_m": self.resolution_m, "method": self.method,
+            "source": "; ".join(self.sources), "synthetic": self.synthetic,
+            "verdict": j.verdict.value, "base_rate": None if j.base_rate is None else
+            round(j.base_rate, 4), "state": j.state, "n_history": j.n,
+            "p_tail": None if j.p_tail is None else round(j.p_tail, 4),
+            "anomaly_score": None if j.score is None else round(j.score, 2),
+            "text": j.text, **({"classes": list(self.classes)} if self.classes else {}),
+            **({"notes": self.notes} if self.notes else {}),
+        }
+
+
+def site_verdicts(counts: Iterable[ImageryCount]) -> list[CountRow]:
+    """Every date of every (area, class) series of a site judged against its earlier dates,
+    plus the per-area total of the vessel classes counted on the same dates; sorted by date."""
+    groups: dict[tuple[str, str], list[ImageryCount]] = {}
+    for c in counts:
+        groups.setdefault((c.area, c.object_class), []).append(c)
+    rows: list[CountRow] = []
+    vessel_series: dict[str, dict[str, list[DailyCount]]] = {}
+    for (area, cls), items in sorted(groups.items()):
+        series = daily_counts(items)
+        if cls in VESSEL_CLASSES:
+            vessel_series.setdefault(area, {})[cls] = series
+        judged = judge_series([(d.day, d.count, d.record.presence_only) for d in series],
+                              what=f"{area}, {cls}")
+        for d, j in zip(series, judged, strict=True):
+            r = d.record
+            rows.append(CountRow(d.day, area, cls, d.count, j, d.synthetic,
+                                 (r.provenance.label,), r.sensor, r.method.value, r.resolution_m,
+                                 notes=r.provenance.notes))
+    for area, by_cls in sorted(vessel_series.items()):
+        if len(by_cls) < 2:
+            continue
+        totals = daily_totals(by_cls)
+        names = tuple(sorted(by_cls))
+        judged = judge_series([(d, n, False) for d, n, _ in totals],
+                              what=f"{area}, total ({' + '.join(names)})")
+        for (day, n, synth), j in zip(totals, judged, strict=True):
+            sources = tuple(sorted({by_day.record.provenance.label for s in by_cls.values()
+                                    for by_day in s if by_day.day == day}))
+            rows.append(CountRow(day, area, "total", n, j, synth, sources, classes=names))
+    rows.sort(key=lambda r: (r.day, r.area, r.object_class == "total", r.object_class))
+    return rows

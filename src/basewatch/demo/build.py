@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from basewatch.demo.control_gen import DEFAULT_SEED, generate_control
+from basewatch.demo.imagery_gen import build_imagery_demo
 from basewatch.sources.importing import ImportReport, import_file
 from basewatch.store import Workspace
 
@@ -46,4 +47,5 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         if step:
             step("import control")
         reports.append(import_file(ws, "control", control_path))
+        reports.extend(build_imagery_demo(ws, folder, step=step))
     return reports
