@@ -59,6 +59,7 @@ class SceneSpec:
     enl: int = 4
     size: int = 256
     blocksize: int = 64  # COG tile size in pixels (real products use 512 or 1024)
+    surface: str = "water"  # water: vessels in a harbour basin; apron: aircraft on concrete
 
 
 def utm_epsg(lon: float, lat: float) -> int:
@@ -78,7 +79,7 @@ def _cog(path: Path, arr: np.ndarray, transform: Any, epsg: int, nodata: float |
 
 
 def _place(rng: np.random.Generator, basin_px: np.ndarray, fleet: tuple[tuple[str, float], ...],
-           res: float) -> list[tuple[str, float, int, int, bool]]:
+           res: float, square: bool = False) -> list[tuple[str, float, int, int, bool]]:
     """(kind, length_m, row, col, horizontal) of non-overlapping vessels inside the basin."""
     taken = np.zeros_like(basin_px)
     out = []
@@ -86,7 +87,7 @@ def _place(rng: np.random.Generator, basin_px: np.ndarray, fleet: tuple[tuple[st
         n = max(1, int(round(length / res)))
         for _ in range(500):
             horiz = bool(rng.random() < 0.5)
-            h, w = (2, n) if horiz else (n, 2)
+            h, w = (n, n) if square else (2, n) if horiz else (n, 2)
             r = int(rng.integers(0, basin_px.shape[0] - h))
             c = int(rng.integers(0, basin_px.shape[1] - w))
             r0, r1, c0, c1 = max(r - 3, 0), r + h + 3, max(c - 3, 0), c + w + 3
@@ -110,14 +111,15 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
     tr = from_origin(x0, y0, res, res)
     basin_px = ~geometry_mask([mapping(basin)], (size, size), tr)
     cols = np.arange(size)[None, :].repeat(size, 0)
+    apron = spec.surface == "apron"
     sea = cols < int((basin.bounds[0] - x0) / res) - 2
-    water = basin_px | sea
-    placed = _place(rng, basin_px, spec.fleet, res)
+    water = np.zeros_like(basin_px) if apron else basin_px | sea
+    placed = _place(rng, basin_px, spec.fleet, res, square=apron)
     ship = np.zeros((size, size), bool)
     truth = []
     for kind, length, r, col, horiz in placed:
         n = max(1, int(round(length / res)))
-        h, w = (2, n) if horiz else (n, 2)
+        h, w = (n, n) if apron else (2, n) if horiz else (n, 2)
         ship[r:r + h, col:col + w] = True
         cx, cy = xy(tr, r + (h - 1) / 2, col + (w - 1) / 2)
         lonlat = transform_geom(f"EPSG:{epsg}", "EPSG:4326", {"type": "Point", "coordinates": (cx, cy)})
@@ -144,7 +146,11 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
         base = {"blue": (300, 1200), "green": (350, 1300), "red": (250, 1400), "nir": (200, 2500)}
         for band, (w_val, l_val) in base.items():
             arr = np.where(water, w_val, l_val) + rng.normal(0, 30, (size, size))
-            arr = np.where(ship, 1800, arr)
+            if apron:  # concrete apron brighter than the land around; aircraft darker on it
+                arr = np.where(basin_px, l_val + 600 + rng.normal(0, 30, (size, size)), arr)
+                arr = np.where(ship, l_val - 900, arr)
+            else:
+                arr = np.where(ship, 1800, arr)
             arr = np.where(cloud, 6000 + rng.normal(0, 200, (size, size)), arr)
             name = f"{item_id}_{band}.tif"
             n = _cog(out_dir / name, np.clip(arr, 1, 10000).astype("uint16"), tr, epsg, 0, blocksize)

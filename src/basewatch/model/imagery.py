@@ -34,9 +34,11 @@ __all__ = [
 
 #: Object classes a count may report. Vessel classes follow how analysts bin warships in
 #: harbour imagery; ``vessel_any`` and ``aircraft`` are for counts that do not tell types apart.
+#: Detectors on 10 m imagery count size bins: ``vessel_large`` (>= 100 m, frigate-sized),
+#: ``vessel_medium`` (50-100 m, submarine-sized), ``vessel_small`` (< 50 m).
 COUNT_CLASSES: tuple[str, ...] = (
     "frigate", "corvette", "destroyer", "submarine", "auxiliary", "landing_ship", "patrol_boat",
-    "vessel_small", "vessel_any",
+    "vessel_large", "vessel_medium", "vessel_small", "vessel_any",
     "aircraft", "fighter", "bomber", "transport", "helicopter",
 )
 
