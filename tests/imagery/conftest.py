@@ -82,7 +82,7 @@ def _utc(d: int, month: int = 11) -> _dt.datetime:
 @pytest.fixture(scope="session")
 def scene_set(tmp_path_factory: pytest.TempPathFactory) -> SceneSet:
     """Tiny scenes over Tartus' basin: S2 clear with the flotilla (28 Nov), S2 under cloud
-    (23 Nov), S2 half cloud (18 Nov), S2 clear and empty (3 Dec), S1 with vessels (30 Nov) and
+    (23 Nov), S2 with a cloud edge across the basin (18 Nov), S2 clear and empty (3 Dec), S1 with vessels (30 Nov) and
     S1 empty (3 Dec). Hrefs point at a placeholder host rewritten per server."""
     from basewatch.demo.imagery_scenes import SceneSpec, generate_scene
 
@@ -91,7 +91,7 @@ def scene_set(tmp_path_factory: pytest.TempPathFactory) -> SceneSet:
     specs = [
         SceneSpec("sentinel-2-l2a", _utc(28)),
         SceneSpec("sentinel-2-l2a", _utc(23), cloud_fraction=1.0),
-        SceneSpec("sentinel-2-l2a", _utc(18), cloud_fraction=0.5),
+        SceneSpec("sentinel-2-l2a", _utc(18), cloud_fraction=0.75),
         SceneSpec("sentinel-2-l2a", _utc(3, 12), fleet=()),
         SceneSpec("sentinel-1-grd", _utc(30)),
         SceneSpec("sentinel-1-grd", _utc(3, 12), fleet=()),

@@ -4,12 +4,14 @@ processing and chips."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.table import Table
+from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.verdicts import Verdict, site_verdicts
 from basewatch.cli._common import (
@@ -21,9 +23,13 @@ from basewatch.cli._common import (
     print_json,
     synthetic_note,
 )
+from basewatch.model import Facility
 from basewatch.model._util import parse_date
+from basewatch.model.imagery import Scene, SiteArea
 from basewatch.sources.importing import ImportReport
 from basewatch.sources.imagery_counts import import_areas, import_counts
+from basewatch.sources.imagery_process import SceneResult
+from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
 
 app = typer.Typer(help="Imagery: counts judged against each site's history, scenes, chips.",
@@ -121,3 +127,197 @@ def counts_cmd(
                 not r.synthetic and r.object_class != "total"):
             console.print(f"  {r.day} {r.judgement.text}", highlight=False)
     synthetic_note(any(r.synthetic for r in rows))
+
+
+# --- scenes: search, process, chips ---------------------------------------------------------
+
+StacOpt = Annotated[str | None, typer.Option(
+    "--stac-url", help="STAC API root (default: $BASEWATCH_STAC_URL)")]
+DayOpt = Annotated[str, typer.Option("--date", help="Acquisition date (YYYY-MM-DD)")]
+CollectionOpt = Annotated[list[str] | None, typer.Option(
+    "--collection", help="sentinel-2-l2a and/or sentinel-1-grd (default both)")]
+
+
+def _stac_url(url: str | None) -> str:
+    from basewatch.errors import ValidationError
+    from basewatch.sources.stac import default_stac_url
+
+    got = url or default_stac_url()
+    if not got:
+        raise ValidationError("no STAC API: give --stac-url or set BASEWATCH_STAC_URL")
+    return got.rstrip("/")
+
+
+def _site_and_areas(ws: Workspace, site: str) -> tuple[Facility, list[SiteArea], BaseGeometry]:
+    from basewatch.analysis.geodesy import geodesic_circle
+    from basewatch.store.imagery import site_areas
+
+    fac = ws.facility(site)
+    areas = site_areas(ws.store, fac.id)
+    if areas:
+        foot = areas[0].geometry
+        for a in areas[1:]:
+            foot = foot.union(a.geometry)
+    else:
+        foot = fac.footprint or geodesic_circle(fac.lon, fac.lat, 2000.0)
+    return fac, areas, foot
+
+
+@app.command("search")
+@handle_errors
+def search_cmd(
+    site: SiteOpt,
+    date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD)")],
+    date_to: Annotated[str, typer.Option("--to", help="Last date (YYYY-MM-DD)")],
+    stac_url: StacOpt = None,
+    collection: CollectionOpt = None,
+    cloud: Annotated[bool, typer.Option(help="Measure cloud over the site from SCL")] = True,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find Sentinel-2 L2A / Sentinel-1 GRD scenes over a site; cloud cover over the site itself."""
+    import httpx
+
+    from basewatch.sources.cog import FetchStats, ImageryReadError
+    from basewatch.sources.stac import COLLECTIONS, cloud_over_site, search_scenes
+    from basewatch.store.imagery import IMAGERY_SCENES
+
+    url = _stac_url(stac_url)
+    d0, d1 = parse_date(date_from, field="--from"), parse_date(date_to, field="--to")
+    assert d0 is not None and d1 is not None
+    with open_workspace(workspace) as ws:
+        fac, _areas, foot = _site_and_areas(ws, site)
+        scenes = search_scenes(url, fac.id, foot, d0, d1,
+                               tuple(collection) if collection else COLLECTIONS)
+        rows: list[Scene] = []
+        errors: dict[str, str] = {}
+        stats = FetchStats()
+        with httpx.Client(timeout=30.0) as client:
+            for s in scenes:
+                pct = None
+                if cloud and s.collection.startswith("sentinel-2"):
+                    try:
+                        pct = cloud_over_site(s, foot, client, stats).cloud_pct
+                    except ImageryReadError as exc:
+                        errors[s.id] = str(exc)
+                rows.append(replace_scene(s, pct))
+        with ws.store.transaction():
+            ws.store.put(IMAGERY_SCENES, rows)
+    if as_json:
+        print_json({"site": fac.id, "stac_url": url,
+                    "scenes": [s.to_dict() for s in rows], "errors": errors,
+                    "bytes_fetched": stats.bytes_fetched, "assets_bytes": stats.full_bytes})
+        return
+    t = Table(title=f"{len(rows)} scenes over {fac.name}", box=box.SIMPLE)
+    for c in ("time (UTC)", "collection", "scene", "cloud scene %", "cloud site %"):
+        t.add_column(c)
+    for s in rows:
+        t.add_row(s.time.strftime("%Y-%m-%d %H:%M"), s.collection, s.id,
+                  "-" if s.cloud_cover_scene_pct is None else f"{s.cloud_cover_scene_pct:.0f}",
+                  "-" if s.cloud_cover_site_pct is None else f"{s.cloud_cover_site_pct:.0f}")
+    console.print(t)
+    for sid, msg in errors.items():
+        console.print(f"[yellow]warning:[/] {msg}", highlight=False)
+    console.print(f"windowed reads: {stats.bytes_fetched:,} bytes of {stats.full_bytes:,} "
+                  f"({100 * stats.share:.2f} %)")
+    synthetic_note(any(s.provenance.synthetic for s in rows))
+
+
+def replace_scene(scene: Scene, cloud_pct: float | None) -> Scene:
+    return replace(scene, cloud_cover_site_pct=cloud_pct)
+
+
+def _process(site: str, date: str, stac_url: str | None,
+             workspace: Path | None) -> tuple[Facility, list[SceneResult]]:
+    import httpx
+
+    from basewatch.errors import NotFoundError
+    from basewatch.sources.imagery_process import process_scenes, scene_with_results
+    from basewatch.sources.stac import search_scenes
+    from basewatch.store.imagery import IMAGERY_COUNTS, IMAGERY_SCENES
+
+    url = _stac_url(stac_url)
+    day = parse_date(date, field="--date")
+    assert day is not None
+    with open_workspace(workspace) as ws:
+        fac, areas, foot = _site_and_areas(ws, site)
+        if not areas:
+            raise NotFoundError(f"site {fac.id} has no named areas (apron, harbour basin): "
+                                "import some with `basewatch imagery import-areas`")
+        scenes = search_scenes(url, fac.id, foot, day, day)
+        if not scenes:
+            raise NotFoundError(f"no scene over {fac.id} on {day} at {url}")
+        with httpx.Client(timeout=30.0) as client:
+            results = process_scenes(scenes, areas, client)
+        with ws.store.transaction():
+            ws.store.put(IMAGERY_SCENES, [scene_with_results(r) for r in results])
+            ws.store.put(IMAGERY_COUNTS, [c for r in results for c in r.counts])
+    return fac, list(results)
+
+
+@app.command("process")
+@handle_errors
+def process_cmd(
+    site: SiteOpt,
+    date: DayOpt,
+    stac_url: StacOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search, read the site's areas, detect vessels/aircraft, store the counts, judge them."""
+    fac, results = _process(site, date, stac_url, workspace)
+    with open_workspace(workspace) as ws:
+        rows = [r for r in site_verdicts(site_counts(ws.store, fac.id))
+                if r.day.isoformat() == date and r.method == "detector"]
+    if as_json:
+        print_json({"site": fac.id, "date": date,
+                    "scenes": [r.to_dict() for r in results],
+                    "verdicts": [r.to_dict() for r in rows]})
+        return
+    for r in results:
+        d = r.to_dict()
+        head = f"{d['time'][:16]} {d['collection']} {d['scene']}"
+        if d["error"]:
+            console.print(f"[yellow]{head}: {d['error']}[/]", highlight=False)
+            continue
+        cloud = "" if d["cloud_over_site_pct"] is None else f", cloud over site {d['cloud_over_site_pct']} %"
+        console.print(f"{head}{cloud}; read {d['bytes_fetched']:,} of {d['assets_bytes']:,} bytes",
+                      highlight=False)
+        if not d["usable"]:
+            console.print("   not usable (cloud over the site)")
+        for a in d["areas"]:
+            console.print(f"   {a['area']}: {a['n_detections']} detections "
+                          f"{[x['kind'] + ' ' + str(x['length_m']) + ' m' for x in a['detections']]}",
+                          highlight=False)
+    for row in rows:
+        console.print(f"  {row.judgement.text}", highlight=False)
+    synthetic_note(any(r.scene.provenance.synthetic for r in results))
+
+
+@app.command("chips")
+@handle_errors
+def chips_cmd(
+    site: SiteOpt,
+    date: DayOpt,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PNG chips")],
+    stac_url: StacOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """PNG chips of each area of each scene of a date, detections boxed in red."""
+    from basewatch.sources.chips import write_png
+
+    fac, results = _process(site, date, stac_url, workspace)
+    written = []
+    for r in results:
+        for a in r.areas:
+            mark = "SYNTHETIC_" if r.scene.provenance.synthetic else ""
+            name = f"{mark}{fac.id}_{a.area.replace(' ', '-')}_{r.scene.id}.png"
+            written.append(str(write_png(out / name, a.chip)))
+    if as_json:
+        print_json({"chips": written})
+        return
+    for w in written:
+        console.print(w, highlight=False)
+    if not written:
+        console.print("no chip: no usable scene on that date")

@@ -58,7 +58,7 @@ class SceneSpec:
     snr_db: float = 15.0
     enl: int = 4
     size: int = 256
-    blocksize: int = 64  # COG tile size in pixels (real products use 512 or 1024)
+    blocksize: int = 128  # COG tile size in pixels, >= 128 (real products use 512 or 1024)
     surface: str = "water"  # water: vessels in a harbour basin; apron: aircraft on concrete
 
 
@@ -106,8 +106,9 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
     epsg = utm_epsg(c.x, c.y)
     basin = shape(transform_geom("EPSG:4326", f"EPSG:{epsg}", mapping(basin_lonlat)))
     res, size, blocksize = 10.0, spec.size, spec.blocksize
-    x0 = round(basin.centroid.x / 10) * 10 - size * res / 2
-    y0 = round(basin.centroid.y / 10) * 10 + size * res / 2
+    # The basin sits at three quarters of the square (inside one tile when size = 2 tiles).
+    x0 = round(basin.centroid.x / 10) * 10 - size * res * 3 / 4
+    y0 = round(basin.centroid.y / 10) * 10 + size * res * 3 / 4
     tr = from_origin(x0, y0, res, res)
     basin_px = ~geometry_mask([mapping(basin)], (size, size), tr)
     cols = np.arange(size)[None, :].repeat(size, 0)
@@ -160,7 +161,8 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
         scl = np.where(cloud, 9, scl)[::2, ::2].copy()
         name = f"{item_id}_scl.tif"
         tr20 = from_origin(x0, y0, 20.0, 20.0)
-        files["scl"] = (name, _cog(out_dir / name, scl, tr20, epsg, 0, max(blocksize // 2, 16)), scl.shape, tr20)
+        files["scl"] = (name, _cog(out_dir / name, scl, tr20, epsg, 0, max(blocksize // 2, 128)),
+                        scl.shape, tr20)
         props = {"platform": "sentinel-2b", "constellation": "sentinel-2",
                  "eo:cloud_cover": round(100 * float(cloud.mean()), 2),
                  "s2:processing_baseline": "05.10", "mgrs:utm_zone": epsg % 100}
