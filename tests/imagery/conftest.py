@@ -50,13 +50,13 @@ def demo_imagery_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- synthetic scenes on a loopback STAC API + object store ---------------------------------
 
-import datetime as _dt  # noqa: E402
-import json as _json  # noqa: E402
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from typing import Any as _Any  # noqa: E402
+import datetime as _dt
+import json as _json
+from dataclasses import dataclass as _dataclass
+from typing import Any as _Any
 
-from shapely.geometry import shape as _shape  # noqa: E402
-from shapely.geometry.base import BaseGeometry as _Geom  # noqa: E402
+from shapely.geometry import shape as _shape
+from shapely.geometry.base import BaseGeometry as _Geom
 
 AREAS_FILE = ROOT / "src" / "basewatch" / "demo" / "data" / "imagery" / "areas.geojson"
 
@@ -76,7 +76,7 @@ class SceneSet:
 
 
 def _utc(d: int, month: int = 11) -> _dt.datetime:
-    return _dt.datetime(2024, month, d, 8, 25, tzinfo=_dt.timezone.utc)
+    return _dt.datetime(2024, month, d, 8, 25, tzinfo=_dt.UTC)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from basewatch.store.imagery import IMAGERY_COUNTS, site_counts
 from .conftest import doc_example
 
 HEADER = "site,area,time,class,count,sensor,source\n"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _write(tmp_path: Path, text: str, name: str = "counts.csv") -> Path:

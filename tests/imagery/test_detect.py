@@ -37,7 +37,7 @@ from basewatch.demo.imagery_scenes import SceneSpec, generate_scene
 
 from .conftest import demo_area
 
-T = dt.datetime(2024, 11, 30, 3, 45, tzinfo=dt.timezone.utc)
+T = dt.datetime(2024, 11, 30, 3, 45, tzinfo=dt.UTC)
 TRUTH_CLASS = {"frigate": "vessel_large", "submarine": "vessel_medium", "small": "vessel_small"}
 
 
@@ -116,7 +116,7 @@ def test_empty_harbour_gives_no_vessels(tmp_path: Path) -> None:
 def test_bright_objects_on_sentinel2_water(tmp_path: Path) -> None:
     # vessels NIR 1800 on water 200 +- 30: contrast ~53 sigma, a clear-sky harbour
     basin = demo_area("tartus-harbour-basin")
-    tp, fp, fn, bins = _score(tmp_path, SceneSpec("sentinel-2-l2a", T), range(4), basin,
+    _tp, fp, fn, bins = _score(tmp_path, SceneSpec("sentinel-2-l2a", T), range(4), basin,
                               lambda a, m: bright_objects(a, m), "nir")
     assert fn == 0 and fp == 0
     assert all(t == d for t, d in bins)

@@ -17,7 +17,7 @@ from basewatch.analysis.verdicts import (
 from basewatch.model import Provenance, Source
 from basewatch.model.imagery import ImageryCount
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_empty_apron_seen_in_18_percent_of_history_is_not_conclusive() -> None:

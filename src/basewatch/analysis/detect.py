@@ -95,7 +95,7 @@ def _box_sum(a: NDArray[Any], half: int) -> NDArray[np.float64]:
     p = np.pad(a.astype(np.float64), half + 1)
     c = p.cumsum(0).cumsum(1)
     k = 2 * half + 1
-    s = c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
+    s: NDArray[np.float64] = c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
     return s[: a.shape[0], : a.shape[1]]
 
 

@@ -26,9 +26,9 @@ from basewatch.cli._common import (
 from basewatch.model import Facility
 from basewatch.model._util import parse_date
 from basewatch.model.imagery import Scene, SiteArea
-from basewatch.sources.importing import ImportReport
 from basewatch.sources.imagery_counts import import_areas, import_counts
 from basewatch.sources.imagery_process import SceneResult
+from basewatch.sources.importing import ImportReport
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
 
@@ -216,7 +216,7 @@ def search_cmd(
                   "-" if s.cloud_cover_scene_pct is None else f"{s.cloud_cover_scene_pct:.0f}",
                   "-" if s.cloud_cover_site_pct is None else f"{s.cloud_cover_site_pct:.0f}")
     console.print(t)
-    for sid, msg in errors.items():
+    for msg in errors.values():
         console.print(f"[yellow]warning:[/] {msg}", highlight=False)
     console.print(f"windowed reads: {stats.bytes_fetched:,} bytes of {stats.full_bytes:,} "
                   f"({100 * stats.share:.2f} %)")

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from basewatch.sources.importing import ImportReport
 from basewatch.sources.imagery_counts import import_areas, import_counts
+from basewatch.sources.importing import ImportReport
 from basewatch.store import Workspace
 
 __all__ = ["DEFAULT_SEED", "GENERATOR", "build_imagery_demo", "generate_counts_csv"]
@@ -54,7 +54,7 @@ def _passes(rng: np.random.Generator, hour: int, minute: int) -> list[dt.datetim
     while day <= END:
         p_cloud = 0.35 if day.month in (11, 12, 1, 2, 3) else 0.08
         if rng.random() >= p_cloud:
-            out.append(dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.timezone.utc))
+            out.append(dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC))
         day += dt.timedelta(days=PASS_DAYS)
     return out
 

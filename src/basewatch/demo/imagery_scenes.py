@@ -70,9 +70,9 @@ def utm_epsg(lon: float, lat: float) -> int:
 
 def _cog(path: Path, arr: np.ndarray, transform: Any, epsg: int, nodata: float | None,
          blocksize: int) -> int:
-    profile = dict(driver="COG", width=arr.shape[-1], height=arr.shape[-2], count=1,
-                   dtype=arr.dtype.name, crs=f"EPSG:{epsg}", transform=transform,
-                   blocksize=blocksize, compress="deflate", nodata=nodata)
+    profile = {"driver": "COG", "width": arr.shape[-1], "height": arr.shape[-2], "count": 1,
+               "dtype": arr.dtype.name, "crs": f"EPSG:{epsg}", "transform": transform,
+               "blocksize": blocksize, "compress": "deflate", "nodata": nodata}
     with rasterio.open(path, "w", **profile) as ds:
         ds.write(arr, 1)
     return path.stat().st_size
@@ -84,7 +84,7 @@ def _place(rng: np.random.Generator, basin_px: np.ndarray, fleet: tuple[tuple[st
     taken = np.zeros_like(basin_px)
     out = []
     for kind, length in fleet:
-        n = max(1, int(round(length / res)))
+        n = max(1, round(length / res))
         for _ in range(500):
             horiz = bool(rng.random() < 0.5)
             h, w = (n, n) if square else (2, n) if horiz else (n, 2)
@@ -119,12 +119,13 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
     ship = np.zeros((size, size), bool)
     truth = []
     for kind, length, r, col, horiz in placed:
-        n = max(1, int(round(length / res)))
+        n = max(1, round(length / res))
         h, w = (n, n) if apron else (2, n) if horiz else (n, 2)
         ship[r:r + h, col:col + w] = True
         cx, cy = xy(tr, r + (h - 1) / 2, col + (w - 1) / 2)
         lonlat = transform_geom(f"EPSG:{epsg}", "EPSG:4326", {"type": "Point", "coordinates": (cx, cy)})
-        truth.append(PlantedVessel(*lonlat["coordinates"], kind, length))
+        lon, lat = lonlat["coordinates"]
+        truth.append(PlantedVessel(float(lon), float(lat), kind, length))
     day = spec.time.strftime("%Y%m%d")
     files: dict[str, tuple[str, int, tuple[int, int], Any]] = {}
     if spec.collection == "sentinel-1-grd":
@@ -143,7 +144,7 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
         item_id = f"S2B_{epsg % 100}SYN_{day}_0_L2A_{seed % 10000:04d}"
         cloud = np.zeros((size, size), bool)
         if spec.cloud_fraction > 0:
-            cloud[: int(round(spec.cloud_fraction * size)), :] = True
+            cloud[: round(spec.cloud_fraction * size), :] = True
         base = {"blue": (300, 1200), "green": (350, 1300), "red": (250, 1400), "nir": (200, 2500)}
         for band, (w_val, l_val) in base.items():
             arr = np.where(water, w_val, l_val) + rng.normal(0, 30, (size, size))

@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
 __all__ = ["LoopbackStac"]
@@ -165,7 +165,7 @@ class LoopbackStac:
         return {"type": "FeatureCollection", "features": out, "links": [],
                 "numberReturned": len(out)}
 
-    def __enter__(self) -> LoopbackStac:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -17,7 +17,7 @@ import httpx
 import numpy as np
 import rasterio
 from rasterio.abc import FileContainer
-from rasterio.errors import RasterioError
+from rasterio.errors import RasterioError, WindowError
 from rasterio.features import geometry_mask
 from rasterio.warp import transform_geom
 from rasterio.windows import Window, from_bounds
@@ -261,7 +261,7 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
             full = Window(0, 0, ds.width, ds.height)
             try:
                 win = win.intersection(full)
-            except Exception:
+            except WindowError:
                 raise ImageryReadError(f"{url}: the area lies outside the raster") from None
             arr = ds.read(band, window=win)
             tr = ds.window_transform(win)

@@ -53,7 +53,7 @@ def _time(text: str, where: str) -> dt.datetime:
     except BasewatchError:
         raise ImportFormatError(f"{where}: time {text!r} is not an ISO timestamp "
                                 "(e.g. 2024-12-03T08:25:00Z) or date") from None
-    if t > dt.datetime.now(dt.timezone.utc):
+    if t > dt.datetime.now(dt.UTC):
         raise ImportFormatError(f"{where}: time {text} is in the future")
     return t
 

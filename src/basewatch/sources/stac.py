@@ -72,7 +72,7 @@ def search_scenes(stac_url: str, site: str, footprint: BaseGeometry, start: dt.d
         items = [it.to_dict() for it in search.items()]
     except BasewatchError:
         raise
-    except Exception as exc:  # pystac-client raises APIError, requests' and json's errors
+    except Exception as exc:  # noqa: BLE001 - pystac-client raises APIError, requests', json's
         msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise SceneSearchError(f"STAC search at {stac_url} failed: {type(exc).__name__}: {msg}") from None
     scenes = []
