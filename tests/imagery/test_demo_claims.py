@@ -92,3 +92,15 @@ def test_unknown_site_is_one_clear_line(demo_imagery_ws: Path) -> None:
     res = runner.invoke(app, ["imagery", "counts", "--site", "Atlantis", "-w", str(demo_imagery_ws)])
     assert res.exit_code == 2
     assert "no facility named 'Atlantis'" in res.output
+
+
+def test_demo_findings_give_claims_e_and_f(demo_imagery_ws: Path) -> None:
+    from basewatch.demo.imagery_gen import demo_findings
+    from basewatch.store import Workspace
+
+    with Workspace(demo_imagery_ws) as ws:
+        f = demo_findings(ws)
+    e = {r["class"]: r["verdict"] for r in f["claim_E_tartus_counts"]}
+    assert e["frigate"] == e["total"] == "anomalous"
+    apron = next(r for r in f["claim_F_khmeimim_counts"] if r["area"] == "apron")
+    assert apron["verdict"] == "not conclusive" and 0.15 <= apron["base_rate"] <= 0.25

@@ -26,6 +26,7 @@ import io
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,8 @@ from basewatch.sources.imagery_counts import import_areas, import_counts
 from basewatch.sources.importing import ImportReport
 from basewatch.store import Workspace
 
-__all__ = ["DEFAULT_SEED", "GENERATOR", "build_imagery_demo", "generate_counts_csv"]
+__all__ = ["CLAIM_DAY", "DEFAULT_SEED", "GENERATOR", "build_imagery_demo", "demo_findings",
+           "generate_counts_csv"]
 
 DEFAULT_SEED = 20241203
 GENERATOR = "basewatch.demo.imagery_gen"
@@ -43,6 +45,8 @@ PASS_DAYS = 5
 FLOTILLA = {"frigate": (3, 0.12), "submarine": (1, 0.30), "auxiliary": (2, 0.20)}
 APRON_PRESENT_P = 0.80
 SYNTHETIC_FILE = "imagery-counts-synthetic.csv"
+#: The date of the real observations of claims E and F.
+CLAIM_DAY = dt.date(2024, 12, 3)
 
 _COLUMNS = ("site", "area", "time", "class", "count", "sensor", "resolution_m", "method",
             "presence_only", "source", "synthetic", "generator", "seed", "notes")
@@ -101,3 +105,18 @@ def build_imagery_demo(ws: Workspace, folder: Path, *, seed: int = DEFAULT_SEED,
         path.write_text(text, "utf-8")
     reports.append(import_counts(ws, path))
     return reports
+
+
+def demo_findings(ws: Workspace) -> dict[str, Any]:
+    """Claims E and F from the workspace's counts: the 3 Dec 2024 rows with their verdicts.
+
+    For ``basewatch demo`` (one line there: ``findings.update(demo_findings(ws))``).
+    """
+    from basewatch.analysis.verdicts import site_verdicts
+    from basewatch.store.imagery import site_counts
+
+    def rows(site: str) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in site_verdicts(site_counts(ws.store, site))
+                if r.day == CLAIM_DAY]
+
+    return {"claim_E_tartus_counts": rows("tartus"), "claim_F_khmeimim_counts": rows("khmeimim")}
