@@ -70,6 +70,9 @@ def test_claim_f_khmeimim_empty_apron_not_conclusive_with_base_rate(demo_imagery
     assert apron["compared_as"] == "presence"
     assert apron["verdict"] == "not conclusive"
     assert f"{100 * empty / len(hist):.0f} % of {len(hist)} earlier observations" in apron["text"]
+    # the base rate rests on a synthetic history, and the verdict says so
+    assert apron["history_synthetic"] == len(hist)
+    assert apron["text"].endswith(f"[history: {len(hist)} of {len(hist)} SYNTHETIC]")
 
 
 def test_generator_is_seeded_and_marks_every_row_synthetic() -> None:

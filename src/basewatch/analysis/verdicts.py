@@ -259,6 +259,15 @@ class CountRow:
     resolution_m: float | None = None
     classes: tuple[str, ...] = ()
     notes: str = ""
+    history_synthetic: int = 0  # how many of the earlier observations are synthetic
+
+    @property
+    def text(self) -> str:
+        """The verdict text, with the synthetic share of the history stated."""
+        t = self.judgement.text
+        if self.history_synthetic:
+            t += f" [history: {self.history_synthetic} of {self.judgement.n} SYNTHETIC]"
+        return t
 
     def to_dict(self) -> dict[str, Any]:
         j = self.judgement
@@ -272,7 +281,8 @@ class CountRow:
             round(j.base_rate, 4), "state": j.state, "n_history": j.n,
             "p_tail": None if j.p_tail is None else round(j.p_tail, 4),
             "anomaly_score": None if j.score is None else round(j.score, 2),
-            "text": j.text, **({"classes": list(self.classes)} if self.classes else {}),
+            "history_synthetic": self.history_synthetic,
+            "text": self.text, **({"classes": list(self.classes)} if self.classes else {}),
             **({"notes": self.notes} if self.notes else {}),
         }
 
@@ -291,11 +301,13 @@ def site_verdicts(counts: Iterable[ImageryCount]) -> list[CountRow]:
             vessel_series.setdefault(area, {})[cls] = series
         judged = judge_series([(d.day, d.count, d.record.presence_only) for d in series],
                               what=f"{area}, {cls}")
+        n_synth = 0
         for d, j in zip(series, judged, strict=True):
             r = d.record
             rows.append(CountRow(d.day, area, cls, d.count, j, d.synthetic,
                                  (r.provenance.label,), r.sensor, r.method.value, r.resolution_m,
-                                 notes=r.provenance.notes))
+                                 notes=r.provenance.notes, history_synthetic=n_synth))
+            n_synth += d.synthetic
     for area, by_cls in sorted(vessel_series.items()):
         if len(by_cls) < 2:
             continue
@@ -303,9 +315,12 @@ def site_verdicts(counts: Iterable[ImageryCount]) -> list[CountRow]:
         names = tuple(sorted(by_cls))
         judged = judge_series([(d, n, False) for d, n, _ in totals],
                               what=f"{area}, total ({' + '.join(names)})")
+        n_synth = 0
         for (day, n, synth), j in zip(totals, judged, strict=True):
             sources = tuple(sorted({by_day.record.provenance.label for s in by_cls.values()
                                     for by_day in s if by_day.day == day}))
-            rows.append(CountRow(day, area, "total", n, j, synth, sources, classes=names))
+            rows.append(CountRow(day, area, "total", n, j, synth, sources, classes=names,
+                                 history_synthetic=n_synth))
+            n_synth += synth
     rows.sort(key=lambda r: (r.day, r.area, r.object_class == "total", r.object_class))
     return rows

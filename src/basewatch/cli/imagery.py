@@ -125,7 +125,7 @@ def counts_cmd(
     for r in rows:
         if r.judgement.verdict in (Verdict.ANOMALOUS, Verdict.UNUSUAL) or (
                 not r.synthetic and r.object_class != "total"):
-            console.print(f"  {r.day} {r.judgement.text}", highlight=False)
+            console.print(f"  {r.day} {r.text}", highlight=False)
     synthetic_note(any(r.synthetic for r in rows))
 
 
@@ -290,7 +290,7 @@ def process_cmd(
                           f"{[x['kind'] + ' ' + str(x['length_m']) + ' m' for x in a['detections']]}",
                           highlight=False)
     for row in rows:
-        console.print(f"  {row.judgement.text}", highlight=False)
+        console.print(f"  {row.text}", highlight=False)
     synthetic_note(any(r.scene.provenance.synthetic for r in results))
 
 
