@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -27,10 +27,12 @@ from basewatch.model import Facility
 from basewatch.model._util import parse_date
 from basewatch.model.imagery import Scene, SiteArea
 from basewatch.sources.imagery_counts import import_areas, import_counts
-from basewatch.sources.imagery_process import SceneResult
 from basewatch.sources.importing import ImportReport
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
+
+if TYPE_CHECKING:  # rasterio and httpx load only for the commands that read imagery
+    from basewatch.sources.imagery_process import SceneResult
 
 app = typer.Typer(help="Imagery: counts judged against each site's history, scenes, chips.",
                   no_args_is_help=True)
