@@ -25,16 +25,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from shapely.geometry import shape  # noqa: E402
+from shapely.geometry import shape
 
-from basewatch.analysis.detect import bright_objects, cfar_vessels  # noqa: E402
-from basewatch.analysis.verdicts import judge_count  # noqa: E402
-from basewatch.demo.imagery_scenes import SceneSpec, generate_scene  # noqa: E402
-from basewatch.demo.stac_server import LoopbackStac  # noqa: E402
-from basewatch.model import Provenance, Source  # noqa: E402
-from basewatch.model.imagery import SiteArea  # noqa: E402
-from basewatch.sources.imagery_process import process_scenes  # noqa: E402
-from basewatch.sources.stac import search_scenes  # noqa: E402
+from basewatch.analysis.detect import bright_objects, cfar_vessels
+from basewatch.analysis.verdicts import judge_count
+from basewatch.demo.imagery_scenes import SceneSpec, generate_scene
+from basewatch.demo.stac_server import LoopbackStac
+from basewatch.model import Provenance, Source
+from basewatch.model.imagery import SiteArea
+from basewatch.sources.imagery_process import process_scenes
+from basewatch.sources.stac import search_scenes
 
 AREAS = ROOT / "src" / "basewatch" / "demo" / "data" / "imagery" / "areas.geojson"
 

@@ -151,3 +151,37 @@ def test_all_nodata_over_the_site_is_named(tmp_path: Path, scene_set: SceneSet) 
             read_window(f"{srv.url}/nodata.tif", scene_set.basin, client)
         with pytest.raises(ImageryReadError, match="HTTP 404"):
             read_window(f"{srv.url}/missing.tif", scene_set.basin, client)
+
+
+def test_cog_in_another_crs_is_read_by_reprojecting_the_area(tmp_path: Path,
+                                                             scene_set: SceneSet) -> None:
+    """A Web Mercator COG: the basin's pixel count matches its geodesic area (pyproj.Geod)."""
+    from rasterio.transform import from_origin
+    from rasterio.warp import transform as warp_transform
+
+    from basewatch.analysis.geodesy import area_km2
+    from basewatch.demo.stac_server import LoopbackStac
+
+    c = scene_set.basin.centroid
+    (x,), (y,) = warp_transform("EPSG:4326", "EPSG:3857", [c.x], [c.y])
+    step = 5.0  # metres of Web Mercator; about 4.1 m on the ground at 34.9 N
+    with rasterio.open(tmp_path / "merc.tif", "w", driver="COG", width=512, height=512, count=1,
+                       dtype="uint8", crs="EPSG:3857", nodata=0, blocksize=128,
+                       transform=from_origin(x - 256 * step, y + 256 * step, step, step)) as ds:
+        ds.write(np.full((1, 512, 512), 7, "uint8"))
+    with LoopbackStac(tmp_path) as srv, httpx.Client() as client:
+        wr = read_window(f"{srv.url}/merc.tif", scene_set.basin, client)
+    assert wr.crs == "EPSG:3857"
+    k = 1 / np.cos(np.radians(c.y))  # Mercator scale factor at the basin's latitude
+    ground_px_m2 = (step / k) ** 2
+    expected = area_km2(scene_set.basin) * 1e6 / ground_px_m2
+    assert wr.valid_pixels == pytest.approx(expected, rel=0.02)
+
+
+def test_hanging_server_times_out_with_a_clear_message(stac: Any, scene_set: SceneSet) -> None:
+    s2 = _search(stac, scene_set, collections=("sentinel-2-l2a",))[-1]
+    href = asset_href(s2, "scl")
+    stac.faults["/" + href.rsplit("/", 1)[1]] = ["hang"] * 4
+    with httpx.Client(timeout=0.2) as client, pytest.raises(
+            ImageryReadError, match=r"ReadTimeout after 4 tries"):
+        read_window(href, scene_set.basin, client)

@@ -3,7 +3,7 @@
 It serves files with HTTP ``Range`` support as object stores do (``206 Partial Content`` with
 ``Content-Range``; a plain static server that ignores Range would hide the real cost), a STAC API
 landing page and ``/search`` (POST and GET) over a list of items, and can inject faults: an HTTP
-status (500, 429), ``"malformed"`` JSON or ``"truncate"`` (half the body) for the next requests
+status (500, 429), ``"malformed"`` JSON ``"truncate"`` (half the body) or ``"hang"`` (0.5 s late) for the next requests
 to a path. It binds 127.0.0.1 only.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,7 +46,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+                return
         self.server.owner.record(urlparse(self.path).path, len(body) if self.command != "HEAD" else 0)
 
     def _json(self, obj: Any, fault: str | int | None) -> None:
@@ -88,6 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found", "text/plain")
             return
         data = path.read_bytes()
+        if fault == "hang":  # answer too late for the client's timeout
+            time.sleep(0.5)
         if fault == "truncate":
             data = data[: len(data) // 2]
         rng = self.headers.get("Range")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,14 +90,21 @@ class RemoteBlob:
     """The bytes of one remote file, fetched lazily in aligned chunks and kept for the read."""
 
     def __init__(self, url: str, client: httpx.Client, stats: FetchStats,
-                 chunk: int = CHUNK_BYTES) -> None:
+                 chunk: int = CHUNK_BYTES,
+                 on_error: Callable[[ImageryReadError], None] | None = None) -> None:
         self.url, self.client, self.stats, self.chunk = url, client, stats, chunk
+        self.on_error = on_error
         self.cache: dict[int, bytes] = {}
         self.size = 0
         self.fetch(0, chunk - 1)
 
     def fetch(self, start: int, end: int) -> None:
-        resp = _get(self.client, self.url, {"Range": f"bytes={start}-{end}"}, self.stats)
+        try:
+            resp = _get(self.client, self.url, {"Range": f"bytes={start}-{end}"}, self.stats)
+        except ImageryReadError as exc:
+            if self.on_error:
+                self.on_error(exc)
+            raise
         body = resp.content
         self.stats.bytes_fetched += len(body)
         if resp.status_code == 200:
@@ -178,12 +186,21 @@ class _HttpContainer(FileContainer):  # type: ignore[misc]
     def __init__(self, url: str, client: httpx.Client, stats: FetchStats) -> None:
         self.url, self.client, self.stats = url, client, stats
         self._blob: RemoteBlob | None = None
+        # GDAL turns errors raised in here into a vague I/O error: keep ours to re-raise.
+        self.error: ImageryReadError | None = None
 
     @property
     def blob(self) -> RemoteBlob:
         if self._blob is None:
-            self._blob = RemoteBlob(self.url, self.client, self.stats)
+            try:
+                self._blob = RemoteBlob(self.url, self.client, self.stats, on_error=self._keep)
+            except ImageryReadError as exc:
+                self.error = exc
+                raise
         return self._blob
+
+    def _keep(self, exc: ImageryReadError) -> None:
+        self.error = exc
 
     def _mine(self, path: str) -> bool:
         # GDAL also probes siblings (.aux.xml, .ovr, .msk): they do not exist here, which
@@ -276,6 +293,8 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
     except ImageryReadError:
         raise
     except (RasterioError, OSError, ValueError) as exc:
+        if opener.error is not None:
+            raise opener.error from None
         raise ImageryReadError(f"{url}: cannot read ({str(exc).splitlines()[0][:200]})") from None
     data = np.ma.MaskedArray(arr, mask=mask)
     if not np.ma.count(data):
