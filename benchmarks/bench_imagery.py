@@ -103,7 +103,7 @@ def precision_recall(basin: object, seeds: int = 16) -> None:
     from basewatch.analysis.geodesy import distance_m
 
     t = dt.datetime(2024, 11, 30, 3, 45, tzinfo=dt.UTC)
-    print("CFAR on Sentinel-1 (pfa 1e-4 per pixel, 4 looks), 4 vessels x %d scenes:" % seeds)
+    print(f"CFAR on Sentinel-1 (pfa 1e-4 per pixel, 4 looks), 4 vessels x {seeds} scenes:")
     with tempfile.TemporaryDirectory() as tmp:
         for snr in (3.0, 5.0, 8.0, 10.0, 15.0):
             tp = fp = fn = 0
