@@ -38,6 +38,7 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
                 step(f"import {kind}")
             with resources.as_file(data.joinpath(name)) as path:
                 reports.append(import_file(ws, kind, path))
+        reports.extend(build_imagery_demo(ws, folder, step=step))  # imagery (issue 5)
         if step:
             step("generate control (synthetic)")
         control_path = folder / CONTROL_FILE
@@ -47,5 +48,4 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         if step:
             step("import control")
         reports.append(import_file(ws, "control", control_path))
-        reports.extend(build_imagery_demo(ws, folder, step=step))
     return reports
