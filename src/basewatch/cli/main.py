@@ -25,7 +25,7 @@ app.command("distance")(registry.distance)
 app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
-from basewatch.cli import imagery as _imagery  # noqa: E402
+from basewatch.cli import imagery as _imagery
 
 app.add_typer(_imagery.app, name="imagery")
 

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """Seeded generator of SYNTHETIC test scenes: tiny COGs in the layouts of Sentinel-2 L2A and
 Sentinel-1 GRD, and STAC item JSON in the real schema pointing to them.
 

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """Image chips for review: a window's pixels stretched to 8 bits, detections boxed, PNG out."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """Windowed reads of cloud-optimized GeoTIFFs over HTTP: only the pixels of a site's areas.
 
 rasterio (GDAL's GeoTIFF reader) does the decoding; the bytes come through :class:`HttpRangeFile`,

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """Process scenes over a site: cloud over the site, windowed reads of its named areas, detection,
 counts (method ``detector``) and image chips. A failing scene is reported; the batch goes on.
 """
