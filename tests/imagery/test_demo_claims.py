@@ -107,3 +107,13 @@ def test_demo_findings_give_claims_e_and_f(demo_imagery_ws: Path) -> None:
     assert e["frigate"] == e["total"] == "anomalous"
     apron = next(r for r in f["claim_F_khmeimim_counts"] if r["area"] == "apron")
     assert apron["verdict"] == "not conclusive" and 0.15 <= apron["base_rate"] <= 0.25
+
+
+def test_demo_command_shows_claims_e_and_f(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["demo", "-w", str(tmp_path / "demo"), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert {r["class"]: r["verdict"] for r in d["claim_E_tartus_counts"]}["total"] == "anomalous"
+    res = runner.invoke(app, ["demo", "-w", str(tmp_path / "demo")], env={"COLUMNS": "200"})
+    assert "E. Tartus" in res.output and "F. Khmeimim" in res.output
+    assert "not conclusive" in res.output and "SYNTHETIC]" in res.output

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 from shapely.geometry.base import BaseGeometry
 
@@ -50,7 +51,7 @@ def _report(report: ImportReport, path: Path, as_json: bool) -> None:
         print_json(report.to_dict())
         return
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     r = report.result
     console.print(f"{path}: {report.parsed} records: {r.inserted} new, {r.updated} updated, "
                   f"{r.unchanged} unchanged")
@@ -127,7 +128,7 @@ def counts_cmd(
     for r in rows:
         if r.judgement.verdict in (Verdict.ANOMALOUS, Verdict.UNUSUAL) or (
                 not r.synthetic and r.object_class != "total"):
-            console.print(f"  {r.day} {r.text}", highlight=False)
+            console.print(f"  {r.day} {escape(r.text)}", highlight=False)
     synthetic_note(any(r.synthetic for r in rows))
 
 
@@ -219,7 +220,7 @@ def search_cmd(
                   "-" if s.cloud_cover_site_pct is None else f"{s.cloud_cover_site_pct:.0f}")
     console.print(t)
     for msg in errors.values():
-        console.print(f"[yellow]warning:[/] {msg}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(msg)}", highlight=False)
     console.print(f"windowed reads: {stats.bytes_fetched:,} bytes of {stats.full_bytes:,} "
                   f"({100 * stats.share:.2f} %)")
     synthetic_note(any(s.provenance.synthetic for s in rows))
@@ -280,7 +281,7 @@ def process_cmd(
         d = r.to_dict()
         head = f"{d['time'][:16]} {d['collection']} {d['scene']}"
         if d["error"]:
-            console.print(f"[yellow]{head}: {d['error']}[/]", highlight=False)
+            console.print(f"[yellow]{escape(head)}: {escape(d['error'])}[/]", highlight=False)
             continue
         cloud = "" if d["cloud_over_site_pct"] is None else f", cloud over site {d['cloud_over_site_pct']} %"
         console.print(f"{head}{cloud}; read {d['bytes_fetched']:,} of {d['assets_bytes']:,} bytes",
@@ -288,11 +289,11 @@ def process_cmd(
         if not d["usable"]:
             console.print("   not usable (cloud over the site)")
         for a in d["areas"]:
-            console.print(f"   {a['area']}: {a['n_detections']} detections "
-                          f"{[x['kind'] + ' ' + str(x['length_m']) + ' m' for x in a['detections']]}",
-                          highlight=False)
+            found = ", ".join(f"{x['kind']} {x['length_m']:g} m" for x in a["detections"])
+            console.print(f"   {escape(a['area'])}: {a['n_detections']} detections"
+                          + (f" ({found})" if found else ""), highlight=False)
     for row in rows:
-        console.print(f"  {row.text}", highlight=False)
+        console.print(f"  {escape(row.text)}", highlight=False)
     synthetic_note(any(r.scene.provenance.synthetic for r in results))
 
 
@@ -320,6 +321,19 @@ def chips_cmd(
         print_json({"chips": written})
         return
     for w in written:
-        console.print(w, highlight=False)
+        console.print(escape(w), highlight=False)
     if not written:
         console.print("no chip: no usable scene on that date")
+
+
+def print_demo_claims(findings: dict[str, Any]) -> None:
+    """Claims E and F of the demo (``demo_findings`` rows) as a few lines of text."""
+    for key, title in (("claim_E_tartus_counts", "E. Tartus, 3 Dec 2024 imagery"),
+                       ("claim_F_khmeimim_counts", "F. Khmeimim, 3 Dec 2024 imagery")):
+        rows = findings.get(key) or []
+        if not rows:
+            continue
+        console.print(f"[bold]{title}[/] ({escape(rows[0]['source'])})", highlight=False)
+        for r in rows:
+            style = _STYLE[Verdict(r["verdict"])]
+            console.print(f"   [{style}]{r['verdict']}[/]  {escape(r['text'])}", highlight=False)
