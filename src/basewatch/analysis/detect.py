@@ -7,6 +7,8 @@
   median/MAD threshold over the water pixels of the area.
 * :func:`apron_presence` — aircraft presence on an apron: compact objects that differ from the
   apron's own surface by a robust threshold.
+* :func:`count_aircraft` — aircraft on an apron in high-resolution imagery (<= 1 m): the same
+  objects, kept when their extent is an aircraft's.
 
 Detections are connected groups of pixels (8-connected, closed by one pixel so that a speckled
 hull stays one object); their length is the extent along the principal axis, in metres.
@@ -29,6 +31,7 @@ __all__ = [
     "bright_objects",
     "cfar_factor",
     "cfar_vessels",
+    "count_aircraft",
     "label_components",
     "size_class",
 ]
@@ -216,3 +219,15 @@ def apron_presence(band: NDArray[Any], apron: NDArray[np.bool_], *, res_m: float
     med, thr = _robust_threshold(x[apron], k)
     hits = apron & (np.abs(x - med) > thr)
     return _objects(hits, x, med, res_m, min_pixels, lambda _: "aircraft")
+
+
+def count_aircraft(band: NDArray[Any], apron: NDArray[np.bool_], *, res_m: float,
+                   min_length_m: float = 10.0, max_length_m: float = 80.0,
+                   k: float = 8.0) -> list[Detection]:
+    """Aircraft on an apron in high-resolution imagery (<= 1 m): objects that differ from the
+    apron's surface, kept when their extent is that of an aircraft (``min_length_m`` to
+    ``max_length_m``; vehicles and ground equipment are smaller). Returns one detection per
+    aircraft; ``len()`` is the count."""
+    objs = apron_presence(band, apron, res_m=res_m, k=k,
+                          min_pixels=max(3, round((min_length_m / res_m) ** 2 / 8)))
+    return [d for d in objs if min_length_m <= d.length_m <= max_length_m]
