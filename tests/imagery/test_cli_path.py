@@ -78,3 +78,39 @@ def test_process_without_stac_url_is_a_clear_error(sites_ws: Workspace, monkeypa
     res = runner.invoke(app, ["imagery", "process", "--site", "tartus", "--date", "2024-12-03",
                               "-w", str(sites_ws.folder)])
     assert res.exit_code == 2 and "no STAC API" in res.output
+
+
+def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Path) -> None:
+    """A georeferenced synthetic 50 cm image over a square test apron at Khmeimim."""
+    from rasterio.transform import from_origin
+    from rasterio.warp import transform as warp_transform
+
+    from basewatch.demo.imagery_scenes import generate_apron_image
+
+    img, truth = generate_apron_image(((22.0, 17.6), (46.6, 50.5), (23.3, 14.7)), 3, seed=7,
+                                      size=400)
+    (x,), (y,) = warp_transform("EPSG:4326", "EPSG:32636", [35.9480], [35.4050])
+    tr = from_origin(x, y, 0.5, 0.5)
+    with rasterio.open(tmp_path / "hr.tif", "w", driver="GTiff", width=400, height=400, count=1,
+                       dtype="float32", crs="EPSG:32636", transform=tr) as ds:
+        ds.write(img.astype("float32"), 1)
+    # the test apron: the image's footprint shrunk by 10 m, in lon/lat
+    xs = [x + 10, x + 190, x + 190, x + 10]
+    ys = [y - 10, y - 10, y - 190, y - 190]
+    lons, lats = warp_transform("EPSG:32636", "EPSG:4326", xs, ys)
+    ring = [[lo, la] for lo, la in zip(lons, lats, strict=True)]
+    areas = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"site": "khmeimim", "name": "test apron", "kind": "apron",
+                                          "source": "test"},
+        "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}}]}
+    (tmp_path / "a.geojson").write_text(json.dumps(areas), "utf-8")
+    w = str(sites_ws.folder)
+    sites_ws.close()
+    _run("import-areas", str(tmp_path / "a.geojson"), "-w", w)
+    out = _run("count-aircraft", "--site", "Hmeimim", "--area", "test apron", "--image",
+               str(tmp_path / "hr.tif"), "--time", "2024-12-03T09:00:00Z", "--source", "test",
+               "--chip", str(tmp_path / "chip.png"), "-w", w, "--json")
+    assert out["count"] == len(truth) == 3
+    assert sorted(round(d["length_m"]) for d in out["detections"]) == [22, 24, 51]
+    assert out["verdicts"][0]["method"] == "detector"
+    assert (tmp_path / "chip.png").read_bytes()[:4] == b"\x89PNG"

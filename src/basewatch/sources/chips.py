@@ -19,7 +19,7 @@ BOX_RGB = (255, 40, 40)
 
 
 def render_chip(values: NDArray[np.floating], inside: NDArray[np.bool_], dets: list[Detection], *,
-                db: bool = False, scale: int = 4) -> NDArray[np.uint8]:
+                db: bool = False, scale: int = 4, res_m: float = 10.0) -> NDArray[np.uint8]:
     """An RGB chip (H*scale, W*scale, 3): 2-98 % stretch (in dB for radar), outside the area
     dimmed, a red box around each detection."""
     x = np.where(np.isfinite(values), values, np.nan).astype(float)
@@ -33,7 +33,7 @@ def render_chip(values: NDArray[np.floating], inside: NDArray[np.bool_], dets: l
     rgb = rgb.repeat(scale, 0).repeat(scale, 1)
     h, w = rgb.shape[:2]
     for d in dets:
-        half = max(d.length_m, d.width_m) / 2 / 10.0 + 1.5  # pixels at 10 m, with a margin
+        half = max(d.length_m, d.width_m) / 2 / res_m + 1.5  # pixels, with a margin
         r0, r1 = int((d.row - half) * scale), int((d.row + half + 1) * scale)
         c0, c1 = int((d.col - half) * scale), int((d.col + half + 1) * scale)
         r0, c0, r1, c1 = max(r0, 0), max(c0, 0), min(r1, h - 1), min(c1, w - 1)

@@ -255,7 +255,8 @@ class WindowRead:
 
 def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
                 stats: FetchStats | None = None, band: int = 1) -> WindowRead:
-    """Read the pixels of ``area_lonlat`` (WGS84 polygon) from the COG at ``url``.
+    """Read the pixels of ``area_lonlat`` (WGS84 polygon) from the COG at ``url`` (or a local
+    GeoTIFF path, read directly and not counted in ``stats``).
 
     The polygon is reprojected to the raster's CRS (no resampling of pixels), the window is its
     bounds, and pixels outside the polygon or at nodata are masked. Raises
@@ -266,8 +267,9 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
 
     opener = _HttpContainer(url, client, stats)
 
+    local = not url.startswith(("http://", "https://"))
     try:
-        with rasterio.open(url, opener=opener) as ds:
+        with (rasterio.open(url) if local else rasterio.open(url, opener=opener)) as ds:
             if ds.crs is None:
                 raise ImageryReadError(f"{url}: raster has no CRS")
             geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))

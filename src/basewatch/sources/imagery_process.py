@@ -137,7 +137,7 @@ def process_scene(scene: Scene, areas: list[SiteArea], client: httpx.Client, *,
                     bright_objects(values, inside, res_m=wr.resolution_m)
             else:
                 dets = apron_presence(values, inside, res_m=wr.resolution_m)
-            chip = render_chip(values, inside, dets, db=s1)
+            chip = render_chip(values, inside, dets, db=s1, res_m=wr.resolution_m)
             result.areas.append(AreaResult(area.name, area.kind, dets, _positions(wr, dets), wr, chip))
             result.counts += _counts(scene, area, dets, wr.resolution_m)
     except ImageryReadError as exc:
