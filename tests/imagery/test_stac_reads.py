@@ -185,3 +185,18 @@ def test_hanging_server_times_out_with_a_clear_message(stac: Any, scene_set: Sce
     with httpx.Client(timeout=0.2) as client, pytest.raises(
             ImageryReadError, match=r"ReadTimeout after 4 tries"):
         read_window(href, scene_set.basin, client)
+
+
+def test_gdal_vsicurl_reader_gives_the_same_pixels_and_counts_its_bytes(
+        stac: Any, scene_set: SceneSet) -> None:
+    s1 = next(s for s in _search(stac, scene_set) if s.collection == "sentinel-1-grd")
+    href = asset_href(s1, "vh")  # an asset no other test reads: GDAL's cache is process-wide
+    path = "/" + href.rsplit("/", 1)[1]
+    with httpx.Client() as client:
+        ours = read_window(href, scene_set.basin, client, FetchStats())
+        served_before = stac.bytes_served[path]
+        stats = FetchStats()
+        gdal = read_window(href, scene_set.basin, client, stats, reader="vsicurl")
+    assert np.array_equal(np.ma.getdata(ours.data), np.ma.getdata(gdal.data))
+    assert stats.bytes_fetched == stac.bytes_served[path] - served_before > 0
+    assert stats.bytes_fetched < stats.full_bytes

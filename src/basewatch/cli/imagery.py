@@ -138,6 +138,8 @@ def counts_cmd(
 StacOpt = Annotated[str | None, typer.Option(
     "--stac-url", help="STAC API root (default: $BASEWATCH_STAC_URL)")]
 DayOpt = Annotated[str, typer.Option("--date", help="Acquisition date (YYYY-MM-DD)")]
+ReaderOpt = Annotated[str, typer.Option(
+    "--reader", help="python (counted HTTP range reader) or vsicurl (GDAL's /vsicurl/)")]
 CollectionOpt = Annotated[list[str] | None, typer.Option(
     "--collection", help="sentinel-2-l2a and/or sentinel-1-grd (default both)")]
 
@@ -176,6 +178,7 @@ def search_cmd(
     stac_url: StacOpt = None,
     collection: CollectionOpt = None,
     cloud: Annotated[bool, typer.Option(help="Measure cloud over the site from SCL")] = True,
+    reader: ReaderOpt = "python",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -201,7 +204,7 @@ def search_cmd(
                 pct = None
                 if cloud and s.collection.startswith("sentinel-2"):
                     try:
-                        pct = cloud_over_site(s, foot, client, stats).cloud_pct
+                        pct = cloud_over_site(s, foot, client, stats, reader=reader).cloud_pct
                     except ImageryReadError as exc:
                         errors[s.id] = str(exc)
                 rows.append(replace_scene(s, pct))
@@ -231,8 +234,8 @@ def replace_scene(scene: Scene, cloud_pct: float | None) -> Scene:
     return replace(scene, cloud_cover_site_pct=cloud_pct)
 
 
-def _process(site: str, date: str, stac_url: str | None,
-             workspace: Path | None) -> tuple[Facility, list[SceneResult]]:
+def _process(site: str, date: str, stac_url: str | None, workspace: Path | None,
+             reader: str = "python") -> tuple[Facility, list[SceneResult]]:
     import httpx
 
     from basewatch.errors import NotFoundError
@@ -252,7 +255,7 @@ def _process(site: str, date: str, stac_url: str | None,
         if not scenes:
             raise NotFoundError(f"no scene over {fac.id} on {day} at {url}")
         with httpx.Client(timeout=30.0) as client:
-            results = process_scenes(scenes, areas, client)
+            results = process_scenes(scenes, areas, client, reader=reader)
         with ws.store.transaction():
             ws.store.put(IMAGERY_SCENES, [scene_with_results(r) for r in results])
             ws.store.put(IMAGERY_COUNTS, [c for r in results for c in r.counts])
@@ -265,11 +268,12 @@ def process_cmd(
     site: SiteOpt,
     date: DayOpt,
     stac_url: StacOpt = None,
+    reader: ReaderOpt = "python",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search, read the site's areas, detect vessels/aircraft, store the counts, judge them."""
-    fac, results = _process(site, date, stac_url, workspace)
+    fac, results = _process(site, date, stac_url, workspace, reader)
     with open_workspace(workspace) as ws:
         rows = [r for r in site_verdicts(site_counts(ws.store, fac.id))
                 if r.day.isoformat() == date and r.method == "detector"]

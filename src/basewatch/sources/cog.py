@@ -253,10 +253,74 @@ class WindowRead:
         return int(np.ma.count(self.data))
 
 
+class _GdalNetworkStats:
+    """GDAL's own count of /vsicurl/ traffic (``VSINetworkStats*``, GDAL >= 3.2), reached through
+    ctypes in the libgdal rasterio loaded, since rasterio does not expose it."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        path = None
+        try:
+            with open("/proc/self/maps", encoding="utf-8") as maps:
+                path = next((ln.split()[-1] for ln in maps if "libgdal" in ln), None)
+        except OSError:
+            pass
+        if path is None:
+            raise ImageryReadError("reader 'vsicurl': cannot find the GDAL library to read its "
+                                   "network statistics (Linux only); use reader 'python'")
+        lib = ctypes.CDLL(path)
+        lib.VSINetworkStatsGetAsSerializedJSON.restype = ctypes.c_void_p
+        lib.VSINetworkStatsGetAsSerializedJSON.argtypes = [ctypes.c_void_p]
+        lib.VSIFree.argtypes = [ctypes.c_void_p]
+        self._lib, self._ctypes = lib, ctypes
+
+    def reset(self) -> None:
+        self._lib.VSINetworkStatsReset()
+
+    def downloaded(self) -> tuple[int, int]:
+        """(bytes downloaded, GET requests) since the last reset."""
+        import json
+
+        ptr = self._lib.VSINetworkStatsGetAsSerializedJSON(None)
+        try:
+            doc = json.loads(self._ctypes.string_at(ptr).decode()) if ptr else {}
+        finally:
+            if ptr:
+                self._lib.VSIFree(ptr)
+        get = (doc.get("methods") or {}).get("GET") or {}
+        return int(get.get("downloaded_bytes", 0)), int(get.get("count", 0))
+
+
+_GDAL_STATS: list[_GdalNetworkStats] = []
+
+#: GDAL settings for /vsicurl/: no directory listing on open, retries of 429/5xx like ours.
+VSICURL_ENV = {"CPL_VSIL_NETWORK_STATS_ENABLED": "YES", "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+               "GDAL_HTTP_MAX_RETRY": "3", "GDAL_HTTP_RETRY_DELAY": "0.05",
+               "GDAL_HTTP_TIMEOUT": "30"}
+
+
+def _get_head(client: httpx.Client, url: str, stats: FetchStats) -> int | None:
+    """The size of a remote file from a HEAD request (None if the server does not say)."""
+    try:
+        resp = client.head(url)
+    except httpx.TransportError:
+        return None
+    stats.requests += 1
+    n = resp.headers.get("content-length", "")
+    return int(n) if resp.status_code < 400 and n.isdigit() else None
+
+
 def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
-                stats: FetchStats | None = None, band: int = 1) -> WindowRead:
+                stats: FetchStats | None = None, band: int = 1,
+                reader: str = "python") -> WindowRead:
     """Read the pixels of ``area_lonlat`` (WGS84 polygon) from the COG at ``url`` (or a local
     GeoTIFF path, read directly and not counted in ``stats``).
+
+    ``reader="python"`` (default) fetches through :class:`HttpRangeFile` with ``client``;
+    ``reader="vsicurl"`` lets GDAL's ``/vsicurl/`` fetch (its merged multi-range reads and its
+    process-wide cache: a region read before costs nothing) and takes the bytes from GDAL's
+    network statistics (not thread-safe: one read at a time); the full size comes from a HEAD.
 
     The polygon is reprojected to the raster's CRS (no resampling of pixels), the window is its
     bounds, and pixels outside the polygon or at nodata are masked. Raises
@@ -268,8 +332,17 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
     opener = _HttpContainer(url, client, stats)
 
     local = not url.startswith(("http://", "https://"))
+    if reader not in ("python", "vsicurl"):
+        raise ImageryReadError(f"unknown reader {reader!r} (python or vsicurl)")
+    gdal = reader == "vsicurl" and not local
+    env = rasterio.Env(**VSICURL_ENV) if gdal else rasterio.Env()
+    if gdal:
+        if not _GDAL_STATS:
+            _GDAL_STATS.append(_GdalNetworkStats())
+        _GDAL_STATS[0].reset()
     try:
-        with (rasterio.open(url) if local else rasterio.open(url, opener=opener)) as ds:
+        with env, (rasterio.open(url) if local else rasterio.open("/vsicurl/" + url) if gdal
+                   else rasterio.open(url, opener=opener)) as ds:
             if ds.crs is None:
                 raise ImageryReadError(f"{url}: raster has no CRS")
             geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))
@@ -299,6 +372,15 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
         if opener.error is not None:
             raise opener.error from None
         raise ImageryReadError(f"{url}: cannot read ({str(exc).splitlines()[0][:200]})") from None
+    finally:
+        if gdal:
+            got, n_get = _GDAL_STATS[0].downloaded()
+            stats.bytes_fetched += got
+            stats.requests += n_get
+    if gdal:
+        size = _get_head(client, url, stats)
+        if size is not None:
+            stats.full_sizes[url] = size
     data = np.ma.MaskedArray(arr, mask=mask)
     if not np.ma.count(data):
         raise ImageryReadError(f"{url}: all pixels are nodata over the area")

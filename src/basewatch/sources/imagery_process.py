@@ -107,7 +107,8 @@ def _counts(scene: Scene, area: SiteArea, dets: list[Detection], res_m: float) -
 
 
 def process_scene(scene: Scene, areas: list[SiteArea], client: httpx.Client, *,
-                  max_cloud_pct: float = MAX_CLOUD_PCT, pfa: float = 1e-4) -> SceneResult:
+                  max_cloud_pct: float = MAX_CLOUD_PCT, pfa: float = 1e-4,
+                  reader: str = "python") -> SceneResult:
     """Cloud over the site (Sentinel-2), then detection in each water or apron area."""
     result = SceneResult(scene)
     targets = [a for a in areas if a.kind in ("water", "apron")]
@@ -120,7 +121,7 @@ def process_scene(scene: Scene, areas: list[SiteArea], client: httpx.Client, *,
             union = targets[0].geometry
             for a in targets[1:]:
                 union = union.union(a.geometry)
-            cloud = cloud_over_site(scene, union, client, result.stats)
+            cloud = cloud_over_site(scene, union, client, result.stats, reader=reader)
             result.cloud_pct = cloud.cloud_pct
             if cloud.cloud_pct > max_cloud_pct:
                 result.usable = False
@@ -129,7 +130,7 @@ def process_scene(scene: Scene, areas: list[SiteArea], client: httpx.Client, *,
             if s1 and area.kind != "water":
                 continue  # aircraft on aprons: Sentinel-2 only here
             href = asset_href(scene, "vv" if s1 else "nir")
-            wr = read_window(href, area.geometry, client, result.stats)
+            wr = read_window(href, area.geometry, client, result.stats, reader=reader)
             inside = ~np.ma.getmaskarray(wr.data)
             values = np.ma.getdata(wr.data).astype(float)
             if area.kind == "water":

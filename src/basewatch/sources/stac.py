@@ -115,10 +115,10 @@ class SiteCloud:
 
 
 def cloud_over_site(scene: Scene, area_lonlat: BaseGeometry, client: httpx.Client,
-                    stats: FetchStats | None = None) -> SiteCloud:
+                    stats: FetchStats | None = None, reader: str = "python") -> SiteCloud:
     """Percentage of the area's valid SCL pixels classed cloud, shadow or cirrus."""
     stats = stats if stats is not None else FetchStats()
-    wr = read_window(asset_href(scene, "scl"), area_lonlat, client, stats)
+    wr = read_window(asset_href(scene, "scl"), area_lonlat, client, stats, reader=reader)
     vals = wr.data.compressed()
     valid = vals[~np.isin(vals, list(SCL_INVALID))]
     if valid.size == 0:
