@@ -70,6 +70,11 @@ def main() -> None:
                 fetched = sum(r.stats.bytes_fetched for r in results)
                 full = sum(r.stats.full_bytes for r in results)
                 shares.append(fetched / full)
+            t0 = time.perf_counter()
+            vsi = process_scenes(search_scenes(srv.url, "tartus", basin, t.date(), t.date()),
+                                 [area], client, reader="vsicurl")
+            t_vsi = time.perf_counter() - t0
+            v_fetched = sum(r.stats.bytes_fetched for r in vsi)
             # what a user downloading the whole bands would fetch and wait for
             t0 = time.perf_counter()
             whole = 0
@@ -79,6 +84,8 @@ def main() -> None:
             t_whole = time.perf_counter() - t0
         print(f"windowed: {fetched:,} bytes of {full:,} ({100 * fetched / full:.2f} %); "
               f"search -> verdict {np.median(times):.3f} s (median of {args.repeat})")
+        print(f"GDAL /vsicurl/ reader: {v_fetched:,} bytes ({100 * v_fetched / full:.2f} %), "
+              f"search -> verdict {t_vsi:.3f} s")
         print(f"whole bands: {whole:,} bytes in {t_whole:.3f} s download alone; "
               f"ratio {whole / max(fetched, 1):.0f}x more bytes")
     precision_recall(basin)
