@@ -336,36 +336,40 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
         raise ImageryReadError(f"unknown reader {reader!r} (python or vsicurl)")
     gdal = reader == "vsicurl" and not local
     env = rasterio.Env(**VSICURL_ENV) if gdal else rasterio.Env()
-    if gdal:
-        if not _GDAL_STATS:
-            _GDAL_STATS.append(_GdalNetworkStats())
-        _GDAL_STATS[0].reset()
+    if gdal and not _GDAL_STATS:
+        _GDAL_STATS.append(_GdalNetworkStats())
     try:
-        with env, (rasterio.open(url) if local else rasterio.open("/vsicurl/" + url) if gdal
-                   else rasterio.open(url, opener=opener)) as ds:
-            if ds.crs is None:
-                raise ImageryReadError(f"{url}: raster has no CRS")
-            geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))
-            bounds = geom.bounds
-            f = from_bounds(*bounds, transform=ds.transform)
-            c0, r0 = int(np.floor(f.col_off)), int(np.floor(f.row_off))
-            win = Window(c0, r0, int(np.ceil(f.col_off + f.width)) - c0,
-                         int(np.ceil(f.row_off + f.height)) - r0)
-            full = Window(0, 0, ds.width, ds.height)
-            try:
-                win = win.intersection(full)
-            except WindowError:
-                raise ImageryReadError(f"{url}: the area lies outside the raster") from None
-            arr = ds.read(band, window=win)
-            tr = ds.window_transform(win)
-            outside = geometry_mask([mapping(geom)], out_shape=arr.shape, transform=tr)
-            nodata = ds.nodata
-            mask = outside | (arr == nodata if nodata is not None else False)
-            if np.issubdtype(arr.dtype, np.floating):
-                mask |= ~np.isfinite(arr)
-            res = float(abs(ds.transform.a))
-            crs = ds.crs.to_string()
-            shape_full = (ds.height, ds.width)
+        with env:
+            if gdal:
+                # GDAL reads CPL_VSIL_NETWORK_STATS_ENABLED once, at its first statistics call:
+                # the option must be set (inside the Env) before the first reset.
+                _GDAL_STATS[0].reset()
+            ds = (rasterio.open(url) if local else rasterio.open("/vsicurl/" + url) if gdal
+                  else rasterio.open(url, opener=opener))
+            with ds:
+                if ds.crs is None:
+                    raise ImageryReadError(f"{url}: raster has no CRS")
+                geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))
+                bounds = geom.bounds
+                f = from_bounds(*bounds, transform=ds.transform)
+                c0, r0 = int(np.floor(f.col_off)), int(np.floor(f.row_off))
+                win = Window(c0, r0, int(np.ceil(f.col_off + f.width)) - c0,
+                             int(np.ceil(f.row_off + f.height)) - r0)
+                full = Window(0, 0, ds.width, ds.height)
+                try:
+                    win = win.intersection(full)
+                except WindowError:
+                    raise ImageryReadError(f"{url}: the area lies outside the raster") from None
+                arr = ds.read(band, window=win)
+                tr = ds.window_transform(win)
+                outside = geometry_mask([mapping(geom)], out_shape=arr.shape, transform=tr)
+                nodata = ds.nodata
+                mask = outside | (arr == nodata if nodata is not None else False)
+                if np.issubdtype(arr.dtype, np.floating):
+                    mask |= ~np.isfinite(arr)
+                res = float(abs(ds.transform.a))
+                crs = ds.crs.to_string()
+                shape_full = (ds.height, ds.width)
     except ImageryReadError:
         raise
     except (RasterioError, OSError, ValueError) as exc:
