@@ -260,12 +260,15 @@ class _GdalNetworkStats:
     def __init__(self) -> None:
         import ctypes
 
-        path = None
+        found: list[str] = []
         try:
             with open("/proc/self/maps", encoding="utf-8") as maps:
-                path = next((ln.split()[-1] for ln in maps if "libgdal" in ln), None)
+                found = sorted({ln.split()[-1] for ln in maps if "libgdal" in ln})
         except OSError:
             pass
+        # Other packages (pyogrio) may bundle their own GDAL: take rasterio's.
+        ours = [f for f in found if "rasterio" in f] or (found if len(found) == 1 else [])
+        path = ours[0] if ours else None
         if path is None:
             raise ImageryReadError("reader 'vsicurl': cannot find the GDAL library to read its "
                                    "network statistics (Linux only); use reader 'python'")
