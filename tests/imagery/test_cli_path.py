@@ -114,3 +114,12 @@ def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Pat
     assert sorted(round(d["length_m"]) for d in out["detections"]) == [22, 24, 51]
     assert out["verdicts"][0]["method"] == "detector"
     assert (tmp_path / "chip.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:
+    stac.faults["/search"] = ["malformed"]
+    res = runner.invoke(app, ["imagery", "search", "--site", "tartus", "--from", "2024-11-01",
+                              "--to", "2024-12-08", "--stac-url", stac.url,
+                              "-w", str(sites_ws.folder)])
+    assert res.exit_code == 2
+    assert "STAC search at http://127.0.0.1" in res.output and "Traceback" not in res.output

@@ -84,3 +84,47 @@ def test_count_record_round_trips_and_refuses_naive_time() -> None:
     with pytest.raises(ValidationError, match="must be UTC"):
         ImageryCount("tartus", "harbour basin", dt.datetime(2024, 12, 3), "submarine", 1, "S1", prov)
     assert parse_count_class("Auxiliaries") == "auxiliary"
+
+
+def _areas(tmp_path: Path, props: dict[str, str], geom: dict[str, object]) -> Path:
+    import json
+
+    p = tmp_path / "areas.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"source": "test", **props}, "geometry": geom}]}), "utf-8")
+    return p
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[35.86, 34.90], [35.87, 34.90], [35.87, 34.91],
+                                              [35.86, 34.91], [35.86, 34.90]]]}
+
+
+def test_areas_import_and_bad_features(sites_ws: Workspace, tmp_path: Path) -> None:
+    from basewatch.sources.imagery_counts import import_areas
+    from basewatch.store.imagery import site_areas
+
+    with pytest.raises(ImportFormatError, match=r"feature 0: no facility named 'nowhere'"):
+        import_areas(sites_ws, _areas(tmp_path, {"site": "nowhere", "name": "apron"}, SQUARE))
+    with pytest.raises(ImportFormatError, match=r"feature 0: .*geometry must be a polygon"):
+        import_areas(sites_ws, _areas(tmp_path, {"site": "tartus", "name": "basin"},
+                                      {"type": "Point", "coordinates": [35.87, 34.9]}))
+    assert site_areas(sites_ws.store) == []
+    import_areas(sites_ws, _areas(tmp_path, {"site": "Tartous naval base", "name": "Harbour-Basin",
+                                             "kind": "water"}, SQUARE))
+    (a,) = site_areas(sites_ws.store, "tartus")
+    assert (a.name, a.kind) == ("harbour basin", "water") and a.geometry.equals(
+        __import__("shapely").geometry.shape(SQUARE))
+
+
+def test_scene_and_area_records_round_trip() -> None:
+    from shapely.geometry import shape
+
+    from basewatch.model.imagery import Scene, SiteArea
+
+    prov = Provenance(Source("STAC test"), synthetic=True, generator="g", seed=3)
+    s = Scene("S2B_X", "sentinel-2-l2a", dt.datetime(2024, 12, 3, 8, 25, tzinfo=UTC), "tartus",
+              shape(SQUARE), prov, {"scl": "http://h/scl.tif"}, "sentinel-2b", 12.5, 0.0, 1234,
+              "http://h")
+    assert Scene.from_dict(s.to_dict()) == s
+    area = SiteArea("tartus", "harbour basin", shape(SQUARE), prov, kind="water")
+    assert SiteArea.from_dict(area.to_dict()) == area
