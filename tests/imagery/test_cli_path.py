@@ -123,3 +123,29 @@ def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:
                               "-w", str(sites_ws.folder)])
     assert res.exit_code == 2
     assert "STAC search at http://127.0.0.1" in res.output and "Traceback" not in res.output
+
+
+def test_demo_catalog_shows_the_flotilla_leaving(demo_imagery_ws: Path, tmp_path: Path) -> None:
+    """The offline demo scenes (serve-synthetic): 4 vessels on 30 Nov, none on 3 Dec."""
+    import shutil
+
+    from basewatch.demo.imagery_scenes import demo_catalog
+    from basewatch.demo.stac_server import LoopbackStac
+    from basewatch.store.imagery import site_areas
+
+    ws_copy = tmp_path / "ws"  # the session's demo workspace stays as built
+    shutil.copytree(demo_imagery_ws, ws_copy)
+    with Workspace(ws_copy) as ws:
+        basin = next(a for a in site_areas(ws.store, "tartus") if a.kind == "water")
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    srv = LoopbackStac(scenes)
+    srv.items = demo_catalog(scenes, basin.geometry, srv.url)
+    with srv:
+        counts = {}
+        for day in ("2024-11-30", "2024-12-03"):
+            out = _run("process", "--site", "tartus", "--date", day, "--stac-url", srv.url,
+                       "-w", str(ws_copy), "--json")
+            counts[day] = [c["count"] for s in out["scenes"] for c in s["counts"]
+                           if c["class"] == "vessel_any"]
+    assert counts == {"2024-11-30": [4], "2024-12-03": [0]}

@@ -30,7 +30,8 @@ from rasterio.warp import transform_geom
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["GENERATOR", "PlantedVessel", "SceneSpec", "generate_scene"]
+__all__ = ["DEMO_PASSES", "GENERATOR", "PlantedVessel", "SceneSpec", "demo_catalog",
+           "generate_apron_image", "generate_scene"]
 
 GENERATOR = "basewatch.demo.imagery_scenes"
 COG_TYPE = "image/tiff; application=geotiff; profile=cloud-optimized"
@@ -237,3 +238,26 @@ def generate_apron_image(aircraft: tuple[tuple[float, float], ...], n_vehicles: 
     for _ in range(n_vehicles):
         place([(0.0, 2.0, 1.0)], 2.5, 0.30)
     return img, truth
+
+
+#: The demo's synthetic acquisitions over Tartus: (collection, time). The flotilla is planted
+#: before 3 Dec 2024 and absent from it, as MT Anderson's post of 3 Dec reports.
+DEMO_PASSES = (
+    ("sentinel-2-l2a", dt.datetime(2024, 11, 28, 8, 25, tzinfo=dt.UTC)),
+    ("sentinel-1-grd", dt.datetime(2024, 11, 30, 3, 45, tzinfo=dt.UTC)),
+    ("sentinel-2-l2a", dt.datetime(2024, 12, 3, 8, 25, tzinfo=dt.UTC)),
+    ("sentinel-1-grd", dt.datetime(2024, 12, 5, 3, 45, tzinfo=dt.UTC)),
+)
+DEPARTURE = dt.datetime(2024, 12, 2, tzinfo=dt.UTC)
+
+
+def demo_catalog(root: Path, basin_lonlat: BaseGeometry, base_url: str,
+                 seed: int = 20241203) -> list[dict[str, Any]]:
+    """SYNTHETIC scenes of the demo over the Tartus basin, written to ``root``: STAC items."""
+    items = []
+    for i, (coll, t) in enumerate(DEMO_PASSES):
+        fleet = DEFAULT_FLEET if t < DEPARTURE else ()
+        item, _ = generate_scene(SceneSpec(coll, t, fleet=fleet), basin_lonlat, root, base_url,
+                                 seed=seed + i)
+        items.append(item)
+    return items

@@ -44,13 +44,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for k, v in (extra or {}).items():
             self.send_header(k, v)
+        # Counted before sending, so that a client never sees bytes the count does not hold yet.
+        self.server.owner.record(urlparse(self.path).path, len(body) if self.command != "HEAD" else 0)
         self.end_headers()
         if self.command != "HEAD":
             try:
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
                 return
-        self.server.owner.record(urlparse(self.path).path, len(body) if self.command != "HEAD" else 0)
 
     def _json(self, obj: Any, fault: str | int | None) -> None:
         body = json.dumps(obj).encode()
@@ -133,7 +134,7 @@ class LoopbackStac:
     or "truncate"."""
 
     def __init__(self, root: Path, items: list[dict[str, Any]] | None = None,
-                 honour_range: bool = True) -> None:
+                 honour_range: bool = True, port: int = 0) -> None:
         self.root = Path(root).resolve()
         self.items = list(items or [])
         self.honour_range = honour_range
@@ -141,7 +142,7 @@ class LoopbackStac:
         self.bytes_served: dict[str, int] = defaultdict(int)
         self.requests: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.owner = self
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
