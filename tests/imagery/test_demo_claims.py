@@ -103,17 +103,28 @@ def test_demo_findings_give_claims_e_and_f(demo_imagery_ws: Path) -> None:
 
     with Workspace(demo_imagery_ws) as ws:
         f = demo_findings(ws)
-    e = {r["class"]: r["verdict"] for r in f["claim_E_tartus_counts"]}
+    e = {r["class"]: r["verdict"] for r in f["E_imagery_tartus"]}
     assert e["frigate"] == e["total"] == "anomalous"
-    apron = next(r for r in f["claim_F_khmeimim_counts"] if r["area"] == "apron")
+    apron = next(r for r in f["F_imagery_khmeimim"] if r["area"] == "apron")
     assert apron["verdict"] == "not conclusive" and 0.15 <= apron["base_rate"] <= 0.25
 
 
-def test_demo_command_shows_claims_e_and_f(tmp_path: Path) -> None:
-    res = runner.invoke(app, ["demo", "-w", str(tmp_path / "demo"), "--json"])
-    assert res.exit_code == 0, res.output
-    d = json.loads(res.stdout)
-    assert {r["class"]: r["verdict"] for r in d["claim_E_tartus_counts"]}["total"] == "anomalous"
-    res = runner.invoke(app, ["demo", "-w", str(tmp_path / "demo")], env={"COLUMNS": "200"})
-    assert "E. Tartus" in res.output and "F. Khmeimim" in res.output
-    assert "not conclusive" in res.output and "SYNTHETIC]" in res.output
+def test_demo_claims_print_with_base_rates_and_synthetic_mark(demo_imagery_ws: Path) -> None:
+    from rich.console import Console
+
+    import basewatch.cli.imagery as cli_imagery
+    from basewatch.demo.imagery_gen import demo_findings
+    from basewatch.store import Workspace
+
+    with Workspace(demo_imagery_ws) as ws:
+        f = demo_findings(ws)
+    console = Console(record=True, width=200)
+    saved, cli_imagery.console = cli_imagery.console, console
+    try:
+        cli_imagery.print_demo_claims(f)
+    finally:
+        cli_imagery.console = saved
+    out = console.export_text()
+    assert "E. Tartus" in out and "F. Khmeimim" in out
+    assert "anomalous" in out and "not conclusive" in out
+    assert "SYNTHETIC]" in out and "% of 110 earlier observations" in out

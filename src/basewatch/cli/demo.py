@@ -14,9 +14,7 @@ from basewatch.analysis.control import control_changes
 from basewatch.analysis.geodesy import distance_m
 from basewatch.analysis.inventory import inventory_from_survey, survey_diff, survey_editions
 from basewatch.cli._common import console, handle_errors, print_json
-from basewatch.cli.imagery import print_demo_claims
 from basewatch.demo.build import DEMO_FILES, build_demo
-from basewatch.demo.imagery_gen import demo_findings
 from basewatch.store import Workspace
 
 DEMO_START = dt.date(2024, 11, 27)
@@ -60,8 +58,6 @@ def demo(
         "claim_B_control": {"places_changed": [c.to_dict() for c in ch.places],
                             "hama_homs_km": round(hama_homs, 1), "synthetic": ch.synthetic},
     }
-    with Workspace(workspace) as ws:
-        findings.update(demo_findings(ws))  # claims E, F (imagery)
     if as_json:
         print_json(findings)
         return
@@ -94,6 +90,5 @@ def demo(
         console.print("   [bold magenta]SYNTHETIC[/] control polygons: made by "
                       "basewatch.demo.control_gen from documented capture dates (see their "
                       "provenance); not real front lines.", highlight=False)
-    print_demo_claims(findings)  # claims E, F (imagery)
     console.print(f"\nNext: basewatch --help; e.g. basewatch control changes --from 2024-11-27 "
                   f"--to 2024-12-08 -w {workspace}")

@@ -333,8 +333,8 @@ def chips_cmd(
 
 def print_demo_claims(findings: dict[str, Any]) -> None:
     """Claims E and F of the demo (``demo_findings`` rows) as a few lines of text."""
-    for key, title in (("claim_E_tartus_counts", "E. Tartus, 3 Dec 2024 imagery"),
-                       ("claim_F_khmeimim_counts", "F. Khmeimim, 3 Dec 2024 imagery")):
+    for key, title in (("E_imagery_tartus", "E. Tartus, 3 Dec 2024 imagery"),
+                       ("F_imagery_khmeimim", "F. Khmeimim, 3 Dec 2024 imagery")):
         rows = findings.get(key) or []
         if not rows:
             continue

@@ -110,7 +110,7 @@ def build_imagery_demo(ws: Workspace, folder: Path, *, seed: int = DEFAULT_SEED,
 def demo_findings(ws: Workspace) -> dict[str, Any]:
     """Claims E and F from the workspace's counts: the 3 Dec 2024 rows with their verdicts.
 
-    For ``basewatch demo`` (one line there: ``findings.update(demo_findings(ws))``).
+    For ``basewatch demo``: merge into its findings; ``cli.imagery.print_demo_claims`` prints them.
     """
     from basewatch.analysis.verdicts import site_verdicts
     from basewatch.store.imagery import site_counts
@@ -119,4 +119,4 @@ def demo_findings(ws: Workspace) -> dict[str, Any]:
         return [r.to_dict() for r in site_verdicts(site_counts(ws.store, site))
                 if r.day == CLAIM_DAY]
 
-    return {"claim_E_tartus_counts": rows("tartus"), "claim_F_khmeimim_counts": rows("khmeimim")}
+    return {"E_imagery_tartus": rows("tartus"), "F_imagery_khmeimim": rows("khmeimim")}
