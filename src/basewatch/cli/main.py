@@ -25,6 +25,10 @@ app.command("distance")(registry.distance)
 app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
+from basewatch.cli import imagery as _imagery
+
+app.add_typer(_imagery.app, name="imagery")
+
 
 # reports and claims (issue 7)
 from basewatch.cli import claims as _claims

@@ -10,6 +10,7 @@ from typing import Any
 from typing import Any
 
 from basewatch.demo.control_gen import DEFAULT_SEED, generate_control
+from basewatch.demo.imagery_gen import build_imagery_demo
 from basewatch.sources.importing import ImportReport, import_file
 from basewatch.store import Workspace
 
@@ -42,6 +43,7 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
                 step(f"import {kind}")
             with resources.as_file(data.joinpath(name)) as path:
                 reports.append(import_file(ws, kind, path))
+        reports.extend(build_imagery_demo(ws, folder, step=step))  # imagery (issue 5)
         if step:
             step("generate control (synthetic)")
         control_path = folder / CONTROL_FILE

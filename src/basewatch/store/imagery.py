@@ -1,0 +1,96 @@
+"""Store layers of the imagery capability: counts, named site areas and scenes.
+
+Importing this module registers the layers with every store (:func:`register_layer`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.model.imagery import ImageryCount, Scene, SiteArea
+from basewatch.store.base import LayerSpec, Store, register_layer
+
+__all__ = ["IMAGERY_AREAS", "IMAGERY_COUNTS", "IMAGERY_SCENES", "site_areas", "site_counts",
+           "site_scenes"]
+
+
+def _multi(geom: BaseGeometry) -> BaseGeometry:
+    return MultiPolygon([geom]) if isinstance(geom, Polygon) else geom
+
+
+IMAGERY_COUNTS = register_layer(LayerSpec(
+    name="imagery_counts",
+    geometry_type=None,
+    columns={
+        "site": ("TEXT", lambda d: d["site"]),
+        "area": ("TEXT", lambda d: d["area"]),
+        "time": ("DATETIME", lambda d: d["time"]),
+        "class": ("TEXT", lambda d: d["class"]),
+        "count": ("INTEGER", lambda d: d["count"]),
+        "sensor": ("TEXT", lambda d: d["sensor"]),
+        "method": ("TEXT", lambda d: d["method"]),
+        "source_key": ("TEXT", lambda d: d["provenance"]["source"]["publisher"]),
+    },
+    key=("site", "area", "time", "class", "sensor", "method", "source_key"),
+    from_dict=ImageryCount.from_dict,
+    indexes=(("site", "area", "class", "time"),),
+    description="Counts of vessels and aircraft in named areas of sites, manual or detected.",
+))
+
+IMAGERY_AREAS = register_layer(LayerSpec(
+    name="imagery_areas",
+    geometry_type="MULTIPOLYGON",
+    columns={"site": ("TEXT", lambda d: d["site"]), "name": ("TEXT", lambda d: d["name"]),
+             "kind": ("TEXT", lambda d: d["kind"])},
+    key=("site", "name"),
+    from_dict=SiteArea.from_dict,
+    geometry=lambda a: _multi(a.geometry),
+    geometry_field="geometry",
+    description="Named areas inside sites (apron, harbour basin) that imagery counts refer to.",
+))
+
+IMAGERY_SCENES = register_layer(LayerSpec(
+    name="imagery_scenes",
+    geometry_type="GEOMETRY",
+    columns={
+        "site": ("TEXT", lambda d: d["site"]),
+        "collection": ("TEXT", lambda d: d["collection"]),
+        "id": ("TEXT", lambda d: d["id"]),
+        "time": ("DATETIME", lambda d: d["time"]),
+        "cloud_cover_site_pct": ("REAL", lambda d: d["cloud_cover_site_pct"]),
+    },
+    key=("site", "collection", "id"),
+    from_dict=Scene.from_dict,
+    geometry=lambda s: s.footprint,
+    geometry_field="footprint",
+    indexes=(("site", "time"),),
+    description="Satellite scenes found over sites, with cloud cover over the site itself.",
+))
+
+
+def site_counts(store: Store, site: str, *, area: str | None = None,
+                object_class: str | None = None) -> list[ImageryCount]:
+    """Counts of one site (optionally one area and class), oldest first."""
+    where: dict[str, Any] = {"site": site}
+    if area:
+        where["area"] = area
+    if object_class:
+        where["class"] = object_class
+    result: list[ImageryCount] = store.select(IMAGERY_COUNTS, where, order_by=("time", "class"))
+    return result
+
+
+def site_areas(store: Store, site: str | None = None) -> list[SiteArea]:
+    """Named areas of a site (all sites if None)."""
+    result: list[SiteArea] = store.select(IMAGERY_AREAS, {"site": site} if site else None,
+                                          order_by=("site", "name"))
+    return result
+
+
+def site_scenes(store: Store, site: str) -> list[Scene]:
+    """Scenes recorded for a site, oldest first."""
+    result: list[Scene] = store.select(IMAGERY_SCENES, {"site": site}, order_by=("time",))
+    return result

@@ -1,0 +1,151 @@
+"""The whole path on the loopback server, through the CLI: search, read, detect, count,
+verdict, chip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import rasterio
+from typer.testing import CliRunner
+
+from basewatch.cli.main import app
+from basewatch.store import Workspace
+
+from .conftest import AREAS_FILE, SceneSet
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> Any:
+    res = runner.invoke(app, ["imagery", *args], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout) if "--json" in args else res.output
+
+
+def test_search_process_count_verdict_chip(sites_ws: Workspace, stac: Any, scene_set: SceneSet,
+                                           tmp_path: Path) -> None:
+    w = str(sites_ws.folder)
+    sites_ws.close()
+    _run("import-areas", str(AREAS_FILE), "-w", w)
+    found = _run("search", "--site", "Tartus", "--from", "2024-11-15", "--to", "2024-12-08",
+                 "--stac-url", stac.url, "-w", w, "--json")
+    assert len(found["scenes"]) == 6 and found["errors"] == {}
+    cloud = {s["time"][:10]: s["cloud_cover_site_pct"] for s in found["scenes"]
+             if s["collection"] == "sentinel-2-l2a"}
+    assert cloud["2024-11-23"] == 100.0 and cloud["2024-11-28"] == 0.0
+    assert 0 < found["bytes_fetched"] <= found["assets_bytes"]
+
+    before = _run("process", "--site", "tartus", "--date", "2024-11-30", "--stac-url", stac.url,
+                  "-w", w, "--json")
+    (s1,) = before["scenes"]
+    counts = {c["class"]: c["count"] for c in s1["counts"]}
+    assert counts == {"vessel_any": 4, "vessel_large": 2, "vessel_medium": 1, "vessel_small": 1}
+    assert all(c["method"] == "detector" and c["provenance"]["synthetic"] for c in s1["counts"])
+    assert s1["bytes_fetched"] < s1["assets_bytes"]
+
+    after = _run("process", "--site", "tartus", "--date", "2024-12-03", "--stac-url", stac.url,
+                 "-w", w, "--json")
+    assert {s["collection"] for s in after["scenes"]} == {"sentinel-1-grd", "sentinel-2-l2a"}
+    for s in after["scenes"]:
+        assert s["error"] is None
+        assert {c["class"]: c["count"] for c in s["counts"]}["vessel_any"] == 0
+    # verdicts were made against the stored history of the same area and class
+    v = next(r for r in after["verdicts"] if r["class"] == "vessel_any")
+    assert v["n_history"] == 1 and v["verdict"] == "not conclusive"
+
+    cloudy = _run("process", "--site", "tartus", "--date", "2024-11-23", "--stac-url", stac.url,
+                  "-w", w, "--json")
+    assert cloudy["scenes"][0]["usable"] is False and cloudy["scenes"][0]["counts"] == []
+
+    out = tmp_path / "chips"
+    chips = _run("chips", "--site", "tartus", "--date", "2024-11-30", "--out", str(out),
+                 "--stac-url", stac.url, "-w", w, "--json")["chips"]
+    assert len(chips) == 1 and Path(chips[0]).name.startswith("SYNTHETIC_tartus_harbour-basin_S1A")
+    assert Path(chips[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with rasterio.open(chips[0]) as ds:
+        rgb = ds.read()
+    red = (rgb[0] == 255) & (rgb[1] == 40) & (rgb[2] == 40)
+    assert red.sum() > 100  # four boxes drawn
+
+    table = _run("counts", "--site", "tartus", "-w", w)
+    assert "vessel_any" in table
+
+
+def test_process_without_stac_url_is_a_clear_error(sites_ws: Workspace, monkeypatch: Any) -> None:
+    monkeypatch.delenv("BASEWATCH_STAC_URL", raising=False)
+    res = runner.invoke(app, ["imagery", "process", "--site", "tartus", "--date", "2024-12-03",
+                              "-w", str(sites_ws.folder)])
+    assert res.exit_code == 2 and "no STAC API" in res.output
+
+
+def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Path) -> None:
+    """A georeferenced synthetic 50 cm image over a square test apron at Khmeimim."""
+    from rasterio.transform import from_origin
+    from rasterio.warp import transform as warp_transform
+
+    from basewatch.demo.imagery_scenes import generate_apron_image
+
+    img, truth = generate_apron_image(((22.0, 17.6), (46.6, 50.5), (23.3, 14.7)), 3, seed=7,
+                                      size=400)
+    (x,), (y,) = warp_transform("EPSG:4326", "EPSG:32636", [35.9480], [35.4050])
+    tr = from_origin(x, y, 0.5, 0.5)
+    with rasterio.open(tmp_path / "hr.tif", "w", driver="GTiff", width=400, height=400, count=1,
+                       dtype="float32", crs="EPSG:32636", transform=tr) as ds:
+        ds.write(img.astype("float32"), 1)
+    # the test apron: the image's footprint shrunk by 10 m, in lon/lat
+    xs = [x + 10, x + 190, x + 190, x + 10]
+    ys = [y - 10, y - 10, y - 190, y - 190]
+    lons, lats = warp_transform("EPSG:32636", "EPSG:4326", xs, ys)
+    ring = [[lo, la] for lo, la in zip(lons, lats, strict=True)]
+    areas = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"site": "khmeimim", "name": "test apron", "kind": "apron",
+                                          "source": "test"},
+        "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}}]}
+    (tmp_path / "a.geojson").write_text(json.dumps(areas), "utf-8")
+    w = str(sites_ws.folder)
+    sites_ws.close()
+    _run("import-areas", str(tmp_path / "a.geojson"), "-w", w)
+    out = _run("count-aircraft", "--site", "Hmeimim", "--area", "test apron", "--image",
+               str(tmp_path / "hr.tif"), "--time", "2024-12-03T09:00:00Z", "--source", "test",
+               "--chip", str(tmp_path / "chip.png"), "-w", w, "--json")
+    assert out["count"] == len(truth) == 3
+    assert sorted(round(d["length_m"]) for d in out["detections"]) == [22, 24, 51]
+    assert out["verdicts"][0]["method"] == "detector"
+    assert (tmp_path / "chip.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:
+    stac.faults["/search"] = ["malformed"]
+    res = runner.invoke(app, ["imagery", "search", "--site", "tartus", "--from", "2024-11-01",
+                              "--to", "2024-12-08", "--stac-url", stac.url,
+                              "-w", str(sites_ws.folder)])
+    assert res.exit_code == 2
+    assert "STAC search at http://127.0.0.1" in res.output and "Traceback" not in res.output
+
+
+def test_demo_catalog_shows_the_flotilla_leaving(demo_imagery_ws: Path, tmp_path: Path) -> None:
+    """The offline demo scenes (serve-synthetic): 4 vessels on 30 Nov, none on 3 Dec."""
+    import shutil
+
+    from basewatch.demo.imagery_scenes import demo_catalog
+    from basewatch.demo.stac_server import LoopbackStac
+    from basewatch.store.imagery import site_areas
+
+    ws_copy = tmp_path / "ws"  # the session's demo workspace stays as built
+    shutil.copytree(demo_imagery_ws, ws_copy)
+    with Workspace(ws_copy) as ws:
+        basin = next(a for a in site_areas(ws.store, "tartus") if a.kind == "water")
+    scenes = tmp_path / "scenes"
+    scenes.mkdir()
+    srv = LoopbackStac(scenes)
+    srv.items = demo_catalog(scenes, basin.geometry, srv.url)
+    with srv:
+        counts = {}
+        for day in ("2024-11-30", "2024-12-03"):
+            out = _run("process", "--site", "tartus", "--date", day, "--stac-url", srv.url,
+                       "-w", str(ws_copy), "--json")
+            counts[day] = [c["count"] for s in out["scenes"] for c in s["counts"]
+                           if c["class"] == "vessel_any"]
+    assert counts == {"2024-11-30": [4], "2024-12-03": [0]}
