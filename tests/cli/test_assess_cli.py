@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from basewatch.cli.main import app
@@ -13,6 +15,22 @@ def run_json(*args):
     r = runner.invoke(app, [str(a) for a in args] + ["--json"])
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout)
+
+
+def test_claim_i_tartus_likely_khmeimim_held_down_by_the_apron_base_rate(demo_ws):
+    t, k = (run_json("assess", "--date", "2024-12-05", "--site", s, "-w", demo_ws)[0]
+            for s in ("tartus", "khmeimim"))
+    assert t["probability"] >= 0.6
+    assert k["probability"] < t["probability"]
+    kinds_t = {s["kind"] for s in t["steps"]}
+    assert {"imagery", "claims", "silence", "exposure"} <= kinds_t
+    apron = next(s for s in k["steps"] if s["kind"] == "imagery")
+    assert apron["state"] == "drop_not_conclusive" and apron["base_rate_used"]
+    assert 0.1 < apron["base_rate"] < 0.3  # empty on ~1 in 5 earlier dates
+    assert apron["likelihoods"]["routine"] == pytest.approx(apron["base_rate"], abs=1e-4)
+    drop = next(s for s in t["steps"] if s["kind"] == "imagery")
+    assert drop["state"] == "drop_anomalous"
+    assert drop["likelihood_ratio"] > apron["likelihood_ratio"]
 
 
 def test_tartus_withdrawal_moves_with_the_departure_claims(demo_ws):
@@ -27,11 +45,11 @@ def test_tartus_withdrawal_moves_with_the_departure_claims(demo_ws):
     assert a["paragraph"].startswith("tartus on 2024-12-05:")
 
 
-def test_timeline_starts_at_the_prior_and_moves_on_3_dec(demo_ws):
+def test_timeline_moves_day_by_day_from_27_nov(demo_ws):
     t = run_json("assess", "timeline", "--site", "tartus", "-w", demo_ws)
     p = {r["date"]: r["probability"] for r in t["series"]}
-    assert p["2024-11-27"] == 0.1
-    assert p["2024-12-03"] > p["2024-12-02"]
+    assert p["2024-11-27"] < 0.1  # the site looked normal in the week before
+    assert p["2024-12-03"] > 0.6 > p["2024-12-02"]
 
 
 def test_tripwire_on_probability_fires_once(demo_ws, tmp_path):

@@ -157,11 +157,15 @@ def _posterior(priors: dict[str, float], lks: Iterable[dict[str, float]]) -> dic
 
 def assess(table: LikelihoodTable, indicators: Sequence[Indicator], focus: str, *,
            site: str, date: dt.date) -> Assessment:
-    """Fuse ``indicators`` (those dated on or before ``date``) into posteriors."""
+    """Fuse ``indicators`` (those dated on or before ``date`` and not stale) into posteriors."""
     priors = {h.id: h.prior for h in table.hypotheses}
     if focus not in priors:
         raise ValidationError(f"unknown hypothesis {focus!r} (table has {', '.join(priors)})")
-    usable = sorted((i for i in indicators if i.date <= date), key=lambda i: (i.date, i.description))
+    def current(i: Indicator) -> bool:
+        fresh = i.stale_after_days is None or (date - i.date).days <= i.stale_after_days
+        return i.date <= date and fresh
+
+    usable = sorted((i for i in indicators if current(i)), key=lambda i: (i.date, i.description))
     unweighed: list[Indicator] = []
     groups: dict[str, list[tuple[Indicator, dict[str, float], str, bool]]] = {}
     for ind in usable:

@@ -13,11 +13,15 @@ from collections.abc import Iterable
 
 from basewatch.analysis.corroboration import ClaimGroup
 from basewatch.analysis.exposure import Exposure, reach_timeline
+from basewatch.analysis.verdicts import CountRow, Verdict
 from basewatch.model.assessment import Indicator
 from basewatch.model.reports import ClaimKind, Stance, SubjectKind
 
 __all__ = ["aircraft_event_group", "claim_indicators", "corridor_indicators",
-           "exposure_indicators"]
+           "exposure_indicators", "imagery_indicators"]
+
+#: An imagery observation stops counting a week after it was taken: newer images supersede it.
+IMAGERY_STALE_DAYS = 7
 
 
 def aircraft_event_group(registration: str, day: dt.date) -> str:
@@ -128,3 +132,35 @@ def corridor_indicators(series: Iterable[dict[str, object]], site: str) -> list[
                 source="road network and control snapshots", group=f"corridor:{site}",
                 synthetic=bool(s.get("synthetic")))]
     return []
+
+
+def imagery_indicators(rows: Iterable[CountRow], site: str) -> list[Indicator]:
+    """Imagery counts judged against the site's history: a drop (anomalous, unusual, or not
+    conclusive because common in the site's own history), a normal count, or an anomalous rise.
+
+    Everything counted on one image (one date and source) is one independence group; the base
+    rate of the observed state in the site's history goes with the indicator.
+    """
+    out: list[Indicator] = []
+    for r in rows:
+        j = r.judgement
+        if j.base_rate is None or j.typical is None:
+            continue  # too little history to weigh
+        below = r.count < j.typical
+        if j.verdict == Verdict.NORMAL:
+            state = "within_normal"
+        elif not below:
+            if j.verdict != Verdict.ANOMALOUS:
+                continue
+            state = "rise_anomalous"
+        else:
+            state = {Verdict.ANOMALOUS: "drop_anomalous", Verdict.UNUSUAL: "drop_unusual",
+                     Verdict.NOT_CONCLUSIVE: "drop_not_conclusive"}[j.verdict]
+        out.append(Indicator(
+            kind="imagery", state=state, site=site, date=r.day,
+            description=f"{r.area} {r.object_class}: {r.count} ({j.verdict.value}; "
+                        f"{j.state} in {j.base_rate:.0%} of {j.n} earlier dates)",
+            source="; ".join(r.sources), group=f"imagery:{site}:{r.day.isoformat()}:{';'.join(r.sources)}",
+            synthetic=r.synthetic or bool(r.history_synthetic), base_rate=j.base_rate,
+            n_observations=j.n, stale_after_days=IMAGERY_STALE_DAYS))
+    return out

@@ -63,7 +63,10 @@ def findings(ws: Workspace) -> dict[str, Any]:
     alerts = run_tripwires(tws, timeline)
     known = {a.key for a in ws.store.select(ALERTS)}
     ws.store.put(ALERTS, [a for a in alerts if a.key not in known])
+    from basewatch.demo.imagery_gen import demo_findings as imagery_findings
+
     return {
+        **imagery_findings(ws),
         "A_inventory": {**(inv.to_dict() if inv else {}), "change": diff.to_dict() if diff else None},
         "B_control": {"places_changed": [c.to_dict() for c in ch.places],
                       "hama_homs_km": round(float(distance_m(hama.lon, hama.lat, homs.lon, homs.lat)) / 1000, 1),
@@ -140,6 +143,9 @@ def _show(workspace: Path, reports: list[Any], f: dict[str, Any]) -> None:
                   f"({d['2024-12-04']['length_km']} km; critical: {', '.join(crit or [])}); 8 Dec "
                   f"{'connected' if d['2024-12-08']['connected'] else 'CUT'}; 4 Dec assuming Hama "
                   f"and Homs captured: {'connected' if d['2024-12-04_assuming_Hama_Homs']['connected'] else 'CUT'}")
+    from basewatch.cli.imagery import print_demo_claims
+
+    print_demo_claims(f)
     h = f["H_claims"]["tartus_departure_groups"]
     if h:
         g = max(h, key=lambda g: g["corroboration"])

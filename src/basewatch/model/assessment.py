@@ -49,13 +49,14 @@ class Indicator:
     base_rate: float | None = None
     n_observations: int | None = None
     refs: tuple[str, ...] = ()
+    stale_after_days: int | None = None  # an observation (imagery) stops counting after this
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "state": self.state, "site": self.site,
                 "date": self.date.isoformat(), "description": self.description,
                 "source": self.source, "group": self.group, "synthetic": self.synthetic,
                 "base_rate": self.base_rate, "n_observations": self.n_observations,
-                "refs": list(self.refs)}
+                "refs": list(self.refs), "stale_after_days": self.stale_after_days}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ from basewatch.analysis.indicators import (
     claim_indicators,
     corridor_indicators,
     exposure_indicators,
+    imagery_indicators,
 )
+from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
@@ -20,6 +22,7 @@ from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor_timeline
 from basewatch.queries.exposure import exposure_series
 from basewatch.store import Workspace
+from basewatch.store.imagery import site_counts
 from basewatch.store.roads import ROADS
 
 __all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline"]
@@ -50,6 +53,7 @@ CORRIDOR_TO = "damascus"
 def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     """Every indicator the workspace's capabilities give for ``site``, on any date."""
     out = claim_indicators(load_claimset(ws).groups, site.id)
+    out += imagery_indicators(site_verdicts(site_counts(ws.store, site.id)), site.id)
     dates = ws.control_dates()
     if dates:
         series = exposure_series(ws, [site], dates)
