@@ -46,4 +46,7 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         if step:
             step("import control")
         reports.append(import_file(ws, "control", control_path))
+        from basewatch.demo.flights_demo import build_flights_demo  # flights (claim G)
+
+        build_flights_demo(ws, step=step)
     return reports

@@ -1,0 +1,398 @@
+"""Flights from positions: cleaning, segmentation, take-offs and landings, sorties vs baseline.
+
+Pure and vectorised: a :class:`pyarrow.Table` of positions (see :data:`POSITION_SCHEMA`) in,
+records out. Units are in the names: ``alt_ft`` (barometric, feet), ``gs_kt`` (ground speed,
+knots), ``track_deg`` (degrees true); times are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+
+__all__ = [
+    "HEAVY_TRANSPORT_TYPES",
+    "POSITION_SCHEMA",
+    "CleanReport",
+    "DailySorties",
+    "Detected",
+    "aircraft_category",
+    "clean_positions",
+    "daily_sorties",
+    "detect_events",
+    "poisson_tail",
+    "segment_ids",
+]
+
+#: The columns every importer produces. NaN / null mean "not reported".
+POSITION_SCHEMA = pa.schema([
+    ("time", pa.timestamp("us", tz="UTC")),
+    ("hex", pa.string()),
+    ("lat", pa.float64()),
+    ("lon", pa.float64()),
+    ("alt_ft", pa.float64()),
+    ("gs_kt", pa.float64()),
+    ("track_deg", pa.float64()),
+    ("on_ground", pa.bool_()),
+    ("callsign", pa.string()),
+    ("synthetic", pa.bool_()),
+])
+
+#: ICAO type designators of heavy transports whose departures make an airlift.
+HEAVY_TRANSPORT_TYPES = frozenset({"IL76", "A124", "IL62", "T154", "AN22", "A225", "IL96", "C17",
+                                   "A400", "T134", "A22"})
+_OTHER_TRANSPORT_TYPES = frozenset({"AN12", "AN26", "AN30", "AN72", "AN74", "A148", "AN32",
+                                    "C130", "C30J", "AN24", "IL18", "IL20", "TU214", "T214"})
+_FIGHTER_TYPES = frozenset({"SU24", "SU25", "SU27", "SU30", "SU33", "SU34", "SU35", "SU57",
+                            "MG29", "MG31", "F16", "F15", "F35", "EUFI", "RFAL"})
+
+KNOTS = 1852.0 / 3600.0  # m/s per knot
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    """What cleaning removed, by fault; ``kept`` rows go on."""
+
+    rows_in: int
+    kept: int
+    bad_coordinates: int
+    duplicates: int
+    out_of_order: int  # counted, then fixed by sorting: those rows are kept
+    teleports: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"rows_in": self.rows_in, "kept": self.kept, "bad_coordinates": self.bad_coordinates,
+                "duplicates": self.duplicates, "out_of_order": self.out_of_order,
+                "teleports": self.teleports}
+
+
+def _np(table: pa.Table, name: str) -> NDArray[Any]:
+    col = table.column(name)
+    if name == "time":
+        return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False)) / 1e6
+    if name == "on_ground":  # 1.0 / 0.0 / NaN (unknown)
+        return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    if name == "hex":
+        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any]) -> NDArray[Any]:
+    """Implied speed from each point to the next (NaN across aircraft); length n-1."""
+    d = distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
+    dtt = np.diff(t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.asarray(d) / np.where(dtt > 0, dtt, np.nan) / KNOTS
+    return np.where(same, v, np.nan)
+
+
+def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[pa.Table, CleanReport]:
+    """Drop impossible coordinates, duplicates and teleports; sort by aircraft and time.
+
+    A teleport is a position whose implied speed from its neighbours exceeds ``max_speed_kt``
+    on both sides (or on its only side, when the neighbour itself agrees with the track).
+    Out-of-order rows are counted and kept (sorted). Duplicates (same aircraft and time) keep
+    the first row.
+    """
+    n0 = table.num_rows
+    lat, lon = _np(table, "lat"), _np(table, "lon")
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    ok &= ~((lat == 0) & (lon == 0))  # (0, 0): a receiver's placeholder, not a position
+    bad_coords = int((~ok).sum())
+    table = table.filter(pa.array(ok))
+    hexes, t = _np(table, "hex"), _np(table, "time")
+    codes = np.unique(hexes.astype(str), return_inverse=True)[1] if len(hexes) else np.zeros(0, int)
+    by_hex = np.argsort(codes, kind="stable")
+    same_h = codes[by_hex][1:] == codes[by_hex][:-1]
+    out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
+    order = np.lexsort((t, codes))
+    c_s, t_s = codes[order], t[order]
+    dup = np.zeros(len(order), bool)
+    dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
+    order = order[~dup]
+    lon_s, lat_s = _np(table, "lon")[order], _np(table, "lat")[order]
+    c_s, t_s = codes[order], t[order]
+    keep = np.ones(len(order), bool)
+    teleports = 0
+    for _ in range(3):  # a spike removed may reveal another next to it
+        idx = np.flatnonzero(keep)
+        if len(idx) < 2:
+            break
+        same = c_s[idx][1:] == c_s[idx][:-1]
+        v = _speed_kt(lon_s[idx], lat_s[idx], t_s[idx], same)
+        fast = np.nan_to_num(v, nan=-1.0) > max_speed_kt
+        nan_v = np.isnan(v)
+        prev_fast = np.r_[False, fast]
+        next_fast = np.r_[fast, False]
+        no_prev, no_next = np.r_[True, nan_v], np.r_[nan_v, True]
+        prev_ok_beyond = np.r_[False, False, ~fast[:-1] & ~nan_v[:-1]] if len(v) > 1 else np.zeros(len(idx), bool)
+        next_ok_beyond = np.r_[~fast[1:] & ~nan_v[1:], False, False] if len(v) > 1 else np.zeros(len(idx), bool)
+        spike = (prev_fast & next_fast) | (no_prev & next_fast & next_ok_beyond) \
+            | (no_next & prev_fast & prev_ok_beyond)
+        if not spike.any():
+            break
+        teleports += int(spike.sum())
+        keep[idx[spike]] = False
+    out = table.take(pa.array(order[keep]))
+    return out, CleanReport(n0, out.num_rows, bad_coords, int(dup.sum()), out_of_order, teleports)
+
+
+def segment_ids(hexes: NDArray[Any], t: NDArray[Any], *, max_gap_s: float = 900.0) -> NDArray[np.int64]:
+    """Segment number of each position (input sorted by aircraft then time): a new segment
+    starts at a new aircraft or after a gap longer than ``max_gap_s``."""
+    n = len(t)
+    start = np.ones(n, bool)
+    if n > 1:
+        start[1:] = (hexes[1:] != hexes[:-1]) | (np.diff(t) > max_gap_s)
+    return np.cumsum(start) - 1
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A take-off or landing found in positions (before enrichment with the aircraft db)."""
+
+    time: dt.datetime
+    hex: str
+    kind: str
+    airfield: str
+    runway: str
+    flight_id: str
+    synthetic: bool
+    origin: str = ""
+    destination: str = ""
+    destination_method: str = "unknown"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time.isoformat(), "hex": self.hex, "kind": self.kind,
+                "airfield": self.airfield, "runway": self.runway, "flight_id": self.flight_id,
+                "synthetic": self.synthetic, "origin": self.origin,
+                "destination": self.destination, "destination_method": self.destination_method}
+
+
+def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
+    """On the ground: the reported flag where present, else ground speed under 50 kt."""
+    fallback = np.nan_to_num(gs_kt, nan=0.0) < 50.0
+    return np.where(np.isnan(on_ground), fallback, on_ground > 0.5)
+
+
+def _angle_diff(a: Any, b: Any) -> Any:
+    return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
+
+
+def _runway_at(lon: float, lat: float, heading: float, airfield: Any,
+               max_cross_m: float, margin_m: float) -> str | None:
+    """The runway end used at (lon, lat) heading ``heading``, or None if off every runway."""
+    for rw in airfield.runways:
+        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        along, cross = along_cross_track_m(lon, lat, rw.le_lon, rw.le_lat, az)
+        if abs(float(cross)) <= max_cross_m and -margin_m <= float(along) <= length + margin_m:
+            if not math.isfinite(heading):
+                return rw.designator
+            return rw.le_ident if _angle_diff(heading, az) < 90 else rw.he_ident
+    return None
+
+
+def _utc(t: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(round(t, 3), dt.timezone.utc)
+
+
+def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
+                  max_cross_m: float = 250.0, margin_m: float = 3000.0,
+                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0) -> list[Detected]:
+    """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
+
+    ``table`` must be cleaned (sorted by aircraft and time). A take-off is a ground-to-air
+    transition whose last ground or first airborne position lies within ``max_cross_m`` of a
+    runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
+    sparse sampling); its time is the midpoint of the two positions. The runway end comes from
+    the direction of motion along the runway. Each take-off starts a flight; its destination
+    is the next landing ("landing observed"), else, if the track goes dark airborne, the
+    airfield area whose bearing from the last position is within ``infer_max_angle_deg`` of the
+    last course and at least ``infer_min_km`` away ("inferred from bearing").
+    """
+    if table.num_rows < 2 or not airfields:
+        return []
+    hexes, t = _np(table, "hex"), _np(table, "time")
+    lon, lat = _np(table, "lon"), _np(table, "lat")
+    track, gs = _np(table, "track_deg"), _np(table, "gs_kt")
+    ground = _ground_state(_np(table, "on_ground"), gs)
+    synth = np.asarray(table.column("synthetic").fill_null(False).to_numpy(zero_copy_only=False))
+    seg = segment_ids(hexes, t, max_gap_s=max_gap_s)
+    same = seg[1:] == seg[:-1]
+    trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
+    if len(trans) == 0:
+        return []
+    af_lon = np.array([a.lon for a in airfields])
+    af_lat = np.array([a.lat for a in airfields])
+    # course at i: reported track, else the bearing from i-1 to i
+    course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
+                                                          lon[trans], lat[trans]), track[trans])
+    found: list[tuple[int, int, str, str]] = []  # (i, kind sign, airfield, runway)
+    for k, i in enumerate(trans):
+        kind = "takeoff" if ground[i - 1] else "landing"
+        ref = i - 1 if kind == "takeoff" else i  # the position on the runway
+        near = np.flatnonzero(distance_m(lon[ref], lat[ref], af_lon, af_lat) < 8000.0)
+        for j in near:
+            rw = _runway_at(lon[ref], lat[ref], float(course[k]), airfields[j], max_cross_m,
+                            margin_m)
+            if rw is not None:
+                found.append((int(i), 0 if kind == "takeoff" else 1, airfields[j].ident, rw))
+                break
+    seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
+    events: list[Detected] = []
+    open_takeoff: dict[int, int] = {}  # segment -> index in events of its pending take-off
+    for i, kind_n, ident, rw in found:
+        s = int(seg[i])
+        when = _utc((t[i - 1] + t[i]) / 2 if t[i] - t[i - 1] <= 60 else t[i])
+        h = str(hexes[i])
+        if kind_n == 0:
+            ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
+                          bool(synth[i]), origin=ident)
+            open_takeoff[s] = len(events)
+            events.append(ev)
+        else:
+            k = open_takeoff.pop(s, None)
+            origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
+            if k is not None:
+                to = events[k]
+                events[k] = _with(to, destination=ident, destination_method="landing observed")
+                origin, fid = to.airfield, to.flight_id
+            events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
+                                   origin=origin, destination=ident,
+                                   destination_method="landing observed"))
+    for s, k in open_takeoff.items():  # flights without an observed landing
+        last = int(seg_end[s])
+        if ground[last]:
+            continue  # ended on the ground somewhere not watched: destination unknown
+        first = max(events_index_of(events[k], t, seg, s), last - 5)
+        crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
+        dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
+                                  infer_max_angle_deg, infer_min_km * 1000.0)
+        if dest:
+            events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
+    return events
+
+
+def events_index_of(ev: Detected, t: NDArray[Any], seg: NDArray[Any], s: int) -> int:
+    """Index of the first position of segment ``s`` at or after the event time."""
+    idx = np.flatnonzero(seg == s)
+    ts = ev.time.timestamp()
+    after = idx[t[idx] >= ts - 60]
+    return int(after[0]) if len(after) else int(idx[0])
+
+
+def _with(ev: Detected, **kw: Any) -> Detected:
+    from dataclasses import replace
+
+    return replace(ev, **kw)
+
+
+def _infer_destination(lon: float, lat: float, course: float, airfields: Sequence[Any],
+                       origin: str, max_angle: float, min_m: float) -> str:
+    cands = [a for a in airfields if a.area and a.ident != origin]
+    if not cands:
+        return ""
+    alon = np.array([a.lon for a in cands])
+    alat = np.array([a.lat for a in cands])
+    brg = azimuth_deg(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
+    dist = distance_m(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
+    diff = np.where(dist >= min_m, _angle_diff(brg, course), np.inf)
+    j = int(np.argmin(diff))
+    return str(cands[j].area) if diff[j] <= max_angle else ""
+
+
+def aircraft_category(typecode: str, military: bool) -> str:
+    """'military transport', 'fighter' or 'other' from the ICAO type and military flag."""
+    tc = typecode.upper().replace("-", "")
+    if tc in _FIGHTER_TYPES:
+        return "fighter"
+    if military and (tc in HEAVY_TRANSPORT_TYPES or tc in _OTHER_TRANSPORT_TYPES):
+        return "military transport"
+    return "other"
+
+
+def poisson_tail(k: int, lam: float) -> float:
+    """P(X >= k) for X ~ Poisson(lam).
+
+    >>> round(poisson_tail(3, 0.5), 4)
+    0.0144
+    """
+    if k <= 0:
+        return 1.0
+    term, cdf = math.exp(-lam), 0.0
+    for i in range(k):
+        cdf += term
+        term *= lam / (i + 1)
+    return max(0.0, 1.0 - cdf)
+
+
+@dataclass(frozen=True)
+class DailySorties:
+    """Take-offs on one day at one airfield in one category, against the baseline."""
+
+    day: dt.date
+    airfield: str
+    category: str
+    count: int
+    baseline_rate: float  # mean take-offs per day over the baseline window
+    baseline_days: int
+    p_value: float  # P(count >= observed | Poisson(baseline_rate))
+    surge: bool
+    synthetic: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "airfield": self.airfield, "category": self.category,
+                "count": self.count, "baseline_rate": round(self.baseline_rate, 3),
+                "baseline_days": self.baseline_days, "p_value": round(self.p_value, 6),
+                "surge": self.surge, "synthetic": self.synthetic}
+
+
+def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: str,
+                  *, baseline_days: int = 28,
+                  alpha: float = 0.01, min_count: int = 2) -> list[DailySorties]:
+    """Daily take-offs by category with a Poisson baseline from the airfield's own history.
+
+    ``takeoffs`` are (time, category, synthetic) at ``airfield``; one take-off may be listed
+    under two categories (e.g. "military transport" and "heavy transport"). The baseline rate of day D is
+    (count over the ``baseline_days`` before D + 0.5) / ``baseline_days`` (the 0.5 keeps an
+    empty history from making any sortie a surge at p = 0). A day is a surge when
+    P(X >= count) < ``alpha`` and count >= ``min_count``. The category "heavy transport"
+    (types in :data:`HEAVY_TRANSPORT_TYPES`) is the airlift indicator.
+    """
+    if not takeoffs:
+        return []
+    days = sorted({t.date() for t, _, _ in takeoffs})
+    d0, d1 = days[0], days[-1]
+    ndays = (d1 - d0).days + 1
+    cats = sorted({c for _, c, _ in takeoffs})
+    counts = {c: np.zeros(ndays, int) for c in cats}
+    synth = {c: np.zeros(ndays, bool) for c in cats}
+    for t, c, s in takeoffs:
+        counts[c][(t.date() - d0).days] += 1
+        synth[c][(t.date() - d0).days] |= s
+    rows: list[DailySorties] = []
+    for c in cats:
+        cum = np.r_[0, np.cumsum(counts[c])]
+        for i in range(ndays):
+            lo = max(0, i - baseline_days)
+            n_hist = i - lo
+            if n_hist < 7:  # too little history to judge against
+                rate, p, surge = float("nan"), float("nan"), False
+            else:
+                rate = (float(cum[i] - cum[lo]) + 0.5) / n_hist
+                p = poisson_tail(int(counts[c][i]), rate)
+                surge = bool(p < alpha and counts[c][i] >= min_count)
+            rows.append(DailySorties(d0 + dt.timedelta(days=i), airfield, c, int(counts[c][i]),
+                                     rate, n_hist, p, surge, bool(synth[c][i])))
+    rows.sort(key=lambda r: (r.day, r.category))
+    return rows
