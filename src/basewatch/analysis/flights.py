@@ -376,10 +376,11 @@ def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: s
     ndays = (d1 - d0).days + 1
     cats = sorted({c for _, c, _ in takeoffs})
     counts = {c: np.zeros(ndays, int) for c in cats}
-    synth = {c: np.zeros(ndays, bool) for c in cats}
-    for t, c, s in takeoffs:
+    # a day's count and its baseline come from the whole series: one synthetic take-off
+    # anywhere makes every row synthetic (zero days included)
+    any_synth = any(s for _, _, s in takeoffs)
+    for t, c, _ in takeoffs:
         counts[c][(t.date() - d0).days] += 1
-        synth[c][(t.date() - d0).days] |= s
     rows: list[DailySorties] = []
     for c in cats:
         cum = np.r_[0, np.cumsum(counts[c])]
@@ -393,6 +394,6 @@ def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: s
                 p = poisson_tail(int(counts[c][i]), rate)
                 surge = bool(p < alpha and counts[c][i] >= min_count)
             rows.append(DailySorties(d0 + dt.timedelta(days=i), airfield, c, int(counts[c][i]),
-                                     rate, n_hist, p, surge, bool(synth[c][i])))
+                                     rate, n_hist, p, surge, any_synth))
     rows.sort(key=lambda r: (r.day, r.category))
     return rows

@@ -25,6 +25,12 @@ app.command("distance")(registry.distance)
 app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
+from basewatch.cli import flights as _flights  # noqa: E402  (flights, claim G)
+
+app.add_typer(_flights.app, name="flights")
+app.add_typer(_flights.aircraft_app, name="aircraft")
+app.add_typer(_flights.airports_app, name="airports")
+
 
 @app.command("version")
 def version() -> None:
