@@ -163,3 +163,27 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
                   "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
     console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))
+
+
+@app.command("poll")
+@handle_errors
+def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v2/mil")],
+                 out: Annotated[Path, typer.Option("--out", help="JSON-lines file to append")],
+                 state: Annotated[Path | None, typer.Option(
+                     "--state", help="Resume state (default: OUT.state.json)")] = None,
+                 interval: Annotated[float, typer.Option(help="Seconds between polls")] = 10.0,
+                 count: Annotated[int, typer.Option(help="Number of polls")] = 1,
+                 then_import: Annotated[bool, typer.Option(
+                     "--import", help="Import OUT into the workspace afterwards")] = False,
+                 workspace: WorkspaceOpt = None) -> None:
+    """Poll an aggregator's v2 API with back-off and de-duplication; resumable."""
+    from basewatch.sources.adsb_poll import poll
+
+    st = state or out.with_name(out.name + ".state.json")
+    with console.status("polling") as status:
+        rep = poll(url, out, st, interval_s=interval, count=count,
+                   on_poll=lambda r: status.update(f"poll {r.polls}/{count}: {r.positions} positions"))
+    console.print(f"{rep.polls} polls, {rep.positions} new positions, {rep.duplicates} repeats "
+                  f"skipped, {rep.retries} retries; appended to {out}")
+    if then_import and out.exists():
+        flights_import(out, "v2-api", workspace, False)

@@ -90,16 +90,24 @@ def detect_format(path: str | Path) -> str:
 def _times(values: pa.Array | np.ndarray, dropped: dict[str, int]) -> np.ndarray:
     """Epoch seconds from epoch s/ms numbers or ISO 8601 strings with a zone; NaN if bad."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_string(values.type):
-        try:
-            num = pc.cast(values, pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pc.utf8_trim_whitespace(values)
+        numeric = pc.fill_null(pc.match_substring_regex(values, r"^[0-9]+(\.[0-9]*)?$"), False)
+        out = np.full(len(values), np.nan)
+        num_mask = np.asarray(numeric.to_numpy(zero_copy_only=False), bool)
+        if num_mask.any():
+            out[num_mask] = np.asarray(pc.cast(pc.filter(values, numeric), pa.float64())
+                                       .to_numpy(zero_copy_only=False), float)
+        text_mask = ~num_mask & np.asarray(pc.fill_null(pc.not_equal(values, ""), False)
+                                           .to_numpy(zero_copy_only=False), bool)
+        if text_mask.any():
             try:
-                ts = pc.cast(values, pa.timestamp("us", tz="UTC"))
+                ts = pc.cast(pc.filter(values, pa.array(text_mask)), pa.timestamp("us", tz="UTC"))
             except pa.ArrowInvalid as exc:
                 raise ImportFormatError(f"time: {exc} (times are epoch seconds, epoch "
                                         "milliseconds, or ISO 8601 with a zone such as Z)") from None
-            return np.asarray(ts.cast(pa.int64()).to_numpy(zero_copy_only=False), float) / 1e6
-        values = num
+            out[text_mask] = np.asarray(ts.cast(pa.int64()).to_numpy(zero_copy_only=False),
+                                        float) / 1e6
+        values = out
     t = np.asarray(values.to_numpy(zero_copy_only=False) if hasattr(values, "to_numpy")
                    else values, dtype=float)
     ms = t > _MS_THRESHOLD
