@@ -142,3 +142,13 @@ def test_daily_sorties_flags_a_surge_against_a_quiet_baseline() -> None:
     assert last.p_value == pytest.approx(poisson_tail(4, (3 + 0.5) / 28))
     assert last.surge
     assert not any(r.surge for r in rows[:-1])
+
+
+def test_screening_distance_is_within_0_6_percent_of_pyproj() -> None:
+    from basewatch.analysis.geodesy import approx_distance_m
+
+    rng = np.random.default_rng(1)
+    lon1, lat1 = rng.uniform(-180, 180, 1000), rng.uniform(-80, 80, 1000)
+    lon2, lat2 = lon1 + rng.uniform(-1, 1, 1000), np.clip(lat1 + rng.uniform(-1, 1, 1000), -89, 89)
+    exact = GEOD.inv(lon1, lat1, lon2, lat2)[2]
+    assert np.all(np.abs(approx_distance_m(lon1, lat1, lon2, lat2) / exact - 1) < 0.006)

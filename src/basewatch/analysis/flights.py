@@ -15,9 +15,15 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+from basewatch.analysis.geodesy import (
+    along_cross_track_m,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
 
 __all__ = [
     "HEAVY_TRANSPORT_TYPES",
@@ -86,12 +92,30 @@ def _np(table: pa.Table, name: str) -> NDArray[Any]:
     return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
 
 
-def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any]) -> NDArray[Any]:
-    """Implied speed from each point to the next (NaN across aircraft); length n-1."""
-    d = distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
+def _codes(table: pa.Table) -> NDArray[np.int64]:
+    """An integer per aircraft (dictionary codes): cheaper than millions of Python strings."""
+    if table.num_rows == 0:
+        return np.zeros(0, np.int64)
+    enc = pc.dictionary_encode(table.column("hex")).combine_chunks()
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
+              limit_kt: float) -> NDArray[Any]:
+    """Implied speed from each point to the next (NaN across aircraft); length n-1.
+
+    Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
+    measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
+    """
+    d = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
     dtt = np.diff(t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.asarray(d) / np.where(dtt > 0, dtt, np.nan) / KNOTS
+        inv_dt = 1.0 / np.where(dtt > 0, dtt, np.nan) / KNOTS
+        v = np.asarray(d) * inv_dt
+        maybe = np.flatnonzero(np.nan_to_num(v, nan=0.0) > limit_kt * 0.98)
+        if len(maybe):
+            v[maybe] = np.asarray(distance_m(lon[maybe], lat[maybe], lon[maybe + 1],
+                                             lat[maybe + 1])) * inv_dt[maybe]
     return np.where(same, v, np.nan)
 
 
@@ -109,8 +133,8 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     ok &= ~((lat == 0) & (lon == 0))  # (0, 0): a receiver's placeholder, not a position
     bad_coords = int((~ok).sum())
     table = table.filter(pa.array(ok))
-    hexes, t = _np(table, "hex"), _np(table, "time")
-    codes = np.unique(hexes.astype(str), return_inverse=True)[1] if len(hexes) else np.zeros(0, int)
+    t = _np(table, "time")
+    codes = _codes(table)
     by_hex = np.argsort(codes, kind="stable")
     same_h = codes[by_hex][1:] == codes[by_hex][:-1]
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
@@ -128,7 +152,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
         if len(idx) < 2:
             break
         same = c_s[idx][1:] == c_s[idx][:-1]
-        v = _speed_kt(lon_s[idx], lat_s[idx], t_s[idx], same)
+        v = _speed_kt(lon_s[idx], lat_s[idx], t_s[idx], same, max_speed_kt)
         fast = np.nan_to_num(v, nan=-1.0) > max_speed_kt
         nan_v = np.isnan(v)
         prev_fast = np.r_[False, fast]
@@ -188,20 +212,6 @@ def _angle_diff(a: Any, b: Any) -> Any:
     return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
 
 
-def _runway_at(lon: float, lat: float, heading: float, airfield: Any,
-               max_cross_m: float, margin_m: float) -> str | None:
-    """The runway end used at (lon, lat) heading ``heading``, or None if off every runway."""
-    for rw in airfield.runways:
-        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-        length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-        along, cross = along_cross_track_m(lon, lat, rw.le_lon, rw.le_lat, az)
-        if abs(float(cross)) <= max_cross_m and -margin_m <= float(along) <= length + margin_m:
-            if not math.isfinite(heading):
-                return rw.designator
-            return rw.le_ident if _angle_diff(heading, az) < 90 else rw.he_ident
-    return None
-
-
 def _utc(t: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(round(t, 3), dt.timezone.utc)
 
@@ -222,59 +232,53 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     """
     if table.num_rows < 2 or not airfields:
         return []
-    hexes, t = _np(table, "hex"), _np(table, "time")
+    codes, t = _codes(table), _np(table, "time")
+    hex_col = table.column("hex")
     lon, lat = _np(table, "lon"), _np(table, "lat")
     track, gs = _np(table, "track_deg"), _np(table, "gs_kt")
     ground = _ground_state(_np(table, "on_ground"), gs)
     synth = np.asarray(table.column("synthetic").fill_null(False).to_numpy(zero_copy_only=False))
-    seg = segment_ids(hexes, t, max_gap_s=max_gap_s)
+    seg = segment_ids(codes, t, max_gap_s=max_gap_s)
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
     if len(trans) == 0:
         return []
-    af_lon = np.array([a.lon for a in airfields])
-    af_lat = np.array([a.lat for a in airfields])
     # course at i: reported track, else the bearing from i-1 to i
     course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
                                                           lon[trans], lat[trans]), track[trans])
-    found: list[tuple[int, int, str, str]] = []  # (i, kind sign, airfield, runway)
-    for k, i in enumerate(trans):
-        kind = "takeoff" if ground[i - 1] else "landing"
-        ref = i - 1 if kind == "takeoff" else i  # the position on the runway
-        near = np.flatnonzero(distance_m(lon[ref], lat[ref], af_lon, af_lat) < 8000.0)
-        for j in near:
-            rw = _runway_at(lon[ref], lat[ref], float(course[k]), airfields[j], max_cross_m,
-                            margin_m)
-            if rw is not None:
-                found.append((int(i), 0 if kind == "takeoff" else 1, airfields[j].ident, rw))
-                break
+    is_takeoff = ground[trans - 1]
+    ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
+    af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
+    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k])
+             for k in np.flatnonzero(af_idx >= 0)]
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
     events: list[Detected] = []
-    open_takeoff: dict[int, int] = {}  # segment -> index in events of its pending take-off
+    open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
     for i, kind_n, ident, rw in found:
         s = int(seg[i])
         when = _utc((t[i - 1] + t[i]) / 2 if t[i] - t[i - 1] <= 60 else t[i])
-        h = str(hexes[i])
+        h = str(hex_col[int(i)].as_py())
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
                           bool(synth[i]), origin=ident)
-            open_takeoff[s] = len(events)
+            open_takeoff[s] = (len(events), i)
             events.append(ev)
         else:
-            k = open_takeoff.pop(s, None)
+            pending = open_takeoff.pop(s, None)
             origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
-            if k is not None:
+            if pending is not None:
+                k = pending[0]
                 to = events[k]
                 events[k] = _with(to, destination=ident, destination_method="landing observed")
                 origin, fid = to.airfield, to.flight_id
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
                                    origin=origin, destination=ident,
                                    destination_method="landing observed"))
-    for s, k in open_takeoff.items():  # flights without an observed landing
+    for s, (k, i_to) in open_takeoff.items():  # flights without an observed landing
         last = int(seg_end[s])
         if ground[last]:
             continue  # ended on the ground somewhere not watched: destination unknown
-        first = max(events_index_of(events[k], t, seg, s), last - 5)
+        first = max(i_to, last - 5)  # the last course: over the final few positions
         crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
         dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
                                   infer_max_angle_deg, infer_min_km * 1000.0)
@@ -283,12 +287,51 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     return events
 
 
-def events_index_of(ev: Detected, t: NDArray[Any], seg: NDArray[Any], s: int) -> int:
-    """Index of the first position of segment ``s`` at or after the event time."""
-    idx = np.flatnonzero(seg == s)
-    ts = ev.time.timestamp()
-    after = idx[t[idx] >= ts - 60]
-    return int(after[0]) if len(after) else int(idx[0])
+_CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic
+
+
+def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
+                   airfields: Sequence[Any], max_cross_m: float, margin_m: float
+                   ) -> tuple[NDArray[np.int64], list[str]]:
+    """For each point, the airfield index (-1: none) and runway end it is on.
+
+    Candidates come from a 0.2 degree grid (the point's cell and its neighbours: at least
+    7 km at 70 deg latitude, more than a runway plus margin); each candidate runway is then
+    tested vectorised over its nearby points with geodesic along/cross-track distances.
+    """
+    n = len(lon)
+    out = np.full(n, -1, np.int64)
+    names = [""] * n
+    if n == 0:
+        return out, names
+    ci = np.floor(lat / _CELL_DEG).astype(np.int64)
+    cj = np.floor(lon / _CELL_DEG).astype(np.int64)
+    by_cell: dict[tuple[int, int], list[int]] = {}
+    for k, key in enumerate(zip(ci.tolist(), cj.tolist())):
+        by_cell.setdefault(key, []).append(k)
+    for j, a in enumerate(airfields):
+        if not a.runways:
+            continue
+        ai, aj = int(math.floor(a.lat / _CELL_DEG)), int(math.floor(a.lon / _CELL_DEG))
+        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1) for k in by_cell.get((ai + di, aj + dj), ())]
+        if not near:
+            continue
+        idx = np.array(near, np.int64)
+        idx = idx[out[idx] < 0]
+        for rw in a.runways:
+            if len(idx) == 0:
+                break
+            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            along, cross = along_cross_track_m(lon[idx], lat[idx], rw.le_lon, rw.le_lat, az)
+            on = (np.abs(cross) <= max_cross_m) & (along >= -margin_m) & (along <= length + margin_m)
+            for k in idx[on]:
+                c = course[k]
+                out[k] = j
+                names[k] = (rw.designator if not math.isfinite(c)
+                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
+            idx = idx[~on]
+    return out, names
 
 
 def _with(ev: Detected, **kw: Any) -> Detected:

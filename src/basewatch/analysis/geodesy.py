@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 __all__ = [
     "GEOD",
     "along_cross_track_m",
+    "approx_distance_m",
     "area_km2",
     "azimuth_deg",
     "distance_m",
@@ -107,3 +108,18 @@ def along_cross_track_m(lon: ArrayLike, lat: ArrayLike, lon0: float, lat0: float
     d = np.radians(np.asarray(az, dtype=float) - azimuth0_deg)
     dist = np.asarray(dist, dtype=float)
     return ((dist * np.cos(d)).reshape(lon_a.shape), (dist * np.sin(d)).reshape(lon_a.shape))
+
+
+_MEAN_RADIUS_M = 6371008.8
+
+
+def approx_distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
+    """Great-circle (haversine, mean radius) distance in metres: for screening only.
+
+    Within 0.6 % of :func:`distance_m` and ~10x faster on large arrays; callers use it to pick
+    the few pairs worth measuring exactly (e.g. possible teleports), never as a result.
+    """
+    la1, la2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
+    dlon = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
+    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2) ** 2
+    return 2 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
