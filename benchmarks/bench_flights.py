@@ -173,7 +173,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-baseline", action="store_true", help="skip the pandas comparison")
     ap.add_argument("--no-storage", action="store_true", help="skip the storage comparison")
+    ap.add_argument("--memory", action="store_true",
+                    help="also measure the peak memory of read+clean+detect alone, in a fresh "
+                         "process reading the positions from Parquet (as the CLI does)")
+    ap.add_argument("--run-file", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.run_file:
+        _run_file(Path(args.run_file), args.airfields, args.seed)
+        return
     t0 = time.perf_counter()
     table, fields, truth = synthetic(args.n, args.airfields, args.seed)
     print(f"generated {table.num_rows:,} positions, {truth:,} true events, "
@@ -205,8 +212,33 @@ def main() -> None:
     if not args.no_storage:
         for name, w, r, mb in storage(table):
             print(f"storage {name:36s} write {w:6.2f} s  read {r:6.2f} s  {mb:8.1f} MB")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    os.sys.stdout.flush()
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+          "(generator included)")
+    if args.memory:
+        import subprocess
+
+        with tempfile.TemporaryDirectory() as d:
+            f = Path(d) / "positions.parquet"
+            pq.write_table(table, f, compression="zstd")
+            del table, clean
+            sys.stdout.flush()
+            subprocess.run([sys.executable, __file__, "--run-file", str(f), "--airfields",
+                            str(args.airfields), "--seed", str(args.seed)], check=True)
+
+
+def _run_file(path: Path, k: int, seed: int) -> None:
+    """Read + clean + detect only; print this process's peak memory."""
+    fields = airfields(k, np.random.default_rng(seed))
+    t0 = time.perf_counter()
+    table = pq.read_table(path)
+    n = table.num_rows
+    clean, _ = clean_positions(table)
+    del table
+    events = detect_events(clean, fields)
+    dt_s = time.perf_counter() - t0
+    print(f"fresh process: read {n:,} positions from Parquet + clean + detect {len(events):,} "
+          f"events in {dt_s:.2f} s; peak RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

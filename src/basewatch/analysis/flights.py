@@ -107,16 +107,18 @@ def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArr
     Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
     measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
     """
-    d = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
-    dtt = np.diff(t)
+    v = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
+    inv_dt = np.diff(t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        inv_dt = 1.0 / np.where(dtt > 0, dtt, np.nan) / KNOTS
-        v = np.asarray(d) * inv_dt
-        maybe = np.flatnonzero(np.nan_to_num(v, nan=0.0) > limit_kt * 0.98)
+        inv_dt[inv_dt <= 0] = np.nan
+        np.divide(1.0 / KNOTS, inv_dt, out=inv_dt)  # in place: large arrays, few copies
+        v *= inv_dt
+        maybe = np.flatnonzero(v > limit_kt * 0.98)  # NaN compares False
         if len(maybe):
             v[maybe] = np.asarray(distance_m(lon[maybe], lat[maybe], lon[maybe + 1],
                                              lat[maybe + 1])) * inv_dt[maybe]
-    return np.where(same, v, np.nan)
+    v[~same] = np.nan
+    return v
 
 
 def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[pa.Table, CleanReport]:
@@ -132,41 +134,57 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     ok &= ~((lat == 0) & (lon == 0))  # (0, 0): a receiver's placeholder, not a position
     bad_coords = int((~ok).sum())
-    table = table.filter(pa.array(ok))
+    if bad_coords:  # filtering copies the table: only when needed
+        table = table.filter(pa.array(ok))
+        lat, lon = lat[ok], lon[ok]
+    del ok
     t = _np(table, "time")
     codes = _codes(table)
     by_hex = np.argsort(codes, kind="stable")
     same_h = codes[by_hex][1:] == codes[by_hex][:-1]
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
+    del by_hex, same_h
     order = np.lexsort((t, codes))
     c_s, t_s = codes[order], t[order]
     dup = np.zeros(len(order), bool)
     dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
     order = order[~dup]
-    lon_s, lat_s = _np(table, "lon")[order], _np(table, "lat")[order]
+    lon_s, lat_s = lon[order], lat[order]
+    del lon, lat
     c_s, t_s = codes[order], t[order]
+    del codes, t
     keep = np.ones(len(order), bool)
     teleports = 0
-    for _ in range(3):  # a spike removed may reveal another next to it
+    for rnd in range(3):  # a spike removed may reveal another next to it
         idx = np.flatnonzero(keep)
         if len(idx) < 2:
             break
-        same = c_s[idx][1:] == c_s[idx][:-1]
-        v = _speed_kt(lon_s[idx], lat_s[idx], t_s[idx], same, max_speed_kt)
-        fast = np.nan_to_num(v, nan=-1.0) > max_speed_kt
+        if rnd == 0:  # nothing removed yet: views, not copies (10 M positions = 80 MB a column)
+            x_lon, x_lat, x_t, x_c = lon_s, lat_s, t_s, c_s
+        else:
+            x_lon, x_lat, x_t, x_c = lon_s[idx], lat_s[idx], t_s[idx], c_s[idx]
+        same = x_c[1:] == x_c[:-1]
+        v = _speed_kt(x_lon, x_lat, x_t, same, max_speed_kt)
+        del x_lon, x_lat, x_t, x_c, same
         nan_v = np.isnan(v)
+        fast = np.nan_to_num(v, nan=-1.0, copy=False) > max_speed_kt
+        del v
         prev_fast = np.r_[False, fast]
         next_fast = np.r_[fast, False]
         no_prev, no_next = np.r_[True, nan_v], np.r_[nan_v, True]
-        prev_ok_beyond = np.r_[False, False, ~fast[:-1] & ~nan_v[:-1]] if len(v) > 1 else np.zeros(len(idx), bool)
-        next_ok_beyond = np.r_[~fast[1:] & ~nan_v[1:], False, False] if len(v) > 1 else np.zeros(len(idx), bool)
+        prev_ok_beyond = np.r_[False, False, ~fast[:-1] & ~nan_v[:-1]] if len(fast) > 1 else np.zeros(len(idx), bool)
+        next_ok_beyond = np.r_[~fast[1:] & ~nan_v[1:], False, False] if len(fast) > 1 else np.zeros(len(idx), bool)
         spike = (prev_fast & next_fast) | (no_prev & next_fast & next_ok_beyond) \
             | (no_next & prev_fast & prev_ok_beyond)
         if not spike.any():
             break
         teleports += int(spike.sum())
         keep[idx[spike]] = False
-    out = table.take(pa.array(order[keep]))
+    final = order[keep]
+    del order, keep, lon_s, lat_s, c_s, t_s
+    # already sorted and nothing dropped (files this module wrote): no copy
+    same_rows = len(final) == table.num_rows and bool(np.all(final[1:] > final[:-1]))
+    out = table if same_rows else table.take(pa.array(final))
     return out, CleanReport(n0, out.num_rows, bad_coords, int(dup.sum()), out_of_order, teleports)
 
 
@@ -234,15 +252,20 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         return []
     codes, t = _codes(table), _np(table, "time")
     hex_col = table.column("hex")
-    lon, lat = _np(table, "lon"), _np(table, "lat")
-    track, gs = _np(table, "track_deg"), _np(table, "gs_kt")
-    ground = _ground_state(_np(table, "on_ground"), gs)
-    synth = np.asarray(table.column("synthetic").fill_null(False).to_numpy(zero_copy_only=False))
+    ground = _ground_state(_np(table, "on_ground"), _np(table, "gs_kt"))
     seg = segment_ids(codes, t, max_gap_s=max_gap_s)
+    del codes
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
     if len(trans) == 0:
         return []
+    seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
+    del same
+    # only the positions around transitions and at segment ends are read in full
+    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0)])
+    lon, lat, track = (_Sparse(need, _take(table, c, need)) for c in ("lon", "lat", "track_deg"))
+    synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
+                                     .fill_null(False).to_numpy(zero_copy_only=False)))
     # course at i: reported track, else the bearing from i-1 to i
     course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
                                                           lon[trans], lat[trans]), track[trans])
@@ -251,7 +274,6 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
     found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k])
              for k in np.flatnonzero(af_idx >= 0)]
-    seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
     for i, kind_n, ident, rw in found:
@@ -278,13 +300,34 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         last = int(seg_end[s])
         if ground[last]:
             continue  # ended on the ground somewhere not watched: destination unknown
-        first = max(i_to, last - 5)  # the last course: over the final few positions
+        first = max(i_to, last - 5, 0)  # the last course: over the final few positions
+        if first not in lon:
+            first = last - 1
         crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
         dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
                                   infer_max_angle_deg, infer_min_km * 1000.0)
         if dest:
             events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
     return events
+
+
+def _take(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
+    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
+                      dtype=float)
+
+
+class _Sparse:
+    """Values of a column at some row indices, indexed by row index (saves full copies)."""
+
+    def __init__(self, idx: NDArray[Any], values: NDArray[Any]) -> None:
+        self.idx, self.values = idx, values
+
+    def __contains__(self, i: object) -> bool:
+        j = np.searchsorted(self.idx, i)
+        return bool(j < len(self.idx) and self.idx[j] == i)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.values[np.searchsorted(self.idx, i)]
 
 
 _CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic

@@ -120,6 +120,19 @@ def approx_distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: A
     the few pairs worth measuring exactly (e.g. possible teleports), never as a result.
     """
     la1, la2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
+    h = np.sin((la2 - la1) / 2) ** 2
+    c = np.cos(la1)
+    c *= np.cos(la2)
+    del la1, la2
     dlon = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2) ** 2
-    return 2 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    dlon /= 2
+    np.sin(dlon, out=dlon)
+    dlon **= 2
+    c *= dlon
+    h += c
+    del c, dlon
+    np.clip(h, 0.0, 1.0, out=h)
+    np.sqrt(h, out=h)
+    np.arcsin(h, out=h)
+    h *= 2 * _MEAN_RADIUS_M
+    return h
