@@ -28,7 +28,7 @@ OSLK = Airfield("OSLK", "Khmeimim", 35.4011, 35.9487, PROV, area="Latakia area",
                 runways=(Runway("17", _N[1], _N[0], 176, "35", _S[1], _S[0], 356, 9186),))
 MOSCOW = Airfield("UUEE", "Sheremetyevo", 55.9726, 37.4146, PROV, area="Moscow area")
 TEHRAN = Airfield("OIII", "Mehrabad", 35.6892, 51.3134, PROV, area="Tehran area")
-T_TAKEOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.timezone.utc)
+T_TAKEOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.UTC)
 
 
 def _table(rows: list[tuple]) -> pa.Table:
@@ -131,7 +131,7 @@ def test_poisson_tail_matches_hand_computation() -> None:
 
 
 def test_daily_sorties_flags_a_surge_against_a_quiet_baseline() -> None:
-    day0 = dt.datetime(2024, 11, 1, 9, tzinfo=dt.timezone.utc)
+    day0 = dt.datetime(2024, 11, 1, 9, tzinfo=dt.UTC)
     offs = [(day0 + dt.timedelta(days=d), "heavy transport", False) for d in range(0, 28, 7)]
     offs += [(day0 + dt.timedelta(days=30, hours=h), "heavy transport", False) for h in range(4)]
     rows = daily_sorties(offs, "OSLK")

@@ -76,3 +76,25 @@ def test_aircraft_and_airports_import_commands(tmp_path: Path) -> None:
     assert a["1533ff"].military and a["1533ff"].operator == "Russian Air Force"
     assert a["1533ff"].description == "ILYUSHIN Il-76MD"  # kept from tar1090-db: joined by hex
     assert a["43c6f1"].military
+
+
+def test_airports_then_runways_make_a_watched_airfield(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[2] / "src" / "basewatch" / "demo" / "data" / "flights"
+    r = runner.invoke(app, ["airports", "import", str(data / "runways.csv"), "-w", str(tmp_path)])
+    assert r.exit_code == 0 and "import airports.csv first" in " ".join(r.stdout.split())
+    assert runner.invoke(app, ["airports", "import", str(data / "airports.csv"),
+                               "-w", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["airports", "import", str(data / "runways.csv"),
+                               "-w", str(tmp_path)]).exit_code == 0
+    from basewatch.store import Workspace
+    from basewatch.store.flights import AIRFIELDS
+
+    with Workspace(tmp_path) as ws:
+        fields = {a.ident: a for a in ws.store.select(AIRFIELDS)}
+    assert [rw.designator for rw in fields["OSLK"].runways] == ["17/35"]
+    assert fields["UUMU"].area == "Moscow area" and not fields["UUMU"].runways
+    rw = fields["OSLK"].runways[0]
+    import pyproj
+
+    length_m = pyproj.Geod(ellps="WGS84").inv(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat)[2]
+    assert abs(length_m - 2800) < 20  # ~2,800 m as recorded

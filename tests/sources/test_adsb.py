@@ -11,12 +11,12 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-import basewatch.sources.adsb as adsb
 from basewatch.errors import ImportFormatError
+from basewatch.sources import adsb
 from basewatch.sources.adsb import read_adsb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "flights"
-LIFTOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.timezone.utc)
+LIFTOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("name,fmt,rows", [
@@ -62,8 +62,8 @@ def test_milliseconds_are_detected_and_counted() -> None:
 def test_v2_non_icao_and_positionless_aircraft_are_counted() -> None:
     r = read_adsb(EXAMPLES / "adsb-v2-mil.json")
     assert r.dropped == {"no_position": 1, "bad_address_or_time": 1}
-    c17 = [x for x in r.table.to_pylist() if x["hex"] == "43c6f1"][0]
-    assert c17["time"] == dt.datetime(2024, 12, 4, 10, 1, 39, 500000, tzinfo=dt.timezone.utc)
+    c17 = next(x for x in r.table.to_pylist() if x["hex"] == "43c6f1")
+    assert c17["time"] == dt.datetime(2024, 12, 4, 10, 1, 39, 500000, tzinfo=dt.UTC)
 
 
 def test_truncated_json_is_a_clear_error(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def server() -> Iterator[tuple[str, _Script]]:
     script = _Script()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             status, body = script.answers[min(script.hits, len(script.answers) - 1)]
             script.hits += 1
             data = json.dumps(body).encode()

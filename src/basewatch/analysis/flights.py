@@ -231,7 +231,7 @@ def _angle_diff(a: Any, b: Any) -> Any:
 
 
 def _utc(t: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(round(t, 3), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(round(t, 3), dt.UTC)
 
 
 def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
@@ -322,8 +322,8 @@ class _Sparse:
     def __init__(self, idx: NDArray[Any], values: NDArray[Any]) -> None:
         self.idx, self.values = idx, values
 
-    def __contains__(self, i: object) -> bool:
-        j = np.searchsorted(self.idx, i)
+    def __contains__(self, i: Any) -> bool:
+        j = int(np.searchsorted(self.idx, i))
         return bool(j < len(self.idx) and self.idx[j] == i)
 
     def __getitem__(self, i: Any) -> Any:
@@ -355,8 +355,9 @@ def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
     for j, a in enumerate(airfields):
         if not a.runways:
             continue
-        ai, aj = int(math.floor(a.lat / _CELL_DEG)), int(math.floor(a.lon / _CELL_DEG))
-        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1) for k in by_cell.get((ai + di, aj + dj), ())]
+        ai, aj = math.floor(a.lat / _CELL_DEG), math.floor(a.lon / _CELL_DEG)
+        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                for k in by_cell.get((ai + di, aj + dj), ())]
         if not near:
             continue
         idx = np.array(near, np.int64)

@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_SEED", "GENERATOR", "RA78847_TAKEOFF", "generate_aircraft", 
 
 DEFAULT_SEED = 20241204
 GENERATOR = "basewatch.demo.flights_gen"
-RA78847_TAKEOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.timezone.utc)
+RA78847_TAKEOFF = dt.datetime(2024, 12, 4, 10, 2, tzinfo=dt.UTC)
 
 # Runway 17/35 ends (as in data/flights/runways.csv): 17 is the north end, heading 176 deg true.
 _RWY = {"17": (35.94762, 35.41369, 176.0), "35": (35.94977, 35.38851, 356.0)}
@@ -104,7 +104,7 @@ def generate_positions(seed: int = DEFAULT_SEED) -> str:
     fighters = [f for f in _FLEET if f[6] == "fighter"]
     day = _FIRST_DAY
     while day <= _LAST_DAY:
-        base = dt.datetime.combine(day, dt.time(6), dt.timezone.utc).timestamp()
+        base = dt.datetime.combine(day, dt.time(6), dt.UTC).timestamp()
         surge = day >= _SURGE_FROM
         n_heavy = rng.poisson(3.5 if surge else 0.35)
         n_fighter = rng.poisson(1.0 if surge else 2.5)

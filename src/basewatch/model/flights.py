@@ -82,9 +82,11 @@ class Runway:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Runway:
-        return cls(**{k: d.get(k) for k in ("le_ident", "le_lat", "le_lon", "le_heading_deg",
-                                            "he_ident", "he_lat", "he_lon", "he_heading_deg",
-                                            "length_ft")})
+        length = d.get("length_ft")
+        return cls(str(d["le_ident"]), float(d["le_lat"]), float(d["le_lon"]),
+                   float(d["le_heading_deg"]), str(d["he_ident"]), float(d["he_lat"]),
+                   float(d["he_lon"]), float(d["he_heading_deg"]),
+                   None if length is None else float(length))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ class FlightEvent:
             raise ValidationError(f"flight event: kind {self.kind!r} not takeoff/landing")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"time": self.time.astimezone(dt.timezone.utc).isoformat(), "hex": self.hex,
+        return {"time": self.time.astimezone(dt.UTC).isoformat(), "hex": self.hex,
                 "kind": self.kind, "airfield": self.airfield, "runway": self.runway,
                 "flight_id": self.flight_id, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,

@@ -206,15 +206,16 @@ def _load_json(path: Path) -> Any:
     text = data.decode("utf-8", "replace")
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if text.lstrip().startswith("{") and "\n{" in text:  # one response per line
-            try:
-                return [json.loads(line) for line in text.splitlines() if line.strip()]
-            except json.JSONDecodeError as exc2:
-                exc = exc2
-        end = " (the file ends early: truncated?)" if exc.pos >= len(text.rstrip()) - 1 else ""
-        raise ImportFormatError(f"{path} line {exc.lineno} column {exc.colno}: invalid JSON: "
-                                f"{exc.msg}{end}") from None
+    except json.JSONDecodeError as first:
+        err = first
+    if text.lstrip().startswith("{") and "\n{" in text:  # one response per line
+        try:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as line_err:
+            err = line_err
+    end = " (the file ends early: truncated?)" if err.pos >= len(text.rstrip()) - 1 else ""
+    raise ImportFormatError(f"{path} line {err.lineno} column {err.colno}: invalid JSON: "
+                            f"{err.msg}{end}")
 
 
 def _trace(path: Path, obj: Any, synthetic: bool, dropped: dict[str, int]) -> pa.Table:
@@ -246,7 +247,8 @@ def v2_to_table(obj: Any, *, synthetic: bool = False, dropped: dict[str, int] | 
     """Positions of a v2 API response (or a list of them): one row per aircraft with a position."""
     dropped = {} if dropped is None else dropped
     responses = obj if isinstance(obj, list) else [obj]
-    t, cols = [], {k: [] for k in ("hex", "lat", "lon", "alt", "gs", "track", "og", "cs")}
+    t: list[float] = []
+    cols: dict[str, list[Any]] = {k: [] for k in ("hex", "lat", "lon", "alt", "gs", "track", "og", "cs")}
     for r in responses:
         if not isinstance(r, dict) or not isinstance(r.get("ac"), list) or "now" not in r:
             raise ImportFormatError(f"{where}: a v2 API response needs 'now' and an 'ac' array")

@@ -95,15 +95,16 @@ def poll(url: str, out: str | Path, state_file: str | Path, *, interval_s: float
         for i in range(count):
             retries = 0
             while True:
+                r: httpx.Response | None
                 try:
                     r = client.get(url)
-                    status = r.status_code
+                    status = f"HTTP {r.status_code}"
                 except httpx.TransportError as exc:
                     r, status = None, f"network error ({exc.__class__.__name__})"
-                if r is not None and status == 200:
+                if r is not None and r.status_code == 200:
                     break
-                if r is not None and 400 <= status < 500 and status != 429:
-                    raise BasewatchError(f"poll {url}: HTTP {status}; stopping")
+                if r is not None and 400 <= r.status_code < 500 and r.status_code != 429:
+                    raise BasewatchError(f"poll {url}: {status}; stopping")
                 retries += 1
                 report.retries += 1
                 if retries > max_retries:
@@ -112,6 +113,7 @@ def poll(url: str, out: str | Path, state_file: str | Path, *, interval_s: float
                 if r is not None and r.headers.get("Retry-After", "").isdigit():
                     wait = min(max_backoff_s, float(r.headers["Retry-After"]))
                 sleep(wait)
+            assert r is not None  # the loop only breaks on an answer
             try:
                 resp = r.json()
             except ValueError:

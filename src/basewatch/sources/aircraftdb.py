@@ -133,9 +133,10 @@ def parse_runways(path: Path, text: str) -> tuple[dict[str, list[Runway]], int]:
     for row in iter_csv(path, text, ("airport_ident", "le_ident", "he_ident")):
         if row.get("closed") == "1":
             continue
-        nums = [row.number(c, required=False) for c in
-                ("le_latitude_deg", "le_longitude_deg", "he_latitude_deg", "he_longitude_deg")]
-        if any(v is None for v in nums):
+        maybe = [row.number(c, required=False) for c in
+                 ("le_latitude_deg", "le_longitude_deg", "he_latitude_deg", "he_longitude_deg")]
+        nums = [v for v in maybe if v is not None]
+        if len(nums) < 4:
             skipped += 1
             continue
         try:

@@ -4,7 +4,7 @@ and the take-off/landing events recomputed from all positions after each change.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pyarrow as pa
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
 from basewatch.errors import ImportFormatError
 from basewatch.model import Provenance, Source
-from basewatch.model.flights import Aircraft, Airfield, FlightEvent
+from basewatch.model.flights import Aircraft, FlightEvent
 from basewatch.sources._common import decode_text, read_limited
 from basewatch.sources.adsb import read_adsb
 from basewatch.sources.aircraftdb import (
@@ -64,7 +64,7 @@ class PositionImport:
 
 
 def _log(ws: Workspace, sha: str, kind: str, path: Path, inserted: int) -> None:
-    ws.store.put(IMPORTS, [ImportRecord(sha, kind, str(path), dt.datetime.now(dt.timezone.utc),
+    ws.store.put(IMPORTS, [ImportRecord(sha, kind, str(path), dt.datetime.now(dt.UTC),
                                         inserted, 0)])
 
 
@@ -115,8 +115,8 @@ def import_airports(ws: Workspace, path: str | Path) -> tuple[PutResult, list[st
     if fmt == "airports":
         fields = parse_airports(p, text)
         old = {a.ident: a for a in ws.store.select(AIRFIELDS)}
-        fields = [a if a.ident not in old else
-                  Airfield(**{**{k: getattr(a, k) for k in a.__slots__}, "runways": old[a.ident].runways})
+        # keep runways imported earlier: airports.csv does not carry them
+        fields = [replace(a, runways=old[a.ident].runways) if a.ident in old else a
                   for a in fields]
     elif fmt == "runways":
         runways, skipped = parse_runways(p, text)
