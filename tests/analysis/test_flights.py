@@ -152,3 +152,15 @@ def test_screening_distance_is_within_0_6_percent_of_pyproj() -> None:
     lon2, lat2 = lon1 + rng.uniform(-1, 1, 1000), np.clip(lat1 + rng.uniform(-1, 1, 1000), -89, 89)
     exact = GEOD.inv(lon1, lat1, lon2, lat2)[2]
     assert np.all(np.abs(approx_distance_m(lon1, lat1, lon2, lat2) / exact - 1) < 0.006)
+
+
+def test_events_do_not_depend_on_row_order() -> None:
+    rows = takeoff_rwy35() + takeoff_rwy35(hex_="abc123", dest=(51.3134, 35.6892))
+    expected = detect_events(clean_positions(_table(rows))[0], [OSLK, MOSCOW, TEHRAN])
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        shuffled = [rows[i] for i in rng.permutation(len(rows))]
+        got = detect_events(clean_positions(_table(shuffled))[0], [OSLK, MOSCOW, TEHRAN])
+        assert got == expected
+    assert {(e.hex, e.destination) for e in expected} == {("1533ff", "Moscow area"),
+                                                          ("abc123", "Tehran area")}

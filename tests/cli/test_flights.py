@@ -98,3 +98,11 @@ def test_airports_then_runways_make_a_watched_airfield(tmp_path: Path) -> None:
 
     length_m = pyproj.Geod(ellps="WGS84").inv(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat)[2]
     assert abs(length_m - 2800) < 20  # ~2,800 m as recorded
+
+
+def test_every_stored_demo_position_is_marked_synthetic(demo_ws: Path) -> None:
+    from basewatch.store.flights import read_positions
+
+    table = read_positions(demo_ws)
+    assert table.num_rows > 10000
+    assert all(table.column("synthetic").to_pylist())

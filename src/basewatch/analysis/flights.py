@@ -308,6 +308,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                                   infer_max_angle_deg, infer_min_km * 1000.0)
         if dest:
             events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
+    events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
 
 
