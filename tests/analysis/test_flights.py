@@ -164,3 +164,22 @@ def test_events_do_not_depend_on_row_order() -> None:
         assert got == expected
     assert {(e.hex, e.destination) for e in expected} == {("1533ff", "Moscow area"),
                                                           ("abc123", "Tehran area")}
+
+
+def test_track_first_seen_airborne_after_liftoff_is_a_takeoff_with_its_basis() -> None:
+    rows = [r for r in takeoff_rwy35() if r[7] is False][1:]  # coverage starts at 10:02:10
+    ev = detect_events(clean_positions(_table(rows))[0], [OSLK, MOSCOW, TEHRAN])
+    assert [(e.kind, e.airfield, e.runway, e.basis) for e in ev] == [
+        ("takeoff", "OSLK", "35", "first seen airborne")]
+    assert ev[0].time == T_TAKEOFF + dt.timedelta(seconds=10)  # an upper bound: first seen
+    assert ev[0].destination == "Moscow area"
+
+
+def test_approach_first_seen_airborne_is_not_a_takeoff() -> None:
+    t0 = T_TAKEOFF.timestamp()
+    rows = []
+    for k in range(20, 0, -1):  # descending toward runway 17 from the north
+        lon, lat, _ = GEOD.fwd(_N[0], _N[1], 356, k * 300)
+        rows.append((t0, "abcdef", lat, lon, 100.0 + k * 60, 150.0, 176.0, False))
+        t0 += 4
+    assert detect_events(clean_positions(_table(rows))[0], [OSLK]) == []

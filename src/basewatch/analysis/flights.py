@@ -212,12 +212,14 @@ class Detected:
     origin: str = ""
     destination: str = ""
     destination_method: str = "unknown"
+    basis: str = "ground state change"  # or "first seen airborne" (time is then an upper bound)
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time.isoformat(), "hex": self.hex, "kind": self.kind,
                 "airfield": self.airfield, "runway": self.runway, "flight_id": self.flight_id,
                 "synthetic": self.synthetic, "origin": self.origin,
-                "destination": self.destination, "destination_method": self.destination_method}
+                "destination": self.destination, "destination_method": self.destination_method,
+                "basis": self.basis}
 
 
 def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
@@ -257,13 +259,18 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     del codes
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
-    if len(trans) == 0:
-        return []
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
     del same
+    seg_start = np.r_[0, seg_end[:-1] + 1]
+    # segments first seen airborne (receiver coverage often starts after lift-off)
+    starts = seg_start[~ground[seg_start] & (seg_end > seg_start)]
+    if len(trans) == 0 and len(starts) == 0:
+        return []
     # only the positions around transitions and at segment ends are read in full
-    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0)])
-    lon, lat, track = (_Sparse(need, _take(table, c, need)) for c in ("lon", "lat", "track_deg"))
+    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
+                           starts + 1])
+    lon, lat, track, alt = (_Sparse(need, _take(table, c, need))
+                            for c in ("lon", "lat", "track_deg", "alt_ft"))
     synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
                                      .fill_null(False).to_numpy(zero_copy_only=False)))
     # course at i: reported track, else the bearing from i-1 to i
@@ -272,17 +279,20 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     is_takeoff = ground[trans - 1]
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
     af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
-    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k])
-             for k in np.flatnonzero(af_idx >= 0)]
+    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
+               "ground state change") for k in np.flatnonzero(af_idx >= 0)]
+    found += _airborne_starts(starts, lon, lat, alt, airfields)
+    found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
-    for i, kind_n, ident, rw in found:
+    for i, kind_n, ident, rw, basis in found:
         s = int(seg[i])
-        when = _utc((t[i - 1] + t[i]) / 2 if t[i] - t[i - 1] <= 60 else t[i])
+        mid = basis == "ground state change" and t[i] - t[i - 1] <= 60
+        when = _utc((t[i - 1] + t[i]) / 2 if mid else t[i])
         h = str(hex_col[int(i)].as_py())
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
-                          bool(synth[i]), origin=ident)
+                          bool(synth[i]), origin=ident, basis=basis)
             open_takeoff[s] = (len(events), i)
             events.append(ev)
         else:
@@ -310,6 +320,38 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
             events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
     events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
+
+
+def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
+                     airfields: Sequence[Any], *, max_agl_ft: float = 1500.0,
+                     max_cross_m: float = 600.0, max_beyond_m: float = 8000.0,
+                     max_misalign_deg: float = 20.0) -> list[tuple[int, int, str, str, str]]:
+    """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
+    climbing, on the extended centreline beyond the runway's far end and flying along it."""
+    if len(starts) == 0:
+        return []
+    crs = azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1])
+    crs = np.atleast_1d(crs)
+    climbing = np.nan_to_num(alt[starts + 1] - alt[starts], nan=-1.0) > 0
+    af_idx, names = _match_runways(lon[starts], lat[starts], crs, airfields, max_cross_m,
+                                   max_beyond_m)
+    out = []
+    for k in np.flatnonzero((af_idx >= 0) & climbing):
+        a = airfields[af_idx[k]]
+        if not float(alt[starts[k]]) - a.elevation_ft <= max_agl_ft:
+            continue
+        rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident, r.designator))
+        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        if min(_angle_diff(crs[k], az), _angle_diff(crs[k], az + 180)) > max_misalign_deg:
+            continue
+        # leaving: beyond the far end of the runway in use, not short of it on approach
+        lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
+        run_az = az if names[k] == rw.le_ident else (az + 180) % 360
+        along, _ = along_cross_track_m(lon[starts[k]], lat[starts[k]], lo, la, run_az)
+        if float(along) < 0:
+            continue
+        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne"))
+    return out
 
 
 def _take(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:

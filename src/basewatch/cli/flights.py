@@ -106,7 +106,7 @@ def _rows(ws: Any, site: str | None, date: str | None) -> list[dict[str, Any]]:
                      "military": bool(a and a.military), "kind": e.kind, "airfield": e.airfield,
                      "airfield_name": names.get(e.airfield, ""), "runway": e.runway,
                      "origin": e.origin, "destination": e.destination,
-                     "destination_method": e.destination_method,
+                     "destination_method": e.destination_method, "basis": e.basis,
                      "synthetic": e.provenance.synthetic, "source": e.provenance.label})
     return rows
 

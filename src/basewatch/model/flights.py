@@ -142,6 +142,7 @@ class FlightEvent:
     origin: str = ""
     destination: str = ""
     destination_method: str = "unknown"
+    basis: str = "ground state change"  # or "first seen airborne": the time is an upper bound
 
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
@@ -154,7 +155,7 @@ class FlightEvent:
                 "kind": self.kind, "airfield": self.airfield, "runway": self.runway,
                 "flight_id": self.flight_id, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
-                "provenance": self.provenance.to_dict()}
+                "basis": self.basis, "provenance": self.provenance.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FlightEvent:

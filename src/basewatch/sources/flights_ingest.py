@@ -144,7 +144,7 @@ def _event(d: Detected) -> FlightEvent:
                       notes="detected in synthetic positions" if d.synthetic else "")
     return FlightEvent(d.time, d.hex, d.kind, d.airfield, d.runway, d.flight_id, prov,
                        origin=d.origin, destination=d.destination,
-                       destination_method=d.destination_method)
+                       destination_method=d.destination_method, basis=d.basis)
 
 
 def refresh_events(ws: Workspace, positions: pa.Table | None = None) -> list[FlightEvent]:
