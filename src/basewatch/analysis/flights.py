@@ -61,6 +61,7 @@ POSITION_SCHEMA = pa.schema([
 ])
 
 KNOTS = 1852.0 / 3600.0  # m/s per knot
+_CHUNK = 1 << 20  # positions per block in the teleport check
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,11 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
         else:
             x_lon, x_lat, x_t, x_c = lon_s[idx], lat_s[idx], t_s[idx], c_s[idx]
         same = x_c[1:] == x_c[:-1]
-        v = _speed_kt(x_lon, x_lat, x_t, same, max_speed_kt)
+        v = np.empty(len(same))
+        for a in range(0, len(same), _CHUNK):  # chunks bound the temporaries' memory
+            b = min(len(same), a + _CHUNK)
+            v[a:b] = _speed_kt(x_lon[a:b + 1], x_lat[a:b + 1], x_t[a:b + 1], same[a:b],
+                               max_speed_kt)
         del x_lon, x_lat, x_t, x_c, same
         nan_v = np.isnan(v)
         fast = np.nan_to_num(v, nan=-1.0, copy=False) > max_speed_kt
