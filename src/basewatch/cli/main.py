@@ -54,6 +54,12 @@ app.add_typer(assess.app, name="assess")
 app.add_typer(assess.tripwires_app, name="tripwires")
 app.command("alerts")(assess.alerts)
 
+from basewatch.cli import flights as _flights  # noqa: E402  (flights, claim G)
+
+app.add_typer(_flights.app, name="flights")
+app.add_typer(_flights.aircraft_app, name="aircraft")
+app.add_typer(_flights.airports_app, name="airports")
+
 
 @app.command("version")
 def version() -> None:

@@ -55,6 +55,9 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
         reports.append(import_file(ws, "control", control_path))
         _add_tripwires(ws, data)
         _import_reports(ws, data, step)
+        from basewatch.demo.flights_demo import build_flights_demo  # flights (claim G)
+
+        build_flights_demo(ws, step=step)
     return reports
 
 

@@ -1,0 +1,445 @@
+"""Flights from positions: cleaning, segmentation, take-offs and landings, sorties vs baseline.
+
+Pure and vectorised: a :class:`pyarrow.Table` of positions (see :data:`POSITION_SCHEMA`) in,
+records out. Units are in the names: ``alt_ft`` (barometric, feet), ``gs_kt`` (ground speed,
+knots), ``track_deg`` (degrees true); times are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from basewatch.analysis.geodesy import (
+    along_cross_track_m,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
+from basewatch.analysis.sorties import (  # re-exported: one import for flight users
+    HEAVY_TRANSPORT_TYPES,
+    DailySorties,
+    aircraft_category,
+    daily_sorties,
+    poisson_tail,
+)
+
+__all__ = [
+    "HEAVY_TRANSPORT_TYPES",
+    "POSITION_SCHEMA",
+    "CleanReport",
+    "DailySorties",
+    "Detected",
+    "aircraft_category",
+    "clean_positions",
+    "daily_sorties",
+    "detect_events",
+    "poisson_tail",
+    "segment_ids",
+]
+
+#: The columns every importer produces. NaN / null mean "not reported".
+POSITION_SCHEMA = pa.schema([
+    ("time", pa.timestamp("us", tz="UTC")),
+    ("hex", pa.string()),
+    ("lat", pa.float64()),
+    ("lon", pa.float64()),
+    ("alt_ft", pa.float64()),
+    ("gs_kt", pa.float64()),
+    ("track_deg", pa.float64()),
+    ("on_ground", pa.bool_()),
+    ("callsign", pa.string()),
+    ("synthetic", pa.bool_()),
+])
+
+KNOTS = 1852.0 / 3600.0  # m/s per knot
+_CHUNK = 1 << 20  # positions per block in the teleport check
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    """What cleaning removed, by fault; ``kept`` rows go on."""
+
+    rows_in: int
+    kept: int
+    bad_coordinates: int
+    duplicates: int
+    out_of_order: int  # counted, then fixed by sorting: those rows are kept
+    teleports: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"rows_in": self.rows_in, "kept": self.kept, "bad_coordinates": self.bad_coordinates,
+                "duplicates": self.duplicates, "out_of_order": self.out_of_order,
+                "teleports": self.teleports}
+
+
+def _np(table: pa.Table, name: str) -> NDArray[Any]:
+    col = table.column(name)
+    if name == "time":
+        return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False)) / 1e6
+    if name == "on_ground":  # 1.0 / 0.0 / NaN (unknown)
+        return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    if name == "hex":
+        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _codes(table: pa.Table) -> NDArray[np.int64]:
+    """An integer per aircraft (dictionary codes): cheaper than millions of Python strings."""
+    if table.num_rows == 0:
+        return np.zeros(0, np.int64)
+    enc = pc.dictionary_encode(table.column("hex")).combine_chunks()
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
+              limit_kt: float) -> NDArray[Any]:
+    """Implied speed from each point to the next (NaN across aircraft); length n-1.
+
+    Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
+    measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
+    """
+    v = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
+    inv_dt = np.diff(t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_dt[inv_dt <= 0] = np.nan
+        np.divide(1.0 / KNOTS, inv_dt, out=inv_dt)  # in place: large arrays, few copies
+        v *= inv_dt
+        maybe = np.flatnonzero(v > limit_kt * 0.98)  # NaN compares False
+        if len(maybe):
+            v[maybe] = np.asarray(distance_m(lon[maybe], lat[maybe], lon[maybe + 1],
+                                             lat[maybe + 1])) * inv_dt[maybe]
+    v[~same] = np.nan
+    return v
+
+
+def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[pa.Table, CleanReport]:
+    """Drop impossible coordinates, duplicates and teleports; sort by aircraft and time.
+
+    A teleport is a position whose implied speed from its neighbours exceeds ``max_speed_kt``
+    on both sides (or on its only side, when the neighbour itself agrees with the track).
+    Out-of-order rows are counted and kept (sorted). Duplicates (same aircraft and time) keep
+    the first row.
+    """
+    n0 = table.num_rows
+    lat, lon = _np(table, "lat"), _np(table, "lon")
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    ok &= ~((lat == 0) & (lon == 0))  # (0, 0): a receiver's placeholder, not a position
+    bad_coords = int((~ok).sum())
+    if bad_coords:  # filtering copies the table: only when needed
+        table = table.filter(pa.array(ok))
+        lat, lon = lat[ok], lon[ok]
+    del ok
+    t = _np(table, "time")
+    codes = _codes(table)
+    by_hex = np.argsort(codes, kind="stable")
+    same_h = codes[by_hex][1:] == codes[by_hex][:-1]
+    out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
+    del by_hex, same_h
+    order = np.lexsort((t, codes))
+    c_s, t_s = codes[order], t[order]
+    dup = np.zeros(len(order), bool)
+    dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
+    order = order[~dup]
+    lon_s, lat_s = lon[order], lat[order]
+    del lon, lat
+    c_s, t_s = codes[order], t[order]
+    del codes, t
+    keep = np.ones(len(order), bool)
+    teleports = 0
+    for rnd in range(3):  # a spike removed may reveal another next to it
+        idx = np.flatnonzero(keep)
+        if len(idx) < 2:
+            break
+        if rnd == 0:  # nothing removed yet: views, not copies (10 M positions = 80 MB a column)
+            x_lon, x_lat, x_t, x_c = lon_s, lat_s, t_s, c_s
+        else:
+            x_lon, x_lat, x_t, x_c = lon_s[idx], lat_s[idx], t_s[idx], c_s[idx]
+        same = x_c[1:] == x_c[:-1]
+        v = np.empty(len(same))
+        for a in range(0, len(same), _CHUNK):  # chunks bound the temporaries' memory
+            b = min(len(same), a + _CHUNK)
+            v[a:b] = _speed_kt(x_lon[a:b + 1], x_lat[a:b + 1], x_t[a:b + 1], same[a:b],
+                               max_speed_kt)
+        del x_lon, x_lat, x_t, x_c, same
+        nan_v = np.isnan(v)
+        fast = np.nan_to_num(v, nan=-1.0, copy=False) > max_speed_kt
+        del v
+        prev_fast = np.r_[False, fast]
+        next_fast = np.r_[fast, False]
+        no_prev, no_next = np.r_[True, nan_v], np.r_[nan_v, True]
+        prev_ok_beyond = np.r_[False, False, ~fast[:-1] & ~nan_v[:-1]] if len(fast) > 1 else np.zeros(len(idx), bool)
+        next_ok_beyond = np.r_[~fast[1:] & ~nan_v[1:], False, False] if len(fast) > 1 else np.zeros(len(idx), bool)
+        spike = (prev_fast & next_fast) | (no_prev & next_fast & next_ok_beyond) \
+            | (no_next & prev_fast & prev_ok_beyond)
+        if not spike.any():
+            break
+        teleports += int(spike.sum())
+        keep[idx[spike]] = False
+    final = order[keep]
+    del order, keep, lon_s, lat_s, c_s, t_s
+    # already sorted and nothing dropped (files this module wrote): no copy
+    same_rows = len(final) == table.num_rows and bool(np.all(final[1:] > final[:-1]))
+    out = table if same_rows else table.take(pa.array(final))
+    return out, CleanReport(n0, out.num_rows, bad_coords, int(dup.sum()), out_of_order, teleports)
+
+
+def segment_ids(hexes: NDArray[Any], t: NDArray[Any], *, max_gap_s: float = 900.0) -> NDArray[np.int64]:
+    """Segment number of each position (input sorted by aircraft then time): a new segment
+    starts at a new aircraft or after a gap longer than ``max_gap_s``."""
+    n = len(t)
+    start = np.ones(n, bool)
+    if n > 1:
+        start[1:] = (hexes[1:] != hexes[:-1]) | (np.diff(t) > max_gap_s)
+    return np.cumsum(start) - 1
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A take-off or landing found in positions (before enrichment with the aircraft db)."""
+
+    time: dt.datetime
+    hex: str
+    kind: str
+    airfield: str
+    runway: str
+    flight_id: str
+    synthetic: bool
+    origin: str = ""
+    destination: str = ""
+    destination_method: str = "unknown"
+    basis: str = "ground state change"  # or "first seen airborne" (time is then an upper bound)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time.isoformat(), "hex": self.hex, "kind": self.kind,
+                "airfield": self.airfield, "runway": self.runway, "flight_id": self.flight_id,
+                "synthetic": self.synthetic, "origin": self.origin,
+                "destination": self.destination, "destination_method": self.destination_method,
+                "basis": self.basis}
+
+
+def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
+    """On the ground: the reported flag where present, else ground speed under 50 kt."""
+    fallback = np.nan_to_num(gs_kt, nan=0.0) < 50.0
+    return np.where(np.isnan(on_ground), fallback, on_ground > 0.5)
+
+
+def _angle_diff(a: Any, b: Any) -> Any:
+    return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
+
+
+def _utc(t: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(round(t, 3), dt.UTC)
+
+
+def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
+                  max_cross_m: float = 250.0, margin_m: float = 3000.0,
+                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0) -> list[Detected]:
+    """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
+
+    ``table`` must be cleaned (sorted by aircraft and time). A take-off is a ground-to-air
+    transition whose last ground or first airborne position lies within ``max_cross_m`` of a
+    runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
+    sparse sampling); its time is the midpoint of the two positions. The runway end comes from
+    the direction of motion along the runway. Each take-off starts a flight; its destination
+    is the next landing ("landing observed"), else, if the track goes dark airborne, the
+    airfield area whose bearing from the last position is within ``infer_max_angle_deg`` of the
+    last course and at least ``infer_min_km`` away ("inferred from bearing").
+    """
+    if table.num_rows < 2 or not airfields:
+        return []
+    codes, t = _codes(table), _np(table, "time")
+    hex_col = table.column("hex")
+    ground = _ground_state(_np(table, "on_ground"), _np(table, "gs_kt"))
+    seg = segment_ids(codes, t, max_gap_s=max_gap_s)
+    del codes
+    same = seg[1:] == seg[:-1]
+    trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
+    seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
+    del same
+    seg_start = np.r_[0, seg_end[:-1] + 1]
+    # segments first seen airborne (receiver coverage often starts after lift-off)
+    starts = seg_start[~ground[seg_start] & (seg_end > seg_start)]
+    if len(trans) == 0 and len(starts) == 0:
+        return []
+    # only the positions around transitions and at segment ends are read in full
+    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
+                           starts + 1])
+    lon, lat, track, alt = (_Sparse(need, _take(table, c, need))
+                            for c in ("lon", "lat", "track_deg", "alt_ft"))
+    synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
+                                     .fill_null(False).to_numpy(zero_copy_only=False)))
+    # course at i: reported track, else the bearing from i-1 to i
+    course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
+                                                          lon[trans], lat[trans]), track[trans])
+    is_takeoff = ground[trans - 1]
+    ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
+    af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
+    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
+               "ground state change") for k in np.flatnonzero(af_idx >= 0)]
+    found += _airborne_starts(starts, lon, lat, alt, airfields)
+    found.sort(key=lambda f: f[0])
+    events: list[Detected] = []
+    open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
+    for i, kind_n, ident, rw, basis in found:
+        s = int(seg[i])
+        mid = basis == "ground state change" and t[i] - t[i - 1] <= 60
+        when = _utc((t[i - 1] + t[i]) / 2 if mid else t[i])
+        h = str(hex_col[int(i)].as_py())
+        if kind_n == 0:
+            ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
+                          bool(synth[i]), origin=ident, basis=basis)
+            open_takeoff[s] = (len(events), i)
+            events.append(ev)
+        else:
+            pending = open_takeoff.pop(s, None)
+            origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
+            if pending is not None:
+                k = pending[0]
+                to = events[k]
+                events[k] = _with(to, destination=ident, destination_method="landing observed")
+                origin, fid = to.airfield, to.flight_id
+            events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
+                                   origin=origin, destination=ident,
+                                   destination_method="landing observed"))
+    for s, (k, i_to) in open_takeoff.items():  # flights without an observed landing
+        last = int(seg_end[s])
+        if ground[last]:
+            continue  # ended on the ground somewhere not watched: destination unknown
+        first = max(i_to, last - 5, 0)  # the last course: over the final few positions
+        if first not in lon:
+            first = last - 1
+        crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
+        dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
+                                  infer_max_angle_deg, infer_min_km * 1000.0)
+        if dest:
+            events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
+    events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
+    return events
+
+
+def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
+                     airfields: Sequence[Any], *, max_agl_ft: float = 1500.0,
+                     max_cross_m: float = 600.0, max_beyond_m: float = 8000.0,
+                     max_misalign_deg: float = 20.0) -> list[tuple[int, int, str, str, str]]:
+    """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
+    climbing, on the extended centreline beyond the runway's far end and flying along it."""
+    if len(starts) == 0:
+        return []
+    crs = azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1])
+    crs = np.atleast_1d(crs)
+    climbing = np.nan_to_num(alt[starts + 1] - alt[starts], nan=-1.0) > 0
+    af_idx, names = _match_runways(lon[starts], lat[starts], crs, airfields, max_cross_m,
+                                   max_beyond_m)
+    out = []
+    for k in np.flatnonzero((af_idx >= 0) & climbing):
+        a = airfields[af_idx[k]]
+        if not float(alt[starts[k]]) - a.elevation_ft <= max_agl_ft:
+            continue
+        rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident, r.designator))
+        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        if min(_angle_diff(crs[k], az), _angle_diff(crs[k], az + 180)) > max_misalign_deg:
+            continue
+        # leaving: beyond the far end of the runway in use, not short of it on approach
+        lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
+        run_az = az if names[k] == rw.le_ident else (az + 180) % 360
+        along, _ = along_cross_track_m(lon[starts[k]], lat[starts[k]], lo, la, run_az)
+        if float(along) < 0:
+            continue
+        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne"))
+    return out
+
+
+def _take(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
+    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
+                      dtype=float)
+
+
+class _Sparse:
+    """Values of a column at some row indices, indexed by row index (saves full copies)."""
+
+    def __init__(self, idx: NDArray[Any], values: NDArray[Any]) -> None:
+        self.idx, self.values = idx, values
+
+    def __contains__(self, i: Any) -> bool:
+        j = int(np.searchsorted(self.idx, i))
+        return bool(j < len(self.idx) and self.idx[j] == i)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.values[np.searchsorted(self.idx, i)]
+
+
+_CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic
+
+
+def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
+                   airfields: Sequence[Any], max_cross_m: float, margin_m: float
+                   ) -> tuple[NDArray[np.int64], list[str]]:
+    """For each point, the airfield index (-1: none) and runway end it is on.
+
+    Candidates come from a 0.2 degree grid (the point's cell and its neighbours: at least
+    7 km at 70 deg latitude, more than a runway plus margin); each candidate runway is then
+    tested vectorised over its nearby points with geodesic along/cross-track distances.
+    """
+    n = len(lon)
+    out = np.full(n, -1, np.int64)
+    names = [""] * n
+    if n == 0:
+        return out, names
+    ci = np.floor(lat / _CELL_DEG).astype(np.int64)
+    cj = np.floor(lon / _CELL_DEG).astype(np.int64)
+    by_cell: dict[tuple[int, int], list[int]] = {}
+    for k, key in enumerate(zip(ci.tolist(), cj.tolist())):
+        by_cell.setdefault(key, []).append(k)
+    for j, a in enumerate(airfields):
+        if not a.runways:
+            continue
+        ai, aj = math.floor(a.lat / _CELL_DEG), math.floor(a.lon / _CELL_DEG)
+        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                for k in by_cell.get((ai + di, aj + dj), ())]
+        if not near:
+            continue
+        idx = np.array(near, np.int64)
+        idx = idx[out[idx] < 0]
+        for rw in a.runways:
+            if len(idx) == 0:
+                break
+            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            along, cross = along_cross_track_m(lon[idx], lat[idx], rw.le_lon, rw.le_lat, az)
+            on = (np.abs(cross) <= max_cross_m) & (along >= -margin_m) & (along <= length + margin_m)
+            for k in idx[on]:
+                c = course[k]
+                out[k] = j
+                names[k] = (rw.designator if not math.isfinite(c)
+                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
+            idx = idx[~on]
+    return out, names
+
+
+def _with(ev: Detected, **kw: Any) -> Detected:
+    from dataclasses import replace
+
+    return replace(ev, **kw)
+
+
+def _infer_destination(lon: float, lat: float, course: float, airfields: Sequence[Any],
+                       origin: str, max_angle: float, min_m: float) -> str:
+    cands = [a for a in airfields if a.area and a.ident != origin]
+    if not cands:
+        return ""
+    alon = np.array([a.lon for a in cands])
+    alat = np.array([a.lat for a in cands])
+    brg = azimuth_deg(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
+    dist = distance_m(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
+    diff = np.where(dist >= min_m, _angle_diff(brg, course), np.inf)
+    j = int(np.argmin(diff))
+    return str(cands[j].area) if diff[j] <= max_angle else ""

@@ -1,0 +1,161 @@
+"""Flight imports into a workspace: positions to Parquet, aircraft and airfields to the store,
+and the take-off/landing events recomputed from all positions after each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
+from basewatch.errors import ImportFormatError
+from basewatch.model import Provenance, Source
+from basewatch.model.flights import Aircraft, FlightEvent
+from basewatch.sources._common import decode_text, read_limited
+from basewatch.sources.adsb import read_adsb
+from basewatch.sources.aircraftdb import (
+    attach_runways,
+    detect_db_format,
+    merge_aircraft,
+    parse_aircraft,
+    parse_airports,
+    parse_runways,
+)
+from basewatch.store import IMPORTS, PutResult, Workspace
+from basewatch.store.base import ImportRecord
+from basewatch.store.flights import (
+    AIRCRAFT,
+    AIRFIELDS,
+    FLIGHT_EVENTS,
+    read_positions,
+    write_positions,
+)
+
+__all__ = ["PositionImport", "import_aircraft", "import_airports", "import_positions",
+           "refresh_events"]
+
+#: Generator named on events detected in synthetic positions (only the demo makes those).
+SYNTHETIC_GENERATOR = "basewatch.demo.flights_gen"
+
+
+@dataclass
+class PositionImport:
+    """What a positions import did: the format, cleaning counts, the Parquet file, events."""
+
+    path: str
+    format: str
+    sha256: str
+    clean: CleanReport
+    dropped: dict[str, int]
+    parquet: str
+    written: bool
+    events: int
+    unknown_aircraft: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "format": self.format, "sha256": self.sha256,
+                "clean": self.clean.to_dict(), "dropped": self.dropped, "parquet": self.parquet,
+                "written": self.written, "events": self.events,
+                "unknown_aircraft": self.unknown_aircraft, "warnings": self.warnings}
+
+
+def _log(ws: Workspace, sha: str, kind: str, path: Path, inserted: int) -> None:
+    ws.store.put(IMPORTS, [ImportRecord(sha, kind, str(path), dt.datetime.now(dt.UTC),
+                                        inserted, 0)])
+
+
+def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
+                     synthetic: bool = False) -> PositionImport:
+    """Read, clean and store one positions file; re-importing the same file changes nothing."""
+    p = Path(path)
+    read = read_adsb(p, fmt=fmt, synthetic=synthetic)
+    table, report = clean_positions(read.table)
+    out, written = write_positions(ws.folder, read.sha256[:20], table)
+    known = {a.hex for a in ws.store.select(AIRCRAFT)}
+    unknown = len(set(table.column("hex").unique().to_pylist()) - known)
+    events = refresh_events(ws) if written else ws.store.select(FLIGHT_EVENTS)
+    if written:
+        with ws.store.transaction():
+            _log(ws, read.sha256, "positions", p, table.num_rows)
+    return PositionImport(str(p), read.format, read.sha256, report, read.dropped, str(out),
+                          written, len(events), unknown, read.warnings)
+
+
+def import_aircraft(ws: Workspace, path: str | Path) -> PutResult:
+    """Import an aircraft database, joined by ICAO address with what the workspace has."""
+    p = Path(path)
+    new = parse_aircraft(p)
+    _, sha = read_limited(p)
+    old = {a.hex: a for a in ws.store.select(AIRCRAFT)}
+    merged: dict[str, Aircraft] = {}
+    for a in new:
+        merged[a.hex] = merge_aircraft(merged.get(a.hex) or old.get(a.hex), a)
+    with ws.store.transaction():
+        result = ws.store.put(AIRCRAFT, merged.values())
+        if result.changed:
+            _log(ws, sha, "aircraft", p, result.inserted)
+    return result
+
+
+def import_airports(ws: Workspace, path: str | Path) -> tuple[PutResult, list[str]]:
+    """Import OurAirports airports.csv (airfields) or runways.csv (runways of known airfields).
+
+    Only airfields with runways are watched (detection needs a runway); an airports file adds
+    airfields, a runways file then gives them runways.
+    """
+    p = Path(path)
+    data, sha = read_limited(p)
+    text = decode_text(data, p)
+    fmt = detect_db_format(p, text)
+    warnings: list[str] = []
+    if fmt == "airports":
+        fields = parse_airports(p, text)
+        old = {a.ident: a for a in ws.store.select(AIRFIELDS)}
+        # keep runways imported earlier: airports.csv does not carry them
+        fields = [replace(a, runways=old[a.ident].runways) if a.ident in old else a
+                  for a in fields]
+    elif fmt == "runways":
+        runways, skipped = parse_runways(p, text)
+        fields = attach_runways(ws.store.select(AIRFIELDS), runways)
+        missing = set(runways) - {a.ident for a in fields}
+        if skipped:
+            warnings.append(f"{p.name}: {skipped} runways without end coordinates skipped")
+        if missing:
+            warnings.append(f"{p.name}: runways of {len(missing)} airfields not in the workspace "
+                            f"(import airports.csv first), e.g. {sorted(missing)[:3]}")
+    else:
+        raise ImportFormatError(f"{p.name}: an aircraft database; use 'basewatch aircraft import'")
+    with ws.store.transaction():
+        result = ws.store.put(AIRFIELDS, fields)
+        if result.changed:
+            _log(ws, sha, fmt, p, result.inserted)
+    if result.changed and fmt == "runways":
+        refresh_events(ws)
+    return result, warnings
+
+
+def _event(d: Detected) -> FlightEvent:
+    prov = Provenance(Source("basewatch flight detection", "take-offs and landings from ADS-B"),
+                      synthetic=d.synthetic, generator=SYNTHETIC_GENERATOR if d.synthetic else "",
+                      notes="detected in synthetic positions" if d.synthetic else "")
+    return FlightEvent(d.time, d.hex, d.kind, d.airfield, d.runway, d.flight_id, prov,
+                       origin=d.origin, destination=d.destination,
+                       destination_method=d.destination_method, basis=d.basis)
+
+
+def refresh_events(ws: Workspace, positions: pa.Table | None = None) -> list[FlightEvent]:
+    """Detect events in all stored positions at the workspace's airfields; replace the layer."""
+    airfields = [a for a in ws.store.select(AIRFIELDS) if a.runways or a.area]
+    table = read_positions(ws.folder) if positions is None else positions
+    table, _ = clean_positions(table)  # files may overlap: sort and de-duplicate across them
+    watched = [a for a in airfields if a.runways]
+    detected = detect_events(table, watched + [a for a in airfields if not a.runways])
+    events = [_event(d) for d in detected]
+    with ws.store.transaction():
+        ws.store.delete(FLIGHT_EVENTS, {})
+        ws.store.put(FLIGHT_EVENTS, events)
+    return events

@@ -1,0 +1,105 @@
+"""Flight storage: positions as Parquet files in the workspace, metadata as store layers.
+
+Positions are many and read column-wise, so they live in ``<workspace>/flights/*.parquet``
+(one file per import, written to a temporary name then renamed: a crash leaves no half
+file). Aircraft, airfields, detected events and the position-file log are records in the
+workspace store, where QGIS and SQL users see them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from shapely.geometry import Point
+
+from basewatch.analysis.flights import POSITION_SCHEMA
+from basewatch.model.flights import Aircraft, Airfield, FlightEvent
+from basewatch.store.base import LayerSpec, register_layer
+
+__all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
+           "read_positions", "write_positions"]
+
+POSITIONS_DIR = "flights"
+
+AIRCRAFT = register_layer(LayerSpec(
+    name="aircraft",
+    geometry_type=None,
+    columns={"hex": ("TEXT", lambda d: d["hex"]),
+             "registration": ("TEXT", lambda d: d["registration"]),
+             "typecode": ("TEXT", lambda d: d["typecode"]),
+             "operator": ("TEXT", lambda d: d["operator"]),
+             "military": ("INTEGER", lambda d: 1 if d["military"] else 0)},
+    key=("hex",),
+    from_dict=Aircraft.from_dict,
+    description="Aircraft by ICAO 24-bit address: registration, type, operator, military flag.",
+))
+
+AIRFIELDS = register_layer(LayerSpec(
+    name="airfields",
+    geometry_type="POINT",
+    columns={"ident": ("TEXT", lambda d: d["ident"]), "name": ("TEXT", lambda d: d["name"]),
+             "country": ("TEXT", lambda d: d["country"]), "area": ("TEXT", lambda d: d["area"])},
+    key=("ident",),
+    from_dict=Airfield.from_dict,
+    geometry=lambda a: Point(a.lon, a.lat),
+    description="Airfields with their runways (OurAirports).",
+))
+
+FLIGHT_EVENTS = register_layer(LayerSpec(
+    name="flight_events",
+    geometry_type=None,
+    columns={"time": ("DATETIME", lambda d: d["time"]), "hex": ("TEXT", lambda d: d["hex"]),
+             "kind": ("TEXT", lambda d: d["kind"]), "airfield": ("TEXT", lambda d: d["airfield"]),
+             "runway": ("TEXT", lambda d: d["runway"]),
+             "destination": ("TEXT", lambda d: d["destination"])},
+    key=("hex", "time", "kind"),
+    from_dict=FlightEvent.from_dict,
+    indexes=(("airfield", "time"),),
+    description="Take-offs and landings detected at watched airfields.",
+))
+
+
+def _dir(folder: str | Path) -> Path:
+    return Path(folder) / POSITIONS_DIR
+
+
+def position_files(folder: str | Path) -> list[Path]:
+    """The Parquet position files of a workspace, sorted by name."""
+    d = _dir(folder)
+    return sorted(d.glob("*.parquet")) if d.is_dir() else []
+
+
+def write_positions(folder: str | Path, name: str, table: pa.Table) -> tuple[Path, bool]:
+    """Write positions to ``flights/<name>.parquet`` atomically; (path, written?).
+
+    An existing file of that name (same import content) is left alone: re-import is a no-op.
+    """
+    d = _dir(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"{name}.parquet"
+    if path.exists():
+        return path, False
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=d)
+    os.close(fd)
+    try:
+        pq.write_table(table.cast(POSITION_SCHEMA), tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path, True
+
+
+def read_positions(folder: str | Path, *, hexes: list[str] | None = None) -> pa.Table:
+    """All stored positions (optionally of some aircraft), in the position schema."""
+    files = position_files(folder)
+    if not files:
+        return POSITION_SCHEMA.empty_table()
+    filters: Any = [("hex", "in", hexes)] if hexes else None
+    tables = [pq.read_table(f, filters=filters, schema=POSITION_SCHEMA) for f in files]
+    return pa.concat_tables(tables)
