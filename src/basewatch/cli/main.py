@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from basewatch import __version__
-from basewatch.cli import control, demo, imports, registry
+from basewatch.cli import control, db, demo, imports, registry
 
 app = typer.Typer(
     name="basewatch",
@@ -34,3 +34,4 @@ def version() -> None:
 
 def main() -> None:
     app()
+app.add_typer(db.app, name="db")

@@ -30,6 +30,7 @@ __all__ = [
     "LAYERS",
     "PLACES",
     "RELATIONS",
+    "STORE_ENV",
     "STORE_FILENAME",
     "SURVEY",
     "GeoPackageStore",
@@ -64,7 +65,7 @@ class Workspace(StoreOps):
     def __init__(self, folder: str | Path | None = None, *, create: bool = False,
                  store_url: str | None = None) -> None:
         self.folder = Path(folder) if folder is not None else default_workspace()
-        url = store_url or os.environ.get(STORE_ENV) or None
+        url = os.environ.get(STORE_ENV) if store_url is None else store_url
         if url:
             from basewatch.store.postgis import PostGISStore  # SQLAlchemy only when used
 

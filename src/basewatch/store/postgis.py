@@ -53,14 +53,14 @@ def redact(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<unparseable URL>"
 
 
 def _engine(url: str) -> Engine:
     try:
         u = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreError(f"not a database URL: {redact(url)!s}; expected "
                          "postgresql://user:password@host:port/database") from None
     if u.drivername in ("postgresql", "postgres"):
@@ -76,7 +76,7 @@ def _engine(url: str) -> Engine:
 class PostGISStore:
     """A :class:`~basewatch.store.base.Store` in a PostgreSQL database with PostGIS."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
+    def __init__(self, url: str, *, create: bool = False, upgrading: bool = False) -> None:
         self.url = url
         self.name = redact(url)
         self._engine = _engine(url)
@@ -89,7 +89,7 @@ class PostGISStore:
                              "are host, port, user and database right?)") from None
         self._depth = 0
         try:
-            self._check(create)
+            self._check(create, upgrading)
         except BaseException:
             self.close()
             raise
@@ -103,7 +103,7 @@ class PostGISStore:
         v = self._scalar("SELECT value FROM basewatch_meta WHERE key = 'schema_version'")
         return int(v) if v is not None else 0
 
-    def _check(self, create: bool) -> None:
+    def _check(self, create: bool, upgrading: bool = False) -> None:
         if self._scalar("SELECT extversion FROM pg_extension WHERE extname = 'postgis'") is None:
             if not create:
                 raise StoreError(f"{self.name}: PostGIS is not enabled in this database; run "
@@ -116,7 +116,7 @@ class PostGISStore:
             if not create:
                 raise StoreError(f"{self.name}: not a basewatch database yet; run basewatch db init")
             self.init()
-        elif version < SCHEMA_VERSION:
+        elif version < SCHEMA_VERSION and not upgrading:
             raise StoreError(f"{self.name}: store schema {version} is older than this basewatch "
                              f"({SCHEMA_VERSION}); run basewatch db upgrade")
         elif version > SCHEMA_VERSION:
