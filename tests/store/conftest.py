@@ -3,10 +3,7 @@ pg_ctl on 127.0.0.1 with a free port, stopped at the end of the session. No mock
 
 from __future__ import annotations
 
-import itertools
-import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -14,81 +11,17 @@ from pathlib import Path
 
 import pytest
 
-PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
+from basewatch.store.pgserver import PgServer, has_postgis, pg_bindir
 
-
-def _pg_bin() -> Path | None:
-    for d in PG_BIN_DIRS:
-        if (d / "initdb").exists() and (d / "pg_ctl").exists():
-            return d
-    found = shutil.which("initdb")
-    return Path(found).resolve().parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _has_postgis(bindir: Path) -> bool:
-    share = subprocess.run([str(bindir / "pg_config"), "--sharedir"], capture_output=True, text=True)
-    sharedir = Path(share.stdout.strip()) if share.returncode == 0 else bindir.parent.parent / "share"
-    cands = [sharedir / "extension", Path("/usr/share/postgresql") / bindir.parent.name / "extension"]
-    return any((c / "postgis.control").exists() for c in cands)
-
-
-class PgServer:
-    def __init__(self, bindir: Path, root: Path) -> None:
-        self.bindir, self.root = bindir, root
-        self.data = root / "data"
-        self.port = _free_port()
-        self.as_user: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-            shutil.chown(root, "postgres")
-        self._n = itertools.count()
-
-    def run(self, *cmd: str) -> None:
-        subprocess.run([*self.as_user, *cmd], check=True, capture_output=True, cwd=self.root)
-
-    def start(self) -> None:
-        self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
-                 "--auth=trust", "-E", "UTF8", "--no-sync")
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-                "-c shared_buffers=32MB -c max_connections=40")
-        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
-                 "-o", opts, "-w", "start")
-        self.psql("postgres", "CREATE DATABASE bw_template")
-        self.psql("bw_template", "CREATE EXTENSION postgis")
-        self.psql("postgres", "CREATE DATABASE bw_plain")  # no PostGIS
-
-    def stop(self) -> None:
-        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m",
-                        "fast", "-w", "stop"], capture_output=True, cwd=self.root)
-
-    def psql(self, db: str, sql: str) -> None:
-        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-                        str(self.port), "-U", "postgres", "-d", db, "-c", sql],
-                       check=True, capture_output=True)
-
-    def url(self, db: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
-
-    def new_database(self) -> str:
-        """A fresh database with PostGIS enabled and no basewatch tables."""
-        name = f"bw_test_{next(self._n)}"
-        self.psql("postgres", f"CREATE DATABASE {name} TEMPLATE bw_template")
-        return self.url(name)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    bindir = _pg_bin()
+    bindir = pg_bindir()
     if bindir is None or shutil.which("psql") is None:
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl, psql) are missing: "
                     "apt-get install -y postgresql-15-postgis-3 (scripts/test.sh does it)")
-    if not _has_postgis(bindir):
+    if not has_postgis(bindir):
         pytest.skip("PostGIS is missing: apt-get install -y postgresql-15-postgis-3")
     # pytest's own temporary folders are private to root; the server user needs its own.
     root = Path(tempfile.mkdtemp(prefix="basewatch-pg-"))

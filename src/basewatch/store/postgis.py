@@ -38,8 +38,8 @@ _TYPES = {"TEXT": "text", "DATE": "date", "INTEGER": "bigint", "DATETIME": "text
 MIGRATIONS: list[list[str]] = [
     [
         "CREATE TABLE IF NOT EXISTS basewatch_meta (key text PRIMARY KEY, value text NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS basewatch_layers (name text PRIMARY KEY, "
-        "geometry_type text, description text NOT NULL DEFAULT '')",
+        ("CREATE TABLE IF NOT EXISTS basewatch_layers (name text PRIMARY KEY, "
+         "geometry_type text, description text NOT NULL DEFAULT '')"),
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
