@@ -25,12 +25,12 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_foundation import START, build, timed  # noqa: E402
+from bench_foundation import START, build, timed
 
-from basewatch.analysis.inventory import inventory_from_rows  # noqa: E402
-from basewatch.store import Workspace  # noqa: E402
-from basewatch.store.pgserver import PgServer, has_postgis, pg_bindir  # noqa: E402
-from basewatch.store.transfer import copy_store  # noqa: E402
+from basewatch.analysis.inventory import inventory_from_rows
+from basewatch.store import Workspace
+from basewatch.store.pgserver import PgServer, has_postgis, pg_bindir
+from basewatch.store.transfer import copy_store
 
 
 def peak_mb(fn) -> float:

@@ -14,7 +14,6 @@ import pytest
 from basewatch.store.pgserver import PgServer, has_postgis, pg_bindir
 
 
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     bindir = pg_bindir()

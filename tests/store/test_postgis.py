@@ -134,3 +134,21 @@ def test_a_workspace_moves_to_postgis_and_back_losslessly(demo_folder, pg_url, t
             [x.to_dict()["faction"] for x in b.control_on(d)]
         assert sorted(a.facility_rows()) == sorted(b.facility_rows())
         assert FACILITIES.name in b.store.layer_names()
+
+
+def test_the_demo_finds_the_same_on_postgis_as_on_the_embedded_store(demo_folder, pg_url,
+                                                                      tmp_path, monkeypatch):
+    runner = CliRunner()
+    embedded = runner.invoke(app, ["demo", "-w", str(demo_folder), "--json"])
+    monkeypatch.setenv("BASEWATCH_STORE", pg_url)
+    on_pg = runner.invoke(app, ["demo", "-w", str(tmp_path / "pg"), "--json"])
+    assert embedded.exit_code == 0 and on_pg.exit_code == 0, on_pg.output
+    a, b = json.loads(embedded.output), json.loads(on_pg.output)
+    assert [i["inserted"] for i in b["imports"]] == [i["parsed"] for i in b["imports"]]
+    assert "imports" in a and a["claim_A_inventory"]["total"] > 0
+    for d in (a, b):
+        d.pop("imports"), d.pop("workspace", None)
+    assert a == b
+    assert not (tmp_path / "pg" / "basewatch.gpkg").exists()  # the records went to PostGIS
+    with Workspace(store_url=pg_url) as ws:
+        assert ws.facility("khmeimim").operator == "russia"
