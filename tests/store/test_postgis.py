@@ -152,3 +152,12 @@ def test_the_demo_finds_the_same_on_postgis_as_on_the_embedded_store(demo_folder
     assert not (tmp_path / "pg" / "basewatch.gpkg").exists()  # the records went to PostGIS
     with Workspace(store_url=pg_url) as ws:
         assert ws.facility("khmeimim").operator == "russia"
+
+
+def test_the_global_store_option_reaches_every_command(pg_url, monkeypatch):
+    monkeypatch.setenv("BASEWATCH_STORE", "")  # restored after the test
+    r = CliRunner().invoke(app, ["--store", "postgresql://u:pw@127.0.0.1:1/x", "facilities"])
+    assert r.exit_code == 2 and "cannot connect to postgresql://u:***@127.0.0.1:1/x" in r.output
+    assert CliRunner().invoke(app, ["--store", pg_url, "db", "init"]).exit_code == 0
+    r = CliRunner().invoke(app, ["--store", pg_url, "facilities", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output) == []

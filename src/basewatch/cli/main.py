@@ -35,3 +35,4 @@ def version() -> None:
 def main() -> None:
     app()
 app.add_typer(db.app, name="db")
+app.callback()(db.global_store)
