@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from basewatch.cli.main import app
 from basewatch.demo.build import build_demo
 from basewatch.errors import StoreError
-from basewatch.store import FACILITIES, IMPORTS, LAYERS, Workspace
+from basewatch.model import Faction
+from basewatch.store import FACILITIES, FACTIONS, IMPORTS, LAYERS, Workspace
 from basewatch.store.postgis import SCHEMA_VERSION, PostGISStore
 from basewatch.store.transfer import copy_store, layer_tables
 
@@ -161,3 +162,33 @@ def test_the_global_store_option_reaches_every_command(pg_url, monkeypatch):
     assert CliRunner().invoke(app, ["--store", pg_url, "db", "init"]).exit_code == 0
     r = CliRunner().invoke(app, ["--store", pg_url, "facilities", "--json"])
     assert r.exit_code == 0 and json.loads(r.output) == []
+
+
+def _facilities_csv(path: Path, prefix: str, n: int) -> None:
+    head = ("id,name,aliases,operator,type,lon,lat,region,country,valid_from,valid_to,source,"
+            "source_title,source_url,source_date,location_precision,date_precision,notes\n")
+    rows = [f"{prefix}{i},{prefix.upper()} site {i},,russia,airbase,{35 + i * 1e-3:.3f},35.1,"
+            f"Latakia,Syria,2015-09-01,,test,,,2024-12-05,exact,day,\n" for i in range(n)]
+    path.write_text(head + "".join(rows), encoding="utf-8")
+
+
+def test_two_analysts_importing_at_once_lose_nothing(pg_url, tmp_path, prov):
+    with Workspace(store_url=pg_url, create=True) as ws:
+        ws.store.put(FACTIONS, [Faction("russia", "Russia", prov, "state")])
+    files = []
+    for who in ("a", "b"):
+        _facilities_csv(tmp_path / f"{who}.csv", who, 800)
+        files.append(tmp_path / f"{who}.csv")
+    env = {**os.environ, "PYTHONPATH": str(SRC), "BASEWATCH_STORE": pg_url}
+    cmd = [sys.executable, "-c", "from basewatch.cli.main import main; main()", "import", "facilities"]
+    procs = [subprocess.Popen([*cmd, str(f), "-w", str(tmp_path)], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    with Workspace(store_url=pg_url) as ws:
+        ids = {f.id for f in ws.facilities()}
+        log = ws.imports()
+    assert ids == {f"{w}{i}" for w in "ab" for i in range(800)}
+    assert sorted(Path(r.path).name for r in log) == ["a.csv", "b.csv"]
+    assert all(r.inserted == 800 for r in log)
+    assert not (tmp_path / "basewatch.gpkg").exists()
