@@ -34,5 +34,7 @@ def version() -> None:
 
 def main() -> None:
     app()
+
+
 app.add_typer(db.app, name="db")
-app.callback()(db.global_store)
+app.callback()(db.global_store)  # global --store postgresql://...
