@@ -3,4 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The store tests start their own PostgreSQL + PostGIS (Debian packages) when it is installed.
+if { ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+     || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; } \
+   && command -v apt-get >/dev/null; then
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update && $SUDO apt-get install -y postgresql-15-postgis-3
+fi
 .venv/bin/python -m pytest "$@"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from basewatch import __version__
-from basewatch.cli import assess, control, corridors, demo, exposure, imports, registry
+from basewatch.cli import assess, control, corridors, db, demo, exposure, imports, registry
 
 app = typer.Typer(
     name="basewatch",
@@ -69,3 +69,7 @@ def version() -> None:
 
 def main() -> None:
     app()
+
+
+app.add_typer(db.app, name="db")
+app.callback()(db.global_store)  # global --store postgresql://...

@@ -30,6 +30,7 @@ __all__ = [
     "LAYERS",
     "PLACES",
     "RELATIONS",
+    "STORE_ENV",
     "STORE_FILENAME",
     "SURVEY",
     "GeoPackageStore",
@@ -44,6 +45,7 @@ __all__ = [
 
 STORE_FILENAME = "basewatch.gpkg"
 WORKSPACE_ENV = "BASEWATCH_WORKSPACE"
+STORE_ENV = "BASEWATCH_STORE"  # postgresql://... : use a PostGIS server instead of the folder's file
 
 
 def default_workspace() -> Path:
@@ -52,17 +54,30 @@ def default_workspace() -> Path:
 
 
 class Workspace(StoreOps):
-    """A workspace folder and its store (``basewatch.gpkg`` inside it)."""
+    """A workspace folder and its store (``basewatch.gpkg`` inside it).
 
-    def __init__(self, folder: str | Path | None = None, *, create: bool = False) -> None:
+    With ``store_url`` (or $BASEWATCH_STORE) set to a ``postgresql://`` URL the records live in
+    that PostGIS database instead (see :mod:`basewatch.store.postgis`); the folder stays.
+    """
+
+    gpkg: GeoPackageStore  # only for the embedded store
+
+    def __init__(self, folder: str | Path | None = None, *, create: bool = False,
+                 store_url: str | None = None) -> None:
         self.folder = Path(folder) if folder is not None else default_workspace()
+        url = os.environ.get(STORE_ENV) if store_url is None else store_url
+        if url:
+            from basewatch.store.postgis import PostGISStore  # SQLAlchemy only when used
+
+            super().__init__(PostGISStore(url, create=create))
+            return
         if create:
             self.folder.mkdir(parents=True, exist_ok=True)
         self.gpkg = GeoPackageStore(self.folder / STORE_FILENAME, create=create)
         super().__init__(self.gpkg)
 
     def close(self) -> None:
-        self.gpkg.close()
+        self.store.close()
 
     def __enter__(self) -> Workspace:
         return self
