@@ -17,16 +17,17 @@ from basewatch.analysis.verdicts import CountRow, Verdict
 from basewatch.model.assessment import Indicator
 from basewatch.model.reports import ClaimKind, Stance, SubjectKind
 
-__all__ = ["aircraft_event_group", "claim_indicators", "corridor_indicators",
-           "exposure_indicators", "imagery_indicators"]
+__all__ = ["airlift_group", "claim_indicators", "corridor_indicators",
+           "exposure_indicators", "flight_indicators", "imagery_indicators"]
 
 #: An imagery observation stops counting a week after it was taken: newer images supersede it.
 IMAGERY_STALE_DAYS = 7
 
 
-def aircraft_event_group(registration: str, day: dt.date) -> str:
-    """The independence group of everything said about one aircraft's movement on one day."""
-    return f"aircraft:{registration.upper()}:{day.isoformat()}"
+def airlift_group(site: str) -> str:
+    """The independence group of an airlift from a site: surge days and posts about aircraft
+    leaving it count once."""
+    return f"airlift:{site}"
 
 _LEAVING = {ClaimKind.DEPARTURE, ClaimKind.EVACUATION}
 
@@ -69,9 +70,9 @@ def claim_indicators(groups: Iterable[ClaimGroup], site: str) -> list[Indicator]
         root = relevant[find(i)]
         group = f"claims:{site}:{g.kind.value}:{root.key}"
         if g.subject_kind == SubjectKind.AIRCRAFT.value:
-            # One aircraft leaving is one flight: it shares its group with the flight itself.
+            # An aircraft leaving is part of the site's airlift: one group with the surge days.
             state = "aircraft_departure"
-            group = aircraft_event_group(g.subject_id, g.start)
+            group = airlift_group(site)
         elif g.kind == ClaimKind.EVACUATION:
             state = "evacuation_claimed"
         else:
@@ -163,4 +164,23 @@ def imagery_indicators(rows: Iterable[CountRow], site: str) -> list[Indicator]:
             source="; ".join(r.sources), group=f"imagery:{site}:{r.day.isoformat()}:{';'.join(r.sources)}",
             synthetic=r.synthetic or bool(r.history_synthetic), base_rate=j.base_rate,
             n_observations=j.n, stale_after_days=IMAGERY_STALE_DAYS))
+    return out
+
+
+def flight_indicators(daily: Iterable[dict[str, object]], site: str) -> list[Indicator]:
+    """Airlift surges: days when heavy-transport take-offs exceed the airfield's own baseline.
+
+    Single departures are not weighed one by one (transports always leave: that is what the
+    baseline is for); the surge days of a site are one airlift, one independence group, which
+    posts about aircraft leaving the site join (see :func:`airlift_group`).
+    """
+    out: list[Indicator] = []
+    for r in daily:
+        if r.get("category") == "heavy transport" and r.get("surge"):
+            out.append(Indicator(
+                kind="flights", state="heavy_transport_surge", site=site,
+                date=dt.date.fromisoformat(str(r["day"])),
+                description=f"{r['count']} heavy-transport take-offs against a baseline of "
+                            f"{float(str(r['baseline_rate'])):.2f}/day (P = {float(str(r['p_value'])):.1g})",
+                source="flight events", group=airlift_group(site), synthetic=bool(r.get("synthetic"))))
     return out

@@ -21,6 +21,7 @@ from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor
 from basewatch.queries.exposure import exposure_series
 from basewatch.queries.facts import site_facts
+from basewatch.queries.flights import daily_rows, event_rows
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 
@@ -54,6 +55,9 @@ def findings(ws: Workspace) -> dict[str, Any]:
     d_after = corridor(ws, "tartus", "damascus", dt.date(2024, 12, 8), critical=False)
     d_whatif = corridor(ws, "tartus", "damascus", dt.date(2024, 12, 4),
                         assume_captured=["Hama", "Homs"], critical=False)
+    af, daily = daily_rows(ws, "khmeimim")
+    g_events = [e for e in event_rows(ws, af.ident, "2024-12-04") if e["registration"] == "RA-78847"]
+    g_surge = [r for r in daily if r["category"] == "heavy transport" and r["day"] >= "2024-11-27"]
     cs = load_claimset(ws)
     tartus_groups = [g for g in cs.groups if g.kind.value == "departure"
                      and "tartus" in {g.subject_id} | {c.tied_site for c in g.claims}]
@@ -76,6 +80,7 @@ def findings(ws: Workspace) -> dict[str, Any]:
         "D_corridor": {"2024-12-04": {k: v for k, v in d_before.items() if k != "route"},
                        "2024-12-08": {k: v for k, v in d_after.items() if k != "route"},
                        "2024-12-04_assuming_Hama_Homs": {k: v for k, v in d_whatif.items() if k != "route"}},
+        "G_flights": {"events": g_events, "heavy_transport_daily": g_surge},
         "H_claims": {"tartus_departure_groups": [g.to_dict() for g in tartus_groups]},
         "I_assessment": {k: a.to_dict() for k, a in assess.items()},
         "alerts": [a.to_dict() for a in alerts],
@@ -146,6 +151,16 @@ def _show(workspace: Path, reports: list[Any], f: dict[str, Any]) -> None:
     from basewatch.cli.imagery import print_demo_claims
 
     print_demo_claims(f)
+    for e in f["G_flights"]["events"]:
+        mark = f" {SYN}" if e["synthetic"] else ""
+        console.print(f"[bold]G.[/] {e['time'][:16]} {e['type']} {e['registration']} ({e['operator']}) "
+                      f"{e['kind']} from {e['airfield']} rwy {e['runway']}, toward {e['destination']} "
+                      f"({e['destination_method']}){mark}", highlight=False)
+    surges = [r for r in f["G_flights"]["heavy_transport_daily"] if r["surge"]]
+    if surges:
+        console.print("   heavy-transport take-offs above baseline on " + ", ".join(
+            f"{r['day'][5:]} ({r['count']} vs {r['baseline_rate']:.2f}/day)" for r in surges)
+            + f" {SYN}", highlight=False)
     h = f["H_claims"]["tartus_departure_groups"]
     if h:
         g = max(h, key=lambda g: g["corroboration"])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from basewatch.analysis.flights import HEAVY_TRANSPORT_TYPES, aircraft_category, daily_sorties
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
@@ -18,10 +17,8 @@ from basewatch.cli._common import (
     print_json,
     synthetic_note,
 )
-from basewatch.errors import NotFoundError
-from basewatch.model._util import parse_date
+from basewatch.queries.flights import daily_rows, event_rows
 from basewatch.sources.flights_ingest import import_aircraft, import_airports, import_positions
-from basewatch.store.flights import AIRCRAFT, AIRFIELDS, FLIGHT_EVENTS
 
 app = typer.Typer(help="ADS-B positions, take-offs and landings, sorties per day.",
                   no_args_is_help=True)
@@ -75,42 +72,6 @@ def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged airfields")
 
 
-def _airfield(ws: Any, site: str) -> Any:
-    """An airfield by ICAO ident, or by a facility name whose airfield is nearest (Khmeimim)."""
-    fields = ws.store.select(AIRFIELDS)
-    hit = [a for a in fields if a.ident.lower() == site.lower() or site.lower() in a.name.lower()]
-    if hit:
-        return hit[0]
-    from basewatch.analysis.geodesy import distance_m
-
-    fac = ws.facility(site)  # NotFoundError if no such facility either
-    near = sorted(fields, key=lambda a: distance_m(fac.lon, fac.lat, a.lon, a.lat))
-    if not near or distance_m(fac.lon, fac.lat, near[0].lon, near[0].lat) > 5000:
-        raise NotFoundError(f"no airfield within 5 km of facility {fac.id}")
-    return near[0]
-
-
-def _rows(ws: Any, site: str | None, date: str | None) -> list[dict[str, Any]]:
-    ac = {a.hex: a for a in ws.store.select(AIRCRAFT)}
-    names = {a.ident: a.name for a in ws.store.select(AIRFIELDS)}
-    where = {"airfield": _airfield(ws, site).ident} if site else None
-    rows = []
-    day = parse_date(date, field="--date") if date else None
-    for e in ws.store.select(FLIGHT_EVENTS, where, order_by=("time",)):
-        if day and e.time.date() != day:
-            continue
-        a = ac.get(e.hex)
-        rows.append({"time": e.time.isoformat(), "hex": e.hex,
-                     "registration": a.registration if a else "", "type": a.typecode if a else "",
-                     "description": a.description if a else "", "operator": a.operator if a else "",
-                     "military": bool(a and a.military), "kind": e.kind, "airfield": e.airfield,
-                     "airfield_name": names.get(e.airfield, ""), "runway": e.runway,
-                     "origin": e.origin, "destination": e.destination,
-                     "destination_method": e.destination_method, "basis": e.basis,
-                     "synthetic": e.provenance.synthetic, "source": e.provenance.label})
-    return rows
-
-
 @app.command("events")
 @handle_errors
 def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICAO or facility")] = None,
@@ -118,7 +79,7 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
            workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Take-offs and landings at watched airfields, with aircraft and destination."""
     with open_workspace(workspace) as ws:
-        rows = _rows(ws, site, date)
+        rows = event_rows(ws, site, date)
     if as_json:
         print_json(rows)
         return
@@ -140,17 +101,7 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
           workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Take-offs per day by category against a Poisson baseline; airlift surges flagged."""
     with open_workspace(workspace) as ws:
-        af = _airfield(ws, site)
-        ac = {a.hex: a for a in ws.store.select(AIRCRAFT)}
-        evs = ws.store.select(FLIGHT_EVENTS, {"airfield": af.ident, "kind": "takeoff"})
-    takeoffs = []
-    for e in evs:
-        a = ac.get(e.hex)
-        tc, mil = (a.typecode, a.military) if a else ("", False)
-        takeoffs.append((e.time, aircraft_category(tc, mil), e.provenance.synthetic))
-        if tc.upper() in HEAVY_TRANSPORT_TYPES:
-            takeoffs.append((e.time, "heavy transport", e.provenance.synthetic))
-    rows = [r.to_dict() for r in daily_sorties(takeoffs, af.ident, baseline_days=baseline_days)]
+        af, rows = daily_rows(ws, site, baseline_days)
     if as_json:
         print_json({"airfield": af.ident, "name": af.name, "model": "Poisson, rate = (take-offs "
                     f"in the {baseline_days} days before + 0.5) / days; surge if P(X>=n) < 0.01 "

@@ -12,6 +12,7 @@ from basewatch.analysis.indicators import (
     claim_indicators,
     corridor_indicators,
     exposure_indicators,
+    flight_indicators,
     imagery_indicators,
 )
 from basewatch.analysis.verdicts import site_verdicts
@@ -21,6 +22,7 @@ from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor_timeline
 from basewatch.queries.exposure import exposure_series
+from basewatch.queries.flights import daily_rows
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
 from basewatch.store.roads import ROADS
@@ -54,6 +56,11 @@ def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     """Every indicator the workspace's capabilities give for ``site``, on any date."""
     out = claim_indicators(load_claimset(ws).groups, site.id)
     out += imagery_indicators(site_verdicts(site_counts(ws.store, site.id)), site.id)
+    try:
+        _, daily = daily_rows(ws, site.id)
+        out += flight_indicators(daily, site.id)
+    except NotFoundError:  # no watched airfield at this site
+        pass
     dates = ws.control_dates()
     if dates:
         series = exposure_series(ws, [site], dates)
