@@ -25,6 +25,10 @@ app.command("distance")(registry.distance)
 app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
+from basewatch.cli import faces  # noqa: E402  (faces: API, dashboard, exports)
+
+app.command("serve")(faces.serve)
+
 
 @app.command("version")
 def version() -> None:
