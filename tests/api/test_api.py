@@ -106,7 +106,7 @@ def test_etag_gives_304_and_changes_with_query(client: TestClient) -> None:
     ("/control?date=not-a-date", 422, "date"),
     ("/control/changes?from=2024-12-08&to=2024-12-01", 400, "before"),
     ("/facilities?limit=0", 422, "limit"),
-    ("/inventory?date=2024-12-05&by=colour", 400, "colour"),
+    ("/inventory?date=2024-12-05&by=colour", 422, "by"),
     ("/survey/diff?to=2001-01-01", 404, "2001-01-01"),
 ])
 def test_bad_requests_are_4xx_with_a_message(client: TestClient, url: str, code: int,

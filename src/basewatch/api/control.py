@@ -11,13 +11,13 @@ from fastapi.responses import Response
 from basewatch.analysis.control import control_changes, front_advance, front_line
 from basewatch.analysis.geodesy import area_km2
 from basewatch.analysis.hostility import Hostility
-from basewatch.api._common import etag_json, workspace
+from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, workspace
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import ControlArea
 from basewatch.model._util import geom_to_json
 from basewatch.store import Workspace
 
-router = APIRouter(tags=["control"])
+router = APIRouter(tags=["control"], responses=ERROR_RESPONSES)
 Ws = Annotated[Workspace, Depends(workspace)]
 
 
@@ -42,7 +42,7 @@ def control_feature(a: ControlArea) -> dict[str, Any]:
 
 
 @router.get("/control", summary="Control areas in force on a date (GeoJSON)")
-def control(request: Request, ws: Ws, date: dt.date) -> Response:
+def control(request: Request, ws: Ws, date: IsoDate) -> Response:
     snap = snapshot(ws, date)
     areas = ws.control_on(snap)
     return etag_json(request, {
@@ -52,8 +52,8 @@ def control(request: Request, ws: Ws, date: dt.date) -> Response:
 
 
 @router.get("/control/changes", summary="Area gained/lost and places that changed hands")
-def changes(request: Request, ws: Ws, from_: Annotated[dt.date, Query(alias="from")],
-            to: dt.date) -> Response:
+def changes(request: Request, ws: Ws, from_: Annotated[IsoDate, Query(alias="from")],
+            to: IsoDate) -> Response:
     if to < from_:
         raise ValidationError(f"to: {to} is before from {from_}")
     first = snapshot(ws, from_)
@@ -65,7 +65,7 @@ def changes(request: Request, ws: Ws, from_: Annotated[dt.date, Query(alias="fro
 
 
 @router.get("/front", summary="Front line segments on a date (GeoJSON) and advance")
-def front(request: Request, ws: Ws, date: dt.date) -> Response:
+def front(request: Request, ws: Ws, date: IsoDate) -> Response:
     snap = snapshot(ws, date)
     areas = ws.control_on(snap)
     prev_snap = ws.control_snapshot_date(snap - dt.timedelta(days=1))

@@ -15,15 +15,16 @@ from basewatch.analysis.inventory import (
     survey_diff,
     survey_editions,
 )
-from basewatch.api._common import etag_json, workspace
+from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, workspace
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
 from basewatch.store import Workspace
 
-router = APIRouter(tags=["registry"])
+router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
 Ws = Annotated[Workspace, Depends(workspace)]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Features to skip")]
+_BY_PATTERN = r"^(operator|type|region)(,(operator|type|region))*$"
 
 
 def facility_feature(f: Facility) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def _page(features: list[dict[str, Any]], limit: int, offset: int) -> dict[str, 
 
 @router.get("/facilities", summary="Facilities as GeoJSON points")
 def facilities(request: Request, ws: Ws, operator: str | None = None,
-               date: Annotated[dt.date | None, Query(description="Only facilities active then")]
+               date: Annotated[IsoDate | None, Query(description="Only facilities active then")]
                = None, limit: Limit = 1000, offset: Offset = 0) -> Response:
     items = ws.facilities(operator=operator, on=date)
     return etag_json(request, _page([facility_feature(f) for f in items], limit, offset))
@@ -89,8 +90,9 @@ def dates(request: Request, ws: Ws) -> Response:
 
 
 @router.get("/inventory", summary="Counts by operator x type x region on a date")
-def inventory(request: Request, ws: Ws, date: dt.date,
-              by: Annotated[str, Query(description="Comma-separated: operator,type,region")]
+def inventory(request: Request, ws: Ws, date: IsoDate,
+              by: Annotated[str, Query(description="Comma-separated: operator,type,region",
+                                        pattern=_BY_PATTERN)]
               = "operator,type",
               source: Annotated[str, Query(pattern="^(auto|survey|registry)$")] = "auto",
               ) -> Response:
@@ -111,8 +113,8 @@ def inventory(request: Request, ws: Ws, date: dt.date,
 
 @router.get("/survey/diff", summary="Change between two survey editions")
 def survey_diff_ep(request: Request, ws: Ws,
-                   from_: Annotated[dt.date | None, Query(alias="from")] = None,
-                   to: dt.date | None = None, publisher: str | None = None) -> Response:
+                   from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+                   to: IsoDate | None = None, publisher: str | None = None) -> Response:
     editions = survey_editions(ws.survey_counts(publisher))
     if len(editions) < 2:
         raise NotFoundError("need two survey editions to compare")
