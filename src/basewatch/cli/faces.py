@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from basewatch.cli._common import WorkspaceOpt, console, handle_errors
-from basewatch.errors import NotFoundError
+from basewatch.cli._common import WorkspaceOpt, console, handle_errors, open_workspace
+from basewatch.errors import NotFoundError, ValidationError
 from basewatch.store import STORE_FILENAME, default_workspace
 
 
@@ -29,3 +29,26 @@ def serve(
         raise NotFoundError(f"no workspace in {folder} (run `basewatch demo -w {folder}`)")
     console.print(f"serving {folder} on http://{host}:{port}/", highlight=False)
     uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")
+
+
+@handle_errors
+def export(
+    fmt: Annotated[str, typer.Argument(help="geojson, kml, gpkg or csv")],
+    layer: Annotated[str, typer.Option("--layer", help="facilities, places, control or front")],
+    out: Annotated[Path, typer.Option("--out", help="File to write")],
+    date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export a layer on a date; synthetic records carry the mark in every format."""
+    from basewatch.exports import FORMATS, collect
+    from basewatch.exports import export as do_export
+    from basewatch.model._util import parse_date
+
+    if fmt not in FORMATS:
+        raise ValidationError(f"format {fmt!r}: choose {', '.join(FORMATS)}")
+    day = parse_date(date, field="--date") if date else None
+    with open_workspace(workspace) as ws:
+        data = collect(ws, layer, day)
+    do_export(data, fmt, out)
+    note = " (contains SYNTHETIC records)" if data.synthetic else ""
+    console.print(f"wrote {len(data.rows)} {layer} features to {out}{note}", highlight=False)

@@ -28,6 +28,7 @@ app.command("front")(control.front)
 from basewatch.cli import faces  # noqa: E402  (faces: API, dashboard, exports)
 
 app.command("serve")(faces.serve)
+app.command("export")(faces.export)
 
 
 @app.command("version")
