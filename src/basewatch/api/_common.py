@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
@@ -16,19 +18,33 @@ from fastapi.responses import JSONResponse, Response
 from basewatch.errors import BasewatchError, NotFoundError
 from basewatch.store import Workspace
 
-__all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "workspace"]
+__all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "uses_workspace"]
 
 
-def workspace(request: Request) -> Iterator[Workspace]:
-    """A workspace opened for one request: SQLite connections must not cross threads."""
-    folder = request.app.state.workspace
-    if not (folder / "basewatch.gpkg").exists():
-        raise NotFoundError(f"no workspace store in {folder}")
-    ws = Workspace(folder)
-    try:
-        yield ws
-    finally:
-        ws.close()
+def uses_workspace(fn: Callable[..., Response]) -> Callable[..., Response]:
+    """Give a sync endpoint its ``ws`` parameter: the workspace opened and closed within the
+    call. Both happen in the one worker thread (SQLite connections must not cross threads,
+    which a yield-dependency's teardown can do under load); FastAPI sees the signature
+    without ``ws`` and with ``request`` added if the endpoint lacks it."""
+    sig = inspect.signature(fn, eval_str=True)
+    params = [p for name, p in sig.parameters.items() if name != "ws"]
+    wants_request = "request" in sig.parameters
+    if not wants_request:
+        params.insert(0, inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                           annotation=Request))
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        request = kwargs["request"] if wants_request else kwargs.pop("request")
+        folder = request.app.state.workspace
+        if not (folder / "basewatch.gpkg").exists():
+            raise NotFoundError(f"no workspace store in {folder}")
+        with Workspace(folder) as ws:
+            return fn(*args, ws=ws, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    del wrapper.__wrapped__  # FastAPI must read our signature, not the endpoint's
+    return wrapper
 
 
 def etag_json(request: Request, payload: Any, media_type: str = "application/json") -> Response:

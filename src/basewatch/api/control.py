@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from basewatch.analysis.control import control_changes, front_advance, front_line
 from basewatch.analysis.geodesy import area_km2
 from basewatch.analysis.hostility import Hostility
-from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, workspace
+from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import ControlArea
 from basewatch.model._util import geom_to_json
 from basewatch.store import Workspace
 
 router = APIRouter(tags=["control"], responses=ERROR_RESPONSES)
-Ws = Annotated[Workspace, Depends(workspace)]
 
 
 def snapshot(ws: Workspace, day: dt.date) -> dt.date:
@@ -42,7 +41,8 @@ def control_feature(a: ControlArea) -> dict[str, Any]:
 
 
 @router.get("/control", summary="Control areas in force on a date (GeoJSON)")
-def control(request: Request, ws: Ws, date: IsoDate) -> Response:
+@uses_workspace
+def control(request: Request, ws: Workspace, date: IsoDate) -> Response:
     snap = snapshot(ws, date)
     areas = ws.control_on(snap)
     return etag_json(request, {
@@ -52,7 +52,8 @@ def control(request: Request, ws: Ws, date: IsoDate) -> Response:
 
 
 @router.get("/control/changes", summary="Area gained/lost and places that changed hands")
-def changes(request: Request, ws: Ws, from_: Annotated[IsoDate, Query(alias="from")],
+@uses_workspace
+def changes(request: Request, ws: Workspace, from_: Annotated[IsoDate, Query(alias="from")],
             to: IsoDate) -> Response:
     if to < from_:
         raise ValidationError(f"to: {to} is before from {from_}")
@@ -65,7 +66,8 @@ def changes(request: Request, ws: Ws, from_: Annotated[IsoDate, Query(alias="fro
 
 
 @router.get("/front", summary="Front line segments on a date (GeoJSON) and advance")
-def front(request: Request, ws: Ws, date: IsoDate) -> Response:
+@uses_workspace
+def front(request: Request, ws: Workspace, date: IsoDate) -> Response:
     snap = snapshot(ws, date)
     areas = ws.control_on(snap)
     prev_snap = ws.control_snapshot_date(snap - dt.timedelta(days=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from basewatch.analysis.inventory import (
@@ -15,13 +15,12 @@ from basewatch.analysis.inventory import (
     survey_diff,
     survey_editions,
 )
-from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, workspace
+from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
 from basewatch.store import Workspace
 
 router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
-Ws = Annotated[Workspace, Depends(workspace)]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Features to skip")]
 _BY_PATTERN = r"^(operator|type|region)(,(operator|type|region))*$"
@@ -53,7 +52,8 @@ def _page(features: list[dict[str, Any]], limit: int, offset: int) -> dict[str, 
 
 
 @router.get("/facilities", summary="Facilities as GeoJSON points")
-def facilities(request: Request, ws: Ws, operator: str | None = None,
+@uses_workspace
+def facilities(request: Request, ws: Workspace, operator: str | None = None,
                date: Annotated[IsoDate | None, Query(description="Only facilities active then")]
                = None, limit: Limit = 1000, offset: Offset = 0) -> Response:
     items = ws.facilities(operator=operator, on=date)
@@ -61,7 +61,8 @@ def facilities(request: Request, ws: Ws, operator: str | None = None,
 
 
 @router.get("/facilities/{site}", summary="One facility (id, name or alias), full record")
-def facility(request: Request, ws: Ws, site: Annotated[str, Path()]) -> Response:
+@uses_workspace
+def facility(request: Request, ws: Workspace, site: Annotated[str, Path()]) -> Response:
     f = ws.facility(site)
     out = facility_feature(f)
     out["properties"]["footprint"] = f.to_dict()["footprint"]
@@ -70,17 +71,20 @@ def facility(request: Request, ws: Ws, site: Annotated[str, Path()]) -> Response
 
 
 @router.get("/places", summary="Named places as GeoJSON points")
-def places(request: Request, ws: Ws, limit: Limit = 1000, offset: Offset = 0) -> Response:
+@uses_workspace
+def places(request: Request, ws: Workspace, limit: Limit = 1000, offset: Offset = 0) -> Response:
     return etag_json(request, _page([place_feature(p) for p in ws.places()], limit, offset))
 
 
 @router.get("/factions", summary="Factions with their map colours")
-def factions(request: Request, ws: Ws) -> Response:
+@uses_workspace
+def factions(request: Request, ws: Workspace) -> Response:
     return etag_json(request, [f.to_dict() for f in ws.factions()])
 
 
 @router.get("/dates", summary="The workspace's snapshot dates")
-def dates(request: Request, ws: Ws) -> Response:
+@uses_workspace
+def dates(request: Request, ws: Workspace) -> Response:
     control = [d.isoformat() for d in ws.control_dates()]
     editions = [{"publisher": e.publisher, "date": e.date.isoformat()}
                 for e in survey_editions(ws.survey_counts())]
@@ -90,7 +94,8 @@ def dates(request: Request, ws: Ws) -> Response:
 
 
 @router.get("/inventory", summary="Counts by operator x type x region on a date")
-def inventory(request: Request, ws: Ws, date: IsoDate,
+@uses_workspace
+def inventory(request: Request, ws: Workspace, date: IsoDate,
               by: Annotated[str, Query(description="Comma-separated: operator,type,region",
                                         pattern=_BY_PATTERN)]
               = "operator,type",
@@ -112,7 +117,8 @@ def inventory(request: Request, ws: Ws, date: IsoDate,
 
 
 @router.get("/survey/diff", summary="Change between two survey editions")
-def survey_diff_ep(request: Request, ws: Ws,
+@uses_workspace
+def survey_diff_ep(request: Request, ws: Workspace,
                    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
                    to: IsoDate | None = None, publisher: str | None = None) -> Response:
     editions = survey_editions(ws.survey_counts(publisher))
