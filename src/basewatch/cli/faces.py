@@ -52,3 +52,27 @@ def export(
     do_export(data, fmt, out)
     note = " (contains SYNTHETIC records)" if data.synthetic else ""
     console.print(f"wrote {len(data.rows)} {layer} features to {out}{note}", highlight=False)
+
+
+@handle_errors
+def report(
+    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+    fmt: Annotated[str, typer.Option("--format", help="html or pdf")] = "html",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Situation report for a date: map, inventory, control changes, sources, synthetic marks."""
+    from basewatch.exports.report import render_html, situation_report, write_pdf
+    from basewatch.model._util import parse_date
+
+    if fmt not in ("html", "pdf"):
+        raise ValidationError(f"--format {fmt!r}: choose html or pdf")
+    day = parse_date(date, field="--date")
+    assert day is not None
+    with open_workspace(workspace) as ws:
+        text = render_html(situation_report(ws, day))
+    if fmt == "pdf":
+        write_pdf(text, output)
+    else:
+        output.write_text(text, "utf-8")
+    console.print(f"wrote {output}", highlight=False)

@@ -29,6 +29,7 @@ from basewatch.cli import faces  # noqa: E402  (faces: API, dashboard, exports)
 
 app.command("serve")(faces.serve)
 app.command("export")(faces.export)
+app.command("report")(faces.report)
 
 
 @app.command("version")
