@@ -6,10 +6,10 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis not installed (test extra)")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
-from basewatch.api import create_app  # noqa: E402
-from basewatch.demo.build import build_demo  # noqa: E402
+from basewatch.api import create_app
+from basewatch.demo.build import build_demo
 
 
 def _app():  # type: ignore[no-untyped-def]

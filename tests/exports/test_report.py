@@ -44,7 +44,7 @@ def page(demo_ws: Path) -> tuple[str, _Collect, int, int]:
 
 
 def test_map_has_every_area_and_facility(page: tuple[str, _Collect, int, int]) -> None:
-    text, p, n_areas, n_fac = page
+    _text, p, n_areas, n_fac = page
     assert sum(1 for t, _ in p.tags if t == "path") == n_areas
     assert sum(1 for t, _ in p.tags if t == "circle") == n_fac
 

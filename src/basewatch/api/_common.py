@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, BeforeValidator
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, BeforeValidator
 
 from basewatch.errors import BasewatchError, NotFoundError
 from basewatch.store import Workspace

@@ -25,7 +25,7 @@ app.command("distance")(registry.distance)
 app.add_typer(control.app, name="control")
 app.command("front")(control.front)
 
-from basewatch.cli import faces  # noqa: E402  (faces: API, dashboard, exports)
+from basewatch.cli import faces
 
 app.command("serve")(faces.serve)
 app.command("export")(faces.export)

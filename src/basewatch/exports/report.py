@@ -77,8 +77,8 @@ def _svg(rep: dict[str, Any]) -> str:
 
     areas: list[ControlArea] = rep["areas"]
     proj = _Projector(shapely.union_all([a.geometry for a in areas]).bounds)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_W} {SVG_H}" '
-           f'width="{SVG_W}" height="{SVG_H}" role="img" aria-label="Control and facilities">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_W} {SVG_H}" '
+           f'width="{SVG_W}" height="{SVG_H}" role="img" aria-label="Control and facilities">'),
            '<rect width="100%" height="100%" fill="#cfe3ef"/>']
     for a in areas:
         col = html.escape(rep["colours"].get(a.faction, "#888888"))
