@@ -4,7 +4,7 @@
 "use strict";
 
 const SYNTHETIC_COLOUR = "#8e24aa";
-const state = { dates: [], index: 0, colours: {}, timer: null, facilities: {} };
+const state = { seq: 0, dates: [], index: 0, colours: {}, timer: null, facilities: {} };
 
 async function getJSON(url) {
   const r = await fetch(url);
@@ -124,7 +124,11 @@ async function showDate(i) {
   slider.value = String(i);
   slider.setAttribute("aria-valuetext", day);
   document.getElementById("date").textContent = day;
+  // Keyboard repeat or play can ask for several dates at once; only the latest may draw,
+  // whatever order the answers arrive in.
+  const seq = ++state.seq;
   const results = await Promise.all(LAYERS.map((l) => getJSON(l.url(day)).catch(() => empty)));
+  if (seq !== state.seq) return;
   results.forEach((data, k) => window.bwMap.getSource(LAYERS[k].id).setData(data));
   const control = results[LAYERS.findIndex((l) => l.id === "control")];
   document.getElementById("synthetic-badge").hidden = !control.synthetic;
