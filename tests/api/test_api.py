@@ -119,3 +119,22 @@ def test_bad_requests_are_4xx_with_a_message(client: TestClient, url: str, code:
 def test_missing_workspace_is_404(tmp_path: Path) -> None:
     r = TestClient(create_app(tmp_path)).get("/dates")
     assert r.status_code == 404 and "no workspace" in r.json()["detail"]
+
+
+def test_serve_refuses_a_missing_workspace(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from basewatch.cli.main import app
+
+    r = CliRunner().invoke(app, ["serve", "-w", str(tmp_path / "none")])
+    assert r.exit_code == 2 and "no workspace" in r.output
+
+
+def test_concurrent_requests_share_no_connection(client: TestClient) -> None:
+    # Each request opens and closes its own workspace in its worker thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda d: client.get("/control", params={"date": d}).status_code,
+                              [f"2024-12-0{i}" for i in range(1, 9)] * 3))
+    assert codes == [200] * 24
