@@ -10,4 +10,8 @@ if { ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update && $SUDO apt-get install -y postgresql-15-postgis-3
 fi
+# The dashboard's browser test drives Debian's Chromium (skipped if it is absent).
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && apt-get install -y -qq chromium
+fi
 .venv/bin/python -m pytest "$@"

@@ -60,6 +60,15 @@ app.add_typer(_flights.app, name="flights")
 app.add_typer(_flights.aircraft_app, name="aircraft")
 app.add_typer(_flights.airports_app, name="airports")
 
+# faces (issue 9): the API and dashboard, reports, exports (in the `export` group)
+from basewatch.cli import faces  # noqa: E402
+
+app.command("serve")(faces.serve)
+app.command("report")(faces.report)
+for _fmt in ("geojson", "kml", "gpkg", "csv"):
+    _claims.export_app.command(_fmt, help=f"Export a layer as {_fmt}; synthetic records "
+                               "carry the mark.")(faces.export_as(_fmt))
+
 
 @app.command("version")
 def version() -> None:

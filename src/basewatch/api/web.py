@@ -1,0 +1,31 @@
+"""The map dashboard: ``/`` serves the page, ``/static`` its scripts and offline assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+VENDOR = STATIC / "vendor"
+
+_MISSING = """<!doctype html><meta charset="utf-8"><title>basewatch</title>
+<p>The dashboard's map assets are not built. Run <code>bash scripts/build_web.sh</code>
+(needs Node.js and npm), then reload. The API works meanwhile: <a href="/docs">/docs</a>.</p>"""
+
+
+def assets_built() -> bool:
+    return (VENDOR / "maplibre-gl.js").exists() and (VENDOR / "countries-50m.json").exists()
+
+
+def mount(app: FastAPI) -> None:
+    """Add the dashboard to ``app`` (kept out of the OpenAPI document)."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        if not assets_built():
+            return HTMLResponse(_MISSING, status_code=503)
+        return FileResponse(STATIC / "index.html", media_type="text/html")

@@ -1,0 +1,94 @@
+"""Faces: `basewatch serve` (API + dashboard) and `basewatch export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from basewatch.cli._common import WorkspaceOpt, console, handle_errors, open_workspace
+from basewatch.errors import NotFoundError, ValidationError
+from basewatch.store import STORE_FILENAME, default_workspace
+
+
+@handle_errors
+def serve(
+    workspace: WorkspaceOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to bind; loopback unless you mean it")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the read-only HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    from basewatch.api import create_app
+
+    folder = Path(workspace) if workspace is not None else default_workspace()
+    if not (folder / STORE_FILENAME).exists():
+        raise NotFoundError(f"no workspace in {folder} (run `basewatch demo -w {folder}`)")
+    console.print(f"serving {folder} on http://{host}:{port}/", highlight=False)
+    uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")
+
+
+@handle_errors
+def export(
+    fmt: Annotated[str, typer.Argument(help="geojson, kml, gpkg or csv")],
+    layer: Annotated[str, typer.Option("--layer", help="facilities, places, control or front")],
+    out: Annotated[Path, typer.Option("--out", help="File to write")],
+    date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export a layer on a date; synthetic records carry the mark in every format."""
+    from basewatch.exports import FORMATS, collect
+    from basewatch.exports import export as do_export
+    from basewatch.model._util import parse_date
+
+    if fmt not in FORMATS:
+        raise ValidationError(f"format {fmt!r}: choose {', '.join(FORMATS)}")
+    day = parse_date(date, field="--date") if date else None
+    with open_workspace(workspace) as ws:
+        data = collect(ws, layer, day)
+    do_export(data, fmt, out)
+    note = " (contains SYNTHETIC records)" if data.synthetic else ""
+    console.print(f"wrote {len(data.rows)} {layer} features to {out}{note}", highlight=False)
+
+
+def export_as(fmt: str) -> Any:
+    """The `export FMT` command of one format."""
+
+    @handle_errors
+    def cmd(
+        layer: Annotated[str, typer.Option("--layer", help="facilities, places, control or front")],
+        out: Annotated[Path, typer.Option("--out", help="File to write")],
+        date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
+        workspace: WorkspaceOpt = None,
+    ) -> None:
+        export(fmt, layer, out, date, workspace)
+
+    cmd.__doc__ = f"Export a layer on a date as {fmt}."
+    return cmd
+
+
+@handle_errors
+def report(
+    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+    fmt: Annotated[str, typer.Option("--format", help="html or pdf")] = "html",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Situation report for a date: map, inventory, control changes, sources, synthetic marks."""
+    from basewatch.exports.report import render_html, situation_report, write_pdf
+    from basewatch.model._util import parse_date
+
+    if fmt not in ("html", "pdf"):
+        raise ValidationError(f"--format {fmt!r}: choose html or pdf")
+    day = parse_date(date, field="--date")
+    assert day is not None
+    with open_workspace(workspace) as ws:
+        text = render_html(situation_report(ws, day))
+    if fmt == "pdf":
+        write_pdf(text, output)
+    else:
+        output.write_text(text, "utf-8")
+    console.print(f"wrote {output}", highlight=False)

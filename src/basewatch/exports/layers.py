@@ -1,0 +1,125 @@
+"""Layers to export: rows of flat properties and a geometry, with the synthetic mark on each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.analysis.control import front_line
+from basewatch.analysis.geodesy import area_km2
+from basewatch.analysis.hostility import Hostility
+from basewatch.errors import NotFoundError, ValidationError
+from basewatch.model.provenance import Provenance
+from basewatch.store import Workspace
+
+__all__ = ["COLLECTORS", "ExportLayer", "ExportRow", "collect", "provenance_columns"]
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One feature: scalar properties (str/int/float/bool/None) and a lon/lat geometry."""
+
+    properties: dict[str, Any]
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class ExportLayer:
+    """A named layer on a date; ``styles`` maps a style key (faction/operator) to a colour."""
+
+    name: str
+    date: dt.date | None
+    rows: list[ExportRow]
+    style_key: str = ""
+    styles: dict[str, str] = field(default_factory=dict)
+    #: For control areas: the day the snapshot stops being in force (KML TimeSpan end).
+    valid_to: dt.date | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        return any(r.properties.get("synthetic") for r in self.rows)
+
+
+def provenance_columns(p: Provenance) -> dict[str, Any]:
+    """Provenance flattened to columns; ``synthetic`` is always present."""
+    return {"source": p.source.publisher, "source_title": p.source.title,
+            "source_url": p.source.url,
+            "source_date": p.source_date.isoformat() if p.source_date else None,
+            "synthetic": bool(p.synthetic), "generator": p.generator or None,
+            "seed": p.seed}
+
+
+def _colours(ws: Workspace) -> dict[str, str]:
+    return {f.id: f.color for f in ws.factions()}
+
+
+def _facilities(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    rows = [ExportRow({"id": f.id, "name": f.name, "operator": f.operator, "type": f.type.value,
+                       "region": f.region, "country": f.country,
+                       "valid_from": f.valid_from.isoformat() if f.valid_from else None,
+                       "valid_to": f.valid_to.isoformat() if f.valid_to else None,
+                       **provenance_columns(f.provenance)}, Point(f.lon, f.lat))
+            for f in ws.facilities(on=day)]
+    return ExportLayer("facilities", day, rows, "operator", _colours(ws))
+
+
+def _places(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    rows = [ExportRow({"id": p.id, "name": p.name, "kind": p.kind, "region": p.region,
+                       "country": p.country, "population": p.population,
+                       **provenance_columns(p.provenance)}, Point(p.lon, p.lat))
+            for p in ws.places()]
+    return ExportLayer("places", day, rows)
+
+
+def _snapshot(ws: Workspace, day: dt.date | None) -> dt.date:
+    if day is None:
+        raise ValidationError("--date is required for the control and front layers")
+    snap = ws.control_snapshot_date(day)
+    if snap is None:
+        raise NotFoundError(f"no control snapshot on or before {day}")
+    return snap
+
+
+def _control(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    snap = _snapshot(ws, day)
+    later = [d for d in ws.control_dates() if d > snap]
+    rows = [ExportRow({"faction": a.faction, "date": a.date.isoformat(),
+                       "status": a.status.value, "area_km2": round(area_km2(a.geometry), 1),
+                       **provenance_columns(a.provenance)}, a.geometry)
+            for a in ws.control_on(snap)]
+    return ExportLayer("control", snap, rows, "faction", _colours(ws),
+                       valid_to=later[0] if later else None)
+
+
+def _front(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    snap = _snapshot(ws, day)
+    areas = ws.control_on(snap)
+    # A front line is derived from the control areas: it inherits their provenance marks.
+    prov = provenance_columns(areas[0].provenance)
+    prov["synthetic"] = any(a.provenance.synthetic for a in areas)
+    rows = [ExportRow({"a": s.a, "b": s.b, "date": snap.isoformat(),
+                       "length_km": round(s.length_km, 1), **prov}, s.geometry)
+            for s in front_line(areas, Hostility(ws.relations()), snap)]
+    return ExportLayer("front", snap, rows, "a", _colours(ws))
+
+
+COLLECTORS: dict[str, Callable[[Workspace, dt.date | None], ExportLayer]] = {
+    "facilities": _facilities,
+    "places": _places,
+    "control": _control,
+    "front": _front,
+}
+
+
+def collect(ws: Workspace, layer: str, day: dt.date | None) -> ExportLayer:
+    """The rows of ``layer`` on ``day`` (facilities active then; the control snapshot then)."""
+    try:
+        fn = COLLECTORS[layer]
+    except KeyError:
+        raise ValidationError(f"unknown layer {layer!r} (known: {', '.join(COLLECTORS)})") from None
+    return fn(ws, day)
