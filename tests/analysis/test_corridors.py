@@ -52,9 +52,11 @@ def test_connectivity_matches_networkx_on_random_blockings():
     rng = np.random.default_rng(3)
     a = snap(rg, 36.0, 35.0, "a")[0]
     b = snap(rg, 36.4, 35.4, "b")[0]
-    for _ in range(30):
-        cx, cy = rng.uniform(36.0, 36.4, 2)
-        hostile = box(cx - 0.05, cy - 0.05, cx + 0.05, cy + 0.05)
+    outcomes = set()
+    for k in range(30):
+        cx, cy = rng.uniform(36.0, 36.4), rng.uniform(35.0, 35.4)
+        half = 0.5 if k % 3 == 0 else 0.05  # every third a band across the grid
+        hostile = box(cx - half, cy - 0.05, cx + half, cy + 0.05)
         blocked = blocked_edges(rg, hostile)
         res = connect(rg, a, b, blocked, [])
         # Independent check: networkx on a graph rebuilt without the blocked edges.
@@ -64,8 +66,10 @@ def test_connectivity_matches_networkx_on_random_blockings():
             if not d["geometry"].intersects(hostile):
                 g.add_edge(u, v, w=d["length_m"])
         assert res.connected == nx.has_path(g, a, b)
+        outcomes.add(res.connected)
         if res.connected:
             assert res.length_km * 1000 == pytest.approx(nx.shortest_path_length(g, a, b, weight="w"))
+    assert outcomes == {True, False}
 
 
 def test_an_edge_partly_inside_hostile_ground_is_blocked_and_reported():
@@ -119,3 +123,28 @@ def test_captured_ground_is_a_geodesic_disc():
     xy = np.asarray(g.exterior.coords)
     _, _, d = pyproj.Geod(ellps="WGS84").inv(np.full(len(xy), 36.7578), np.full(len(xy), 35.1318), xy[:, 0], xy[:, 1])
     assert np.allclose(d, 10_000, atol=0.01)
+
+
+def test_corridor_index_agrees_with_has_path_on_random_days():
+    from basewatch.analysis.corridors import CorridorIndex
+
+    rg = build_graph(grid(6))
+    a = snap(rg, 36.0, 35.0, "a")[0]
+    b = snap(rg, 36.5, 35.5, "b")[0]
+    rng = np.random.default_rng(11)
+    blocked = {}
+    for day in range(30):
+        cx, cy = rng.uniform(36.0, 36.5), rng.uniform(35.0, 35.5)
+        half = 0.4 if day % 3 == 0 else 0.12  # every third day a band wide enough to cut
+        blocked[day] = blocked_edges(rg, box(cx - half, cy - 0.02, cx + half, cy + 0.02)).all
+    index = CorridorIndex(rg, blocked)
+    answers = set()
+    for day, shut in blocked.items():
+        g = nx.Graph()
+        g.add_nodes_from(rg.graph.nodes)
+        both = shut | {(v, u, k) for u, v, k in shut}
+        g.add_edges_from((u, v) for u, v, k in rg.edge_keys if (u, v, k) not in both)
+        expected = nx.has_path(g, a, b)
+        assert index.connected(day, a, b) == expected
+        answers.add(expected)
+    assert answers == {True, False}

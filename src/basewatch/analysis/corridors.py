@@ -18,7 +18,7 @@ Rules (stated here, tested in tests/analysis/test_corridors.py):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from basewatch.model.roads import RoadSegment
 __all__ = [
     "CAPTURE_RADIUS_M",
     "Blocked",
+    "CorridorIndex",
     "CorridorResult",
     "RoadGraph",
     "blocked_edges",
@@ -340,3 +341,36 @@ def critical_places(rg: RoadGraph, a: int, b: int, hostile: BaseGeometry,
     out.sort(key=lambda r: (not r["cuts"], len(r["places"]), r["hostile_km"],
                             -(r["detour_km"] or 0.0)))
     return out
+
+
+class CorridorIndex:
+    """Answers "connected on day d?" for many dates after a one-time build.
+
+    The edges blocked on some date (``ever``) are usually few. Connected components of the
+    graph without them are computed once; on a date the question becomes a search on the small
+    graph whose nodes are those components and whose edges are the ever-blocked edges open that
+    day: O(|ever|) per question instead of O(|E|).
+    """
+
+    def __init__(self, rg: RoadGraph, blocked_by_date: Mapping[Any, set[EdgeKey]]) -> None:
+        self.blocked = {d: {(min(u, v), max(u, v), k) for u, v, k in b}
+                        for d, b in blocked_by_date.items()}
+        self.ever: set[EdgeKey] = set().union(*self.blocked.values()) if self.blocked else set()
+        base = nx.Graph()
+        base.add_nodes_from(rg.graph)
+        base.add_edges_from((u, v) for u, v, k in rg.edge_keys
+                            if (min(u, v), max(u, v), k) not in self.ever)
+        self.comp: dict[int, int] = {}
+        for i, c in enumerate(nx.connected_components(base)):
+            for node in c:
+                self.comp[node] = i
+
+    def connected(self, day: Any, a: int, b: int) -> bool:
+        """Are nodes ``a`` and ``b`` connected avoiding the edges blocked on ``day``?"""
+        ca, cb = self.comp[a], self.comp[b]
+        if ca == cb:
+            return True
+        shut = self.blocked[day]
+        h = nx.Graph()
+        h.add_edges_from((self.comp[u], self.comp[v]) for u, v, k in self.ever if (u, v, k) not in shut)
+        return ca in h and cb in h and bool(nx.has_path(h, ca, cb))

@@ -106,6 +106,7 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
 
 def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date],
                       **kw: Any) -> dict[str, Any]:
+    """Connected or cut on each date (one route search per date; the demo is small)."""
     rg = load_graph(ws)
     series = [corridor(ws, a_name, b_name, d, rg=rg, critical=False, **kw) for d in days]
     first_cut = next((s["date"] for s in series if not s["connected"]), None)
