@@ -174,4 +174,5 @@ def _show(workspace: Path, reports: list[Any], f: dict[str, Any]) -> None:
         console.print("[bold]Alerts[/] " + "; ".join(f"{a['date'][5:]} {a['site']}: "
                                                    f"{a['message'].split(': ', 1)[1].split(' on ')[0]}"
                                                    for a in f["alerts"]))
-    console.print(f"\nMore: basewatch --help; e.g. basewatch assess --date 2024-12-05 -w {workspace}")
+    console.print(f"\nThe map: basewatch serve -w {workspace}  then open http://127.0.0.1:8000/")
+    console.print(f"More: basewatch --help; e.g. basewatch assess --date 2024-12-05 -w {workspace}")
