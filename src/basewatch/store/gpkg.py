@@ -8,7 +8,6 @@ the workspace stays one file and a failed transaction leaves it byte-for-byte as
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +19,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import StoreError
-from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, dumps
+from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
 
 __all__ = ["GeoPackageStore", "decode_gpkg_geometry", "encode_gpkg_geometry"]
 
@@ -297,15 +296,8 @@ class GeoPackageStore:
         cols = "record" + (", geom" if spec.geometry_field else "")
         order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
         rows = self._con.execute(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params).fetchall()
-        if not spec.geometry_field:
-            return [spec.from_dict(json.loads(r[0])) for r in rows]
-        geoms = shapely.from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if rows else []
-        out = []
-        for (text, _), g in zip(rows, geoms, strict=True):
-            d = json.loads(text)
-            d[spec.geometry_field] = g
-            out.append(spec.from_dict(d))
-        return out
+        geoms = shapely.from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if spec.geometry_field and rows else []
+        return decode_records(spec, [r[0] for r in rows], list(geoms) if spec.geometry_field else None)
 
     def select_columns(self, spec: LayerSpec, columns: Sequence[str],
                        where: dict[str, Any] | None = None, *,

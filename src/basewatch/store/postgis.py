@@ -14,7 +14,6 @@ tables are created on demand from :class:`LayerSpec`s that capabilities register
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from basewatch.errors import StoreError
-from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, dumps
+from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostGISStore", "is_postgres_url", "redact"]
 
@@ -277,15 +276,8 @@ class PostGISStore:
         cols = "record" + (", ST_AsBinary(geom)" if spec.geometry_field else "")
         order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
         rows = self._rows(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params)
-        if not spec.geometry_field:
-            return [spec.from_dict(json.loads(r[0])) for r in rows]
-        geoms = shapely.from_wkb([bytes(r[1]) for r in rows]) if rows else []
-        out = []
-        for (record, _), g in zip(rows, geoms, strict=True):
-            d = json.loads(record)
-            d[spec.geometry_field] = g
-            out.append(spec.from_dict(d))
-        return out
+        geoms = shapely.from_wkb([bytes(r[1]) for r in rows]) if spec.geometry_field and rows else []
+        return decode_records(spec, [r[0] for r in rows], list(geoms) if spec.geometry_field else None)
 
     def select_columns(self, spec: LayerSpec, columns: Sequence[str],
                        where: dict[str, Any] | None = None, *,
