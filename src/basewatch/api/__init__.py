@@ -11,12 +11,12 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from basewatch import __version__
-from basewatch.api import _common, control, registry
+from basewatch.api import _common, capabilities, control, registry
 
 __all__ = ["ROUTERS", "create_app"]
 
 #: Routers mounted by every app, in order. Capabilities append theirs.
-ROUTERS: list[APIRouter] = [registry.router, control.router]
+ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
 
 
 def create_app(workspace: str | Path) -> FastAPI:

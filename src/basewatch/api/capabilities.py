@@ -1,0 +1,108 @@
+"""Endpoints of the capabilities beyond registry and control: exposure, corridors, imagery,
+flights, claims, assessments and alerts. Thin: each calls the read model the CLI uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from basewatch.analysis.exposure import reach_timeline
+from basewatch.analysis.verdicts import site_verdicts
+from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
+from basewatch.errors import NotFoundError
+from basewatch.queries.assessment import site_assessment, site_timeline
+from basewatch.queries.corridors import corridor
+from basewatch.queries.exposure import exposure_series
+from basewatch.queries.flights import daily_rows, event_rows
+from basewatch.store import Workspace
+from basewatch.store.assessment import ALERTS
+from basewatch.store.imagery import site_counts
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+Site = Annotated[str, Query(description="Facility: name, alias or id", max_length=200)]
+
+
+@router.get("/exposure", tags=["exposure"],
+            summary="Distance to hostile ground and weapons in reach, per facility, on a date")
+@uses_workspace
+def exposure(request: Request, ws: Workspace, date: IsoDate,
+             site: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    facilities = [ws.facility(site)] if site else ws.facilities(on=date)
+    dates = sorted({d for d in ws.control_dates() if d <= date} | {date})
+    series = exposure_series(ws, facilities, dates)
+    if not series[date]:
+        raise NotFoundError(f"date: no control snapshot on or before {date}")
+    out = []
+    for e in series[date]:
+        first = reach_timeline([x for d in dates for x in series[d] if x.facility == e.facility])
+        d = e.to_dict()
+        for r in d["systems_in_reach"]:
+            r["since"] = first[(r["system"], r["munition"])].isoformat()
+        out.append(d)
+    return etag_json(request, out)
+
+
+@router.get("/corridor", tags=["corridors"],
+            summary="Is A connected to B by road through friendly ground on a date?")
+@uses_workspace
+def corridor_(request: Request, ws: Workspace, date: IsoDate,
+              from_: Annotated[str, Query(alias="from", max_length=200)],
+              to: Annotated[str, Query(max_length=200)],
+              assume_captured: Annotated[str, Query(max_length=500)] = "",
+              any_road: bool = False) -> Response:
+    names = [x.strip() for x in assume_captured.split(",") if x.strip()]
+    return etag_json(request, corridor(ws, from_, to, date, assume_captured=names,
+                                       any_road=any_road))
+
+
+@router.get("/imagery/counts", tags=["imagery"],
+            summary="A site's counts by date and class with verdicts and base rates")
+@uses_workspace
+def imagery_counts(request: Request, ws: Workspace, site: Site) -> Response:
+    f = ws.facility(site)
+    return etag_json(request, [r.to_dict() for r in site_verdicts(site_counts(ws.store, f.id))])
+
+
+@router.get("/flights/events", tags=["flights"], summary="Take-offs and landings at an airfield")
+@uses_workspace
+def flight_events(request: Request, ws: Workspace, site: Site,
+                  date: IsoDate | None = None) -> Response:
+    return etag_json(request, event_rows(ws, site, date.isoformat() if date else None))
+
+
+@router.get("/flights/daily", tags=["flights"], summary="Sorties per day against the baseline")
+@uses_workspace
+def flight_daily(request: Request, ws: Workspace, site: Site) -> Response:
+    af, rows = daily_rows(ws, site)
+    return etag_json(request, {"airfield": af.ident, "name": af.name, "rows": rows})
+
+
+@router.get("/assessment", tags=["assessment"],
+            summary="Probability of a hypothesis at a site on a date, with the evidence")
+@uses_workspace
+def assessment(request: Request, ws: Workspace, site: Site, date: IsoDate,
+               hypothesis: Annotated[str, Query(max_length=100)] = "withdrawal") -> Response:
+    return etag_json(request, site_assessment(ws, ws.facility(site), date, hypothesis).to_dict())
+
+
+@router.get("/assessment/timeline", tags=["assessment"], summary="The probability day by day")
+@uses_workspace
+def assessment_timeline(request: Request, ws: Workspace, site: Site,
+                        from_: Annotated[IsoDate, Query(alias="from")],
+                        to: IsoDate) -> Response:
+    if (to - from_).days > 366 or to < from_:
+        raise NotFoundError("from/to: give a span of at most a year, from <= to")
+    days = [from_ + dt.timedelta(days=k) for k in range((to - from_).days + 1)]
+    series = site_timeline(ws, ws.facility(site), days)
+    return etag_json(request, [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
+                                "synthetic": a.synthetic} for a in series])
+
+
+@router.get("/alerts", tags=["assessment"], summary="Alerts raised by tripwires")
+@uses_workspace
+def alerts(request: Request, ws: Workspace) -> Response:
+    return etag_json(request, [a.to_dict() for a in ws.store.select(ALERTS, order_by=("date",))])
