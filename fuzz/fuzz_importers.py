@@ -20,7 +20,8 @@ with atheris.instrument_imports():
     from basewatch.store import Workspace
 
 KINDS = [("facilities", ".csv"), ("facilities", ".geojson"), ("places", ".csv"),
-         ("places", ".geojson"), ("survey", ".csv"), ("control", ".geojson"), ("factions", ".json")]
+         ("places", ".geojson"), ("survey", ".csv"), ("control", ".geojson"), ("factions", ".json"),
+         ("weapons", ".json"), ("roads", ".geojson"), ("roads", ".osm")]
 TMP = Path(tempfile.mkdtemp(prefix="bw-fuzz-"))
 FACTIONS = Path(__file__).resolve().parents[1] / "src/basewatch/demo/data/factions.json"
 WS = Workspace(TMP / "ws", create=True)
