@@ -14,6 +14,7 @@ from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Facility, FacilityType, Faction, Place, Relation
 from basewatch.sources._common import (
     Parsed,
+    check_date,
     decode_text,
     feature_where,
     iter_csv,
@@ -93,8 +94,6 @@ def _facility(get: Callable[[str], Any], where: str, lon: float, lat: float,
     try:
         operator = resolve_operator(str(get("operator") or "").strip())
         ftype = FacilityType.parse(str(get("type") or ""))
-        from basewatch.sources._common import check_date
-
         return Facility(
             id=str(get("id") or "").strip(),
             name=str(get("name") or "").strip(),
