@@ -73,7 +73,8 @@ def assess_cmd(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
             mark = " [magenta](SYNTHETIC)[/]" if i.synthetic else ""
             t.add_row(i.date.isoformat(), i.description + mark, i.source, br,
                       f"{s.likelihood_ratio:.2f}", f"{s.probability_after:.0%}")
-        console.print(t)
+        if a.steps:  # a site with no evidence yet on this date gets its sentence only
+            console.print(t)
         console.print(a.paragraph(names), highlight=False)
 
 
