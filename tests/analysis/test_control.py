@@ -97,3 +97,17 @@ def test_hostility_through_one_step_of_alliance(prov):
     assert not h.hostile("opp", "russia", dt.date(2014, 1, 1))  # before the alliance
     assert not h.hostile("opp", "ally2", D1)  # two steps away: not hostile
     assert h.hostile_to("russia", ["opp", "gov", "ally2"], D1) == {"opp"}
+
+
+def test_a_neutral_relation_stops_the_one_step_inference(prov):
+    # Turkey fights the SDF, which the coalition backs; stated neutral, Turkey and the coalition
+    # are not hostile, while the SDF stays hostile to Turkey.
+    rel = [Relation("sdf", "coalition", RelationKind.ALLIED, prov),
+           Relation("turkey", "sdf", RelationKind.HOSTILE, prov),
+           Relation("sna", "sdf", RelationKind.HOSTILE, prov)]
+    assert Hostility(rel).hostile("turkey", "coalition", D1)  # the bare inference
+    h = Hostility([*rel, Relation("turkey", "coalition", RelationKind.NEUTRAL, prov)])
+    assert not h.hostile("turkey", "coalition", D1)
+    assert h.hostile("turkey", "sdf", D1)
+    assert h.hostile("sna", "coalition", D1)  # no neutral relation stated for the SNA
+    assert Relation.from_dict({**rel[0].to_dict(), "kind": "neutral"}).kind is RelationKind.NEUTRAL

@@ -16,7 +16,8 @@ class Hostility:
     Rule: ``a`` is hostile to ``b`` on a day if a relation between them says so; otherwise if
     ``a`` is hostile to a direct ally of ``b`` or a direct ally of ``a`` is hostile to ``b``
     (one step, not the transitive closure, which would make every coalition hostile to
-    everyone). A direct alliance between ``a`` and ``b`` always wins.
+    everyone). A direct alliance or a stated neutral relation between ``a`` and ``b`` always
+    wins over the inference.
 
     >>> from basewatch.model import Provenance, Source
     >>> p = Provenance(Source("example"))
@@ -39,11 +40,12 @@ class Hostility:
     def hostile(self, a: str, b: str, day: dt.date) -> bool:
         if a == b:
             return False
-        allied = self._direct(RelationKind.ALLIED, day)
-        if frozenset((a, b)) in allied:
+        pair = frozenset((a, b))
+        if pair in self._direct(RelationKind.ALLIED, day) or pair in self._direct(
+                RelationKind.NEUTRAL, day):
             return False
         hostile = self._direct(RelationKind.HOSTILE, day)
-        if frozenset((a, b)) in hostile:
+        if pair in hostile:
             return True
         allies_a, allies_b = self.allies(a, day), self.allies(b, day)
         return any(frozenset((a, y)) in hostile for y in allies_b) or any(

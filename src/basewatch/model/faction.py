@@ -1,4 +1,4 @@
-"""Factions and the relations between them (allied or hostile, over time).
+"""Factions and the relations between them (allied, hostile or neutral, over time).
 
 A state that operates facilities (Russia, Iran) is a faction too: one concept, one home.
 """
@@ -62,6 +62,9 @@ class Faction:
 class RelationKind(str, Enum):
     ALLIED = "allied"
     HOSTILE = "hostile"
+    #: Stated not hostile: stops the one-step inference (e.g. two partners of a coalition
+    #: that fight each other's allies without fighting each other).
+    NEUTRAL = "neutral"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class Relation:
         try:
             kind = RelationKind(str(d["kind"]).lower())
         except ValueError:
-            raise ValidationError(f"relation kind {d['kind']!r} is not allied or hostile") from None
+            raise ValidationError(f"relation kind {d['kind']!r} is not allied, hostile or neutral") from None
         return cls(
             a=str(d["a"]),
             b=str(d["b"]),
