@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import distance_m
 from basewatch.errors import BasewatchError, ImportFormatError
@@ -116,51 +117,65 @@ def _facility(get: Callable[[str], Any], where: str, lon: float, lat: float,
         raise ImportFormatError(f"{where}: {exc}") from None
 
 
-def parse_facilities(path: str | Path, resolve_operator: OperatorResolver) -> Parsed:
-    """Facilities from CSV (lon/lat columns) or GeoJSON (Point location or Polygon footprint)."""
+def _parse_located(path: str | Path, kind: str, required: tuple[str, ...],
+                   from_feature: Callable[[dict[str, Any], str, BaseGeometry, list[str]], Any],
+                   from_row: Callable[[Callable[[str], Any], str, float, float], Any]) -> Parsed:
+    """Records located by a point, from CSV (lon/lat columns) or GeoJSON: the loop, the unique
+    id check and the swapped lon/lat check that facilities and places share."""
     p = Path(path)
     data, digest = read_limited(p)
     text = decode_text(data, p)
     warnings: list[str] = []
-    records: list[Facility] = []
+    records: list[Any] = []
+    wheres: list[str] = []
     if p.suffix.lower() in (".geojson", ".json"):
         for i, f in iter_geojson_features(p, text):
             props = dict(f.get("properties") or {})
             props.setdefault("id", f.get("id"))
             where = feature_where(p, i, f)
             geom = parse_geometry(f.get("geometry"), where, warnings)
-            footprint = None
-            if isinstance(geom, Point):
-                lon, lat = geom.x, geom.y
-            elif geom.geom_type in ("Polygon", "MultiPolygon"):
-                footprint = geom
-                rp = geom.representative_point()
-                lon = float(props.get("lon", rp.x))
-                lat = float(props.get("lat", rp.y))
-            else:
-                raise ImportFormatError(f"{where}: geometry {geom.geom_type}; expected Point or Polygon")
-            areas_in = props.get("areas") or {}
-            if not isinstance(areas_in, dict):
-                raise ImportFormatError(f"{where}: 'areas' must map names to GeoJSON geometries")
-            areas = {str(k): parse_geometry(v, f"{where} area {k!r}", warnings)
-                     for k, v in areas_in.items()}
-            records.append(_facility(props.get, where, lon, lat, resolve_operator, footprint, areas))
+            records.append(from_feature(props, where, geom, warnings))
+            wheres.append(where)
     else:
-        rows = list(iter_csv(p, text, ("id", "name", "operator", "type", "lon", "lat", "source")))
-        for row in rows:
+        for row in iter_csv(p, text, required):
             lon = row.number("lon", lo=-180, hi=180)
             lat = row.number("lat", lo=-90, hi=90)
             assert lon is not None and lat is not None
-            records.append(_facility(row.get, row.where, lon, lat, resolve_operator))
-        wheres = [r.where for r in rows]
-        _check_unique((f.id, w) for f, w in zip(records, wheres, strict=True))
-        warnings += swap_suspicions([(w, f.lon, f.lat, f.country)
-                                     for f, w in zip(records, wheres, strict=True)])
-        return Parsed(p, "facilities", digest, records, warnings)
-    _check_unique((f.id, f"{p.name} feature {i}") for i, f in enumerate(records))
-    warnings += swap_suspicions([(f"{p.name} feature {i} ({f.id})", f.lon, f.lat, f.country)
-                                 for i, f in enumerate(records)])
-    return Parsed(p, "facilities", digest, records, warnings)
+            records.append(from_row(row.get, row.where, lon, lat))
+            wheres.append(row.where)
+    _check_unique((r.id, w) for r, w in zip(records, wheres, strict=True))
+    warnings += swap_suspicions([(w, r.lon, r.lat, r.country)
+                                 for r, w in zip(records, wheres, strict=True)])
+    return Parsed(p, kind, digest, records, warnings)
+
+
+def parse_facilities(path: str | Path, resolve_operator: OperatorResolver) -> Parsed:
+    """Facilities from CSV (lon/lat columns) or GeoJSON (Point location or Polygon footprint)."""
+    def from_feature(props: dict[str, Any], where: str, geom: BaseGeometry,
+                     warnings: list[str]) -> Facility:
+        footprint = None
+        if isinstance(geom, Point):
+            lon, lat = geom.x, geom.y
+        elif geom.geom_type in ("Polygon", "MultiPolygon"):
+            footprint = geom
+            rp = geom.representative_point()
+            lon = float(props.get("lon", rp.x))
+            lat = float(props.get("lat", rp.y))
+        else:
+            raise ImportFormatError(f"{where}: geometry {geom.geom_type}; expected Point or Polygon")
+        areas_in = props.get("areas") or {}
+        if not isinstance(areas_in, dict):
+            raise ImportFormatError(f"{where}: 'areas' must map names to GeoJSON geometries")
+        areas = {str(k): parse_geometry(v, f"{where} area {k!r}", warnings)
+                 for k, v in areas_in.items()}
+        return _facility(props.get, where, lon, lat, resolve_operator, footprint, areas)
+
+    def from_row(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Facility:
+        return _facility(get, where, lon, lat, resolve_operator)
+
+    return _parse_located(path, "facilities",
+                          ("id", "name", "operator", "type", "lon", "lat", "source"),
+                          from_feature, from_row)
 
 
 def _place(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Place:
@@ -179,33 +194,15 @@ def _place(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Pla
 
 def parse_places(path: str | Path) -> Parsed:
     """Places from CSV (lon/lat columns) or GeoJSON points."""
-    p = Path(path)
-    data, digest = read_limited(p)
-    text = decode_text(data, p)
-    warnings: list[str] = []
-    records: list[Place] = []
-    wheres: list[str] = []
-    if p.suffix.lower() in (".geojson", ".json"):
-        for i, f in iter_geojson_features(p, text):
-            props = dict(f.get("properties") or {})
-            props.setdefault("id", f.get("id"))
-            where = feature_where(p, i, f)
-            geom = parse_geometry(f.get("geometry"), where, warnings)
-            if not isinstance(geom, Point):
-                raise ImportFormatError(f"{where}: geometry {geom.geom_type}; a place is a Point")
-            records.append(_place(props.get, where, geom.x, geom.y))
-            wheres.append(where)
-    else:
-        for row in iter_csv(p, text, ("id", "name", "lon", "lat", "source")):
-            lon = row.number("lon", lo=-180, hi=180)
-            lat = row.number("lat", lo=-90, hi=90)
-            assert lon is not None and lat is not None
-            records.append(_place(row.get, row.where, lon, lat))
-            wheres.append(row.where)
-    _check_unique((r.id, w) for r, w in zip(records, wheres, strict=True))
-    warnings += swap_suspicions([(w, r.lon, r.lat, r.country)
-                                 for r, w in zip(records, wheres, strict=True)])
-    return Parsed(p, "places", digest, records, warnings)
+
+    def from_feature(props: dict[str, Any], where: str, geom: BaseGeometry,
+                     warnings: list[str]) -> Place:
+        if not isinstance(geom, Point):
+            raise ImportFormatError(f"{where}: geometry {geom.geom_type}; a place is a Point")
+        return _place(props.get, where, geom.x, geom.y)
+
+    return _parse_located(path, "places", ("id", "name", "lon", "lat", "source"),
+                          from_feature, _place)
 
 
 def parse_factions(path: str | Path) -> Parsed:
