@@ -13,8 +13,12 @@ import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 
 __all__ = ["CSP", "DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_UPLOAD_BYTES", "SECURITY_HEADERS",
            "UPLOAD_PREFIXES", "install"]
@@ -134,7 +138,24 @@ def install(app: FastAPI, *, cors_origins: Iterable[str] = (),
                            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
                            expose_headers=["ETag"], max_age=600)
     app.add_middleware(_Wrap, factory=_security_headers)
+    app.add_exception_handler(StarletteHTTPException, _allow_every_method)  # type: ignore[arg-type]
     app.state.cors_origins = origins
+
+
+async def _allow_every_method(request: Request, exc: StarletteHTTPException) -> Response:
+    """405 with ``Allow`` naming every method of the path, not only the first route's.
+
+    Starlette answers from the first route whose path matches, so ``/tripwires`` (GET and
+    POST, two routes) would claim ``Allow: GET`` alone.
+    """
+    if exc.status_code == 405:
+        allowed: set[str] = set()
+        for route in request.app.router.routes:
+            methods = getattr(route, "methods", None)
+            if methods and route.matches(request.scope)[0] is not Match.NONE:
+                allowed |= set(methods)
+        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+    return await http_exception_handler(request, exc)
 
 
 class _Wrap:
