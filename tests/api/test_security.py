@@ -315,3 +315,16 @@ def test_openapi_documents_the_bearer_scheme_on_writes_only(client: TestClient) 
         assert {"401", "403"} <= set(op["responses"]), path
     assert "security" not in paths["/dates"]["get"]
     assert "application/octet-stream" in paths["/imports/{kind}"]["post"]["requestBody"]["content"]
+
+
+def test_host_check_stops_dns_rebinding(folder: Path) -> None:
+    from basewatch.cli.tokens import allowed_hosts_for
+
+    hosts = allowed_hosts_for("127.0.0.1", None)
+    assert hosts == ["127.0.0.1", "localhost"]
+    assert allowed_hosts_for("0.0.0.0", None) is None  # behind a proxy: --allowed-host
+    c = TestClient(create_app(folder, allowed_hosts=hosts), base_url="http://127.0.0.1:8000")
+    assert c.get("/dates").status_code == 200
+    assert c.get("/dates", headers={"Host": "localhost:8000"}).status_code == 200
+    r = c.get("/dates", headers={"Host": "attacker.example"})
+    assert r.status_code == 400 and r.headers["x-frame-options"] == "DENY"

@@ -6,7 +6,7 @@ A capability adds its endpoints by appending its router to ``ROUTERS`` (or calli
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -27,7 +27,8 @@ ROUTERS.append(writes.router)
 def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
                require_token_for_reads: bool = False,
                max_body_bytes: int = security.DEFAULT_MAX_BODY_BYTES,
-               max_upload_bytes: int = security.DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
+               max_upload_bytes: int = security.DEFAULT_MAX_UPLOAD_BYTES,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """A FastAPI app serving the workspace at ``workspace`` (opened per request).
 
     Reads are open unless ``require_token_for_reads``; writes need a bearer token (see
@@ -50,5 +51,5 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
     else:
         web.mount(app)
     security.install(app, cors_origins=cors_origins, max_body_bytes=max_body_bytes,
-                     max_upload_bytes=max_upload_bytes)
+                     max_upload_bytes=max_upload_bytes, allowed_hosts=allowed_hosts)
     return app

@@ -1,9 +1,9 @@
 """Hardening every response of the app: security headers, request size limits, CORS.
 
-``install(app, ...)`` adds three ASGI layers. Outermost the headers, so that every answer
-carries them (413s and CORS refusals included); then CORS, present only when origins are
-given (closed by default: a browser on another origin cannot read the API); innermost the
-size limit, which answers 413 from ``Content-Length`` before the body is read, and stops a
+``install(app, ...)`` adds up to four ASGI layers. Outermost the headers, so that every
+answer carries them (413s and CORS refusals included); then CORS, present only when origins
+are given (closed by default: a browser on another origin cannot read the API); then the
+``Host`` check when hosts are given; innermost the size limit, which answers 413 from ``Content-Length`` before the body is read, and stops a
 chunked body the moment it passes the limit.
 """
 
@@ -18,6 +18,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Match
 
 __all__ = ["CSP", "DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_UPLOAD_BYTES", "SECURITY_HEADERS",
@@ -117,7 +118,8 @@ def _size_limit(app: ASGIApp, max_body: int, max_upload: int,
 def install(app: FastAPI, *, cors_origins: Iterable[str] = (),
             max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
             max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-            upload_prefixes: Sequence[str] = UPLOAD_PREFIXES) -> None:
+            upload_prefixes: Sequence[str] = UPLOAD_PREFIXES,
+            allowed_hosts: Sequence[str] | None = None) -> None:
     """Add security headers, the size limits and (only if ``cors_origins``) CORS to ``app``.
 
     Parameters
@@ -127,11 +129,16 @@ def install(app: FastAPI, *, cors_origins: Iterable[str] = (),
         cross-origin reads and preflights refused.
     max_body_bytes, max_upload_bytes
         Largest request body in bytes, for upload paths and for everything else.
+    allowed_hosts
+        ``Host`` header values to answer (400 otherwise); stops DNS-rebinding pages from
+        reading a loopback server. None: any host.
     """
     origins = [o.rstrip("/") for o in cors_origins if o]
     # add_middleware wraps what is there: the last added runs first.
     app.add_middleware(_Wrap, factory=lambda a: _size_limit(a, max_body_bytes, max_upload_bytes,
                                                             upload_prefixes))
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],

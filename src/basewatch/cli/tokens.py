@@ -95,3 +95,11 @@ def serve_warnings(folder: Path, host: str, require_token_for_reads: bool) -> No
         err_console.print("[bold red]WARNING:[/] this workspace has no active API token: "
                           "create one with `basewatch tokens create --name N --role R`.",
                           highlight=False)
+
+
+def allowed_hosts_for(host: str, given: list[str] | None) -> list[str] | None:
+    """Host headers `serve` answers: those given, else loopback names when bound to loopback
+    (a DNS-rebinding page then gets 400), else any (behind a proxy, set --allowed-host)."""
+    if given:
+        return given
+    return ["127.0.0.1", "localhost"] if host.startswith("127.") or host == "localhost" else None
