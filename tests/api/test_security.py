@@ -146,7 +146,7 @@ def test_revoked_wrong_and_malformed_tokens_are_401(client: TestClient, folder: 
 
 def test_token_is_never_stored_in_clear(folder: Path) -> None:
     with Workspace(folder) as ws:
-        tok, text = create_token(ws.store, "secret keeper", Role.ADMIN)
+        _, text = create_token(ws.store, "secret keeper", Role.ADMIN)
     secret = text.split(".", 1)[1]
     import hashlib
 

@@ -19,7 +19,7 @@ __all__ = ["ROUTERS", "create_app"]
 #: Routers mounted by every app, in order. Capabilities append theirs.
 ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
 
-from basewatch.api import auth, security, writes  # noqa: E402  (issue 11: tokens and writes)
+from basewatch.api import auth, security, writes  # issue 11: tokens and writes
 
 ROUTERS.append(writes.router)
 
