@@ -6,6 +6,7 @@ A capability adds its endpoints by appending its router to ``ROUTERS`` (or calli
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -18,12 +19,26 @@ __all__ = ["ROUTERS", "create_app"]
 #: Routers mounted by every app, in order. Capabilities append theirs.
 ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
 
+from basewatch.api import auth, security, writes  # issue 11: tokens and writes
 
-def create_app(workspace: str | Path) -> FastAPI:
-    """A FastAPI app serving the workspace at ``workspace`` (opened per request, read only)."""
+ROUTERS.append(writes.router)
+
+
+def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
+               require_token_for_reads: bool = False,
+               max_body_bytes: int = security.DEFAULT_MAX_BODY_BYTES,
+               max_upload_bytes: int = security.DEFAULT_MAX_UPLOAD_BYTES,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+    """A FastAPI app serving the workspace at ``workspace`` (opened per request).
+
+    Reads are open unless ``require_token_for_reads``; writes need a bearer token (see
+    docs/security.md). CORS stays closed unless ``cors_origins`` are given.
+    """
     folder = Path(workspace)
     app = FastAPI(title="basewatch", version=__version__,
-                  description="Read-only API over a basewatch workspace. Records made by a "
+                  dependencies=auth.read_dependencies(require_token_for_reads),
+                  description="API over a basewatch workspace: reads, and writes with a "
+                              "bearer token. Records made by a "
                               "seeded generator carry `synthetic: true`.")
     app.state.workspace = folder
     _common.install_error_handlers(app)
@@ -35,4 +50,6 @@ def create_app(workspace: str | Path) -> FastAPI:
         pass
     else:
         web.mount(app)
+    security.install(app, cors_origins=cors_origins, max_body_bytes=max_body_bytes,
+                     max_upload_bytes=max_upload_bytes, allowed_hosts=allowed_hosts)
     return app

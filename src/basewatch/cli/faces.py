@@ -18,17 +18,33 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind; loopback unless you mean it")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", help="Origin allowed to call the API from a browser (repeatable); "
+        "none by default")] = None,
+    require_token_for_reads: Annotated[bool, typer.Option(
+        "--require-token-for-reads", help="Reads need a reader token too (API only: the "
+        "dashboard cannot send one)")] = False,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest import upload, MiB")] = 64.0,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Host header to answer (repeatable; default on loopback: "
+        "127.0.0.1 and localhost)")] = None,
 ) -> None:
-    """Serve the read-only HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the HTTP API and dashboard (OpenAPI at /openapi.json); writes need a token."""
     import uvicorn
 
     from basewatch.api import create_app
+    from basewatch.cli.tokens import allowed_hosts_for, serve_warnings
 
     folder = Path(workspace) if workspace is not None else default_workspace()
     if not (folder / STORE_FILENAME).exists():
         raise NotFoundError(f"no workspace in {folder} (run `basewatch demo -w {folder}`)")
+    serve_warnings(folder, host, require_token_for_reads)
     console.print(f"serving {folder} on http://{host}:{port}/", highlight=False)
-    uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")
+    app = create_app(folder, cors_origins=cors_origin or (),
+                     require_token_for_reads=require_token_for_reads,
+                     max_upload_bytes=int(max_upload_mb * 2**20),
+                     allowed_hosts=allowed_hosts_for(host, allowed_host))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @handle_errors

@@ -82,3 +82,8 @@ def main() -> None:
 
 app.add_typer(db.app, name="db")
 app.callback()(db.global_store)  # global --store postgresql://...
+
+# API tokens (issue 11)
+from basewatch.cli import tokens as _tokens  # noqa: E402
+
+app.add_typer(_tokens.app, name="tokens")

@@ -1,0 +1,75 @@
+"""Bearer-token checks for the API: ``Depends(require(Role.ANALYST))`` on an endpoint.
+
+No token, a malformed, unknown or revoked one: 401 with ``WWW-Authenticate: Bearer``. A valid
+token whose role is too low: 403 naming the role needed. The token is looked up in the
+workspace store on every request, so a revocation takes effect at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.params import Depends as DependsParam
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from basewatch.errors import NotFoundError
+from basewatch.security import ApiToken, Role
+from basewatch.store import STORE_FILENAME, Workspace
+from basewatch.store.tokens import authenticate
+
+__all__ = ["AUTH_RESPONSES", "read_dependencies", "require"]
+
+bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
+                    description="`basewatch tokens create --name N --role analyst` prints one.")
+
+
+#: Responses every protected endpoint documents.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No bearer token, or an unknown, malformed or revoked one"},
+    403: {"description": "The token's role is too low for this endpoint"},
+}
+
+
+def lookup(folder: Path, presented: str) -> ApiToken | None:
+    """The active token for ``presented`` in the workspace at ``folder``, or None."""
+    if not (folder / STORE_FILENAME).exists():
+        raise NotFoundError(f"no workspace store in {folder}")
+    with Workspace(folder) as ws:
+        return authenticate(ws.store, presented)
+
+
+def _refuse(detail: str, error: str | None = None) -> HTTPException:
+    challenge = f'Bearer error="{error}"' if error else "Bearer"
+    return HTTPException(401, detail, headers={"WWW-Authenticate": challenge})
+
+
+def require(role: Role) -> Callable[..., ApiToken]:
+    """A dependency that lets the request through with a token of ``role`` or above."""
+
+    def check(request: Request,
+              creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiToken:
+        # Sync on purpose: FastAPI runs it in a worker thread, where the store may block.
+        token: ApiToken | None = getattr(request.state, "token", None)
+        if token is None:
+            if creds is None:
+                raise _refuse(f"this endpoint needs a bearer token of role {role.label} or above "
+                              "(Authorization: Bearer bw_...)")
+            token = lookup(request.app.state.workspace, creds.credentials)
+            if token is None:
+                raise _refuse("token unknown, malformed or revoked", "invalid_token")
+            request.state.token = token
+        if token.role < role:
+            raise HTTPException(403, f"token {token.id} has role {token.role.label}; "
+                                f"this needs {role.label} or above")
+        return token
+
+    check.__name__ = f"require_{role.label}"
+    return check
+
+
+def read_dependencies(require_token: bool) -> list[DependsParam]:
+    """App-wide dependencies: a reader token on every endpoint when ``require_token``."""
+    return [Depends(require(Role.READER))] if require_token else []
