@@ -64,7 +64,7 @@ def _port() -> int:
 
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
 def main() -> None:
@@ -103,7 +103,7 @@ def main() -> None:
                     t = page.evaluate(IDLE)
                     if k:  # the first load also warms caches and the server
                         loads.append(t)
-                n = int(page.evaluate("() => Number(document.getElementById('slider').max) + 1"))
+                n = page.evaluate("() => Number(document.getElementById('slider').max) + 1")
                 steps = [page.evaluate(STEP, i % n) for i in range(a.steps)]
                 b.close()
         finally:

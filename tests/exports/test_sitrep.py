@@ -77,7 +77,7 @@ def _text(page: str) -> str:
 
 
 def test_dec5_report_names_tartus_khmeimim_801_and_smerch(dec5: tuple[dict, str]) -> None:  # type: ignore[type-arg]
-    rep, page = dec5
+    _, page = dec5
     text = _text(page)
     for name in ("Tartus naval facility", "Khmeimim Air Base", "total 801 facilities",
                  "BM-30 Smerch"):

@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Path as PathParam, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace

@@ -74,7 +74,7 @@ def situation_report(ws: Workspace, day: dt.date) -> dict[str, Any]:
     sections = gather_sections(ws, day, snap)
     sources = sorted({a.provenance.label for a in areas} |
                      {f.provenance.label for f in facilities} | set(inv.sources))
-    rep = {"date": day, "snapshot": snap, "dates": dates, "areas": areas, "changes": changes,
+    rep: dict[str, Any] = {"date": day, "snapshot": snap, "dates": dates, "areas": areas, "changes": changes,
            "inventory": inv, "facilities": facilities,
            "colours": {f.id: f.color for f in ws.factions()}, "sources": sources,
            "sections": sections,

@@ -64,10 +64,10 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
         series = exposure_series(ws, sites, days)
         for f in sites:
             first = reach_timeline([e for d in days for e in series[d] if e.facility == f.id])
-            for e in series[day]:
-                if e.facility != f.id:
+            for x in series[day]:
+                if x.facility != f.id:
                     continue
-                row = e.to_dict()
+                row = x.to_dict()
                 for r in row["systems_in_reach"]:
                     r["since"] = first[(r["system"], r["munition"])].isoformat()
                 row["ref"] = (f"data/exposure.json#{f.id}; control snapshot {snapshot}"
@@ -89,8 +89,8 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
             except NotFoundError as exc:  # no road network near a site
                 out["caveats"].append(f"corridors: {exc}")
     for f in sites:
-        for r in site_verdicts(site_counts(ws.store, f.id)):
-            d = r.to_dict()
+        for v in site_verdicts(site_counts(ws.store, f.id)):
+            d = v.to_dict()
             if d["synthetic"] or not start <= dt.date.fromisoformat(d["date"]) <= day:
                 continue
             d["site"] = f.id
@@ -100,11 +100,11 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
             af, daily = daily_rows(ws, f.id)
         except NotFoundError:
             continue
-        for e in event_rows(ws, af.ident, None):
-            t = dt.date.fromisoformat(e["time"][:10])
-            if e["military"] and start <= t <= day:
-                out["flights"].append({**e, "site": f.id,
-                                       "ref": f"data/flights.json#{e['hex']}@{e['time']}; {e['source']}"})
+        for ev in event_rows(ws, af.ident, None):
+            t = dt.date.fromisoformat(ev["time"][:10])
+            if ev["military"] and start <= t <= day:
+                out["flights"].append({**ev, "site": f.id, "ref": f"data/flights.json#"
+                                       f"{ev['hex']}@{ev['time']}; {ev['source']}"})
         for r in daily:
             if r["surge"] and start.isoformat() <= r["day"] <= day.isoformat():
                 out["surges"].append({**{k: _finite(v) for k, v in r.items()}, "site": f.id,
@@ -113,11 +113,12 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
     cs = load_claimset(ws, as_of=day)
     for c in claim_rows(cs, ids or None, start, day):
         if c["published"][:10] <= day.isoformat():  # no hindsight from later posts
-            out["claims"].append({**c, "ref": f"data/claims.json#{c['id']}; {c['url'] or c['source']['name']}"})
+            out["claims"].append({**c, "ref": f"data/claims.json#{c['id']}; "
+                                  f"{c['url'] or c['source']['name']}"})
     for f in sites if snapshot is not None else []:
-        a = site_assessment(ws, f, day).to_dict()
-        a["ref"] = f"data/assessment.json#{f.id}"
-        out["assessments"].append(a)
+        asm = site_assessment(ws, f, day).to_dict()
+        asm["ref"] = f"data/assessment.json#{f.id}"
+        out["assessments"].append(asm)
     return out
 
 
