@@ -119,6 +119,12 @@ def test_site_summary_khmeimim(client: TestClient) -> None:
     tartus = client.get("/sites/tartus/summary").json()
     assert tartus["airfield"] is None and any(r["verdict"] == "anomalous" for r in tartus["imagery"])
     assert client.get("/sites/Atlantis/summary").status_code == 404
+    # Up to 2 Dec: the 3 Dec imagery, the Smerch and the alerts of 3 Dec are not known yet.
+    early = client.get("/sites/tartus/summary", params={"to": "2024-12-02"}).json()
+    assert early["dates"][-1] == "2024-12-02" and early["imagery"]
+    assert max(r["date"] for r in early["imagery"]) < "2024-12-03"
+    assert all(a["date"] <= "2024-12-02" for a in early["alerts"])
+    assert not any(e["systems_in_reach"] for e in early["exposure"])
 
 
 def test_chips_by_id_only(demo_ws: Path, tmp_path: Path) -> None:

@@ -101,7 +101,7 @@ MARKS = """(id) => Math.max(0, ...[...document.querySelectorAll(`#${id} svg`)].m
 def test_site_page_charts_render_under_csp(server: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors, requests = _watch(page, server)
-    page.goto(server + "/site.html?site=khmeimim")
+    page.goto(server + "/site.html?site=khmeimim&date=2024-12-08")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     # 12 control dates: a dot per day on the exposure and probability charts.
     assert page.evaluate("() => document.querySelectorAll('#exposure-chart svg circle').length") == 12

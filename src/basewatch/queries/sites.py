@@ -251,13 +251,18 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
     table = load_table(ws)
     items = gather_indicators(ws, f)
     probs = [assess(table, items, "withdrawal", site=f.id, date=d) for d in days]
-    alerts = [a.to_dict() for a in ws.store.select(ALERTS, {"site": f.id}, order_by=("date",))]
+    last = days[-1].isoformat() if days else ""
+    # Nothing dated after the last day: the page shows what was known then.
+    sorties = [r for r in sorties if r["day"] <= last]
+    alerts = [a.to_dict() for a in ws.store.select(ALERTS, {"site": f.id}, order_by=("date",))
+              if a.date.isoformat() <= last]
     return {"site": {"id": f.id, "name": f.name, "operator": f.operator, "type": getattr(f.type, "value", f.type),
                      "lon": f.lon, "lat": f.lat, "synthetic": f.provenance.synthetic,
                      "source": f.provenance.label},
             "dates": [d.isoformat() for d in days],
             "exposure": exposure,
-            "imagery": [r.to_dict() for r in site_verdicts(site_counts(ws.store, f.id))],
+            "imagery": [r for r in (v.to_dict() for v in site_verdicts(site_counts(ws.store, f.id)))
+                        if r["date"] <= last],
             "airfield": airfield, "sorties": sorties,
             "probability": [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
                              "words": a.to_dict().get("words"), "synthetic": a.synthetic}

@@ -140,7 +140,7 @@ function showAlerts(rows) {
   if (!el) return;
   el.innerHTML = rows.length ? "<h3>Alerts</h3><ul>" + rows.map((a) =>
     `<li>${a.synthetic ? '<span class="synthetic">SYNTHETIC</span> ' : ""}` +
-    `<a href="/site.html?site=${encodeURIComponent(a.site)}">${esc(a.site)}</a>: ${esc(a.message)}</li>`)
+    `<a href="/site.html?site=${encodeURIComponent(a.site)}&date=${esc(a.date)}">${esc(a.site)}</a>: ${esc(a.message)}</li>`)
     .join("") + "</ul>" : "";
 }
 
@@ -174,7 +174,8 @@ function showFacility(p) {
     html += `<p><span class="synthetic">SYNTHETIC</span> made by ${esc(prov.generator)} ` +
       `(seed ${esc(prov.seed)}) to fill a gap; not an observation.</p>`;
   }
-  html += `<p><a id="site-link" href="/site.html?site=${encodeURIComponent(p.id)}">Site page: exposure, imagery, flights, claims, probability</a></p>`;
+  const on = state.dates[state.index] ? `&date=${state.dates[state.index]}` : "";
+  html += `<p><a id="site-link" href="/site.html?site=${encodeURIComponent(p.id)}${on}">Site page: exposure, imagery, flights, claims, probability</a></p>`;
   html += "<table>" + rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${k === "source" ? v : esc(v)}</td></tr>`).join("") + "</table>";
   document.getElementById("panel").innerHTML = html;
 }

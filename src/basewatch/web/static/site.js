@@ -174,11 +174,14 @@ function probabilityChart(s) {
 }
 
 async function main() {
-  const site = new URLSearchParams(location.search).get("site");
-  if (!site) throw new Error("no site given: open /site.html?site=<facility id>");
+  const q = new URLSearchParams(location.search);
+  const site = q.get("site");
+  if (!site) throw new Error("no site given: open /site.html?site=<facility id>[&date=YYYY-MM-DD]");
+  // With a date (the dashboard's slider), the page shows what was known up to that day.
+  const to = /^\d{4}-\d{2}-\d{2}$/.test(q.get("date") || "") ? `to=${q.get("date")}` : "";
   const [s, c] = await Promise.all([
-    getJSON(`/sites/${encodeURIComponent(site)}/summary`),
-    getJSON(`/claims?site=${encodeURIComponent(site)}&limit=500`)]);
+    getJSON(`/sites/${encodeURIComponent(site)}/summary${to ? "?" + to : ""}`),
+    getJSON(`/claims?site=${encodeURIComponent(site)}&limit=500${to ? "&" + to : ""}`)]);
   document.title = `basewatch: ${s.site.name}`;
   document.getElementById("site-name").textContent = s.site.name;
   document.getElementById("site-meta").innerHTML = `${esc(s.site.operator)} · ${esc(s.site.type)} · ` +
