@@ -95,7 +95,11 @@ def test_dec5_report_names_tartus_khmeimim_801_and_smerch(dec5: tuple[dict, str]
     assert any(r[1] == "khmeimim" and r[2] == "apron" and r[5] == "not conclusive" for r in img)
     flights = next(v for k, v in p.rows.items() if k.startswith("G."))
     assert any(r[1] == "RA-78847" and r[6] == "Moscow area" for r in flights)
-    assert any(h.startswith("tartus: almost certain") for h in p.rows) or "tartus: almost certain" in text
+    assert "tartus: almost certain" in text
+    # Charts: per watched site, a dot per control date up to 5 Dec (27 Nov - 5 Dec: 9).
+    figs = re.findall(r'<figure class="chart">(.*?)</figure>', page, re.S)
+    assert len(figs) == 4
+    assert all(f.count("<rect ") == 9 for f in figs)
 
 
 def test_every_row_of_sections_c_to_i_names_its_records(dec5: tuple[dict, str]) -> None:  # type: ignore[type-arg]

@@ -65,7 +65,9 @@ def bundle_files(ws: Any, rep: dict[str, Any], report: bytes, report_name: str) 
     files["data/imagery.csv"] = _imagery_csv(sec["imagery"])
     files["data/flights.json"] = _json({"events": sec["flights"], "daily_surges": sec["surges"]})
     files["data/claims.json"] = _json(sec["claims"])
-    files["data/assessment.json"] = _json(sec["assessments"])
+    files["data/assessment.json"] = _json({"on_date": sec["assessments"], "series": {
+        k: {"probability": v["probability"], "distance_km": v["distance"]}
+        for k, v in sec.get("charts", {}).items()}})
     files["data/sources.json"] = _json({"sources": rep["sources"], "caveats": rep["caveats"],
                                         "date": day.isoformat(),
                                         "snapshot": rep["snapshot"].isoformat()

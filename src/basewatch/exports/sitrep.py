@@ -15,7 +15,7 @@ from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
-from basewatch.queries.assessment import site_assessment
+from basewatch.queries.assessment import site_assessment, site_timeline
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor
 from basewatch.queries.exposure import exposure_series
@@ -56,7 +56,7 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
     """The data of every section on ``day`` (empty sections when there is no control snapshot)."""
     sites = _sites(ws, day)
     out: dict[str, Any] = {"sites": [f.id for f in sites], "exposure": [], "rings": None,
-                           "reach": None, "corridors": None, "critical": {}, "imagery": [], "flights": [],
+                           "reach": None, "corridors": None, "critical": {}, "charts": {}, "imagery": [], "flights": [],
                            "surges": [], "claims": [], "assessments": [], "caveats": []}
     start = day - dt.timedelta(days=WINDOW_DAYS)
     if snapshot is not None and sites:
@@ -73,6 +73,12 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
                 row["ref"] = (f"data/exposure.json#{f.id}; control snapshot {snapshot}"
                               + "; " + "; ".join(sorted({r["source"] for r in row["systems_in_reach"]})))
                 out["exposure"].append(row)
+            out["charts"].setdefault(f.id, {"name": f.name, "distance": [], "probability": []})
+            for d in days:
+                for x in series[d]:
+                    if x.facility == f.id and x.nearest is not None:
+                        out["charts"][f.id]["distance"].append(
+                            (d.isoformat(), round(x.nearest.distance_km, 1), x.synthetic))
         out["rings"] = range_rings(ws, sites, day)
         out["reach"] = reach_areas(ws, day, sorted({f.operator for f in sites}))
         pairs = default_corridors(ws)
@@ -116,6 +122,11 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
             out["claims"].append({**c, "ref": f"data/claims.json#{c['id']}; "
                                   f"{c['url'] or c['source']['name']}"})
     for f in sites if snapshot is not None else []:
+        days_ = [d for d in ws.control_dates() if d <= day]
+        out["charts"].setdefault(f.id, {"name": f.name, "distance": [], "probability": []})
+        out["charts"][f.id]["probability"] = [
+            (a.date.isoformat(), round(a.probability, 3), a.synthetic)
+            for a in site_timeline(ws, f, days_)]
         asm = site_assessment(ws, f, day).to_dict()
         asm["ref"] = f"data/assessment.json#{f.id}"
         out["assessments"].append(asm)
@@ -135,6 +146,49 @@ def _t(head: list[str], rows: list[list[Any]], syn: list[bool] | None = None) ->
     return f"<table><thead><tr>{th}<th>mark</th></tr></thead><tbody>{''.join(trs)}</tbody></table>"
 
 
+def _chart(title: str, points: list[tuple[str, float, bool]], unit: str, ymax: float,
+           ref: str, rules: tuple[tuple[float, str], ...] = ()) -> str:
+    """A small SVG line chart (no script): one dot per date, synthetic dots purple, each dot
+    titled with its value and the records it came from."""
+    if not points:
+        return ""
+    w, h, left, bottom = 420, 150, 40, 22
+    n = max(len(points) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return left + i * (w - left - 10) / n, 8 + (h - bottom - 8) * (1 - v / ymax)
+
+    out = [f'<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="{w}" '
+           f'height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{html.escape(title)}">',
+           f'<line x1="{left}" y1="{h - bottom}" x2="{w - 10}" y2="{h - bottom}" stroke="#999"/>']
+    for v, label in rules:
+        if v <= ymax:
+            _, y = xy(0, v)
+            out.append(f'<line x1="{left}" x2="{w - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+                       f'stroke="#c62828" stroke-dasharray="4 3"><title>{html.escape(label)}'
+                       f'</title></line><text x="{w - 12}" y="{y - 2:.1f}" font-size="9" '
+                       f'text-anchor="end" fill="#c62828">{html.escape(label)}</text>')
+    for v in (0, ymax / 2, ymax):
+        _, y = xy(0, v)
+        out.append(f'<text x="{left - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end">'
+                   f'{v:g}</text>')
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, p[1]) for i, p in enumerate(points)))
+    out.append(f'<polyline points="{line}" fill="none" stroke="#455a64" stroke-width="1.5"/>')
+    for i, (d, v, syn) in enumerate(points):
+        x, y = xy(i, v)
+        # Squares, so that the map's circles stay one per facility.
+        out.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" '
+                   f'fill="{"#8e24aa" if syn else "#222"}"><title>{d}: {v:g} {unit}'
+                   f'{" (SYNTHETIC)" if syn else ""}; {html.escape(ref)}</title></rect>')
+    for i in (0, len(points) - 1):
+        x, _ = xy(i, 0)
+        out.append(f'<text x="{x:.1f}" y="{h - 6}" font-size="9" text-anchor="middle">'
+                   f'{points[i][0]}</text>')
+    out.append(f"</svg><figcaption>{html.escape(title)} (refs: {html.escape(ref)})"
+               "</figcaption></figure>")
+    return "".join(out)
+
+
 def render_sections(sec: dict[str, Any]) -> str:
     """The sections as HTML (self-contained: no links to load, only text links to sources)."""
     parts = ["<h2>C. Exposure: distance to hostile ground and weapons in reach</h2>",
@@ -145,6 +199,14 @@ def render_sections(sec: dict[str, Any]) -> str:
                             f"margin {r['margin_km']} km (since {r['since']})"
                             for r in e["systems_in_reach"]) or "none", e["ref"]]
                  for e in sec["exposure"]], [e["synthetic"] for e in sec["exposure"]])]
+    for sid, ch in sec.get("charts", {}).items():
+        ranges = sorted({(r["max_range_km"], f"{r['name']} {r['munition']}")
+                         for e in sec["exposure"] if e["facility"] == sid
+                         for r in e["systems_in_reach"]})
+        ymax = max([v for _, v, _ in ch["distance"]] + [r for r, _ in ranges] + [1.0]) * 1.1
+        parts.append(_chart(f"{ch['name']}: km to hostile ground per day", ch["distance"], "km",
+                            round(ymax), f"data/exposure.json#{sid}; control snapshots",
+                            tuple(ranges)))
     rings = (sec["rings"] or {}).get("features", [])
     parts.append("<h3>Range rings on the map</h3>" + _t(
         ["site", "system", "munition", "radius km", "held by", "in reach", "refs"],
@@ -190,6 +252,9 @@ def render_sections(sec: dict[str, Any]) -> str:
     if not sec["assessments"]:
         parts.append('<p class="none">No records for this date.</p>')
     for a in sec["assessments"]:
+        ch = sec.get("charts", {}).get(a["site"], {})
+        parts.append(_chart(f"{ch.get('name', a['site'])}: probability of withdrawal per day",
+                            ch.get("probability", []), "", 1.0, f"{a['ref']}; likelihood table"))
         prior = a["priors"].get(a["focus"], 0.0)
         parts.append(f"<h3>{html.escape(a['site'])}: {html.escape(a['words'])} "
                      f"({a['probability'] * 100:.0f}%; prior {prior * 100:.0f}%)</h3>")
