@@ -143,6 +143,8 @@ def test_chips_by_id_only(demo_ws: Path, tmp_path: Path) -> None:
     assert chip["synthetic"] and chip["date"] == "2024-12-03"
     png = c.get(f"/imagery/chips/{chip['id']}")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    again = c.get(f"/imagery/chips/{chip['id']}", headers={"If-None-Match": png.headers["ETag"]})
+    assert again.status_code == 304
     assert c.get("/imagery/chips", params={"site": "khmeimim"}).json()["total"] == 0
     for bad in ("..%2Fsecret", "secret", "..", "%2E%2E%2Fsecret"):
         assert c.get(f"/imagery/chips/{bad}").status_code in (404, 422)

@@ -4,6 +4,7 @@ routes as GeoJSON, claims with grades (paginated), image chips and a site's summ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -116,9 +117,12 @@ def chips(request: Request, ws: Workspace, site: Annotated[str | None, Query(max
 def chip(request: Request, ws: Workspace,
          chip_id: Annotated[str, PathParam(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
          ) -> Response:
-    p = chip_path(Path(ws.folder), chip_id)
-    return Response(p.read_bytes(), media_type="image/png",
-                    headers={"Cache-Control": "no-cache"})
+    body = chip_path(Path(ws.folder), chip_id).read_bytes()
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="image/png",
+                    headers={"ETag": tag, "Cache-Control": "no-cache"})
 
 
 @router.get("/sites/{site}/summary", tags=["sites"],
