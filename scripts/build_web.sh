@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the dashboard's offline assets: install the npm packages pinned in web/package-lock.json
-# and copy MapLibre GL JS, topojson-client and the Natural Earth countries (world-atlas) into
+# and copy MapLibre GL JS, topojson-client, the Natural Earth countries (world-atlas),
+# Observable Plot and d3 into
 # src/basewatch/web/static/vendor, which `basewatch serve` serves. Nothing is fetched at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,9 @@ cp web/node_modules/topojson-client/dist/topojson-client.min.js "$V"/
 cp web/node_modules/topojson-client/LICENSE "$V/topojson-client.LICENSE"
 cp web/node_modules/world-atlas/countries-50m.json "$V"/
 cp web/node_modules/world-atlas/LICENSE "$V/world-atlas.LICENSE"
+# Charts of the site pages: Observable Plot's UMD build and the d3 it expects as a global.
+cp web/node_modules/@observablehq/plot/dist/plot.umd.min.js "$V"/
+cp web/node_modules/@observablehq/plot/LICENSE "$V/plot.LICENSE"
+cp web/node_modules/d3/dist/d3.min.js "$V"/
+cp web/node_modules/d3/LICENSE "$V/d3.LICENSE"
 echo "build_web: dashboard assets in $V"

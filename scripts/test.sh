@@ -14,4 +14,8 @@ fi
 if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && apt-get install -y -qq chromium
 fi
+# The PDF report test renders pages to PNG with poppler's pdftoppm (skipped if it is absent).
+if ! command -v pdftoppm >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && apt-get install -y -qq poppler-utils
+fi
 .venv/bin/python -m pytest "$@"

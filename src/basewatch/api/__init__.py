@@ -12,12 +12,13 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from basewatch import __version__
-from basewatch.api import _common, capabilities, control, registry
+from basewatch.api import _common, capabilities, control, registry, sites
 
 __all__ = ["ROUTERS", "create_app"]
 
 #: Routers mounted by every app, in order. Capabilities append theirs.
 ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
+ROUTERS.append(sites.router)
 
 from basewatch.api import auth, security, writes  # issue 11: tokens and writes
 

@@ -24,6 +24,16 @@ from basewatch.store.imagery import site_counts
 router = APIRouter(responses=ERROR_RESPONSES)
 
 Site = Annotated[str, Query(description="Facility: name, alias or id", max_length=200)]
+PageLimit = Annotated[int | None, Query(ge=1, le=10_000, description="Page size (default: all); "
+                                        "the total is in the X-Total-Count header")]
+PageOffset = Annotated[int, Query(ge=0, description="Items to skip")]
+
+
+def _paged(request: Request, rows: list, limit: int | None, offset: int) -> Response:  # type: ignore[type-arg]
+    """A list answer, one page of it; the list stays the body, the total goes in a header."""
+    resp = etag_json(request, rows[offset:offset + limit] if limit else rows[offset:])
+    resp.headers["X-Total-Count"] = str(len(rows))
+    return resp
 
 
 @router.get("/exposure", tags=["exposure"],
@@ -62,16 +72,19 @@ def corridor_(request: Request, ws: Workspace, date: IsoDate,
 @router.get("/imagery/counts", tags=["imagery"],
             summary="A site's counts by date and class with verdicts and base rates")
 @uses_workspace
-def imagery_counts(request: Request, ws: Workspace, site: Site) -> Response:
+def imagery_counts(request: Request, ws: Workspace, site: Site, limit: PageLimit = None,
+                   offset: PageOffset = 0) -> Response:
     f = ws.facility(site)
-    return etag_json(request, [r.to_dict() for r in site_verdicts(site_counts(ws.store, f.id))])
+    return _paged(request, [r.to_dict() for r in site_verdicts(site_counts(ws.store, f.id))],
+                  limit, offset)
 
 
 @router.get("/flights/events", tags=["flights"], summary="Take-offs and landings at an airfield")
 @uses_workspace
 def flight_events(request: Request, ws: Workspace, site: Site,
-                  date: IsoDate | None = None) -> Response:
-    return etag_json(request, event_rows(ws, site, date.isoformat() if date else None))
+                  date: IsoDate | None = None, limit: PageLimit = None,
+                  offset: PageOffset = 0) -> Response:
+    return _paged(request, event_rows(ws, site, date.isoformat() if date else None), limit, offset)
 
 
 @router.get("/flights/daily", tags=["flights"], summary="Sorties per day against the baseline")
@@ -104,5 +117,10 @@ def assessment_timeline(request: Request, ws: Workspace, site: Site,
 
 @router.get("/alerts", tags=["assessment"], summary="Alerts raised by tripwires")
 @uses_workspace
-def alerts(request: Request, ws: Workspace) -> Response:
-    return etag_json(request, [a.to_dict() for a in ws.store.select(ALERTS, order_by=("date",))])
+def alerts(request: Request, ws: Workspace, date: IsoDate | None = None,
+           site: Annotated[str | None, Query(max_length=200)] = None, limit: PageLimit = None,
+           offset: PageOffset = 0) -> Response:
+    sid = ws.facility(site).id if site else None
+    rows = [a for a in ws.store.select(ALERTS, {"site": sid} if sid else None, order_by=("date",))
+            if date is None or a.date == date]
+    return _paged(request, [a.to_dict() for a in rows], limit, offset)

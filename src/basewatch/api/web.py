@@ -17,7 +17,8 @@ _MISSING = """<!doctype html><meta charset="utf-8"><title>basewatch</title>
 
 
 def assets_built() -> bool:
-    return (VENDOR / "maplibre-gl.js").exists() and (VENDOR / "countries-50m.json").exists()
+    return all((VENDOR / n).exists() for n in ("maplibre-gl.js", "countries-50m.json",
+                                                "plot.umd.min.js", "d3.min.js"))
 
 
 def mount(app: FastAPI) -> None:
@@ -29,3 +30,10 @@ def mount(app: FastAPI) -> None:
         if not assets_built():
             return HTMLResponse(_MISSING, status_code=503)
         return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/site.html", include_in_schema=False)
+    def site_page() -> Response:
+        # One page for every facility; it reads ?site= and asks the API.
+        if not assets_built():
+            return HTMLResponse(_MISSING, status_code=503)
+        return FileResponse(STATIC / "site.html", media_type="text/html")

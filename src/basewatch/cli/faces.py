@@ -86,25 +86,75 @@ def export_as(fmt: str) -> Any:
     return cmd
 
 
+report_app = typer.Typer(help="Situation report for a date (HTML or PDF), optionally as a "
+                         "bundle with its data and SHA-256 manifest; `report verify BUNDLE`.",
+                         invoke_without_command=True)
+
+
+@report_app.callback()
 @handle_errors
 def report(
-    date: Annotated[str, typer.Option("--date", help="Date (YYYY-MM-DD)")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write")] = None,
     fmt: Annotated[str, typer.Option("--format", help="html or pdf")] = "html",
+    bundle: Annotated[Path | None, typer.Option(
+        "--bundle", help="Also write the report, the data it used and MANIFEST.sha256 to this "
+        "new folder, or to a zip file if the name ends in .zip")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Situation report for a date: map, inventory, control changes, sources, synthetic marks."""
+    """Situation report for a date: map with rings and corridors, inventory, control changes,
+    exposure, corridors, imagery verdicts, flights, claims, assessments with their evidence,
+    caveats and sources; every row names the records it came from; synthetic marks."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from basewatch.exports.bundle import bundle_files, write_bundle
     from basewatch.exports.report import render_html, situation_report, write_pdf
     from basewatch.model._util import parse_date
 
     if fmt not in ("html", "pdf"):
         raise ValidationError(f"--format {fmt!r}: choose html or pdf")
+    if date is None or (output is None and bundle is None):
+        raise ValidationError("give --date and --output (or --bundle); "
+                              "or `basewatch report verify BUNDLE`")
     day = parse_date(date, field="--date")
     assert day is not None
     with open_workspace(workspace) as ws:
-        text = render_html(situation_report(ws, day))
-    if fmt == "pdf":
-        write_pdf(text, output)
-    else:
-        output.write_text(text, "utf-8")
-    console.print(f"wrote {output}", highlight=False)
+        rep = situation_report(ws, day)
+        text = render_html(rep)
+        if output is not None:
+            if fmt == "pdf":
+                write_pdf(text, output)
+            else:
+                output.write_text(text, "utf-8")
+            console.print(f"wrote {output}", highlight=False)
+        if bundle is not None:
+            name = f"report-{day.isoformat()}.{fmt}"
+            if fmt == "pdf":
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    write_pdf(text, Path(tmp) / name)
+                    body = (Path(tmp) / name).read_bytes()
+            else:
+                body = text.encode()
+            files = bundle_files(ws, rep, body, name)
+            write_bundle(files, bundle)
+            console.print(f"wrote bundle {bundle} ({len(files)} files + MANIFEST.sha256)",
+                          highlight=False)
+    if rep["snapshot"] is None:
+        console.print(f"[yellow]note:[/] no data on or before {day}; the report says so",
+                      highlight=False)
+
+
+@report_app.command("verify")
+@handle_errors
+def report_verify(
+    bundle: Annotated[Path, typer.Argument(help="Bundle folder or .zip written by --bundle")],
+) -> None:
+    """Recheck every file of a report bundle against its SHA-256 manifest (exit 2 naming each
+    changed, missing or unlisted file)."""
+    from basewatch.exports.bundle import verify_bundle
+
+    res = verify_bundle(bundle)
+    console.print(f"{bundle}: all {res['files']} files match MANIFEST.sha256", highlight=False)

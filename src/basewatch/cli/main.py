@@ -64,7 +64,7 @@ app.add_typer(_flights.airports_app, name="airports")
 from basewatch.cli import faces  # noqa: E402
 
 app.command("serve")(faces.serve)
-app.command("report")(faces.report)
+app.add_typer(faces.report_app, name="report")
 for _fmt in ("geojson", "kml", "gpkg", "csv"):
     _claims.export_app.command(_fmt, help=f"Export a layer as {_fmt}; synthetic records "
                                "carry the mark.")(faces.export_as(_fmt))

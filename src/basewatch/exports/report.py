@@ -12,11 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.control import control_changes
 from basewatch.analysis.inventory import inventory_from_rows, inventory_from_survey
-from basewatch.errors import NotFoundError, ValidationError
+from basewatch.errors import ValidationError
 from basewatch.model import ControlArea
 from basewatch.store import Workspace
 
@@ -39,6 +40,10 @@ class _Projector:
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
         return (10 + (lon - self.x0) * self.k * self.s, 10 + (self.y1 - lat) * self.s)
 
+    def points(self, coords: Any) -> str:
+        """SVG ``points`` of a coordinate sequence (for polyline/polygon overlays)."""
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (self(c[0], c[1]) for c in coords))
+
     def path(self, g: BaseGeometry) -> str:
         polys = getattr(g, "geoms", [g])
         parts = []
@@ -50,26 +55,71 @@ class _Projector:
 
 
 def situation_report(ws: Workspace, day: dt.date) -> dict[str, Any]:
-    """Everything the report shows on ``day``, as data (the HTML renders this)."""
+    """Everything the report shows on ``day``, as data (the HTML renders this). A date before
+    the first control snapshot gives a report that says there is no data, not an error."""
+    from basewatch.exports.sitrep import gather_sections
+
     snap = ws.control_snapshot_date(day)
-    if snap is None:
-        raise NotFoundError(f"no control snapshot on or before {day}")
-    areas = ws.control_on(snap)
     dates = ws.control_dates()
-    snaps: dict[dt.date, list[ControlArea]] = {}
-    for a in ws.control_between(dates[0], snap):
-        snaps.setdefault(a.date, []).append(a)
-    changes = control_changes(snaps, ws.places(), dates[0], snap)
+    areas = ws.control_on(snap) if snap else []
+    changes = None
+    if snap is not None:
+        snaps: dict[dt.date, list[ControlArea]] = {}
+        for a in ws.control_between(dates[0], snap):
+            snaps.setdefault(a.date, []).append(a)
+        changes = control_changes(snaps, ws.places(), dates[0], snap)
     inv = inventory_from_survey(ws.survey_counts(), day, ("operator",)) or \
         inventory_from_rows(ws.facility_rows(), day, ("operator",))
     facilities = ws.facilities(on=day)
+    sections = gather_sections(ws, day, snap)
     sources = sorted({a.provenance.label for a in areas} |
                      {f.provenance.label for f in facilities} | set(inv.sources))
-    return {"date": day, "snapshot": snap, "areas": areas, "changes": changes,
-            "inventory": inv, "facilities": facilities,
-            "colours": {f.id: f.color for f in ws.factions()}, "sources": sources,
-            "synthetic": any(a.provenance.synthetic for a in areas)
-            or any(f.provenance.synthetic for f in facilities) or inv.synthetic}
+    rep: dict[str, Any] = {"date": day, "snapshot": snap, "dates": dates, "areas": areas, "changes": changes,
+           "inventory": inv, "facilities": facilities,
+           "colours": {f.id: f.color for f in ws.factions()}, "sources": sources,
+           "sections": sections,
+           "synthetic": any(a.provenance.synthetic for a in areas)
+           or any(f.provenance.synthetic for f in facilities) or inv.synthetic}
+    rep["caveats"] = _caveats(rep)
+    rep["synthetic"] = rep["synthetic"] or any("SYNTHETIC" in c for c in rep["caveats"])
+    return rep
+
+
+def _caveats(rep: dict[str, Any]) -> list[str]:
+    """What a reader must know about the sources before trusting a figure."""
+    from basewatch.exports.sitrep import WINDOW_DAYS
+
+    out: list[str] = []
+    sec = rep["sections"]
+    gens = sorted({(a.provenance.generator, a.provenance.seed) for a in rep["areas"]
+                   if a.provenance.synthetic})
+    if gens:
+        out.append("Control areas are SYNTHETIC: drawn by " + ", ".join(
+            f"{g} (seed {s})" for g, s in gens) + " from documented capture dates; their "
+            "boundaries (and so distances, rings, reach areas and corridors) are illustrative.")
+    for name, rows, syn in (
+            ("Imagery history", sec["imagery"], lambda r: bool(r["history_synthetic"])),
+            ("Flight events", sec["flights"], lambda r: r["synthetic"]),
+            ("Take-off baselines", sec["surges"], lambda r: r["synthetic"]),
+            ("Claims", sec["claims"], lambda r: r["synthetic"])):
+        n = sum(1 for r in rows if syn(r))
+        if n:
+            out.append(f"{name}: {n} of {len(rows)} rows rest on SYNTHETIC records made by a "
+                       "seeded generator to fill a gap no public source here fills.")
+    ungraded = sorted({c["source"]["name"] for c in sec["claims"] if "ungraded" in c["source"]["grade"]})
+    if ungraded:
+        out.append("Ungraded sources (Admiralty F6 until an analyst grades them): "
+                   + ", ".join(ungraded) + ".")
+    if sec["exposure"]:
+        out.append("Exposure assumes launchers may stand anywhere in hostile-held ground; "
+                   "ranges are the catalog's maximum ranges with their sources.")
+    if rep["inventory"].edition:
+        out.append(f"Inventory figures are those of {rep['inventory'].edition} as published; "
+                   "a survey counts what its authors could confirm.")
+    out.append(f"Imagery, flights and claims are those of the {WINDOW_DAYS} days up to "
+               f"{rep['date']}; nothing published later is used. Distances are geodesic on the "
+               "WGS84 ellipsoid; the map is a sketch, never measured.")
+    return out
 
 
 def _svg(rep: dict[str, Any]) -> str:
@@ -87,6 +137,32 @@ def _svg(rep: dict[str, Any]) -> str:
         out.append(f'<path d="{proj.path(a.geometry)}" fill="{col}" fill-opacity="0.5"{dash}>'
                    f'<title>{html.escape(a.faction)}'
                    f'{" (SYNTHETIC)" if a.provenance.synthetic else ""}</title></path>')
+    sec = rep.get("sections") or {}
+    for feat in (sec.get("rings") or {}).get("features", []):
+        p = feat["properties"]
+        ring = shape(feat["geometry"])
+        col = "#c62828" if p["in_reach"] else "#ef6c00"
+        dash = ' stroke-dasharray="5 3"' if p["synthetic"] else ""
+        for part in getattr(ring, "geoms", [ring]):
+            out.append(f'<polygon points="{proj.points(part.exterior.coords)}" fill="none" '
+                       f'stroke="{col}" stroke-width="1.5"{dash}><title>'
+                       f'{html.escape(p["site_name"])}: {html.escape(p["system_name"])} '
+                       f'{html.escape(p["munition"])} {p["radius_km"]} km'
+                       f'{" (SYNTHETIC control)" if p["synthetic"] else ""}</title></polygon>')
+    for feat in (sec.get("corridors") or {}).get("features", []):
+        p = feat["properties"]
+        g = shape(feat["geometry"])
+        if p["kind"] == "break":
+            x, y = proj(g.x, g.y)
+            out.append(f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#000">'
+                       f'<title>corridor breaks near {html.escape(p["near"])}</title></rect>')
+        else:
+            col = "#1b5e20" if p["connected"] else "#616161"
+            for part in getattr(g, "geoms", [g]):
+                out.append(f'<polyline points="{proj.points(part.coords)}" fill="none" '
+                           f'stroke="{col}" stroke-width="2.5"><title>{html.escape(p["from"])} - '
+                           f'{html.escape(p["to"])}: {"connected" if p["connected"] else "CUT"}'
+                           f'</title></polyline>')
     for f in rep["facilities"]:
         x, y = proj(f.lon, f.lat)
         col = html.escape(rep["colours"].get(f.operator, "#888888"))
@@ -107,35 +183,56 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 def render_html(rep: dict[str, Any]) -> str:
     """The report as one HTML document with no external resources."""
+    from basewatch.exports.sitrep import render_sections
+
     ch = rep["changes"]
     inv = rep["inventory"]
     banner = ('<p class="syn">SYNTHETIC: some records in this report were made by a seeded '
-              "generator to fill gaps in the sources (dashed purple outlines, purple rings). "
-              "They are not observations.</p>") if rep["synthetic"] else ""
+              "generator to fill gaps in the sources (dashed purple outlines, purple rings, rows "
+              "marked SYNTHETIC). They are not observations.</p>") if rep["synthetic"] else ""
     legend = " ".join(
         f'<span><i style="background:{html.escape(c)}"></i>{html.escape(f)}</span>'
         for f, c in sorted(rep["colours"].items()))
-    inv_title = (f"Inventory: {inv.edition}" if inv.edition else "Inventory: registry")
+    inv_title = (f"A. Inventory: {inv.edition}" if inv.edition else "A. Inventory: registry")
+    if rep["snapshot"] is None:
+        span = f"{rep['dates'][0]} to {rep['dates'][-1]}" if rep["dates"] else "none"
+        nodata = (f'<p class="nodata">No data for {rep["date"]}: the workspace has no control '
+                  f"snapshot on or before that date (snapshots: {span}), so there is no map, "
+                  "exposure, corridor or assessment to report.</p>")
+        head, control = nodata, ""
+    else:
+        head = (f"<p>Control snapshot {rep['snapshot']}. Generated by basewatch from the "
+                f"workspace's sources.</p>")
+        control = f"""{_svg(rep)}
+<p>{legend}; rings: red = in reach, orange = not yet; corridor: green open, grey cut, black squares
+where it breaks.</p>"""
+    changes = "" if ch is None else f"""<h2>B. Control changes {ch.start} to {ch.end}</h2>
+{_table(["faction", "km² from", "km² to", "gained", "lost", "refs"],
+        [[f, f"{a:,.0f}", f"{b:,.0f}", f"{ch.gained_km2.get(f, 0):,.0f}",
+          f"{ch.lost_km2.get(f, 0):,.0f}", "data/control_changes.json; data/control.geojson"]
+         for f, (a, b) in sorted(ch.area_km2.items())])}
+<h3>Places that changed hands</h3>
+{_table(["date", "place", "from", "to", "refs"],
+        [[p.date, p.place, p.from_faction or "-", p.to_faction or "-",
+          "data/control_changes.json; control snapshots"] for p in ch.places])}"""
+    inv_refs = "data/inventory.json; " + "; ".join(inv.sources)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Situation report {rep['date']}</title>
 <style>body{{font:13px/1.4 system-ui,sans-serif;margin:2em;color:#222}}
-table{{border-collapse:collapse;margin:.5em 0 1.5em}}td,th{{border:1px solid #bbb;padding:.2em .5em}}
-.syn{{background:#8e24aa;color:#fff;padding:.4em .6em}}i{{display:inline-block;width:.9em;height:.9em;
+table{{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.92em}}td,th{{border:1px solid #bbb;padding:.2em .5em;vertical-align:top}}
+.syn{{background:#8e24aa;color:#fff;padding:.4em .6em}}tr.syn{{background:#f3e5f5;color:#222;padding:0}}
+td.m{{color:#8e24aa;font-weight:bold}}.none,.nodata{{color:#555;font-style:italic}}
+.nodata{{font-size:1.2em}}i{{display:inline-block;width:.9em;height:.9em;
 margin:0 .3em 0 .8em;vertical-align:middle}}</style></head><body>
 <h1>Situation report, {rep['date']}</h1>
-<p>Control snapshot {rep['snapshot']}. Generated by basewatch from the workspace's sources.</p>
+{head}
 {banner}
-{_svg(rep)}
-<p>{legend}</p>
-<h2>{html.escape(inv_title)} (total {inv.total})</h2>
-{_table(["operator", "count"], [[r["operator"], r["count"]] for r in inv.rows])}
-<h2>Control changes {ch.start} to {ch.end}</h2>
-{_table(["faction", "km² from", "km² to", "gained", "lost"],
-        [[f, f"{a:,.0f}", f"{b:,.0f}", f"{ch.gained_km2.get(f, 0):,.0f}",
-          f"{ch.lost_km2.get(f, 0):,.0f}"] for f, (a, b) in sorted(ch.area_km2.items())])}
-<h2>Places that changed hands</h2>
-{_table(["date", "place", "from", "to"],
-        [[p.date, p.place, p.from_faction or "-", p.to_faction or "-"] for p in ch.places])}
+{control}
+<h2>{html.escape(inv_title)} (total {inv.total} facilities)</h2>
+{_table(["operator", "count", "refs"], [[r["operator"], r["count"], inv_refs] for r in inv.rows])}
+{changes}
+{render_sections(rep["sections"])}
+<h2>Caveats of the sources</h2><ul>{"".join(f"<li>{html.escape(c)}</li>" for c in rep["caveats"])}</ul>
 <h2>Sources</h2><ul>{"".join(f"<li>{html.escape(s)}</li>" for s in rep["sources"])}</ul>
 </body></html>
 """

@@ -64,7 +64,85 @@ const LAYERS = [
       return ["facilities-circle"];
     },
   },
+  {
+    id: "reach", title: "Reach areas (hostile weapons)",
+    url: (d) => `/reach?date=${d}`,
+    add(map) {
+      map.addSource("reach", { type: "geojson", data: empty });
+      map.addLayer({ id: "reach-fill", type: "fill", source: "reach",
+        paint: { "fill-color": "#e65100", "fill-opacity": 0.08 } });
+      map.addLayer({ id: "reach-line", type: "line", source: "reach",
+        paint: { "line-color": ["case", ["get", "synthetic"], SYNTHETIC_COLOUR, "#e65100"],
+                 "line-width": 1, "line-dasharray": [1, 2] } });
+      return ["reach-fill", "reach-line"];
+    },
+  },
+  {
+    id: "rings", title: "Range rings around watched sites",
+    url: (d) => `/rings?date=${d}`,
+    add(map) {
+      map.addSource("rings", { type: "geojson", data: empty });
+      // Red when the hostile faction's ground is inside the ring (the site is in reach).
+      const colour = ["case", ["get", "in_reach"], "#c62828", "#ef6c00"];
+      map.addLayer({ id: "rings-line", type: "line", source: "rings",
+        filter: ["!", ["get", "synthetic"]], paint: { "line-color": colour, "line-width": 2 } });
+      // Rings drawn from a synthetic control snapshot: dashed, with a purple halo.
+      map.addLayer({ id: "rings-synthetic-halo", type: "line", source: "rings",
+        filter: ["get", "synthetic"],
+        paint: { "line-color": SYNTHETIC_COLOUR, "line-width": 4, "line-opacity": 0.35 } });
+      map.addLayer({ id: "rings-synthetic", type: "line", source: "rings",
+        filter: ["get", "synthetic"],
+        paint: { "line-color": colour, "line-width": 2, "line-dasharray": [3, 2] } });
+      return ["rings-line", "rings-synthetic-halo", "rings-synthetic"];
+    },
+  },
+  {
+    id: "corridor", title: "Corridors (route, or where it breaks)",
+    url: (d) => `/corridor/route?date=${d}`,
+    add(map) {
+      map.addSource("corridor", { type: "geojson", data: empty });
+      map.addLayer({ id: "corridor-line", type: "line", source: "corridor",
+        filter: ["==", ["geometry-type"], "LineString"],
+        paint: { "line-color": ["case", ["get", "connected"], "#1b5e20", "#616161"],
+                 "line-width": 3, "line-opacity": 0.85 } });
+      map.addLayer({ id: "corridor-breaks", type: "circle", source: "corridor",
+        filter: ["==", ["get", "kind"], "break"],
+        paint: { "circle-color": "#000000", "circle-radius": 6,
+                 "circle-stroke-color": ["case", ["get", "synthetic"], SYNTHETIC_COLOUR, "#ff1744"],
+                 "circle-stroke-width": 3 } });
+      return ["corridor-line", "corridor-breaks"];
+    },
+  },
+  {
+    id: "alerts", title: "Alerts on this date",
+    url: (d) => `/alerts?date=${d}`,
+    // Alerts are a list, not GeoJSON: placed at their site and listed in the side panel.
+    toGeoJSON(rows) {
+      const feats = rows.filter((a) => state.facilities[a.site]).map((a) => ({
+        type: "Feature", properties: { ...a, evidence: a.evidence.join("; ") },
+        geometry: { type: "Point", coordinates: state.facilities[a.site] } }));
+      showAlerts(rows);
+      return { type: "FeatureCollection", features: feats };
+    },
+    add(map) {
+      map.addSource("alerts", { type: "geojson", data: empty });
+      map.addLayer({ id: "alerts-circle", type: "circle", source: "alerts",
+        paint: { "circle-color": "#ffd600", "circle-opacity": 0.35, "circle-radius": 16,
+                 "circle-stroke-color": ["case", ["get", "synthetic"], SYNTHETIC_COLOUR, "#ff6f00"],
+                 "circle-stroke-width": 3 } });
+      return ["alerts-circle"];
+    },
+  },
 ];
+
+function showAlerts(rows) {
+  const el = document.getElementById("alerts");
+  if (!el) return;
+  el.innerHTML = rows.length ? "<h3>Alerts</h3><ul>" + rows.map((a) =>
+    `<li>${a.synthetic ? '<span class="synthetic">SYNTHETIC</span> ' : ""}` +
+    `<a href="/site.html?site=${encodeURIComponent(a.site)}&date=${esc(a.date)}">${esc(a.site)}</a>: ${esc(a.message)}</li>`)
+    .join("") + "</ul>" : "";
+}
 
 function baseStyle(countries) {
   return {
@@ -96,6 +174,8 @@ function showFacility(p) {
     html += `<p><span class="synthetic">SYNTHETIC</span> made by ${esc(prov.generator)} ` +
       `(seed ${esc(prov.seed)}) to fill a gap; not an observation.</p>`;
   }
+  const on = state.dates[state.index] ? `&date=${state.dates[state.index]}` : "";
+  html += `<p><a id="site-link" href="/site.html?site=${encodeURIComponent(p.id)}${on}">Site page: exposure, imagery, flights, claims, probability</a></p>`;
   html += "<table>" + rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${k === "source" ? v : esc(v)}</td></tr>`).join("") + "</table>";
   document.getElementById("panel").innerHTML = html;
 }
@@ -109,6 +189,7 @@ function legend(layerIds) {
   html += "<h3>Factions</h3>" + Object.entries(state.colours).map(([f, c]) =>
     `<div><span class="swatch" style="background:${esc(c)}"></span>${esc(f)}</div>`).join("");
   html += `<p><span class="synthetic">SYNTHETIC</span> purple dashes / rings mark records made by a seeded generator.</p>`;
+  html += `<p class="hint">Rings: red = hostile ground inside the range (site in reach), orange = not yet. Corridor: green = open, grey = usual route, black dots = where it breaks.</p>`;
   el.innerHTML = html;
   el.querySelectorAll("input[data-layer]").forEach((box) => box.addEventListener("change", () => {
     for (const id of layerIds[box.dataset.layer]) {
@@ -129,7 +210,12 @@ async function showDate(i) {
   const seq = ++state.seq;
   const results = await Promise.all(LAYERS.map((l) => getJSON(l.url(day)).catch(() => empty)));
   if (seq !== state.seq) return;
-  results.forEach((data, k) => window.bwMap.getSource(LAYERS[k].id).setData(data));
+  const fac = results[LAYERS.findIndex((l) => l.id === "facilities")];
+  for (const f of fac.features || []) state.facilities[f.id ?? f.properties.id] = f.geometry.coordinates;
+  results.forEach((data, k) => {
+    const l = LAYERS[k];
+    window.bwMap.getSource(l.id).setData(l.toGeoJSON ? l.toGeoJSON(Array.isArray(data) ? data : []) : data);
+  });
   const control = results[LAYERS.findIndex((l) => l.id === "control")];
   document.getElementById("synthetic-badge").hidden = !control.synthetic;
   document.body.dataset.date = day;  // lets tests wait for a finished update
