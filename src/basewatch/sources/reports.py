@@ -120,6 +120,8 @@ def check_feed_xml(data: bytes, where: str) -> None:
                                 "DTD; nothing fetched") from None
     except (DTDForbidden, DefusedXmlException) as exc:
         raise ImportFormatError(f"{where}: refused: unsafe XML ({exc})") from None
+    except (ValueError, LookupError) as exc:  # expat: an encoding it cannot decode
+        raise ImportFormatError(f"{where}: unsupported XML encoding ({exc})") from None
     except ParseError as exc:
         if head.startswith((b"<!doctype html", b"<html")):
             raise ImportFormatError(f"{where}: is an HTML page, not an RSS or Atom feed") from None
