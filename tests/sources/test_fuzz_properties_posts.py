@@ -106,3 +106,9 @@ def test_an_xml_encoding_expat_cannot_read_is_our_error(ws, tmp_path):
     (tmp_path / "f.xml").write_bytes(feed)
     with pytest.raises(ImportFormatError, match=r"f.xml: unsupported XML encoding"):
         import_posts(ws, tmp_path / "f.xml")
+
+
+def test_a_source_whose_provenance_is_not_an_object_is_named(ws, tmp_path):
+    (tmp_path / "s.json").write_text('[{"name": "Wire", "provenance": [1]}]')
+    with pytest.raises(ImportFormatError, match=r"s.json source 0 \(Wire\): "):
+        import_sources(ws, tmp_path / "s.json")
