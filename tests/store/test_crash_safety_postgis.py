@@ -162,3 +162,28 @@ def test_a_connection_cut_mid_transaction_is_our_error_and_changes_nothing(pg_se
     with Workspace(tmp_path / "ws", store_url=url) as again:
         import_file(again, "facilities", big_csv)
         assert len(again.facility_rows()) == N
+
+
+def test_a_full_disk_mid_import_is_our_error_and_changes_nothing(pg_server, big_csv, tmp_path):
+    """The server's 'disk full' (SQLSTATE 53100) in the third chunk of rows: raised by a trigger,
+    since the tests cannot mount a small file system for a tablespace; the client sees the same
+    error a full disk gives, mid-transaction."""
+    url = start_state(pg_server, tmp_path, big_csv)
+    one = big_csv.parent / "one.csv"
+    one.write_text(big_csv.read_text("utf-8").splitlines()[0] + "\nf0,Site 0,russia,point,36,35,"
+                   "Syria,W\n", "utf-8")
+    with Workspace(tmp_path / "ws", store_url=url) as ws:  # the layer exists before the trigger
+        import_file(ws, "facilities", one)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                      "IF NEW.id = 'f1200' THEN RAISE EXCEPTION 'could not extend file: No space "
+                      "left on device' USING ERRCODE = 'disk_full'; END IF; RETURN NEW; END $$")
+        admin.execute("CREATE TRIGGER full_disk BEFORE INSERT ON facilities FOR EACH ROW "
+                      "EXECUTE FUNCTION full_disk()")
+    before = dump(url)
+    with Workspace(tmp_path / "ws", store_url=url) as ws:
+        with pytest.raises(StoreError, match=r"write failed, nothing was changed \(could not "
+                                             r"extend file: No space left on device\)"):
+            import_file(ws, "facilities", big_csv)
+        assert len(ws.facility_rows()) == 1  # the same connection goes on after the error
+    assert dump(url) == before
