@@ -14,17 +14,19 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports():
-    # the modules under test, instrumented here before targets.py imports them lazily
-    import basewatch.analysis.flights  # noqa: F401
-    import basewatch.model._util  # noqa: F401
-    import basewatch.sources._common  # noqa: F401
-    import basewatch.sources.adsb  # noqa: F401
-    import basewatch.sources.aircraftdb  # noqa: F401
-    import basewatch.sources.flights_ingest  # noqa: F401
-    import basewatch.sources.imagery_counts  # noqa: F401
-    import basewatch.sources.reports  # noqa: F401
-    import basewatch.sources.telegram  # noqa: F401
+    # targets.py imports basewatch lazily: the modules under test are imported (and so
+    # instrumented) here
     from targets import Target
+
+    import basewatch.analysis.flights
+    import basewatch.model._util
+    import basewatch.sources._common
+    import basewatch.sources.adsb
+    import basewatch.sources.aircraftdb
+    import basewatch.sources.flights_ingest
+    import basewatch.sources.imagery_counts
+    import basewatch.sources.reports
+    import basewatch.sources.telegram  # noqa: F401
 
 
 def main() -> None:
