@@ -48,7 +48,7 @@ def parse_datetime(value: str | dt.datetime, *, field: str = "time") -> dt.datet
     text = str(value).strip()
     try:
         return as_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):  # overflow: year 1 or 9999 shifted out of range by UTC
         raise ValidationError(f"{field} {text!r} is not an ISO timestamp") from None
 
 

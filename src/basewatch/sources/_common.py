@@ -223,7 +223,8 @@ def iter_geojson_features(path: Path, text: str) -> Iterator[tuple[int, dict[str
 
 
 def feature_where(path: Path, i: int, f: dict[str, Any]) -> str:
-    fid = f.get("id") or (f.get("properties") or {}).get("id")
+    props = f.get("properties")
+    fid = f.get("id") or (props.get("id") if isinstance(props, dict) else None)
     return f"{path.name} feature {i}" + (f" ({fid})" if fid else "")
 
 

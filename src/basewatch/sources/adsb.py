@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ import pyarrow.parquet as pq
 
 from basewatch.analysis.flights import KNOTS, POSITION_SCHEMA
 from basewatch.errors import ImportFormatError
-from basewatch.sources._common import read_limited
+from basewatch.sources._common import max_file_bytes, read_limited
 
 __all__ = ["FORMATS", "AdsbRead", "detect_format", "read_adsb", "v2_to_table"]
 
@@ -33,6 +35,10 @@ FORMATS = ("opensky-csv", "opensky-parquet", "readsb-trace", "v2-api", "plain-cs
 FT_PER_M = 1 / 0.3048
 _MS_THRESHOLD = 1e11  # epoch seconds reach 1e11 in the year 5138; milliseconds passed it in 1973
 _BLOCK = 16 << 20  # CSV block size for streaming
+#: Times outside [1970, 2100) are malformed (counted and dropped): beyond them datetimes overflow.
+_T_MAX = 4102444800.0
+#: Errors of pyarrow and of numbers in malformed data, turned into ImportFormatError per file.
+_DATA_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError, KeyError)
 
 
 @dataclass
@@ -59,8 +65,11 @@ def _head(path: Path, n: int = 4096) -> bytes:
     with path.open("rb") as f:
         data = f.read(n)
     if data[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rb") as g:
-            data = g.read(n)
+        try:
+            with gzip.open(path, "rb") as g:
+                data = g.read(n)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise ImportFormatError(f"{path}: truncated or damaged gzip ({exc})") from None
     return data
 
 
@@ -123,7 +132,7 @@ def _table(t: np.ndarray, hexes: Any, lat: Any, lon: Any, alt_ft: Any, gs_kt: An
     n = len(t)
     hex_arr = pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(hexes, pa.string())))
     good = pc.fill_null(pc.match_substring_regex(hex_arr, r"^[0-9a-f]{6}$"), False)
-    good = pc.and_(good, pa.array(np.isfinite(t)))
+    good = pc.and_(good, pa.array(np.isfinite(t) & (t >= 0) & (t < _T_MAX)))
     bad_hex = n - pc.sum(pc.cast(good, pa.int64())).as_py() if n else 0
     if bad_hex:
         dropped["bad_address_or_time"] = dropped.get("bad_address_or_time", 0) + int(bad_hex)
@@ -132,7 +141,8 @@ def _table(t: np.ndarray, hexes: Any, lat: Any, lon: Any, alt_ft: Any, gs_kt: An
         return pa.array(np.asarray(x, dtype=float), pa.float64(), from_pandas=True)
 
     tab = pa.table({
-        "time": pa.array((np.nan_to_num(t) * 1e6).astype(np.int64), pa.int64()).cast(
+        "time": pa.array((np.clip(np.nan_to_num(t), 0, _T_MAX) * 1e6).astype(np.int64),
+                         pa.int64()).cast(
             pa.timestamp("us", tz="UTC")),
         "hex": hex_arr, "lat": f(lat), "lon": f(lon), "alt_ft": f(alt_ft), "gs_kt": f(gs_kt),
         "track_deg": f(track), "on_ground": pa.array(on_ground, pa.bool_()),
@@ -186,42 +196,73 @@ def _plain(batch: pa.RecordBatch | pa.Table, synthetic: bool, dropped: dict[str,
 def _csv_batches(path: Path) -> Iterator[pa.RecordBatch]:
     # every column as text first: numbers are converted per column with empty = missing
     try:
-        header = _head(path).split(b"\n", 1)[0].decode("utf-8").strip().split(",")
+        try:
+            header = _head(path).split(b"\n", 1)[0].decode("utf-8").strip().split(",")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(f"{path} line 1: not UTF-8 text ({exc.reason})") from None
         reader = pcsv.open_csv(
             path, read_options=pcsv.ReadOptions(block_size=_BLOCK),
             convert_options=pcsv.ConvertOptions(
                 column_types={c.strip(): pa.string() for c in header}, strings_can_be_null=False))
         yield from reader
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise ImportFormatError(f"{path}: {exc}") from None
 
 
 def _load_json(path: Path) -> Any:
     data, _ = read_limited(path)
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
+        limit = max_file_bytes()
+        try:  # read at most the import limit: a small gzip can expand to gigabytes
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as g:
+                data = g.read(limit + 1)
         except (OSError, EOFError) as exc:
             raise ImportFormatError(f"{path}: truncated or damaged gzip ({exc})") from None
+        if len(data) > limit:
+            raise ImportFormatError(f"{path}: unpacks to over the import limit of "
+                                    f"{limit / 1e6:.0f} MB (set BASEWATCH_MAX_IMPORT_MB)")
     text = data.decode("utf-8", "replace")
     try:
         return json.loads(text)
     except json.JSONDecodeError as first:
         err = first
+    except RecursionError:
+        raise ImportFormatError(f"{path}: JSON nested too deeply") from None
     if text.lstrip().startswith("{") and "\n{" in text:  # one response per line
         try:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         except json.JSONDecodeError as line_err:
             err = line_err
+        except RecursionError:
+            raise ImportFormatError(f"{path}: JSON nested too deeply") from None
     end = " (the file ends early: truncated?)" if err.pos >= len(text.rstrip()) - 1 else ""
     raise ImportFormatError(f"{path} line {err.lineno} column {err.colno}: invalid JSON: "
                             f"{err.msg}{end}")
 
 
+def _number(x: Any) -> float:
+    """A JSON number as float; NaN for anything else (text, null, booleans, overflow)."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        try:
+            return float(x)
+        except OverflowError:  # an integer of hundreds of digits
+            return math.nan
+    return math.nan
+
+
+def _text(x: Any) -> str | None:
+    return x if isinstance(x, str) else None
+
+
 def _trace(path: Path, obj: Any, synthetic: bool, dropped: dict[str, int]) -> pa.Table:
-    if not isinstance(obj, dict) or "trace" not in obj or "timestamp" not in obj:
-        raise ImportFormatError(f"{path}: a readsb trace needs 'icao', 'timestamp' and 'trace'")
-    t0 = float(obj["timestamp"])
+    if not isinstance(obj, dict) or not isinstance(obj.get("trace"), list) \
+            or "timestamp" not in obj:
+        raise ImportFormatError(f"{path}: a readsb trace needs 'icao', 'timestamp' and a "
+                                "'trace' list")
+    t0 = _number(obj["timestamp"])
+    if not math.isfinite(t0):
+        raise ImportFormatError(f"{path}: timestamp {str(obj['timestamp'])[:40]!r} is not a "
+                                "number")
     if t0 > _MS_THRESHOLD:
         t0 /= 1000.0
         dropped["milliseconds_converted"] = dropped.get("milliseconds_converted", 0) + 1
@@ -230,12 +271,10 @@ def _trace(path: Path, obj: Any, synthetic: bool, dropped: dict[str, int]) -> pa
         dropped["malformed_trace_points"] = len(obj["trace"]) - len(rows)
     n = len(rows)
 
-    def num(x: Any) -> float:
-        return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else np.nan
-
-    callsigns = [(r[8] or {}).get("flight") if len(r) > 8 and isinstance(r[8], dict) else None
+    num = _number
+    callsigns = [_text(r[8].get("flight")) if len(r) > 8 and isinstance(r[8], dict) else None
                  for r in rows]
-    return _table(np.array([t0 + num(r[0]) for r in rows]), [obj.get("icao", "")] * n,
+    return _table(np.array([t0 + num(r[0]) for r in rows]), [_text(obj.get("icao")) or ""] * n,
                   [num(r[1]) for r in rows], [num(r[2]) for r in rows],
                   [num(r[3]) for r in rows], [num(r[4]) for r in rows],
                   [num(r[5]) for r in rows], [r[3] == "ground" for r in rows], callsigns,
@@ -252,22 +291,28 @@ def v2_to_table(obj: Any, *, synthetic: bool = False, dropped: dict[str, int] | 
     for r in responses:
         if not isinstance(r, dict) or not isinstance(r.get("ac"), list) or "now" not in r:
             raise ImportFormatError(f"{where}: a v2 API response needs 'now' and an 'ac' array")
-        now = float(r["now"])
+        now = _number(r["now"])
+        if not math.isfinite(now):
+            raise ImportFormatError(f"{where}: 'now' {str(r['now'])[:40]!r} is not a number")
         now = now / 1000.0 if now > _MS_THRESHOLD else now  # 'now' is in ms in v2
-        for a in r["ac"]:
-            if a.get("lat") is None or a.get("lon") is None:
+        for i, a in enumerate(r["ac"]):
+            if not isinstance(a, dict):
+                raise ImportFormatError(f"{where}: aircraft {i} of 'ac' is not an object")
+            lat, lon = _number(a.get("lat")), _number(a.get("lon"))
+            if math.isnan(lat) or math.isnan(lon):
                 dropped["no_position"] = dropped.get("no_position", 0) + 1
                 continue
             alt = a.get("alt_baro")
-            t.append(now - float(a.get("seen_pos", a.get("seen", 0.0)) or 0.0))
-            cols["hex"].append(a.get("hex", ""))
-            cols["lat"].append(a.get("lat"))
-            cols["lon"].append(a.get("lon"))
-            cols["alt"].append(alt if isinstance(alt, (int, float)) else np.nan)
-            cols["gs"].append(a.get("gs", np.nan))
-            cols["track"].append(a.get("track", np.nan))
+            seen = a.get("seen_pos", a.get("seen", 0.0))
+            t.append(now - (0.0 if seen is None else _number(seen)))
+            cols["hex"].append(_text(a.get("hex")) or "")
+            cols["lat"].append(lat)
+            cols["lon"].append(lon)
+            cols["alt"].append(_number(alt))
+            cols["gs"].append(_number(a.get("gs")))
+            cols["track"].append(_number(a.get("track")))
             cols["og"].append(True if alt == "ground" else (False if alt is not None else None))
-            cols["cs"].append(a.get("flight"))
+            cols["cs"].append(_text(a.get("flight")))
     n = len(t)
     return _table(np.array(t, dtype=float), cols["hex"], cols["lat"], cols["lon"], cols["alt"],
                   cols["gs"], cols["track"], cols["og"], cols["cs"], [synthetic] * n, dropped)
@@ -283,22 +328,43 @@ def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = Fal
     parts: list[pa.Table] = []
     if fmt in ("opensky-csv", "plain-csv"):
         conv = _opensky if fmt == "opensky-csv" else _plain
+        rows = 0
         for batch in _csv_batches(p):
             try:
                 parts.append(conv(batch, synthetic, dropped))
             except KeyError as exc:
                 raise ImportFormatError(f"{p}: missing column {exc}") from None
+            except ImportFormatError as exc:
+                raise ImportFormatError(f"{p} rows {rows + 1}-{rows + batch.num_rows}: {exc}"
+                                        ) from None
+            except _DATA_ERRORS as exc:
+                raise ImportFormatError(f"{p} rows {rows + 1}-{rows + batch.num_rows}: "
+                                        f"malformed values ({exc})") from None
+            rows += batch.num_rows
     elif fmt == "opensky-parquet":
         try:
             pf = pq.ParquetFile(p)
-        except pa.ArrowInvalid as exc:
-            raise ImportFormatError(f"{p}: not a readable Parquet file ({exc})") from None
-        for batch in pf.iter_batches(batch_size=1 << 20):
-            parts.append(_opensky(batch, synthetic, dropped))
+            rows = 0
+            for batch in pf.iter_batches(batch_size=1 << 20):
+                try:
+                    parts.append(_opensky(batch, synthetic, dropped))
+                except KeyError as exc:
+                    raise ImportFormatError(f"{p}: missing column {exc}") from None
+                except ImportFormatError as exc:
+                    raise ImportFormatError(f"{p} rows {rows + 1}-{rows + batch.num_rows}: {exc}"
+                                            ) from None
+                rows += batch.num_rows
+        except ImportFormatError:
+            raise
+        except (*_DATA_ERRORS, OSError) as exc:
+            raise ImportFormatError(f"{p}: not a readable OpenSky Parquet file ({exc})") from None
     elif fmt == "readsb-trace":
         parts.append(_trace(p, _load_json(p), synthetic, dropped))
     else:
         parts.append(v2_to_table(_load_json(p), synthetic=synthetic, dropped=dropped, where=str(p)))
-    table = pa.concat_tables(parts) if parts else POSITION_SCHEMA.empty_table()
+    try:
+        table = pa.concat_tables(parts) if parts else POSITION_SCHEMA.empty_table()
+    except pa.ArrowException as exc:  # batches whose columns disagree
+        raise ImportFormatError(f"{p}: malformed values ({exc})") from None
     warnings = [f"{p}: {v} rows: {k.replace('_', ' ')}" for k, v in sorted(dropped.items())]
     return AdsbRead(p, fmt, _sha256(p), table, dropped, warnings)

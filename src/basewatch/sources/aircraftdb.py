@@ -46,7 +46,16 @@ def detect_db_format(path: Path, text: str) -> str:
 def _tar1090(path: Path, text: str) -> list[Aircraft]:
     out: list[Aircraft] = []
     prov = Provenance(Source("tar1090-db"))
-    for n, fields in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    n = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            raise ImportFormatError(f"{path.name} line {reader.line_num}: {exc}") from None
+        n = reader.line_num
         if not fields or not fields[0].strip():
             continue
         if len(fields) < 4:
@@ -57,9 +66,13 @@ def _tar1090(path: Path, text: str) -> list[Aircraft]:
         except BasewatchError as exc:
             raise ImportFormatError(f"{path.name} line {n}: {exc}") from None
         flags = fields[3].strip()
-        out.append(Aircraft(hx, prov, registration=fields[1].strip(), typecode=fields[2].strip(),
-                            description=fields[4].strip() if len(fields) > 4 else "",
-                            military=flags[:1] == "1"))
+        try:
+            out.append(Aircraft(hx, prov, registration=fields[1].strip(),
+                                typecode=fields[2].strip(),
+                                description=fields[4].strip() if len(fields) > 4 else "",
+                                military=flags[:1] == "1"))
+        except BasewatchError as exc:
+            raise ImportFormatError(f"{path.name} line {n}: {exc}") from None
     return out
 
 
@@ -72,10 +85,16 @@ def _opensky(path: Path, text: str) -> list[Aircraft]:
             raise ImportFormatError(f"{row.where}: {exc}") from None
         operator = row.get("operator") or row.get("owner")
         model = " ".join(x for x in (row.get("manufacturername"), row.get("model")) if x)
-        out.append(Aircraft(hx, _prov(row, "OpenSky aircraft database"),
-                            registration=row.get("registration"), typecode=row.get("typecode"),
-                            description=model, operator=operator,
-                            military=any(w in operator.lower() for w in MILITARY_WORDS)))
+        try:
+            out.append(Aircraft(hx, _prov(row, "OpenSky aircraft database"),
+                                registration=row.get("registration"),
+                                typecode=row.get("typecode"), description=model,
+                                operator=operator,
+                                military=any(w in operator.lower() for w in MILITARY_WORDS)))
+        except ImportFormatError:
+            raise
+        except BasewatchError as exc:
+            raise ImportFormatError(f"{row.where}: {exc}") from None
     return out
 
 
@@ -116,13 +135,19 @@ def parse_airports(path: Path, text: str) -> list[Airfield]:
         if row.get("type") not in _AIRFIELD_TYPES:
             continue
         town = row.get("municipality")
-        out.append(Airfield(
-            ident=row.require("ident"), name=row.get("name"),
-            lat=row.number("latitude_deg", lo=-90, hi=90) or 0.0,
-            lon=row.number("longitude_deg", lo=-180, hi=180) or 0.0,
-            elevation_ft=row.number("elevation_ft", required=False) or 0.0,
-            country=row.get("iso_country"), area=row.get("area") or (f"{town} area" if town else ""),
-            kind=row.get("type"), provenance=_prov(row, "OurAirports")))
+        try:
+            out.append(Airfield(
+                ident=row.require("ident"), name=row.get("name"),
+                lat=row.number("latitude_deg", lo=-90, hi=90) or 0.0,
+                lon=row.number("longitude_deg", lo=-180, hi=180) or 0.0,
+                elevation_ft=row.number("elevation_ft", required=False) or 0.0,
+                country=row.get("iso_country"),
+                area=row.get("area") or (f"{town} area" if town else ""),
+                kind=row.get("type"), provenance=_prov(row, "OurAirports")))
+        except ImportFormatError:
+            raise
+        except BasewatchError as exc:
+            raise ImportFormatError(f"{row.where}: {exc}") from None
     return out
 
 

@@ -121,6 +121,8 @@ def parse_areas(path: str | Path, resolve_site: SiteResolver) -> Parsed:
     for i, f in iter_geojson_features(p, text):
         w = feature_where(p, i, f)
         props: dict[str, Any] = f.get("properties") or {}
+        if not isinstance(props, dict):
+            raise ImportFormatError(f"{w}: properties is {type(props).__name__}, not an object")
 
         def get(k: str, props: dict[str, Any] = props) -> Any:
             return props.get(k)

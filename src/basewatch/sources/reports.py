@@ -58,6 +58,8 @@ POST_FORMATS = ("rss", "atom", "telegram", "jsonl", "text")
 
 #: Feeds above this size are refused (a feed is a page of recent items, not an archive).
 MAX_FEED_BYTES = 20 * 1024 * 1024
+#: A JSON line (one post) over this many characters is refused.
+MAX_LINE_CHARS = 1024 * 1024
 
 _FEED_ROOTS = {"rss", "{http://www.w3.org/2005/Atom}feed",
                "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF", "feed"}
@@ -118,6 +120,8 @@ def check_feed_xml(data: bytes, where: str) -> None:
                                 "DTD; nothing fetched") from None
     except (DTDForbidden, DefusedXmlException) as exc:
         raise ImportFormatError(f"{where}: refused: unsafe XML ({exc})") from None
+    except (ValueError, LookupError) as exc:  # expat: an encoding it cannot decode
+        raise ImportFormatError(f"{where}: unsupported XML encoding ({exc})") from None
     except ParseError as exc:
         if head.startswith((b"<!doctype html", b"<html")):
             raise ImportFormatError(f"{where}: is an HTML page, not an RSS or Atom feed") from None
@@ -144,7 +148,10 @@ def _html_to_text(value: str) -> str:
 def _struct_utc(value: Any) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+    except (ValueError, OverflowError, OSError):  # a year the datetime type cannot hold
+        return None
 
 
 def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) -> list[_Draft]:
@@ -237,7 +244,7 @@ def telegram_drafts(path: Path, name: str, messages: Iterable[tuple[int, Any]],
         if m.get("date_unixtime"):
             try:
                 published = dt.datetime.fromtimestamp(int(m["date_unixtime"]), dt.UTC)
-            except (TypeError, ValueError, OverflowError):
+            except (TypeError, ValueError, OverflowError, OSError):
                 raise ImportFormatError(f"{where}: date_unixtime {m['date_unixtime']!r} is not a "
                                         "number") from None
         elif m.get("date"):
@@ -257,7 +264,10 @@ def telegram_drafts(path: Path, name: str, messages: Iterable[tuple[int, Any]],
 
 def _when(value: Any, where: str) -> dt.datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC)
+        except (ValueError, OverflowError, OSError):  # NaN, infinity, year out of range
+            raise ImportFormatError(f"{where} {value!r} is not a time (epoch seconds)") from None
     try:
         return parse_datetime(str(value), field=where)
     except BasewatchError:
@@ -272,10 +282,15 @@ def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> lis
         if not line.strip():
             continue
         where = f"{path.name} line {n}"
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFormatError(f"{where}: {len(line)} characters is over the line limit of "
+                                    f"{MAX_LINE_CHARS}")
         try:
             d = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ImportFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ImportFormatError(f"{where}: JSON nested too deeply") from None
         if not isinstance(d, dict):
             raise ImportFormatError(f"{where}: expected an object")
         source = str(d.get("source") or defaults.source or "").strip()
@@ -291,6 +306,9 @@ def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> lis
         quotes = d.get("quotes") or ()
         if isinstance(quotes, str):
             quotes = (quotes,)
+        if not isinstance(quotes, list | tuple):
+            raise ImportFormatError(f"{where}: quotes is {type(quotes).__name__}, expected a "
+                                    "list of names")
         drafts.append(_Draft(
             where=where, source_name=source, published=published, text=str(d["text"]),
             url=str(d.get("url") or ""), title=str(d.get("title") or ""),
@@ -362,7 +380,7 @@ def parse_sources(path: str | Path) -> Parsed:
             prov = d.get("provenance") or {"source": {"publisher": d.get("graded_by") or
                                                        "analyst"}}
             rec = ReportSource.from_dict({**d, "id": sid, "provenance": prov})
-        except (BasewatchError, ValueError, KeyError, TypeError) as exc:
+        except (BasewatchError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ImportFormatError(f"{where} ({d.get('name')}): {exc}") from None
         if rec.id in seen:
             raise ImportFormatError(f"{where}: duplicate source id {rec.id}")

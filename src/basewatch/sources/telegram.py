@@ -23,6 +23,9 @@ __all__ = ["MAX_STREAM_BYTES", "TelegramStream"]
 
 #: Exports above this size are refused (override: BASEWATCH_MAX_STREAM_MB).
 MAX_STREAM_BYTES = 4 * 1024**3
+#: One message (or the header before "messages") over this many characters is refused: the
+#: window held in memory stays bounded whatever the file holds.
+MAX_MESSAGE_CHARS = 16 * 1024 * 1024
 
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 _NAME = re.compile(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")')
@@ -82,6 +85,10 @@ class TelegramStream:
             m = _MESSAGES.search(self._buf)
             if m:
                 break
+            if len(self._buf) > MAX_MESSAGE_CHARS:
+                raise ImportFormatError(f"{self.path.name}: no 'messages' list in the first "
+                                        f"{MAX_MESSAGE_CHARS // 2**20} MB: not a Telegram "
+                                        "Desktop export")
             if not self._fill():
                 raise ImportFormatError(f"{self.path.name}: not a Telegram Desktop export "
                                         "(expected an object with a 'messages' list)")
@@ -91,7 +98,11 @@ class TelegramStream:
                                     "(expected a JSON object)")
         n = _NAME.search(head)
         self._pos = m.end()
-        return str(json.loads(n.group(1))) if n else ""
+        try:
+            return str(json.loads(n.group(1))) if n else ""
+        except json.JSONDecodeError as exc:
+            raise ImportFormatError(f"{self.path.name}: the channel name is not a valid JSON "
+                                    f"string ({exc.msg})") from None
 
     def _skip(self, chars: str) -> str:
         """Skip ``chars``; return the next character ('' at end of file)."""
@@ -125,7 +136,14 @@ class TelegramStream:
                     if end == len(self._buf) and not self._eof:
                         raise ValueError("may continue")  # a number could be cut in two
                     break
+                except RecursionError:
+                    raise ImportFormatError(f"{self.path.name} message {i}: JSON nested too "
+                                            "deeply") from None
                 except ValueError as exc:
+                    if len(self._buf) - self._pos > MAX_MESSAGE_CHARS:
+                        raise ImportFormatError(
+                            f"{self.path.name} message {i}: over {MAX_MESSAGE_CHARS // 2**20} MB "
+                            "(or not valid JSON)") from None
                     if not self._fill():
                         msg = getattr(exc, "msg", str(exc))
                         raise ImportFormatError(f"{self.path.name} message {i}: not valid JSON "

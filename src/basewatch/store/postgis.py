@@ -201,12 +201,21 @@ class PostGISStore:
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
-                self._con.rollback()
-                self._ready = self._layers_present()
-                self._con.rollback()
+                try:
+                    self._con.rollback()
+                    self._ready = self._layers_present()
+                    self._con.rollback()
+                except (SQLAlchemyError, StoreError):
+                    # The connection is gone (server restarted, backend terminated): the
+                    # server has aborted the transaction itself; nothing was written. Later
+                    # calls on this store fail with StoreError; reopen it to go on.
+                    pass
+                if isinstance(exc, DBAPIError):
+                    raise StoreError(f"{self.name}: write failed, nothing was changed "
+                                     f"({_first_line(exc)})") from None
             raise
         else:
             self._depth -= 1
