@@ -24,4 +24,7 @@ cp web/node_modules/@observablehq/plot/dist/plot.umd.min.js "$V"/
 cp web/node_modules/@observablehq/plot/LICENSE "$V/plot.LICENSE"
 cp web/node_modules/d3/dist/d3.min.js "$V"/
 cp web/node_modules/d3/LICENSE "$V/d3.LICENSE"
+# The interactive API reference at /docs: Swagger UI served from here, not from a CDN.
+cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js web/node_modules/swagger-ui-dist/swagger-ui.css "$V"/
+cp web/node_modules/swagger-ui-dist/LICENSE "$V/swagger-ui.LICENSE"
 echo "build_web: dashboard assets in $V"

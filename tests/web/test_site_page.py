@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from basewatch.api.security import CSP
 from basewatch.api.web import assets_built
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,10 +26,6 @@ pytestmark = [
                        "(bash scripts/build_web.sh)"),
 ]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "tmp"
-#: The policy the API applies to every response (security work); the pages must live with it.
-CSP = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; "
-       "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
-       "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--use-angle=swiftshader",
         "--enable-unsafe-swiftshader"]
@@ -37,7 +34,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 @pytest.fixture(scope="module")
 def server(demo_ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
-    from starlette.requests import Request
 
     from basewatch.api import create_app
     from basewatch.sources.chips import write_png
@@ -47,13 +43,7 @@ def server(demo_ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     rgb = np.full((16, 16, 3), 60, np.uint8)
     rgb[4:8, 4:8] = 230
     write_png(folder / "chips" / "SYNTHETIC_khmeimim_apron_S2B_20241203.png", rgb)
-    app = create_app(folder)
-
-    @app.middleware("http")
-    async def csp(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        return response
+    app = create_app(folder)  # with the API's own Content-Security-Policy on every response
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -101,7 +91,8 @@ MARKS = """(id) => Math.max(0, ...[...document.querySelectorAll(`#${id} svg`)].m
 def test_site_page_charts_render_under_csp(server: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors, requests = _watch(page, server)
-    page.goto(server + "/site.html?site=khmeimim&date=2024-12-08")
+    response = page.goto(server + "/site.html?site=khmeimim&date=2024-12-08")
+    assert response is not None and response.headers["content-security-policy"] == CSP
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     # 12 control dates: a dot per day on the exposure and probability charts.
     assert page.evaluate("() => document.querySelectorAll('#exposure-chart svg circle').length") == 12
@@ -151,6 +142,26 @@ def test_slider_moves_rings_and_corridor(server: str, browser: Any) -> None:
     assert "in_reach(smerch)" in page.inner_text("#alerts")
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "dashboard-rings.png"))
+    page.close()
+    assert errors == []
+    assert _outside(requests, server) == []
+
+
+def test_api_reference_works_offline_under_csp(server: str, browser: Any) -> None:
+    # Swagger UI from the bundled assets: every operation of the OpenAPI document listed.
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    errors, requests = _watch(page, server)
+    response = page.goto(server + "/docs")
+    assert response is not None and response.headers["content-security-policy"] == CSP
+    page.wait_for_selector(".opblock", timeout=30_000)
+    paths = page.evaluate("() => fetch('/openapi.json').then((r) => r.json())"
+                          ".then((d) => Object.values(d.paths).reduce((n, p) => n + "
+                          "Object.keys(p).length, 0))")
+    # An operation under two tags is shown twice: count distinct method + path.
+    shown = page.evaluate("() => new Set([...document.querySelectorAll('.opblock')].map((b) =>"
+                          " b.querySelector('.opblock-summary-method').textContent + ' ' +"
+                          " b.querySelector('.opblock-summary-path').dataset.path)).size")
+    assert shown == paths
     page.close()
     assert errors == []
     assert _outside(requests, server) == []

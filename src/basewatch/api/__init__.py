@@ -38,6 +38,8 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
     folder = Path(workspace)
     app = FastAPI(title="basewatch", version=__version__,
                   dependencies=auth.read_dependencies(require_token_for_reads),
+                  # /docs is served by the dashboard module from bundled assets (CSP: no CDN)
+                  docs_url=None, redoc_url=None,
                   description="API over a basewatch workspace: reads, and writes with a "
                               "bearer token. Records made by a "
                               "seeded generator carry `synthetic: true`.")

@@ -31,6 +31,17 @@ def mount(app: FastAPI) -> None:
             return HTMLResponse(_MISSING, status_code=503)
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
+    @app.get("/docs", include_in_schema=False)
+    def api_reference() -> Response:
+        # Swagger UI from the bundled npm build with its start-up in docs.js: FastAPI's own
+        # page loads it from a CDN with an inline script, which the CSP (rightly) blocks.
+        if not (VENDOR / "swagger-ui-bundle.js").exists():
+            return HTMLResponse(_MISSING.replace(" The API works meanwhile: "
+                                                 '<a href="/docs">/docs</a>.', " The OpenAPI "
+                                                 'document: <a href="/openapi.json">/openapi.json'
+                                                 "</a>."), status_code=503)
+        return FileResponse(STATIC / "docs.html", media_type="text/html")
+
     @app.get("/site.html", include_in_schema=False)
     def site_page() -> Response:
         # One page for every facility; it reads ?site= and asks the API.
