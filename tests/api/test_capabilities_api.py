@@ -45,6 +45,21 @@ def test_imagery_and_flights(client):
     assert any(e["registration"] == "RA-78847" and e["destination"] == "Moscow area" for e in ev)
 
 
+def test_flights_daily_is_strict_json(client):
+    # The first days have no baseline yet (a NaN rate inside): null in the body, which a
+    # browser's JSON.parse accepts; NaN it would refuse.
+    import json
+
+    def refuse(token):
+        raise AssertionError(f"non-JSON constant {token} in the body")
+
+    r = client.get("/flights/daily", params={"site": "khmeimim"})
+    body = json.loads(r.text, parse_constant=refuse)
+    first = body["rows"][0]
+    assert first["baseline_days"] == 0 and first["baseline_rate"] is None
+    assert any(isinstance(row["baseline_rate"], float) for row in body["rows"])
+
+
 @pytest.mark.parametrize("path,params", [
     ("/exposure", {"date": "2024-12-04", "site": "Atlantis"}),
     ("/corridor", {"from": "Tartus", "to": "Atlantis", "date": "2024-12-04"}),

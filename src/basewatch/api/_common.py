@@ -7,6 +7,7 @@ import functools
 import hashlib
 import inspect
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -47,9 +48,22 @@ def uses_workspace(fn: Callable[..., Response]) -> Callable[..., Response]:
     return wrapper
 
 
+def _finite(v: Any) -> Any:
+    """NaN and infinities (e.g. a rate with no baseline yet) as null: JSON has no NaN and
+    browsers refuse a body that contains one."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_finite(x) for x in v]
+    return v
+
+
 def etag_json(request: Request, payload: Any, media_type: str = "application/json") -> Response:
     """The payload as JSON with a strong ETag of its bytes; 304 when If-None-Match matches."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    body = json.dumps(_finite(payload), ensure_ascii=False, separators=(",", ":"), default=str,
+                      allow_nan=False).encode()
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     inm = request.headers.get("if-none-match", "")
     if tag in [t.strip() for t in inm.split(",")] or inm.strip() == "*":

@@ -4,7 +4,6 @@ GeoJSON, claims with their sources' grades, image chips and a site's summary ove
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -241,10 +240,7 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
                 r["since"] = first[(r["system"], r["munition"])].isoformat()
             exposure.append(row)
     try:
-        af, sorties = daily_rows(ws, f.id)
-        # No baseline yet gives NaN rates; JSON has no NaN, so they become null.
-        sorties = [{k: None if isinstance(v, float) and not math.isfinite(v) else v
-                    for k, v in r.items()} for r in sorties]
+        af, sorties = daily_rows(ws, f.id)  # NaN rates (no baseline yet) become null in JSON
         airfield: dict[str, Any] | None = {"ident": af.ident, "name": af.name}
     except NotFoundError:
         airfield, sorties = None, []
