@@ -9,11 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from basewatch.analysis.control import faction_geometries
 from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.geodesy import geodesic_circle
-from basewatch.analysis.hostility import Hostility
-from basewatch.analysis.reach import reach_area, split_antimeridian
+from basewatch.analysis.reach import split_antimeridian
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
@@ -28,6 +26,7 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError
 from basewatch.model._util import geom_to_json
 from basewatch.queries.exposure import exposure_series, load_catalog, projection
+from basewatch.queries.sites import reach_areas
 from basewatch.sources.importing import import_file
 
 app = typer.Typer(help="Distance to hostile ground and the weapons that reach each site.",
@@ -182,19 +181,8 @@ def rings(site: Annotated[str, typer.Option("--site", help="Facility")],
             features.append({"type": "Feature", "geometry": geom_to_json(ring), "properties": {
                 "kind": "range_ring", "site": f.id, "system": sysm.id, "munition": m.name,
                 "radius_km": m.max_range_km, "source": m.source.publisher, "synthetic": False}})
-        if reach:
-            areas = ws.control_on(day)
-            hostility = Hostility(ws.relations())
-            geoms = faction_geometries(areas)
-            synthetic = any(a.provenance.synthetic for a in areas)
-            holders = {h.faction for h in cat.holdings if h.system == sysm.id and h.active_on(day)}
-            for faction in sorted(hostility.hostile_to(f.operator, geoms, day) & holders):
-                for m in sysm.munitions:
-                    area = reach_area(geoms[faction], m.max_range_km * 1000)
-                    features.append({"type": "Feature", "geometry": geom_to_json(area), "properties": {
-                        "kind": "reach_area", "faction": faction, "system": sysm.id,
-                        "munition": m.name, "range_km": m.max_range_km, "date": day.isoformat(),
-                        "synthetic": synthetic}})
+        if reach:  # the same reach areas as the API and the map
+            features += reach_areas(ws, day, [f.operator], sysm.id)["features"]
     fc = {"type": "FeatureCollection", "features": features}
     if out:
         out.write_text(json.dumps(fc), "utf-8")
