@@ -1,15 +1,21 @@
 """API latency under bounded concurrency, against the CLI a user would otherwise script.
 
-Builds the demo workspace, starts `basewatch serve` (uvicorn) on 127.0.0.1, and sends
-REQUESTS GETs from CLIENTS concurrent httpx clients over loopback; prints p50/p95 per
-endpoint, then the time of one `basewatch control at --json` run for the same answer and the
-ratio. Run: python benchmarks/bench_api.py [--clients 8] [--requests 200]
+Builds a workspace, starts `basewatch serve` (uvicorn) on 127.0.0.1, and sends REQUESTS GETs
+per endpoint from CLIENTS concurrent httpx clients over loopback; prints p50/p95 per endpoint,
+then the time of one `basewatch control at --json` run for the same answer and the ratio.
+
+- default: the demo workspace, every read endpoint of the API (the site page's included);
+- ``--scale``: bench_foundation's seeded synthetic workspace (10,000 facilities x 365 daily
+  control snapshots by default) and the endpoints whose cost grows with it.
+
+Run: python benchmarks/bench_api.py [--clients 20] [--requests 200] [--scale]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import socket
 import statistics
@@ -24,8 +30,25 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 CLI = [sys.executable, "-c", "from basewatch.cli.main import main; main()"]
-ENDPOINTS = ["/control?date=2024-12-05", "/front?date=2024-12-05", "/facilities",
-             "/inventory?date=2024-12-05", "/dates"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_foundation import START, build  # noqa: E402
+
+DEMO = ["/control?date=2024-12-05", "/front?date=2024-12-05", "/facilities",
+        "/inventory?date=2024-12-05", "/dates", "/control/changes?from=2024-11-27&to=2024-12-08",
+        "/exposure?date=2024-12-04&site=khmeimim", "/rings?date=2024-12-05",
+        "/reach?date=2024-12-05&against=russia", "/corridor?from=Tartus&to=Damascus&date=2024-12-04",
+        "/corridor/route?from=Tartus&to=Damascus&date=2024-12-08",
+        "/imagery/counts?site=tartus", "/flights/events?site=OSLK&date=2024-12-04",
+        "/flights/daily?site=khmeimim", "/assessment?site=tartus&date=2024-12-05",
+        "/claims?limit=50", "/alerts", "/sites/tartus/summary?to=2024-12-05"]
+
+
+def scale_endpoints(days: int) -> list[str]:
+    mid = (START + dt.timedelta(days=days // 2)).isoformat()
+    end = (START + dt.timedelta(days=days - 1)).isoformat()
+    return [f"/control?date={mid}", f"/control?date={end}", "/facilities?limit=100",
+            f"/facilities?limit=100&offset=9000&date={mid}", f"/inventory?date={mid}",
+            "/facilities/f1234", "/dates", f"/control/changes?from={START.isoformat()}&to={mid}"]
 
 
 def _port() -> int:
@@ -54,12 +77,24 @@ def _pct(xs: list[float], q: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--scale", action="store_true", help="synthetic workspace instead of the demo")
+    ap.add_argument("--facilities", type=int, default=10_000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--vertices", type=int, default=200)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
-        subprocess.run([*CLI, "demo", "-w", str(ws)], env=ENV, check=True, capture_output=True)
+        t0 = time.perf_counter()
+        if args.scale:
+            build(ws, args.facilities, args.days, args.vertices, 4, seed=7)
+            endpoints, control_date = scale_endpoints(args.days), scale_endpoints(args.days)[0]
+            what = f"{args.facilities} facilities x {args.days} days ({args.vertices}-vertex polygons)"
+        else:
+            subprocess.run([*CLI, "demo", "-w", str(ws)], env=ENV, check=True, capture_output=True)
+            endpoints, control_date, what = DEMO, DEMO[0], "the demo workspace"
+        print(f"{what}: built in {time.perf_counter() - t0:.0f} s")
         port = _port()
         base = f"http://127.0.0.1:{port}"
         srv = subprocess.Popen([*CLI, "serve", "-w", str(ws), "--port", str(port)], env=ENV,
@@ -73,20 +108,21 @@ def main() -> None:
                     time.sleep(0.1)
             print(f"{args.clients} concurrent clients, {args.requests} requests per endpoint")
             p50_control = 0.0
-            for path in ENDPOINTS:
+            for path in endpoints:
                 xs = asyncio.run(_load(base, path, args.clients, args.requests))
                 p50, p95 = _pct(xs, 50), _pct(xs, 95)
-                if path.startswith("/control"):
+                if path == control_date:
                     p50_control = p50
                 rps = len(xs) / max(sum(xs) / args.clients, 1e-9)
-                print(f"  {path:32s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ~{rps:6.0f} req/s")
+                print(f"  {path:58s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ~{rps:6.0f} req/s")
         finally:
             srv.terminate()
             srv.wait(10)
+        day = control_date.split("=")[1]
         runs = []
         for _ in range(3):
             t0 = time.perf_counter()
-            subprocess.run([*CLI, "control", "at", "--date", "2024-12-05", "--json", "-w",
+            subprocess.run([*CLI, "control", "at", "--date", day, "--json", "-w",
                             str(ws)], env=ENV, check=True, capture_output=True)
             runs.append(time.perf_counter() - t0)
         cli_ms = statistics.median(runs) * 1000

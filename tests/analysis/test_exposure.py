@@ -18,8 +18,10 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 def brute_force(lon, lat, poly, step_m=100.0):
     """Reference: every ring densified along geodesics every ~100 m, Geod.inv to every vertex,
-    then refined by a fine search along the two segments next to the best vertex."""
-    if poly.contains(Point(lon, lat)):
+    then refined by a fine search along the two segments next to the best vertex. Edges are
+    geodesics, so "inside" is tested on the densified polygon too (the lon/lat polygon with
+    straight edges differs from it by tens of metres along a 100 km edge)."""
+    if _densified(poly, step_m).contains(Point(lon, lat)):
         return 0.0
     best = np.inf
     for ring in [p.exterior for p in getattr(poly, "geoms", [poly])]:
@@ -36,6 +38,20 @@ def brute_force(lon, lat, poly, step_m=100.0):
             _, _, dd = GEOD.inv(np.full(len(fine), lon), np.full(len(fine), lat), fine[:, 0], fine[:, 1])
             best = min(best, float(dd.min()))
     return best
+
+
+def _densified(poly, step_m):
+    def ring(coords):
+        xy = np.asarray(coords)
+        out = []
+        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
+            n = max(int(GEOD.inv(x0, y0, x1, y1)[2] // step_m), 1)
+            out += [(x0, y0), *GEOD.npts(x0, y0, x1, y1, n)]
+        return out + [tuple(xy[-1])]
+
+    parts = [Polygon(ring(p.exterior.coords), [ring(h.coords) for h in p.interiors])
+             for p in getattr(poly, "geoms", [poly])]
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def star(lon, lat, radii_km, rotation=0.0):
