@@ -82,3 +82,8 @@ def main() -> None:
 
 app.add_typer(db.app, name="db")
 app.callback()(db.global_store)  # global --store postgresql://...
+
+# batch processing on Dask (issue 10)
+from basewatch.cli import batch as _batch  # noqa: E402
+
+app.add_typer(_batch.app, name="batch")
