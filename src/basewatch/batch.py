@@ -62,7 +62,7 @@ def _describe(exc: BaseException) -> str:
 
 @contextmanager
 def cluster_client(scheduler: str | None = None, *, workers: int = 2,
-                   threads_per_worker: int = 1) -> Iterator[Any]:
+                   threads_per_worker: int = 1, connect_timeout_s: float = 10.0) -> Iterator[Any]:
     """A ``distributed.Client``: connected to ``scheduler`` (``tcp://host:8786``) if given,
     else to a new LocalCluster of ``workers`` processes, closed on exit."""
     try:
@@ -72,7 +72,7 @@ def cluster_client(scheduler: str | None = None, *, workers: int = 2,
                               "pip install 'basewatch[batch]'") from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=f"{connect_timeout_s}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise ValidationError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         try:
@@ -82,9 +82,14 @@ def cluster_client(scheduler: str | None = None, *, workers: int = 2,
         return
     if workers < 1:
         raise ValidationError("--workers must be at least 1")
-    # processes, not threads: detection and segmentation are CPU-bound numpy and Python loops
-    with LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+    import dask
+
+    # processes, not threads: detection and segmentation are CPU-bound numpy and Python loops.
+    # Worker saturation 1.0: a worker holds only the tasks it runs, so when a worker dies only
+    # those are suspected (and re-run), not tasks merely queued on it.
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}), \
+            LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
+                         dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         yield client
 

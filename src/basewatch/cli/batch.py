@@ -37,6 +37,8 @@ SchedulerOpt = Annotated[str | None, typer.Option(
     "default: a local cluster")]
 WorkersOpt = Annotated[int, typer.Option(
     "--workers", help="Worker processes of the local cluster (ignored with --scheduler)")]
+TimeoutOpt = Annotated[float, typer.Option(
+    "--connect-timeout", help="Seconds to wait for the --scheduler")]
 RetriesOpt = Annotated[int, typer.Option(
     "--retries", help="Extra attempts of a task that raised (a task whose worker died is "
     "re-run anyway)")]
@@ -93,6 +95,7 @@ def imagery(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = 2,
     retries: RetriesOpt = 1,
+    connect_timeout: TimeoutOpt = 10.0,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -103,7 +106,8 @@ def imagery(
 
     url = _stac_url(stac_url)
     days = _days(date_from, date_to, date)
-    with open_workspace(workspace) as ws, cluster_client(scheduler, workers=workers) as client, \
+    with open_workspace(workspace) as ws, cluster_client(
+            scheduler, workers=workers, connect_timeout_s=connect_timeout) as client, \
             _progress("site-dates", as_json) as on_done:
         res = batch_imagery(ws, client, site, days, url, reader=reader, retries=retries,
                             on_done=on_done)
@@ -142,6 +146,7 @@ def flights(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = 2,
     retries: RetriesOpt = 1,
+    connect_timeout: TimeoutOpt = 10.0,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -150,7 +155,8 @@ def flights(
     partition fails, its aircraft keep their earlier events and the command exits 1."""
     from basewatch.sources.batch_jobs import batch_flights
 
-    with open_workspace(workspace) as ws, cluster_client(scheduler, workers=workers) as client, \
+    with open_workspace(workspace) as ws, cluster_client(
+            scheduler, workers=workers, connect_timeout_s=connect_timeout) as client, \
             _progress("partitions", as_json) as on_done:
         res = batch_flights(ws, client, partitions=partitions, partitions_dir=partitions_dir,
                             retries=retries, on_done=on_done)
