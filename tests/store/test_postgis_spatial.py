@@ -39,9 +39,9 @@ def test_exposure_in_postgis_equals_embedded(demo_ws: Path, demo_in_postgis: str
         want = exposure_series(emb, facs, days)
     with Workspace(demo_ws, store_url=demo_in_postgis) as pg:
         assert spatial_capable(pg.store) and not spatial_capable(emb.store)
+        py = exposure_series(pg, facs, days)  # default: distances in Python on any store
+        monkeypatch.setenv("BASEWATCH_SPATIAL", "db")  # the same store, distances in PostGIS
         got = exposure_series(pg, facs, days)
-        monkeypatch.setenv("BASEWATCH_SPATIAL", "python")  # the same store, Python distances
-        py = exposure_series(pg, facs, days)
     assert py == want  # reading from PostGIS changes nothing by itself
     n, worst, worst_pt = 0, 0.0, 0.0
     for day in days:

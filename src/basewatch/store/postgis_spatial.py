@@ -1,17 +1,20 @@
 """Spatial work in PostGIS: distances from sites to a faction's ground computed in the database.
 
-An optional capability of :class:`~basewatch.store.postgis.PostGISStore`: the query layer asks
-the store for :func:`faction_distances` and falls back to the Python path
-(:func:`basewatch.analysis.exposure.distances_to_polygon`) on the embedded store, or with
-``$BASEWATCH_SPATIAL=python``. Results agree with the Python path (tested on the demo
+An optional capability of :class:`~basewatch.store.postgis.PostGISStore`: with
+``$BASEWATCH_SPATIAL=db`` the exposure query asks the store for :func:`faction_distances`;
+otherwise, and always on the embedded store, it uses the Python path
+(:func:`basewatch.analysis.exposure.distances_to_polygon`). Not the default because it is
+slower (docs/scale.md: the per-site projection of the ground costs more than pyproj's
+vectorised search), and ``ST_Distance(geography)`` alone, which is fast, is not exact enough:
+it finds the nearest point on the sphere (32 m off at 30 km on the benchmark's polygons). Results agree with the Python path (tested on the demo
 workspace): distances within 1 m, or 15 ppm beyond 66 km (worst seen: 3 m at 331 km); nearest
 points within 1 m, or 100 ppm of the distance:
 
-* distance: ``ST_Distance(geography, geography, use_spheroid => true)`` — on the WGS84
-  spheroid; PostGIS takes polygon edges as great-circle arcs where the Python path takes
-  geodesics, which is where the difference comes from;
 * nearest point: ``ST_ClosestPoint`` in an azimuthal equidistant projection centred on the
-  site (distances from the centre are true there), mapped back to WGS84;
+  site (distances from the centre are true there), mapped back to WGS84; polygon edges are
+  straight there where the Python path takes geodesics, which is where the difference comes from;
+* distance: ``ST_Distance(geography, geography, use_spheroid => true)`` from the site to that
+  point, on the WGS84 spheroid;
 * a site inside the ground is at 0 and its own nearest point, as in Python.
 
 The faction's ground is the union of its areas in the snapshot, as ``faction_geometries``
@@ -43,18 +46,13 @@ WITH ground AS (
   SELECT i, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS p,
          format('+proj=aeqd +lat_0=%s +lon_0=%s +datum=WGS84 +units=m', lat, lon) AS aeqd
   FROM unnest(CAST(:lons AS float8[]), CAST(:lats AS float8[])) WITH ORDINALITY AS t(lon, lat, i)
+), near AS (
+  SELECT i, p, CASE WHEN ST_Intersects(p, ground.g) THEN p
+    ELSE ST_Transform(ST_ClosestPoint(ST_Transform(ground.g, aeqd), ST_Transform(p, aeqd)),
+                      aeqd, 4326) END AS q
+  FROM pts, ground WHERE ground.g IS NOT NULL
 )
-SELECT pts.i,
-       ST_Distance(geography(pts.p), geography(ground.g), true),
-       CASE WHEN ST_Intersects(pts.p, ground.g) THEN ST_X(pts.p)
-            ELSE ST_X(ST_Transform(ST_ClosestPoint(ST_Transform(ground.g, pts.aeqd),
-                                                   ST_Transform(pts.p, pts.aeqd)),
-                                   pts.aeqd, 4326)) END,
-       CASE WHEN ST_Intersects(pts.p, ground.g) THEN ST_Y(pts.p)
-            ELSE ST_Y(ST_Transform(ST_ClosestPoint(ST_Transform(ground.g, pts.aeqd),
-                                                   ST_Transform(pts.p, pts.aeqd)),
-                                   pts.aeqd, 4326)) END
-FROM pts, ground WHERE ground.g IS NOT NULL ORDER BY pts.i
+SELECT i, ST_Distance(geography(p), geography(q), true), ST_X(q), ST_Y(q) FROM near ORDER BY i
 """
 
 
