@@ -93,6 +93,7 @@ def bench_flights(n: int, seed: int, parts: int) -> dict[str, float]:
             t = time.perf_counter()
             res = batch_flights(ws, client, partitions=parts, retries=0)
             out[f"dask{w}_s"] = time.perf_counter() - t
+            out.update({f"dask{w}_{k}_s": v for k, v in res.seconds.items()})
             got = [e.to_dict() for e in ws.store.select(FLIGHT_EVENTS)]
         out[f"dask{w}_mb"] = _worker_peak(client)
         client.close()
@@ -183,6 +184,7 @@ def bench_imagery(n: int) -> dict[str, float]:
                 t = time.perf_counter()
                 res = batch_imagery(ws, client, ["tartus"], days, srv.url, retries=0)
                 out[f"dask{w}_s"] = time.perf_counter() - t
+            out.update({f"dask{w}_{k}_s": v for k, v in res.seconds.items()})
             out[f"dask{w}_mb"] = _worker_peak(client)
             client.close()
             cluster.close()
@@ -200,6 +202,10 @@ def _report(what: str, results: list[tuple[int, dict[str, float]]]) -> None:
         print(f"{'':<{len(what) + 1}} {size:>10,} {r['single_s']:>9.2f} {r['dask1_s']:>11.2f} "
               f"{r['dask2_s']:>12.2f} {r['dask2_s'] / r['dask1_s']:>5.2f}x {r['single_mb']:>10.0f} "
               f"{r['dask1_mb']:>7.0f} {r['dask2_mb']:>7.0f}")
+    for size, r in results:
+        parts = ", ".join(f"{k} {r[f'dask{w}_{k}_s']:.2f} s" for w in (1, 2)
+                          for k in ("partition", "tasks", "write") if f"dask{w}_{k}_s" in r)
+        print(f"  {size:,}: where the batch time goes (1 worker, then 2): {parts}")
     if len(results) == 2:
         (_, a), (_, b) = results
         print(f"  doubling: time x{b['dask2_s'] / a['dask2_s']:.2f} (2 workers), "

@@ -119,7 +119,7 @@ def imagery(
                     "failed": [f.to_dict() for f in out.failures], "scene_errors": scene_errors,
                     "results": [r.to_dict() for r in out.results.values()],
                     "scenes": asdict(res.scenes), "counts": asdict(res.counts),
-                    "ok": res.ok})
+                    "seconds": res.seconds, "ok": res.ok})
     else:
         with_scenes = sum(1 for r in out.results.values() if r.scenes)
         console.print(f"{len(out.results)} of {len(out.results) + len(out.failures)} site-dates "
@@ -164,7 +164,8 @@ def flights(
     if as_json:
         print_json({"partitions": res.partitions, "done": len(out.results),
                     "failed": [f.to_dict() for f in out.failures], "events": res.events,
-                    "kept_from_before": res.kept_from_before, "ok": res.ok})
+                    "kept_from_before": res.kept_from_before, "seconds": res.seconds,
+                    "ok": res.ok})
     else:
         console.print(f"{len(out.results)} of {res.partitions} partitions done; {res.events} "
                       "take-offs/landings detected and stored"

@@ -16,6 +16,7 @@ and gives the same records as running the single-process commands one unit at a 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class ImageryBatch:
     outcome: BatchOutcome[SiteDateResult]
     scenes: PutResult
     counts: PutResult
+    seconds: dict[str, float] = field(default_factory=dict)  # tasks, write
 
     @property
     def ok(self) -> bool:
@@ -118,11 +120,14 @@ def batch_imagery(ws: Workspace, client: Any, sites: Sequence[str], days: Sequen
             foot = foot.union(a.geometry)
         tasks += [(site_date_key(fac.id, d), (fac.id, d, areas, foot, stac_url, reader))
                   for d in days]
+    t0 = time.perf_counter()
     outcome = run_tasks(client, task, tasks, retries=retries, on_done=on_done)
+    t1 = time.perf_counter()
     with ws.store.transaction():  # all or nothing, as an import
         scenes = ws.store.put(IMAGERY_SCENES, [s for r in outcome.results.values() for s in r.scenes])
         counts = ws.store.put(IMAGERY_COUNTS, [c for r in outcome.results.values() for c in r.counts])
-    return ImageryBatch(outcome, scenes, counts)
+    return ImageryBatch(outcome, scenes, counts,
+                        {"tasks": t1 - t0, "write": time.perf_counter() - t1})
 
 
 # --- flights: partitions by aircraft ---------------------------------------------------------
@@ -179,6 +184,7 @@ class FlightsBatch:
     partitions: int
     events: int
     kept_from_before: int
+    seconds: dict[str, float] = field(default_factory=dict)  # partition, tasks, write
 
     @property
     def ok(self) -> bool:
@@ -206,9 +212,12 @@ def batch_flights(ws: Workspace, client: Any, *, partitions: int = 8,
     airfields = [a for a in ws.store.select(AIRFIELDS) if a.runways or a.area]
     airfields = [a for a in airfields if a.runways] + [a for a in airfields if not a.runways]
     out_dir = Path(partitions_dir) if partitions_dir else Path(ws.folder) / PARTITIONS_DIR
+    t0 = time.perf_counter()
     parts = partition_positions(files, out_dir, partitions)
     tasks = [(p.stem, (str(p.resolve()), airfields)) for p in parts]
+    t1 = time.perf_counter()
     outcome = run_tasks(client, task, tasks, retries=retries, on_done=on_done)
+    t2 = time.perf_counter()
     detected = [d for evs in outcome.results.values() for d in evs]
     detected.sort(key=lambda e: (e.time, e.hex, e.kind))  # as detect_events orders them
     failed_parts = {int(f.key.split("-")[1]) for f in outcome.failures}
@@ -218,4 +227,5 @@ def batch_flights(ws: Workspace, client: Any, *, partitions: int = 8,
         ws.store.delete(FLIGHT_EVENTS, {})
         new: list[FlightEvent] = [_event(d) for d in detected]
         ws.store.put(FLIGHT_EVENTS, kept + new)
-    return FlightsBatch(outcome, len(parts), len(new), len(kept))
+    return FlightsBatch(outcome, len(parts), len(new), len(kept),
+                        {"partition": t1 - t0, "tasks": t2 - t1, "write": time.perf_counter() - t2})
