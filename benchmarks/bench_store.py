@@ -79,7 +79,7 @@ def run_size(server: PgServer, n_fac: int, n_days: int, a: argparse.Namespace) -
             out[f"{label}_control_ms"], out[f"{label}_control"] = timed(ctl, a.repeat)
             out[f"{label}_inventory_mb"] = peak_mb(inv)
             out[f"{label}_control_mb"] = peak_mb(ctl)
-        facs = g.facilities()
+        facs = g.facilities()[: a.exposure_facilities or None]
         for label, ws, where in (("gpkg", g, "db"), ("postgis", p, "db"),
                                  ("postgis_py", p, "python")):
             os.environ["BASEWATCH_SPATIAL"] = where
@@ -111,6 +111,9 @@ def main() -> None:
     ap.add_argument("--factions", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--exposure-repeat", type=int, default=1)
+    ap.add_argument("--exposure-facilities", type=int, default=1000,
+                    help="facilities in the exposure query (0: all; distances in SQL cost "
+                    "~5 ms a facility and faction)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-double", action="store_true", help="skip the doubled data set")
     a = ap.parse_args()
@@ -138,7 +141,8 @@ def main() -> None:
             print(f"{'exposure, PostGIS store, distances in Python':<11} {gm:>9.1f} {pm:>11.1f} "
                   f"{pm / gm:>7.2f}x {r['gpkg_exposure_mb']:>8.1f} "
                   f"{r['postgis_py_exposure_mb']:>11.1f}")
-            print(f"exposure: {r['exposure_pairs']:.0f} (facility, hostile faction) distances, "
+            print(f"exposure: {a.exposure_facilities or n} facilities, "
+                  f"{r['exposure_pairs']:.0f} (facility, hostile faction) distances, "
                   "PostGIS within 1 m / 15 ppm of the embedded store's")
         if len(results) == 2:
             (_, _, r1), (_, _, r2) = results
