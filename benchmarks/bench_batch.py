@@ -35,6 +35,11 @@ from basewatch.store.flights import AIRFIELDS, FLIGHT_EVENTS, write_positions
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM: reset by exec, so a spawned worker's own
+    peak; ru_maxrss would carry the parent's peak at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
