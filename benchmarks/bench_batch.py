@@ -104,7 +104,7 @@ def bench_flights(n: int, seed: int, parts: int) -> dict[str, float]:
         client.close()
         cluster.close()
         assert res.ok, res.outcome.failures
-        key = lambda d: (d["time"], d["hex"], d["kind"])  # noqa: E731
+        key = lambda d: (d["time"], d["hex"], d["kind"])
         assert sorted(got, key=key) == sorted(single, key=key), "batch differs from single"
     out["events"] = len(single)
     shutil.rmtree(folder, ignore_errors=True)

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """Batch runs on ``dask.distributed``: a local cluster or an existing one, one task per unit of
 work (a site-date, a partition of positions), failures kept per task.
 
