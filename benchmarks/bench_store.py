@@ -6,7 +6,12 @@ PostGIS (started here on 127.0.0.1, stopped at the end) with ``basewatch db copy
 times on both, with the same answers checked:
 
 - inventory on a date (``facility_rows`` + the pure inventory analysis);
-- control at a date (``Workspace.control_on``: latest snapshot at or before the date).
+- control at a date (``Workspace.control_on``: latest snapshot at or before the date);
+- exposure on a date (every facility's geodesic distance to the ground of each faction hostile
+  to its operator; seeded relations make each operator hostile to two factions): embedded
+  (Python, pyproj) vs PostGIS with the distances in SQL (geography ST_Distance) vs PostGIS with
+  the distances in Python (``BASEWATCH_SPATIAL=python``); distances checked to agree within
+  1 m or 15 ppm.
 
 It then doubles the data (2N facilities, 2D days) and reports how time and Python memory grow.
 
@@ -19,6 +24,7 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+import os
 import tempfile
 import time
 import tracemalloc
@@ -28,7 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_foundation import START, build, timed
 
 from basewatch.analysis.inventory import inventory_from_rows
-from basewatch.store import Workspace
+from basewatch.model import Provenance, Source
+from basewatch.model.faction import Relation, RelationKind
+from basewatch.queries.exposure import exposure_series
+from basewatch.store import RELATIONS, Workspace
 from basewatch.store.pgserver import PgServer, has_postgis, pg_bindir
 from basewatch.store.transfer import copy_store
 
@@ -46,6 +55,12 @@ def run_size(server: PgServer, n_fac: int, n_days: int, a: argparse.Namespace) -
     t = time.perf_counter()
     build(folder, n_fac, n_days, a.vertices, a.factions, a.seed)
     build_s = time.perf_counter() - t
+    prov = Provenance(Source("benchmark"), synthetic=True, generator="bench_store", seed=a.seed)
+    ops = ["iran", "turkey", "russia", "us_coalition"]
+    with Workspace(folder) as g:  # each operator hostile to two of the factions
+        g.store.put(RELATIONS, [Relation(op, f"faction{(i + j) % a.factions}",
+                                         RelationKind.HOSTILE, prov)
+                                for i, op in enumerate(ops) for j in range(2)])
     url = server.new_database()
     day = START + dt.timedelta(days=n_days // 2)
     out: dict[str, float] = {"build_s": build_s}
@@ -64,8 +79,26 @@ def run_size(server: PgServer, n_fac: int, n_days: int, a: argparse.Namespace) -
             out[f"{label}_control_ms"], out[f"{label}_control"] = timed(ctl, a.repeat)
             out[f"{label}_inventory_mb"] = peak_mb(inv)
             out[f"{label}_control_mb"] = peak_mb(ctl)
+        facs = g.facilities()[: a.exposure_facilities or None]
+        for label, ws, where in (("gpkg", g, "db"), ("postgis", p, "db"),
+                                 ("postgis_py", p, "python")):
+            os.environ["BASEWATCH_SPATIAL"] = where
+
+            def expo(ws: Workspace = ws) -> object:
+                return {(e.facility, k): v for e in exposure_series(ws, facs, [day])[day]
+                        for k, v in e.distances_km.items()}
+
+            out[f"{label}_exposure_ms"], out[f"{label}_exposure"] = timed(expo, a.exposure_repeat)
+            out[f"{label}_exposure_mb"] = peak_mb(expo)
+        os.environ.pop("BASEWATCH_SPATIAL", None)
     assert out["gpkg_inventory"] == out["postgis_inventory"]
     assert out["gpkg_control"] == out["postgis_control"]  # same polygons, bit for bit
+    want, got = out["gpkg_exposure"], out["postgis_exposure"]
+    assert want == out["postgis_py_exposure"] and want.keys() == got.keys() and want
+    worst = max(abs(got[k] - v) * 1000 / max(1.0, 0.015 * v) for k, v in want.items())
+    bad = max(want, key=lambda k: abs(got[k] - want[k]) * 1000 / max(1.0, 0.015 * want[k]))
+    assert worst <= 1.0, f"PostGIS distances off by {worst:.2f} x the tolerance at {bad}: {want[bad]} km vs {got[bad]} km"
+    out["exposure_pairs"] = len(want)
     shutil.rmtree(folder, ignore_errors=True)
     return out
 
@@ -77,6 +110,10 @@ def main() -> None:
     ap.add_argument("--vertices", type=int, default=1000)
     ap.add_argument("--factions", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--exposure-repeat", type=int, default=1)
+    ap.add_argument("--exposure-facilities", type=int, default=1000,
+                    help="facilities in the exposure query (0: all; distances in SQL cost "
+                    "~5 ms a facility and faction)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-double", action="store_true", help="skip the doubled data set")
     a = ap.parse_args()
@@ -96,14 +133,21 @@ def main() -> None:
                   f"built {r['build_s']:.1f} s, copied to PostGIS {r['copy_s']:.1f} s")
             print(f"{'query':<11} {'gpkg ms':>9} {'postgis ms':>11} {'pg/gpkg':>8} "
                   f"{'gpkg MB':>8} {'postgis MB':>11}")
-            for q in ("inventory", "control"):
+            for q in ("inventory", "control", "exposure"):
                 gm, pm = r[f"gpkg_{q}_ms"], r[f"postgis_{q}_ms"]
                 print(f"{q:<11} {gm:>9.1f} {pm:>11.1f} {pm / gm:>7.2f}x "
                       f"{r[f'gpkg_{q}_mb']:>8.1f} {r[f'postgis_{q}_mb']:>11.1f}")
+            gm, pm = r["gpkg_exposure_ms"], r["postgis_py_exposure_ms"]
+            print(f"{'exposure, PostGIS store, distances in Python':<11} {gm:>9.1f} {pm:>11.1f} "
+                  f"{pm / gm:>7.2f}x {r['gpkg_exposure_mb']:>8.1f} "
+                  f"{r['postgis_py_exposure_mb']:>11.1f}")
+            print(f"exposure: {a.exposure_facilities or n} facilities, "
+                  f"{r['exposure_pairs']:.0f} (facility, hostile faction) distances, "
+                  "PostGIS within 1 m / 15 ppm of the embedded store's")
         if len(results) == 2:
             (_, _, r1), (_, _, r2) = results
             print("\ndoubling the data (x2 facilities, x2 days): time and peak Python memory grow by")
-            for q in ("inventory", "control"):
+            for q in ("inventory", "control", "exposure"):
                 for b in ("gpkg", "postgis"):
                     print(f"{q:<11} {b:<8} time x{r2[f'{b}_{q}_ms'] / r1[f'{b}_{q}_ms']:.2f}  "
                           f"memory x{r2[f'{b}_{q}_mb'] / r1[f'{b}_{q}_mb']:.2f}")

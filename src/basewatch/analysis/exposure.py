@@ -18,7 +18,7 @@ Distance to a (multi)polygon on the WGS84 ellipsoid, exact to well under a metre
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,11 +221,14 @@ def _held(holdings: Iterable[Holding], faction: str, day: dt.date) -> list[Holdi
 def exposure_on(
     facilities: Sequence[Facility], areas: Sequence[ControlArea], hostility: Hostility,
     systems: Mapping[str, WeaponSystem], holdings: Sequence[Holding], day: dt.date,
+    distances: Callable[[str, Any, Any], tuple[Any, Any, Any]] | None = None,
 ) -> list[Exposure]:
     """Exposure of each facility on ``day`` from the control snapshot ``areas``.
 
     Assumption: launchers may stand anywhere in hostile-held ground, so a munition reaches a
     site when the site's distance to that faction's ground is at most its maximum range.
+    ``distances(faction, lons, lats)``, if given, replaces :func:`distances_to_polygon` on that
+    faction's ground (e.g. computed in PostGIS, store/postgis_spatial.py).
     """
     geoms = faction_geometries(areas)
     synthetic = any(a.provenance.synthetic for a in areas)
@@ -238,7 +241,8 @@ def exposure_on(
         lons = np.array([f.lon for f in items])
         lats = np.array([f.lat for f in items])
         for faction in sorted(hostility.hostile_to(op, geoms, day)):
-            d, nlon, nlat = distances_to_polygon(lons, lats, geoms[faction])
+            d, nlon, nlat = (distances(faction, lons, lats) if distances is not None
+                             else distances_to_polygon(lons, lats, geoms[faction]))
             for k, f in enumerate(items):
                 per_fac[f.id][faction] = NearestGround(float(d[k]) / 1000, float(nlon[k]),
                                                        float(nlat[k]))

@@ -87,3 +87,8 @@ app.callback()(db.global_store)  # global --store postgresql://...
 from basewatch.cli import tokens as _tokens  # noqa: E402
 
 app.add_typer(_tokens.app, name="tokens")
+
+# batch processing on Dask (issue 10)
+from basewatch.cli import batch as _batch  # noqa: E402
+
+app.add_typer(_batch.app, name="batch")

@@ -12,9 +12,18 @@ from basewatch.analysis.hostility import Hostility
 from basewatch.model import Facility
 from basewatch.model.weapons import Holding, WeaponSystem
 from basewatch.store import Workspace
+from basewatch.store.postgis_spatial import faction_distances, spatial_capable
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["Catalog", "exposure_series", "load_catalog", "projection"]
+
+
+def _spatial_in_db() -> bool:
+    """$BASEWATCH_SPATIAL=db computes distances in PostGIS on a PostGIS store. Not the default:
+    measured slower than the Python path (docs/scale.md), with equal results."""
+    import os
+
+    return os.environ.get("BASEWATCH_SPATIAL", "python") == "db"
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
     hostility = Hostility(ws.relations())
     out: dict[dt.date, list[Exposure]] = {}
     cache: dict[dt.date, list[Any]] = {}
+    in_db = spatial_capable(ws.store) and _spatial_in_db()  # opt-in: distances in SQL
     for day in days:
         snap = ws.control_snapshot_date(day)
         if snap is None:
@@ -42,7 +52,8 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
             continue
         if snap not in cache:
             cache[snap] = ws.control_on(snap)
-        out[day] = exposure_on(facilities, cache[snap], hostility, cat.systems, cat.holdings, day)
+        out[day] = exposure_on(facilities, cache[snap], hostility, cat.systems, cat.holdings, day,
+                               distances=faction_distances(ws.store, snap) if in_db else None)
     return out
 
 

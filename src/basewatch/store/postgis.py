@@ -75,6 +75,9 @@ def _engine(url: str) -> Engine:
 class PostGISStore:
     """A :class:`~basewatch.store.base.Store` in a PostgreSQL database with PostGIS."""
 
+    #: Distances to control ground can be computed in the database (store/postgis_spatial.py).
+    spatial_sql = True
+
     def __init__(self, url: str, *, create: bool = False, upgrading: bool = False) -> None:
         self.url = url
         self.name = redact(url)
