@@ -104,3 +104,25 @@ def test_every_geometry_kind_keeps_its_coordinates(backend, prov):
         (back,) = ws.facilities()
     for k, g in f.areas.items():
         assert back.areas[k].equals_exact(g, 0.0)
+
+
+def test_the_revision_moves_with_every_committed_change_and_only_then(backend, prov):
+    with backend(create=True) as ws:
+        r0 = ws.store.revision()
+        ws.store.put(FACILITIES, [facility(prov)])
+        r1 = ws.store.revision()
+        assert r1 == r0 + 1
+        ws.store.put(FACILITIES, [facility(prov)])  # identical: nothing changed
+        assert ws.store.revision() == r1
+        with ws.store.transaction():  # one transaction, two changes: one step
+            ws.store.put(FACILITIES, [facility(prov, i="tartus")])
+            ws.store.delete(FACILITIES, {"id": "khmeimim"})
+        assert ws.store.revision() == r1 + 1
+        with pytest.raises(RuntimeError), ws.store.transaction():
+            ws.store.put(FACILITIES, [facility(prov, i="rolled-back")])
+            raise RuntimeError("crash")
+        assert ws.store.revision() == r1 + 1
+        assert ws.store.delete(FACILITIES, {"id": "nothing-here"}) == 0
+        assert ws.store.revision() == r1 + 1
+    with backend() as ws:  # another connection sees the committed revision
+        assert ws.store.revision() == r1 + 1

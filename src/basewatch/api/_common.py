@@ -9,7 +9,10 @@ import inspect
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
@@ -41,11 +44,115 @@ def uses_workspace(fn: Callable[..., Response]) -> Callable[..., Response]:
         if not (folder / "basewatch.gpkg").exists():
             raise NotFoundError(f"no workspace store in {folder}")
         with Workspace(folder) as ws:
-            return fn(*args, ws=ws, **kwargs)
+            if request.method != "GET":
+                return fn(*args, ws=ws, **kwargs)
+            # A read's answer depends only on the request and the store's contents: keyed on
+            # the store's revision, repeated reads (a slider going back and forth, a team on
+            # one page) skip the computation; any committed change moves the revision.
+            cache = _cache_of(request.app)
+            key = (ws.store.revision(), _files_stamp(folder), request.url.path,
+                   str(request.url.query))
+            hit = cache.get(key)
+            if hit is None and cache.wait_for(key):  # the same answer is being computed
+                hit = cache.get(key)
+            if hit is not None:
+                return _replay(request, hit)
+            try:
+                response = fn(*args, ws=ws, **kwargs)
+                if response.status_code == 200 and "etag" in response.headers:
+                    cache.put(key, response)
+            finally:
+                cache.done(key)
+            return response
 
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     del wrapper.__wrapped__  # FastAPI must read our signature, not the endpoint's
     return wrapper
+
+
+class ResponseCache:
+    """Bounded LRU of read answers (body, headers), shared by the worker threads of one app."""
+
+    def __init__(self, max_bytes: int = 64 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[Any, ...], tuple[bytes, dict[str, str], str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._inflight: dict[tuple[Any, ...], threading.Event] = {}
+
+    def wait_for(self, key: tuple[Any, ...], timeout: float = 60.0) -> bool:
+        """If another thread is computing ``key``, wait for it and say so; else claim it
+        (the caller computes, then calls :meth:`done`). Twenty clients opening the same
+        site page at once then cost one computation, not twenty."""
+        with self._lock:
+            event = self._inflight.get(key)
+            if event is None:
+                self._inflight[key] = threading.Event()
+                return False
+        event.wait(timeout)
+        return True
+
+    def done(self, key: tuple[Any, ...]) -> None:
+        with self._lock:
+            event = self._inflight.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, dict[str, str], str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple[Any, ...], response: Response) -> None:
+        body = bytes(response.body)
+        if len(body) > self.max_bytes // 8:  # one huge answer must not flush everything else
+            return
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            self._items[key] = (body, headers, response.media_type or "application/json")
+            self._bytes += len(body)
+            while self._bytes > self.max_bytes:
+                _, (b, _, _) = self._items.popitem(last=False)
+                self._bytes -= len(b)
+
+
+def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The workspace's files that answers read besides the store (the likelihood table, the
+    published chips): name, mtime and size, so that editing one also changes the cache key."""
+    from basewatch.queries.assessment import TABLE_FILE
+    from basewatch.queries.sites import CHIPS_DIR
+
+    paths = [folder / TABLE_FILE, folder / CHIPS_DIR]
+    if paths[1].is_dir():
+        paths += sorted(paths[1].iterdir())
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((p.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _cache_of(app: FastAPI) -> ResponseCache:
+    cache = getattr(app.state, "response_cache", None)
+    if cache is None:
+        cache = app.state.response_cache = ResponseCache()
+    return cache
+
+
+def _replay(request: Request, item: tuple[bytes, dict[str, str], str]) -> Response:
+    body, headers, media_type = item
+    inm = request.headers.get("if-none-match", "")
+    if headers.get("etag") in [t.strip() for t in inm.split(",")] or inm.strip() == "*":
+        return Response(status_code=304, headers={"ETag": headers["etag"]})
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _finite(v: Any) -> Any:

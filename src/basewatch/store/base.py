@@ -293,6 +293,10 @@ class Store(Protocol):
         """Sorted distinct values of a column."""
         ...
 
+    def revision(self) -> int:
+        """A number that grows with every committed transaction that changed records."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -56,6 +56,12 @@ CREATE TABLE basewatch_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+#: Run just before a commit that changed records (same statement on PostgreSQL, see postgis.py).
+_BUMP_REVISION = ("INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') "
+                  "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(basewatch_meta.value AS "
+                  "INTEGER) + 1 AS TEXT)")
+
+
 def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
     """GeoPackage binary of a geometry: 'GP', version, flags, srs id, xy envelope, WKB."""
     if geom is None:
@@ -126,6 +132,7 @@ class GeoPackageStore:
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
         self._depth = 0
+        self._wrote = False  # did the open transaction change a record? (bumps the revision)
         self._ready: set[str] = set()
         try:
             self._init_schema()
@@ -227,6 +234,7 @@ class GeoPackageStore:
                 self._con.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"{self.path}: cannot start a write ({exc})") from None
+            self._wrote = False
         self._depth += 1
         try:
             yield
@@ -244,6 +252,8 @@ class GeoPackageStore:
             self._depth -= 1
             if self._depth == 0:
                 try:
+                    if self._wrote:
+                        self._con.execute(_BUMP_REVISION)
                     self._con.execute("COMMIT")
                 except sqlite3.Error as exc:
                     self._con.execute("ROLLBACK")
@@ -282,6 +292,7 @@ class GeoPackageStore:
                     self._con.execute(upd, [*geom, *values, text, row[0]])
                     updated += 1
             if inserted or updated:
+                self._wrote = True
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name = ?", (t,))
@@ -314,6 +325,7 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
+            self._wrote = self._wrote or cur.rowcount > 0
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,
@@ -324,6 +336,11 @@ class GeoPackageStore:
         c = _col(spec, column)
         rows = self._con.execute(f'SELECT DISTINCT {c} FROM "{spec.name}"{sql} ORDER BY {c}', params)
         return [r[0] for r in rows]
+
+    def revision(self) -> int:
+        """How many committed transactions have changed records: a cache key for readers."""
+        row = self._con.execute("SELECT value FROM basewatch_meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
 
     def count(self, spec: LayerSpec) -> int:
         if spec.name not in self._ready:

@@ -71,6 +71,10 @@ def _engine(url: str) -> Engine:
     except (NoSuchModuleError, ArgumentError) as exc:
         raise StoreError(f"{redact(url)}: {exc}") from None
 
+#: Run just before a commit that changed records: readers key their caches on it.
+_BUMP_REVISION = ("INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') "
+                  "ON CONFLICT (key) DO UPDATE SET value = (basewatch_meta.value::bigint + 1)::text")
+
 
 class PostGISStore:
     """A :class:`~basewatch.store.base.Store` in a PostgreSQL database with PostGIS."""
@@ -90,6 +94,7 @@ class PostGISStore:
             raise StoreError(f"cannot connect to {self.name}: {msg} (is the server running, "
                              "are host, port, user and database right?)") from None
         self._depth = 0
+        self._wrote = False  # did the open transaction change a record? (bumps the revision)
         try:
             self._check(create, upgrading)
         except BaseException:
@@ -98,6 +103,11 @@ class PostGISStore:
         self._ready = self._layers_present()
 
     # schema ---------------------------------------------------------------------------------
+    def revision(self) -> int:
+        """How many committed transactions have changed records: a cache key for readers."""
+        v = self._scalar("SELECT value FROM basewatch_meta WHERE key = 'revision'")
+        return int(v) if v is not None else 0
+
     def schema_version(self) -> int | None:
         """The database's schema version, or None if basewatch never initialised it."""
         if self._scalar("SELECT to_regclass('basewatch_meta')") is None:
@@ -201,6 +211,8 @@ class PostGISStore:
         """Nested calls join the outer transaction; the outermost commits or rolls back."""
         if self._depth == 0 and self._con.in_transaction():
             self._con.rollback()  # a read left an implicit transaction open
+        if self._depth == 0:
+            self._wrote = False
         self._depth += 1
         try:
             yield
@@ -224,6 +236,8 @@ class PostGISStore:
             self._depth -= 1
             if self._depth == 0:
                 try:
+                    if self._wrote:
+                        self._con.execute(text(_BUMP_REVISION))
                     self._con.commit()
                 except SQLAlchemyError as exc:
                     self._con.rollback()
@@ -277,6 +291,7 @@ class PostGISStore:
                         inserted += 1
                     else:
                         updated += 1
+            self._wrote = self._wrote or bool(inserted or updated)
         return PutResult(inserted, updated, total - inserted - updated)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
@@ -306,6 +321,7 @@ class PostGISStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
+            self._wrote = self._wrote or cur.rowcount > 0
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,
