@@ -6,6 +6,7 @@ A capability adds its endpoints by appending its router to ``ROUTERS`` (or calli
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from basewatch import __version__
 from basewatch.api import _common, capabilities, control, registry, sites
+from basewatch.store import STORE_ENV
 
 __all__ = ["ROUTERS", "create_app"]
 
@@ -29,11 +31,13 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
                require_token_for_reads: bool = False,
                max_body_bytes: int = security.DEFAULT_MAX_BODY_BYTES,
                max_upload_bytes: int = security.DEFAULT_MAX_UPLOAD_BYTES,
-               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+               allowed_hosts: Sequence[str] | None = None,
+               store_url: str | None = None) -> FastAPI:
     """A FastAPI app serving the workspace at ``workspace`` (opened per request).
 
     Reads are open unless ``require_token_for_reads``; writes need a bearer token (see
-    docs/security.md). CORS stays closed unless ``cors_origins`` are given.
+    docs/security.md). CORS stays closed unless ``cors_origins`` are given. ``store_url``
+    (default: $BASEWATCH_STORE) serves a PostGIS store instead of the folder's GeoPackage.
     """
     folder = Path(workspace)
     app = FastAPI(title="basewatch", version=__version__,
@@ -44,6 +48,7 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
                               "bearer token. Records made by a "
                               "seeded generator carry `synthetic: true`.")
     app.state.workspace = folder
+    app.state.store_url = os.environ.get(STORE_ENV) if store_url is None else store_url
     _common.install_error_handlers(app)
     for r in ROUTERS:
         app.include_router(r)

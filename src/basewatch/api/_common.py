@@ -20,9 +20,20 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
 from basewatch.errors import BasewatchError, NotFoundError
-from basewatch.store import Workspace
+from basewatch.store import STORE_FILENAME, Workspace
 
-__all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "uses_workspace"]
+__all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "open_workspace",
+           "uses_workspace"]
+
+
+def open_workspace(app: FastAPI) -> Workspace:
+    """The app's workspace, opened for one request: the folder's GeoPackage, or the PostGIS
+    store the app was given (``create_app(store_url=...)`` or $BASEWATCH_STORE)."""
+    folder: Path = app.state.workspace
+    url: str | None = getattr(app.state, "store_url", None)
+    if not url and not (folder / STORE_FILENAME).exists():
+        raise NotFoundError(f"no workspace store in {folder}")
+    return Workspace(folder, store_url=url or "")
 
 
 def uses_workspace(fn: Callable[..., Response]) -> Callable[..., Response]:
@@ -41,9 +52,7 @@ def uses_workspace(fn: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         request = kwargs["request"] if wants_request else kwargs.pop("request")
         folder = request.app.state.workspace
-        if not (folder / "basewatch.gpkg").exists():
-            raise NotFoundError(f"no workspace store in {folder}")
-        with Workspace(folder) as ws:
+        with open_workspace(request.app) as ws:
             if request.method != "GET":
                 return fn(*args, ws=ws, **kwargs)
             # A read's answer depends only on the request and the store's contents: keyed on

@@ -8,16 +8,13 @@ workspace store on every request, so a revocation takes effect at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from basewatch.errors import NotFoundError
 from basewatch.security import ApiToken, Role
-from basewatch.store import STORE_FILENAME, Workspace
 from basewatch.store.tokens import authenticate
 
 __all__ = ["AUTH_RESPONSES", "read_dependencies", "require"]
@@ -33,11 +30,11 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def lookup(folder: Path, presented: str) -> ApiToken | None:
-    """The active token for ``presented`` in the workspace at ``folder``, or None."""
-    if not (folder / STORE_FILENAME).exists():
-        raise NotFoundError(f"no workspace store in {folder}")
-    with Workspace(folder) as ws:
+def lookup(app: FastAPI, presented: str) -> ApiToken | None:
+    """The active token for ``presented`` in the app's workspace, or None."""
+    from basewatch.api._common import open_workspace
+
+    with open_workspace(app) as ws:
         return authenticate(ws.store, presented)
 
 
@@ -57,7 +54,7 @@ def require(role: Role) -> Callable[..., ApiToken]:
             if creds is None:
                 raise _refuse(f"this endpoint needs a bearer token of role {role.label} or above "
                               "(Authorization: Bearer bw_...)")
-            token = lookup(request.app.state.workspace, creds.credentials)
+            token = lookup(request.app, creds.credentials)
             if token is None:
                 raise _refuse("token unknown, malformed or revoked", "invalid_token")
             request.state.token = token

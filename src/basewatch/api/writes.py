@@ -13,21 +13,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from basewatch.analysis.tripwires import parse_condition, tripwire_id
-from basewatch.api._common import ErrorBody, uses_workspace
+from basewatch.api._common import ErrorBody, open_workspace, uses_workspace
 from basewatch.api.auth import AUTH_RESPONSES, require
 from basewatch.errors import BasewatchError, NotFoundError
 from basewatch.model.assessment import Tripwire
 from basewatch.model.reports import ReportSource
 from basewatch.security import ApiToken, Role
 from basewatch.sources.importing import IMPORT_KINDS, import_file
-from basewatch.store import STORE_FILENAME, Workspace
+from basewatch.store import Workspace
 from basewatch.store.assessment import TRIPWIRES
 from basewatch.store.reports import SOURCES, find_source
 from basewatch.store.tokens import create_token, list_tokens, revoke_token
@@ -54,12 +54,10 @@ DEFAULT_NAMES = {"facilities": "facilities.csv", "survey": "survey.csv", "places
 _CHUNK = 1 << 16
 
 
-def _import_saved(folder: Path, kind: str, path: Path, name: str) -> dict[str, Any]:
+def _import_saved(app: FastAPI, kind: str, path: Path, name: str) -> dict[str, Any]:
     # Runs in one worker thread: the SQLite connection is opened and closed here.
-    if not (folder / STORE_FILENAME).exists():
-        raise NotFoundError(f"no workspace store in {folder}")
     try:
-        with Workspace(folder) as ws:
+        with open_workspace(app) as ws:
             report = import_file(ws, kind, path)
     except BasewatchError as exc:
         # Name the upload, not the temporary file it was saved to.
@@ -89,7 +87,7 @@ async def post_import(
         with path.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        body = await run_in_threadpool(_import_saved, request.app.state.workspace, kind,
+        body = await run_in_threadpool(_import_saved, request.app, kind,
                                        path, name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ import typer
 
 from basewatch.cli._common import WorkspaceOpt, console, handle_errors, open_workspace
 from basewatch.errors import NotFoundError, ValidationError
-from basewatch.store import STORE_FILENAME, default_workspace
+from basewatch.store import STORE_ENV, STORE_FILENAME, default_workspace
 
 
 @handle_errors
@@ -36,10 +37,16 @@ def serve(
     from basewatch.cli.tokens import allowed_hosts_for, serve_warnings
 
     folder = Path(workspace) if workspace is not None else default_workspace()
-    if not (folder / STORE_FILENAME).exists():
+    url = os.environ.get(STORE_ENV)  # set by --store or the environment: a PostGIS store
+    if not url and not (folder / STORE_FILENAME).exists():
         raise NotFoundError(f"no workspace in {folder} (run `basewatch demo -w {folder}`)")
     serve_warnings(folder, host, require_token_for_reads)
-    console.print(f"serving {folder} on http://{host}:{port}/", highlight=False)
+    where = str(folder)
+    if url:
+        from basewatch.store.postgis import redact  # SQLAlchemy only when PostGIS is used
+
+        where = redact(url)
+    console.print(f"serving {where} on http://{host}:{port}/", highlight=False)
     app = create_app(folder, cors_origins=cors_origin or (),
                      require_token_for_reads=require_token_for_reads,
                      max_upload_bytes=int(max_upload_mb * 2**20),
