@@ -18,6 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_ends import (
+    BASIS_FINAL,
+    destination_candidates,
+    end_on_runway_or_final,
+    fit_course,
+)
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
     approx_distance_m,
@@ -216,14 +222,25 @@ class Detected:
     origin: str = ""
     destination: str = ""
     destination_method: str = "unknown"
-    basis: str = "ground state change"  # or "first seen airborne" (time is then an upper bound)
+    # "ground state change", "first seen airborne" (time is then an upper bound), "track ended
+    # on runway", "track ended on final (probable landing)" (time extrapolated)
+    basis: str = "ground state change"
+    course_deg: float | None = None  # fitted last course, when the destination is inferred
+    course_error_deg: float | None = None  # its standard error
+    candidates: tuple[str, ...] = ()  # airfields in the cone, best first
+
+    @property
+    def probable(self) -> bool:
+        """True for a landing inferred from a track that ended on final (not observed)."""
+        return self.basis == BASIS_FINAL
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time.isoformat(), "hex": self.hex, "kind": self.kind,
                 "airfield": self.airfield, "runway": self.runway, "flight_id": self.flight_id,
                 "synthetic": self.synthetic, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
-                "basis": self.basis}
+                "basis": self.basis, "probable": self.probable, "course_deg": self.course_deg,
+                "course_error_deg": self.course_error_deg, "candidates": list(self.candidates)}
 
 
 def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
@@ -242,17 +259,22 @@ def _utc(t: float) -> dt.datetime:
 
 def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
                   max_cross_m: float = 250.0, margin_m: float = 3000.0,
-                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0) -> list[Detected]:
+                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0,
+                  max_range_km: float = 5000.0, course_window_s: float = 600.0) -> list[Detected]:
     """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
 
     ``table`` must be cleaned (sorted by aircraft and time). A take-off is a ground-to-air
     transition whose last ground or first airborne position lies within ``max_cross_m`` of a
     runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
     sparse sampling); its time is the midpoint of the two positions. The runway end comes from
-    the direction of motion along the runway. Each take-off starts a flight; its destination
-    is the next landing ("landing observed"), else, if the track goes dark airborne, the
-    airfield area whose bearing from the last position is within ``infer_max_angle_deg`` of the
-    last course and at least ``infer_min_km`` away ("inferred from bearing").
+    the direction of motion along the runway. A track ending airborne over a runway, or low and
+    aligned on short final, is a landing too (:mod:`basewatch.analysis.flight_ends`). Each
+    take-off starts a flight; its destination is the next landing ("landing observed", or
+    "probable landing (track ended on final)"), else, if the track goes dark airborne, the
+    airfields inside a cone around the course fitted over its last ``course_window_s``
+    seconds (half-angle ``infer_max_angle_deg`` or twice the course's standard error), at
+    ``infer_min_km`` to ``max_range_km``: "inferred from bearing", with the course, its error
+    and the candidates.
     """
     if table.num_rows < 2 or not airfields:
         return []
@@ -271,10 +293,11 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     if len(trans) == 0 and len(starts) == 0:
         return []
     # only the positions around transitions and at segment ends are read in full
+    ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]  # tracks ending airborne
     need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
-                           starts + 1])
-    lon, lat, track, alt = (_Sparse(need, _take(table, c, need))
-                            for c in ("lon", "lat", "track_deg", "alt_ft"))
+                           starts + 1, ends - 1])
+    lon, lat, track, alt, gs = (_Sparse(need, _take(table, c, need))
+                                for c in ("lon", "lat", "track_deg", "alt_ft", "gs_kt"))
     synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
                                      .fill_null(False).to_numpy(zero_copy_only=False)))
     # course at i: reported track, else the bearing from i-1 to i
@@ -283,16 +306,18 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     is_takeoff = ground[trans - 1]
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
     af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
-    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
-               "ground state change") for k in np.flatnonzero(af_idx >= 0)]
+    found: list[tuple[int, int, str, str, str, float | None]] = [
+        (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
+         "ground state change", None) for k in np.flatnonzero(af_idx >= 0)]
     found += _airborne_starts(starts, lon, lat, alt, airfields)
+    found += _track_end_landings(ends, lon, lat, alt, gs, t, airfields)
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
-    for i, kind_n, ident, rw, basis in found:
+    for i, kind_n, ident, rw, basis, at in found:
         s = int(seg[i])
         mid = basis == "ground state change" and t[i] - t[i - 1] <= 60
-        when = _utc((t[i - 1] + t[i]) / 2 if mid else t[i])
+        when = _utc(at if at is not None else (t[i - 1] + t[i]) / 2 if mid else t[i])
         h = str(hex_col[int(i)].as_py())
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
@@ -302,26 +327,36 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         else:
             pending = open_takeoff.pop(s, None)
             origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
+            how = basis if basis == BASIS_FINAL else "landing observed"
             if pending is not None:
                 k = pending[0]
                 to = events[k]
-                events[k] = _with(to, destination=ident, destination_method="landing observed")
+                events[k] = _with(to, destination=ident, destination_method=how)
                 origin, fid = to.airfield, to.flight_id
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
                                    origin=origin, destination=ident,
-                                   destination_method="landing observed"))
+                                   destination_method=how, basis=basis))
     for s, (k, i_to) in open_takeoff.items():  # flights without an observed landing
         last = int(seg_end[s])
         if ground[last]:
             continue  # ended on the ground somewhere not watched: destination unknown
-        first = max(i_to, last - 5, 0)  # the last course: over the final few positions
-        if first not in lon:
-            first = last - 1
-        crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
-        dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
-                                  infer_max_angle_deg, infer_min_km * 1000.0)
-        if dest:
-            events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
+        first = max(i_to, int(seg_start[s]))
+        idx = np.arange(max(first, last - 200), last + 1)  # at most 200 positions read
+        w_t = t[idx]
+        idx = idx[w_t >= w_t[-1] - course_window_s]
+        fit = fit_course(_take(table, "lon", idx), _take(table, "lat", idx), t[idx],
+                         window_s=course_window_s)
+        if fit is None:
+            continue
+        cands = destination_candidates(fit, airfields, origin=events[k].airfield,
+                                       min_km=infer_min_km, max_range_km=max_range_km,
+                                       min_cone_deg=infer_max_angle_deg)
+        best = cands[0][0] if cands else None
+        events[k] = _with(events[k], destination=(best.area or best.ident) if best else "",
+                          destination_method="inferred from bearing" if best else "unknown",
+                          course_deg=round(fit.course_deg, 1),
+                          course_error_deg=round(fit.error_deg, 1),
+                          candidates=tuple(a.ident for a, _, _ in cands[:5]))
     events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
 
@@ -329,7 +364,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
 def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
                      airfields: Sequence[Any], *, max_agl_ft: float = 1500.0,
                      max_cross_m: float = 600.0, max_beyond_m: float = 8000.0,
-                     max_misalign_deg: float = 20.0) -> list[tuple[int, int, str, str, str]]:
+                     max_misalign_deg: float = 20.0
+                     ) -> list[tuple[int, int, str, str, str, float | None]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
     climbing, on the extended centreline beyond the runway's far end and flying along it."""
     if len(starts) == 0:
@@ -339,7 +375,7 @@ def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
     climbing = np.nan_to_num(alt[starts + 1] - alt[starts], nan=-1.0) > 0
     af_idx, names = _match_runways(lon[starts], lat[starts], crs, airfields, max_cross_m,
                                    max_beyond_m)
-    out = []
+    out: list[tuple[int, int, str, str, str, float | None]] = []
     for k in np.flatnonzero((af_idx >= 0) & climbing):
         a = airfields[af_idx[k]]
         if not float(alt[starts[k]]) - a.elevation_ft <= max_agl_ft:
@@ -354,7 +390,29 @@ def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
         along, _ = along_cross_track_m(lon[starts[k]], lat[starts[k]], lo, la, run_az)
         if float(along) < 0:
             continue
-        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne"))
+        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne", None))
+    return out
+
+
+def _track_end_landings(ends: NDArray[Any], lon: Any, lat: Any, alt: Any, gs: Any,
+                        t: NDArray[Any], airfields: Sequence[Any]
+                        ) -> list[tuple[int, int, str, str, str, float | None]]:
+    """Landings of tracks that end airborne over a runway or on short final (see
+    :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`). Ends near no runway
+    (grid index, 600 m across, 8 km beyond the ends) are screened out vectorised first."""
+    if len(ends) == 0:
+        return []
+    crs = np.atleast_1d(azimuth_deg(lon[ends - 1], lat[ends - 1], lon[ends], lat[ends]))
+    af_idx, _ = _match_runways(lon[ends], lat[ends], crs, airfields, 600.0, 8000.0)
+    out: list[tuple[int, int, str, str, str, float | None]] = []
+    for k in np.flatnonzero(af_idx >= 0):
+        e = int(ends[k])
+        pair = [e - 1, e]
+        hit = end_on_runway_or_final(lon[pair], lat[pair], alt[pair], gs[pair], t[pair],
+                                     airfields)
+        if hit is not None:
+            out.append((e, 1, airfields[hit.airfield_index].ident, hit.runway, hit.basis,
+                        hit.time_s))
     return out
 
 
@@ -429,17 +487,3 @@ def _with(ev: Detected, **kw: Any) -> Detected:
     from dataclasses import replace
 
     return replace(ev, **kw)
-
-
-def _infer_destination(lon: float, lat: float, course: float, airfields: Sequence[Any],
-                       origin: str, max_angle: float, min_m: float) -> str:
-    cands = [a for a in airfields if a.area and a.ident != origin]
-    if not cands:
-        return ""
-    alon = np.array([a.lon for a in cands])
-    alat = np.array([a.lat for a in cands])
-    brg = azimuth_deg(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
-    dist = distance_m(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
-    diff = np.where(dist >= min_m, _angle_diff(brg, course), np.inf)
-    j = int(np.argmin(diff))
-    return str(cands[j].area) if diff[j] <= max_angle else ""
