@@ -166,16 +166,30 @@ def run_traffic(df: pd.DataFrame, idents: Sequence[str] = AIRFIELDS) -> list[Ev]
     from traffic.data import airports
 
     fields = [airports[i] for i in idents]
+    f_lat = np.radians([a.latitude for a in fields])
+    f_lon = np.radians([a.longitude for a in fields])
     out: list[Ev] = []
     for flight in Traffic(df).iterate(by="15 min"):
-        for ap in fields:
+        d = flight.data
+        if "vertical_rate" not in d.columns:  # traffic's flight phases need it
+            flight = flight.assign(vertical_rate=flight.data["altitude"].diff().fillna(0)
+                                   / flight.data["timestamp"].diff().dt.total_seconds()
+                                   .fillna(1) * 60)
+        # pre-filter in traffic's favour: airfields within 30 km of a position of the flight
+        lat = np.radians(d["latitude"].to_numpy(float, na_value=np.nan))[:, None]
+        lon = np.radians(d["longitude"].to_numpy(float, na_value=np.nan))[:, None]
+        h = (np.sin((f_lat - lat) / 2) ** 2
+             + np.cos(lat) * np.cos(f_lat) * np.sin((f_lon - lon) / 2) ** 2)
+        near = np.nanmin(2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))), axis=0) <= 30.0
+        for ap in (f for f, ok in zip(fields, near) if ok):
             if ap.runways is None or not len(ap.runways.data):
                 continue
             for seg in flight.takeoff(ap):
-                d = seg.data
-                air = d[(d["onground"] == False)] if "onground" in d else d[d["altitude"].notna()]  # noqa: E712
+                sd = seg.data
+                air = (sd[sd["onground"] == False] if "onground" in sd  # noqa: E712
+                       else sd[sd["altitude"].notna()])
                 when = _t(air["timestamp"].iloc[0]) if len(air) else _t(seg.stop)
-                out.append(Ev(flight.icao24, "takeoff", ap.icao, when, str(d["runway"].iloc[0])))
+                out.append(Ev(flight.icao24, "takeoff", ap.icao, when, str(sd["runway"].iloc[0])))
             segs = list(flight.landing(ap))
             if segs:  # the last attempt aligned on a runway axis is the landing
                 last = segs[-1]

@@ -244,9 +244,37 @@ class Detected:
 
 
 def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
-    """On the ground: the reported flag where present, else ground speed under 50 kt."""
-    fallback = np.nan_to_num(gs_kt, nan=0.0) < 50.0
-    return np.where(np.isnan(on_ground), fallback, on_ground > 0.5)
+    """On the ground: the reported flag, or a reported ground speed under 50 kt (no aeroplane
+    flies that slowly; a taxiing one whose flag flickers to airborne is still on the ground);
+    with neither reported, on the ground."""
+    slow = np.nan_to_num(gs_kt, nan=0.0) < 50.0
+    return np.where(np.isnan(on_ground), slow, (on_ground > 0.5) | (slow & ~np.isnan(gs_kt)))
+
+
+def _debounce(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
+              min_s: float) -> NDArray[np.bool_]:
+    """Flip runs of one state lasting under ``min_s`` between two runs of the other state in
+    the same segment: flag noise, not a landing and a take-off seconds apart. Airborne blips
+    go first, then ground ones (one pass over alternating blips would only swap them)."""
+    return _flip_short(_flip_short(ground, seg, t, min_s, False), seg, t, min_s, True)
+
+
+def _flip_short(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any], min_s: float,
+                state: bool) -> NDArray[np.bool_]:
+    n = len(ground)
+    if n < 3:
+        return ground
+    change = np.ones(n, bool)
+    change[1:] = (ground[1:] != ground[:-1]) | (seg[1:] != seg[:-1])
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:] - 1, n - 1]
+    after = np.minimum(ends + 1, n - 1)
+    interior = (starts > 0) & (ends < n - 1) & (seg[np.maximum(starts - 1, 0)] == seg[starts]) \
+        & (seg[after] == seg[starts])
+    short = interior & (t[after] - t[starts] < min_s) & (ground[starts] == state)
+    if not short.any():
+        return ground
+    return ground ^ np.repeat(short, ends - starts + 1)
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -260,10 +288,13 @@ def _utc(t: float) -> dt.datetime:
 def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
                   max_cross_m: float = 250.0, margin_m: float = 3000.0,
                   infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0,
-                  max_range_km: float = 5000.0, course_window_s: float = 600.0) -> list[Detected]:
+                  max_range_km: float = 5000.0, course_window_s: float = 600.0,
+                  min_state_s: float = 30.0) -> list[Detected]:
     """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
 
-    ``table`` must be cleaned (sorted by aircraft and time). A take-off is a ground-to-air
+    ``table`` must be cleaned (sorted by aircraft and time). The ground state is the reported
+    flag or a ground speed under 50 kt; a state lasting under ``min_state_s`` between two
+    runs of the other is flag noise and ignored. A take-off is a ground-to-air
     transition whose last ground or first airborne position lies within ``max_cross_m`` of a
     runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
     sparse sampling); its time is the midpoint of the two positions. The runway end comes from
@@ -280,8 +311,9 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         return []
     codes, t = _codes(table), _np(table, "time")
     hex_col = table.column("hex")
-    ground = _ground_state(_np(table, "on_ground"), _np(table, "gs_kt"))
     seg = segment_ids(codes, t, max_gap_s=max_gap_s)
+    ground = _debounce(_ground_state(_np(table, "on_ground"), _np(table, "gs_kt")), seg, t,
+                       min_state_s)
     del codes
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
