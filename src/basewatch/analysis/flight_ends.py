@@ -17,7 +17,7 @@ the WGS84 ellipsoid through :mod:`basewatch.analysis.geodesy`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m, local_aeqd
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
-           "end_on_runway_or_final", "fit_course"]
+           "end_on_runway_or_final", "fit_course", "refine_times"]
 
 BASIS_RUNWAY = "track ended on runway"
 BASIS_FINAL = "track ended on final (probable landing)"
@@ -108,6 +108,44 @@ def end_on_runway_or_final(lon: Sequence[float], lat: Sequence[float], alt_ft: S
                 if best is None or abs(cross) < best[0]:
                     best = (abs(cross), hit)
     return best[1] if best else None
+
+
+def refine_times(t_s: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
+                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any],
+                 alt_at: Callable[[NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
+                 window_s: float = 120.0, max_gap_s: float = 60.0, k: int = 16
+                 ) -> NDArray[np.float64]:
+    """Lift-off and touch-down times from the barometric altitude, where it is reported.
+
+    A ground state change judged on ground speed alone is early for a take-off (50 kt is
+    early in the roll) and late for a landing (the roll-out). For the state change at
+    position ``trans[e]``: lift-off is between the last position at or below
+    ``above_ft`` over the field and the first one above it (within ``window_s`` after);
+    touch-down between the last position above it and the next (within ``window_s`` before).
+    Time = midpoint of that pair when they are at most ``max_gap_s`` apart; NaN where no
+    such pair exists (no altitude reported; keep the state-change time). ``alt_at(idx)``
+    reads altitudes at row indices (so only these windows are read).
+    """
+    n_ev = len(trans)
+    out = np.full(n_ev, np.nan)
+    if n_ev == 0:
+        return out
+    n = len(t_s)
+    off = np.arange(k)
+    idx = np.where(is_takeoff[:, None], trans[:, None] + off, trans[:, None] - 1 - off)
+    idx = np.clip(idx, 0, n - 1)
+    flat = idx.ravel()
+    alt = np.asarray(alt_at(flat), float).reshape(idx.shape)
+    ok = (seg[idx] == seg[trans][:, None]) & (np.abs(t_s[idx] - t_s[trans][:, None]) <= window_s)
+    above = ok & (np.nan_to_num(alt, nan=-1e9) > elevation_ft[:, None] + above_ft)
+    first = np.where(above.any(axis=1), above.argmax(axis=1), -1)
+    for e in np.flatnonzero(first >= 0):
+        j = int(idx[e, first[e]])
+        a, b = (j - 1, j) if is_takeoff[e] else (j, j + 1)
+        if a < 0 or b >= n or seg[a] != seg[b] or t_s[b] - t_s[a] > max_gap_s:
+            continue
+        out[e] = (t_s[a] + t_s[b]) / 2
+    return out
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from basewatch.analysis.flight_ends import (
     destination_candidates,
     end_on_runway_or_final,
     fit_course,
+    refine_times,
 )
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
@@ -338,9 +339,23 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     is_takeoff = ground[trans - 1]
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
     af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
+    # a take-off judged on ground speed alone: the last "slow" position may be at the holding
+    # point; the first fast one is then on the runway
+    retry = np.flatnonzero((af_idx < 0) & is_takeoff)
+    if len(retry):
+        af2, rw2 = _match_runways(lon[trans[retry]], lat[trans[retry]], course[retry],
+                                  airfields, max_cross_m, margin_m)
+        af_idx[retry] = af2
+        for k, name in zip(retry, rw2):
+            rw_name[k] = name
+    hit = np.flatnonzero(af_idx >= 0)
+    elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
+    at_alt = refine_times(t, seg, trans[hit], is_takeoff[hit], elev,
+                          lambda ix: _take(table, "alt_ft", ix))
     found: list[tuple[int, int, str, str, str, float | None]] = [
         (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
-         "ground state change", None) for k in np.flatnonzero(af_idx >= 0)]
+         "ground state change", None if np.isnan(at_alt[m]) else float(at_alt[m]))
+        for m, k in enumerate(hit)]
     found += _airborne_starts(starts, lon, lat, alt, airfields)
     found += _track_end_landings(ends, lon, lat, alt, gs, t, airfields)
     found.sort(key=lambda f: f[0])
