@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from traffic_compare import (  # noqa: E402
+from traffic_compare import (
     AIRFIELDS,
     SAMPLES,
     agreement,
@@ -56,7 +56,7 @@ def main() -> None:
         t2 = time.perf_counter()
         try:
             theirs = run_traffic(df)
-        except Exception as exc:  # e.g. a sample without the columns traffic's phases need
+        except (AttributeError, KeyError, ValueError) as exc:  # e.g. columns traffic lacks
             print(f"{name:20s} {len(df):8,d} positions: traffic failed: "
                   f"{type(exc).__name__}: {exc}")
             continue

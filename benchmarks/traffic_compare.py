@@ -31,9 +31,9 @@ _CACHE = Path(os.environ.get("BASEWATCH_TRAFFIC_CACHE")
 os.environ.setdefault("XDG_CACHE_HOME", str(_CACHE))
 os.environ.setdefault("XDG_CONFIG_HOME", str(_CACHE / "config"))
 
-from basewatch.analysis.flights import POSITION_SCHEMA, clean_positions, detect_events  # noqa: E402
-from basewatch.model.flights import Airfield  # noqa: E402
-from basewatch.sources.aircraftdb import attach_runways, parse_airports, parse_runways  # noqa: E402
+from basewatch.analysis.flights import POSITION_SCHEMA, clean_positions, detect_events
+from basewatch.model.flights import Airfield
+from basewatch.sources.aircraftdb import attach_runways, parse_airports, parse_runways
 
 #: Airfields watched in the comparison: the fields the samples fly from and to, military ones
 #: included (Villacoublay, Creil, Evreux, Istres, North Island).
@@ -73,9 +73,8 @@ def setup_traffic(idents: Sequence[str] = AIRFIELDS) -> None:
     """Fill traffic's airport and runway caches from the OurAirports files (before first use)."""
     import traffic
     from traffic import data as tdata
-    from traffic.data.basic.airports import Airports
-
     from traffic.core.structure import Airport
+    from traffic.data.basic.airports import Airports
 
     def _no_osm(self: Any, name: str) -> Any:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -186,7 +185,7 @@ def run_traffic(df: pd.DataFrame, idents: Sequence[str] = AIRFIELDS) -> list[Ev]
                 continue
             for seg in flight.takeoff(ap):
                 sd = seg.data
-                air = (sd[sd["onground"] == False] if "onground" in sd  # noqa: E712
+                air = (sd[sd["onground"] == False] if "onground" in sd
                        else sd[sd["altitude"].notna()])
                 when = _t(air["timestamp"].iloc[0]) if len(air) else _t(seg.stop)
                 out.append(Ev(flight.icao24, "takeoff", ap.icao, when, str(sd["runway"].iloc[0])))

