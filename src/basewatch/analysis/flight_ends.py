@@ -58,11 +58,13 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            *, max_cross_m: float = 600.0, max_final_m: float = 8000.0,
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
-                           default_gs_kt: float = 140.0) -> EndLanding | None:
+                           default_gs_kt: float = 140.0,
+                           course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
     ``lon``..``t_s`` are the last two (or more) positions of the track, oldest first. The
-    course is the geodesic azimuth between the last two. A landing on runway end R (flying
+    course is the geodesic azimuth between the last two; where they coincide (a receiver
+    repeating a stale position), the reported ``course_deg``, if any. A landing on runway end R (flying
     from R's threshold toward the other end) is found when the last position is within
     ``max_cross_m`` of the centreline, the course is within ``max_misalign_deg`` of the
     runway's, and the altitude is not increasing; then:
@@ -78,9 +80,12 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     if len(lon) < 2:
         return None
     lo0, la0, lo1, la1 = float(lon[-2]), float(lat[-2]), float(lon[-1]), float(lat[-1])
-    if (lo0, la0) == (lo1, la1):
+    if (lo0, la0) != (lo1, la1):
+        course = float(azimuth_deg(lo0, la0, lo1, la1))
+    elif course_deg is not None and math.isfinite(course_deg):
+        course = course_deg
+    else:
         return None
-    course = float(azimuth_deg(lo0, la0, lo1, la1))
     a0, a1 = float(alt_ft[-2]), float(alt_ft[-1])
     if math.isfinite(a0) and math.isfinite(a1) and a1 > a0:
         return None  # climbing: a departure or a go-around, not an arrival

@@ -357,8 +357,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
          "ground state change", None if np.isnan(at_alt[m]) else float(at_alt[m]))
         for m, k in enumerate(hit)]
-    found += _airborne_starts(starts, lon, lat, alt, airfields)
-    found += _track_end_landings(ends, lon, lat, alt, gs, t, airfields)
+    seg_of_end = dict(zip(seg_end.tolist(), seg_start.tolist()))
+    found += _airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
+                              table, lon, lat, airfields)
+    found += _track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields)
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
@@ -427,58 +429,87 @@ def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[in
                              candidates=tuple(a.ident for a, _, _ in cs[:5]))
 
 
-def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
-                     airfields: Sequence[Any], *, max_agl_ft: float = 1500.0,
-                     max_cross_m: float = 600.0, max_beyond_m: float = 8000.0,
-                     max_misalign_deg: float = 20.0
+def _ahead(t: NDArray[Any], i: int, lo: int, hi: int, dt_s: float) -> int:
+    """Index in ``lo..hi`` (one segment, times sorted) about ``dt_s`` seconds from ``i`` (at
+    least one position away): a span long enough to see a course and a climb whatever the
+    sampling (1 s or 30 s)."""
+    if dt_s >= 0:
+        return min(hi, i + max(1, int(np.searchsorted(t[i:hi + 1], t[i] + dt_s))))
+    j = lo + int(np.searchsorted(t[lo:i], t[i] + dt_s, side="right")) - 1
+    return max(lo, min(j, i - 1))
+
+
+def _airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray[Any],
+                     table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
+                     max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
+                     max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
+                     ahead_s: float = 20.0
                      ) -> list[tuple[int, int, str, str, str, float | None]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
-    climbing, on the extended centreline beyond the runway's far end and flying along it."""
+    climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
+    beyond the runway's far end and flying along it."""
     if len(starts) == 0:
         return []
-    crs = azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1])
-    crs = np.atleast_1d(crs)
-    climbing = np.nan_to_num(alt[starts + 1] - alt[starts], nan=-1.0) > 0
-    af_idx, names = _match_runways(lon[starts], lat[starts], crs, airfields, max_cross_m,
-                                   max_beyond_m)
+    crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
+    near, _ = _match_runways(lon[starts], lat[starts], crs0, airfields, max_cross_m, max_beyond_m)
+    cand = starts[near >= 0]
+    if len(cand) == 0:
+        return []
+    nxt = np.array([_ahead(t, int(i), int(i), seg_end_of[int(i)], ahead_s) for i in cand])
+    pos = np.r_[cand, nxt]
+    lo_, la_, al_, gs_ = (_take(table, c, pos) for c in ("lon", "lat", "alt_ft", "gs_kt"))
+    m = len(cand)
+    crs = np.atleast_1d(azimuth_deg(lo_[:m], la_[:m], lo_[m:], la_[m:]))
+    rising = (np.nan_to_num(al_[m:] - al_[:m], nan=-1.0) > 0) \
+        | (np.nan_to_num(gs_[m:] - gs_[:m], nan=-1.0) > 5)
+    af_idx, names = _match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
     out: list[tuple[int, int, str, str, str, float | None]] = []
-    for k in np.flatnonzero((af_idx >= 0) & climbing):
+    for k in np.flatnonzero((af_idx >= 0) & rising):
         a = airfields[af_idx[k]]
-        if not float(alt[starts[k]]) - a.elevation_ft <= max_agl_ft:
+        if not float(al_[k]) - a.elevation_ft <= max_agl_ft:
             continue
         rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident, r.designator))
         az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
         if min(_angle_diff(crs[k], az), _angle_diff(crs[k], az + 180)) > max_misalign_deg:
             continue
-        # leaving: beyond the far end of the runway in use, not short of it on approach
+        # leaving: beyond the threshold of the runway in use, not short of it on approach
         lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
         run_az = az if names[k] == rw.le_ident else (az + 180) % 360
-        along, _ = along_cross_track_m(lon[starts[k]], lat[starts[k]], lo, la, run_az)
+        along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
-        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne", None))
+        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", None))
     return out
 
 
-def _track_end_landings(ends: NDArray[Any], lon: Any, lat: Any, alt: Any, gs: Any,
-                        t: NDArray[Any], airfields: Sequence[Any]
+def _track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDArray[Any],
+                        table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
+                        back_s: float = 10.0
                         ) -> list[tuple[int, int, str, str, str, float | None]]:
     """Landings of tracks that end airborne over a runway or on short final (see
-    :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`). Ends near no runway
-    (grid index, 600 m across, 8 km beyond the ends) are screened out vectorised first."""
+    :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`), judged from the last
+    position and the one about ``back_s`` before it. Ends near no runway (grid index, 600 m
+    across, 8 km beyond the ends) are screened out vectorised first."""
     if len(ends) == 0:
         return []
     crs = np.atleast_1d(azimuth_deg(lon[ends - 1], lat[ends - 1], lon[ends], lat[ends]))
     af_idx, _ = _match_runways(lon[ends], lat[ends], crs, airfields, 600.0, 8000.0)
+    cand = ends[af_idx >= 0]
+    if len(cand) == 0:
+        return []
+    prev = np.array([_ahead(t, int(e), seg_start_of[int(e)], int(e), -back_s) for e in cand])
+    pos = np.r_[prev, cand]
+    lo_, la_, al_, gs_, tr_ = (_take(table, c, pos)
+                               for c in ("lon", "lat", "alt_ft", "gs_kt", "track_deg"))
+    m = len(cand)
     out: list[tuple[int, int, str, str, str, float | None]] = []
-    for k in np.flatnonzero(af_idx >= 0):
-        e = int(ends[k])
-        pair = [e - 1, e]
-        hit = end_on_runway_or_final(lon[pair], lat[pair], alt[pair], gs[pair], t[pair],
-                                     airfields)
+    for k in range(m):
+        pair = [k, m + k]
+        hit = end_on_runway_or_final(lo_[pair], la_[pair], al_[pair], gs_[pair],
+                                     t[pos[pair]], airfields, course_deg=float(tr_[m + k]))
         if hit is not None:
-            out.append((e, 1, airfields[hit.airfield_index].ident, hit.runway, hit.basis,
-                        hit.time_s))
+            out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
+                        hit.basis, hit.time_s))
     return out
 
 
@@ -511,11 +542,13 @@ def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
 
     Candidates come from a 0.2 degree grid (the point's cell and its neighbours: at least
     7 km at 70 deg latitude, more than a runway plus margin); each candidate runway is then
-    tested vectorised over its nearby points with geodesic along/cross-track distances.
+    tested vectorised over its nearby points with geodesic along/cross-track distances, and
+    the runway least off its axis (then least beyond its ends) wins.
     """
     n = len(lon)
     out = np.full(n, -1, np.int64)
     names = [""] * n
+    best = np.full(n, np.inf)
     if n == 0:
         return out, names
     ci = np.floor(lat / _CELL_DEG).astype(np.int64)
@@ -532,20 +565,21 @@ def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
         if not near:
             continue
         idx = np.array(near, np.int64)
-        idx = idx[out[idx] < 0]
         for rw in a.runways:
-            if len(idx) == 0:
-                break
             az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
             length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
             along, cross = along_cross_track_m(lon[idx], lat[idx], rw.le_lon, rw.le_lat, az)
             on = (np.abs(cross) <= max_cross_m) & (along >= -margin_m) & (along <= length + margin_m)
-            for k in idx[on]:
+            # the best runway of all fields wins (extended centrelines of neighbouring fields,
+            # e.g. Le Bourget's and Roissy's, cross): least off the axis, then least beyond it
+            score = np.abs(cross) + 0.1 * np.maximum(0.0, np.maximum(-along, along - length))
+            better = on & (score < best[idx])
+            for k, sc in zip(idx[better], score[better]):
                 c = course[k]
                 out[k] = j
+                best[k] = sc
                 names[k] = (rw.designator if not math.isfinite(c)
                             else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
-            idx = idx[~on]
     return out, names
 
 
