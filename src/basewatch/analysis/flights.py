@@ -330,8 +330,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]  # tracks ending airborne
     need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
                            starts + 1, ends - 1])
-    lon, lat, track, alt, gs = (_Sparse(need, _take(table, c, need))
-                                for c in ("lon", "lat", "track_deg", "alt_ft", "gs_kt"))
+    lon, lat, track = (_Sparse(need, _take(table, c, need))
+                       for c in ("lon", "lat", "track_deg"))
     synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
                                      .fill_null(False).to_numpy(zero_copy_only=False)))
     # course at i: reported track, else the bearing from i-1 to i
