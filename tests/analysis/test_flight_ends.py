@@ -20,7 +20,7 @@ from basewatch.analysis.flights import clean_positions, detect_events
 from basewatch.model import Provenance, Source
 from basewatch.model.flights import Airfield
 
-from .test_flights import _S, MOSCOW, OSLK, TEHRAN, _table, takeoff_rwy35
+from .test_flights import _N, _S, MOSCOW, OSLK, TEHRAN, _table, takeoff_rwy35
 
 GEOD = pyproj.Geod(ellps="WGS84")
 PROV = Provenance(Source("test"))
@@ -148,3 +148,31 @@ def test_track_that_goes_dark_names_course_error_and_candidates() -> None:
     assert e.course_deg is not None and e.course_error_deg is not None
     assert abs((e.course_deg - expected + 180) % 360 - 180) <= 1.0
     assert e.course_error_deg >= 1.0
+
+
+def test_best_runway_wins_where_a_neighbours_extended_centreline_crosses() -> None:
+    # a second field whose runway axis (heading 45) runs exactly through the first position
+    # of a climb-out from runway 35, 8.2 km beyond its 04 threshold; listed first, it must
+    # still lose to the runway the aircraft is actually over the extended centreline of
+    from basewatch.model.flights import Runway
+
+    rows = [r for r in takeoff_rwy35() if r[7] is False][1:]  # first seen airborne at 10:02:10
+    ax, ay, _ = GEOD.fwd(rows[0][3], rows[0][2], 225.0, 7000.0)
+    a1 = GEOD.fwd(ax, ay, 45.0, 1200.0)
+    a2 = GEOD.fwd(ax, ay, 225.0, 1200.0)
+    other = Airfield("XXXX", "neighbour", ay, ax, PROV,
+                     runways=(Runway("04", a2[1], a2[0], 45, "22", a1[1], a1[0], 225, 7900),))
+    ev = detect_events(clean_positions(_table(rows))[0], [other, OSLK, MOSCOW])
+    assert [(e.kind, e.airfield, e.runway) for e in ev] == [("takeoff", "OSLK", "35")]
+
+
+def test_first_seen_airborne_with_one_second_sampling_and_repeated_altitudes() -> None:
+    # 1 s positions whose altitude changes only every 4 s (25 ft steps): adjacent positions
+    # often share an altitude; the climb is judged over ~20 s
+    lon, lat, _ = GEOD.fwd(_N[0], _N[1], 356.0, 600.0)  # 600 m past the 35 far end
+    rows = []
+    for k in range(60):
+        p = GEOD.fwd(lon, lat, 356.0, 160 * KT * k)
+        rows.append((T0 + k, "abc123", p[1], p[0], 400.0 + 25 * (k // 4), 160.0, 356.0, False))
+    ev = detect_events(clean_positions(_table(rows))[0], [OSLK])
+    assert [(e.kind, e.runway, e.basis) for e in ev] == [("takeoff", "35", "first seen airborne")]
