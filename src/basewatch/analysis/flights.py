@@ -397,7 +397,7 @@ def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[in
                         table: pa.Table, t: NDArray[Any], ground: NDArray[Any],
                         seg_start: NDArray[Any], seg_end: NDArray[Any],
                         airfields: Sequence[Any], *, window_s: float, min_cone_deg: float,
-                        min_km: float, max_range_km: float, k: int = 48) -> None:
+                        min_km: float, max_range_km: float, k: int = 16) -> None:
     """Destinations of flights whose track went dark airborne, from the course fitted over
     their last ``window_s`` seconds (``k`` positions spread evenly over it), in place."""
     todo = [(s, ev_k, i_to) for s, (ev_k, i_to) in open_takeoff.items()
