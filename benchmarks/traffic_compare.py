@@ -233,6 +233,18 @@ def agreement(ours: Sequence[Ev], theirs: Sequence[Ev], tol_s: float = MATCH_S) 
                      float(np.median(dts)) if dts else float("nan"))
 
 
+def takeoffs_on_landing_rolls(only_traffic: Sequence[Ev], ours: Sequence[Ev],
+                              within_s: float = 180.0) -> list[Ev]:
+    """traffic-only take-offs within ``within_s`` of a landing basewatch found by the same
+    aircraft at the same field: traffic's polygon-based take-off detector (climb or level
+    flight, fast, inside a runway's trapeze) also fires on the flare and landing roll, as the
+    positions of these flights show (descending to touch-down, then ``onground``)."""
+    lands = [e for e in ours if e.kind == "landing"]
+    return [o for o in only_traffic if o.kind == "takeoff" and any(
+        (e.hex, e.airfield) == (o.hex, o.airfield) and abs(e.t - o.t) <= within_s
+        for e in lands)]
+
+
 def timed(fn: Any, *args: Any) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = fn(*args)
@@ -245,5 +257,6 @@ def fmt(e: Ev) -> str:
 
 
 __all__ = ["AIRFIELDS", "SAMPLES", "Agreement", "Ev", "agreement", "basewatch_airfields",
-           "fmt", "load_sample", "run_basewatch", "run_traffic", "setup_traffic", "timed",
+           "fmt", "load_sample", "run_basewatch", "run_traffic", "setup_traffic",
+           "takeoffs_on_landing_rolls", "timed",
            "to_positions"]

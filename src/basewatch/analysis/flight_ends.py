@@ -146,7 +146,12 @@ def refine_times(t_s: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
     flat = idx.ravel()
     alt = np.asarray(alt_at(flat), float).reshape(idx.shape)
     ok = (seg[idx] == seg[trans][:, None]) & (np.abs(t_s[idx] - t_s[trans][:, None]) <= window_s)
-    above = ok & (np.nan_to_num(alt, nan=-1e9) > elevation_ft[:, None] + above_ft)
+    # barometric altitude is pressure altitude: on a low-pressure day a landing aircraft reads
+    # hundreds of feet below the field's elevation (-150 ft at Orly, elevation 291 ft, in
+    # traffic's quickstart sample); the lowest reading near the runway then stands for it
+    low = np.where(ok & np.isfinite(alt), alt, np.inf).min(axis=1)
+    ref = np.minimum(elevation_ft, low)
+    above = ok & (np.nan_to_num(alt, nan=-1e9) > ref[:, None] + above_ft)
     first = np.where(above.any(axis=1), above.argmax(axis=1), -1)
     for e in np.flatnonzero(first >= 0):
         j = int(idx[e, first[e]])
