@@ -24,7 +24,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from basewatch.analysis.geodesy import GEOD, along_cross_track_m, azimuth_deg, distance_m
+from basewatch.analysis.geodesy import (
+    GEOD,
+    along_cross_track_m,
+    approx_azimuth_deg,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
            "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
@@ -269,16 +276,27 @@ def destination_candidates_many(lon: NDArray[Any], lat: NDArray[Any], course_deg
         return [[] for _ in range(m)]
     alon = np.array([a.lon for a in airfields])
     alat = np.array([a.lat for a in airfields])
-    brg, _, dist = GEOD.inv(np.repeat(np.asarray(lon, float), n),
-                            np.repeat(np.asarray(lat, float), n), np.tile(alon, m),
-                            np.tile(alat, m))
-    brg = np.asarray(brg).reshape(m, n) % 360.0
-    km = np.asarray(dist).reshape(m, n) / 1e3
-    off = np.abs((brg - np.asarray(course_deg, float)[:, None] + 180.0) % 360.0 - 180.0)
+    lon_, lat_ = np.asarray(lon, float)[:, None], np.asarray(lat, float)[:, None]
+    course = np.asarray(course_deg, float)[:, None]
     cone = np.maximum(min_cone_deg, sigmas * np.asarray(error_deg, float))[:, None]
-    ok = (off <= cone) & (km >= min_km) & (km <= max_range_km)
+    # screen every pair on the sphere with margins (2 degrees, 1 %), then measure the
+    # survivors on the ellipsoid: the answer is geodesic, the screening only saves work
+    b_lon, b_lat, b_alon, b_alat = np.broadcast_arrays(lon_, lat_, alon[None, :], alat[None, :])
+    off0 = np.abs((approx_azimuth_deg(b_lon, b_lat, b_alon, b_alat) - course + 180.0)
+                  % 360.0 - 180.0)
+    km0 = approx_distance_m(b_lon, b_lat, b_alon, b_alat) / 1e3
     idents = np.array([a.ident for a in airfields])
-    ok &= idents[None, :] != np.asarray(list(origins), dtype=object)[:, None]
+    maybe = (off0 <= cone + 2.0) & (km0 >= min_km * 0.99) & (km0 <= max_range_km * 1.01) \
+        & (idents[None, :] != np.asarray(list(origins), dtype=object)[:, None])
+    rr, cc = np.nonzero(maybe)
+    off = np.full((m, n), np.inf)
+    km = np.full((m, n), np.nan)
+    if len(rr):
+        brg, _, dist = GEOD.inv(np.asarray(lon, float)[rr], np.asarray(lat, float)[rr],
+                                alon[cc], alat[cc])
+        off[rr, cc] = np.abs((np.asarray(brg) % 360.0 - course[rr, 0] + 180.0) % 360.0 - 180.0)
+        km[rr, cc] = np.asarray(dist) / 1e3
+    ok = (off <= cone) & (km >= min_km) & (km <= max_range_km)
     out: list[list[tuple[Any, float, float]]] = []
     for r in range(m):
         order = sorted((int(c) for c in np.flatnonzero(ok[r])),

@@ -414,8 +414,12 @@ def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[in
         return
     last = np.array([int(seg_end[s]) for s, _, _ in todo])
     first = np.array([max(i_to, int(seg_start[s])) for s, _, i_to in todo])
-    w = np.array([f + int(np.searchsorted(t[f:e + 1], t[e] - window_s))
-                  for f, e in zip(first, last)])
+    # window start, vectorised: the last of 64 evenly spread positions before the window
+    # (fit_courses then keeps only the positions inside it)
+    coarse = first[:, None] + np.round(np.linspace(0.0, 1.0, 64)[None, :]
+                                       * (last - first)[:, None]).astype(np.int64)
+    inside = t[coarse] >= (t[last] - window_s)[:, None]
+    w = coarse[np.arange(len(todo)), np.maximum(np.argmax(inside, axis=1) - 1, 0)]
     idx = w[:, None] + np.round(np.linspace(0.0, 1.0, k)[None, :] * (last - w)[:, None]
                                 ).astype(np.int64)
     flat = idx.ravel()
