@@ -176,3 +176,16 @@ def test_first_seen_airborne_with_one_second_sampling_and_repeated_altitudes() -
         rows.append((T0 + k, "abc123", p[1], p[0], 400.0 + 25 * (k // 4), 160.0, 356.0, False))
     ev = detect_events(clean_positions(_table(rows))[0], [OSLK])
     assert [(e.kind, e.runway, e.basis) for e in ev] == [("takeoff", "35", "first seen airborne")]
+
+
+def test_screening_azimuth_is_within_half_a_degree_of_pyproj_away_from_the_poles() -> None:
+    from basewatch.analysis.geodesy import approx_azimuth_deg
+
+    rng = np.random.default_rng(2)
+    lon1, lat1 = rng.uniform(-180, 180, 2000), rng.uniform(-70, 70, 2000)
+    lon2, lat2 = lon1 + rng.uniform(-40, 40, 2000), np.clip(lat1 + rng.uniform(-30, 30, 2000),
+                                                            -70, 70)
+    exact = np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[0]) % 360
+    diff = np.abs((approx_azimuth_deg(lon1, lat1, lon2, lat2) - exact + 180) % 360 - 180)
+    far = np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[2]) > 100e3  # what the screening sees
+    assert np.all(diff[far] < 0.5)  # the screening margin (2 degrees) covers it
