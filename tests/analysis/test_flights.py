@@ -182,4 +182,6 @@ def test_approach_first_seen_airborne_is_not_a_takeoff() -> None:
         lon, lat, _ = GEOD.fwd(_N[0], _N[1], 356, k * 300)
         rows.append((t0, "abcdef", lat, lon, 100.0 + k * 60, 150.0, 176.0, False))
         t0 += 4
-    assert detect_events(clean_positions(_table(rows))[0], [OSLK]) == []
+    ev = detect_events(clean_positions(_table(rows))[0], [OSLK])
+    # no take-off; the track ends 300 m short of the 17 threshold at 160 ft: a probable landing
+    assert [(e.kind, e.runway, e.probable) for e in ev] == [("landing", "17", True)]

@@ -37,6 +37,11 @@ def test_events_json_shows_ra78847_takeoff_at_oslk_to_moscow_area_inferred(demo_
     assert e["synthetic"] is True and e["source"].startswith("SYNTHETIC")
     lag = abs(__import__("datetime").datetime.fromisoformat(e["time"]) - RA78847_TAKEOFF)
     assert lag.total_seconds() <= 30
+    # the course it went dark on points at Moscow's fields, Sheremetyevo first; stored and
+    # read back from the workspace with its error
+    assert e["status"] == "takeoff" and e["destination_candidates"][0] == "UUEE"
+    assert set(e["destination_candidates"]) <= {"UUEE", "UUWW", "UUMU"}
+    assert e["course_deg"] is not None and e["course_error_deg"] >= 1.0
 
 
 def test_daily_flags_the_heavy_transport_surge_of_december_only(demo_ws: Path) -> None:

@@ -8,7 +8,6 @@ knots), ``track_deg`` (degrees true); times are UTC.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_ends import (
+    BASIS_FINAL,
+    destination_candidates_many,
+    fit_courses,
+    refine_times,
+)
+from basewatch.analysis.flight_runways import (
+    Sparse,
+    airborne_starts,
+    match_runways,
+    take_column,
+    track_end_landings,
+)
 from basewatch.analysis.geodesy import (
-    along_cross_track_m,
     approx_distance_m,
     azimuth_deg,
     distance_m,
@@ -92,12 +103,19 @@ def _np(table: pa.Table, name: str) -> NDArray[Any]:
     return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
 
 
-def _codes(table: pa.Table) -> NDArray[np.int64]:
-    """An integer per aircraft (dictionary codes): cheaper than millions of Python strings."""
+def _release() -> None:
+    """Give memory Arrow's allocator keeps for reuse back to the system: at 10 M positions
+    its idle blocks are hundreds of MB, the margin between fitting in 2 GiB or not."""
+    pa.default_memory_pool().release_unused()
+
+
+def _codes(table: pa.Table) -> NDArray[np.int32]:
+    """An integer per aircraft (dictionary codes, int32 as Arrow makes them): cheaper than
+    millions of Python strings, and half the memory of int64 at 10 M positions."""
     if table.num_rows == 0:
-        return np.zeros(0, np.int64)
+        return np.zeros(0, np.int32)
     enc = pc.dictionary_encode(table.column("hex")).combine_chunks()
-    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
@@ -134,9 +152,9 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     ok &= ~((lat == 0) & (lon == 0))  # (0, 0): a receiver's placeholder, not a position
     bad_coords = int((~ok).sum())
+    del lat, lon  # read again in sorted order below: not held through the sort
     if bad_coords:  # filtering copies the table: only when needed
         table = table.filter(pa.array(ok))
-        lat, lon = lat[ok], lon[ok]
     del ok
     t = _np(table, "time")
     codes = _codes(table)
@@ -149,8 +167,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     dup = np.zeros(len(order), bool)
     dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
     order = order[~dup]
-    lon_s, lat_s = lon[order], lat[order]
-    del lon, lat
+    lon_s, lat_s = take_column(table, "lon", order), take_column(table, "lat", order)
     c_s, t_s = codes[order], t[order]
     del codes, t
     keep = np.ones(len(order), bool)
@@ -188,6 +205,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     del order, keep, lon_s, lat_s, c_s, t_s
     # already sorted and nothing dropped (files this module wrote): no copy
     same_rows = len(final) == table.num_rows and bool(np.all(final[1:] > final[:-1]))
+    _release()  # the sorted columns read above went back to Arrow's pool: return them first
     out = table if same_rows else table.take(pa.array(final))
     return out, CleanReport(n0, out.num_rows, bad_coords, int(dup.sum()), out_of_order, teleports)
 
@@ -216,20 +234,60 @@ class Detected:
     origin: str = ""
     destination: str = ""
     destination_method: str = "unknown"
-    basis: str = "ground state change"  # or "first seen airborne" (time is then an upper bound)
+    # "ground state change", "first seen airborne" (time is then an upper bound), "track ended
+    # on runway", "track ended on final (probable landing)" (time extrapolated)
+    basis: str = "ground state change"
+    course_deg: float | None = None  # fitted last course, when the destination is inferred
+    course_error_deg: float | None = None  # its standard error
+    candidates: tuple[str, ...] = ()  # airfields in the cone, best first
+
+    @property
+    def probable(self) -> bool:
+        """True for a landing inferred from a track that ended on final (not observed)."""
+        return self.basis == BASIS_FINAL
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time.isoformat(), "hex": self.hex, "kind": self.kind,
                 "airfield": self.airfield, "runway": self.runway, "flight_id": self.flight_id,
                 "synthetic": self.synthetic, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
-                "basis": self.basis}
+                "basis": self.basis, "probable": self.probable, "course_deg": self.course_deg,
+                "course_error_deg": self.course_error_deg, "candidates": list(self.candidates)}
 
 
 def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
-    """On the ground: the reported flag where present, else ground speed under 50 kt."""
-    fallback = np.nan_to_num(gs_kt, nan=0.0) < 50.0
-    return np.where(np.isnan(on_ground), fallback, on_ground > 0.5)
+    """On the ground: the reported flag, or a reported ground speed under 50 kt (no aeroplane
+    flies that slowly; a taxiing one whose flag flickers to airborne is still on the ground);
+    with neither reported, on the ground."""
+    slow = np.nan_to_num(gs_kt, nan=0.0) < 50.0
+    return np.asarray(np.where(np.isnan(on_ground), slow,
+                               (on_ground > 0.5) | (slow & ~np.isnan(gs_kt))), bool)
+
+
+def _debounce(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
+              min_s: float) -> NDArray[np.bool_]:
+    """Flip runs of one state lasting under ``min_s`` between two runs of the other state in
+    the same segment: flag noise, not a landing and a take-off seconds apart. Airborne blips
+    go first, then ground ones (one pass over alternating blips would only swap them)."""
+    return _flip_short(_flip_short(ground, seg, t, min_s, False), seg, t, min_s, True)
+
+
+def _flip_short(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any], min_s: float,
+                state: bool) -> NDArray[np.bool_]:
+    n = len(ground)
+    if n < 3:
+        return ground
+    change = np.ones(n, bool)
+    change[1:] = (ground[1:] != ground[:-1]) | (seg[1:] != seg[:-1])
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:] - 1, n - 1]
+    after = np.minimum(ends + 1, n - 1)
+    interior = (starts > 0) & (ends < n - 1) & (seg[np.maximum(starts - 1, 0)] == seg[starts]) \
+        & (seg[after] == seg[starts])
+    short = interior & (t[after] - t[starts] < min_s) & (ground[starts] == state)
+    if not short.any():
+        return ground
+    return np.asarray(ground ^ np.repeat(short, ends - starts + 1), bool)
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -242,24 +300,34 @@ def _utc(t: float) -> dt.datetime:
 
 def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
                   max_cross_m: float = 250.0, margin_m: float = 3000.0,
-                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0) -> list[Detected]:
+                  infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0,
+                  max_range_km: float = 5000.0, course_window_s: float = 600.0,
+                  min_state_s: float = 30.0) -> list[Detected]:
     """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
 
-    ``table`` must be cleaned (sorted by aircraft and time). A take-off is a ground-to-air
+    ``table`` must be cleaned (sorted by aircraft and time). The ground state is the reported
+    flag or a ground speed under 50 kt; a state lasting under ``min_state_s`` between two
+    runs of the other is flag noise and ignored. A take-off is a ground-to-air
     transition whose last ground or first airborne position lies within ``max_cross_m`` of a
     runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
     sparse sampling); its time is the midpoint of the two positions. The runway end comes from
-    the direction of motion along the runway. Each take-off starts a flight; its destination
-    is the next landing ("landing observed"), else, if the track goes dark airborne, the
-    airfield area whose bearing from the last position is within ``infer_max_angle_deg`` of the
-    last course and at least ``infer_min_km`` away ("inferred from bearing").
+    the direction of motion along the runway. A track ending airborne over a runway, or low and
+    aligned on short final, is a landing too (:mod:`basewatch.analysis.flight_ends`). Each
+    take-off starts a flight; its destination is the next landing ("landing observed", or
+    "probable landing (track ended on final)"), else, if the track goes dark airborne, the
+    airfields inside a cone around the course fitted over its last ``course_window_s``
+    seconds (half-angle ``infer_max_angle_deg`` or twice the course's standard error), at
+    ``infer_min_km`` to ``max_range_km``: "inferred from bearing", with the course, its error
+    and the candidates.
     """
     if table.num_rows < 2 or not airfields:
         return []
+    _release()
     codes, t = _codes(table), _np(table, "time")
     hex_col = table.column("hex")
-    ground = _ground_state(_np(table, "on_ground"), _np(table, "gs_kt"))
     seg = segment_ids(codes, t, max_gap_s=max_gap_s)
+    ground = _debounce(_ground_state(_np(table, "on_ground"), _np(table, "gs_kt")), seg, t,
+                       min_state_s)
     del codes
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
@@ -271,28 +339,47 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     if len(trans) == 0 and len(starts) == 0:
         return []
     # only the positions around transitions and at segment ends are read in full
+    ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]  # tracks ending airborne
     need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
-                           starts + 1])
-    lon, lat, track, alt = (_Sparse(need, _take(table, c, need))
-                            for c in ("lon", "lat", "track_deg", "alt_ft"))
-    synth = _Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
+                           starts + 1, ends - 1])
+    lon, lat, track = (Sparse(need, take_column(table, c, need))
+                       for c in ("lon", "lat", "track_deg"))
+    synth = Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
                                      .fill_null(False).to_numpy(zero_copy_only=False)))
     # course at i: reported track, else the bearing from i-1 to i
     course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
                                                           lon[trans], lat[trans]), track[trans])
     is_takeoff = ground[trans - 1]
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
-    af_idx, rw_name = _match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
-    found = [(int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
-               "ground state change") for k in np.flatnonzero(af_idx >= 0)]
-    found += _airborne_starts(starts, lon, lat, alt, airfields)
+    af_idx, rw_name = match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
+    # a take-off judged on ground speed alone: the last "slow" position may be at the holding
+    # point; the first fast one is then on the runway
+    retry = np.flatnonzero((af_idx < 0) & is_takeoff)
+    if len(retry):
+        af2, rw2 = match_runways(lon[trans[retry]], lat[trans[retry]], course[retry],
+                                  airfields, max_cross_m, margin_m)
+        af_idx[retry] = af2
+        for kk, name in zip(retry.tolist(), rw2):
+            rw_name[kk] = name
+    hit = np.flatnonzero(af_idx >= 0)
+    elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
+    at_alt = refine_times(t, seg, trans[hit], is_takeoff[hit], elev,
+                          lambda ix: take_column(table, "alt_ft", ix))
+    found: list[tuple[int, int, str, str, str, float | None]] = [
+        (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
+         "ground state change", None if np.isnan(at_alt[m]) else float(at_alt[m]))
+        for m, k in enumerate(hit)]
+    seg_of_end = dict(zip(seg_end.tolist(), seg_start.tolist()))
+    found += airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
+                              table, lon, lat, airfields)
+    found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields)
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
-    for i, kind_n, ident, rw, basis in found:
+    for i, kind_n, ident, rw, basis, at in found:
         s = int(seg[i])
         mid = basis == "ground state change" and t[i] - t[i - 1] <= 60
-        when = _utc((t[i - 1] + t[i]) / 2 if mid else t[i])
+        when = _utc(at if at is not None else (t[i - 1] + t[i]) / 2 if mid else t[i])
         h = str(hex_col[int(i)].as_py())
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
@@ -302,144 +389,63 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         else:
             pending = open_takeoff.pop(s, None)
             origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
+            how = basis if basis == BASIS_FINAL else "landing observed"
             if pending is not None:
                 k = pending[0]
                 to = events[k]
-                events[k] = _with(to, destination=ident, destination_method="landing observed")
+                events[k] = _with(to, destination=ident, destination_method=how)
                 origin, fid = to.airfield, to.flight_id
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
                                    origin=origin, destination=ident,
-                                   destination_method="landing observed"))
-    for s, (k, i_to) in open_takeoff.items():  # flights without an observed landing
-        last = int(seg_end[s])
-        if ground[last]:
-            continue  # ended on the ground somewhere not watched: destination unknown
-        first = max(i_to, last - 5, 0)  # the last course: over the final few positions
-        if first not in lon:
-            first = last - 1
-        crs = float(azimuth_deg(lon[first], lat[first], lon[last], lat[last]))
-        dest = _infer_destination(lon[last], lat[last], crs, airfields, events[k].airfield,
-                                  infer_max_angle_deg, infer_min_km * 1000.0)
-        if dest:
-            events[k] = _with(events[k], destination=dest, destination_method="inferred from bearing")
+                                   destination_method=how, basis=basis))
+    _infer_destinations(events, open_takeoff, table, t, ground, seg_start, seg_end, airfields,
+                        window_s=course_window_s, min_cone_deg=infer_max_angle_deg,
+                        min_km=infer_min_km, max_range_km=max_range_km)
     events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
 
 
-def _airborne_starts(starts: NDArray[Any], lon: Any, lat: Any, alt: Any,
-                     airfields: Sequence[Any], *, max_agl_ft: float = 1500.0,
-                     max_cross_m: float = 600.0, max_beyond_m: float = 8000.0,
-                     max_misalign_deg: float = 20.0) -> list[tuple[int, int, str, str, str]]:
-    """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
-    climbing, on the extended centreline beyond the runway's far end and flying along it."""
-    if len(starts) == 0:
-        return []
-    crs = azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1])
-    crs = np.atleast_1d(crs)
-    climbing = np.nan_to_num(alt[starts + 1] - alt[starts], nan=-1.0) > 0
-    af_idx, names = _match_runways(lon[starts], lat[starts], crs, airfields, max_cross_m,
-                                   max_beyond_m)
-    out = []
-    for k in np.flatnonzero((af_idx >= 0) & climbing):
-        a = airfields[af_idx[k]]
-        if not float(alt[starts[k]]) - a.elevation_ft <= max_agl_ft:
-            continue
-        rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident, r.designator))
-        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-        if min(_angle_diff(crs[k], az), _angle_diff(crs[k], az + 180)) > max_misalign_deg:
-            continue
-        # leaving: beyond the far end of the runway in use, not short of it on approach
-        lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
-        run_az = az if names[k] == rw.le_ident else (az + 180) % 360
-        along, _ = along_cross_track_m(lon[starts[k]], lat[starts[k]], lo, la, run_az)
-        if float(along) < 0:
-            continue
-        out.append((int(starts[k]), 0, a.ident, names[k], "first seen airborne"))
-    return out
-
-
-def _take(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
-    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
-                      dtype=float)
-
-
-class _Sparse:
-    """Values of a column at some row indices, indexed by row index (saves full copies)."""
-
-    def __init__(self, idx: NDArray[Any], values: NDArray[Any]) -> None:
-        self.idx, self.values = idx, values
-
-    def __contains__(self, i: Any) -> bool:
-        j = int(np.searchsorted(self.idx, i))
-        return bool(j < len(self.idx) and self.idx[j] == i)
-
-    def __getitem__(self, i: Any) -> Any:
-        return self.values[np.searchsorted(self.idx, i)]
-
-
-_CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic
-
-
-def _match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
-                   airfields: Sequence[Any], max_cross_m: float, margin_m: float
-                   ) -> tuple[NDArray[np.int64], list[str]]:
-    """For each point, the airfield index (-1: none) and runway end it is on.
-
-    Candidates come from a 0.2 degree grid (the point's cell and its neighbours: at least
-    7 km at 70 deg latitude, more than a runway plus margin); each candidate runway is then
-    tested vectorised over its nearby points with geodesic along/cross-track distances.
-    """
-    n = len(lon)
-    out = np.full(n, -1, np.int64)
-    names = [""] * n
-    if n == 0:
-        return out, names
-    ci = np.floor(lat / _CELL_DEG).astype(np.int64)
-    cj = np.floor(lon / _CELL_DEG).astype(np.int64)
-    by_cell: dict[tuple[int, int], list[int]] = {}
-    for k, key in enumerate(zip(ci.tolist(), cj.tolist())):
-        by_cell.setdefault(key, []).append(k)
-    for j, a in enumerate(airfields):
-        if not a.runways:
-            continue
-        ai, aj = math.floor(a.lat / _CELL_DEG), math.floor(a.lon / _CELL_DEG)
-        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1)
-                for k in by_cell.get((ai + di, aj + dj), ())]
-        if not near:
-            continue
-        idx = np.array(near, np.int64)
-        idx = idx[out[idx] < 0]
-        for rw in a.runways:
-            if len(idx) == 0:
-                break
-            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-            along, cross = along_cross_track_m(lon[idx], lat[idx], rw.le_lon, rw.le_lat, az)
-            on = (np.abs(cross) <= max_cross_m) & (along >= -margin_m) & (along <= length + margin_m)
-            for k in idx[on]:
-                c = course[k]
-                out[k] = j
-                names[k] = (rw.designator if not math.isfinite(c)
-                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
-            idx = idx[~on]
-    return out, names
+def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[int, int]],
+                        table: pa.Table, t: NDArray[Any], ground: NDArray[Any],
+                        seg_start: NDArray[Any], seg_end: NDArray[Any],
+                        airfields: Sequence[Any], *, window_s: float, min_cone_deg: float,
+                        min_km: float, max_range_km: float, k: int = 16) -> None:
+    """Destinations of flights whose track went dark airborne, from the course fitted over
+    their last ``window_s`` seconds (``k`` positions spread evenly over it), in place."""
+    todo = [(s, ev_k, i_to) for s, (ev_k, i_to) in open_takeoff.items()
+            if not ground[int(seg_end[s])]]
+    if not todo:
+        return
+    last = np.array([int(seg_end[s]) for s, _, _ in todo])
+    first = np.array([max(i_to, int(seg_start[s])) for s, _, i_to in todo])
+    # window start, vectorised: the last of 64 evenly spread positions before the window
+    # (fit_courses then keeps only the positions inside it)
+    coarse = first[:, None] + np.round(np.linspace(0.0, 1.0, 64)[None, :]
+                                       * (last - first)[:, None]).astype(np.int64)
+    inside = t[coarse] >= (t[last] - window_s)[:, None]
+    w = coarse[np.arange(len(todo)), np.maximum(np.argmax(inside, axis=1) - 1, 0)]
+    idx = w[:, None] + np.round(np.linspace(0.0, 1.0, k)[None, :] * (last - w)[:, None]
+                                ).astype(np.int64)
+    flat = idx.ravel()
+    lon = take_column(table, "lon", flat).reshape(idx.shape)
+    lat = take_column(table, "lat", flat).reshape(idx.shape)
+    course, err, _ = fit_courses(lon, lat, t[idx], np.ones(idx.shape, bool), window_s=window_s)
+    okr = np.flatnonzero(~np.isnan(course))
+    cands = destination_candidates_many(lon[okr, -1], lat[okr, -1], course[okr], err[okr],
+                                        airfields, [events[todo[r][1]].airfield for r in okr],
+                                        min_km=min_km, max_range_km=max_range_km,
+                                        min_cone_deg=min_cone_deg)
+    for r, cs in zip(okr, cands):
+        ev_k = todo[r][1]
+        best = cs[0][0] if cs else None
+        events[ev_k] = _with(events[ev_k], destination=(best.area or best.ident) if best else "",
+                             destination_method="inferred from bearing" if best else "unknown",
+                             course_deg=round(float(course[r]), 1),
+                             course_error_deg=round(float(err[r]), 1),
+                             candidates=tuple(a.ident for a, _, _ in cs[:5]))
 
 
 def _with(ev: Detected, **kw: Any) -> Detected:
     from dataclasses import replace
 
     return replace(ev, **kw)
-
-
-def _infer_destination(lon: float, lat: float, course: float, airfields: Sequence[Any],
-                       origin: str, max_angle: float, min_m: float) -> str:
-    cands = [a for a in airfields if a.area and a.ident != origin]
-    if not cands:
-        return ""
-    alon = np.array([a.lon for a in cands])
-    alat = np.array([a.lat for a in cands])
-    brg = azimuth_deg(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
-    dist = distance_m(np.full(len(cands), lon), np.full(len(cands), lat), alon, alat)
-    diff = np.where(dist >= min_m, _angle_diff(brg, course), np.inf)
-    j = int(np.argmin(diff))
-    return str(cands[j].area) if diff[j] <= max_angle else ""

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 __all__ = [
     "GEOD",
     "along_cross_track_m",
+    "approx_azimuth_deg",
     "approx_distance_m",
     "area_km2",
     "azimuth_deg",
@@ -138,3 +139,16 @@ def approx_distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: A
     np.arcsin(h, out=h)
     h *= 2 * _MEAN_RADIUS_M
     return h
+
+
+def approx_azimuth_deg(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
+    """Initial great-circle bearing on a sphere, degrees [0, 360): for screening only.
+
+    Within a few tenths of a degree of :func:`azimuth_deg` away from the poles; callers use it
+    to pick the few pairs worth measuring exactly, with a margin, never as a result.
+    """
+    la1, la2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
+    dlon = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
+    y = np.sin(dlon) * np.cos(la2)
+    x = np.cos(la1) * np.sin(la2) - np.sin(la1) * np.cos(la2) * np.cos(dlon)
+    return np.degrees(np.arctan2(y, x)) % 360.0

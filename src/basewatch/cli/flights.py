@@ -88,7 +88,9 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
     for r in rows:
         dest = r["destination"] + (" (inferred)" if r["destination_method"] == "inferred from bearing" else "")
         t.add_row(r["time"][:19], r["registration"] or r["hex"], r["type"], r["operator"],
-                  "yes" if r["military"] else "", r["kind"], r["airfield"], r["runway"], dest,
+                  "yes" if r["military"] else "",
+                  r["kind"] + (" (probable: track ended on final)" if r["status"] != r["kind"]
+                               else ""), r["airfield"], r["runway"], dest,
                   "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
     console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))

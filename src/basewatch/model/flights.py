@@ -143,6 +143,14 @@ class FlightEvent:
     destination: str = ""
     destination_method: str = "unknown"
     basis: str = "ground state change"  # or "first seen airborne": the time is an upper bound
+    course_deg: float | None = None  # last course fitted, when the destination is inferred
+    course_error_deg: float | None = None  # its standard error, degrees
+    candidates: tuple[str, ...] = ()  # airfields inside the cone of that course, best first
+
+    @property
+    def probable(self) -> bool:
+        """A landing inferred from a track that ended on short final, not observed."""
+        return self.basis.startswith("track ended on final")
 
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
@@ -155,7 +163,9 @@ class FlightEvent:
                 "kind": self.kind, "airfield": self.airfield, "runway": self.runway,
                 "flight_id": self.flight_id, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
-                "basis": self.basis, "provenance": self.provenance.to_dict()}
+                "basis": self.basis, "course_deg": self.course_deg,
+                "course_error_deg": self.course_error_deg, "candidates": list(self.candidates),
+                "provenance": self.provenance.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FlightEvent:
@@ -163,4 +173,7 @@ class FlightEvent:
                    airfield=d["airfield"], runway=d.get("runway", ""), flight_id=d["flight_id"],
                    origin=d.get("origin", ""), destination=d.get("destination", ""),
                    destination_method=d.get("destination_method", "unknown"),
+                   basis=d.get("basis", "ground state change"),
+                   course_deg=d.get("course_deg"), course_error_deg=d.get("course_error_deg"),
+                   candidates=tuple(d.get("candidates", ())),
                    provenance=Provenance.from_dict(d["provenance"]))

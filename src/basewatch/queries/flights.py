@@ -45,6 +45,10 @@ def event_rows(ws: Workspace, site: str | None, date: str | None) -> list[dict[s
                      "airfield_name": names.get(e.airfield, ""), "runway": e.runway,
                      "origin": e.origin, "destination": e.destination,
                      "destination_method": e.destination_method, "basis": e.basis,
+                     "status": ("probable landing (track ended on final)" if e.probable
+                                else e.kind),
+                     "course_deg": e.course_deg, "course_error_deg": e.course_error_deg,
+                     "destination_candidates": list(e.candidates),
                      "synthetic": e.provenance.synthetic, "source": e.provenance.label})
     return rows
 

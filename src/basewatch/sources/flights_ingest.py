@@ -144,7 +144,9 @@ def _event(d: Detected) -> FlightEvent:
                       notes="detected in synthetic positions" if d.synthetic else "")
     return FlightEvent(d.time, d.hex, d.kind, d.airfield, d.runway, d.flight_id, prov,
                        origin=d.origin, destination=d.destination,
-                       destination_method=d.destination_method, basis=d.basis)
+                       destination_method=d.destination_method, basis=d.basis,
+                       course_deg=d.course_deg, course_error_deg=d.course_error_deg,
+                       candidates=d.candidates)
 
 
 def refresh_events(ws: Workspace, positions: pa.Table | None = None) -> list[FlightEvent]:

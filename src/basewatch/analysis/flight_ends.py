@@ -1,0 +1,305 @@
+"""How tracks end: landings lost on short final, and where a track that went dark was going.
+
+Pure functions used by :func:`basewatch.analysis.flights.detect_events`; all measuring is on
+the WGS84 ellipsoid through :mod:`basewatch.analysis.geodesy`.
+
+* :func:`end_on_runway_or_final`: a track whose last position is over a runway (a landing
+  whose ground state was never reported) or low, descending and aligned on a runway's
+  extended centreline short of its threshold (receiver coverage lost on short final, a
+  *probable* landing, with its touchdown time extrapolated).
+* :func:`fit_course`: the geodesic course flown over the last minutes of a track, fitted by
+  total least squares in an azimuthal equidistant projection centred on the last position
+  (where geodesics through the centre are straight lines), with its angular standard error.
+* :func:`destination_candidates`: the airfields inside a cone around that course, between a
+  minimum distance and the aircraft's range, ranked by how far off the course they lie.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from basewatch.analysis.geodesy import (
+    GEOD,
+    along_cross_track_m,
+    approx_azimuth_deg,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
+
+__all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
+           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
+           "refine_times"]
+
+BASIS_RUNWAY = "track ended on runway"
+BASIS_FINAL = "track ended on final (probable landing)"
+_KT = 1852.0 / 3600.0  # m/s per knot
+_FT = 0.3048  # m per foot
+
+
+@dataclass(frozen=True)
+class EndLanding:
+    """A landing inferred from where a track ends."""
+
+    airfield_index: int
+    runway: str  # the runway end landed on, e.g. "17"
+    time_s: float  # estimated touchdown (s since the epoch)
+    basis: str  # BASIS_RUNWAY or BASIS_FINAL
+
+
+def _angle_diff(a: float, b: float) -> float:
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+_Floats = Sequence[float] | NDArray[Any]
+
+
+def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _Floats,
+                           t_s: _Floats, airfields: Sequence[Any],
+                           *, max_cross_m: float = 600.0, max_final_m: float = 8000.0,
+                           max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
+                           max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
+                           default_gs_kt: float = 140.0,
+                           course_deg: float | None = None) -> EndLanding | None:
+    """The landing a track ending airborne implies, if any.
+
+    ``lon``..``t_s`` are the last two (or more) positions of the track, oldest first. The
+    course is the geodesic azimuth between the last two; where they coincide (a receiver
+    repeating a stale position), the reported ``course_deg``, if any. A landing on runway end R (flying
+    from R's threshold toward the other end) is found when the last position is within
+    ``max_cross_m`` of the centreline, the course is within ``max_misalign_deg`` of the
+    runway's, and the altitude is not increasing; then:
+
+    * over the runway (between the threshold and the far end) and under ``runway_agl_ft`` above
+      the field (or no altitude): ``track ended on runway``; touchdown = last time minus the
+      time to fly from ``touchdown_m`` past the threshold to there at the last ground speed;
+    * short of the threshold by at most ``max_final_m`` and under ``max_agl_ft`` above the
+      field: ``track ended on final (probable landing)``; touchdown = last time plus the time
+      to fly to ``touchdown_m`` past the threshold at the last ground speed (``default_gs_kt``
+      when none is reported). It is a probable landing: a go-around cannot be excluded.
+    """
+    if len(lon) < 2:
+        return None
+    lo0, la0, lo1, la1 = float(lon[-2]), float(lat[-2]), float(lon[-1]), float(lat[-1])
+    if (lo0, la0) != (lo1, la1):
+        course = float(azimuth_deg(lo0, la0, lo1, la1))
+    elif course_deg is not None and math.isfinite(course_deg):
+        course = course_deg
+    else:
+        return None
+    a0, a1 = float(alt_ft[-2]), float(alt_ft[-1])
+    if math.isfinite(a0) and math.isfinite(a1) and a1 > a0:
+        return None  # climbing: a departure or a go-around, not an arrival
+    gs = float(gs_kt[-1])
+    v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
+    best: tuple[float, EndLanding] | None = None
+    for j, af in enumerate(airfields):
+        for rw in af.runways:
+            for name, (tlon, tlat), (olon, olat) in (
+                    (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)),
+                    (rw.he_ident, (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat))):
+                run_az = float(azimuth_deg(tlon, tlat, olon, olat))
+                if _angle_diff(course, run_az) > max_misalign_deg:
+                    continue
+                along, cross = along_cross_track_m(lo1, la1, tlon, tlat, run_az)
+                along, cross = float(along), float(cross)
+                if abs(cross) > max_cross_m:
+                    continue
+                length = float(distance_m(tlon, tlat, olon, olat))
+                agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
+                if 0.0 <= along <= length and not agl > runway_agl_ft:
+                    when = float(t_s[-1]) - max(0.0, along - touchdown_m) / v
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY)
+                elif -max_final_m <= along < 0.0 and not agl > max_agl_ft:
+                    hit = EndLanding(j, name, float(t_s[-1]) + (touchdown_m - along) / v,
+                                     BASIS_FINAL)
+                else:
+                    continue
+                if best is None or abs(cross) < best[0]:
+                    best = (abs(cross), hit)
+    return best[1] if best else None
+
+
+def refine_times(t_s: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
+                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any],
+                 alt_at: Callable[[NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
+                 window_s: float = 120.0, max_gap_s: float = 60.0, k: int = 16
+                 ) -> NDArray[np.float64]:
+    """Lift-off and touch-down times from the barometric altitude, where it is reported.
+
+    A ground state change judged on ground speed alone is early for a take-off (50 kt is
+    early in the roll) and late for a landing (the roll-out). For the state change at
+    position ``trans[e]``: lift-off is between the last position at or below
+    ``above_ft`` over the field and the first one above it (within ``window_s`` after);
+    touch-down between the last position above it and the next (within ``window_s`` before).
+    Time = midpoint of that pair when they are at most ``max_gap_s`` apart; NaN where no
+    such pair exists (no altitude reported; keep the state-change time). ``alt_at(idx)``
+    reads altitudes at row indices (so only these windows are read).
+    """
+    n_ev = len(trans)
+    out = np.full(n_ev, np.nan)
+    if n_ev == 0:
+        return out
+    n = len(t_s)
+    off = np.arange(k)
+    idx = np.where(is_takeoff[:, None], trans[:, None] + off, trans[:, None] - 1 - off)
+    idx = np.clip(idx, 0, n - 1)
+    flat = idx.ravel()
+    alt = np.asarray(alt_at(flat), float).reshape(idx.shape)
+    ok = (seg[idx] == seg[trans][:, None]) & (np.abs(t_s[idx] - t_s[trans][:, None]) <= window_s)
+    # barometric altitude is pressure altitude: on a low-pressure day a landing aircraft reads
+    # hundreds of feet below the field's elevation (-150 ft at Orly, elevation 291 ft, in
+    # traffic's quickstart sample); the lowest reading near the runway then stands for it
+    low = np.where(ok & np.isfinite(alt), alt, np.inf).min(axis=1)
+    ref = np.minimum(elevation_ft, low)
+    above = ok & (np.nan_to_num(alt, nan=-1e9) > ref[:, None] + above_ft)
+    first = np.where(above.any(axis=1), above.argmax(axis=1), -1)
+    for e in np.flatnonzero(first >= 0):
+        j = int(idx[e, first[e]])
+        a, b = (j - 1, j) if is_takeoff[e] else (j, j + 1)
+        if a < 0 or b >= n or seg[a] != seg[b] or t_s[b] - t_s[a] > max_gap_s:
+            continue
+        out[e] = (t_s[a] + t_s[b]) / 2
+    return out
+
+
+@dataclass(frozen=True)
+class CourseFit:
+    """A course fitted to the end of a track: azimuth at the last position and its error."""
+
+    lon: float
+    lat: float
+    course_deg: float  # geodesic azimuth at the last position, degrees true
+    error_deg: float  # one standard error of the course (scatter and turning included)
+    n: int  # positions used
+    span_s: float  # time they cover
+
+
+def fit_courses(lon: NDArray[Any], lat: NDArray[Any], t_s: NDArray[Any], valid: NDArray[Any],
+                *, window_s: float = 600.0, min_error_deg: float = 1.0
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """:func:`fit_course` for many tracks at once: rows of positions (oldest first, the last
+    valid column being the track's last position; ``valid`` masks padding). Returns course,
+    error (NaN where no fit) and the number of positions used, one per row."""
+    lon, lat, t_s = (np.asarray(x, float) for x in (lon, lat, t_s))
+    m, k = lon.shape
+    last = np.where(valid.any(axis=1), k - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+    rows = np.arange(m)
+    lon0, lat0, t0 = lon[rows, last], lat[rows, last], t_s[rows, last]
+    use = valid & (t_s >= (t0 - window_s)[:, None])
+    # azimuthal equidistant coordinates about the last position: distance and geodesic azimuth
+    az, _, dist = GEOD.inv(np.repeat(lon0, k), np.repeat(lat0, k), lon.ravel(), lat.ravel())
+    az = np.radians(np.asarray(az).reshape(m, k))
+    dist = np.asarray(dist).reshape(m, k)
+    x, y = np.where(use, dist * np.sin(az), 0.0), np.where(use, dist * np.cos(az), 0.0)
+    n = use.sum(axis=1)
+    nn = np.maximum(n, 1)
+    xm, ym = x.sum(axis=1) / nn, y.sum(axis=1) / nn
+    dx, dy = np.where(use, x - xm[:, None], 0.0), np.where(use, y - ym[:, None], 0.0)
+    sxx, syy, sxy = (dx * dx).sum(axis=1), (dy * dy).sum(axis=1), (dx * dy).sum(axis=1)
+    # principal axis of the 2x2 scatter matrix, in closed form
+    tr, det = sxx + syy, sxx * syy - sxy * sxy
+    disc = np.sqrt(np.maximum(tr * tr / 4 - det, 0.0))
+    l1, l2 = tr / 2 + disc, np.maximum(tr / 2 - disc, 0.0)
+    ux = np.where(np.abs(sxy) > 1e-12, l1 - syy, np.where(sxx >= syy, 1.0, 0.0))
+    uy = np.where(np.abs(sxy) > 1e-12, sxy, np.where(sxx >= syy, 0.0, 1.0))
+    first = np.argmax(use, axis=1)
+    mx, my = -x[rows, first], -y[rows, first]  # motion: from the first used point to the last
+    flip = ux * mx + uy * my < 0
+    ux, uy = np.where(flip, -ux, ux), np.where(flip, -uy, uy)
+    course = np.degrees(np.arctan2(ux, uy)) % 360.0
+    sigma = np.sqrt(l2 / np.maximum(n - 2, 1))
+    err = np.maximum(min_error_deg, np.degrees(np.arctan2(sigma, np.sqrt(l1))))
+    span = dist[rows, first]
+    bad = (n < 3) | (span < 1000.0)
+    return np.where(bad, np.nan, course), np.where(bad, np.nan, err), n
+
+
+def fit_course(lon: NDArray[Any], lat: NDArray[Any], t_s: NDArray[Any], *,
+               window_s: float = 600.0, min_error_deg: float = 1.0) -> CourseFit | None:
+    """Fit the geodesic course of the last ``window_s`` seconds of a track (oldest first).
+
+    Positions are expressed in the azimuthal equidistant plane centred on the last one
+    (geodesic distance and azimuth from it, :class:`pyproj.Geod`), where every geodesic through
+    the centre is a straight line; the principal axis of the points (total least squares)
+    gives the azimuth, oriented by the direction of motion. The standard error is the
+    perpendicular scatter over the spread of the points along the axis,
+    ``atan(sigma_perp / sqrt(sum(along^2)))``, floored at ``min_error_deg``.
+    None when fewer than three positions or under 1 km covered.
+    """
+    lon, lat, t_s = (np.atleast_1d(np.asarray(x, float)) for x in (lon, lat, t_s))
+    course, err, n = fit_courses(lon[None, :], lat[None, :], t_s[None, :],
+                                 np.ones((1, len(lon)), bool), window_s=window_s,
+                                 min_error_deg=min_error_deg)
+    if np.isnan(course[0]):
+        return None
+    used = t_s >= t_s[-1] - window_s
+    return CourseFit(float(lon[-1]), float(lat[-1]), float(course[0]), float(err[0]),
+                     int(n[0]), float(t_s[-1] - t_s[used][0]))
+
+
+def destination_candidates(fit: CourseFit, airfields: Sequence[Any], *, origin: str = "",
+                           min_km: float = 100.0, max_range_km: float = 5000.0,
+                           min_cone_deg: float = 10.0, sigmas: float = 2.0
+                           ) -> list[tuple[Any, float, float]]:
+    """Airfields the projected course points at: (airfield, degrees off course, km), best first.
+
+    The cone's half-angle is ``max(min_cone_deg, sigmas * fit.error_deg)``; an airfield is in
+    it when the geodesic azimuth from the last position to it differs from the fitted course
+    by at most that much. Range: between ``min_km`` (closer fields would have shown an
+    approach) and ``max_range_km``, the distance the aircraft could still fly (its endurance:
+    the caller passes what fits the type; the default, 5,000 km, is about the range of a
+    heavy transport with a part load, e.g. an Il-76MD). Ranked by angle off course, then
+    distance.
+    """
+    return destination_candidates_many(
+        np.array([fit.lon]), np.array([fit.lat]), np.array([fit.course_deg]),
+        np.array([fit.error_deg]), airfields, [origin], min_km=min_km,
+        max_range_km=max_range_km, min_cone_deg=min_cone_deg, sigmas=sigmas)[0]
+
+
+def destination_candidates_many(lon: NDArray[Any], lat: NDArray[Any], course_deg: NDArray[Any],
+                                error_deg: NDArray[Any], airfields: Sequence[Any],
+                                origins: Sequence[str], *, min_km: float = 100.0,
+                                max_range_km: float = 5000.0, min_cone_deg: float = 10.0,
+                                sigmas: float = 2.0) -> list[list[tuple[Any, float, float]]]:
+    """:func:`destination_candidates` for many fits at once (one geodesic computation for
+    every fit and airfield pair)."""
+    m, n = len(lon), len(airfields)
+    if m == 0 or n == 0:
+        return [[] for _ in range(m)]
+    alon = np.array([a.lon for a in airfields])
+    alat = np.array([a.lat for a in airfields])
+    lon_, lat_ = np.asarray(lon, float)[:, None], np.asarray(lat, float)[:, None]
+    course = np.asarray(course_deg, float)[:, None]
+    cone = np.maximum(min_cone_deg, sigmas * np.asarray(error_deg, float))[:, None]
+    # screen every pair on the sphere with margins (2 degrees, 1 %), then measure the
+    # survivors on the ellipsoid: the answer is geodesic, the screening only saves work
+    b_lon, b_lat, b_alon, b_alat = np.broadcast_arrays(lon_, lat_, alon[None, :], alat[None, :])
+    off0 = np.abs((approx_azimuth_deg(b_lon, b_lat, b_alon, b_alat) - course + 180.0)
+                  % 360.0 - 180.0)
+    km0 = approx_distance_m(b_lon, b_lat, b_alon, b_alat) / 1e3
+    idents = np.array([a.ident for a in airfields])
+    maybe = (off0 <= cone + 2.0) & (km0 >= min_km * 0.99) & (km0 <= max_range_km * 1.01) \
+        & (idents[None, :] != np.asarray(list(origins), dtype=object)[:, None])
+    rr, cc = np.nonzero(maybe)
+    off = np.full((m, n), np.inf)
+    km = np.full((m, n), np.nan)
+    if len(rr):
+        brg, _, dist = GEOD.inv(np.asarray(lon, float)[rr], np.asarray(lat, float)[rr],
+                                alon[cc], alat[cc])
+        off[rr, cc] = np.abs((np.asarray(brg) % 360.0 - course[rr, 0] + 180.0) % 360.0 - 180.0)
+        km[rr, cc] = np.asarray(dist) / 1e3
+    ok = (off <= cone) & (km >= min_km) & (km <= max_range_km)
+    out: list[list[tuple[Any, float, float]]] = []
+    for r in range(m):
+        order = sorted((int(c) for c in np.flatnonzero(ok[r])),
+                       key=lambda c: (round(float(off[r, c]), 1), float(km[r, c])))
+        out.append([(airfields[c], float(off[r, c]), float(km[r, c])) for c in order])
+    return out

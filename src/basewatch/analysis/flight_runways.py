@@ -1,0 +1,177 @@
+"""Runways and tracks: which runway a position is on, and take-offs and landings read from
+where tracks start and end. Helpers of :func:`basewatch.analysis.flights.detect_events`
+(pure; all measuring on the ellipsoid through :mod:`basewatch.analysis.geodesy`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from basewatch.analysis.flight_ends import end_on_runway_or_final
+from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+
+__all__ = ["Sparse", "ahead", "airborne_starts", "match_runways", "take_column",
+           "track_end_landings"]
+
+
+def _angle_diff(a: Any, b: Any) -> Any:
+    return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
+
+
+def ahead(t: NDArray[Any], i: int, lo: int, hi: int, dt_s: float) -> int:
+    """Index in ``lo..hi`` (one segment, times sorted) about ``dt_s`` seconds from ``i`` (at
+    least one position away): a span long enough to see a course and a climb whatever the
+    sampling (1 s or 30 s)."""
+    if dt_s >= 0:
+        return min(hi, i + max(1, int(np.searchsorted(t[i:hi + 1], t[i] + dt_s))))
+    j = lo + int(np.searchsorted(t[lo:i], t[i] + dt_s, side="right")) - 1
+    return max(lo, min(j, i - 1))
+
+
+def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray[Any],
+                     table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
+                     max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
+                     max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
+                     ahead_s: float = 20.0
+                     ) -> list[tuple[int, int, str, str, str, float | None]]:
+    """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
+    climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
+    beyond the runway's far end and flying along it."""
+    if len(starts) == 0:
+        return []
+    crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
+    near, _ = match_runways(lon[starts], lat[starts], crs0, airfields, max_cross_m, max_beyond_m)
+    cand = starts[near >= 0]
+    if len(cand) == 0:
+        return []
+    nxt = np.array([ahead(t, int(i), int(i), seg_end_of[int(i)], ahead_s) for i in cand])
+    pos = np.r_[cand, nxt]
+    lo_, la_, al_, gs_ = (take_column(table, c, pos) for c in ("lon", "lat", "alt_ft", "gs_kt"))
+    m = len(cand)
+    crs = np.atleast_1d(azimuth_deg(lo_[:m], la_[:m], lo_[m:], la_[m:]))
+    rising = (np.nan_to_num(al_[m:] - al_[:m], nan=-1.0) > 0) \
+        | (np.nan_to_num(gs_[m:] - gs_[:m], nan=-1.0) > 5)
+    af_idx, names = match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
+    out: list[tuple[int, int, str, str, str, float | None]] = []
+    for k in np.flatnonzero((af_idx >= 0) & rising):
+        a = airfields[af_idx[k]]
+        if not float(al_[k]) - a.elevation_ft <= max_agl_ft:
+            continue
+        rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident, r.designator))
+        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        if min(_angle_diff(crs[k], az), _angle_diff(crs[k], az + 180)) > max_misalign_deg:
+            continue
+        # leaving: beyond the threshold of the runway in use, not short of it on approach
+        lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
+        run_az = az if names[k] == rw.le_ident else (az + 180) % 360
+        along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
+        if float(along) < 0:
+            continue
+        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", None))
+    return out
+
+
+def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDArray[Any],
+                        table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
+                        back_s: float = 10.0
+                        ) -> list[tuple[int, int, str, str, str, float | None]]:
+    """Landings of tracks that end airborne over a runway or on short final (see
+    :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`), judged from the last
+    position and the one about ``back_s`` before it. Ends near no runway (grid index, 600 m
+    across, 8 km beyond the ends) are screened out vectorised first."""
+    if len(ends) == 0:
+        return []
+    crs = np.atleast_1d(azimuth_deg(lon[ends - 1], lat[ends - 1], lon[ends], lat[ends]))
+    af_idx, _ = match_runways(lon[ends], lat[ends], crs, airfields, 600.0, 8000.0)
+    cand = ends[af_idx >= 0]
+    if len(cand) == 0:
+        return []
+    prev = np.array([ahead(t, int(e), seg_start_of[int(e)], int(e), -back_s) for e in cand])
+    pos = np.r_[prev, cand]
+    lo_, la_, al_, gs_, tr_ = (take_column(table, c, pos)
+                               for c in ("lon", "lat", "alt_ft", "gs_kt", "track_deg"))
+    m = len(cand)
+    out: list[tuple[int, int, str, str, str, float | None]] = []
+    for k in range(m):
+        pair = [k, m + k]
+        hit = end_on_runway_or_final(lo_[pair], la_[pair], al_[pair], gs_[pair],
+                                     t[pos[pair]], airfields, course_deg=float(tr_[m + k]))
+        if hit is not None:
+            out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
+                        hit.basis, hit.time_s))
+    return out
+
+
+def take_column(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
+    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
+                      dtype=float)
+
+
+class Sparse:
+    """Values of a column at some row indices, indexed by row index (saves full copies)."""
+
+    def __init__(self, idx: NDArray[Any], values: NDArray[Any]) -> None:
+        self.idx, self.values = idx, values
+
+    def __contains__(self, i: Any) -> bool:
+        j = int(np.searchsorted(self.idx, i))
+        return bool(j < len(self.idx) and self.idx[j] == i)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.values[np.searchsorted(self.idx, i)]
+
+
+_CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic
+
+
+def match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
+                   airfields: Sequence[Any], max_cross_m: float, margin_m: float
+                   ) -> tuple[NDArray[np.int64], list[str]]:
+    """For each point, the airfield index (-1: none) and runway end it is on.
+
+    Candidates come from a 0.2 degree grid (the point's cell and its neighbours: at least
+    7 km at 70 deg latitude, more than a runway plus margin); each candidate runway is then
+    tested vectorised over its nearby points with geodesic along/cross-track distances, and
+    the runway least off its axis (then least beyond its ends) wins.
+    """
+    n = len(lon)
+    out = np.full(n, -1, np.int64)
+    names = [""] * n
+    best = np.full(n, np.inf)
+    if n == 0:
+        return out, names
+    ci = np.floor(lat / _CELL_DEG).astype(np.int64)
+    cj = np.floor(lon / _CELL_DEG).astype(np.int64)
+    by_cell: dict[tuple[int, int], list[int]] = {}
+    for k, key in enumerate(zip(ci.tolist(), cj.tolist())):
+        by_cell.setdefault(key, []).append(k)
+    for j, a in enumerate(airfields):
+        if not a.runways:
+            continue
+        ai, aj = math.floor(a.lat / _CELL_DEG), math.floor(a.lon / _CELL_DEG)
+        near = [k for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                for k in by_cell.get((ai + di, aj + dj), ())]
+        if not near:
+            continue
+        idx = np.array(near, np.int64)
+        for rw in a.runways:
+            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            along, cross = along_cross_track_m(lon[idx], lat[idx], rw.le_lon, rw.le_lat, az)
+            on = (np.abs(cross) <= max_cross_m) & (along >= -margin_m) & (along <= length + margin_m)
+            # the best runway of all fields wins (extended centrelines of neighbouring fields,
+            # e.g. Le Bourget's and Roissy's, cross): least off the axis, then least beyond it
+            score = np.abs(cross) + 0.1 * np.maximum(0.0, np.maximum(-along, along - length))
+            better = on & (score < best[idx])
+            for k, sc in zip(idx[better], score[better]):
+                c = course[k]
+                out[k] = j
+                best[k] = sc
+                names[k] = (rw.designator if not math.isfinite(c)
+                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
+    return out, names
