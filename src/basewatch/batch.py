@@ -5,8 +5,9 @@ work (a site-date, a partition of positions), failures kept per task.
 The driver submits independent tasks, collects them as they finish and reports what failed and
 why; it never lets one failed task lose the others' results. A worker process that dies while
 running a task (killed, out of memory) is replaced and its task re-run by the scheduler, up to
-``distributed.scheduler.allowed-failures`` times (default 3); after that the task is reported
-as failed with the reason. Work functions must be importable by the workers (module-level
+``distributed.scheduler.allowed-failures`` times (default 3); after that it gets one more run
+alone on the cluster (a dying worker also fails the tasks queued on it), and if that fails too
+it is reported as failed with the reason. Work functions must be importable by the workers (module-level
 functions of the ``basewatch`` package) and take and return picklable values.
 """
 
@@ -50,9 +51,12 @@ class BatchOutcome(Generic[T]):
         return not self.failures
 
 
+def _worker_died(exc: BaseException | None) -> bool:
+    return exc is not None and type(exc).__name__ == "KilledWorker"
+
+
 def _describe(exc: BaseException) -> str:
-    name = type(exc).__name__
-    if name == "KilledWorker":  # distributed.scheduler.KilledWorker: the worker died every try
+    if _worker_died(exc):  # distributed.scheduler.KilledWorker: the worker died every try
         return ("its worker process died each time it ran it (killed or out of memory); "
                 "not done")
     if isinstance(exc, BasewatchError):
@@ -116,14 +120,32 @@ def run_tasks(client: Any, fn: Callable[..., T], tasks: Sequence[tuple[str, tupl
         futures[fut.key] = (key, fut)
     done: dict[str, T] = {}
     failed: dict[str, str] = {}
+    died: list[tuple[str, tuple[Any, ...]]] = []
+    by_key = dict(tasks)
     for fut in as_completed([f for _, f in futures.values()]):
         key = futures[fut.key][0]
-        if fut.status == "finished":
+        # result() rather than the status: a finished result held by a worker that then dies
+        # is recomputed, and the future is briefly not "finished" again; result() waits.
+        try:
             done[key] = fut.result()
-        else:
-            exc = fut.exception()
-            failed[key] = _describe(exc) if exc is not None else f"task {fut.status}"
+        except Exception as exc:  # noqa: BLE001 - the task's failure is reported, not raised
+            failed[key] = _describe(exc)
+            if _worker_died(exc):
+                died.append((key, by_key[key]))
         fut.release()  # results are in hand: let the workers free them
+        if on_done is not None and (not died or died[-1][0] != key):  # those: after the re-run
+            on_done(key, key in done, len(keys))
+    # A worker that dies takes with it every task it was running or about to run, so a task
+    # that kills its worker each time can drag an innocent one down with it. Those tasks get
+    # one more run each, alone on the cluster: the innocent complete, the culprit is named.
+    for key, args in died:
+        fut = client.submit(fn, *args, key=f"basewatch-{run}-{key}-alone", retries=retries)
+        try:
+            done[key] = fut.result()
+            del failed[key]
+        except Exception as exc:  # noqa: BLE001 - any failure of the task is reported, not raised
+            failed[key] = _describe(exc)
+        fut.release()
         if on_done is not None:
             on_done(key, key in done, len(keys))
     return BatchOutcome({k: done[k] for k in keys if k in done},

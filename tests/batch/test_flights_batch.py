@@ -76,7 +76,7 @@ def test_worker_killed_every_time_is_reported_and_the_rest_stored(ws_copy: Path)
                 cluster_client(workers=2) as client:
             res = batch_flights(ws, client, partitions=4, retries=0,
                                 task=functools.partial(helpers.die_always_on, "part-0002"))
-        assert [f.key for f in res.outcome.failures] == ["part-0002"]
+        assert [f.key for f in res.outcome.failures] == ["part-0002"], res.outcome.failures
         assert "worker process died" in res.outcome.failures[0].error
         assert sorted(res.outcome.results) == ["part-0000", "part-0001", "part-0003"]
         after = _events(ws)
