@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pyarrow as pa
@@ -185,3 +186,42 @@ def test_approach_first_seen_airborne_is_not_a_takeoff() -> None:
     ev = detect_events(clean_positions(_table(rows))[0], [OSLK])
     # no take-off; the track ends 300 m short of the 17 threshold at 160 ft: a probable landing
     assert [(e.kind, e.runway, e.probable) for e in ev] == [("landing", "17", True)]
+
+
+def test_days_without_coverage_are_left_out_of_the_baseline_and_not_judged() -> None:
+    from basewatch.analysis.sorties import daily_sorties as sorties
+
+    day0 = dt.datetime(2024, 11, 1, 9, tzinfo=dt.UTC)
+    # one take-off every covered day for 20 days; days 20-27 the receivers saw nothing
+    offs = [(day0 + dt.timedelta(days=d), "fighter", False) for d in range(20)]
+    offs += [(day0 + dt.timedelta(days=28, hours=h), "fighter", False) for h in range(2)]
+    coverage = {(day0 + dt.timedelta(days=d)).date(): (0 if 20 <= d <= 27 else 50)
+                for d in range(29)}
+    rows = sorties(offs, "OSLK", coverage=coverage)
+    by_day = {(r.day - day0.date()).days: r for r in rows}
+    # day 28: window days 0..27, of which 20 covered, with 20 take-offs
+    assert by_day[28].baseline_days == 20
+    assert by_day[28].baseline_rate == pytest.approx((20 + 0.5) / 20)
+    assert not by_day[28].surge  # 2 against ~1/day: ordinary
+    for d in range(20, 28):
+        assert by_day[d].covered is False and by_day[d].positions == 0
+        assert math.isnan(by_day[d].p_value) and not by_day[d].surge
+    # without coverage the gap reads as 8 quiet days: the baseline is diluted
+    blind = {(r.day - day0.date()).days: r for r in sorties(offs, "OSLK")}
+    assert blind[28].baseline_rate == pytest.approx((20 + 0.5) / 28)
+    assert blind[28].covered is None
+
+
+def test_coverage_counts_positions_within_the_radius_on_the_ellipsoid() -> None:
+    from basewatch.analysis.sorties import daily_coverage
+
+    geod = pyproj.Geod(ellps="WGS84")
+    lon0, lat0 = 35.948, 35.401  # OSLK
+    # positions 149.9 and 150.1 km away (by pyproj) on two days, and one at 10 km
+    az = np.array([10.0, 200.0, 90.0, 300.0])
+    dist = np.array([149_900.0, 150_100.0, 10_000.0, 149_900.0])
+    lon, lat, _ = geod.fwd(np.full(4, lon0), np.full(4, lat0), az, dist)
+    days = np.array(["2024-12-03", "2024-12-03", "2024-12-04", "2024-12-05"], "datetime64[D]")
+    got = daily_coverage(lon, lat, days, {"OSLK": (lon0, lat0)}, radius_km=150)
+    assert got == {"OSLK": {dt.date(2024, 12, 3): 1, dt.date(2024, 12, 4): 1,
+                            dt.date(2024, 12, 5): 1}}

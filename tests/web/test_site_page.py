@@ -43,6 +43,11 @@ def server(demo_ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     rgb = np.full((16, 16, 3), 60, np.uint8)
     rgb[4:8, 4:8] = 230
     write_png(folder / "chips" / "SYNTHETIC_khmeimim_apron_S2B_20241203.png", rgb)
+    from basewatch.store import Workspace
+    from basewatch.store.flights import FLIGHT_COVERAGE
+
+    with Workspace(folder) as ws:  # a receiver outage near OSLK on 30 Nov: a coverage gap
+        assert ws.store.delete(FLIGHT_COVERAGE, {"airfield": "OSLK", "day": "2024-11-30"}) == 1
     app = create_app(folder)  # with the API's own Content-Security-Policy on every response
 
     with socket.socket() as s:
@@ -97,6 +102,10 @@ def test_site_page_charts_render_under_csp(server: str, browser: Any) -> None:
     # 12 control dates: a dot per day on the exposure and probability charts.
     assert page.evaluate("() => document.querySelectorAll('#exposure-chart svg circle').length") == 12
     assert page.evaluate("() => document.querySelectorAll('#probability-chart svg circle').length") == 12
+    assert page.evaluate("() => [...document.querySelectorAll('#sorties-chart svg title')]"
+                         ".filter((t) => t.textContent.startsWith('2024-11-30: no coverage'))"
+                         ".length") == 1
+    assert "1 day(s) without coverage" in page.inner_text("#sorties")
     for chart in ("imagery-chart", "sorties-chart"):
         assert page.evaluate(MARKS, chart) > 10, chart
     assert page.is_visible("#synthetic-banner")

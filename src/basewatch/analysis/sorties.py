@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-__all__ = ["HEAVY_TRANSPORT_TYPES", "DailySorties", "aircraft_category", "daily_sorties",
-           "poisson_tail"]
+from basewatch.analysis.geodesy import approx_distance_m, distance_m
+
+__all__ = ["COVERAGE_RADIUS_KM", "HEAVY_TRANSPORT_TYPES", "DailySorties", "aircraft_category",
+           "daily_coverage", "daily_sorties", "poisson_tail"]
+
+#: A day counts as covered at an airfield when the receivers reported any aircraft within this
+#: distance of it (overflights included): a quiet day then means no take-offs, not no receivers.
+COVERAGE_RADIUS_KM = 150.0
 
 #: ICAO type designators of heavy transports whose departures make an airlift.
 HEAVY_TRANSPORT_TYPES = frozenset({"IL76", "A124", "IL62", "T154", "AN22", "A225", "IL96", "C17",
@@ -60,17 +67,46 @@ class DailySorties:
     p_value: float  # P(count >= observed | Poisson(baseline_rate))
     surge: bool
     synthetic: bool
+    #: positions reported within COVERAGE_RADIUS_KM that day; None when coverage is unknown.
+    #: 0 = no coverage: the count says nothing and the day is left out of every baseline.
+    positions: int | None = None
+
+    @property
+    def covered(self) -> bool | None:
+        return None if self.positions is None else self.positions > 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"day": self.day.isoformat(), "airfield": self.airfield, "category": self.category,
                 "count": self.count, "baseline_rate": round(self.baseline_rate, 3),
                 "baseline_days": self.baseline_days, "p_value": round(self.p_value, 6),
-                "surge": self.surge, "synthetic": self.synthetic}
+                "surge": self.surge, "synthetic": self.synthetic, "positions": self.positions,
+                "covered": self.covered}
+
+
+def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
+                   airfields: Mapping[str, tuple[float, float]],
+                   radius_km: float = COVERAGE_RADIUS_KM) -> dict[str, dict[dt.date, int]]:
+    """Positions per day within ``radius_km`` (geodesic) of each airfield ``{ident: (lon,
+    lat)}``; ``days`` are numpy ``datetime64[D]`` of each position. A great-circle screen with
+    a margin picks the candidates; the ellipsoidal distance decides."""
+    out: dict[str, dict[dt.date, int]] = {}
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    r = radius_km * 1000.0
+    for ident, (alon, alat) in airfields.items():
+        near = np.flatnonzero(approx_distance_m(lon, lat, alon, alat) <= r * 1.01)
+        if near.size:
+            exact = distance_m(lon[near], lat[near], np.full(near.size, alon),
+                               np.full(near.size, alat))
+            near = near[np.asarray(exact) <= r]
+        uniq, n = np.unique(np.asarray(days)[near].astype("datetime64[D]"), return_counts=True)
+        out[ident] = {d.astype(dt.date): int(k) for d, k in zip(uniq, n, strict=True)}
+    return out
 
 
 def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: str,
                   *, baseline_days: int = 28,
-                  alpha: float = 0.01, min_count: int = 2) -> list[DailySorties]:
+                  alpha: float = 0.01, min_count: int = 2,
+                  coverage: Mapping[dt.date, int] | None = None) -> list[DailySorties]:
     """Daily take-offs by category with a Poisson baseline from the airfield's own history.
 
     ``takeoffs`` are (time, category, synthetic) at ``airfield``; one take-off may be listed
@@ -79,12 +115,22 @@ def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: s
     empty history from making any sortie a surge at p = 0). A day is a surge when
     P(X >= count) < ``alpha`` and count >= ``min_count``. The category "heavy transport"
     (types in :data:`HEAVY_TRANSPORT_TYPES`) is the airlift indicator.
+
+    ``coverage`` (positions seen near the airfield per day, :func:`daily_coverage`): days with
+    none are *not covered*: their zero says nothing, so they are left out of the baselines
+    (which then average over covered days only) and never judged. Without it every day in the
+    span counts, as if the receivers had seen everything.
     """
     if not takeoffs:
         return []
-    days = sorted({t.date() for t, _, _ in takeoffs})
+    days = sorted({t.date() for t, _, _ in takeoffs} | {d for d, n in (coverage or {}).items()
+                                                         if n > 0})
     d0, d1 = days[0], days[-1]
     ndays = (d1 - d0).days + 1
+    seen = (np.array([coverage.get(d0 + dt.timedelta(days=i), 0) for i in range(ndays)])
+            if coverage is not None else None)
+    ok = seen > 0 if seen is not None else np.ones(ndays, bool)
+    ok_cum = np.r_[0, np.cumsum(ok)]
     cats = sorted({c for _, c, _ in takeoffs})
     counts = {c: np.zeros(ndays, int) for c in cats}
     # a day's count and its baseline come from the whole series: one synthetic take-off
@@ -94,17 +140,18 @@ def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: s
         counts[c][(t.date() - d0).days] += 1
     rows: list[DailySorties] = []
     for c in cats:
-        cum = np.r_[0, np.cumsum(counts[c])]
+        cum = np.r_[0, np.cumsum(np.where(ok, counts[c], 0))]
         for i in range(ndays):
             lo = max(0, i - baseline_days)
-            n_hist = i - lo
-            if n_hist < 7:  # too little history to judge against
+            n_hist = int(ok_cum[i] - ok_cum[lo])  # covered days in the window
+            if n_hist < 7 or not ok[i]:  # too little history, or no coverage that day
                 rate, p, surge = float("nan"), float("nan"), False
             else:
                 rate = (float(cum[i] - cum[lo]) + 0.5) / n_hist
                 p = poisson_tail(int(counts[c][i]), rate)
                 surge = bool(p < alpha and counts[c][i] >= min_count)
             rows.append(DailySorties(d0 + dt.timedelta(days=i), airfield, c, int(counts[c][i]),
-                                     rate, n_hist, p, surge, any_synth))
+                                     rate, n_hist, p, surge, any_synth,
+                                     None if seen is None else int(seen[i])))
     rows.sort(key=lambda r: (r.day, r.category))
     return rows

@@ -7,7 +7,6 @@ import functools
 import hashlib
 import inspect
 import json
-import math
 import re
 import threading
 from collections import OrderedDict
@@ -20,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
 from basewatch.errors import BasewatchError, NotFoundError
+from basewatch.model._util import finite_json
 from basewatch.store import STORE_FILENAME, Workspace
 
 __all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "open_workspace",
@@ -164,21 +164,9 @@ def _replay(request: Request, item: tuple[bytes, dict[str, str], str]) -> Respon
     return Response(body, media_type=media_type, headers=headers)
 
 
-def _finite(v: Any) -> Any:
-    """NaN and infinities (e.g. a rate with no baseline yet) as null: JSON has no NaN and
-    browsers refuse a body that contains one."""
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {k: _finite(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_finite(x) for x in v]
-    return v
-
-
 def etag_json(request: Request, payload: Any, media_type: str = "application/json") -> Response:
     """The payload as JSON with a strong ETag of its bytes; 304 when If-None-Match matches."""
-    body = json.dumps(_finite(payload), ensure_ascii=False, separators=(",", ":"), default=str,
+    body = json.dumps(finite_json(payload), ensure_ascii=False, separators=(",", ":"), default=str,
                       allow_nan=False).encode()
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     inm = request.headers.get("if-none-match", "")

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from basewatch.errors import BasewatchError
-from basewatch.model._util import parse_date
+from basewatch.model._util import finite_json, parse_date
 from basewatch.store import Workspace, default_workspace
 
 P = ParamSpec("P")
@@ -60,7 +60,8 @@ def date_or_today(text: str | None, field: str = "--date") -> dt.date:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(finite_json(obj), indent=2, ensure_ascii=False, default=str,
+                                allow_nan=False) + "\n")
 
 
 def synthetic_note(synthetic: bool) -> None:

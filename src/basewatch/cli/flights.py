@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from basewatch.analysis.sorties import COVERAGE_RADIUS_KM
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
@@ -106,13 +108,25 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
         af, rows = daily_rows(ws, site, baseline_days)
     if as_json:
         print_json({"airfield": af.ident, "name": af.name, "model": "Poisson, rate = (take-offs "
-                    f"in the {baseline_days} days before + 0.5) / days; surge if P(X>=n) < 0.01 "
-                    "and n >= 2", "rows": rows})
+                    f"on the covered days of the {baseline_days} before + 0.5) / covered days; "
+                    "surge if P(X>=n) < 0.01 and n >= 2; a day is covered when any position "
+                    f"was reported within {COVERAGE_RADIUS_KM:.0f} km", "rows": rows})
         return
-    t = Table("day", "category", "take-offs", "baseline/day", "P(X>=n)", "surge", "")
+    t = Table()
+    t.add_column("day", no_wrap=True)
+    for c in ("category", "take-offs", "baseline/day", "P(X>=n)", "surge", ""):
+        t.add_column(c)
+
+    def num(v: float | None, fmt: str) -> str:  # None: no baseline yet (first week)
+        return "-" if v is None or math.isnan(v) else format(v, fmt)
+
     for r in rows:
-        t.add_row(r["day"], r["category"], str(r["count"]), f"{r['baseline_rate']:.2f}",
-                  f"{r['p_value']:.4f}", "[bold red]SURGE[/]" if r["surge"] else "",
+        if r["covered"] is False:  # no receiver saw anything near the field that day
+            t.add_row(r["day"], r["category"], "[dim]no coverage[/]", "", "", "",
+                      "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
+            continue
+        t.add_row(r["day"], r["category"], str(r["count"]), num(r["baseline_rate"], ".2f"),
+                  num(r["p_value"], ".4f"), "[bold red]SURGE[/]" if r["surge"] else "",
                   "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
     console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))

@@ -96,12 +96,13 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
                 out["caveats"].append(f"corridors: {exc}")
     for f in sites:
         for v in site_verdicts(site_counts(ws.store, f.id)):
-            d = v.to_dict()
-            if d["synthetic"] or not start <= dt.date.fromisoformat(d["date"]) <= day:
+            vd = v.to_dict()
+            if vd["synthetic"] or not start <= dt.date.fromisoformat(vd["date"]) <= day:
                 continue
-            d["site"] = f.id
-            d["ref"] = f"data/imagery.json#{f.id}/{d['area']}/{d['class']}/{d['date']}; {d['source']}"
-            out["imagery"].append(d)
+            vd["site"] = f.id
+            vd["ref"] = (f"data/imagery.json#{f.id}/{vd['area']}/{vd['class']}/{vd['date']}; "
+                         f"{vd['source']}")
+            out["imagery"].append(vd)
         try:
             af, daily = daily_rows(ws, f.id)
         except NotFoundError:

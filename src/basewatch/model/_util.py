@@ -85,3 +85,15 @@ def check_lon_lat(lon: float, lat: float, *, what: str = "location") -> None:
         raise ValidationError(f"{what}: latitude {lat} outside [-90, 90]")
     if not -180.0 <= lon <= 180.0:
         raise ValidationError(f"{what}: longitude {lon} outside [-180, 180]")
+
+
+def finite_json(v: Any) -> Any:
+    """``v`` with NaN and infinities as None, for JSON: a rate with no baseline yet is NaN,
+    which JSON cannot hold (browsers and ``jq`` refuse a body that contains one)."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: finite_json(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [finite_json(x) for x in v]
+    return v

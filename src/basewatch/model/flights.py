@@ -11,7 +11,7 @@ from basewatch.errors import ValidationError
 from basewatch.model._util import check_lon_lat
 from basewatch.model.provenance import Provenance
 
-__all__ = ["Aircraft", "Airfield", "FlightEvent", "Runway", "normalize_hex"]
+__all__ = ["Aircraft", "Airfield", "AirfieldCoverage", "FlightEvent", "Runway", "normalize_hex"]
 
 _HEX = re.compile(r"^[0-9a-f]{6}$")
 
@@ -177,3 +177,23 @@ class FlightEvent:
                    course_deg=d.get("course_deg"), course_error_deg=d.get("course_error_deg"),
                    candidates=tuple(d.get("candidates", ())),
                    provenance=Provenance.from_dict(d["provenance"]))
+
+
+@dataclass(frozen=True, slots=True)
+class AirfieldCoverage:
+    """How many positions the receivers reported near an airfield on a day (any aircraft): a
+    day with none is a gap in coverage, not a day without flights."""
+
+    airfield: str
+    day: dt.date
+    positions: int
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"airfield": self.airfield, "day": self.day.isoformat(),
+                "positions": self.positions, "provenance": self.provenance.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AirfieldCoverage:
+        return cls(str(d["airfield"]), dt.date.fromisoformat(d["day"]), int(d["positions"]),
+                   Provenance.from_dict(d["provenance"]))

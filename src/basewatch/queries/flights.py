@@ -8,7 +8,7 @@ from basewatch.analysis.flights import HEAVY_TRANSPORT_TYPES, aircraft_category,
 from basewatch.errors import NotFoundError
 from basewatch.model._util import parse_date
 from basewatch.store import Workspace
-from basewatch.store.flights import AIRCRAFT, AIRFIELDS, FLIGHT_EVENTS
+from basewatch.store.flights import AIRCRAFT, AIRFIELDS, FLIGHT_COVERAGE, FLIGHT_EVENTS
 
 __all__ = ["airfield_for", "daily_rows", "event_rows"]
 
@@ -65,4 +65,7 @@ def daily_rows(ws: Workspace, site: str, baseline_days: int = 28) -> tuple[Any, 
         takeoffs.append((e.time, aircraft_category(tc, mil), e.provenance.synthetic))
         if tc.upper() in HEAVY_TRANSPORT_TYPES:
             takeoffs.append((e.time, "heavy transport", e.provenance.synthetic))
-    return af, [r.to_dict() for r in daily_sorties(takeoffs, af.ident, baseline_days=baseline_days)]
+    seen = ws.store.select(FLIGHT_COVERAGE, {"airfield": af.ident})
+    coverage = {c.day: c.positions for c in seen} if seen else None  # none stored: unknown
+    return af, [r.to_dict() for r in daily_sorties(takeoffs, af.ident, baseline_days=baseline_days,
+                                                   coverage=coverage)]

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
+from basewatch.analysis.sorties import COVERAGE_RADIUS_KM, daily_coverage
 from basewatch.errors import ImportFormatError
 from basewatch.model import Provenance, Source
-from basewatch.model.flights import Aircraft, FlightEvent
+from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.sources._common import decode_text, read_limited
 from basewatch.sources.adsb import read_adsb
 from basewatch.sources.aircraftdb import (
@@ -29,6 +31,7 @@ from basewatch.store.base import ImportRecord
 from basewatch.store.flights import (
     AIRCRAFT,
     AIRFIELDS,
+    FLIGHT_COVERAGE,
     FLIGHT_EVENTS,
     read_positions,
     write_positions,
@@ -157,7 +160,26 @@ def refresh_events(ws: Workspace, positions: pa.Table | None = None) -> list[Fli
     watched = [a for a in airfields if a.runways]
     detected = detect_events(table, watched + [a for a in airfields if not a.runways])
     events = [_event(d) for d in detected]
+    coverage = _coverage(table, watched)
     with ws.store.transaction():
         ws.store.delete(FLIGHT_EVENTS, {})
         ws.store.put(FLIGHT_EVENTS, events)
+        ws.store.delete(FLIGHT_COVERAGE, {})
+        ws.store.put(FLIGHT_COVERAGE, coverage)
     return events
+
+
+def _coverage(table: pa.Table, airfields: list[Airfield]) -> list[AirfieldCoverage]:
+    """Positions per day near each watched airfield; synthetic when any position was."""
+    if table.num_rows == 0 or not airfields:
+        return []
+    per = daily_coverage(table.column("lon").to_numpy(), table.column("lat").to_numpy(),
+                         table.column("time").to_numpy().astype("datetime64[D]"),
+                         {a.ident: (a.lon, a.lat) for a in airfields})
+    synthetic = bool(pc.any(table.column("synthetic")).as_py())
+    prov = Provenance(Source("basewatch flight coverage",
+                             f"positions within {COVERAGE_RADIUS_KM:.0f} km of the airfield"),
+                      synthetic=synthetic, generator=SYNTHETIC_GENERATOR if synthetic else "",
+                      notes="counted in synthetic positions" if synthetic else "")
+    return [AirfieldCoverage(ident, day, n, prov)
+            for ident, days in sorted(per.items()) for day, n in sorted(days.items())]

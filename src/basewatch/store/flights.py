@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 from shapely.geometry import Point
 
 from basewatch.analysis.flights import POSITION_SCHEMA
-from basewatch.model.flights import Aircraft, Airfield, FlightEvent
+from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.store.base import LayerSpec, register_layer
 
-__all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
+__all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_COVERAGE", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
            "read_positions", "write_positions"]
 
 POSITIONS_DIR = "flights"
@@ -63,6 +63,16 @@ FLIGHT_EVENTS = register_layer(LayerSpec(
     description="Take-offs and landings detected at watched airfields.",
 ))
 
+
+FLIGHT_COVERAGE = register_layer(LayerSpec(
+    name="flight_coverage",
+    geometry_type=None,
+    columns={"airfield": ("TEXT", lambda d: d["airfield"]), "day": ("DATE", lambda d: d["day"]),
+             "positions": ("INTEGER", lambda d: d["positions"])},
+    key=("airfield", "day"),
+    from_dict=AirfieldCoverage.from_dict,
+    description="Positions reported near each airfield per day: days with none are coverage gaps.",
+))
 
 def _dir(folder: str | Path) -> Path:
     return Path(folder) / POSITIONS_DIR

@@ -105,12 +105,20 @@ function sortiesChart(s) {
   const last = s.sorties.length ? day(s.sorties[s.sorties.length - 1].day) : null;
   const from = last ? new Date(last.getTime() - 41 * 864e5) : null;
   const rows = s.sorties.map((r) => ({ ...r, d: day(r.day) })).filter((r) => !from || r.d >= from);
-  const heavy = rows.filter((r) => r.category === "heavy transport");
+  // A day with no position near the field is a gap in coverage, not a day without flights:
+  // shaded, and neither bars nor dots drawn for it.
+  const gaps = rows.filter((r) => r.covered === false && r.category === "heavy transport");
+  const seen = rows.filter((r) => r.covered !== false);
+  const heavy = seen.filter((r) => r.category === "heavy transport");
+  const top = Math.max(1, ...d3.rollup(seen, (v) => d3.sum(v, (r) =>
+    (r.category === "heavy transport" ? 0 : r.count)), (r) => r.day).values());
   put("sorties-chart", Plot.plot({
     width: 900, height: 300, marginLeft: 50, x: { type: "utc", label: "day" },
     y: { label: "take-offs", grid: true }, color: { legend: true },
     marks: [
-      Plot.rectY(rows.filter((r) => r.category !== "heavy transport"),
+      Plot.rect(gaps, { x: "d", interval: "day", y1: 0, y2: top, fill: "#ccc",
+        fillOpacity: 0.6, title: (r) => `${r.day}: no coverage (no position reported near the field)` }),
+      Plot.rectY(seen.filter((r) => r.category !== "heavy transport"),
         { x: "d", interval: "day", y: "count", fill: "category", inset: 0.5,
           stroke: (r) => (r.synthetic ? SYN : null),
           title: (r) => `${r.day} ${r.category}: ${r.count}${r.synthetic ? " SYNTHETIC" : ""}` }),
@@ -125,6 +133,11 @@ function sortiesChart(s) {
     sec.querySelector(".chart").insertAdjacentHTML("beforeend",
       `<p>${synMark(true)} flight events (purple outlines) are made by a seeded generator. ` +
       "Dots: heavy-transport take-offs (red = above the Poisson baseline, dashed line).</p>");
+  }
+  if (gaps.length) {
+    sec.querySelector(".chart").insertAdjacentHTML("beforeend",
+      `<p class="gaps">Grey: ${gaps.length} day(s) without coverage (no aircraft reported near ` +
+      "the field): unknown, left out of the baseline.</p>");
   }
 }
 
