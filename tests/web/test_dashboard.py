@@ -5,15 +5,13 @@ missing (scripts/test.sh installs Chromium; scripts/setup.sh builds the assets).
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from basewatch.api.web import assets_built
+from tests.web.conftest import served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -27,24 +25,10 @@ ARTEFACTS = Path(__file__).resolve().parents[2] / "tmp"
 
 @pytest.fixture(scope="module")
 def server(demo_ws: Path) -> Iterator[str]:
-    import uvicorn
-
     from basewatch.api import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(demo_ws), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    t.join(5)
+    with served(create_app(demo_ws)) as url:
+        yield url
 
 
 HOLDER_AT = """([lon, lat]) => {

@@ -5,9 +5,6 @@ under the API's Content-Security-Policy: charts render with data marks, nothing 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ import pytest
 
 from basewatch.api.security import CSP
 from basewatch.api.web import assets_built
+from tests.web.conftest import served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -33,8 +31,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="module")
 def server(demo_ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from basewatch.api import create_app
     from basewatch.sources.chips import write_png
     from tests.faces_workspace import demo_with_alerts
@@ -49,20 +45,8 @@ def server(demo_ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     with Workspace(folder) as ws:  # a receiver outage near OSLK on 30 Nov: a coverage gap
         assert ws.store.delete(FLIGHT_COVERAGE, {"airfield": "OSLK", "day": "2024-11-30"}) == 1
     app = create_app(folder)  # with the API's own Content-Security-Policy on every response
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    t.join(5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

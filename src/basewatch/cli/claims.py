@@ -6,14 +6,13 @@ import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import httpx
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from basewatch.analysis.corroboration import ClaimGroup
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
@@ -24,8 +23,9 @@ from basewatch.cli._common import (
 )
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model._util import parse_date, parse_datetime
-from basewatch.model.reports import RELIABILITY, Claim, Report, ReportSource
-from basewatch.queries.claims import ClaimSet, load_claimset
+from basewatch.model.reports import RELIABILITY, Report, ReportSource
+from basewatch.queries.claims import load_claimset
+from basewatch.queries.sites import claim_rows
 from basewatch.sources.feeds import poll_into
 from basewatch.sources.reports import POST_FORMATS, PostDefaults, import_posts, import_sources
 from basewatch.sources.stix import stix_bundle
@@ -164,25 +164,6 @@ def sources_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> No
 
 # --- claims ----------------------------------------------------------------------------------
 
-def _claim_row(c: Claim, cs: ClaimSet, group: ClaimGroup | None) -> dict[str, Any]:
-    src = cs.sources.get(c.source_id)
-    rep = cs.reports.get(c.report_id)
-    return {
-        **c.to_dict(),
-        "source": {"id": c.source_id, "name": src.name if src else c.source_id,
-                   "grade": src.grade if src else "F6 (ungraded)",
-                   "reliability": src.reliability if src else "F"},
-        "url": rep.url if rep else "",
-        "synthetic": bool(rep and rep.provenance.synthetic),
-        "corroboration": group.corroboration if group else 0,
-        "corroborating_sources": list(group.sources) if group else [],
-        "independent_origins": [list(o) for o in group.origins] if group else [],
-        "group": group.key if group else "",
-        "conflict": group.conflict if group else False,
-        "silence": [s.to_dict() for s in group.silences] if group else [],
-    }
-
-
 @handle_errors
 def claims(
     site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
@@ -212,17 +193,11 @@ def claims(
                 if not ids:
                     raise
         cs = load_claimset(ws, window_days=window, as_of=d1)
-    group_of = {c.id: g for g in cs.groups for c in g.claims}
-    rows = [c for c in cs.claims
-            if (not ids or c.tied_site in ids or c.subject_id in ids)
-            and (d0 is None or c.event_date >= d0) and (d1 is None or c.event_date <= d1)
-            and (kind is None or c.kind.value == kind)]
-    rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
-    out = [_claim_row(c, cs, group_of.get(c.id)) for c in rows]
+    out = claim_rows(cs, ids, d0, d1, kind)
     if as_json:
-        groups = {g.key: g.to_dict() for g in cs.groups if any(group_of.get(c.id) is g
-                                                                 for c in rows)}
-        print_json({"site": site, "claims": out, "groups": list(groups.values())})
+        keys = {r["group"] for r in out}
+        print_json({"site": site, "claims": out,
+                    "groups": [g.to_dict() for g in cs.groups if g.key in keys]})
         return
     console.print(f"[bold]Claims{' on ' + site if site else ''}[/]: {len(out)}")
     for r in out:

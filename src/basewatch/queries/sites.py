@@ -186,6 +186,8 @@ def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | 
                     "url": rep.url if rep else "",
                     "synthetic": bool(rep and rep.provenance.synthetic),
                     "corroboration": g.corroboration if g else 0,
+                    "corroborating_sources": list(g.sources) if g else [],
+                    "independent_origins": [list(o) for o in g.origins] if g else [],
                     "group_credibility": g.credibility if g else c.credibility,
                     "group": g.key if g else "",
                     "conflict": g.conflict if g else False,
