@@ -57,7 +57,7 @@ def serve(
 @handle_errors
 def export(
     fmt: Annotated[str, typer.Argument(help="geojson, kml, gpkg or csv")],
-    layer: Annotated[str, typer.Option("--layer", help="facilities, places, control or front")],
+    layer: Annotated[str, typer.Option("--layer", help="facilities, places, control, front, rings, reach, corridors, flight_events or alerts")],
     out: Annotated[Path, typer.Option("--out", help="File to write")],
     date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
     workspace: WorkspaceOpt = None,
@@ -82,7 +82,7 @@ def export_as(fmt: str) -> Any:
 
     @handle_errors
     def cmd(
-        layer: Annotated[str, typer.Option("--layer", help="facilities, places, control or front")],
+        layer: Annotated[str, typer.Option("--layer", help="facilities, places, control, front, rings, reach, corridors, flight_events or alerts")],
         out: Annotated[Path, typer.Option("--out", help="File to write")],
         date: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD)")] = None,
         workspace: WorkspaceOpt = None,

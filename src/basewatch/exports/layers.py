@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry import Point
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.control import front_line
@@ -15,7 +15,17 @@ from basewatch.analysis.geodesy import area_km2
 from basewatch.analysis.hostility import Hostility
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model.provenance import Provenance
+from basewatch.queries.flights import event_rows
+from basewatch.queries.sites import (
+    corridor_features,
+    default_corridors,
+    range_rings,
+    reach_areas,
+    watched_sites,
+)
 from basewatch.store import Workspace
+from basewatch.store.assessment import ALERTS
+from basewatch.store.flights import AIRFIELDS
 
 __all__ = ["COLLECTORS", "ExportLayer", "ExportRow", "collect", "provenance_columns"]
 
@@ -108,11 +118,77 @@ def _front(ws: Workspace, day: dt.date | None) -> ExportLayer:
     return ExportLayer("front", snap, rows, "a", _colours(ws))
 
 
+def _flat(v: Any) -> Any:
+    """A property value as a scalar (lists joined): every format takes it."""
+    if isinstance(v, list | tuple):
+        return "; ".join(str(x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k}={x}" for k, x in v.items())
+    return v
+
+
+def _from_geojson(name: str, day: dt.date, fc: dict[str, Any], style_key: str = "",
+                  styles: dict[str, str] | None = None) -> ExportLayer:
+    rows = [ExportRow({k: _flat(v) for k, v in f["properties"].items()}, shape(f["geometry"]))
+            for f in fc["features"] if f.get("geometry")]
+    return ExportLayer(name, day, rows, style_key, styles or {})
+
+
+def _day(day: dt.date | None, layer: str) -> dt.date:
+    if day is None:
+        raise ValidationError(f"--date is required for the {layer} layer")
+    return day
+
+
+def _rings(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    d = _day(day, "rings")
+    sites = watched_sites(ws) or ws.facilities(on=d)
+    return _from_geojson("rings", d, range_rings(ws, sites, d), "faction", _colours(ws))
+
+
+def _reach(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    d = _day(day, "reach")
+    against = sorted({f.operator for f in watched_sites(ws)}) or sorted(
+        {f.operator for f in ws.facilities(on=d)})
+    return _from_geojson("reach", d, reach_areas(ws, d, against), "faction", _colours(ws))
+
+
+def _corridors(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    d = _day(day, "corridors")
+    return _from_geojson("corridors", d, corridor_features(ws, default_corridors(ws), d))
+
+
+def _flight_events(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    where = {a.ident: (a.lon, a.lat) for a in ws.store.select(AIRFIELDS)}
+    rows = [ExportRow({k: _flat(v) for k, v in r.items()}, Point(*where[r["airfield"]]))
+            for r in event_rows(ws, None, day.isoformat() if day else None)
+            if r["airfield"] in where]
+    return ExportLayer("flight_events", day, rows, "kind")
+
+
+def _alerts(ws: Workspace, day: dt.date | None) -> ExportLayer:
+    rows = []
+    for a in ws.store.select(ALERTS, {"date": day} if day else None, order_by=("date", "tripwire")):
+        try:
+            f = ws.facility(a.site)
+            lon, lat = f.lon, f.lat
+        except NotFoundError:
+            p = ws.place(a.site)
+            lon, lat = p.lon, p.lat
+        rows.append(ExportRow({k: _flat(v) for k, v in a.to_dict().items()}, Point(lon, lat)))
+    return ExportLayer("alerts", day, rows, "site")
+
+
 COLLECTORS: dict[str, Callable[[Workspace, dt.date | None], ExportLayer]] = {
     "facilities": _facilities,
     "places": _places,
     "control": _control,
     "front": _front,
+    "rings": _rings,
+    "reach": _reach,
+    "corridors": _corridors,
+    "flight_events": _flight_events,
+    "alerts": _alerts,
 }
 
 
