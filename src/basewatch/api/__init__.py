@@ -22,7 +22,7 @@ __all__ = ["ROUTERS", "create_app"]
 ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
 ROUTERS.append(sites.router)
 
-from basewatch.api import auth, security, writes  # issue 11: tokens and writes
+from basewatch.api import auth, security, session, writes  # issue 11: tokens and writes
 
 ROUTERS.append(writes.router)
 
@@ -41,7 +41,6 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
     """
     folder = Path(workspace)
     app = FastAPI(title="basewatch", version=__version__,
-                  dependencies=auth.read_dependencies(require_token_for_reads),
                   # /docs is served by the dashboard module from bundled assets (CSP: no CDN)
                   docs_url=None, redoc_url=None,
                   description="API over a basewatch workspace: reads, and writes with a "
@@ -49,9 +48,12 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
                               "seeded generator carry `synthetic: true`.")
     app.state.workspace = folder
     app.state.store_url = os.environ.get(STORE_ENV) if store_url is None else store_url
+    app.state.require_token_for_reads = require_token_for_reads
     _common.install_error_handlers(app)
-    for r in ROUTERS:
-        app.include_router(r)
+    reads = auth.read_dependencies(require_token_for_reads)  # per router: /session and the
+    for r in ROUTERS:                                        # login page stay reachable
+        app.include_router(r, dependencies=reads)
+    app.include_router(session.router)
     try:
         from basewatch.api import web
     except ImportError:  # the dashboard is optional; the API works without it

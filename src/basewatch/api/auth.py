@@ -17,7 +17,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from basewatch.security import ApiToken, Role
 from basewatch.store.tokens import authenticate
 
-__all__ = ["AUTH_RESPONSES", "read_dependencies", "require"]
+__all__ = ["AUTH_RESPONSES", "SESSION_COOKIE", "page_token", "read_dependencies", "require"]
+
+#: The browser's copy of a token, set by ``POST /session`` (HttpOnly, SameSite=Strict). It is
+#: accepted for reads only: a write needs the Authorization header, which no other site can
+#: make a browser send, so a cookie can never be used to write on the analyst's behalf.
+SESSION_COOKIE = "bw_session"
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
                     description="`basewatch tokens create --name N --role analyst` prints one.")
@@ -51,10 +56,13 @@ def require(role: Role) -> Callable[..., ApiToken]:
         # Sync on purpose: FastAPI runs it in a worker thread, where the store may block.
         token: ApiToken | None = getattr(request.state, "token", None)
         if token is None:
-            if creds is None:
+            presented = creds.credentials if creds is not None else None
+            if presented is None and request.method in ("GET", "HEAD"):
+                presented = request.cookies.get(SESSION_COOKIE)
+            if presented is None:
                 raise _refuse(f"this endpoint needs a bearer token of role {role.label} or above "
                               "(Authorization: Bearer bw_...)")
-            token = lookup(request.app, creds.credentials)
+            token = lookup(request.app, presented)
             if token is None:
                 raise _refuse("token unknown, malformed or revoked", "invalid_token")
             request.state.token = token
@@ -65,6 +73,14 @@ def require(role: Role) -> Callable[..., ApiToken]:
 
     check.__name__ = f"require_{role.label}"
     return check
+
+
+def page_token(request: Request) -> ApiToken | None:
+    """The valid token a browser presents for a page (its session cookie or a header)."""
+    header = request.headers.get("authorization", "")
+    presented = header[7:].strip() if header.lower().startswith("bearer ") else \
+        request.cookies.get(SESSION_COOKIE)
+    return lookup(request.app, presented) if presented else None
 
 
 def read_dependencies(require_token: bool) -> list[DependsParam]:

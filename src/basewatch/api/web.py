@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -21,18 +22,39 @@ def assets_built() -> bool:
                                                 "plot.umd.min.js", "d3.min.js"))
 
 
+def _login_first(request: Request) -> Response | None:
+    """On a server that needs a token for reads, a page asked for without a valid session
+    goes to the login page (and comes back after)."""
+    if not getattr(request.app.state, "require_token_for_reads", False):
+        return None
+    from basewatch.api.auth import page_token
+
+    if page_token(request) is not None:
+        return None
+    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
+
+
 def mount(app: FastAPI) -> None:
     """Add the dashboard to ``app`` (kept out of the OpenAPI document)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.get("/login", include_in_schema=False)
+    def login() -> Response:
+        return FileResponse(STATIC / "login.html", media_type="text/html")
+
     @app.get("/", include_in_schema=False)
-    def index() -> Response:
+    def index(request: Request) -> Response:
+        if (go := _login_first(request)) is not None:
+            return go
         if not assets_built():
             return HTMLResponse(_MISSING, status_code=503)
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     @app.get("/docs", include_in_schema=False)
-    def api_reference() -> Response:
+    def api_reference(request: Request) -> Response:
+        if (go := _login_first(request)) is not None:
+            return go
         # Swagger UI from the bundled npm build with its start-up in docs.js: FastAPI's own
         # page loads it from a CDN with an inline script, which the CSP (rightly) blocks.
         if not (VENDOR / "swagger-ui-bundle.js").exists():
@@ -43,7 +65,9 @@ def mount(app: FastAPI) -> None:
         return FileResponse(STATIC / "docs.html", media_type="text/html")
 
     @app.get("/site.html", include_in_schema=False)
-    def site_page() -> Response:
+    def site_page(request: Request) -> Response:
+        if (go := _login_first(request)) is not None:
+            return go
         # One page for every facility; it reads ?site= and asks the API.
         if not assets_built():
             return HTMLResponse(_MISSING, status_code=503)
