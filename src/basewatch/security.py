@@ -27,7 +27,8 @@ from typing import Any
 
 from basewatch.errors import ValidationError
 
-__all__ = ["PREFIX", "ApiToken", "Role", "hash_secret", "issue_token", "token_id_of", "verify"]
+__all__ = ["PREFIX", "ApiToken", "AuditEntry", "Role", "hash_secret", "issue_token",
+           "token_id_of", "verify"]
 
 PREFIX = "bw_"
 _SHAPE = re.compile(r"^bw_([0-9a-f]{12})\.([A-Za-z0-9_-]{43,128})$")
@@ -124,3 +125,28 @@ def verify(stored: ApiToken | None, presented: str) -> bool:
     expected = stored.sha256 if stored is not None else "0" * 64
     same = hmac.compare_digest(hash_secret(presented), expected)
     return same and stored is not None and stored.active
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A write request made with a valid token, whatever became of it: who, what, when, how."""
+
+    at: dt.datetime
+    token_id: str
+    token_name: str
+    role: Role
+    method: str
+    path: str  # with the query string
+    status: int
+    client: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "token_id": self.token_id,
+                "token_name": self.token_name, "role": self.role.label, "method": self.method,
+                "path": self.path, "status": self.status, "client": self.client}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AuditEntry:
+        return cls(dt.datetime.fromisoformat(d["at"]), d["token_id"], d["token_name"],
+                   Role.parse(d["role"]), d["method"], d["path"], int(d["status"]),
+                   d.get("client", ""))

@@ -22,7 +22,7 @@ __all__ = ["ROUTERS", "create_app"]
 ROUTERS: list[APIRouter] = [registry.router, control.router, capabilities.router]
 ROUTERS.append(sites.router)
 
-from basewatch.api import auth, security, session, writes  # issue 11: tokens and writes
+from basewatch.api import audit, auth, security, session, writes  # issue 11: tokens, writes
 
 ROUTERS.append(writes.router)
 
@@ -60,6 +60,7 @@ def create_app(workspace: str | Path, *, cors_origins: Iterable[str] = (),
         pass
     else:
         web.mount(app)
+    app.add_middleware(audit.AuditMiddleware)  # innermost: sees the answer's status
     security.install(app, cors_origins=cors_origins, max_body_bytes=max_body_bytes,
                      max_upload_bytes=max_upload_bytes, allowed_hosts=allowed_hosts)
     return app

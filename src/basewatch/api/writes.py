@@ -30,7 +30,7 @@ from basewatch.sources.importing import IMPORT_KINDS, import_file
 from basewatch.store import Workspace
 from basewatch.store.assessment import TRIPWIRES
 from basewatch.store.reports import SOURCES, find_source
-from basewatch.store.tokens import create_token, list_tokens, revoke_token
+from basewatch.store.tokens import AUDIT, create_token, list_tokens, revoke_token
 
 __all__ = ["router"]
 
@@ -169,6 +169,17 @@ def get_tokens(token: Admin, ws: Workspace) -> Response:
 def post_token(new: TokenIn, token: Admin, ws: Workspace) -> Response:
     made, text = create_token(ws.store, new.name, Role.parse(new.role))
     return JSONResponse({**made.public(), "token": text}, status_code=201)
+
+
+@router.get("/audit", summary="Write requests made with a token: who, what, when, the answer",
+            tags=["admin"])
+@uses_workspace
+def get_audit(token: Admin, ws: Workspace,
+              limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    items = ws.store.select(AUDIT, order_by=("at",))[::-1]  # newest first
+    return JSONResponse({"total": len(items), "limit": limit, "offset": offset,
+                         "entries": [e.to_dict() for e in items[offset:offset + limit]]})
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke a token", tags=["admin"])

@@ -1,4 +1,4 @@
-"""`basewatch tokens create|list|revoke`: API tokens for the write endpoints."""
+"""`basewatch tokens create|list|revoke|audit`: API tokens for the write endpoints."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from basewatch.cli._common import (
     print_json,
 )
 from basewatch.security import Role
-from basewatch.store.tokens import create_token, list_tokens, revoke_token
+from basewatch.store.tokens import AUDIT, create_token, list_tokens, revoke_token
 
 app = typer.Typer(help="API tokens (reader < analyst < admin); only their hashes are stored.",
                   no_args_is_help=True)
@@ -57,6 +57,25 @@ def list_cmd(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     for k in items:
         t.add_row(k.id, k.name, k.role.label, k.created.isoformat(timespec="seconds"),
                   k.revoked.isoformat(timespec="seconds") if k.revoked else "-")
+    console.print(t)
+
+
+@app.command("audit")
+@handle_errors
+def audit(last: Annotated[int, typer.Option("--last", help="How many, newest first")] = 50,
+          workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Write requests made through the API with a token: who, what, when, the answer."""
+    with open_workspace(workspace) as ws:
+        items = ws.store.select(AUDIT, order_by=("at",))[::-1][:last]
+    if as_json:
+        print_json([e.to_dict() for e in items])
+        return
+    t = Table(title="API writes (newest first)")
+    for c in ("at", "token", "role", "request", "status", "client"):
+        t.add_column(c)
+    for e in items:
+        t.add_row(e.at.isoformat(timespec="seconds"), f"{e.token_id} ({e.token_name})",
+                  e.role.label, f"{e.method} {e.path}", str(e.status), e.client)
     console.print(t)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from basewatch.errors import NotFoundError
-from basewatch.security import ApiToken, Role, issue_token, token_id_of, verify
+from basewatch.security import ApiToken, AuditEntry, Role, issue_token, token_id_of, verify
 from basewatch.store.base import LayerSpec, Store, register_layer
 
-__all__ = ["TOKENS", "authenticate", "create_token", "list_tokens", "revoke_token"]
+__all__ = ["AUDIT", "TOKENS", "authenticate", "create_token", "list_tokens", "revoke_token"]
 
 TOKENS = register_layer(LayerSpec(
     name="api_tokens",
@@ -19,6 +19,18 @@ TOKENS = register_layer(LayerSpec(
     key=("id",),
     from_dict=ApiToken.from_dict,
     description="API tokens: id, name, role, SHA-256 of the token, created and revoked times.",
+))
+
+
+AUDIT = register_layer(LayerSpec(
+    name="api_audit",
+    geometry_type=None,
+    columns={"at": ("DATETIME", lambda d: d["at"]), "token_id": ("TEXT", lambda d: d["token_id"]),
+             "method": ("TEXT", lambda d: d["method"]), "path": ("TEXT", lambda d: d["path"]),
+             "status": ("INTEGER", lambda d: d["status"])},
+    key=("at", "token_id", "method", "path"),
+    from_dict=AuditEntry.from_dict,
+    description="Write requests made with a valid API token: who, what, when, the answer.",
 ))
 
 
