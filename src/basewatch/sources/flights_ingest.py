@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
 from basewatch.analysis.sorties import COVERAGE_RADIUS_KM, daily_coverage
@@ -80,7 +80,9 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
     out, written = write_positions(ws.folder, read.sha256[:20], table)
     known = {a.hex for a in ws.store.select(AIRCRAFT)}
     unknown = len(set(table.column("hex").unique().to_pylist()) - known)
-    events = refresh_events(ws) if written else ws.store.select(FLIGHT_EVENTS)
+    if written:  # only the aircraft and days of this file can have changed
+        refresh_events(ws, touched=table)
+    events = ws.store.select(FLIGHT_EVENTS)
     if written:
         with ws.store.transaction():
             _log(ws, read.sha256, "positions", p, table.num_rows)
@@ -152,21 +154,48 @@ def _event(d: Detected) -> FlightEvent:
                        candidates=d.candidates)
 
 
-def refresh_events(ws: Workspace, positions: pa.Table | None = None) -> list[FlightEvent]:
-    """Detect events in all stored positions at the workspace's airfields; replace the layer."""
+def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
+                   touched: pa.Table | None = None) -> list[FlightEvent]:
+    """Detect events in all stored positions at the workspace's airfields; replace the layer.
+
+    ``touched`` (the positions a new file added): re-detect only its aircraft (every position
+    of each, from all files: tracks are per aircraft) and recount coverage only on its days
+    (every aircraft's positions of those days), replacing just those rows; the result is the
+    full refresh's, at the cost of the file rather than of the whole workspace.
+    """
     airfields = [a for a in ws.store.select(AIRFIELDS) if a.runways or a.area]
-    table = read_positions(ws.folder) if positions is None else positions
-    table, _ = clean_positions(table)  # files may overlap: sort and de-duplicate across them
     watched = [a for a in airfields if a.runways]
-    detected = detect_events(table, watched + [a for a in airfields if not a.runways])
-    events = [_event(d) for d in detected]
-    coverage = _coverage(table, watched)
+    order = watched + [a for a in airfields if not a.runways]
+    if touched is None:
+        table = read_positions(ws.folder) if positions is None else positions
+        table, _ = clean_positions(table)  # files may overlap: sort and de-duplicate across them
+        events = [_event(d) for d in detect_events(table, order)]
+        coverage = _coverage(table, watched)
+        with ws.store.transaction():
+            ws.store.delete(FLIGHT_EVENTS, {})
+            ws.store.put(FLIGHT_EVENTS, events)
+            ws.store.delete(FLIGHT_COVERAGE, {})
+            ws.store.put(FLIGHT_COVERAGE, coverage)
+        return events
+    if touched.num_rows == 0:
+        return ws.store.select(FLIGHT_EVENTS)
+    hexes = sorted(set(touched.column("hex").to_pylist()))
+    tracks, _ = clean_positions(read_positions(ws.folder, hexes=hexes))
+    events = [_event(d) for d in detect_events(tracks, order)]
+    days = sorted(set(touched.column("time").to_numpy().astype("datetime64[D]").tolist()))
+    span = (dt.datetime.combine(days[0], dt.time(), dt.UTC),
+            dt.datetime.combine(days[-1], dt.time(23, 59, 59, 999999), dt.UTC))
+    around, _ = clean_positions(read_positions(ws.folder, between=span))
+    coverage = [c for c in _coverage(around, watched) if c.day in set(days)]
     with ws.store.transaction():
-        ws.store.delete(FLIGHT_EVENTS, {})
+        for h in hexes:
+            ws.store.delete(FLIGHT_EVENTS, {"hex": h})
         ws.store.put(FLIGHT_EVENTS, events)
-        ws.store.delete(FLIGHT_COVERAGE, {})
+        for a in watched:
+            for d in days:
+                ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage)
-    return events
+    return ws.store.select(FLIGHT_EVENTS)
 
 
 def _coverage(table: pa.Table, airfields: list[Airfield]) -> list[AirfieldCoverage]:
@@ -176,10 +205,16 @@ def _coverage(table: pa.Table, airfields: list[Airfield]) -> list[AirfieldCovera
     per = daily_coverage(table.column("lon").to_numpy(), table.column("lat").to_numpy(),
                          table.column("time").to_numpy().astype("datetime64[D]"),
                          {a.ident: (a.lon, a.lat) for a in airfields})
-    synthetic = bool(pc.any(table.column("synthetic")).as_py())
-    prov = Provenance(Source("basewatch flight coverage",
-                             f"positions within {COVERAGE_RADIUS_KM:.0f} km of the airfield"),
-                      synthetic=synthetic, generator=SYNTHETIC_GENERATOR if synthetic else "",
-                      notes="counted in synthetic positions" if synthetic else "")
-    return [AirfieldCoverage(ident, day, n, prov)
-            for ident, days in sorted(per.items()) for day, n in sorted(days.items())]
+    # synthetic per day: a day counted from any synthetic position carries the mark
+    days = table.column("time").to_numpy().astype("datetime64[D]")
+    synthetic_days = set(np.unique(days[table.column("synthetic").to_numpy(
+        zero_copy_only=False)]).astype(object))
+
+    def prov(synthetic: bool) -> Provenance:
+        return Provenance(Source("basewatch flight coverage",
+                                 f"positions within {COVERAGE_RADIUS_KM:.0f} km of the airfield"),
+                          synthetic=synthetic, generator=SYNTHETIC_GENERATOR if synthetic else "",
+                          notes="counted in synthetic positions" if synthetic else "")
+
+    return [AirfieldCoverage(ident, day, n, prov(day in synthetic_days))
+            for ident, per_day in sorted(per.items()) for day, n in sorted(per_day.items())]

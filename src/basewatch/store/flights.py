@@ -8,6 +8,7 @@ workspace store, where QGIS and SQL users see them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -105,11 +106,16 @@ def write_positions(folder: str | Path, name: str, table: pa.Table) -> tuple[Pat
     return path, True
 
 
-def read_positions(folder: str | Path, *, hexes: list[str] | None = None) -> pa.Table:
-    """All stored positions (optionally of some aircraft), in the position schema."""
+def read_positions(folder: str | Path, *, hexes: list[str] | None = None,
+                   between: tuple[dt.datetime, dt.datetime] | None = None) -> pa.Table:
+    """All stored positions (optionally of some aircraft, or in a time span, both ends
+    included), in the position schema."""
     files = position_files(folder)
     if not files:
         return POSITION_SCHEMA.empty_table()
-    filters: Any = [("hex", "in", hexes)] if hexes else None
+    conds: list[Any] = [("hex", "in", hexes)] if hexes else []
+    if between:
+        conds += [("time", ">=", between[0]), ("time", "<=", between[1])]
+    filters: Any = conds or None
     tables = [pq.read_table(f, filters=filters, schema=POSITION_SCHEMA) for f in files]
     return pa.concat_tables(tables)

@@ -1,0 +1,64 @@
+"""A positions import re-detects only its aircraft and recounts coverage only on its days; the
+stored layers then equal a full refresh over every file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pyarrow.csv as pacsv
+import pyarrow as pa
+
+from basewatch.sources.flights_ingest import import_positions, refresh_events
+from basewatch.store import Workspace
+from basewatch.store.flights import FLIGHT_COVERAGE, FLIGHT_EVENTS, position_files, read_positions
+
+
+def _layers(ws: Workspace) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
+    ev = sorted((e.to_dict() for e in ws.store.select(FLIGHT_EVENTS)),
+                key=lambda d: (d["hex"], d["time"], d["kind"]))
+    cov = sorted((c.to_dict() for c in ws.store.select(FLIGHT_COVERAGE)),
+                 key=lambda d: (d["airfield"], d["day"]))
+    return ev, cov
+
+
+def _plain_csv(table: pa.Table, path: Path) -> None:
+    ms = pa.array(table.column("time").cast(pa.int64()).to_numpy() // 1000)  # epoch ms
+    t = table.select(["hex", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "on_ground",
+                      "callsign", "synthetic"]).add_column(0, "time", ms).rename_columns(
+        ["time", "hex", "lat", "lon", "alt_ft", "gs_kt", "track", "on_ground", "callsign",
+         "synthetic"])
+    body = path.with_suffix(".body")
+    pacsv.write_csv(t, body, pacsv.WriteOptions(quoting_style="none", include_header=False))
+    path.write_text(",".join(t.column_names) + "\n" + body.read_text())
+
+
+def test_two_imports_equal_a_full_refresh(demo_ws: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ws"
+    shutil.copytree(demo_ws, folder)
+    with Workspace(folder) as ws:
+        every = read_positions(folder)
+        for f in position_files(folder):  # start again from no positions at all
+            f.unlink()
+        refresh_events(ws)
+        assert _layers(ws) == ([], [])
+        # two files that overlap: the second repeats a slice of the first and adds the rest;
+        # the split cuts through aircraft and days
+        rng = np.random.default_rng(7)
+        order = rng.permutation(every.num_rows)
+        cut = every.num_rows // 2
+        first = every.take(order[:cut])
+        second = every.take(np.concatenate([order[cut - 500:cut], order[cut:]]))
+        _plain_csv(first, tmp_path / "a.csv")
+        _plain_csv(second, tmp_path / "b.csv")
+        import_positions(ws, tmp_path / "a.csv", synthetic=True)
+        after_first = _layers(ws)
+        import_positions(ws, tmp_path / "b.csv", synthetic=True)
+        incremental = _layers(ws)
+        refresh_events(ws)  # the full refresh over both files
+        full = _layers(ws)
+    assert incremental == full
+    assert len(full[0]) > 100 and len(full[1]) > 30  # the demo's sorties and covered days
+    assert after_first != full  # the second file did change things
+    assert any(e["hex"] == "1533ff" and e["kind"] == "takeoff" for e in full[0])
