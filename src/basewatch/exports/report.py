@@ -125,11 +125,21 @@ def _caveats(rep: dict[str, Any]) -> list[str]:
 def _svg(rep: dict[str, Any]) -> str:
     import shapely
 
+    from basewatch.exports.basemap import countries
+
     areas: list[ControlArea] = rep["areas"]
-    proj = _Projector(shapely.union_all([a.geometry for a in areas]).bounds)
+    rings = [shape(f["geometry"]) for f in ((rep.get("sections") or {}).get("rings") or {})
+             .get("features", [])]
+    x0, y0, x1, y1 = shapely.union_all([a.geometry for a in areas] + rings).bounds
+    proj = _Projector((x0, y0, x1, y1))
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_W} {SVG_H}" '
            f'width="{SVG_W}" height="{SVG_H}" role="img" aria-label="Control and facilities">'),
            '<rect width="100%" height="100%" fill="#cfe3ef"/>']
+    # Natural Earth countries under everything: neighbours read as land, not sea
+    pad = 0.25 * max(x1 - x0, y1 - y0)
+    for label, land in countries((x0 - pad, y0 - pad, x1 + pad, y1 + pad)):
+        out.append(f'<path class="land" d="{proj.path(land)}" fill="#f2efe9" stroke="#9e9e9e" '
+                   f'stroke-width="0.7"><title>{html.escape(label)}</title></path>')
     for a in areas:
         col = html.escape(rep["colours"].get(a.faction, "#888888"))
         dash = ' stroke-dasharray="4 3" stroke="#8e24aa"' if a.provenance.synthetic \
@@ -205,7 +215,7 @@ def render_html(rep: dict[str, Any]) -> str:
                 f"workspace's sources.</p>")
         control = f"""{_svg(rep)}
 <p>{legend}; rings: red = in reach, orange = not yet; corridor: green open, grey cut, black squares
-where it breaks.</p>"""
+where it breaks. Countries: Natural Earth (public domain), via world-atlas.</p>"""
     changes = "" if ch is None else f"""<h2>B. Control changes {ch.start} to {ch.end}</h2>
 {_table(["faction", "km² from", "km² to", "gained", "lost", "refs"],
         [[f, f"{a:,.0f}", f"{b:,.0f}", f"{ch.gained_km2.get(f, 0):,.0f}",
