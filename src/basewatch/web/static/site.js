@@ -71,18 +71,25 @@ function imageryChart(s) {
     return;
   }
   const rows = s.imagery.map((r) => ({ ...r, d: day(r.date), facet: `${r.area}: ${r["class"]}` }));
-  put("imagery-chart", Plot.plot({
-    width: 900, height: 110 * new Set(rows.map((r) => r.facet)).size + 40, marginLeft: 50,
-    marginRight: 150, x: { type: "utc", label: "date" }, y: { label: "count", grid: true },
-    fy: { label: null },
-    marks: [
-      Plot.dot(rows.filter((r) => r.synthetic), { x: "d", y: "count", fy: "facet", r: 2,
-        fill: SYN, fillOpacity: 0.5, title: (r) => `SYNTHETIC history ${r.date}: ${r.count}` }),
-      Plot.dot(rows.filter((r) => !r.synthetic), { x: "d", y: "count", fy: "facet", r: 6,
-        fill: (r) => (r.verdict === "anomalous" ? "#c62828" : r.verdict === "unusual" ? "#ef6c00" : REAL),
-        stroke: "#fff", title: (r) => r.text }),
-    ],
-  }));
+  // One chart per area and class, each with its own count scale (5 aircraft on an apron and
+  // 1 frigate in a harbour do not share an axis); the date axis is common.
+  const when = d3.extent(rows, (r) => r.d);
+  const box = document.createElement("div");
+  for (const facet of [...new Set(rows.map((r) => r.facet))].sort()) {
+    const mine = rows.filter((r) => r.facet === facet);
+    box.append(Plot.plot({
+      width: 900, height: 140, marginLeft: 50, marginRight: 20, caption: facet,
+      x: { type: "utc", label: "date", domain: when }, y: { label: "count", grid: true, zero: true },
+      marks: [
+        Plot.dot(mine.filter((r) => r.synthetic), { x: "d", y: "count", r: 2,
+          fill: SYN, fillOpacity: 0.5, title: (r) => `SYNTHETIC history ${r.date}: ${r.count}` }),
+        Plot.dot(mine.filter((r) => !r.synthetic), { x: "d", y: "count", r: 6,
+          fill: (r) => (r.verdict === "anomalous" ? "#c62828" : r.verdict === "unusual" ? "#ef6c00" : REAL),
+          stroke: "#fff", title: (r) => r.text }),
+      ],
+    }));
+  }
+  put("imagery-chart", box);
   const obs = s.imagery.filter((r) => !r.synthetic);
   table("imagery-table", ["date", "area", "class", "count", "verdict", "base rate / history", "source"],
     obs.map((r) => [esc(r.date), esc(r.area), esc(r["class"]), esc(r.count),
