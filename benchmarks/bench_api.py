@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,11 +25,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-CLI = [sys.executable, "-c", "from basewatch.cli.main import main; main()"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_foundation import START, build  # noqa: E402
+from _serve import CLI, ENV, serving
+from bench_foundation import START, build
 
 DEMO = ["/control?date=2024-12-05", "/front?date=2024-12-05", "/facilities",
         "/inventory?date=2024-12-05", "/dates", "/control/changes?from=2024-11-27&to=2024-12-08",
@@ -49,12 +45,6 @@ def scale_endpoints(days: int) -> list[str]:
     return [f"/control?date={mid}", f"/control?date={end}", "/facilities?limit=100",
             f"/facilities?limit=100&offset=9000&date={mid}", f"/inventory?date={mid}",
             "/facilities/f1234", "/dates", f"/control/changes?from={START.isoformat()}&to={mid}"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _load(base: str, path: str, clients: int, total: int) -> list[float]:
@@ -95,17 +85,7 @@ def main() -> None:
             subprocess.run([*CLI, "demo", "-w", str(ws)], env=ENV, check=True, capture_output=True)
             endpoints, control_date, what = DEMO, DEMO[0], "the demo workspace"
         print(f"{what}: built in {time.perf_counter() - t0:.0f} s")
-        port = _port()
-        base = f"http://127.0.0.1:{port}"
-        srv = subprocess.Popen([*CLI, "serve", "-w", str(ws), "--port", str(port)], env=ENV,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/dates", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(ws) as (base, _srv):
             print(f"{args.clients} concurrent clients, {args.requests} requests per endpoint")
             p50_control = 0.0
             for path in endpoints:
@@ -115,9 +95,6 @@ def main() -> None:
                     p50_control = p50
                 rps = len(xs) / max(sum(xs) / args.clients, 1e-9)
                 print(f"  {path:58s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ~{rps:6.0f} req/s")
-        finally:
-            srv.terminate()
-            srv.wait(10)
         day = control_date.split("=")[1]
         runs = []
         for _ in range(3):

@@ -14,18 +14,15 @@ Prints median and p95 and the reload/step ratio. Run: python benchmarks/bench_da
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-CLI = [sys.executable, "-c", "from basewatch.cli.main import main; main()"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import CLI, ENV, serving
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--no-first-run", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
@@ -56,12 +53,6 @@ STEP = """async (i) => {
 }"""
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -77,38 +68,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         subprocess.run(CLI + ["demo", "-w", str(ws)], env=ENV, check=True, capture_output=True)
-        port = _port()
-        srv = subprocess.Popen(CLI + ["serve", "-w", str(ws), "--port", str(port)], env=ENV,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            import httpx
-
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/dates", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            with sync_playwright() as pw:
-                b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = b.new_page(viewport={"width": 1200, "height": 800})
-                loads: list[float] = []
-                for k in range(a.reloads + 1):
-                    if k == 0:
-                        page.goto(base + "/")
-                    else:
-                        page.reload()
-                    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
-                    t = page.evaluate(IDLE)
-                    if k:  # the first load also warms caches and the server
-                        loads.append(t)
-                n = page.evaluate("() => Number(document.getElementById('slider').max) + 1")
-                steps = [page.evaluate(STEP, i % n) for i in range(a.steps)]
-                b.close()
-        finally:
-            srv.terminate()
-            srv.wait(10)
+        with serving(ws) as (base, _srv), sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = b.new_page(viewport={"width": 1200, "height": 800})
+            loads: list[float] = []
+            for k in range(a.reloads + 1):
+                if k == 0:
+                    page.goto(base + "/")
+                else:
+                    page.reload()
+                page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+                t = page.evaluate(IDLE)
+                if k:  # the first load also warms caches and the server
+                    loads.append(t)
+            n = page.evaluate("() => Number(document.getElementById('slider').max) + 1")
+            steps = [page.evaluate(STEP, i % n) for i in range(a.steps)]
+            b.close()
     print(f"load to first map render: median {statistics.median(loads):.0f} ms, "
           f"p95 {_pct(loads, 0.95):.0f} ms ({len(loads)} reloads)")
     print(f"slider step (7 layers fetched and drawn): median {statistics.median(steps):.0f} ms, "

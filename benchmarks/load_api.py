@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,9 +28,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-CLI = [sys.executable, "-c", "from basewatch.cli.main import main; main()"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import CLI, ENV, serving
+
 DATES = [f"2024-{m}-{d:02d}" for m, d in [("11", 27), ("11", 28), ("11", 29), ("11", 30)]
          + [("12", k) for k in range(1, 9)]]
 HEADER = ("id,name,aliases,operator,type,lon,lat,region,country,valid_from,source,source_url,"
@@ -45,12 +43,6 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     rss: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MiB)
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_mib(pid: int) -> float:
@@ -157,17 +149,7 @@ def main() -> None:
                                "--json", "-w", str(ws)], env=ENV, check=True, capture_output=True,
                               text=True)
         token = json.loads(made.stdout)["token"]
-        port = _port()
-        base = f"http://127.0.0.1:{port}"
-        srv = subprocess.Popen([*CLI, "serve", "-w", str(ws), "--port", str(port)], env=ENV,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            for _ in range(200):
-                try:
-                    httpx.get(base + "/dates", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(ws, wait_s=30) as (base, srv):
             # `serve` runs uvicorn in its own process (no workers): srv.pid is the server.
             rss0 = _rss_mib(srv.pid)
             print(f"{args.clients} clients for {duration:.0f} s (max {args.max_requests} "
@@ -176,9 +158,6 @@ def main() -> None:
             sent = asyncio.run(_drive(base, token, srv.pid, args.clients, duration,
                                       args.max_requests, stats, 5.0 if duration <= 120 else 30.0))
             wall = time.perf_counter() - t0
-        finally:
-            srv.terminate()
-            srv.wait(10)
     _report(stats, sent, wall)
 
 
