@@ -19,16 +19,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from basewatch.analysis.tripwires import parse_condition, tripwire_id
 from basewatch.api._common import ErrorBody, open_workspace, uses_workspace
 from basewatch.api.auth import AUTH_RESPONSES, require
 from basewatch.errors import BasewatchError, NotFoundError
-from basewatch.model.assessment import Tripwire
 from basewatch.model.reports import ReportSource
 from basewatch.security import ApiToken, Role
 from basewatch.sources.importing import IMPORT_KINDS, import_file
 from basewatch.store import Workspace
 from basewatch.store.assessment import TRIPWIRES
+from basewatch.store.assessment import add_tripwire as set_tripwire
 from basewatch.store.reports import SOURCES, find_source
 from basewatch.store.tokens import AUDIT, create_token, list_tokens, revoke_token
 
@@ -134,14 +133,8 @@ def get_tripwires(ws: Workspace) -> Response:
 @router.post("/tripwires", status_code=201, summary="Add a tripwire on a site")
 @uses_workspace
 def add_tripwire(tripwire: TripwireIn, token: Analyst, ws: Workspace) -> Response:
-    cond = parse_condition(tripwire.condition)
-    f = ws.facility(tripwire.site)
-    t = Tripwire(tripwire_id(f.id, cond.text), cond.text, f.id, dt.datetime.now(dt.UTC))
-    existing = ws.store.select(TRIPWIRES, {"id": t.id})
-    if existing:  # same site and condition: a no-op, as in the CLI
-        return JSONResponse(existing[0].to_dict(), status_code=200)
-    ws.store.put(TRIPWIRES, [t])
-    return JSONResponse(t.to_dict(), status_code=201)
+    t, new = set_tripwire(ws.store, ws.facility(tripwire.site).id, tripwire.condition)
+    return JSONResponse(t.to_dict(), status_code=201 if new else 200)
 
 
 @router.delete("/tripwires/{tripwire}", summary="Remove a tripwire (its past alerts stay)")

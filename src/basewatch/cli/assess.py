@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from basewatch.analysis.tripwires import parse_condition, run_tripwires, tripwire_id
+from basewatch.analysis.tripwires import run_tripwires
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
@@ -22,12 +22,16 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model._util import parse_date
-from basewatch.model.assessment import Tripwire
-from basewatch.queries.assessment import gather_indicators, load_table, site_assessment, site_timeline
+from basewatch.queries.assessment import (
+    gather_indicators,
+    load_table,
+    site_assessment,
+    site_timeline,
+)
 from basewatch.queries.facts import site_facts
 from basewatch.sources.delivery import deliver
 from basewatch.store import Workspace
-from basewatch.store.assessment import ALERTS, TRIPWIRES
+from basewatch.store.assessment import ALERTS, TRIPWIRES, add_tripwire
 
 app = typer.Typer(help="Per-site probabilities of competing hypotheses, with the evidence.",
                   invoke_without_command=True)
@@ -113,12 +117,9 @@ def timeline(site: Annotated[str, typer.Option("--site", help="Facility")],
 def tripwire_add(condition: Annotated[str, typer.Argument(help="e.g. 'in_reach(smerch)'")],
                  site: Annotated[str, typer.Option("--site")], workspace: WorkspaceOpt = None) -> None:
     """Add a tripwire on a site (conditions: see `basewatch tripwires --help` and docs)."""
-    cond = parse_condition(condition)
     with open_workspace(workspace) as ws:
-        f = ws.facility(site)
-        tid = tripwire_id(f.id, cond.text)
-        ws.store.put(TRIPWIRES, [Tripwire(tid, cond.text, f.id, dt.datetime.now(dt.timezone.utc))])
-    console.print(f"tripwire {tid}: {f.id}: {cond.text}")
+        t, _ = add_tripwire(ws.store, ws.facility(site).id, condition)
+    console.print(f"tripwire {t.id}: {t.site}: {t.condition}")
 
 
 @tripwires_app.command("list")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from basewatch.model.assessment import Alert, Tripwire
-from basewatch.store.base import LayerSpec, register_layer
+import datetime as dt
 
-__all__ = ["ALERTS", "TRIPWIRES"]
+from basewatch.analysis.tripwires import parse_condition, tripwire_id
+from basewatch.model.assessment import Alert, Tripwire
+from basewatch.store.base import LayerSpec, Store, register_layer
+
+__all__ = ["ALERTS", "TRIPWIRES", "add_tripwire"]
 
 TRIPWIRES = register_layer(LayerSpec(
     name="tripwires",
@@ -27,3 +30,16 @@ ALERTS = register_layer(LayerSpec(
     indexes=(("date",),),
     description="Alerts raised by tripwires, with the evidence that fired them.",
 ))
+
+
+def add_tripwire(store: Store, site_id: str, condition: str) -> tuple[Tripwire, bool]:
+    """Set ``condition`` (checked) on a site; (the tripwire, True if new). The same condition
+    on the same site again changes nothing: it keeps its first creation time."""
+    cond = parse_condition(condition)
+    t = Tripwire(tripwire_id(site_id, cond.text), cond.text, site_id, dt.datetime.now(dt.UTC))
+    existing = store.select(TRIPWIRES, {"id": t.id})
+    if existing:
+        return existing[0], False
+    with store.transaction():
+        store.put(TRIPWIRES, [t])
+    return t, True
