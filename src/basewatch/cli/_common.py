@@ -8,14 +8,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from basewatch.errors import BasewatchError
-from basewatch.model._util import finite_json, parse_date
-from basewatch.store import Workspace, default_workspace
+
+if TYPE_CHECKING:  # the store and model load shapely: only when a command opens them
+    from basewatch.store import Workspace
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -23,11 +24,27 @@ T = TypeVar("T")
 console = Console()
 err_console = Console(stderr=True)
 
+
+
+def _global_workspace(ctx: typer.Context, value: Path | None) -> Path | None:
+    """-w after the command wins; else the one given before it (`basewatch -w DIR CMD`)."""
+    if value is None:
+        given = ctx.meta.get("basewatch.workspace")
+        return Path(given) if given else None
+    return value
+
+
+def _global_json(ctx: typer.Context, value: bool) -> bool:
+    return bool(value or ctx.meta.get("basewatch.json"))
+
+
 WorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: $BASEWATCH_WORKSPACE or .)"),
+    typer.Option("--workspace", "-w", help="Workspace folder (default: $BASEWATCH_WORKSPACE or .)",
+                 callback=_global_workspace),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.",
+                                       callback=_global_json)]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default: today.")]
 
 EXIT_USER_ERROR = 2
@@ -48,10 +65,14 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
 
 
 def open_workspace(folder: Path | None, *, create: bool = False) -> Workspace:
+    from basewatch.store import Workspace, default_workspace
+
     return Workspace(folder if folder is not None else default_workspace(), create=create)
 
 
 def date_or_today(text: str | None, field: str = "--date") -> dt.date:
+    from basewatch.model._util import parse_date
+
     if not text:
         return dt.datetime.now(dt.UTC).date()
     d = parse_date(text, field=field)
@@ -60,6 +81,8 @@ def date_or_today(text: str | None, field: str = "--date") -> dt.date:
 
 
 def print_json(obj: Any) -> None:
+    from basewatch.model._util import finite_json
+
     sys.stdout.write(json.dumps(finite_json(obj), indent=2, ensure_ascii=False, default=str,
                                 allow_nan=False) + "\n")
 

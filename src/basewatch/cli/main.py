@@ -1,11 +1,142 @@
-"""The `basewatch` command: a thin group; each family of commands lives in its own module."""
+"""The `basewatch` command: a thin group whose commands load only when they are run.
+
+Each family of commands lives in its own module; this group names them in one table and
+imports a module only when its command is run (or asked for ``--help``), so that
+``basewatch --help`` and every command start without loading shapely, pyproj, rasterio,
+networkx, pyarrow or fastapi for nothing (``benchmarks/bench_startup.py``).
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Annotated, Any
+
 import typer
+from typer import _click
+from typer.core import TyperCommand, TyperGroup
 
 from basewatch import __version__
-from basewatch.cli import assess, control, corridors, db, demo, exposure, imports, registry
+
+__all__ = ["COMMANDS", "LazyGroup", "app", "main"]
+
+#: name -> (module:attribute, one-line help). The attribute is a Typer app, a command
+#: function, or (for "export", which two modules fill) a function that builds the Typer app.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("basewatch.cli.demo:demo", "Build the demo workspace (Syria, 27 Nov - 8 Dec 2024) "
+             "and show the article's claims, each computed from the data."),
+    "import": ("basewatch.cli.imports:app", "Import files of any kind into the workspace: "
+               "factions, facilities, places, survey, control, weapons, roads, posts, flights, "
+               "aircraft, airports, counts."),
+    "inventory": ("basewatch.cli.registry:inventory", "Counts of facilities by operator x type x "
+                  "region on a date, with the change since the previous survey edition."),
+    "survey": ("basewatch.cli.registry:survey_app", "Survey editions: counts published by surveys."),
+    "facilities": ("basewatch.cli.registry:facilities",
+                   "List the registry's facilities with their sources."),
+    "places": ("basewatch.cli.registry:places", "List the named places."),
+    "distance": ("basewatch.cli.registry:distance",
+                 "Geodesic distance (WGS84) between two places or facilities."),
+    "control": ("basewatch.cli.control:app", "Territorial control: who holds what, and what "
+                "changed."),
+    "front": ("basewatch.cli.control:front", "The front line (shared boundaries of hostile "
+              "factions) and its advance since the previous snapshot."),
+    "imagery": ("basewatch.cli.imagery:app", "Imagery: counts judged against each site's "
+                "history, scenes, chips."),
+    "posts": ("basewatch.cli.claims:posts_app", "Posts and articles: import them with their "
+              "sources."),
+    "feeds": ("basewatch.cli.claims:feeds_app", "RSS/Atom feeds: poll them (conditional GET, "
+              "back-off)."),
+    "sources": ("basewatch.cli.claims:sources_app", "Sources of reports and their Admiralty "
+                "grades."),
+    "claims": ("basewatch.cli.claims:claims", "Claims extracted from reports: subject, kind, "
+               "stance, date, source grade, span, corroboration and official silence."),
+    "export": ("basewatch.cli.main:_export_app", "Export the workspace to other tools."),
+    "exposure": ("basewatch.cli.exposure:app", "Distance to hostile ground and the weapons that "
+                 "reach each site."),
+    "weapons": ("basewatch.cli.exposure:weapons_app", "The weapons catalog: systems, ranges, "
+                "holdings."),
+    "rings": ("basewatch.cli.exposure:rings", "Range rings (true geodesic circles) of a system's "
+              "munitions around a site."),
+    "corridor": ("basewatch.cli.corridors:app", "Is a site still connected by road to a place "
+                 "through friendly ground?"),
+    "roads": ("basewatch.cli.corridors:roads_app", "Road networks (OpenStreetMap extracts, line "
+              "layers)."),
+    "assess": ("basewatch.cli.assess:app", "Per-site probabilities of competing hypotheses, with "
+               "the evidence."),
+    "tripwires": ("basewatch.cli.assess:tripwires_app", "Conditions on sites that raise alerts."),
+    "alerts": ("basewatch.cli.assess:alerts", "Alerts raised so far, with the evidence that "
+               "fired them."),
+    "flights": ("basewatch.cli.flights:app", "ADS-B positions, take-offs and landings, sorties "
+                "per day."),
+    "aircraft": ("basewatch.cli.flights:aircraft_app", "Aircraft database (tar1090-db, OpenSky)."),
+    "airports": ("basewatch.cli.flights:airports_app", "Airfields and runways (OurAirports)."),
+    "serve": ("basewatch.cli.faces:serve", "Serve the HTTP API and dashboard (OpenAPI at "
+              "/openapi.json); writes need a token."),
+    "report": ("basewatch.cli.faces:report_app", "Situation report for a date (HTML or PDF), "
+               "optionally as a bundle with its data and SHA-256 manifest."),
+    "db": ("basewatch.cli.db:app", "Database stores: PostGIS set-up, schema upgrades, copying "
+           "workspaces."),
+    "tokens": ("basewatch.cli.tokens:app", "API tokens (reader < analyst < admin); only their "
+               "hashes are stored."),
+    "batch": ("basewatch.cli.batch:app", "Batch processing on Dask: imagery over sites x dates, "
+              "flights over partitions of positions."),
+}
+
+
+def load_command(target: str, name: str) -> _click.Command:
+    """The click command for ``module:attribute``, importing the module now."""
+    module, attr = target.split(":")
+    obj: Any = getattr(importlib.import_module(module), attr)
+    if not isinstance(obj, typer.Typer) and getattr(obj, "_builds_typer", False):
+        obj = obj()
+    if isinstance(obj, typer.Typer):
+        cmd = typer.main.get_command(obj)
+    else:  # a command function: wrap it in a one-command app
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(name)(obj)
+        cmd = typer.main.get_command(single)
+    cmd.name = name
+    return cmd
+
+
+class LazyGroup(TyperGroup):
+    """A group that lists its commands from a table and imports each only when it runs.
+
+    ``lazy`` maps a command name to (``module:attribute``, one-line help). Listing commands
+    (``--help``, suggestions of close names) reads only the table.
+    """
+
+    lazy: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listing = False
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*self.lazy, *(c for c in self.commands if c not in self.lazy)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        spec = self.lazy.get(cmd_name)
+        if spec is None:
+            return None
+        if self._listing:  # help text only: do not import the module
+            return TyperCommand(cmd_name, help=spec[1], short_help=spec[1])
+        cmd = load_command(spec[0], cmd_name)
+        self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_help(self, ctx: _click.Context, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+class _MainGroup(LazyGroup):
+    lazy = COMMANDS
+
 
 app = typer.Typer(
     name="basewatch",
@@ -13,61 +144,23 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_MainGroup,
 )
 
-app.command("demo")(demo.demo)
-app.add_typer(imports.app, name="import")
-app.command("inventory")(registry.inventory)
-app.add_typer(registry.survey_app, name="survey")
-app.command("facilities")(registry.facilities)
-app.command("places")(registry.places)
-app.command("distance")(registry.distance)
-app.add_typer(control.app, name="control")
-app.command("front")(control.front)
 
-from basewatch.cli import imagery as _imagery
+def _export_app() -> typer.Typer:
+    """The `export` group: STIX from the claims module, layers from the faces module."""
+    from basewatch.cli import claims, faces
 
-app.add_typer(_imagery.app, name="imagery")
+    if not getattr(claims.export_app, "_layers_added", False):
+        for fmt in ("geojson", "kml", "gpkg", "csv"):
+            claims.export_app.command(fmt, help=f"Export a layer as {fmt}; synthetic records "
+                                      "carry the mark.")(faces.export_as(fmt))
+        claims.export_app._layers_added = True  # type: ignore[attr-defined]
+    return claims.export_app
 
 
-# reports and claims (issue 7)
-from basewatch.cli import claims as _claims
-
-app.add_typer(_claims.posts_app, name="posts")
-app.add_typer(_claims.feeds_app, name="feeds")
-app.add_typer(_claims.sources_app, name="sources")
-app.command("claims")(_claims.claims)
-app.add_typer(_claims.export_app, name="export")
-
-
-# exposure (issue 3)
-app.add_typer(exposure.app, name="exposure")
-app.add_typer(exposure.weapons_app, name="weapons")
-app.command("rings")(exposure.rings)
-
-# corridors (issue 4)
-app.add_typer(corridors.app, name="corridor")
-app.add_typer(corridors.roads_app, name="roads")
-
-# assessment (issue 8)
-app.add_typer(assess.app, name="assess")
-app.add_typer(assess.tripwires_app, name="tripwires")
-app.command("alerts")(assess.alerts)
-
-from basewatch.cli import flights as _flights  # noqa: E402  (flights, claim G)
-
-app.add_typer(_flights.app, name="flights")
-app.add_typer(_flights.aircraft_app, name="aircraft")
-app.add_typer(_flights.airports_app, name="airports")
-
-# faces (issue 9): the API and dashboard, reports, exports (in the `export` group)
-from basewatch.cli import faces  # noqa: E402
-
-app.command("serve")(faces.serve)
-app.add_typer(faces.report_app, name="report")
-for _fmt in ("geojson", "kml", "gpkg", "csv"):
-    _claims.export_app.command(_fmt, help=f"Export a layer as {_fmt}; synthetic records "
-                               "carry the mark.")(faces.export_as(_fmt))
+_export_app._builds_typer = True  # type: ignore[attr-defined]
 
 
 @app.command("version")
@@ -76,19 +169,33 @@ def version() -> None:
     typer.echo(__version__)
 
 
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    workspace: Annotated[str | None, typer.Option(
+        "--workspace", "-w", help="Workspace folder for the command (default: "
+        "$BASEWATCH_WORKSPACE or .); also accepted after the command")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", help="Use this PostGIS database (postgresql://...) instead of the workspace "
+                        "file; default $BASEWATCH_STORE")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON for scripts (commands that can); also accepted after the "
+        "command")] = False,
+) -> None:
+    """Watch military installations in a moving conflict from open sources."""
+    # Commands read these through the shared -w/--json options (cli/_common.py) when they are
+    # not given after the command; ctx.meta is shared by every context of this invocation.
+    ctx.meta["basewatch.workspace"] = workspace
+    ctx.meta["basewatch.json"] = as_json
+    if store:
+        import os
+
+        from basewatch.store import STORE_ENV
+
+        # Every command opens its Workspace later in this process; the variable reaches them all
+        # without a --store parameter on each command.
+        os.environ[STORE_ENV] = store
+
+
 def main() -> None:
     app()
-
-
-app.add_typer(db.app, name="db")
-app.callback()(db.global_store)  # global --store postgresql://...
-
-# API tokens (issue 11)
-from basewatch.cli import tokens as _tokens  # noqa: E402
-
-app.add_typer(_tokens.app, name="tokens")
-
-# batch processing on Dask (issue 10)
-from basewatch.cli import batch as _batch  # noqa: E402
-
-app.add_typer(_batch.app, name="batch")
