@@ -138,8 +138,9 @@ def test_self_intersecting_polygon_is_repaired_with_a_warning(ws, tmp_path):
 @pytest.mark.parametrize("text,message", [
     ("{not json", r"c.geojson line 1: not valid JSON"),
     ('{"type": "Polygon", "coordinates": []}', r"c.geojson: GeoJSON type 'Polygon'; expected FeatureCollection"),
-    (feature_collection(control_feature(SQUARE), crs={"type": "name", "properties": {"name": "EPSG:32637"}}),
-     r"c.geojson: CRS 'EPSG:32637' is not WGS84"),
+    # A named CRS is reprojected (tests/sources/test_real_world_imports.py); an unknown one is refused.
+    (feature_collection(control_feature(SQUARE), crs={"type": "name", "properties": {"name": "EPSG:999999"}}),
+     r"c.geojson: unknown CRS 'EPSG:999999'"),
     (feature_collection(control_feature([[300000, 3900000], [310000, 3900000], [310000, 3910000], [300000, 3900000]])),
      r"c.geojson feature 0: coordinates outside lon/lat range"),
     (feature_collection(control_feature(SQUARE, faction="martians")), r"c.geojson feature 0: unknown faction 'martians'"),
@@ -172,10 +173,12 @@ def test_control_from_a_geopackage(ws, tmp_path):
     path = tmp_path / "c.gpkg"
     gdf.to_file(path, layer="control")
     assert import_file(ws, "control", path).result.inserted == 1
-    bad = gdf.to_crs("EPSG:32637")
-    bad.to_file(tmp_path / "utm.gpkg", layer="control")
-    with pytest.raises(ImportFormatError, match=r"utm.gpkg layer control: CRS EPSG:32637 is not WGS84"):
-        import_file(ws, "control", tmp_path / "utm.gpkg")
+    # A layer in another CRS is reprojected and the summary says so (it used to be refused).
+    utm = gdf.to_crs("EPSG:32637").assign(date=["2024-12-02"])
+    utm.to_file(tmp_path / "utm.gpkg", layer="control")
+    report = import_file(ws, "control", tmp_path / "utm.gpkg")
+    assert report.result.inserted == 1
+    assert any("utm.gpkg layer control: reprojected from EPSG:32637" in n for n in report.notes)
 
 
 def test_survey_rows_are_checked(ws, tmp_path):

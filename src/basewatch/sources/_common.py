@@ -30,6 +30,7 @@ from basewatch.model._util import EARLIEST_DATE, parse_date
 __all__ = [
     "MAX_FILE_BYTES",
     "CsvRow",
+    "check_geometry",
     "Parsed",
     "feature_where",
     "iter_csv",
@@ -57,6 +58,8 @@ class Parsed:
     sha256: str
     records: list[Any]
     warnings: list[str] = field(default_factory=list)
+    #: What the import did to the file that the user should know (CRS reprojected, sheet read).
+    notes: list[str] = field(default_factory=list)
 
 
 def read_limited(path: str | Path, limit: int | None = None) -> tuple[bytes, str]:
@@ -240,6 +243,13 @@ def parse_geometry(obj: Any, where: str, warnings: list[str]) -> BaseGeometry:
         g = shape(obj)
     except Exception as exc:  # shapely raises several types for malformed coordinates
         raise ImportFormatError(f"{where}: malformed geometry ({exc})") from None
+    return check_geometry(g, where, warnings)
+
+
+def check_geometry(g: BaseGeometry, where: str, warnings: list[str]) -> BaseGeometry:
+    """A geometry checked for lon/lat range and repaired if invalid (see parse_geometry)."""
+    if g is None:
+        raise ImportFormatError(f"{where}: geometry missing")
     if g.is_empty:
         raise ImportFormatError(f"{where}: empty geometry")
     coords = shapely.get_coordinates(g)

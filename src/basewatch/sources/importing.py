@@ -13,6 +13,7 @@ from basewatch.model import Faction
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control
+from basewatch.sources.mapping import FieldMapping
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
 from basewatch.sources.roads import parse_roads
 from basewatch.sources.survey import parse_survey
@@ -33,7 +34,7 @@ from basewatch.store.base import ImportRecord
 from basewatch.store.roads import ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
-__all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
+__all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file", "import_files"]
 
 IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads")
 
@@ -46,11 +47,16 @@ class ImportReport:
     parsed: int
     result: PutResult
     warnings: list[str] = field(default_factory=list)
+    #: What was done to the input that the user should know (CRS reprojected, sheet read...).
+    notes: list[str] = field(default_factory=list)
+    #: For a series: the files, each with its own count of records.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "path": self.path, "sha256": self.sha256, "parsed": self.parsed,
                 "inserted": self.result.inserted, "updated": self.result.updated,
-                "unchanged": self.result.unchanged, "warnings": self.warnings}
+                "unchanged": self.result.unchanged, "warnings": self.warnings,
+                "notes": self.notes, "files": self.files}
 
 
 def faction_resolver(factions: list[Faction], what: str = "operator") -> Callable[[str], str]:
@@ -68,24 +74,38 @@ def faction_resolver(factions: list[Faction], what: str = "operator") -> Callabl
     return resolve
 
 
-def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
+def parse_for(ws: Workspace, kind: str, path: str | Path,
+              mapping: FieldMapping | None = None) -> Parsed:
+    """Parse one file of ``kind``; ``mapping`` fills or renames fields (tables and features)."""
     factions = ws.factions()
     if kind == "facilities":
-        return parse_facilities(path, faction_resolver(factions, "operator"))
-    if kind == "survey":
-        return parse_survey(path, faction_resolver(factions, "operator"))
-    if kind == "control":
-        return parse_control(path, faction_resolver(factions, "faction"))
-    if kind == "places":
-        return parse_places(path)
-    if kind == "factions":
-        return parse_factions(path)
-    if kind == "roads":
-        return parse_roads(path)
-    if kind == "weapons":
-        known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
-        return parse_weapons(path, faction_resolver(factions, "faction"), known)
-    raise ImportFormatError(f"unknown import kind {kind!r} (choose from {', '.join(IMPORT_KINDS)})")
+        parsed = parse_facilities(path, faction_resolver(factions, "operator"), mapping)
+    elif kind == "survey":
+        parsed = parse_survey(path, faction_resolver(factions, "operator"), mapping)
+    elif kind == "control":
+        parsed = parse_control(path, faction_resolver(factions, "faction"), mapping,
+                               reference_points(ws))
+    elif kind == "places":
+        parsed = parse_places(path, mapping)
+    else:
+        if mapping is not None and not mapping.empty:
+            raise ImportFormatError(f"field mapping (--set, --map, --date-from-name) is not "
+                                    f"available for {kind}")
+        if kind == "factions":
+            return parse_factions(path)
+        if kind == "roads":
+            return parse_roads(path)
+        if kind == "weapons":
+            known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
+            return parse_weapons(path, faction_resolver(factions, "faction"), known)
+        raise ImportFormatError(f"unknown import kind {kind!r} (choose from "
+                                f"{', '.join(IMPORT_KINDS)})")
+    return parsed
+
+
+def reference_points(ws: Workspace) -> list[tuple[float, float]]:
+    """Where the workspace's data is: its facilities and places (lon, lat)."""
+    return [(f.lon, f.lat) for f in ws.facilities()] + [(p.lon, p.lat) for p in ws.places()]
 
 
 _LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "control": CONTROL,
@@ -126,8 +146,50 @@ def write_parsed(ws: Workspace, parsed: Parsed,
     return result
 
 
-def import_file(ws: Workspace, kind: str, path: str | Path) -> ImportReport:
+def import_file(ws: Workspace, kind: str, path: str | Path,
+                mapping: FieldMapping | None = None) -> ImportReport:
     """Import one file: it lands whole or not at all; re-importing it changes nothing."""
-    parsed = parse_for(ws, kind, path)
+    parsed = parse_for(ws, kind, path, mapping)
     result = write_parsed(ws, parsed)
-    return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result, parsed.warnings)
+    return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result,
+                        parsed.warnings, parsed.notes)
+
+
+def import_files(ws: Workspace, kind: str, paths: list[Path],
+                 mapping: FieldMapping | None = None) -> ImportReport:
+    """Import several files as one series in one transaction: all of them or none.
+
+    Every file is parsed first; a record key (id, or faction+date+status) given by two files
+    is refused naming both.
+    """
+    if len(paths) == 1:
+        return import_file(ws, kind, paths[0], mapping)
+    if not paths:
+        raise ImportFormatError("no files to import")
+    parsed_all = [parse_for(ws, kind, p, mapping) for p in paths]
+    first: dict[Any, str] = {}
+    for parsed in parsed_all:
+        for r in parsed.records:
+            key = getattr(r, "key", None) or getattr(r, "id", None)
+            if key is None:
+                continue
+            if key in first and first[key] != parsed.path.name:
+                raise ImportFormatError(f"{parsed.path.name}: record {key!r} is also in "
+                                        f"{first[key]}; a series gives each record once")
+            first.setdefault(key, parsed.path.name)
+    with ws.store.transaction():
+        result = PutResult()
+        files = []
+        for parsed in parsed_all:
+            r = write_parsed(ws, parsed)
+            result = result + r
+            files.append({"path": str(parsed.path), "sha256": parsed.sha256,
+                          "parsed": len(parsed.records), "inserted": r.inserted,
+                          "updated": r.updated, "unchanged": r.unchanged})
+    import hashlib
+
+    digest = hashlib.sha256("".join(p.sha256 for p in parsed_all).encode()).hexdigest()
+    return ImportReport(kind, f"{len(paths)} files", digest,
+                        sum(len(p.records) for p in parsed_all), result,
+                        [w for p in parsed_all for w in p.warnings],
+                        [n for p in parsed_all for n in p.notes], files)

@@ -16,15 +16,27 @@ from basewatch.model import Facility, FacilityType, Faction, Place, Relation
 from basewatch.sources._common import (
     Parsed,
     check_date,
+    check_geometry,
     decode_text,
-    feature_where,
-    iter_csv,
-    iter_geojson_features,
     load_json,
     parse_geometry,
     provenance_from,
     read_limited,
     split_aliases,
+)
+from basewatch.sources.features import (
+    Feature,
+    has_location,
+    location_of,
+    missing_location,
+    read_features,
+)
+from basewatch.sources.mapping import (
+    Faults,
+    FieldMapping,
+    TrackedProps,
+    missing_fields,
+    unknown_columns_warning,
 )
 
 __all__ = ["COUNTRY_BBOX", "parse_facilities", "parse_factions", "parse_places"]
@@ -117,40 +129,74 @@ def _facility(get: Callable[[str], Any], where: str, lon: float, lat: float,
         raise ImportFormatError(f"{where}: {exc}") from None
 
 
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
 def _parse_located(path: str | Path, kind: str, required: tuple[str, ...],
                    from_feature: Callable[[dict[str, Any], str, BaseGeometry, list[str]], Any],
-                   from_row: Callable[[Callable[[str], Any], str, float, float], Any]) -> Parsed:
-    """Records located by a point, from CSV (lon/lat columns) or GeoJSON: the loop, the unique
-    id check and the swapped lon/lat check that facilities and places share."""
-    p = Path(path)
-    data, digest = read_limited(p)
-    text = decode_text(data, p)
+                   mapping: FieldMapping | None = None) -> Parsed:
+    """Records located by a point (or footprint), from any file ``read_features`` reads (CSV,
+    spreadsheets, GeoJSON, KML/KMZ, GIS layers): the loop, every fault of a record at once,
+    the unique id check and the swapped lon/lat check that facilities and places share."""
+    ff = read_features(path, kind, mapping)
+    p = ff.path
+    fields = [f for f in required if f not in ("lon", "lat")]
+    if ff.tabular:
+        have = set(ff.columns) | {k for f in ff.features[:1] for k in f.props}
+        missing = [c for c in fields if c not in have and not (c == "id" and "name" in have)
+                   and not (c == "source" and "source_publisher" in have)]
+        if missing:
+            raise ImportFormatError(
+                f"{p.name} line 1: missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (found: {', '.join(ff.columns)})")
+        if not has_location(ff):
+            raise ImportFormatError(missing_location(ff))
     warnings: list[str] = []
     records: list[Any] = []
     wheres: list[str] = []
-    if p.suffix.lower() in (".geojson", ".json"):
-        for i, f in iter_geojson_features(p, text):
-            props = dict(f.get("properties") or {})
-            props.setdefault("id", f.get("id"))
-            where = feature_where(p, i, f)
-            geom = parse_geometry(f.get("geometry"), where, warnings)
-            records.append(from_feature(props, where, geom, warnings))
-            wheres.append(where)
-    else:
-        for row in iter_csv(p, text, required):
-            lon = row.number("lon", lo=-180, hi=180)
-            lat = row.number("lat", lo=-90, hi=90)
-            assert lon is not None and lat is not None
-            records.append(from_row(row.get, row.where, lon, lat))
-            wheres.append(row.where)
+    faults = Faults()
+    read: set[str] = set()
+    derived_ids = 0
+    for f in ff.features:
+        props = TrackedProps(f.props)
+        if not props.get("id") and props.get("name"):
+            props["id"] = _slug(str(props["name"]))
+            derived_ids += 1
+        if props.get("source_publisher"):
+            props.setdefault("source", props["source_publisher"])
+        fault = missing_fields(props, fields, f.where)
+        if fault:
+            faults.add(fault)
+            continue
+
+        def build(f: Feature = f, props: TrackedProps = props) -> Any:
+            geom = check_geometry(location_of(ff, f, read), f.where, warnings)
+            return from_feature(props, f.where, geom, warnings)
+
+        rec = faults.guard(build)
+        read |= props.read
+        if rec is not None:
+            records.append(rec)
+            wheres.append(f.where)
+    faults.check()
+    if not records:
+        raise ImportFormatError(f"{p.name}: no {kind} found")
     _check_unique((r.id, w) for r, w in zip(records, wheres, strict=True))
+    if derived_ids:
+        ff.notes.append(f"{p.name}: {derived_ids} id{'s' if derived_ids > 1 else ''} made from "
+                        "the name (no id given)")
     warnings += swap_suspicions([(w, r.lon, r.lat, r.country)
                                  for r, w in zip(records, wheres, strict=True)])
-    return Parsed(p, kind, digest, records, warnings)
+    warnings += unknown_columns_warning(p.name, ff.columns,
+                                        read | (mapping.used_columns() if mapping else set()))
+    return Parsed(p, kind, ff.sha256, records, warnings, ff.notes)
 
 
-def parse_facilities(path: str | Path, resolve_operator: OperatorResolver) -> Parsed:
-    """Facilities from CSV (lon/lat columns) or GeoJSON (Point location or Polygon footprint)."""
+def parse_facilities(path: str | Path, resolve_operator: OperatorResolver,
+                     mapping: FieldMapping | None = None) -> Parsed:
+    """Facilities from a table (lon/lat or WKT columns), GeoJSON, KML/KMZ or a GIS layer
+    (Point location or Polygon footprint)."""
     def from_feature(props: dict[str, Any], where: str, geom: BaseGeometry,
                      warnings: list[str]) -> Facility:
         footprint = None
@@ -159,8 +205,12 @@ def parse_facilities(path: str | Path, resolve_operator: OperatorResolver) -> Pa
         elif geom.geom_type in ("Polygon", "MultiPolygon"):
             footprint = geom
             rp = geom.representative_point()
-            lon = float(props.get("lon", rp.x))
-            lat = float(props.get("lat", rp.y))
+            try:
+                lon = float(props.get("lon") or rp.x)
+                lat = float(props.get("lat") or rp.y)
+            except (TypeError, ValueError):
+                raise ImportFormatError(f"{where}: lon/lat {props.get('lon')!r}, "
+                                        f"{props.get('lat')!r} are not numbers") from None
         else:
             raise ImportFormatError(f"{where}: geometry {geom.geom_type}; expected Point or Polygon")
         areas_in = props.get("areas") or {}
@@ -170,12 +220,9 @@ def parse_facilities(path: str | Path, resolve_operator: OperatorResolver) -> Pa
                  for k, v in areas_in.items()}
         return _facility(props.get, where, lon, lat, resolve_operator, footprint, areas)
 
-    def from_row(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Facility:
-        return _facility(get, where, lon, lat, resolve_operator)
-
     return _parse_located(path, "facilities",
                           ("id", "name", "operator", "type", "lon", "lat", "source"),
-                          from_feature, from_row)
+                          from_feature, mapping)
 
 
 def _place(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Place:
@@ -192,8 +239,8 @@ def _place(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Pla
         raise ImportFormatError(f"{where}: {exc}") from None
 
 
-def parse_places(path: str | Path) -> Parsed:
-    """Places from CSV (lon/lat columns) or GeoJSON points."""
+def parse_places(path: str | Path, mapping: FieldMapping | None = None) -> Parsed:
+    """Places from a table (lon/lat or WKT columns), GeoJSON, KML/KMZ or a GIS layer: points."""
 
     def from_feature(props: dict[str, Any], where: str, geom: BaseGeometry,
                      warnings: list[str]) -> Place:
@@ -202,7 +249,7 @@ def parse_places(path: str | Path) -> Parsed:
         return _place(props.get, where, geom.x, geom.y)
 
     return _parse_located(path, "places", ("id", "name", "lon", "lat", "source"),
-                          from_feature, _place)
+                          from_feature, mapping)
 
 
 def parse_factions(path: str | Path) -> Parsed:

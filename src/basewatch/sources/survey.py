@@ -6,20 +6,37 @@ from pathlib import Path
 
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import SurveyCount, SurveyEdition
-from basewatch.sources._common import Parsed, decode_text, iter_csv, provenance_from, read_limited
+from basewatch.sources._common import Parsed, provenance_from
+from basewatch.sources.features import read_features
+from basewatch.sources.mapping import FieldMapping
 from basewatch.sources.registry import OperatorResolver
 
 __all__ = ["parse_survey"]
 
 
-def parse_survey(path: str | Path, resolve_operator: OperatorResolver) -> Parsed:
-    """Survey counts: one row per (edition, operator, type, region); empty means "all"."""
-    p = Path(path)
-    data, digest = read_limited(p)
-    text = decode_text(data, p)
+REQUIRED = ("publisher", "edition_date", "count", "source")
+
+
+def parse_survey(path: str | Path, resolve_operator: OperatorResolver,
+                 mapping: FieldMapping | None = None) -> Parsed:
+    """Survey counts: one row per (edition, operator, type, region); empty means "all".
+
+    A CSV (any usual delimiter) or a spreadsheet (.xlsx, .ods); ``mapping`` fills or renames
+    columns (``--set publisher="Jusoor for Studies"``, ``--date-from-name``).
+    """
+    ff = read_features(path, "survey", mapping)
+    p = ff.path
+    have = set(ff.columns) | {k for f in ff.features[:1] for k in f.props}
+    missing = [c for c in REQUIRED if c not in have]
+    if missing:
+        raise ImportFormatError(f"{p.name} line 1: missing column{'s' if len(missing) > 1 else ''} "
+                                f"{', '.join(missing)} (found: {', '.join(ff.columns)})")
     records: list[SurveyCount] = []
     seen: dict[tuple[str, ...], str] = {}
-    for row in iter_csv(p, text, ("publisher", "edition_date", "count", "source")):
+    for f in ff.features:
+        if f.row is None:
+            raise ImportFormatError(f"{f.where}: survey counts are a table (CSV or spreadsheet)")
+        row = f.row
         edition_date = row.date("edition_date", required=True)
         assert edition_date is not None
         count = row.number("count", lo=0, hi=1e7)
@@ -42,4 +59,4 @@ def parse_survey(path: str | Path, resolve_operator: OperatorResolver) -> Parsed
                                     f"(first at {seen[rec.key]})")
         seen[rec.key] = row.where
         records.append(rec)
-    return Parsed(p, "survey", digest, records)
+    return Parsed(p, "survey", ff.sha256, records, [], ff.notes)
