@@ -112,7 +112,7 @@ class LazyGroup(TyperGroup):
         self._listing = False
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
-        return [*self.lazy, *(c for c in self.commands if c not in self.lazy)]
+        return [*(c for c in self.commands if c not in self.lazy), *self.lazy]
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         if cmd_name in self.commands:

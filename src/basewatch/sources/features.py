@@ -44,6 +44,11 @@ class FeatureFile:
     notes: list[str] = field(default_factory=list)
 
 
+def normal_name(column: str) -> str:
+    """``"Source URL"`` -> ``"source_url"``: how a header is matched to a field."""
+    return "_".join(str(column).strip().lower().replace("-", " ").split())
+
+
 def _columns(features: list[Feature]) -> list[str]:
     return list(dict.fromkeys(k for f in features for k in f.props))
 
@@ -81,6 +86,12 @@ def read_features(path: str | Path, kind: str, mapping: FieldMapping | None = No
         tabular = True
         feats = [Feature(r.where if table.unit == "line" else f"{p.name} row {r.line}",
                          dict(r.values), None, r) for r in table.rows]
+    # Headers as people type them ("Name", "Source URL") name basewatch's fields too.
+    for f in feats:
+        for k in list(f.props):
+            n = normal_name(k)
+            if n != k and n not in f.props:
+                f.props[n] = f.props[k]
     mapping = mapping or FieldMapping()
     missing_maps = [f"{ours}={theirs}" for ours, theirs in mapping.map.items()
                     if theirs not in columns]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,10 @@ class TrackedProps(dict[str, Any]):
 
 def unknown_columns_warning(name: str, columns: Iterable[str], read: set[str]) -> list[str]:
     """A warning naming the columns no record used (known fields grow as importers read more)."""
-    unused = [c for c in dict.fromkeys(columns) if c not in read and c]
+    from basewatch.sources.features import normal_name
+
+    unused = [c for c in dict.fromkeys(columns) if c and c not in read
+              and normal_name(c) not in read]
     if not unused:
         return []
     return [f"{name}: column{'s' if len(unused) > 1 else ''} {', '.join(unused)} not used "
@@ -183,11 +186,6 @@ class Faults:
         more = self.count - len(self.messages)
         tail = [f"... and {more} more faulty record{'s' if more > 1 else ''}"] if more else []
         raise ImportFormatError("\n".join(self.messages + tail))
-
-    def each(self, items: Iterable[Any]) -> Iterator[Any]:
-        """Iterate ``items``; an ImportFormatError raised by the loop body for an item is not
-        caught here (generators cannot), so callers use :meth:`guard`."""
-        yield from items
 
     def guard(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)``, or None with its ImportFormatError recorded."""
