@@ -52,7 +52,8 @@ def main() -> None:
     ap.add_argument("--commands", default=",".join(COMMANDS))
     a = ap.parse_args()
     py = sys.executable
-    modules = sorted({target.split(":")[0] for target, _ in COMMANDS.values()} - {"basewatch.cli.main"})
+    modules = sorted({target.split(":")[0] for target, _ in COMMANDS.values()}
+                     - {"basewatch.cli.main"})
     cases: list[tuple[str, list[str]]] = [
         ("python -c pass", [py, "-c", "pass"]),
         ("python -c 'import typer'", [py, "-c", "import typer"]),

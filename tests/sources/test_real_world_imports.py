@@ -235,7 +235,7 @@ def test_nothing_locatable_lists_what_was_found(ws, tmp_path):
                                                 r"Easting, Northing\)"):
         import_file(ws, "facilities", p)
     # ... and --map names them.
-    m = FieldMapping(map={"lon": "Easting", "lat": "Northing"})
+    m = FieldMapping(renames={"lon": "Easting", "lat": "Northing"})
     with pytest.raises(ImportFormatError, match=r"s.csv line 2: lon 300000 outside \[-180, 180\]"):
         import_file(ws, "facilities", p, m)
 

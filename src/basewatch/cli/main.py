@@ -29,7 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "aircraft, airports, counts."),
     "inventory": ("basewatch.cli.registry:inventory", "Counts of facilities by operator x type x "
                   "region on a date, with the change since the previous survey edition."),
-    "survey": ("basewatch.cli.registry:survey_app", "Survey editions: counts published by surveys."),
+    "survey": ("basewatch.cli.registry:survey_app",
+               "Survey editions: counts published by surveys."),
     "facilities": ("basewatch.cli.registry:facilities",
                    "List the registry's facilities with their sources."),
     "places": ("basewatch.cli.registry:places", "List the named places."),
@@ -88,8 +89,8 @@ def load_command(target: str, name: str) -> _click.Command:
     obj: Any = getattr(importlib.import_module(module), attr)
     if not isinstance(obj, typer.Typer) and getattr(obj, "_builds_typer", False):
         obj = obj()
-    if isinstance(obj, typer.Typer):
-        cmd = typer.main.get_command(obj)
+    if isinstance(obj, typer.Typer):  # a group, even of one command (`roads import`)
+        cmd = typer.main.get_group(obj)
     else:  # a command function: wrap it in a one-command app
         single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         single.command(name)(obj)

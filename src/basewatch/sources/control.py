@@ -69,7 +69,8 @@ def parse_control(path: str | Path, resolve_faction: FactionResolver,
             faults.add(fault)
             continue
 
-        def build(feat: Feature = f, props: TrackedProps = props) -> ControlArea:
+        def build(feat: Feature = f, props: TrackedProps = props,
+                  read: set[str] = read) -> ControlArea:
             geom = check_geometry(location_of(ff, feat, read), feat.where, warnings)
             if geom.geom_type not in ("Polygon", "MultiPolygon"):
                 raise ImportFormatError(f"{feat.where}: geometry {geom.geom_type}; control "

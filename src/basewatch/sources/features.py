@@ -93,7 +93,7 @@ def read_features(path: str | Path, kind: str, mapping: FieldMapping | None = No
             if n != k and n not in f.props:
                 f.props[n] = f.props[k]
     mapping = mapping or FieldMapping()
-    missing_maps = [f"{ours}={theirs}" for ours, theirs in mapping.map.items()
+    missing_maps = [f"{ours}={theirs}" for ours, theirs in mapping.renames.items()
                     if theirs not in columns]
     if missing_maps:
         raise ImportFormatError(f"{p.name}: --map {', '.join(missing_maps)}: no such column "

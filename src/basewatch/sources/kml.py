@@ -142,15 +142,15 @@ def _combine(parts: list[BaseGeometry], where: str) -> BaseGeometry | None:
     if kinds == {"Polygon"}:
         from shapely.geometry import MultiPolygon
 
-        return MultiPolygon(parts)  # type: ignore[arg-type]
+        return MultiPolygon(parts)
     if kinds == {"Point"}:
         from shapely.geometry import MultiPoint
 
-        return MultiPoint(parts)  # type: ignore[arg-type]
+        return MultiPoint(parts)
     if kinds == {"LineString"}:
         from shapely.geometry import MultiLineString
 
-        return MultiLineString(parts)  # type: ignore[arg-type]
+        return MultiLineString(parts)
     return unary_union(parts)
 
 

@@ -87,31 +87,31 @@ def date_from_name(path: Path, fmt: str) -> dt.date:
 class FieldMapping:
     """How to read basewatch's fields from a file that names them otherwise.
 
-    ``set`` gives values for records that lack a field; ``map`` reads a field from another
-    column/property (``{"name": "NAME_EN"}``); ``date_format`` takes the kind's date field
-    (``DATE_FIELD``) from the file name.
+    ``values`` (``--set``) gives values to records that lack a field; ``renames`` (``--map``)
+    reads a field from another column/property (``{"name": "NAME_EN"}``); ``date_format``
+    takes the kind's date field (``DATE_FIELD``) from the file name.
     """
 
-    set: dict[str, str] = field(default_factory=dict)
-    map: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.set or self.map or self.date_format)
+        return not (self.values or self.renames or self.date_format)
 
     def provides(self, name: str, columns: Iterable[str]) -> bool:
         """Whether ``name`` will have a value source: a column, a --map, a --set."""
         cols = set(columns)
-        return name in cols or name in self.set or self.map.get(name) in cols
+        return name in cols or name in self.values or self.renames.get(name) in cols
 
     def apply(self, props: dict[str, Any], path: Path, kind: str) -> dict[str, Any]:
         """A copy of ``props`` with mapped fields read, and defaults set where empty."""
         out = dict(props)
-        for ours, theirs in self.map.items():
+        for ours, theirs in self.renames.items():
             if theirs in props:
                 out[ours] = props[theirs]
-        defaults = dict(self.set)
+        defaults = dict(self.values)
         if self.date_format and kind in DATE_FIELD:
             defaults.setdefault(DATE_FIELD[kind], date_from_name(path, self.date_format)
                                 .isoformat())
@@ -121,7 +121,7 @@ class FieldMapping:
         return out
 
     def used_columns(self) -> set[str]:
-        return set(self.map.values())
+        return set(self.renames.values())
 
 
 class TrackedProps(dict[str, Any]):
@@ -131,7 +131,7 @@ class TrackedProps(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.read: set[str] = set()
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self.read.add(key)
         return super().get(key, default)
 

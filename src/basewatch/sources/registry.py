@@ -170,7 +170,7 @@ def _parse_located(path: str | Path, kind: str, required: tuple[str, ...],
             faults.add(fault)
             continue
 
-        def build(f: Feature = f, props: TrackedProps = props) -> Any:
+        def build(f: Feature = f, props: TrackedProps = props, read: set[str] = read) -> Any:
             geom = check_geometry(location_of(ff, f, read), f.where, warnings)
             return from_feature(props, f.where, geom, warnings)
 

@@ -65,7 +65,7 @@ def to_wgs84(geoms: list[BaseGeometry | None], crs_text: str,
         x, y = tr.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
-    out = []
+    out: list[BaseGeometry | None] = []
     for g in geoms:
         if g is None:
             out.append(None)
