@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from basewatch.analysis.tripwires import run_tripwires
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
@@ -22,14 +21,6 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model._util import parse_date
-from basewatch.queries.assessment import (
-    gather_indicators,
-    load_table,
-    site_assessment,
-    site_timeline,
-)
-from basewatch.queries.facts import site_facts
-from basewatch.sources.delivery import deliver
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES, add_tripwire
 
@@ -44,6 +35,8 @@ HypOpt = Annotated[str, typer.Option("--hypothesis", help="Hypothesis id to asse
 def _sites(ws: Workspace, site: str | None) -> list[Facility]:
     if site:
         return [ws.facility(site)]
+    from basewatch.queries.assessment import gather_indicators  # loads every capability
+
     out = [f for f in ws.facilities() if gather_indicators(ws, f)]
     if not out:
         raise NotFoundError("no site has any evidence yet (import posts, imagery counts, ...)")
@@ -58,6 +51,8 @@ def assess_cmd(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
     """Assess each site (or one) on a date: prior, posterior, evidence with likelihood ratios."""
     if ctx.invoked_subcommand is not None:
         return
+    from basewatch.queries.assessment import load_table, site_assessment
+
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
         results = [site_assessment(ws, f, day, hypothesis) for f in _sites(ws, site)]
@@ -96,6 +91,8 @@ def timeline(site: Annotated[str, typer.Option("--site", help="Facility")],
         raise ValidationError(f"--to {d1} is before --from {d0}")
     days = [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]
     with open_workspace(workspace) as ws:
+        from basewatch.queries.assessment import site_timeline
+
         series = site_timeline(ws, ws.facility(site), days, hypothesis)
     rows: list[dict[str, Any]] = [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
              "evidence": len(a.steps), "synthetic": a.synthetic,
@@ -147,12 +144,17 @@ def tripwire_run(start: Annotated[str, typer.Option("--from")] = "2024-11-27",
     days = [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]
     with open_workspace(workspace) as ws:
         tws = ws.store.select(TRIPWIRES)
+        from basewatch.analysis.tripwires import run_tripwires
+        from basewatch.queries.facts import site_facts
+
         timeline_ = {s: site_facts(ws, ws.facility(s), days) for s in sorted({t.site for t in tws})}
         alerts = run_tripwires(tws, timeline_)
         known = {a.key for a in ws.store.select(ALERTS)}
         new = [a for a in alerts if a.key not in known]
         ws.store.put(ALERTS, new)
     if deliver_to:
+        from basewatch.sources.delivery import deliver
+
         deliver(new, deliver_to)
     if as_json:
         print_json({"alerts": [a.to_dict() for a in alerts], "new": len(new)})

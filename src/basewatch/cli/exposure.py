@@ -26,7 +26,6 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError
 from basewatch.model._util import geom_to_json
 from basewatch.queries.exposure import exposure_series, load_catalog, projection
-from basewatch.queries.sites import reach_areas
 from basewatch.sources.importing import import_file
 
 app = typer.Typer(help="Distance to hostile ground and the weapons that reach each site.",
@@ -182,6 +181,8 @@ def rings(site: Annotated[str, typer.Option("--site", help="Facility")],
                 "kind": "range_ring", "site": f.id, "system": sysm.id, "munition": m.name,
                 "radius_km": m.max_range_km, "source": m.source.publisher, "synthetic": False}})
         if reach:  # the same reach areas as the API and the map
+            from basewatch.queries.sites import reach_areas  # loads every capability
+
             features += reach_areas(ws, day, [f.operator], sysm.id)["features"]
     fc = {"type": "FeatureCollection", "features": features}
     if out:
