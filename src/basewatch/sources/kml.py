@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -68,7 +69,8 @@ def _kmz_document(path: Path, data: bytes) -> bytes:
             return doc
     except ImportFormatError:
         raise
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
+            NotImplementedError) as exc:
         raise ImportFormatError(f"{path.name}: not a readable KMZ (zip) file ({exc})") from None
 
 

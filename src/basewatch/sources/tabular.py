@@ -12,12 +12,13 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from basewatch.errors import ImportFormatError
-from basewatch.sources._common import CsvRow, decode_text
+from basewatch.sources._common import CsvRow
 
 __all__ = ["SHEET_SUFFIXES", "TEXT_SUFFIXES", "Table", "read_table"]
 
@@ -48,7 +49,12 @@ def read_table(path: Path, data: bytes) -> Table:
         return _rows_table(path, _xlsx_rows(path, data), "xlsx")
     if suffix == ".ods":
         return _rows_table(path, _ods_rows(path, data), "ods")
-    return _read_delimited(path, decode_text(data, path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{path.name}: not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                                "save it as \"CSV UTF-8\" or import the .xlsx/.ods") from None
+    return _read_delimited(path, text)
 
 
 def _sniff(path: Path, text: str) -> str:
@@ -143,7 +149,8 @@ def _check_zip(path: Path, data: bytes, what: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             total = sum(i.file_size for i in z.infolist())
             bad = z.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
+            NotImplementedError) as exc:
         raise ImportFormatError(f"{path.name}: not a readable {what} file ({exc})") from None
     if bad is not None:
         raise ImportFormatError(f"{path.name}: {what} member {bad} is corrupt")
@@ -168,12 +175,18 @@ def _xlsx_rows(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
 
 def _ods_rows(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
     _check_zip(path, data, "ods")
-    from odf import opendocument, table, text
-
     try:
-        doc = opendocument.load(io.BytesIO(data))
+        return _ods_grid(data)
+    except ImportFormatError:
+        raise
     except Exception as exc:  # odfpy raises many types for malformed documents
         raise ImportFormatError(f"{path.name}: not a readable ods spreadsheet ({exc})") from None
+
+
+def _ods_grid(data: bytes) -> list[tuple[str, list[list[str]]]]:
+    from odf import opendocument, table, text
+
+    doc = opendocument.load(io.BytesIO(data))
     out = []
     for sheet in doc.spreadsheet.getElementsByType(table.Table):
         grid: list[list[str]] = []
