@@ -133,3 +133,27 @@ def test_every_command_in_the_table_loads():
 
     for name, (target, _help) in COMMANDS.items():
         assert load_command(target, name).name == name
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["import", "facilities", "f.csv", "--store", "postgresql://x/y"],
+     ["--store", "postgresql://x/y", "import", "facilities", "f.csv"]),
+    (["-w", "ws", "inventory", "--store=postgresql://x/y", "--json"],
+     ["-w", "ws", "--store=postgresql://x/y", "inventory", "--json"]),
+    (["db", "init", "--store", "postgresql://x/y"], ["db", "init", "--store", "postgresql://x/y"]),
+])
+def test_a_store_after_the_command_is_read_as_the_global_one(args, expected):
+    from basewatch.cli.main import hoist_store
+
+    assert hoist_store(args) == expected
+
+
+def test_a_store_after_the_command_reaches_it(tmp_path, monkeypatch):
+    from basewatch.store import STORE_ENV
+
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    # An unreachable database: the command must try it (and fail cleanly), not the folder.
+    result = run("inventory", "-w", tmp_path, "--store", "postgresql://u:p@127.0.0.1:9/none",
+                 ok=False)
+    monkeypatch.delenv(STORE_ENV, raising=False)  # the group sets it for this process
+    assert result.exit_code == 2 and "127.0.0.1" in result.stderr

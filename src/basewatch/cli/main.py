@@ -135,8 +135,44 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
 
+#: Commands with a --store of their own (the database to set up), not the global one.
+_OWN_STORE = ("db",)
+
+
+def hoist_store(args: list[str]) -> list[str]:
+    """Move a ``--store URL`` given after the command to before it, where the group reads it.
+
+    ``-w`` and ``--json`` need no such help: every command that can use them declares them.
+    """
+    cmd = next((i for i, a in enumerate(args) if not a.startswith("-")
+                and (i == 0 or args[i - 1] not in ("-w", "--workspace", "--store"))), None)
+    if cmd is None or args[cmd] in _OWN_STORE:
+        return args
+    head, tail, moved = args[:cmd], [], []
+    rest = args[cmd:]
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            tail += rest[i:]
+            break
+        if a == "--store" and i + 1 < len(rest):
+            moved += rest[i:i + 2]
+            i += 2
+            continue
+        if a.startswith("--store="):
+            moved.append(a)
+        else:
+            tail.append(a)
+        i += 1
+    return head + moved + tail
+
+
 class _MainGroup(LazyGroup):
     lazy = COMMANDS
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_store(list(args)))
 
 
 app = typer.Typer(
@@ -178,7 +214,7 @@ def global_options(
         "$BASEWATCH_WORKSPACE or .); also accepted after the command")] = None,
     store: Annotated[str | None, typer.Option(
         "--store", help="Use this PostGIS database (postgresql://...) instead of the workspace "
-                        "file; default $BASEWATCH_STORE")] = None,
+                        "file; default $BASEWATCH_STORE; also accepted after the command")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print JSON for scripts (commands that can); also accepted after the "
         "command")] = False,
