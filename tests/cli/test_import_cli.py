@@ -151,9 +151,9 @@ def test_a_store_after_the_command_is_read_as_the_global_one(args, expected):
 def test_a_store_after_the_command_reaches_it(tmp_path, monkeypatch):
     from basewatch.store import STORE_ENV
 
-    monkeypatch.delenv(STORE_ENV, raising=False)
+    # The group sets the variable for this process; monkeypatch restores it afterwards.
+    monkeypatch.setenv(STORE_ENV, "")
     # An unreachable database: the command must try it (and fail cleanly), not the folder.
     result = run("inventory", "-w", tmp_path, "--store", "postgresql://u:p@127.0.0.1:9/none",
                  ok=False)
-    monkeypatch.delenv(STORE_ENV, raising=False)  # the group sets it for this process
     assert result.exit_code == 2 and "127.0.0.1" in result.stderr
