@@ -80,17 +80,3 @@ def copy(
     for k, r in results.items():
         console.print(f"{k}: {r.inserted} inserted, {r.updated} updated, {r.unchanged} unchanged",
                       highlight=False)
-
-
-def global_store(
-    store: Annotated[str | None, typer.Option(
-        "--store", help=f"Use this PostGIS database (postgresql://...) instead of the workspace "
-                        f"file; default ${STORE_ENV}")] = None,
-) -> None:
-    """Watch military installations in a moving conflict from open sources."""
-    if store:
-        import os
-
-        # Every command opens its Workspace later in this process; the variable reaches them all
-        # without a --store parameter on each command.
-        os.environ[STORE_ENV] = store
