@@ -328,3 +328,27 @@ def test_a_control_polygon_in_the_wrong_region_is_warned_about(ws, tmp_path):
                            37.16, 36.20)[2] / 1e3
     (w,) = report.warnings
     assert w.startswith(f"far.geojson feature 0: {expected_km:,.0f} km from the nearest")
+
+
+def test_a_survey_sheet_with_the_edition_given_on_the_command_line(ws, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Jusoor 2024"
+    for r in (["Operator", "Type", "Count", "Source"], ["Iran", "base", 52, "Jusoor"],
+              ["Iran", "point", 477, "Jusoor"], [None, None, 801, "Jusoor"]):
+        wb.active.append(r)
+    wb.save(tmp_path / "jusoor.xlsx")
+    m = FieldMapping({"publisher": "Jusoor for Studies", "edition_date": "2024-07-02"})
+    assert import_file(ws, "survey", tmp_path / "jusoor.xlsx", m).result.inserted == 3
+
+
+def test_survey_faults_come_together(ws, tmp_path):
+    p = write(tmp_path, "s.csv", "publisher,edition_date,count,source\n"
+                                 "J,2024-07-02,,J\nJ,2024-13-02,5,J\nJ,2024-07-02,-1,\n")
+    with pytest.raises(ImportFormatError) as e:
+        import_file(ws, "survey", p)
+    assert str(e.value).splitlines() == [
+        "s.csv line 2: count is empty",
+        "s.csv line 3: edition_date '2024-13-02' is not an ISO date (YYYY-MM-DD)",
+        "s.csv line 4: source is empty"]

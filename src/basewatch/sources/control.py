@@ -25,6 +25,9 @@ FactionResolver = Callable[[str], str]
 
 #: Fields a control area needs; --set/--faction/--date/--source supply them for a whole file.
 REQUIRED = ("faction", "date", "source")
+#: Fields other tools (and `basewatch export`) write that are known but not stored: a label,
+#: and the area, which is computed from the polygon.
+IGNORED = ("name", "area_km2")
 
 
 def _area(props: TrackedProps, where: str, geom: object,
@@ -62,6 +65,7 @@ def parse_control(path: str | Path, resolve_faction: FactionResolver,
     wheres: list[str] = []
     for f in ff.features:
         props = TrackedProps(f.props)
+        props.read.update(IGNORED)
         if props.get("source_publisher"):
             props.setdefault("source", props["source_publisher"])
         fault = missing_fields(props, REQUIRED, f.where)
