@@ -75,8 +75,31 @@ def seeds() -> dict[str, list[bytes]]:
     }
 
 
+def reader_seeds() -> list[bytes]:
+    """Seeds of the `readers` target: a KML, a KMZ, an xlsx, a ;-CSV (variants 0, 1, 2, 4)."""
+    import zipfile
+
+    import openpyxl
+
+    kml = (b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+           b'<Placemark><name>Khmeimim</name><Point><coordinates>35.949,35.401,0</coordinates>'
+           b'</Point></Placemark><Placemark><name>Area</name><Polygon><outerBoundaryIs>'
+           b'<LinearRing><coordinates>36,35 37,35 37,36 36,35</coordinates></LinearRing>'
+           b'</outerBoundaryIs></Polygon></Placemark></Document></kml>')
+    kmz = io.BytesIO()
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("doc.kml", kml)
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "lat", "lon", "source"])
+    wb.active.append(["Hama", 35.13, 36.75, "GeoNames"])
+    xlsx = io.BytesIO()
+    wb.save(xlsx)
+    return [b"\0" + kml, b"\1" + kmz.getvalue(), b"\2" + xlsx.getvalue(),
+            b"\4" + "Name;Latitude;Longitude\nHama;35,13;36,75\n".encode()]
+
+
 def main() -> None:
-    for target, items in seeds().items():
+    for target, items in {**seeds(), "readers": reader_seeds()}.items():
         folder = ROOT / "fuzz/corpus" / target
         folder.mkdir(parents=True, exist_ok=True)
         for i, data in enumerate(items):

@@ -82,8 +82,25 @@ def _posts() -> list[tuple[str, Call]]:
             (".bin", posts(None)), (".json", import_sources)]
 
 
+def _readers() -> list[tuple[str, Call]]:
+    """Analysts' files (issue 18): KML/KMZ, spreadsheets, delimited text, GIS layers."""
+    from basewatch.sources.importing import import_file
+    from basewatch.sources.mapping import FieldMapping
+
+    fill = FieldMapping({"operator": "russia", "type": "base", "source": "fuzz",
+                         "faction": "russia", "date": "2024-12-01"})
+
+    def kind(k: str) -> Call:
+        return lambda ws, path: import_file(ws, k, path, fill)
+
+    return [(".kml", kind("facilities")), (".kmz", kind("control")), (".xlsx", kind("places")),
+            (".ods", kind("facilities")), (".csv", kind("facilities")), (".gpkg", kind("control")),
+            (".fgb", kind("places")), (".zip", kind("facilities"))]
+
+
 VARIANTS: dict[str, Callable[[], list[tuple[str, Call]]]] = {
-    "imagery": _imagery, "adsb": _adsb, "aircraft": _aircraft, "posts": _posts}
+    "imagery": _imagery, "adsb": _adsb, "aircraft": _aircraft, "posts": _posts,
+    "readers": _readers}
 
 
 class Target:

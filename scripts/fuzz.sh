@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (atheris) on the kept corpus: bash scripts/fuzz.sh [TARGET] [SECONDS]
-# TARGET: importers (registry importers), imagery, adsb, aircraft, posts, or all (default);
+# TARGET: importers (registry importers), imagery, adsb, aircraft, posts, readers (KML,
+# spreadsheets, GIS layers), or all (default);
 # SECONDS per target (default 300). Crashes land in fuzz/crashes/<target>-*.
 # PYTHON=/path/to/python skips the .venv setup (e.g. an environment that already has atheris).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGETS="importers imagery adsb aircraft posts"
+TARGETS="importers imagery adsb aircraft posts readers"
 target=${1:-all}
 if [[ "$target" =~ ^[0-9]+$ ]]; then  # the old form: bash scripts/fuzz.sh SECONDS
   set -- all "$target"; target=all
