@@ -89,6 +89,7 @@ def load_command(target: str, name: str) -> _click.Command:
     obj: Any = getattr(importlib.import_module(module), attr)
     if not isinstance(obj, typer.Typer) and getattr(obj, "_builds_typer", False):
         obj = obj()
+    cmd: _click.Command
     if isinstance(obj, typer.Typer):  # a group, even of one command (`roads import`)
         cmd = typer.main.get_group(obj)
     else:  # a command function: wrap it in a one-command app
