@@ -352,3 +352,39 @@ def test_survey_faults_come_together(ws, tmp_path):
         "s.csv line 2: count is empty",
         "s.csv line 3: edition_date '2024-13-02' is not an ISO date (YYYY-MM-DD)",
         "s.csv line 4: source is empty"]
+
+
+QGIS_KML = """<?xml version="1.0" encoding="utf-8" ?>
+<kml xmlns="http://www.opengis.net/kml/2.2">
+<Document id="root_doc">
+<Schema name="front" id="front"><SimpleField name="faction" type="string"></SimpleField></Schema>
+<Folder><name>front</name>
+  <Placemark>
+    <TimeStamp><when>2024-12-04T00:00:00Z</when></TimeStamp>
+    <ExtendedData><SchemaData schemaUrl="#front">
+      <SimpleData name="faction">opposition</SimpleData>
+    </SchemaData></ExtendedData>
+    <MultiGeometry>
+      <Polygon><outerBoundaryIs><LinearRing><coordinates>36.2,35.6 36.5,35.6 36.5,35.9 36.2,35.6</coordinates></LinearRing></outerBoundaryIs></Polygon>
+      <Polygon><outerBoundaryIs><LinearRing><coordinates>37.0,36.0 37.3,36.0 37.3,36.3 37.0,36.0</coordinates></LinearRing></outerBoundaryIs>
+        <innerBoundaryIs><LinearRing><coordinates>37.1,36.05 37.2,36.05 37.2,36.1 37.1,36.05</coordinates></LinearRing></innerBoundaryIs></Polygon>
+    </MultiGeometry>
+  </Placemark>
+</Folder>
+</Document></kml>
+"""
+
+
+def test_a_kml_written_by_qgis_gives_schema_data_time_stamp_and_multipolygon(ws, tmp_path):
+    import datetime as dt
+
+    from shapely.geometry import Polygon as P
+
+    p = write(tmp_path, "front.kml", QGIS_KML)
+    report = import_file(ws, "control", p, FieldMapping({"source": "QGIS export"}))
+    assert report.result.inserted == 1
+    (area,) = ws.control_on(dt.date(2024, 12, 4))
+    expected = P([(36.2, 35.6), (36.5, 35.6), (36.5, 35.9)]).area + \
+        P([(37.0, 36.0), (37.3, 36.0), (37.3, 36.3)], [[(37.1, 36.05), (37.2, 36.05),
+                                                       (37.2, 36.1)]]).area
+    assert area.faction == "opposition" and area.geometry.area == pytest.approx(expected)
