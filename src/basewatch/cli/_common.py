@@ -26,7 +26,7 @@ err_console = Console(stderr=True)
 
 
 
-def _global_workspace(ctx: typer.Context, value: Path | None) -> Path | None:
+def global_workspace(ctx: typer.Context, value: Path | None) -> Path | None:
     """-w after the command wins; else the one given before it (`basewatch -w DIR CMD`)."""
     if value is None:
         given = ctx.meta.get("basewatch.workspace")
@@ -34,17 +34,17 @@ def _global_workspace(ctx: typer.Context, value: Path | None) -> Path | None:
     return value
 
 
-def _global_json(ctx: typer.Context, value: bool) -> bool:
+def global_json(ctx: typer.Context, value: bool) -> bool:
     return bool(value or ctx.meta.get("basewatch.json"))
 
 
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option("--workspace", "-w", help="Workspace folder (default: $BASEWATCH_WORKSPACE or .)",
-                 callback=_global_workspace),
+                 callback=global_workspace),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.",
-                                       callback=_global_json)]
+                                       callback=global_json)]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default: today.")]
 
 EXIT_USER_ERROR = 2

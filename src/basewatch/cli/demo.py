@@ -14,7 +14,13 @@ from basewatch.analysis.control import control_changes
 from basewatch.analysis.geodesy import distance_m
 from basewatch.analysis.inventory import inventory_from_survey, survey_diff, survey_editions
 from basewatch.analysis.tripwires import run_tripwires
-from basewatch.cli._common import console, handle_errors, print_json
+from basewatch.cli._common import (
+    global_json,
+    global_workspace,
+    console,
+    handle_errors,
+    print_json,
+)
 from basewatch.demo.build import DEMO_FILES, build_demo
 from basewatch.queries.assessment import site_assessment
 from basewatch.queries.claims import load_claimset
@@ -89,12 +95,15 @@ def findings(ws: Workspace) -> dict[str, Any]:
 
 @handle_errors
 def demo(
-    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Folder to build the demo in")] =
-    Path("demo-workspace"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the demo's findings as JSON")] = False,
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="Folder to build the demo in (default: demo-workspace)",
+        callback=global_workspace)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the demo's findings as JSON",
+                                          callback=global_json)] = False,
 ) -> None:
     """Build the demo workspace (Syria, 27 Nov - 8 Dec 2024) and show the article's claims,
     each computed from the data."""
+    workspace = workspace if workspace is not None else Path("demo-workspace")
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=as_json) as progress:
         task = progress.add_task("building demo workspace", total=len(DEMO_FILES) + 3)

@@ -66,8 +66,8 @@ def parse_control(path: str | Path, resolve_faction: FactionResolver,
     for f in ff.features:
         props = TrackedProps(f.props)
         props.read.update(IGNORED)
-        if props.get("source_publisher"):
-            props.setdefault("source", props["source_publisher"])
+        if props.get("source_publisher") and not props.get("source"):
+            props["source"] = props["source_publisher"]
         fault = missing_fields(props, REQUIRED, f.where)
         if fault:
             faults.add(fault)

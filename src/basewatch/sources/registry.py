@@ -163,8 +163,8 @@ def _parse_located(path: str | Path, kind: str, required: tuple[str, ...],
         if not props.get("id") and props.get("name"):
             props["id"] = _slug(str(props["name"]))
             derived_ids += 1
-        if props.get("source_publisher"):
-            props.setdefault("source", props["source_publisher"])
+        if props.get("source_publisher") and not props.get("source"):
+            props["source"] = props["source_publisher"]
         fault = missing_fields(props, fields, f.where)
         if fault:
             faults.add(fault)
