@@ -388,3 +388,20 @@ def test_a_kml_written_by_qgis_gives_schema_data_time_stamp_and_multipolygon(ws,
         P([(37.0, 36.0), (37.3, 36.0), (37.3, 36.3)], [[(37.1, 36.05), (37.2, 36.05),
                                                        (37.2, 36.1)]]).area
     assert area.faction == "opposition" and area.geometry.area == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("fmt", ["kml", "geojson", "csv", "gpkg"])
+def test_an_exported_registry_imports_back_unchanged(ws, tmp_path, fmt):
+    from basewatch.exports.layers import collect
+    from basewatch.exports.writers import write_csv, write_geojson, write_gpkg, write_kml
+    from tests.conftest import doc_examples
+
+    for name, kind, text in doc_examples():
+        if name in ("facilities.csv", "places.csv"):
+            import_file(ws, kind, write(tmp_path, name, text))
+    writer = {"kml": write_kml, "geojson": write_geojson, "csv": write_csv, "gpkg": write_gpkg}[fmt]
+    for layer in ("facilities", "places"):
+        out = tmp_path / f"{layer}-out.{fmt}"
+        writer(collect(ws, layer, None), out)
+        report = import_file(ws, layer, out)
+        assert report.parsed == 2 and report.result.changed == 0, (layer, report.to_dict())

@@ -56,12 +56,15 @@ class ExportLayer:
 
 
 def provenance_columns(p: Provenance) -> dict[str, Any]:
-    """Provenance flattened to columns; ``synthetic`` is always present."""
+    """Provenance flattened to columns; ``synthetic`` is always present. The columns are the
+    import formats' fields, so an exported layer imports back unchanged."""
     return {"source": p.source.publisher, "source_title": p.source.title,
             "source_url": p.source.url,
             "source_date": p.source_date.isoformat() if p.source_date else None,
+            "location_precision": p.location_precision.value,
+            "date_precision": p.date_precision.value,
             "synthetic": bool(p.synthetic), "generator": p.generator or None,
-            "seed": p.seed}
+            "seed": p.seed, "notes": p.notes or None}
 
 
 def _colours(ws: Workspace) -> dict[str, str]:
@@ -69,7 +72,8 @@ def _colours(ws: Workspace) -> dict[str, str]:
 
 
 def _facilities(ws: Workspace, day: dt.date | None) -> ExportLayer:
-    rows = [ExportRow({"id": f.id, "name": f.name, "operator": f.operator, "type": f.type.value,
+    rows = [ExportRow({"id": f.id, "name": f.name, "aliases": "|".join(f.aliases),
+                       "operator": f.operator, "type": f.type.value,
                        "region": f.region, "country": f.country,
                        "valid_from": f.valid_from.isoformat() if f.valid_from else None,
                        "valid_to": f.valid_to.isoformat() if f.valid_to else None,
@@ -79,7 +83,8 @@ def _facilities(ws: Workspace, day: dt.date | None) -> ExportLayer:
 
 
 def _places(ws: Workspace, day: dt.date | None) -> ExportLayer:
-    rows = [ExportRow({"id": p.id, "name": p.name, "kind": p.kind, "region": p.region,
+    rows = [ExportRow({"id": p.id, "name": p.name, "aliases": "|".join(p.aliases),
+                       "kind": p.kind, "region": p.region,
                        "country": p.country, "population": p.population,
                        **provenance_columns(p.provenance)}, Point(p.lon, p.lat))
             for p in ws.places()]
