@@ -1,4 +1,5 @@
-"""`basewatch import KIND FILE...`: one command for every kind, global options anywhere, a lazy start."""
+"""`basewatch import KIND FILE...`: one command for every kind, global options anywhere, a lazy
+start."""
 
 from __future__ import annotations
 

@@ -87,9 +87,10 @@ def test_damaged_files_end_in_records_or_our_error(tmp_path_factory, suffix, cut
 
 
 @SETTINGS
-@given(values=st.lists(st.tuples(st.floats(-89.9, 89.9, allow_nan=False).map(lambda v: round(v, 4)),
-                                 st.floats(-179.9, 179.9, allow_nan=False).map(lambda v: round(v, 4))),
-                       min_size=1, max_size=6))
+@given(values=st.lists(
+    st.tuples(st.floats(-89.9, 89.9, allow_nan=False).map(lambda v: round(v, 4)),
+              st.floats(-179.9, 179.9, allow_nan=False).map(lambda v: round(v, 4))),
+    min_size=1, max_size=6))
 def test_a_semicolon_csv_with_decimal_commas_reads_the_numbers_of_its_plain_twin(
         tmp_path_factory, values):
     tmp = Path(tmp_path_factory.mktemp("eu"))

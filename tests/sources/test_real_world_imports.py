@@ -405,3 +405,14 @@ def test_an_exported_registry_imports_back_unchanged(ws, tmp_path, fmt):
         writer(collect(ws, layer, None), out)
         report = import_file(ws, layer, out)
         assert report.parsed == 2 and report.result.changed == 0, (layer, report.to_dict())
+
+
+def test_sheet_faults_name_the_row(ws, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "latitude", "longitude", "source"])
+    wb.active.append(["Hama", 95.0, 36.75, "G"])
+    wb.save(tmp_path / "p.xlsx")
+    with pytest.raises(ImportFormatError, match=r"^p.xlsx row 2: latitude 95 outside \[-90, 90\]$"):
+        import_file(ws, "places", tmp_path / "p.xlsx")

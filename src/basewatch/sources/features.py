@@ -7,7 +7,7 @@ family works for every kind. Field mapping is applied by :func:`read_features`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,8 +84,7 @@ def read_features(path: str | Path, kind: str, mapping: FieldMapping | None = No
         notes = table.notes
         columns = table.columns
         tabular = True
-        feats = [Feature(r.where if table.unit == "line" else f"{p.name} row {r.line}",
-                         dict(r.values), None, r) for r in table.rows]
+        feats = [Feature(r.where, dict(r.values), None, r) for r in table.rows]
     # Headers as people type them ("Name", "Source URL") name basewatch's fields too.
     for f in feats:
         for k in list(f.props):
@@ -102,8 +101,8 @@ def read_features(path: str | Path, kind: str, mapping: FieldMapping | None = No
         for f in feats:
             f.props = mapping.apply(f.props, p, kind)
             if f.row is not None:
-                f.row = CsvRow(f.row.path, f.row.line, {k: "" if v is None else str(v)
-                                                       for k, v in f.props.items()})
+                f.row = replace(f.row, values={k: "" if v is None else str(v)
+                                               for k, v in f.props.items()})
     return FeatureFile(p, digest, feats, columns, tabular, notes)
 
 
@@ -118,7 +117,7 @@ def location_of(ff: FeatureFile, f: Feature, read: set[str]) -> BaseGeometry:
         if f.geometry is None:
             raise ImportFormatError(f"{f.where}: no geometry")
         return f.geometry
-    row = CsvRow(f.row.path, f.row.line, f.row.values)
+    row = f.row
     cols = list(row.values)
     lon_c, lat_c = find_column(cols, LON_NAMES), find_column(cols, LAT_NAMES)
     if lon_c and lat_c and (row.get(lon_c) or row.get(lat_c) or not find_column(cols, WKT_NAMES)):

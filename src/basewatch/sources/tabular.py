@@ -31,6 +31,14 @@ MAX_SHEET_XML_BYTES = 512 * 1024 * 1024
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
 
+class SheetRow(CsvRow):
+    """A spreadsheet row: messages say "row", as the spreadsheet does."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.name} row {self.line}"
+
+
 @dataclass
 class Table:
     """Rows of one table: header columns, rows as CsvRow (line = file line or sheet row)."""
@@ -129,15 +137,16 @@ def _rows_table(path: Path, sheets: list[tuple[str, list[list[str]]]], what: str
         if not nonempty:
             found.append(f"{name!r} (empty)")
             continue
-        hrow, header = nonempty[0]
+        header = nonempty[0][1]
         width = max(i for i, c in enumerate(header, start=1) if c)
         cols = [c.strip() for c in header[:width]]
-        rows = []
+        rows: list[CsvRow] = []
         for line, cells in nonempty[1:]:
             if any(c for c in cells[width:]):
                 raise ImportFormatError(f"{path.name} sheet {name!r} row {line}: cells right of "
                                         "the header's last column")
-            rows.append(CsvRow(path, line, dict(zip(cols, [*cells, *[""] * width], strict=False))))
+            rows.append(SheetRow(path, line, dict(zip(cols, [*cells, *[""] * width],
+                                                      strict=False))))
         notes = [f"{path.name}: read sheet {name!r}"] if len(sheets) > 1 else []
         return Table(path, cols, rows, notes, unit="row")
     raise ImportFormatError(f"{path.name}: no data in any sheet (found: "
