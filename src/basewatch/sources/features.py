@@ -116,6 +116,9 @@ def location_of(ff: FeatureFile, f: Feature, read: set[str]) -> BaseGeometry:
     if f.geometry is not None or f.row is None:
         if f.geometry is None:
             raise ImportFormatError(f"{f.where}: no geometry")
+        # lon/lat properties beside a geometry repeat the location: known, not unknown.
+        read.update(c for c in (find_column(f.props, LON_NAMES), find_column(f.props, LAT_NAMES))
+                    if c)
         return f.geometry
     row = f.row
     cols = list(row.values)
