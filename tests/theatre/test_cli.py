@@ -102,11 +102,11 @@ def test_front_runs_along_the_hand_drawn_line_not_the_coast(crimea_ws: Path) -> 
     from shapely.geometry import shape
 
     for date in snapshot_dates():
-        out = cli("front", "--date", date, "--json", "-w", crimea_ws)
+        out = cli("front", "--date", date, "--geometry", "--json", "-w", crimea_ws)
         assert out["segments"], date
         ours = shapely.MultiPoint(front_points(date))
         for seg in out["segments"]:
-            geom = shape(seg["geometry"]) if "geometry" in seg else shape(seg)
+            geom = shape(seg["geometry"])
             # every vertex of basewatch's front lies on our front (within ~2 km)
             far = [p for p in shapely.get_coordinates(geom)
                    if shapely.distance(shapely.Point(p), ours) > 0.02]
