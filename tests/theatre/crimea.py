@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def sites() -> dict[str, tuple[float, float]]:
         return {r["id"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def held(date: str) -> shapely.Geometry:
     """Russia's area on a snapshot date, as the example file gives it."""
     doc = json.loads((EXAMPLES / "control.geojson").read_text("utf-8"))
@@ -84,7 +84,7 @@ def snapshot_on(d: str) -> str | None:
     return before[-1] if before else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def front_points(date: str) -> np.ndarray:
     """Points every ~100 m along the front: the part of Russia's boundary drawn along the
     hand-drawn line (the rest of its boundary is coast or the national border)."""
