@@ -1,8 +1,10 @@
-"""Build docs/examples/crimea/control.geojson from the hand-drawn front lines of
+"""Build docs/examples/crimea/control.geojson (and outlines.geojson) from the hand-drawn front lines of
 docs/examples/crimea/control_facts.json: on each date, the land of Ukraine and Crimea in
 Natural Earth 1:50m (world-atlas, built into the dashboard's vendor folder by
 scripts/build_web.sh) on Russia's side of the line. Deterministic (no randomness, seed 0);
-every area is marked synthetic and names this script. Run from the repository root:
+every area is marked synthetic and names this script. outlines.geojson is the same land,
+Ukraine's where Russia holds none of it (one-sided control): Natural Earth's public-domain
+outline, not synthetic. Run from the repository root:
 
     .venv/bin/python scripts/make_crimea_control.py
 """
@@ -61,6 +63,18 @@ def main() -> None:
     text = json.dumps(doc, separators=(",", ":"))
     (FOLDER / "control.geojson").write_text(text + "\n", "utf-8")
     print(f"wrote {len(features)} areas, {len(text) // 1024} KiB")
+    outline = {"type": "FeatureCollection", "name": "Ukraine's outline (Natural Earth 1:50m)",
+               "features": [{"type": "Feature", "properties": {
+                   "id": "ukraine", "faction": "ukraine",
+                   "source": "Natural Earth", "source_title": "Admin 0 countries 1:50m, as the "
+                   "world-atlas package (countries-50m) ships it: Ukraine, with Crimea (drawn "
+                   "there as Russian) added back", "source_url": "https://www.naturalearthdata.com/",
+                   "location_precision": "area",
+                   "notes": "the land of Ukraine: Ukraine's ground wherever the control file "
+                            "gives no other faction's area"},
+                   "geometry": mapping(shapely.set_precision(ground, 1e-5))}]}
+    (FOLDER / "outlines.geojson").write_text(json.dumps(outline, separators=(",", ":")) + "\n",
+                                             "utf-8")
 
 
 if __name__ == "__main__":

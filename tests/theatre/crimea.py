@@ -42,8 +42,13 @@ def cli(*args: Any) -> Any:
 
 def build_crimea(folder: Path) -> Path:
     """A workspace at ``folder`` from the example files, through the CLI only."""
-    for kind, name in (("factions", "factions.json"), ("facilities", "facilities.csv"),
-                       ("places", "places.csv"), ("control", "control.geojson")):
+    from basewatch.sources.importing import IMPORT_KINDS
+
+    files = [("factions", "factions.json"), ("facilities", "facilities.csv"),
+             ("places", "places.csv"), ("control", "control.geojson")]
+    if "outlines" in IMPORT_KINDS:  # one-sided control's other side (issue 17 item 3)
+        files.append(("outlines", "outlines.geojson"))
+    for kind, name in files:
         cli("import", kind, EXAMPLES / name, "-w", folder)
     cli("weapons", "import", EXAMPLES / "weapons.json", "-w", folder)
     for site, condition in TRIPWIRES:
@@ -100,15 +105,30 @@ def _nearest_km(lon: float, lat: float, pts: np.ndarray) -> float:
     return float(d.min()) / 1000
 
 
+@cache
+def outline() -> shapely.Geometry:
+    """Ukraine's outline: its ground wherever Russia's area does not cover it."""
+    doc = json.loads((EXAMPLES / "outlines.geojson").read_text("utf-8"))
+    (f,) = doc["features"]
+    return shape(f["geometry"])
+
+
+@cache
+def hostile_points(date: str) -> np.ndarray:
+    """Points every ~100 m along the boundary of Ukraine's ground on a snapshot date: the
+    outline minus Russia's area (parts under 1 km², rounding slivers, dropped)."""
+    parts = shapely.get_parts(shapely.difference(outline(), held(date)))
+    ground = shapely.MultiPolygon([p for p in parts if p.area > 1e-4])
+    return shapely.get_coordinates(shapely.segmentize(ground.boundary, STEP_DEG))
+
+
 def distance_km(site: str, date: str) -> float:
-    """Distance from a site to hostile ground on a date: to the nearest point of the front
-    (for a site inside Russia's area) or 0 (for a site outside it: inside hostile ground)."""
+    """Distance from a site to hostile (Ukraine's) ground on a date; 0 inside it."""
     snap = snapshot_on(date)
     assert snap is not None
-    lon, lat = sites()[site]
-    if not held(snap).contains(Point(lon, lat)):
+    if inside_hostile(site, date):
         return 0.0
-    return _nearest_km(lon, lat, front_points(snap))
+    return _nearest_km(*sites()[site], hostile_points(snap))
 
 
 def depth_km(site: str, date: str) -> float:

@@ -90,9 +90,10 @@ def test_chornobaivka_is_inside_hostile_ground_after_the_withdrawal(crimea_ws: P
     row = rows["chornobaivka"]
     assert distance_km("chornobaivka", "2023-01-01") == 0.0
     assert not row["systems_in_reach"]  # its state is not "0.0 km, in reach"
-    assert row["inside_hostile"]["since"] == "2022-11-11"
-    assert row["inside_hostile"]["holder"] == "ukraine"
-    assert row["inside_hostile"]["depth_km"] == pytest.approx(
+    assert row["state"] == "inside_hostile"
+    assert row["inside"]["since"] == "2022-11-11"
+    assert row["inside"]["faction"] == "ukraine"
+    assert row["inside"]["depth_km"] == pytest.approx(
         depth_km("chornobaivka", "2023-01-01"), abs=0.5)
 
 
