@@ -130,23 +130,26 @@ def test_inventory_tells_airbases_from_naval_bases(crimea_ws: Path) -> None:
     assert "airbase" in text and "naval_base" in text
 
 
-def test_assess_says_plainly_that_there_is_no_evidence_yet(crimea_ws: Path) -> None:
-    # No posts, imagery or flights in this scenario: one line and exit code 2, no traceback
-    # and nothing borrowed from the Syria demo.
-    from typer.testing import CliRunner
-
-    from basewatch.cli.main import app
-
-    r = CliRunner().invoke(app, ["assess", "--date", "2023-06-01", "-w", str(crimea_ws)])
-    assert r.exit_code == 2 and "no site has any evidence" in r.output
-    assert "Traceback" not in r.output and "damascus" not in r.output.lower()
+@pytest.mark.xfail(reason=THEATRE.format("a missing likelihood table is a documented generic "
+                                         "default with a warning on every face (item 4)"),
+                   strict=False)
+def test_assess_uses_the_generic_table_and_says_so(crimea_ws: Path) -> None:
+    # No likelihood table in this workspace: nothing borrowed from the Syria demo, a warning.
+    rows = cli("assess", "--date", "2023-06-01", "--json", "-w", crimea_ws)
+    by_site = {r["site"]: r for r in rows}
+    assert "saky" in by_site
+    assert any("generic" in w for w in by_site["saky"]["warnings"])
+    storm = [s for s in by_site["saky"]["steps"] if "Storm Shadow" in s["description"]]
+    assert storm and storm[0]["date"] == reach_since("saky")["storm-shadow"]
 
 
 @pytest.mark.xfail(reason=THEATRE.format("tripwire in_reach(<system id>) fires on the holding's "
                                          "date, site overrun alert (items 1, 2, 6)"), strict=False)
 def test_tripwires_fire_on_the_dates_of_the_rules(crimea_ws: Path) -> None:
     alerts = cli("alerts", "--json", "-w", crimea_ws)
-    by_site = {(a["site"], a["condition"]): a["date"] for a in alerts}
+    # "saky: in_reach(storm-shadow) on 2023-05-11": the condition is in the message
+    by_site = {(a["site"], a["message"].split(": ", 1)[1].rsplit(" on ", 1)[0]): a["date"]
+               for a in alerts}
     assert by_site[("saky", "in_reach(storm-shadow)")] == reach_since("saky")["storm-shadow"]
     assert by_site[("dzhankoi", "in_reach(atacms-165)")] == "2023-10-17"
     assert by_site[("chornobaivka", "in_reach(himars)")] == "2022-06-23"

@@ -6,9 +6,10 @@
 const SYNTHETIC_COLOUR = "#8e24aa";
 // The model's colour when a faction has none set: such factions get one of PALETTE instead.
 const UNSET_COLOUR = "#888888";
-// Distinct on a pale basemap (ColorBrewer Dark2 and Set1, minus purple: that marks synthetic).
-const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-  "#377eb8", "#e41a1c", "#4daf4a", "#ff7f00", "#a65628", "#f781bf", "#666666"];
+// Distinct on a pale basemap, and apart from the colours that mean something else here:
+// purple (synthetic), red and orange (front, rings, reach areas), yellow (alerts).
+const PALETTE = ["#1b9e77", "#377eb8", "#e7298a", "#66a61e", "#a6761d", "#1f78b4", "#b2df8a",
+  "#fb9a99", "#a6cee3", "#80cdc1", "#666666", "#bf812d"];
 const state = { seq: 0, dates: [], index: 0, colours: {}, timer: null, facilities: {},
   fitted: false };
 
