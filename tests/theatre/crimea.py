@@ -99,6 +99,13 @@ def front_points(date: str) -> np.ndarray:
     return shapely.get_coordinates(shapely.segmentize(on_line, STEP_DEG))
 
 
+def front_length_km(date: str) -> float:
+    """Geodesic length of the front (see :func:`front_points`)."""
+    (snap,) = [s for s in facts()["snapshots"] if s["date"] == date]
+    on_line = shapely.intersection(held(date).boundary, LineString(snap["front"]).buffer(1e-4))
+    return float(GEOD.geometry_length(on_line)) / 1000
+
+
 def _nearest_km(lon: float, lat: float, pts: np.ndarray) -> float:
     n = len(pts)
     _, _, d = GEOD.inv(np.full(n, lon), np.full(n, lat), pts[:, 0], pts[:, 1])

@@ -11,6 +11,7 @@ from tests.theatre.crimea import (
     cli,
     depth_km,
     distance_km,
+    front_length_km,
     front_points,
     reach_since,
     sites,
@@ -105,6 +106,9 @@ def test_front_runs_along_the_hand_drawn_line_not_the_coast(crimea_ws: Path) -> 
     for date in snapshot_dates():
         out = cli("front", "--date", date, "--geometry", "--json", "-w", crimea_ws)
         assert out["segments"], date
+        # all of it: from the Dnipro-Bug estuary to the Russian border
+        total = sum(seg["length_km"] for seg in out["segments"])
+        assert total == pytest.approx(front_length_km(date), rel=0.03), date
         ours = shapely.MultiPoint(front_points(date))
         for seg in out["segments"]:
             geom = shape(seg["geometry"])
