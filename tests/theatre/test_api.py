@@ -83,3 +83,32 @@ def test_site_summary_reach_dates_follow_the_rules(client: TestClient) -> None:
     since = {x["system"]: x["since"] for x in by_day["2024-04-17"]["systems_in_reach"]}
     assert since == reach_since("dzhankoi")
     assert not by_day["2023-05-10"]["systems_in_reach"]
+
+
+def test_change_dates_include_the_day_after_an_end(crimea_ws: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.theatre.crimea import cli
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    shutil.copy(crimea_ws / "basewatch.gpkg", ws / "basewatch.gpkg")
+    extra = tmp_path / "extra.json"  # a holding that ends, and one that starts before control
+    extra.write_text(json.dumps({"systems": [], "holdings": [
+        {"faction": "ukraine", "system": "himars", "valid_from": "2021-01-01",
+         "valid_to": "2023-12-31", "source": "test: a made-up end date"}]}), "utf-8")
+    cli("weapons", "import", extra, "-w", ws)
+    fac = tmp_path / "f.csv"
+    fac.write_text("id,name,operator,type,lon,lat,valid_from,valid_to,source\n"
+                   "test-site,Test site,russia,base,34.0,45.5,2022-07-04,2023-03-31,test\n",
+                   "utf-8")
+    cli("import", "facilities", fac, "-w", ws)
+    from basewatch.api import create_app
+
+    with TestClient(create_app(ws)) as c:
+        changes = c.get("/dates").json()["changes"]
+    # the day after each end; a start before the first snapshot is not a stop of its own
+    assert {"2024-01-01", "2022-07-04", "2023-04-01"} <= set(changes)
+    assert "2021-01-01" not in changes and changes[0] == "2022-06-01"
+    assert changes == sorted(set(changes))
