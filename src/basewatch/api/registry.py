@@ -18,6 +18,7 @@ from basewatch.analysis.inventory import (
 from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
+from basewatch.queries.dates import change_dates
 from basewatch.store import Workspace
 
 router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
@@ -82,15 +83,20 @@ def factions(request: Request, ws: Workspace) -> Response:
     return etag_json(request, [f.to_dict() for f in ws.factions()])
 
 
-@router.get("/dates", summary="The workspace's snapshot dates")
+@router.get("/dates", summary="The workspace's snapshot dates and every date where something "
+            "changes")
 @uses_workspace
 def dates(request: Request, ws: Workspace) -> Response:
     control = [d.isoformat() for d in ws.control_dates()]
+    changes = [d.isoformat() for d in change_dates(ws)]
     editions = [{"publisher": e.publisher, "date": e.date.isoformat()}
                 for e in survey_editions(ws.survey_counts())]
-    return etag_json(request, {"control": control, "survey_editions": editions,
+    # ``changes``: control snapshots, holdings and facilities starting or ending (from the
+    # first snapshot on): the dates the dashboard's slider steps through.
+    return etag_json(request, {"control": control, "changes": changes,
+                               "survey_editions": editions,
                                "first": control[0] if control else None,
-                               "last": control[-1] if control else None})
+                               "last": changes[-1] if changes else None})
 
 
 @router.get("/inventory", summary="Counts by operator x type x region on a date")

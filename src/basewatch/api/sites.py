@@ -13,8 +13,9 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
-from basewatch.errors import NotFoundError
+from basewatch.errors import NotFoundError, ValidationError
 from basewatch.queries.claims import load_claimset
+from basewatch.queries.dates import change_dates
 from basewatch.queries.sites import (
     chip_path,
     claim_rows,
@@ -35,6 +36,9 @@ SiteOpt = Annotated[str | None, Query(max_length=200, description="Facility: nam
 SystemOpt = Annotated[str | None, Query(max_length=100, description="Only this weapon system")]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+#: A site page spans years of daily history (a war of several years); the cap only stops a
+#: request for centuries, which no workspace's data covers.
+MAX_SUMMARY_DAYS = 366 * 25 - 1
 
 
 def _sites(ws: Workspace, site: str | None) -> list:  # type: ignore[type-arg]
@@ -132,12 +136,15 @@ def summary(request: Request, ws: Workspace, site: Annotated[str, PathParam(max_
             from_: Annotated[IsoDate | None, Query(alias="from")] = None,
             to: IsoDate | None = None) -> Response:
     f = ws.facility(site)
-    dates = ws.control_dates()
-    if not dates:
+    dates = change_dates(ws)
+    if not ws.control_dates():
         raise NotFoundError("no control snapshots in the workspace")
     d0, d1 = from_ or dates[0], to or dates[-1]
-    if d1 < d0 or (d1 - d0).days > 366:
-        raise NotFoundError("from/to: give a span of at most a year, from <= to")
+    if d1 < d0:
+        raise ValidationError(f"from/to: from {d0} is after to {d1}")
+    if (d1 - d0).days > MAX_SUMMARY_DAYS:
+        raise ValidationError(f"from/to: {(d1 - d0).days + 1} days asked, at most "
+                              f"{MAX_SUMMARY_DAYS + 1} (a span of {MAX_SUMMARY_DAYS // 365} years)")
     if ws.control_snapshot_date(d1) is None:
         raise NotFoundError(f"to: no control snapshot on or before {d1}")
     days = [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]

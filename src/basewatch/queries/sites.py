@@ -25,6 +25,7 @@ from basewatch.queries.exposure import exposure_series, load_catalog
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
+from basewatch.store.roads import ROADS
 
 __all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "list_chips",
            "range_rings", "reach_areas", "site_summary", "watched_sites"]
@@ -163,6 +164,11 @@ def default_corridors(ws: Workspace) -> list[tuple[str, str]]:
     pairs = watched_corridors(ws)
     if pairs:
         return pairs
+    # No corridor tripwire: the rear place, if this workspace has it and roads; a theatre
+    # without them has no corridors to draw (not a 404 for a place it never had).
+    if not ws.store.select_columns(ROADS, ("id",)) or not any(p.id == CORRIDOR_TO
+                                                               for p in ws.places()):
+        return []
     return [(f.id, CORRIDOR_TO) for f in watched_sites(ws)]
 
 

@@ -4,12 +4,32 @@
 "use strict";
 
 const SYNTHETIC_COLOUR = "#8e24aa";
-const state = { seq: 0, dates: [], index: 0, colours: {}, timer: null, facilities: {} };
+// The model's colour when a faction has none set: such factions get one of PALETTE instead.
+const UNSET_COLOUR = "#888888";
+// Distinct on a pale basemap, and apart from the colours that mean something else here:
+// purple (synthetic), red and orange (front, rings, reach areas), yellow (alerts).
+const PALETTE = ["#1b9e77", "#377eb8", "#e7298a", "#66a61e", "#a6761d", "#1f78b4", "#b2df8a",
+  "#fb9a99", "#a6cee3", "#80cdc1", "#666666", "#bf812d"];
+const state = { seq: 0, dates: [], index: 0, colours: {}, timer: null, facilities: {},
+  fitted: false };
 
 async function getJSON(url) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: ${r.status}`);
   return r.json();
+}
+
+/** Colour of every faction: its own when set, else the next palette colour not already taken
+ * by a faction that set its own (in id order, so a faction keeps its colour between visits). */
+function assignColours(factions) {
+  const out = {};
+  const own = (f) => f.color && f.color.toLowerCase() !== UNSET_COLOUR;
+  for (const f of factions) if (own(f)) out[f.id] = f.color;
+  const taken = new Set(Object.values(out).map((c) => c.toLowerCase()));
+  const free = PALETTE.filter((c) => !taken.has(c));
+  const unset = factions.filter((f) => !own(f)).map((f) => f.id).sort();
+  unset.forEach((id, i) => { out[id] = free.length ? free[i % free.length] : PALETTE[i % PALETTE.length]; });
+  return out;
 }
 
 function factionColour() {
@@ -186,16 +206,65 @@ function legend(layerIds) {
   for (const l of LAYERS) {
     html += `<label><input type="checkbox" data-layer="${l.id}" checked> ${esc(l.title)}</label>`;
   }
-  html += "<h3>Factions</h3>" + Object.entries(state.colours).map(([f, c]) =>
-    `<div><span class="swatch" style="background:${esc(c)}"></span>${esc(f)}</div>`).join("");
-  html += `<p><span class="synthetic">SYNTHETIC</span> purple dashes / rings mark records made by a seeded generator.</p>`;
-  html += `<p class="hint">Rings: red = hostile ground inside the range (site in reach), orange = not yet. Corridor: green = open, grey = usual route, black dots = where it breaks.</p>`;
+  html += '<div id="legend-keys"></div>';
   el.innerHTML = html;
   el.querySelectorAll("input[data-layer]").forEach((box) => box.addEventListener("change", () => {
     for (const id of layerIds[box.dataset.layer]) {
       window.bwMap.setLayoutProperty(id, "visibility", box.checked ? "visible" : "none");
     }
   }));
+}
+
+/** Keys for what the map shows on this date, and only that: the factions holding ground or
+ * operating facilities, the synthetic mark if anything shown is synthetic, the ring and
+ * corridor colours if there are rings or corridors. */
+function legendKeys(byLayer) {
+  const feats = (id) => (byLayer[id] && byLayer[id].features) || [];
+  const present = new Set([...feats("control").map((f) => f.properties.faction),
+    ...feats("facilities").map((f) => f.properties.operator)]);
+  const factions = Object.keys(state.colours).filter((f) => present.has(f));
+  const synthetic = Object.values(byLayer).some((d) => d && (d.synthetic ||
+    (d.features || []).some((f) => f.properties && f.properties.synthetic)));
+  let html = factions.length ? "<h3>Factions</h3>" + factions.map((f) =>
+    `<div data-faction="${esc(f)}" data-colour="${esc(state.colours[f])}"><span class="swatch" ` +
+    `style="background:${esc(state.colours[f])}"></span>${esc(f)}</div>`).join("") : "";
+  if (synthetic) {
+    html += `<p data-legend="synthetic"><span class="synthetic">SYNTHETIC</span> purple dashes / rings mark records made by a seeded generator.</p>`;
+  }
+  if (feats("rings").length) {
+    html += `<p class="hint" data-legend="rings">Rings: red = hostile ground inside the range (site in reach), orange = not yet.</p>`;
+  }
+  if (feats("reach").length) {
+    html += `<p class="hint" data-legend="reach">Orange areas: where hostile weapons held on this date can land.</p>`;
+  }
+  if (feats("corridor").length) {
+    html += `<p class="hint" data-legend="corridor">Corridor: green = open, grey = usual route, black dots = where it breaks.</p>`;
+  }
+  document.getElementById("legend-keys").innerHTML = html;
+}
+
+/** [[west, south], [east, north]] of every coordinate of the collections, or null. */
+function extentOf(collections) {
+  const box = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === "number") {
+      box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+      box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+    } else c.forEach(walk);
+  };
+  for (const fc of collections) {
+    for (const f of (fc && fc.features) || []) if (f.geometry) walk(f.geometry.coordinates);
+  }
+  return box[0] <= box[2] ? [[box[0], box[1]], [box[2], box[3]]] : null;
+}
+
+/** Once, on the first drawn date: frame the workspace's own ground and sites. */
+function fitOnce(byLayer) {
+  if (state.fitted) return;
+  const box = extentOf([byLayer.control, byLayer.facilities]);
+  if (!box) return;
+  state.fitted = true;
+  window.bwMap.fitBounds(box, { padding: 30, animate: false, maxZoom: 9 });
 }
 
 async function showDate(i) {
@@ -210,14 +279,19 @@ async function showDate(i) {
   const seq = ++state.seq;
   const results = await Promise.all(LAYERS.map((l) => getJSON(l.url(day)).catch(() => empty)));
   if (seq !== state.seq) return;
-  const fac = results[LAYERS.findIndex((l) => l.id === "facilities")];
-  for (const f of fac.features || []) state.facilities[f.id ?? f.properties.id] = f.geometry.coordinates;
+  const byLayer = Object.fromEntries(LAYERS.map((l, k) => [l.id, results[k]]));
+  for (const f of byLayer.facilities.features || []) {
+    state.facilities[f.id ?? f.properties.id] = f.geometry.coordinates;
+  }
   results.forEach((data, k) => {
     const l = LAYERS[k];
-    window.bwMap.getSource(l.id).setData(l.toGeoJSON ? l.toGeoJSON(Array.isArray(data) ? data : []) : data);
+    const geo = l.toGeoJSON ? l.toGeoJSON(Array.isArray(data) ? data : []) : data;
+    byLayer[l.id] = geo;
+    window.bwMap.getSource(l.id).setData(geo);
   });
-  const control = results[LAYERS.findIndex((l) => l.id === "control")];
-  document.getElementById("synthetic-badge").hidden = !control.synthetic;
+  document.getElementById("synthetic-badge").hidden = !byLayer.control.synthetic;
+  legendKeys(byLayer);
+  fitOnce(byLayer);
   document.body.dataset.date = day;  // lets tests wait for a finished update
 }
 
@@ -238,11 +312,13 @@ function togglePlay() {
 async function main() {
   const [dates, factions, world] = await Promise.all([
     getJSON("/dates"), getJSON("/factions"), getJSON("/static/vendor/countries-50m.json")]);
-  state.dates = dates.control;
-  for (const f of factions) state.colours[f.id] = f.color;
+  // Every date where something changes (control, holdings, facilities); older APIs: snapshots.
+  state.dates = dates.changes || dates.control;
+  state.colours = assignColours(factions);
   const countries = topojson.feature(world, world.objects.countries);
+  // The whole world until the first date is drawn, then fitted to the workspace (fitOnce).
   const map = new maplibregl.Map({ container: "map", style: baseStyle(countries),
-    center: [37.5, 35.0], zoom: 5.6, attributionControl: false });
+    center: [20, 30], zoom: 1, attributionControl: false });
   window.bwMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.AttributionControl({ compact: true,

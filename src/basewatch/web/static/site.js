@@ -36,33 +36,63 @@ function put(id, node) {
   el.replaceChildren(node);
 }
 
+/** What a day's exposure row says in words: inside hostile ground (held by whom, since when,
+ * how deep), in reach, or not; and whether the site's location uncertainty decides it. */
+function exposureState(e) {
+  let out;
+  if (e.inside) {
+    out = `inside hostile ground: held by ${e.inside.faction}` +
+      (e.inside.since ? ` since ${e.inside.since}` : "") +
+      (e.inside.depth_km !== null && e.inside.depth_km !== undefined
+        ? `, ${e.inside.depth_km} km from own-side ground` : "");
+  } else if (e.distance_km === null) {
+    out = "no hostile ground known";
+  } else {
+    out = e.systems_in_reach.length ? "in reach" : "out of reach";
+  }
+  if (e.distance_within_location_uncertainty) {
+    out += ` (within the site's location uncertainty of ${e.location_uncertainty_km} km)`;
+  }
+  return out;
+}
+
 function exposureChart(s) {
-  const rows = s.exposure.filter((e) => e.distance_km !== null)
-    .map((e) => ({ ...e, d: day(e.date), n: e.systems_in_reach.length }));
+  // Inside hostile ground, a day is drawn below zero at its depth (distance to own-side
+  // ground): 0 km would read as "at the front, in reach".
+  const rows = s.exposure.filter((e) => e.distance_km !== null || e.inside)
+    .map((e) => ({ ...e, d: day(e.date), n: e.systems_in_reach.length,
+      y: e.inside ? -(e.inside.depth_km ?? 0) : e.distance_km }));
   const ranges = new Map();
   for (const e of s.exposure) {
     for (const r of e.systems_in_reach) ranges.set(`${r.name} ${r.munition}`, r.max_range_km);
   }
   const rules = [...ranges].map(([label, km]) => ({ label, km }));
+  const inside = rows.some((r) => r.inside);
   put("exposure-chart", Plot.plot({
     width: 900, height: 280, marginLeft: 50, marginRight: 160,
-    x: { type: "utc", label: "date" }, y: { label: "km to hostile ground", zero: true, grid: true },
+    x: { type: "utc", label: "date" },
+    y: { label: inside ? "km to hostile ground (below 0: depth inside it)" : "km to hostile ground",
+      zero: true, grid: true },
     marks: [
+      Plot.ruleY([0], { stroke: "#000000" }),
       Plot.ruleY(rules, { y: "km", stroke: "#c62828", strokeDasharray: "4 3" }),
       Plot.text(rules, { y: "km", x: rows.length ? rows[rows.length - 1].d : null,
         text: (r) => `${r.label} ${r.km} km`, textAnchor: "start", dx: 8, fill: "#c62828" }),
-      Plot.line(rows, { x: "d", y: "distance_km", stroke: "#455a64" }),
-      Plot.dot(rows, { x: "d", y: "distance_km", r: (d) => 3 + d.n,
-        fill: (d) => (d.synthetic ? SYN : REAL),
-        title: (d) => `${d.date}: ${d.distance_km} km (${d.nearest_faction})` +
+      Plot.line(rows, { x: "d", y: "y", stroke: "#455a64" }),
+      Plot.dot(rows, { x: "d", y: "y", r: (d) => 3 + d.n,
+        fill: (d) => (d.synthetic ? SYN : REAL), stroke: (d) => (d.inside ? "#c62828" : "none"),
+        title: (d) => `${d.date}: ` + (d.inside ? exposureState(d)
+          : `${d.distance_km} km (${d.nearest_faction})`) +
           `${d.synthetic ? " SYNTHETIC control" : ""}; in reach: ` +
           (d.systems_in_reach.map((r) => `${r.name} ${r.munition}`).join(", ") || "none") }),
     ],
   }));
-  table("exposure-table", ["date", "distance km", "nearest hostile", "weapons in reach (since)", "mark"],
-    s.exposure.map((e) => [esc(e.date), esc(e.distance_km ?? "-"), esc(e.nearest_faction ?? "-"),
-      esc(e.systems_in_reach.map((r) => `${r.name} ${r.munition} [${r.faction}${r.captured ? ", captured" : ""}] (${r.since})`).join("; ") || "-"),
-      synMark(e.synthetic)]), s.exposure.map((e) => e.synthetic));
+  table("exposure-table", ["date", "distance km", "nearest hostile", "state",
+    "weapons in reach (since)", "mark"],
+  s.exposure.map((e) => [esc(e.date), esc(e.distance_km ?? "-"), esc(e.nearest_faction ?? "-"),
+    esc(exposureState(e)),
+    esc(e.systems_in_reach.map((r) => `${r.name} ${r.munition} [${r.faction}${r.captured ? ", captured" : ""}] (${r.since})`).join("; ") || "-"),
+    synMark(e.synthetic)]), s.exposure.map((e) => e.synthetic));
 }
 
 function imageryChart(s) {
