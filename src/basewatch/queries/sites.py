@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.analysis.control import faction_geometries
-from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.geodesy import geodesic_circle
 from basewatch.analysis.hostility import Hostility
 from basewatch.analysis.reach import reach_area, split_antimeridian
@@ -18,10 +17,11 @@ from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
-from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table
+from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table, table_warning
 from basewatch.queries.claims import ClaimSet
 from basewatch.queries.corridors import corridor
 from basewatch.queries.exposure import exposure_series, load_catalog
+from basewatch.queries.reach import NO_CONTROL, reach_history
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
@@ -231,16 +231,9 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
     from basewatch.analysis.assessment import assess
     from basewatch.queries.flights import daily_rows
 
-    series = exposure_series(ws, [f], days)
-    flat = [e for d in days for e in series[d]]
-    first = reach_timeline(flat)
-    exposure = []
-    for d in days:
-        for e in series[d]:
-            row = e.to_dict()
-            for r in row["systems_in_reach"]:
-                r["since"] = first[(r["system"], r["munition"])].isoformat()
-            exposure.append(row)
+    hist = reach_history(ws, [f], max(days))[f.id] if days else None
+    exposure = [row for row in (hist.row(d) for d in days) if row["state"] != NO_CONTROL] \
+        if hist else []
     try:
         af, sorties = daily_rows(ws, f.id)  # NaN rates (no baseline yet) become null in JSON
         airfield: dict[str, Any] | None = {"ident": af.ident, "name": af.name}
@@ -267,5 +260,6 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
                             for a in probs],
             "assessment": probs[-1].to_dict() if probs else None,
             "alerts": alerts, "chips": list_chips(Path(ws.folder), f.id),
+            "warnings": [w for w in (table_warning(ws),) if w],
             "synthetic": any(e["synthetic"] for e in exposure) or f.provenance.synthetic}
 
