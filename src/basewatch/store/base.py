@@ -392,6 +392,16 @@ def _resolve(store: Store, spec: LayerSpec, query: str, what: str) -> Any:
     if len(hits) > 1:
         listed = ", ".join(f"{h.id} ({h.name})" for h in hits)
         raise AmbiguousNameError(f"{what} {query!r} matches several: {listed}; give the id")
+    # No exact name: the records one of whose names (or aliases) starts with the query's
+    # words ("kerch" finds the alias "Kerch Strait Bridge") before any spelling suggestion.
+    words = q.split()
+    starts = [x for x in items if words and any(
+        normalize_name(n).split()[:len(words)] == words for n in x.names)]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        listed = ", ".join(f"{h.id} ({h.name})" for h in starts[:10])
+        raise AmbiguousNameError(f"{what} {query!r} begins several names: {listed}; give the id")
     near = _near_matches(q, [(x.id, n) for x in items for n in x.names])
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise NotFoundError(f"no {what} named {query!r}{hint}")
