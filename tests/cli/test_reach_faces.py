@@ -166,3 +166,13 @@ def test_before_the_first_snapshot_no_control_is_known(theatre: Path) -> None:
 def test_site_resolves_by_the_first_words_of_an_alias(theatre: Path) -> None:
     (row,) = run_json("exposure", "--date", SNAP2, "--site", "kerch", "-w", theatre)
     assert row["facility"] == "bridge"
+
+
+def test_inventory_tells_airbases_apart_from_bases(theatre: Path) -> None:
+    inv = run_json("inventory", "--by", "type,detail", "--date", SNAP2, "-w", theatre)
+    rows = {(r["type"], r["detail"]): r["count"] for r in inv["rows"]}
+    assert rows == {("base", "airbase"): 2, ("base", "depot"): 1, ("base", "base"): 1,
+                    ("base", "other"): 1}
+    assert inv["by_detail"] == {"airbase": 2, "base": 1, "depot": 1, "other": 1}
+    r = runner.invoke(app, ["inventory", "--by", "detail", "--source", "survey", "-w", str(theatre)])
+    assert r.exit_code == 2 and "surveys count bases and points only" in r.output
