@@ -49,5 +49,5 @@ def _command(kind: str) -> None:
         _run(kind, path, workspace, as_json)
 
 
-for _kind in ("facilities", "survey", "control", "places", "factions"):
+for _kind in ("facilities", "survey", "control", "places", "factions", "outlines"):
     _command(_kind)

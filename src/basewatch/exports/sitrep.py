@@ -18,16 +18,17 @@ from basewatch.model.provenance import Source
 from basewatch.queries.assessment import site_assessment, site_timeline, table_warning
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor
-from basewatch.queries.exposure import exposure_series, load_catalog
+from basewatch.queries.exposure import load_catalog
 from basewatch.queries.reach import reach_history, reach_words, state_words
 from basewatch.queries.flights import daily_rows, event_rows
 from basewatch.queries.sites import (
     claim_rows,
     corridor_features,
+    default_against,
     default_corridors,
+    default_sites,
     range_rings,
     reach_areas,
-    watched_sites,
 )
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
@@ -39,14 +40,7 @@ WINDOW_DAYS = 7
 
 
 def _sites(ws: Workspace, day: dt.date) -> list[Facility]:
-    sites = watched_sites(ws)
-    if sites:
-        return sites
-    # Nobody set tripwires: the facilities some hostile weapon reaches that day.
-    facs = ws.facilities(on=day)
-    on = exposure_series(ws, facs, [day])[day]
-    by_id = {f.id: f for f in facs}
-    return [by_id[e.facility] for e in on if e.reach][:20]
+    return default_sites(ws, day)
 
 
 def _source_label(src: Source) -> str:
@@ -95,7 +89,8 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
                  (f["properties"] for f in out["rings"]["features"])}
         out["weapon_sources"] = sorted({_source_label(cat.systems[s].munition(m).source)
                                         for s, m in used if s in cat.systems})
-        out["reach"] = reach_areas(ws, day, sorted({f.operator for f in sites}))
+        out["reach"] = reach_areas(ws, day, sorted({f.operator for f in sites}) or
+                                   default_against(ws, day))
         pairs = default_corridors(ws)
         if pairs:
             try:

@@ -26,8 +26,9 @@ from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
 
-__all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "list_chips",
-           "range_rings", "reach_areas", "site_summary", "watched_sites"]
+__all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "default_against",
+           "default_sites", "list_chips", "range_rings", "reach_areas", "site_summary",
+           "watched_sites"]
 
 #: Folder of a workspace where `basewatch imagery chips --out` is pointed to publish chips.
 CHIPS_DIR = "chips"
@@ -45,6 +46,28 @@ def watched_sites(ws: Workspace) -> list[Facility]:
         except NotFoundError:  # a tripwire on a place, not a facility
             continue
     return out
+
+
+def default_sites(ws: Workspace, day: dt.date, limit: int = 20) -> list[Facility]:
+    """The sites the faces show by default: the watched ones (with tripwires); in a workspace
+    where nobody set one yet, the facilities some hostile weapon reaches on ``day``, most
+    exposed first, then those inside hostile ground (at most ``limit``)."""
+    sites = watched_sites(ws)
+    if sites:
+        return sites
+    facs = ws.facilities(on=day)
+    on = exposure_series(ws, facs, [day])[day]
+    by_id = {f.id: f for f in facs}
+    hit = sorted((e for e in on if e.reach), key=lambda e: -e.reach[0].margin_km)
+    hit += [e for e in on if e.inside]
+    return [by_id[e.facility] for e in hit][:limit]
+
+
+def default_against(ws: Workspace, day: dt.date) -> list[str]:
+    """The operators whose hostile factions reach areas are drawn for by default: those of the
+    watched sites, else of every facility on ``day`` (never nothing while facilities exist)."""
+    ops = {f.operator for f in watched_sites(ws)} or {f.operator for f in ws.facilities(on=day)}
+    return sorted(ops)
 
 
 def _snapshot(ws: Workspace, day: dt.date) -> tuple[dt.date, list[Any]]:
@@ -117,8 +140,17 @@ def reach_areas(ws: Workspace, day: dt.date, against: Sequence[str],
                                             "holding_source": h.provenance.label,
                                             "date": day.isoformat(), "snapshot": snap.isoformat(),
                                             "synthetic": synthetic}})
-    return {"type": "FeatureCollection", "date": day.isoformat(), "snapshot": snap.isoformat(),
-            "against": sorted(against), "synthetic": synthetic, "features": features}
+    out = {"type": "FeatureCollection", "date": day.isoformat(), "snapshot": snap.isoformat(),
+           "against": sorted(against), "hostile": sorted(hostile), "synthetic": synthetic,
+           "features": features}
+    if not features:  # never silently empty: say why
+        held = sorted({h.faction for h in cat.holdings if h.active_on(day)})
+        out["note"] = (f"no faction hostile to {', '.join(sorted(against)) or 'anyone'} holds ground"
+                       if not hostile else
+                       f"none of the factions hostile to {', '.join(sorted(against))} "
+                       f"({', '.join(sorted(hostile))}) holds a weapon on {day}"
+                       + (f" (holders: {', '.join(held)})" if held else ""))
+    return out
 
 
 def watched_corridors(ws: Workspace) -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import BasewatchError, ImportFormatError
-from basewatch.model import ControlArea, ControlStatus
+from basewatch.model import ControlArea, ControlStatus, Outline
+from basewatch.model.control import DEFAULT_SLIVER_KM
 from basewatch.sources._common import (
     Parsed,
     check_date,
@@ -19,7 +20,7 @@ from basewatch.sources._common import (
     read_limited,
 )
 
-__all__ = ["parse_control"]
+__all__ = ["parse_control", "parse_outlines"]
 
 FactionResolver = Callable[[str], str]
 
@@ -75,6 +76,8 @@ def parse_control(path: str | Path, resolve_faction: FactionResolver) -> Parsed:
         try:
             faction = resolve_faction(str(props.get("faction") or "").strip())
             status = ControlStatus(str(props.get("status") or "assessed").strip().lower())
+            if status is ControlStatus.IMPLIED:  # derived from outlines, never imported
+                raise ValueError(status)
         except ValueError:
             raise ImportFormatError(f"{where}: status {props.get('status')!r} is not assessed or "
                                     "claimed") from None
@@ -90,3 +93,35 @@ def parse_control(path: str | Path, resolve_faction: FactionResolver) -> Parsed:
     if not records:
         raise ImportFormatError(f"{p.name}: no control areas found")
     return Parsed(p, "control", digest, records, warnings)
+
+
+def parse_outlines(path: str | Path, resolve_faction: FactionResolver) -> Parsed:
+    """Land outlines (GeoJSON): features with ``id``, ``faction`` (whose ground the outline is
+    where nobody else holds it), optional ``sliver_km`` and a source (docs/formats.md)."""
+    p = Path(path)
+    data, digest = read_limited(p)
+    warnings: list[str] = []
+    records: list[Outline] = []
+    seen: dict[str, str] = {}
+    for i, f in iter_geojson_features(p, decode_text(data, p)):
+        props = dict(f.get("properties") or {})
+        where = feature_where(p, i, f)
+        geom = parse_geometry(f.get("geometry"), where, warnings)
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise ImportFormatError(f"{where}: geometry {geom.geom_type}; outlines are polygons")
+        oid = str(props.get("id") or f.get("id") or "").strip()
+        if not oid:
+            raise ImportFormatError(f"{where}: id is required")
+        if oid in seen:
+            raise ImportFormatError(f"{where}: a second outline {oid!r} (first at {seen[oid]})")
+        seen[oid] = where
+        try:
+            faction = resolve_faction(str(props.get("faction") or "").strip())
+            sliver = props.get("sliver_km")
+            records.append(Outline(oid, faction, geom, provenance_from(props.get, where),
+                                   DEFAULT_SLIVER_KM if sliver in (None, "") else float(sliver)))
+        except (BasewatchError, ValueError, TypeError) as exc:
+            raise ImportFormatError(f"{where}: {exc}") from None
+    if not records:
+        raise ImportFormatError(f"{p.name}: no outlines found")
+    return Parsed(p, "outlines", digest, records, warnings)

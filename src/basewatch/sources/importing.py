@@ -12,7 +12,7 @@ from basewatch.errors import ImportFormatError, NotFoundError
 from basewatch.model import Faction
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
-from basewatch.sources.control import parse_control
+from basewatch.sources.control import parse_control, parse_outlines
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
 from basewatch.sources.roads import parse_roads
 from basewatch.sources.survey import parse_survey
@@ -29,13 +29,14 @@ from basewatch.store import (
     PutResult,
     Workspace,
 )
-from basewatch.store.base import ImportRecord
+from basewatch.store.base import OUTLINES, ImportRecord
 from basewatch.store.roads import ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
 
-IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads")
+IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads",
+                "outlines")
 
 
 @dataclass
@@ -76,6 +77,8 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
         return parse_survey(path, faction_resolver(factions, "operator"))
     if kind == "control":
         return parse_control(path, faction_resolver(factions, "faction"))
+    if kind == "outlines":
+        return parse_outlines(path, faction_resolver(factions, "faction"))
     if kind == "places":
         return parse_places(path)
     if kind == "factions":
@@ -89,7 +92,7 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
 
 
 _LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "control": CONTROL,
-                                   "places": PLACES, "roads": ROADS}
+                                   "places": PLACES, "roads": ROADS, "outlines": OUTLINES}
 
 
 def write_parsed(ws: Workspace, parsed: Parsed,

@@ -19,9 +19,11 @@ from shapely.geometry.base import BaseGeometry
 from basewatch.errors import AmbiguousNameError, NotFoundError
 from basewatch.model import (
     ControlArea,
+    ControlStatus,
     Facility,
     FacilityRow,
     Faction,
+    Outline,
     Place,
     Relation,
     SurveyCount,
@@ -34,6 +36,7 @@ __all__ = [
     "FACTIONS",
     "IMPORTS",
     "LAYERS",
+    "OUTLINES",
     "PLACES",
     "RELATIONS",
     "SURVEY",
@@ -213,6 +216,17 @@ CONTROL = LayerSpec(
     description="Ground held by each faction on each date (control snapshots).",
 )
 
+OUTLINES = LayerSpec(
+    name="outlines",
+    geometry_type="MULTIPOLYGON",
+    columns={"id": ("TEXT", lambda d: d["id"]), "faction": ("TEXT", lambda d: d["faction"])},
+    key=("id",),
+    from_dict=Outline.from_dict,
+    geometry=lambda o: _multi(o.geometry),
+    geometry_field="geometry",
+    description="Land outlines whose ground is a faction's wherever nobody else holds it.",
+)
+
 SURVEY = LayerSpec(
     name="survey_counts",
     geometry_type=None,
@@ -241,7 +255,8 @@ IMPORTS = LayerSpec(
 
 #: Every layer a store knows, by name. Capabilities add theirs with :func:`register_layer`.
 LAYERS: dict[str, LayerSpec] = {
-    s.name: s for s in (FACILITIES, PLACES, FACTIONS, RELATIONS, CONTROL, SURVEY, IMPORTS)
+    s.name: s for s in (FACILITIES, PLACES, FACTIONS, RELATIONS, CONTROL, OUTLINES, SURVEY,
+                        IMPORTS)
 }
 
 
@@ -356,16 +371,43 @@ class StoreOps:
         if snap is None:
             return []
         where: dict[str, Any] = {"date": snap.isoformat()}
-        if status:
+        if status and status != ControlStatus.IMPLIED.value:
             where["status"] = status
         result: list[ControlArea] = self.store.select(CONTROL, where, order_by=("faction",))
+        if status is None or status == ControlStatus.IMPLIED.value:
+            implied = self._implied(snap, result)
+            result = implied if status else sorted(result + implied, key=lambda a: a.faction)
         return result
 
     def control_between(self, start: dt.date, end: dt.date) -> list[ControlArea]:
         result: list[ControlArea] = self.store.select(
             CONTROL, ranges={"date": (start.isoformat(), end.isoformat())},
             order_by=("date", "faction"))
+        by_date: dict[dt.date, list[ControlArea]] = {}
+        for a in result:
+            by_date.setdefault(a.date, []).append(a)
+        out: list[ControlArea] = []
+        for d in sorted(by_date):
+            out += sorted(by_date[d] + self._implied(d, by_date[d]), key=lambda a: a.faction)
+        return out
+
+    def outlines(self) -> list[Outline]:
+        result: list[Outline] = self.store.select(OUTLINES, order_by=("id",))
         return result
+
+    def _implied(self, snap: dt.date, areas: list[ControlArea]) -> list[ControlArea]:
+        """The implied ground of one-sided control on a snapshot (analysis/implied.py),
+        memoised per snapshot and store revision: it is derived, never stored."""
+        from basewatch.analysis.implied import implied_areas
+
+        memo: dict[tuple[int, dt.date], list[ControlArea]] = self.__dict__.setdefault("_implied_memo", {})
+        key = (self.store.revision(), snap)
+        if key not in memo:
+            outlines = self.outlines()
+            if len(memo) > 64:
+                memo.clear()
+            memo[key] = implied_areas(areas, outlines, snap) if outlines else []
+        return list(memo[key])
 
     # surveys ----------------------------------------------------------------------------
     def survey_counts(self, publisher: str | None = None) -> list[SurveyCount]:
