@@ -28,6 +28,7 @@ from basewatch.model import ControlArea, ControlStatus, Outline, Provenance, Sou
 __all__ = ["implied_areas", "implied_ground"]
 
 _MASK_SLACK_M = 5.0
+_SEGMENT_DEG = 0.01
 
 
 def implied_ground(outline: BaseGeometry, held: BaseGeometry | None, sliver_m: float) -> BaseGeometry:
@@ -38,7 +39,10 @@ def implied_ground(outline: BaseGeometry, held: BaseGeometry | None, sliver_m: f
         return diff
     c = shapely.centroid(outline)
     fwd, inv = local_aeqd(round(float(c.x), 6), round(float(c.y), 6))
-    proj = shapely.transform(diff, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    # Widths as the polygons are drawn (straight in lon/lat): long edges are cut up first, or a
+    # 200 km edge would bow by a kilometre in the projection.
+    proj = shapely.transform(shapely.segmentize(diff, _SEGMENT_DEG),
+                             lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
     # Opening: what survives shrinking by half the width, grown back by as much (and a few
     # metres, so the mask covers the boundaries it restores), used only as a mask so that the
     # boundaries kept are the original ones. It rounds the implied ground's convex corners
