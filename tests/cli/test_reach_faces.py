@@ -87,7 +87,8 @@ def theatre(tmp_path_factory: pytest.TempPathFactory) -> Path:
                       (["weapons", "import"], "weapons.json")):
         r = runner.invoke(app, [*cmd, str(d / name), "-w", str(ws)])
         assert r.exit_code == 0, r.output
-    for site, cond in (("alpha", "in_reach(lr-rocket)"), ("gamma", "distance < 10")):
+    for site, cond in (("alpha", "in_reach(lr-rocket)"), ("gamma", "distance < 10"),
+                       ("beta", "distance < 100")):
         r = runner.invoke(app, ["tripwires", "add", cond, "--site", site, "-w", str(ws)])
         assert r.exit_code == 0, r.output
     return ws
@@ -176,3 +177,18 @@ def test_inventory_tells_airbases_apart_from_bases(theatre: Path) -> None:
     assert inv["by_detail"] == {"airbase": 2, "base": 1, "depot": 1, "other": 1}
     r = runner.invoke(app, ["inventory", "--by", "detail", "--source", "survey", "-w", str(theatre)])
     assert r.exit_code == 2 and "surveys count bases and points only" in r.output
+
+
+def test_the_report_shows_since_dates_overrun_uncertainty_and_weapon_sources(theatre: Path,
+                                                                             tmp_path: Path) -> None:
+    run_json("tripwires", "run", "-w", theatre)
+    out = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", "--date", "2025-01-07", "--output", str(out), "-w", str(theatre)])
+    assert r.exit_code == 0, r.output
+    text = " ".join(out.read_text("utf-8").split())
+    assert f"since {DELIVERY}" in text
+    assert "inside ground held by red since 2025-01-01" in text
+    assert "gamma: site overrun on 2025-01-01" in text
+    assert "Within location uncertainty: Beta town depot" in text
+    assert "<li>Test range table: Longbow</li>" in text  # the weapon-range source
+    assert "generic default table" in text  # no likelihood table: said in the caveats

@@ -31,6 +31,7 @@ from basewatch.queries.sites import (
     reach_areas,
 )
 from basewatch.store import Workspace
+from basewatch.store.assessment import ALERTS
 from basewatch.store.imagery import site_counts
 
 __all__ = ["gather_sections", "render_sections"]
@@ -64,7 +65,7 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
     sites = _sites(ws, day)
     out: dict[str, Any] = {"sites": [f.id for f in sites], "exposure": [], "rings": None,
                            "reach": None, "corridors": None, "critical": {}, "charts": {}, "imagery": [], "flights": [],
-                           "surges": [], "claims": [], "assessments": [], "caveats": [],
+                           "surges": [], "claims": [], "assessments": [], "caveats": [], "alerts": [],
                            "weapon_sources": [], "table_warning": table_warning(ws)}
     start = day - dt.timedelta(days=WINDOW_DAYS)
     if snapshot is not None and sites:
@@ -127,6 +128,10 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
                 out["surges"].append({**{k: _finite(v) for k, v in r.items()}, "site": f.id,
                                       "ref": f"data/flights.json#daily/{af.ident}/{r['day']}/{r['category']}"})
     ids = {f.id for f in sites}
+    # Alerts raised by tripwires up to the report's date (site overrun, in reach, ...).
+    out["alerts"] = [{**a.to_dict(), "ref": f"data/alerts.json#{a.tripwire}/{a.date}"}
+                     for a in ws.store.select(ALERTS, order_by=("date",))
+                     if a.date <= day and a.site in ids]
     cs = load_claimset(ws, as_of=day)
     for c in claim_rows(cs, ids or None, start, day):
         if c["published"][:10] <= day.isoformat():  # no hindsight from later posts
@@ -225,6 +230,10 @@ def render_sections(sec: dict[str, Any]) -> str:
         [[p["site_name"], p["system_name"], p["munition"], p["radius_km"], p["faction"],
           "yes" if p["in_reach"] else "no", f"data/rings.geojson; {p['source']}; {p['holding_source']}"]
          for p in (f["properties"] for f in rings)], [f["properties"]["synthetic"] for f in rings]))
+    parts.append("<h3>Alerts raised by tripwires</h3>" + _t(
+        ["date", "site", "alert", "evidence", "refs"],
+        [[a["date"], a["site"], a["message"], "; ".join(a["evidence"]), a["ref"]]
+         for a in sec.get("alerts", [])], [a["synthetic"] for a in sec.get("alerts", [])]))
     corr = [f["properties"] for f in (sec["corridors"] or {}).get("features", [])
             if f["properties"]["kind"] != "break"]
     breaks: dict[tuple[str, str], list[str]] = {}
