@@ -18,7 +18,8 @@ from basewatch.cli._common import (
 )
 from basewatch.sources.importing import import_file
 
-app = typer.Typer(help="Import a file into the workspace (facilities, survey, control, places, factions).",
+app = typer.Typer(help="Import a file into the workspace (facilities, survey, control, places, "
+                       "factions, outlines).",
                   no_args_is_help=True)
 
 FileArg = Annotated[Path, typer.Argument(help="File to import (see docs/formats.md).")]
