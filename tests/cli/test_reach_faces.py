@@ -192,3 +192,23 @@ def test_the_report_shows_since_dates_overrun_uncertainty_and_weapon_sources(the
     assert "Within location uncertainty: Beta town depot" in text
     assert "<li>Test range table: Longbow</li>" in text  # the weapon-range source
     assert "generic default table" in text  # no likelihood table: said in the caveats
+
+
+def test_projection_of_a_front_that_did_not_move_gives_no_date_and_no_overflow() -> None:
+    import datetime as dt
+
+    from basewatch.analysis.exposure import Exposure, NearestGround
+    from basewatch.model import Provenance, Source
+    from basewatch.model.weapons import Holding, Munition, WeaponClass, WeaponSystem
+    from basewatch.queries.exposure import Catalog, projection
+
+    p = Provenance(Source("t"))
+    system = WeaponSystem("s", "S", WeaponClass.MRL, (Munition("m", 0, 20, Source("t")),), p)
+    cat = Catalog({"s": system}, [Holding("red", "s", p)])
+    d0 = 36.123456789
+    series = [Exposure("x", "X", "blue", dt.date(2025, 1, 1) + dt.timedelta(days=k), "red",
+                       NearestGround(d, 30.0, 49.0), (), False, {"red": d})
+              for k, d in enumerate((d0, d0, d0 - 3e-15, d0 - 4e-15))]
+    out = projection(series, cat)
+    assert out["pace_km_per_day"] == 0.0
+    assert [u["projected_date"] for u in out["next"]] == [None]
