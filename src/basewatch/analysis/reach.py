@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
-
-from numpy.typing import NDArray
 
 from basewatch.analysis.geodesy import GEOD, local_aeqd
 
@@ -61,7 +60,7 @@ def _geodesic_densify(geom: BaseGeometry, max_m: float) -> BaseGeometry:
             return xy
         out: list[NDArray[np.float64]] = []
         last = 0
-        for k in long_:
+        for k in long_.tolist():
             out.append(xy[last:k + 1])
             n = int(np.ceil(length[k] / max_m)) - 1
             out.append(np.asarray(GEOD.npts(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1], n)))

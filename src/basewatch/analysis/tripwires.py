@@ -166,7 +166,7 @@ def run_tripwires(tripwires: Iterable[Tripwire],
     tws = list(tripwires)
     if overrun:
         have = {t.site for t in tws if parse_condition(t.condition).fn == OVERRUN}
-        epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         tws += [Tripwire(tripwire_id(s, OVERRUN), OVERRUN, s, epoch)
                 for s in sorted({t.site for t in tws} - have)]
     alerts: list[Alert] = []

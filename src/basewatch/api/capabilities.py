@@ -14,8 +14,8 @@ from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_work
 from basewatch.errors import NotFoundError
 from basewatch.queries.assessment import site_assessment, site_timeline, table_warning
 from basewatch.queries.corridors import corridor
-from basewatch.queries.reach import exposure_rows
 from basewatch.queries.flights import daily_rows, event_rows
+from basewatch.queries.reach import exposure_rows
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS
 from basewatch.store.imagery import site_counts

@@ -25,8 +25,8 @@ from basewatch.queries.assessment import (
     gather_indicators,
     load_table,
     site_assessment,
-    table_warning,
     site_timeline,
+    table_warning,
 )
 from basewatch.queries.facts import tripwire_alerts
 from basewatch.queries.reach import workspace_span

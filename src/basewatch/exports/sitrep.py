@@ -19,8 +19,8 @@ from basewatch.queries.assessment import site_assessment, site_timeline, table_w
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor
 from basewatch.queries.exposure import load_catalog
-from basewatch.queries.reach import reach_history, reach_words, state_words
 from basewatch.queries.flights import daily_rows, event_rows
+from basewatch.queries.reach import reach_history, reach_words, state_words
 from basewatch.queries.sites import (
     claim_rows,
     corridor_features,

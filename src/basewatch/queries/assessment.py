@@ -21,8 +21,8 @@ from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor_timeline
-from basewatch.queries.reach import reach_history, workspace_span
 from basewatch.queries.flights import daily_rows
+from basewatch.queries.reach import reach_history, workspace_span
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
 from basewatch.store.roads import ROADS

@@ -10,6 +10,7 @@ tripwires, the assessment and the site page give one answer (docs/exposure.md)."
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,12 +71,8 @@ class SiteReach:
 
     def state_on(self, day: dt.date) -> Exposure | None:
         """The exposure in force on ``day`` (None before the first control snapshot)."""
-        best = None
-        for d in self.dates:
-            if d > day:
-                break
-            best = d
-        return self.states.get(best) if best is not None else None
+        k = bisect.bisect_right(self.dates, day)
+        return self.states[self.dates[k - 1]] if k else None
 
     def since(self, key: tuple[str, str], day: dt.date) -> dt.date | None:
         """First day of the uninterrupted span of ``key`` that contains ``day``."""

@@ -92,6 +92,7 @@ def range_rings(ws: Workspace, sites: Sequence[Facility], day: dt.date,
     for f in sites:
         hostile = hostility.hostile_to(f.operator, geoms, day)
         dist = expo[f.id].distances_km if f.id in expo else {}
+        inside = expo[f.id].inside if f.id in expo else None
         for h in sorted(cat.holdings, key=lambda h: (h.system, h.faction)):
             s = cat.systems[h.system]
             if h.faction not in hostile or not h.active_on(day) or (system and not s.matches(system)):
@@ -104,7 +105,9 @@ def range_rings(ws: Workspace, sites: Sequence[Facility], day: dt.date,
                     "system_name": s.name, "munition": m.name, "radius_km": m.max_range_km,
                     "faction": h.faction, "captured": h.captured,
                     "distance_km": round(d, 2) if d is not None else None,
-                    "in_reach": d is not None and d <= m.max_range_km,
+                    # A site inside hostile ground is overrun, not "in reach" (its own state).
+                    "in_reach": d is not None and d <= m.max_range_km and inside is None,
+                    "site_state": expo[f.id].state if f.id in expo else None,
                     "source": m.source.publisher,
                     "holding_source": h.provenance.label, "date": day.isoformat(),
                     "snapshot": snap.isoformat(), "synthetic": synthetic}})
