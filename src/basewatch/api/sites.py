@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
 from basewatch.errors import NotFoundError
 from basewatch.queries.claims import load_claimset
-from basewatch.queries.reach import workspace_span
 from basewatch.queries.sites import (
     chip_path,
     claim_rows,
@@ -135,8 +134,10 @@ def summary(request: Request, ws: Workspace, site: Annotated[str, PathParam(max_
             from_: Annotated[IsoDate | None, Query(alias="from")] = None,
             to: IsoDate | None = None) -> Response:
     f = ws.facility(site)
-    s0, s1 = workspace_span(ws)  # the workspace's span, not only its control snapshots
-    d0, d1 = from_ or s0, to or s1
+    dates = ws.control_dates()
+    if not dates:
+        raise NotFoundError("no control snapshots in the workspace")
+    d0, d1 = from_ or dates[0], to or dates[-1]
     if d1 < d0 or (d1 - d0).days > 366:
         raise NotFoundError("from/to: give a span of at most a year, from <= to")
     if ws.control_snapshot_date(d1) is None:
