@@ -4,6 +4,7 @@ with no tripwire set (issue 17, item 3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -97,3 +98,27 @@ def test_reach_and_rings_default_without_tripwires(ws: Path) -> None:
         ("red", "assessed"), ("blue", "implied")}
     empty = c.get("/reach", params={"date": "2025-01-02", "against": "red"}).json()
     assert empty["features"] == [] and "holds a weapon" in empty["note"]
+
+
+def test_implied_ground_is_stored_and_gives_way_to_published_ground(ws: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from basewatch.store import Workspace
+    from basewatch.store.base import CONTROL
+
+    w = tmp_path / "ws"
+    shutil.copytree(ws, w)
+    with Workspace(w) as x:  # derived rows in the control layer: every reader (caches) sees them
+        rows = x.store.select(CONTROL, {"status": "implied"})
+        assert sorted(r.date.isoformat() for r in rows) == ["2025-01-01", "2025-01-02"]
+    own = tmp_path / "blue.geojson"
+    own.write_text(_fc({"type": "Feature", "properties": {"faction": "blue", "date": "2025-01-02",
+                                                          "source": "t"},
+                        "geometry": _box(31.1, 49.0, 33.0, 50.0)}))
+    r = runner.invoke(app, ["import", "control", str(own), "-w", str(w)])
+    assert r.exit_code == 0, r.output
+    with Workspace(w) as x:
+        on2 = {(a.faction, a.status.value) for a in x.control_on(dt.date(2025, 1, 2))}
+        on1 = {(a.faction, a.status.value) for a in x.control_on(dt.date(2025, 1, 1))}
+    assert on2 == {("red", "assessed"), ("blue", "assessed")}  # published ground wins
+    assert on1 == {("red", "assessed"), ("blue", "implied")}

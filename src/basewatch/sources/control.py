@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from basewatch.sources._common import (
     provenance_from,
     read_limited,
 )
+from basewatch.store.base import CONTROL, OUTLINES, Store
 
-__all__ = ["parse_control", "parse_outlines"]
+__all__ = ["parse_control", "parse_outlines", "refresh_implied"]
 
 FactionResolver = Callable[[str], str]
 
@@ -125,3 +127,28 @@ def parse_outlines(path: str | Path, resolve_faction: FactionResolver) -> Parsed
     if not records:
         raise ImportFormatError(f"{p.name}: no outlines found")
     return Parsed(p, "outlines", digest, records, warnings)
+
+
+def refresh_implied(store: Store, dates: Iterable[dt.date] | None = None) -> int:
+    """Recompute the implied ground (``status: implied``, analysis/implied.py) of the given
+    control snapshot dates (all with ``None``) and store it in the control layer, replacing
+    what was there: a derived table, so that every reader of control (distances, the front,
+    the caches) sees it. Called inside the import's transaction; returns the rows written."""
+    from basewatch.analysis.implied import implied_areas
+
+    outlines = store.select(OUTLINES, order_by=("id",))
+    if dates is None:
+        days = [dt.date.fromisoformat(d) for d in store.distinct(CONTROL, "date")]
+    else:
+        days = sorted(set(dates))
+    written = 0
+    for day in days:
+        rows = store.select(CONTROL, {"date": day.isoformat()}, order_by=("faction",))
+        held = [a for a in rows if a.status is not ControlStatus.IMPLIED]
+        fresh = implied_areas(held, outlines, day) if held and outlines else []
+        if len(held) < len(rows):
+            store.delete(CONTROL, {"date": day.isoformat(), "status": ControlStatus.IMPLIED.value})
+        if fresh:
+            store.put(CONTROL, fresh)
+            written += len(fresh)
+    return written

@@ -12,7 +12,7 @@ from basewatch.errors import ImportFormatError, NotFoundError
 from basewatch.model import Faction
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
-from basewatch.sources.control import parse_control, parse_outlines
+from basewatch.sources.control import parse_control, parse_outlines, refresh_implied
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
 from basewatch.sources.roads import parse_roads
 from basewatch.sources.survey import parse_survey
@@ -122,6 +122,12 @@ def write_parsed(ws: Workspace, parsed: Parsed,
         result = PutResult()
         for spec_, items in groups.values():
             result = result + ws.store.put(spec_, items)
+        # One-sided control: the implied ground of the snapshots this import touched (all of
+        # them for new outlines), derived and stored in the same transaction.
+        if parsed.kind == "control" and result.changed:
+            refresh_implied(ws.store, {r.date for r in parsed.records})
+        elif parsed.kind == "outlines" and result.changed:
+            refresh_implied(ws.store)
         if result.changed:
             ws.store.put(IMPORTS, [ImportRecord(
                 parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.UTC),

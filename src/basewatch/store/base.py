@@ -19,7 +19,6 @@ from shapely.geometry.base import BaseGeometry
 from basewatch.errors import AmbiguousNameError, NotFoundError
 from basewatch.model import (
     ControlArea,
-    ControlStatus,
     Facility,
     FacilityRow,
     Faction,
@@ -371,43 +370,20 @@ class StoreOps:
         if snap is None:
             return []
         where: dict[str, Any] = {"date": snap.isoformat()}
-        if status and status != ControlStatus.IMPLIED.value:
+        if status:
             where["status"] = status
         result: list[ControlArea] = self.store.select(CONTROL, where, order_by=("faction",))
-        if status is None or status == ControlStatus.IMPLIED.value:
-            implied = self._implied(snap, result)
-            result = implied if status else sorted(result + implied, key=lambda a: a.faction)
         return result
 
     def control_between(self, start: dt.date, end: dt.date) -> list[ControlArea]:
         result: list[ControlArea] = self.store.select(
             CONTROL, ranges={"date": (start.isoformat(), end.isoformat())},
             order_by=("date", "faction"))
-        by_date: dict[dt.date, list[ControlArea]] = {}
-        for a in result:
-            by_date.setdefault(a.date, []).append(a)
-        out: list[ControlArea] = []
-        for d in sorted(by_date):
-            out += sorted(by_date[d] + self._implied(d, by_date[d]), key=lambda a: a.faction)
-        return out
+        return result
 
     def outlines(self) -> list[Outline]:
         result: list[Outline] = self.store.select(OUTLINES, order_by=("id",))
         return result
-
-    def _implied(self, snap: dt.date, areas: list[ControlArea]) -> list[ControlArea]:
-        """The implied ground of one-sided control on a snapshot (analysis/implied.py),
-        memoised per snapshot and store revision: it is derived, never stored."""
-        from basewatch.analysis.implied import implied_areas
-
-        memo: dict[tuple[int, dt.date], list[ControlArea]] = self.__dict__.setdefault("_implied_memo", {})
-        key = (self.store.revision(), snap)
-        if key not in memo:
-            outlines = self.outlines()
-            if len(memo) > 64:
-                memo.clear()
-            memo[key] = implied_areas(areas, outlines, snap) if outlines else []
-        return list(memo[key])
 
     # surveys ----------------------------------------------------------------------------
     def survey_counts(self, publisher: str | None = None) -> list[SurveyCount]:
