@@ -19,6 +19,7 @@ from typing import Any
 from basewatch.analysis.exposure import Exposure
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
+from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.exposure import Catalog, exposure_series, load_catalog
 from basewatch.store import Workspace
 
@@ -99,7 +100,9 @@ class SiteReach:
         if e is None:
             return {"facility": f.id, "name": f.name, "operator": f.operator,
                     "date": day.isoformat(), "state": NO_CONTROL, "inside": None,
-                    "distance_km": None, "nearest_faction": None, "nearest_point": None,
+                    "location_uncertainty_km": LOCATION_UNCERTAINTY_KM[
+                        f.provenance.location_precision],
+                    "distance_within_location_uncertainty": False, "distance_km": None, "nearest_faction": None, "nearest_point": None,
                     "systems_in_reach": [], "distances_km": {}, "synthetic": False,
                     "note": f"no control known on {day} (first snapshot later)"}
         d = e.to_dict()
