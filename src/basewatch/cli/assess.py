@@ -45,7 +45,7 @@ HypOpt = Annotated[str, typer.Option("--hypothesis", help="Hypothesis id to asse
 FromOpt = Annotated[str | None, typer.Option(
     "--from", help="First day (default: the workspace's first control snapshot)")]
 ToOpt = Annotated[str | None, typer.Option(
-    "--to", help="Last day (default: the workspace's last change date)")]
+    "--to", help="Last day (default: the last date anything in the workspace changes)")]
 
 
 def _days(ws: Workspace, start: str | None, end: str | None) -> list[dt.date]:

@@ -22,6 +22,9 @@ from basewatch.model import Facility
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.exposure import Catalog, exposure_series, load_catalog
 from basewatch.store import Workspace
+from basewatch.store.flights import FLIGHT_EVENTS
+from basewatch.store.imagery import IMAGERY_COUNTS
+from basewatch.store.reports import REPORTS
 
 __all__ = ["NO_CONTROL", "SiteReach", "change_dates", "reach_history", "workspace_span"]
 
@@ -46,15 +49,21 @@ def change_dates(ws: Workspace, facilities: Iterable[Facility], end: dt.date,
 
 
 def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
-    """The workspace's span of dates: first control snapshot to the last date anything that
-    decides reach changes (a later holding, a facility's end). The default of every face that
-    walks days (``assess timeline``, ``tripwires run``, the site page)."""
+    """The workspace's span of dates: its first control snapshot to the last date on which
+    anything is known to change (a snapshot, a holding, dated evidence: imagery counts,
+    reports, flight events). The default of the faces that walk days (``assess timeline``,
+    ``tripwires run``)."""
     dates = ws.control_dates()
     if not dates:
         raise NotFoundError("no control snapshots in the workspace: give --from/--to, or "
                             "import control first")
     cat = load_catalog(ws)
     later = [d for h in cat.holdings for d in (h.valid_from, h.valid_to) if d and d > dates[-1]]
+    after = dates[-1].isoformat()
+    for spec, col in ((IMAGERY_COUNTS, "time"), (REPORTS, "published"), (FLIGHT_EVENTS, "time")):
+        found = ws.store.distinct(spec, col, ranges={col: (after, None)})
+        if found:  # ISO text (GeoPackage) or datetimes (PostGIS): the day is the first 10 chars
+            later.append(dt.date.fromisoformat(str(found[-1])[:10]))
     return dates[0], max([dates[-1], *later])
 
 
