@@ -155,6 +155,10 @@ def test_a_margin_under_the_location_uncertainty_is_flagged(theatre: Path) -> No
     c = TestClient(create_app(theatre))
     (row,) = c.get("/exposure", params={"date": "2025-01-07", "site": "beta"}).json()
     assert row["systems_in_reach"][0]["within_location_uncertainty"] is True
+    (ring,) = c.get("/rings", params={"date": "2025-01-07", "site": "beta"}).json()["features"]
+    assert ring["properties"]["within_location_uncertainty"] is True
+    (ring,) = c.get("/rings", params={"date": "2025-01-07", "site": "alpha"}).json()["features"]
+    assert ring["properties"]["within_location_uncertainty"] is False
 
 
 def test_before_the_first_snapshot_no_control_is_known(theatre: Path) -> None:

@@ -17,6 +17,7 @@ from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
+from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table, table_warning
 from basewatch.queries.claims import ClaimSet
 from basewatch.queries.corridors import corridor
@@ -108,6 +109,9 @@ def range_rings(ws: Workspace, sites: Sequence[Facility], day: dt.date,
                     # A site inside hostile ground is overrun, not "in reach" (its own state).
                     "in_reach": d is not None and d <= m.max_range_km and inside is None,
                     "site_state": expo[f.id].state if f.id in expo else None,
+                    # In or out of the ring is not decided by the data (docs/exposure.md).
+                    "within_location_uncertainty": d is not None and abs(m.max_range_km - d)
+                    < LOCATION_UNCERTAINTY_KM[f.provenance.location_precision],
                     "source": m.source.publisher,
                     "holding_source": h.provenance.label, "date": day.isoformat(),
                     "snapshot": snap.isoformat(), "synthetic": synthetic}})
