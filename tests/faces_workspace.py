@@ -15,6 +15,7 @@ def demo_with_alerts(demo_ws: Path, folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(demo_ws / "basewatch.gpkg", folder / "basewatch.gpkg")
+    shutil.copy(demo_ws / "likelihoods.json", folder / "likelihoods.json")  # the demo's own table
     with Workspace(folder) as ws:
         days = ws.control_dates()
         tws = ws.store.select(TRIPWIRES)

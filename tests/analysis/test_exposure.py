@@ -139,7 +139,41 @@ def test_reach_area_edge_lies_at_the_range():
     area = reach_area(ground, 70_000)
     xy = np.asarray(area.exterior.coords)[::7]
     d, _, _ = distances_to_polygon(xy[:, 0], xy[:, 1], ground)
-    assert np.allclose(d, 70_000, rtol=0.002)
+    assert np.all(d >= 70_000) and np.allclose(d, 70_000, rtol=0.005)
+
+
+@pytest.mark.parametrize("ground,range_km", [
+    (box(33.0, 46.0, 36.0, 47.5), 40.0),                  # long E-W edges: geodesics bulge
+    (star(30.0, 50.0, [80, 300, 150, 400, 120, 250, 60]), 300.0),
+])
+def test_reach_area_is_never_short_of_the_range(ground, range_km):
+    """Along rays from the ground's centre, the last point within the range (bisected on the
+    geodesic distance) lies inside the area; the area ends at most 0.5 % beyond the range.
+    Spot checks of those distances against pyproj.Geod by brute force."""
+    from shapely.prepared import prep
+
+    r = range_km * 1000
+    area = prep(reach_area(ground, r))
+    c = ground.centroid
+    az = np.linspace(0, 360, 36, endpoint=False)
+
+    def along(t):
+        x, y, _ = GEOD.fwd(np.full(az.size, c.x), np.full(az.size, c.y), az, t)
+        return x, y
+
+    lo, hi = np.zeros(az.size), np.full(az.size, 3e6)
+    for _ in range(36):
+        mid = (lo + hi) / 2
+        d, _, _ = distances_to_polygon(*along(mid), ground)
+        lo, hi = np.where(d <= r, mid, lo), np.where(d <= r, hi, mid)
+    x, y = along(lo)
+    assert all(area.contains(Point(a, b)) for a, b in zip(x, y))
+    for k in range(0, az.size, 12):
+        assert brute_force(x[k], y[k], ground, step_m=500.0) <= r + 1.0
+    x, y = along(lo * 1.005 + r * 0.006)  # beyond 0.5 % (plus the ray's slant) it is outside
+    d, _, _ = distances_to_polygon(x, y, ground)
+    assert np.sum(d > r * 1.005) >= az.size // 2
+    assert all(not area.contains(Point(a, b)) for a, b, dd in zip(x, y, d) if dd > r * 1.005)
 
 
 def test_rings_across_the_antimeridian_are_split_for_geojson():

@@ -48,3 +48,31 @@ def test_evidence_is_kept_with_the_alert(timeline):
 def test_unparseable_conditions_are_refused(text, message):
     with pytest.raises(ValidationError, match=message):
         parse_condition(text)
+
+
+def test_in_reach_matches_the_system_id_the_name_and_the_munition():
+    from basewatch.analysis.tripwires import ReachFact, evaluate
+
+    facts = SiteFacts(in_reach=frozenset({ReachFact("bm-30-smerch", "BM-30 Smerch", "9M528 (HE-frag)")}))
+    for arg in ("bm-30-smerch", "BM-30 Smerch", "smerch", "9m528", "BM 30"):
+        assert evaluate(parse_condition(f"in_reach({arg})"), facts)[0], arg
+    assert not evaluate(parse_condition("in_reach(uragan)"), facts)[0]
+
+
+def test_site_overrun_fires_once_on_every_watched_site_without_being_set():
+    inside = ("red", DAYS[2], 4.0)
+    tl = {"gamma": {d: SiteFacts(inside=inside if i >= 2 else None) for i, d in enumerate(DAYS)},
+          "other": {d: SiteFacts() for d in DAYS}}
+    alerts = run_tripwires([Tripwire("t", "distance < 1", "gamma", NOW)], tl)
+    (a,) = alerts
+    assert (a.site, a.date, a.message) == ("gamma", DAYS[2], f"gamma: site overrun on {DAYS[2]}")
+    assert "inside ground held by red since 2024-12-03, 4.0 km" in a.evidence[0]
+    # Set explicitly, it is not doubled; switched off, it is not added.
+    assert len(run_tripwires([Tripwire("o", "overrun", "gamma", NOW)], tl)) == 1
+    assert run_tripwires([Tripwire("t", "distance < 1", "gamma", NOW)], tl, overrun=False) == []
+
+
+@pytest.mark.parametrize("text", ["overrun(x)", "overrun == yes"])
+def test_overrun_takes_nothing(text):
+    with pytest.raises(ValidationError, match="overrun takes no argument"):
+        parse_condition(text)

@@ -3,6 +3,7 @@ store, the revision-keyed cache refreshed by a write from another client, writes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,8 @@ def test_answers_equal_the_embedded_store_and_writes_refresh_reads(
         demo_ws: Path, demo_in_postgis: str, tmp_path: Path) -> None:
     folder = tmp_path / "no-gpkg-here"  # the PostGIS store needs no workspace file
     folder.mkdir()
+    # ... but the analyst's likelihood table is a file of the workspace folder (docs/assessment.md)
+    shutil.copy(demo_ws / "likelihoods.json", folder / "likelihoods.json")
     with TestClient(create_app(demo_ws, store_url="")) as local, \
             TestClient(create_app(folder, store_url=demo_in_postgis)) as team:
         for path in PATHS:

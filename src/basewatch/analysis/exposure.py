@@ -31,6 +31,7 @@ from basewatch.analysis.control import faction_geometries
 from basewatch.analysis.geodesy import GEOD, local_aeqd
 from basewatch.analysis.hostility import Hostility
 from basewatch.model import ControlArea, Facility
+from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.model.weapons import Holding, WeaponSystem
 
 __all__ = [
@@ -177,13 +178,16 @@ class Reach:
     since: dt.date | None = None
     captured: bool = False
     source: str = ""
+    #: The margin is smaller than the site's location uncertainty: the data cannot decide it.
+    within_uncertainty: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"system": self.system, "name": self.system_name, "munition": self.munition,
                 "faction": self.faction, "max_range_km": self.max_range_km,
                 "margin_km": round(self.margin_km, 1),
                 "since": self.since.isoformat() if self.since else None,
-                "captured": self.captured, "source": self.source}
+                "captured": self.captured, "source": self.source,
+                "within_location_uncertainty": self.within_uncertainty}
 
 
 @dataclass(frozen=True)
@@ -199,11 +203,34 @@ class Exposure:
     reach: tuple[Reach, ...] = ()
     synthetic: bool = False
     distances_km: dict[str, float] = field(default_factory=dict)  # per hostile faction
+    #: The hostile faction whose ground the site stands in (overrun), else None.
+    inside: str | None = None
+    #: Inside hostile ground: distance (km) to the nearest own-side or allied ground (None if
+    #: the snapshot holds none of it).
+    depth_km: float | None = None
+    location_uncertainty_km: float = 0.1
+
+    @property
+    def state(self) -> str:
+        """``inside_hostile`` (overrun), ``in_reach``, or ``outside_reach``."""
+        return "inside_hostile" if self.inside else ("in_reach" if self.reach else "outside_reach")
+
+    @property
+    def distance_uncertain(self) -> bool:
+        """The site's location uncertainty is larger than its distance to hostile ground (or,
+        inside, than its depth): whether it is inside or outside is not decided by the data."""
+        d = self.depth_km if self.inside else (self.nearest.distance_km if self.nearest else None)
+        return d is not None and d < self.location_uncertainty_km
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "facility": self.facility, "name": self.name, "operator": self.operator,
-            "date": self.date.isoformat(),
+            "date": self.date.isoformat(), "state": self.state,
+            "inside": {"faction": self.inside,
+                       "depth_km": round(self.depth_km, 2) if self.depth_km is not None else None,
+                       "since": None} if self.inside else None,
+            "location_uncertainty_km": self.location_uncertainty_km,
+            "distance_within_location_uncertainty": self.distance_uncertain,
             "distance_km": round(self.nearest.distance_km, 2) if self.nearest else None,
             "nearest_faction": self.nearest_faction,
             "nearest_point": {"lon": round(self.nearest.lon, 5), "lat": round(self.nearest.lat, 5)}
@@ -237,31 +264,52 @@ def exposure_on(
     for f in facilities:
         by_op.setdefault(f.operator, []).append(f)
     per_fac: dict[str, dict[str, NearestGround]] = {f.id: {} for f in facilities}
+    depth: dict[str, float] = {}
+
+    def dist(faction: str, lons: Any, lats: Any) -> tuple[Any, Any, Any]:
+        return (distances(faction, lons, lats) if distances is not None
+                else distances_to_polygon(lons, lats, geoms[faction]))
+
     for op, items in by_op.items():
         lons = np.array([f.lon for f in items])
         lats = np.array([f.lat for f in items])
         for faction in sorted(hostility.hostile_to(op, geoms, day)):
-            d, nlon, nlat = (distances(faction, lons, lats) if distances is not None
-                             else distances_to_polygon(lons, lats, geoms[faction]))
+            d, nlon, nlat = dist(faction, lons, lats)
             for k, f in enumerate(items):
                 per_fac[f.id][faction] = NearestGround(float(d[k]) / 1000, float(nlon[k]),
                                                        float(nlat[k]))
+        # Overrun sites: how deep inside, i.e. how far to the nearest own-side or allied ground.
+        inside = [k for k, f in enumerate(items)
+                  if any(g.distance_km == 0.0 for g in per_fac[f.id].values())]
+        friends = sorted(({op} | hostility.allies(op, day)) & set(geoms))
+        if inside and friends:
+            sub = np.array(inside)
+            best_d = np.full(sub.size, np.inf)
+            for faction in friends:
+                best_d = np.minimum(best_d, np.asarray(dist(faction, lons[sub], lats[sub])[0]))
+            for j, k in enumerate(inside):
+                if np.isfinite(best_d[j]):
+                    depth[items[k].id] = float(best_d[j]) / 1000
     for f in facilities:
         near = per_fac[f.id]
         best = min(near.items(), key=lambda kv: kv[1].distance_km) if near else None
+        unc = LOCATION_UNCERTAINTY_KM[f.provenance.location_precision]
+        held_by = best[0] if best and best[1].distance_km == 0.0 else None
         reach: list[Reach] = []
-        for faction, ground in near.items():
+        for faction, ground in near.items() if held_by is None else ():
             for h in _held(holdings, faction, day):
                 system = systems[h.system]
                 for m in system.munitions:
                     if ground.distance_km <= m.max_range_km:
+                        margin = m.max_range_km - ground.distance_km
                         reach.append(Reach(system.id, system.name, m.name, faction,
-                                           m.max_range_km, m.max_range_km - ground.distance_km,
-                                           None, h.captured, h.provenance.label))
+                                           m.max_range_km, margin, None, h.captured,
+                                           h.provenance.label, margin < unc))
         reach.sort(key=lambda r: (-r.margin_km, r.system, r.munition))
         out.append(Exposure(f.id, f.name, f.operator, day, best[0] if best else None,
                             best[1] if best else None, tuple(reach), synthetic,
-                            {k: v.distance_km for k, v in near.items()}))
+                            {k: v.distance_km for k, v in near.items()}, held_by,
+                            depth.get(f.id) if held_by else None, unc))
     return out
 
 

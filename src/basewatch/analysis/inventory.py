@@ -24,7 +24,9 @@ __all__ = [
     "survey_table",
 ]
 
-DIMENSIONS = ("operator", "type", "region")
+#: ``type`` is the survey class (base/point), as surveys count; ``detail`` the facility type as
+#: recorded (airbase, naval_base, base, point, ...), which only the registry knows.
+DIMENSIONS = ("operator", "type", "detail", "region")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Inventory:
     synthetic: bool = False
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    by_detail: dict[str, int] = field(default_factory=dict)  # registry: per recorded type
 
     @property
     def largest_operator(self) -> str | None:
@@ -59,6 +62,7 @@ class Inventory:
             "by": list(self.by),
             "total": self.total,
             "by_type": dict(self.by_type),
+            "by_detail": dict(self.by_detail),
             "largest_operator": self.largest_operator,
             "rows": self.rows,
             "synthetic": self.synthetic,
@@ -84,12 +88,14 @@ def inventory_from_rows(
               and (r.valid_to is None or day <= r.valid_to)]
     counts: Counter[tuple[str, ...]] = Counter()
     for r in active:
-        values = {"operator": r.operator, "type": classes[r.type], "region": r.region}
+        values = {"operator": r.operator, "type": classes[r.type], "detail": r.type,
+                  "region": r.region}
         counts[tuple(values[b] for b in by)] += 1
     out = [dict(zip(by, k, strict=True)) | {"count": n} for k, n in sorted(counts.items())]
     by_type = Counter(classes[r.type] for r in active)
     return Inventory(source="registry", date=day, by=by, rows=out, total=len(active),
-                     by_type=dict(by_type), synthetic=any(r.synthetic for r in active))
+                     by_type=dict(by_type), synthetic=any(r.synthetic for r in active),
+                     by_detail=dict(sorted(Counter(r.type for r in active).items())))
 
 
 def inventory_from_facilities(
@@ -109,7 +115,7 @@ def survey_editions(counts: Iterable[SurveyCount]) -> list[SurveyEdition]:
 
 
 def _dims(c: SurveyCount) -> frozenset[str]:
-    return frozenset(d for d in DIMENSIONS if getattr(c, d))
+    return frozenset(d for d in DIMENSIONS if getattr(c, d, None))
 
 
 def survey_table(counts: Iterable[SurveyCount], by: Sequence[str]) -> dict[tuple[str, ...], int] | None:
@@ -137,8 +143,11 @@ def inventory_from_survey(
     counts: Iterable[SurveyCount], day: dt.date, by: Sequence[str] = ("operator", "type"),
     publisher: str | None = None,
 ) -> Inventory | None:
-    """The latest survey edition at or before ``day`` (optionally of one publisher)."""
+    """The latest survey edition at or before ``day`` (optionally of one publisher); None if
+    there is none, or if ``by`` asks for ``detail`` (surveys count bases and points only)."""
     by = _check_by(by)
+    if "detail" in by:
+        return None
     all_counts = [c for c in counts if publisher is None or c.edition.publisher == publisher]
     editions = [e for e in survey_editions(all_counts) if e.date <= day]
     if not editions:

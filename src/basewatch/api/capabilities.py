@@ -9,14 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.verdicts import site_verdicts
 from basewatch.api._common import ERROR_RESPONSES, IsoDate, etag_json, uses_workspace
 from basewatch.errors import NotFoundError
-from basewatch.queries.assessment import site_assessment, site_timeline
+from basewatch.queries.assessment import site_assessment, site_timeline, table_warning
 from basewatch.queries.corridors import corridor
-from basewatch.queries.exposure import exposure_series
 from basewatch.queries.flights import daily_rows, event_rows
+from basewatch.queries.reach import exposure_rows
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS
 from basewatch.store.imagery import site_counts
@@ -42,17 +41,8 @@ def _paged(request: Request, rows: list, limit: int | None, offset: int) -> Resp
 def exposure(request: Request, ws: Workspace, date: IsoDate,
              site: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     facilities = [ws.facility(site)] if site else ws.facilities(on=date)
-    dates = sorted({d for d in ws.control_dates() if d <= date} | {date})
-    series = exposure_series(ws, facilities, dates)
-    if not series[date]:
-        raise NotFoundError(f"date: no control snapshot on or before {date}")
-    out = []
-    for e in series[date]:
-        first = reach_timeline([x for d in dates for x in series[d] if x.facility == e.facility])
-        d = e.to_dict()
-        for r in d["systems_in_reach"]:
-            r["since"] = first[(r["system"], r["munition"])].isoformat()
-        out.append(d)
+    # Before the first snapshot each row says "no control known" (state no_control_known).
+    out = exposure_rows(ws, facilities, date)
     return etag_json(request, out)
 
 
@@ -99,7 +89,9 @@ def flight_daily(request: Request, ws: Workspace, site: Site) -> Response:
 @uses_workspace
 def assessment(request: Request, ws: Workspace, site: Site, date: IsoDate,
                hypothesis: Annotated[str, Query(max_length=100)] = "withdrawal") -> Response:
-    return etag_json(request, site_assessment(ws, ws.facility(site), date, hypothesis).to_dict())
+    warn = table_warning(ws)
+    return etag_json(request, {**site_assessment(ws, ws.facility(site), date, hypothesis).to_dict(),
+                               "warnings": [warn] if warn else []})
 
 
 @router.get("/assessment/timeline", tags=["assessment"], summary="The probability day by day")
@@ -111,8 +103,12 @@ def assessment_timeline(request: Request, ws: Workspace, site: Site,
         raise NotFoundError("from/to: give a span of at most a year, from <= to")
     days = [from_ + dt.timedelta(days=k) for k in range((to - from_).days + 1)]
     series = site_timeline(ws, ws.facility(site), days)
-    return etag_json(request, [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
+    resp = etag_json(request, [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
                                 "synthetic": a.synthetic} for a in series])
+    warn = table_warning(ws)
+    if warn:  # the body stays a list; the warning goes in a header
+        resp.headers["X-Basewatch-Warning"] = warn
+    return resp
 
 
 @router.get("/alerts", tags=["assessment"], summary="Alerts raised by tripwires")

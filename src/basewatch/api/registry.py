@@ -24,7 +24,7 @@ from basewatch.store import Workspace
 router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Features to skip")]
-_BY_PATTERN = r"^(operator|type|region)(,(operator|type|region))*$"
+_BY_PATTERN = r"^(operator|type|detail|region)(,(operator|type|detail|region))*$"
 
 
 def facility_feature(f: Facility) -> dict[str, Any]:

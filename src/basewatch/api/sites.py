@@ -20,19 +20,21 @@ from basewatch.queries.sites import (
     chip_path,
     claim_rows,
     corridor_features,
+    default_against,
     default_corridors,
+    default_sites,
     list_chips,
     range_rings,
     reach_areas,
     site_summary,
-    watched_sites,
 )
 from basewatch.store import Workspace
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 SiteOpt = Annotated[str | None, Query(max_length=200, description="Facility: name, alias or id "
-                                      "(default: the watched sites, those with tripwires)")]
+                                      "(default: the watched sites, those with tripwires; else "
+                                      "the facilities in reach)")]
 SystemOpt = Annotated[str | None, Query(max_length=100, description="Only this weapon system")]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip")]
@@ -41,8 +43,8 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip")]
 MAX_SUMMARY_DAYS = 366 * 25 - 1
 
 
-def _sites(ws: Workspace, site: str | None) -> list:  # type: ignore[type-arg]
-    return [ws.facility(site)] if site else watched_sites(ws)
+def _sites(ws: Workspace, site: str | None, day: dt.date) -> list:  # type: ignore[type-arg]
+    return [ws.facility(site)] if site else default_sites(ws, day)
 
 
 @router.get("/rings", tags=["exposure"],
@@ -50,7 +52,7 @@ def _sites(ws: Workspace, site: str | None) -> list:  # type: ignore[type-arg]
 @uses_workspace
 def rings(request: Request, ws: Workspace, date: IsoDate, site: SiteOpt = None,
           system: SystemOpt = None) -> Response:
-    return etag_json(request, range_rings(ws, _sites(ws, site), date, system))
+    return etag_json(request, range_rings(ws, _sites(ws, site, date), date, system))
 
 
 @router.get("/reach", tags=["exposure"],
@@ -59,9 +61,9 @@ def rings(request: Request, ws: Workspace, date: IsoDate, site: SiteOpt = None,
 def reach(request: Request, ws: Workspace, date: IsoDate,
           against: Annotated[str | None, Query(max_length=100, description="Operator the "
                                                "factions are hostile to (default: the operators "
-                                               "of the watched sites)")] = None,
-          system: SystemOpt = None) -> Response:
-    ops = [against] if against else sorted({f.operator for f in watched_sites(ws)})
+                                               "of the watched sites, else of every facility)")]
+          = None, system: SystemOpt = None) -> Response:
+    ops = [against] if against else default_against(ws, date)
     known = {f.id for f in ws.factions()}
     if against and against not in known:
         raise NotFoundError(f"against: no faction {against!r} (known: {', '.join(sorted(known))})")

@@ -49,7 +49,8 @@ Kind = Literal[IMPORT_KINDS]  # type: ignore[valid-type]
 #: The file name an upload gets when the client names none (the parsers look at suffixes).
 DEFAULT_NAMES = {"facilities": "facilities.csv", "survey": "survey.csv", "places": "places.csv",
                  "control": "control.geojson", "factions": "factions.json",
-                 "weapons": "weapons.json", "roads": "roads.geojson"}
+                 "weapons": "weapons.json", "roads": "roads.geojson",
+                 "outlines": "outlines.geojson"}
 _CHUNK = 1 << 16
 
 

@@ -32,6 +32,25 @@ SiteOpt = Annotated[str | None, typer.Option("--site", help="Facility (name, ali
 HypOpt = Annotated[str, typer.Option("--hypothesis", help="Hypothesis id to assess")]
 
 
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", help="First day (default: the workspace's first control snapshot)")]
+ToOpt = Annotated[str | None, typer.Option(
+    "--to", help="Last day (default: the last date anything in the workspace changes)")]
+
+
+def _days(ws: Workspace, start: str | None, end: str | None) -> list[dt.date]:
+    """The days from --from to --to, each defaulting to the workspace's span of dates."""
+    d0, d1 = parse_date(start, field="--from"), parse_date(end, field="--to")
+    if d0 is None or d1 is None:
+        from basewatch.queries.reach import workspace_span
+
+        s0, s1 = workspace_span(ws)
+        d0, d1 = d0 or s0, d1 or s1
+    if d1 < d0:
+        raise ValidationError(f"--to {d1} is before --from {d0}")
+    return [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]
+
+
 def _sites(ws: Workspace, site: str | None) -> list[Facility]:
     if site:
         return [ws.facility(site)]
@@ -51,15 +70,18 @@ def assess_cmd(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
     """Assess each site (or one) on a date: prior, posterior, evidence with likelihood ratios."""
     if ctx.invoked_subcommand is not None:
         return
-    from basewatch.queries.assessment import load_table, site_assessment
-
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
+        from basewatch.queries.assessment import load_table, site_assessment, table_warning
+
         results = [site_assessment(ws, f, day, hypothesis) for f in _sites(ws, site)]
         table = load_table(ws)
+        warn = table_warning(ws)
     if as_json:
-        print_json([a.to_dict() for a in results])
+        print_json([{**a.to_dict(), "warnings": [warn] if warn else []} for a in results])
         return
+    if warn:
+        console.print(f"[yellow]warning:[/] {warn}", highlight=False)
     names = {h.id: h.name for h in table.hypotheses}
     for a in results:
         t = Table(title=f"{a.site} on {a.date}: P({names.get(a.focus, a.focus)}) = "
@@ -80,27 +102,26 @@ def assess_cmd(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
 @app.command("timeline")
 @handle_errors
 def timeline(site: Annotated[str, typer.Option("--site", help="Facility")],
-             start: Annotated[str, typer.Option("--from")] = "2024-11-27",
-             end: Annotated[str, typer.Option("--to")] = "2024-12-08",
+             start: FromOpt = None, end: ToOpt = None,
              hypothesis: HypOpt = "withdrawal", workspace: WorkspaceOpt = None,
              as_json: JsonOpt = False) -> None:
     """The probability day by day, with the evidence that moved it."""
-    d0, d1 = parse_date(start, field="--from"), parse_date(end, field="--to")
-    assert d0 and d1
-    if d1 < d0:
-        raise ValidationError(f"--to {d1} is before --from {d0}")
-    days = [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]
     with open_workspace(workspace) as ws:
-        from basewatch.queries.assessment import site_timeline
+        days = _days(ws, start, end)
+        from basewatch.queries.assessment import site_timeline, table_warning
 
         series = site_timeline(ws, ws.facility(site), days, hypothesis)
+        warn = table_warning(ws)
     rows: list[dict[str, Any]] = [{"date": a.date.isoformat(), "probability": round(a.probability, 4),
              "evidence": len(a.steps), "synthetic": a.synthetic,
              "new": [s.indicator.description for s in a.steps if s.indicator.date == a.date]}
             for a in series]
     if as_json:
-        print_json({"site": series[0].site, "hypothesis": hypothesis, "series": rows})
+        print_json({"site": series[0].site, "hypothesis": hypothesis, "series": rows,
+                    "warnings": [warn] if warn else []})
         return
+    if warn:
+        console.print(f"[yellow]warning:[/] {warn}", highlight=False)
     t = Table(title=f"P({hypothesis}) at {series[0].site}")
     for c in ("date", "P", "new evidence"):
         t.add_column(c)
@@ -133,22 +154,18 @@ def tripwire_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
 
 @tripwires_app.command("run")
 @handle_errors
-def tripwire_run(start: Annotated[str, typer.Option("--from")] = "2024-11-27",
-                 end: Annotated[str, typer.Option("--to")] = "2024-12-08",
+def tripwire_run(start: FromOpt = None, end: ToOpt = None,
                  deliver_to: Annotated[str | None, typer.Option(
                      "--deliver", help="'-' (stdout), a file (JSON lines) or an http(s):// webhook")] = None,
                  workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Evaluate every tripwire day by day; store the alerts (each once) and deliver new ones."""
-    d0, d1 = parse_date(start, field="--from"), parse_date(end, field="--to")
-    assert d0 and d1
-    days = [d0 + dt.timedelta(days=k) for k in range((d1 - d0).days + 1)]
+    """Evaluate every tripwire day by day (default: the workspace's span of dates); store the
+    alerts (each once) and deliver new ones. Every watched site also gets "site overrun"."""
     with open_workspace(workspace) as ws:
+        days = _days(ws, start, end)
         tws = ws.store.select(TRIPWIRES)
-        from basewatch.analysis.tripwires import run_tripwires
-        from basewatch.queries.facts import site_facts
+        from basewatch.queries.facts import tripwire_alerts
 
-        timeline_ = {s: site_facts(ws, ws.facility(s), days) for s in sorted({t.site for t in tws})}
-        alerts = run_tripwires(tws, timeline_)
+        alerts = tripwire_alerts(ws, tws, days)
         known = {a.key for a in ws.store.select(ALERTS)}
         new = [a for a in alerts if a.key not in known]
         ws.store.put(ALERTS, new)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.geodesy import geodesic_circle
 from basewatch.analysis.reach import split_antimeridian
 from basewatch.cli._common import (
@@ -25,7 +24,15 @@ from basewatch.cli._common import (
 )
 from basewatch.errors import NotFoundError
 from basewatch.model._util import geom_to_json
-from basewatch.queries.exposure import exposure_series, load_catalog, projection
+from basewatch.queries.exposure import load_catalog, projection
+from basewatch.queries.reach import (
+    NO_CONTROL,
+    reach_history,
+    reach_words,
+    state_words,
+    workspace_span,
+)
+from basewatch.queries.sites import reach_areas
 from basewatch.sources.importing import import_file
 
 app = typer.Typer(help="Distance to hostile ground and the weapons that reach each site.",
@@ -40,39 +47,40 @@ SiteOpt = Annotated[str | None, typer.Option("--site", help="Facility (name, ali
 @handle_errors
 def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
              workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Per facility on a date: distance to hostile ground, nearest faction and point, and the
-    hostile systems in reach with their margin and since when."""
+    """Per facility on a date: distance to hostile ground (or inside it: held by whom, how deep,
+    since when), nearest faction and point, and the hostile systems in reach with their margin
+    and since when (each from its own date: docs/exposure.md)."""
     if ctx.invoked_subcommand is not None:
         return
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
         facilities = [ws.facility(site)] if site else ws.facilities(on=day)
-        dates = [d for d in ws.control_dates() if d <= day] or [day]
-        series = exposure_series(ws, facilities, sorted(set(dates) | {day}))
+        hist = reach_history(ws, facilities, day)
         cat = load_catalog(ws)
-    today = series[day]
-    if not today:
-        raise NotFoundError(f"no control snapshot on or before {day}")
     rows = []
-    for e in today:
-        hist = [s for d in sorted(series) for s in series[d] if s.facility == e.facility]
-        first = reach_timeline(hist)
-        d = e.to_dict()
-        for r in d["systems_in_reach"]:
-            r["since"] = first[(r["system"], r["munition"])].isoformat()
-        d["projection"] = projection(hist, cat)
+    for f in facilities:
+        h = hist[f.id]
+        d = h.row(day)
+        if h.dates:
+            d["projection"] = projection([h.states[x] for x in h.dates], cat)
         rows.append(d)
     if as_json:
         print_json(rows)
         return
+    if rows and all(r["state"] == NO_CONTROL for r in rows):
+        console.print(f"No control known on {day}: the first control snapshot is later.")
+        return
     t = Table(title=f"Exposure on {day}")
     for c in ("site", "operator", "km to hostile", "nearest", "in reach (margin, since)"):
         t.add_column(c)
-    for r in sorted(rows, key=lambda r: r["distance_km"] if r["distance_km"] is not None else 1e9):
-        reach = "; ".join(f"{x['name']} {x['munition']} (+{x['margin_km']} km, {x['since']})"
-                          for x in r["systems_in_reach"])
-        km = f"{r['distance_km']:.1f}" if r["distance_km"] is not None else "-"
-        t.add_row(r["name"], r["operator"], km, r["nearest_faction"] or "-", reach or "-")
+
+    def order(r: dict[str, Any]) -> float:
+        return -1.0 if r["inside"] else (r["distance_km"] if r["distance_km"] is not None else 1e9)
+
+    for r in sorted(rows, key=order):
+        reach = "; ".join(reach_words(x) for x in r["systems_in_reach"])
+        t.add_row(r["name"], r["operator"], state_words(r), r["nearest_faction"] or "-",
+                  reach or "-")
     console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))
 
@@ -81,35 +89,45 @@ def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
 @handle_errors
 def exposure_timeline(site: Annotated[str, typer.Option("--site", help="Facility")],
                       workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """A site's distance to hostile ground and systems in reach on every snapshot date."""
+    """A site's distance to hostile ground and systems in reach on every date where anything
+    that decides reach changes (control snapshots, holdings, the facility's own dates)."""
     with open_workspace(workspace) as ws:
         f = ws.facility(site)
-        dates = ws.control_dates()
-        series = exposure_series(ws, [f], dates)
+        _, end = workspace_span(ws)
+        h = reach_history(ws, [f], end)[f.id]
         cat = load_catalog(ws)
-    hist = [series[d][0] for d in dates if series[d]]
-    first = reach_timeline(hist)
-    out: dict[str, Any] = {"site": f.id, "name": f.name,
-           "series": [{"date": e.date.isoformat(),
-                       "distance_km": round(e.nearest.distance_km, 2) if e.nearest else None,
-                       "nearest_faction": e.nearest_faction,
-                       "in_reach": [f"{r.system_name} {r.munition}" for r in e.reach],
-                       "synthetic": e.synthetic} for e in hist],
-           "first_in_reach": [{"system": k[0], "munition": k[1], "date": v.isoformat()}
-                              for k, v in sorted(first.items(), key=lambda kv: kv[1])],
-           "projection": projection(hist, cat)}
+    series = [h.row(d) for d in h.dates]
+    out: dict[str, Any] = {
+        "site": f.id, "name": f.name,
+        "series": [{"date": r["date"], "state": r["state"], "distance_km": r["distance_km"],
+                    "nearest_faction": r["nearest_faction"], "inside": r["inside"],
+                    "distance_within_location_uncertainty":
+                        r["distance_within_location_uncertainty"],
+                    "in_reach": [f"{x['name']} {x['munition']}" for x in r["systems_in_reach"]],
+                    "synthetic": r["synthetic"]} for r in series],
+        "first_in_reach": [{"system": k[0], "munition": k[1], "date": v.isoformat()}
+                           for k, v in sorted(h.first_in_reach().items(), key=lambda kv: kv[1])],
+        "reach_spans": [{"system": k[0], "munition": k[1], "from": a.isoformat(),
+                         "to": b.isoformat() if b else None}
+                        for k, spans in sorted(h.spans.items()) for a, b in spans],
+        "inside_hostile": [{"faction": x, "from": a.isoformat(), "to": b.isoformat() if b else None}
+                           for a, b, x in h.inside],
+        "projection": projection([h.states[d] for d in h.dates], cat)}
     if as_json:
         print_json(out)
         return
     t = Table(title=f"Exposure of {f.name}")
-    for c in ("date", "km", "nearest", "in reach"):
+    for c in ("date", "km to hostile", "nearest", "in reach"):
         t.add_column(c)
-    for r in out["series"]:
-        km = f"{r['distance_km']:.1f}" if r["distance_km"] is not None else "-"
-        t.add_row(r["date"], km, r["nearest_faction"] or "-", ", ".join(r["in_reach"]) or "-")
+    for r, s in zip(series, out["series"], strict=True):
+        t.add_row(r["date"], state_words(r), r["nearest_faction"] or "-",
+                  ", ".join(s["in_reach"]) or "-")
     console.print(t)
     for x in out["first_in_reach"]:
         console.print(f"{x['system']} {x['munition']}: in reach since {x['date']}")
+    for x in out["inside_hostile"]:
+        console.print(f"inside ground held by {x['faction']} from {x['from']}"
+                      + (f" to {x['to']}" if x["to"] else ""))
     synthetic_note(any(r["synthetic"] for r in out["series"]))
 
 

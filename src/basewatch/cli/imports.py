@@ -190,3 +190,4 @@ _command("control", "Control snapshots (polygons): GeoJSON, KML/KMZ, GeoPackage,
 _command("weapons", "Weapons catalog, JSON (docs/formats.md).", False)
 _command("roads", "Road networks: OSM .osm.pbf/.osm extracts, GeoJSON or GeoPackage lines "
          "(docs/formats.md).", False)
+_command("outlines", "Country outlines for one-sided control, GeoJSON (docs/formats.md).", False)

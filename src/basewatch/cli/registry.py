@@ -43,13 +43,17 @@ def _inventory_table(inv: Inventory) -> Table:
         t.add_row(*[str(r[b]) for b in inv.by], str(r["count"]))
     types = " + ".join(f"{n} {k}s" for k, n in sorted(inv.by_type.items()))
     t.caption = f"total {inv.total}" + (f" = {types}" if types else "")
+    if inv.by_detail and "detail" not in inv.by:  # airbases and naval bases apart from "base"
+        t.caption += " (" + ", ".join(f"{n} {k}" for k, n in inv.by_detail.items()) + ")"
     return t
 
 
 @handle_errors
 def inventory(
     date: DateOpt = None,
-    by: Annotated[str, typer.Option(help="Group by, comma-separated: operator,type,region")] =
+    by: Annotated[str, typer.Option(help="Group by, comma-separated: operator,type,detail,region "
+                                    "(type: base/point as surveys count; detail: airbase, "
+                                    "naval_base, base, ... from the registry)")] =
     "operator,type",
     source: Annotated[str, typer.Option(help="survey, registry, or auto (survey if any)")] = "auto",
     workspace: WorkspaceOpt = None,
@@ -64,6 +68,9 @@ def inventory(
     with open_workspace(workspace) as ws:
         counts = ws.survey_counts()
         rows = ws.facility_rows()
+    if "detail" in keys and source == "survey":
+        raise ValidationError("--by detail: surveys count bases and points only; use "
+                              "--source registry")
     inv = None
     if source in ("auto", "survey"):
         inv = inventory_from_survey(counts, day, keys)

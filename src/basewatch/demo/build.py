@@ -54,6 +54,10 @@ def build_demo(folder: str | Path, *, seed: int = DEFAULT_SEED,
             step("import control")
         reports.append(import_file(ws, "control", control_path))
         _add_tripwires(ws, data)
+        # The demo analyst's likelihood table is the workspace's own (no generic-table warning).
+        table = folder / "likelihoods.json"
+        if not table.exists():
+            table.write_text(data.joinpath("likelihoods.json").read_text("utf-8"), "utf-8")
         _import_reports(ws, data, step)
         from basewatch.demo.flights_demo import build_flights_demo  # flights (claim G)
 

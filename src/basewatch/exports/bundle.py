@@ -61,6 +61,7 @@ def bundle_files(ws: Any, rep: dict[str, Any], report: bytes, report_name: str) 
         files[f"data/{name}.geojson"] = _json(sec[name] or {"type": "FeatureCollection",
                                                             "features": []})
     files["data/exposure.json"] = _json(sec["exposure"])
+    files["data/alerts.json"] = _json(sec.get("alerts", []))
     files["data/imagery.json"] = _json(sec["imagery"])
     files["data/imagery.csv"] = _imagery_csv(sec["imagery"])
     files["data/flights.json"] = _json({"events": sec["flights"], "daily_surges": sec["surges"]})

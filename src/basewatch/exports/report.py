@@ -72,8 +72,13 @@ def situation_report(ws: Workspace, day: dt.date) -> dict[str, Any]:
         inventory_from_rows(ws.facility_rows(), day, ("operator",))
     facilities = ws.facilities(on=day)
     sections = gather_sections(ws, day, snap)
-    sources = sorted({a.provenance.label for a in areas} |
-                     {f.provenance.label for f in facilities} | set(inv.sources))
+    # Weapon ranges and holdings behind every row in reach and every ring are sources too.
+    weapon_sources = {r["source"] for e in sections["exposure"] for r in e["systems_in_reach"]}
+    for feat in (sections["rings"] or {}).get("features", []):
+        weapon_sources |= {feat["properties"]["source"], feat["properties"]["holding_source"]}
+    sources = sorted({a.provenance.label for a in areas} | {f.provenance.label for f in facilities}
+                     | set(inv.sources) | set(sections.get("weapon_sources", []))
+                     | {x for x in weapon_sources if x})
     rep: dict[str, Any] = {"date": day, "snapshot": snap, "dates": dates, "areas": areas, "changes": changes,
            "inventory": inv, "facilities": facilities,
            "colours": {f.id: f.color for f in ws.factions()}, "sources": sources,
@@ -113,6 +118,15 @@ def _caveats(rep: dict[str, Any]) -> list[str]:
     if sec["exposure"]:
         out.append("Exposure assumes launchers may stand anywhere in hostile-held ground; "
                    "ranges are the catalog's maximum ranges with their sources.")
+    unsure = [e["name"] for e in sec["exposure"]
+              if e.get("distance_within_location_uncertainty")
+              or any(r.get("within_location_uncertainty") for r in e["systems_in_reach"])]
+    if unsure:
+        out.append("Within location uncertainty: " + ", ".join(unsure) + " - a distance or a "
+                   "margin smaller than how precisely the site's location is known; the data "
+                   "cannot decide whether it is in reach (or inside).")
+    if sec.get("table_warning"):
+        out.append("Assessment: " + sec["table_warning"] + ".")
     if rep["inventory"].edition:
         out.append(f"Inventory figures are those of {rep['inventory'].edition} as published; "
                    "a survey counts what its authors could confirm.")

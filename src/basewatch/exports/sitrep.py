@@ -11,24 +11,27 @@ import html
 import math
 from typing import Any
 
-from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
-from basewatch.queries.assessment import site_assessment, site_timeline
+from basewatch.model.provenance import Source
+from basewatch.queries.assessment import site_assessment, site_timeline, table_warning
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor
-from basewatch.queries.exposure import exposure_series
+from basewatch.queries.exposure import load_catalog
 from basewatch.queries.flights import daily_rows, event_rows
+from basewatch.queries.reach import reach_history, reach_words, state_words
 from basewatch.queries.sites import (
     claim_rows,
     corridor_features,
+    default_against,
     default_corridors,
+    default_sites,
     range_rings,
     reach_areas,
-    watched_sites,
 )
 from basewatch.store import Workspace
+from basewatch.store.assessment import ALERTS
 from basewatch.store.imagery import site_counts
 
 __all__ = ["gather_sections", "render_sections"]
@@ -38,14 +41,19 @@ WINDOW_DAYS = 7
 
 
 def _sites(ws: Workspace, day: dt.date) -> list[Facility]:
-    sites = watched_sites(ws)
-    if sites:
-        return sites
-    # Nobody set tripwires: the facilities some hostile weapon reaches that day.
-    facs = ws.facilities(on=day)
-    on = exposure_series(ws, facs, [day])[day]
-    by_id = {f.id: f for f in facs}
-    return [by_id[e.facility] for e in on if e.reach][:20]
+    return default_sites(ws, day)
+
+
+def _source_label(src: Source) -> str:
+    return ": ".join(x for x in (src.publisher, src.title) if x) + (f" <{src.url}>" if src.url else "")
+
+
+def _state_note(row: dict[str, Any]) -> str:
+    """Beyond the plain distance: inside hostile ground, or within location uncertainty."""
+    if row["inside"] or row.get("distance_within_location_uncertainty") \
+            or row["state"] != "in_reach" and row["state"] != "outside_reach":
+        return f" ({state_words(row)})"
+    return ""
 
 
 def _finite(v: Any) -> Any:
@@ -57,30 +65,33 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
     sites = _sites(ws, day)
     out: dict[str, Any] = {"sites": [f.id for f in sites], "exposure": [], "rings": None,
                            "reach": None, "corridors": None, "critical": {}, "charts": {}, "imagery": [], "flights": [],
-                           "surges": [], "claims": [], "assessments": [], "caveats": []}
+                           "surges": [], "claims": [], "assessments": [], "caveats": [], "alerts": [],
+                           "weapon_sources": [], "table_warning": table_warning(ws)}
     start = day - dt.timedelta(days=WINDOW_DAYS)
     if snapshot is not None and sites:
-        days = [d for d in ws.control_dates() if d <= day] + ([day] if day not in ws.control_dates() else [])
-        series = exposure_series(ws, sites, days)
+        hist = reach_history(ws, sites, day)
         for f in sites:
-            first = reach_timeline([e for d in days for e in series[d] if e.facility == f.id])
-            for x in series[day]:
-                if x.facility != f.id:
-                    continue
-                row = x.to_dict()
-                for r in row["systems_in_reach"]:
-                    r["since"] = first[(r["system"], r["munition"])].isoformat()
-                row["ref"] = (f"data/exposure.json#{f.id}; control snapshot {snapshot}"
-                              + "; " + "; ".join(sorted({r["source"] for r in row["systems_in_reach"]})))
-                out["exposure"].append(row)
+            h = hist[f.id]
+            row = h.row(day)
+            row["ref"] = (f"data/exposure.json#{f.id}; control snapshot {snapshot}"
+                          + "; " + "; ".join(sorted({r["source"] for r in row["systems_in_reach"]})))
+            out["exposure"].append(row)
             out["charts"].setdefault(f.id, {"name": f.name, "distance": [], "probability": []})
-            for d in days:
-                for x in series[d]:
-                    if x.facility == f.id and x.nearest is not None:
-                        out["charts"][f.id]["distance"].append(
-                            (d.isoformat(), round(x.nearest.distance_km, 1), x.synthetic))
+            for d in h.dates:
+                x = h.states[d]
+                if x.nearest is not None:
+                    out["charts"][f.id]["distance"].append(
+                        (d.isoformat(), round(x.nearest.distance_km, 1), x.synthetic))
+        # The weapon-range sources behind every munition in reach or ringed (report's source list).
+        cat = load_catalog(ws)
+        used = {(r["system"], r["munition"]) for e in out["exposure"] for r in e["systems_in_reach"]}
         out["rings"] = range_rings(ws, sites, day)
-        out["reach"] = reach_areas(ws, day, sorted({f.operator for f in sites}))
+        used |= {(p["system"], p["munition"]) for p in
+                 (f["properties"] for f in out["rings"]["features"])}
+        out["weapon_sources"] = sorted({_source_label(cat.systems[s].munition(m).source)
+                                        for s, m in used if s in cat.systems})
+        out["reach"] = reach_areas(ws, day, sorted({f.operator for f in sites}) or
+                                   default_against(ws, day))
         pairs = default_corridors(ws)
         if pairs:
             try:
@@ -117,6 +128,10 @@ def gather_sections(ws: Workspace, day: dt.date, snapshot: dt.date | None) -> di
                 out["surges"].append({**{k: _finite(v) for k, v in r.items()}, "site": f.id,
                                       "ref": f"data/flights.json#daily/{af.ident}/{r['day']}/{r['category']}"})
     ids = {f.id for f in sites}
+    # Alerts raised by tripwires up to the report's date (site overrun, in reach, ...).
+    out["alerts"] = [{**a.to_dict(), "ref": f"data/alerts.json#{a.tripwire}/{a.date}"}
+                     for a in ws.store.select(ALERTS, order_by=("date",))
+                     if a.date <= day and a.site in ids]
     cs = load_claimset(ws, as_of=day)
     for c in claim_rows(cs, ids or None, start, day):
         if c["published"][:10] <= day.isoformat():  # no hindsight from later posts
@@ -193,11 +208,12 @@ def _chart(title: str, points: list[tuple[str, float, bool]], unit: str, ymax: f
 def render_sections(sec: dict[str, Any]) -> str:
     """The sections as HTML (self-contained: no links to load, only text links to sources)."""
     parts = ["<h2>C. Exposure: distance to hostile ground and weapons in reach</h2>",
-             _t(["site", "km to hostile ground", "nearest hostile", "weapons in reach (since)", "refs"],
-                [[e["name"], e["distance_km"], e["nearest_faction"] or "-",
-                  "; ".join(f"{r['name']} {r['munition']} [{r['faction']}"
-                            f"{', captured' if r['captured'] else ''}] max {r['max_range_km']} km, "
-                            f"margin {r['margin_km']} km (since {r['since']})"
+             _t(["site", "km to hostile ground", "nearest hostile (state)", "weapons in reach (since)",
+                 "refs"],
+                [[e["name"], e["distance_km"] if e["distance_km"] is not None else "-",
+                  (e["nearest_faction"] or "-") + _state_note(e),
+                  "; ".join(f"{reach_words(r)} [{r['faction']}"
+                            f"{', captured' if r['captured'] else ''}] max {r['max_range_km']} km"
                             for r in e["systems_in_reach"]) or "none", e["ref"]]
                  for e in sec["exposure"]], [e["synthetic"] for e in sec["exposure"]])]
     for sid, ch in sec.get("charts", {}).items():
@@ -214,6 +230,10 @@ def render_sections(sec: dict[str, Any]) -> str:
         [[p["site_name"], p["system_name"], p["munition"], p["radius_km"], p["faction"],
           "yes" if p["in_reach"] else "no", f"data/rings.geojson; {p['source']}; {p['holding_source']}"]
          for p in (f["properties"] for f in rings)], [f["properties"]["synthetic"] for f in rings]))
+    parts.append("<h3>Alerts raised by tripwires</h3>" + _t(
+        ["date", "site", "alert", "evidence", "refs"],
+        [[a["date"], a["site"], a["message"], "; ".join(a["evidence"]), a["ref"]]
+         for a in sec.get("alerts", [])], [a["synthetic"] for a in sec.get("alerts", [])]))
     corr = [f["properties"] for f in (sec["corridors"] or {}).get("features", [])
             if f["properties"]["kind"] != "break"]
     breaks: dict[tuple[str, str], list[str]] = {}

@@ -1,6 +1,6 @@
 """The domain model of basewatch: plain, typed, immutable records with provenance. No I/O."""
 
-from basewatch.model.control import ControlArea, ControlStatus
+from basewatch.model.control import ControlArea, ControlStatus, Outline
 from basewatch.model.facility import Facility, FacilityRow, FacilityType, normalize_name
 from basewatch.model.faction import Faction, Relation, RelationKind
 from basewatch.model.place import Place
@@ -16,6 +16,7 @@ __all__ = [
     "FacilityType",
     "Faction",
     "LocationPrecision",
+    "Outline",
     "Place",
     "Provenance",
     "Relation",

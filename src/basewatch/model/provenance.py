@@ -10,7 +10,7 @@ from typing import Any
 from basewatch.errors import ValidationError
 from basewatch.model._util import EARLIEST_DATE, parse_date
 
-__all__ = ["DatePrecision", "LocationPrecision", "Provenance", "Source"]
+__all__ = ["LOCATION_UNCERTAINTY_KM", "DatePrecision", "LocationPrecision", "Provenance", "Source"]
 
 
 class LocationPrecision(str, Enum):
@@ -19,6 +19,12 @@ class LocationPrecision(str, Enum):
     EXACT = "exact"  # the site itself, to within ~100 m
     APPROXIMATE = "approximate"  # near the site: a town, a few km
     AREA = "area"  # the centroid of a larger area (district, governorate)
+
+
+#: How far (km) the true site may lie from its recorded point, per location precision: the
+#: radius within which a distance, a margin or an "inside" verdict is not decided by the data.
+LOCATION_UNCERTAINTY_KM: dict[LocationPrecision, float] = {
+    LocationPrecision.EXACT: 0.1, LocationPrecision.APPROXIMATE: 5.0, LocationPrecision.AREA: 25.0}
 
 
 class DatePrecision(str, Enum):

@@ -21,16 +21,27 @@ from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
 from basewatch.queries.corridors import corridor_timeline
-from basewatch.queries.exposure import exposure_series
 from basewatch.queries.flights import daily_rows
+from basewatch.queries.reach import reach_history, workspace_span
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
 from basewatch.store.roads import ROADS
 
-__all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline"]
+__all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline",
+           "table_warning"]
 
-#: A workspace's own likelihood table, if the analyst saved one; else the bundled demo table.
+#: A workspace's own likelihood table, if the analyst saved one; else the generic default.
 TABLE_FILE = "likelihoods.json"
+#: The generic default table (docs/assessment.md), shipped with basewatch.
+GENERIC_TABLE = "generic_likelihoods.json"
+
+
+def table_warning(ws: Workspace) -> str | None:
+    """The warning every face shows when the workspace has no likelihood table of its own."""
+    if (Path(ws.folder) / TABLE_FILE).exists():
+        return None
+    return (f"no {TABLE_FILE} in the workspace: probabilities use basewatch's generic default "
+            "table, not calibrated for this theatre (docs/assessment.md)")
 
 
 def load_table(ws: Workspace) -> LikelihoodTable:
@@ -38,8 +49,8 @@ def load_table(ws: Workspace) -> LikelihoodTable:
     if own.exists():
         text, where = own.read_text("utf-8"), str(own)
     else:
-        text = resources.files("basewatch.demo").joinpath("data/likelihoods.json").read_text("utf-8")
-        where = "bundled likelihoods.json"
+        text = resources.files("basewatch.data").joinpath(GENERIC_TABLE).read_text("utf-8")
+        where = f"bundled {GENERIC_TABLE}"
     try:
         return LikelihoodTable.from_dict(json.loads(text))
     except json.JSONDecodeError as exc:
@@ -63,8 +74,8 @@ def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
         pass
     dates = ws.control_dates()
     if dates:
-        series = exposure_series(ws, [site], dates)
-        out += exposure_indicators([e for d in dates for e in series[d]], site.id)
+        hist = reach_history(ws, [site], workspace_span(ws)[1])[site.id]  # every change date
+        out += exposure_indicators([hist.states[d] for d in hist.dates], site.id)
         if ws.store.select_columns(ROADS, ("id",)) and any(p.id == CORRIDOR_TO for p in ws.places()):
             try:
                 tl = corridor_timeline(ws, site.id, CORRIDOR_TO, dates)

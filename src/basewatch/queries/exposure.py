@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,10 @@ def _spatial_in_db() -> bool:
     import os
 
     return os.environ.get("BASEWATCH_SPATIAL", "python") == "db"
+
+
+_STILL_KM_PER_DAY = 0.001
+_HORIZON_DAYS = 36_500
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ def projection(series: Sequence[Exposure], cat: Catalog, window_days: int = 3) -
     if len(usable) < 2:
         return {"pace_km_per_day": None, "note": "not enough dates"}
     last = usable[-1]
+    if last.inside:
+        return {"pace_km_per_day": None, "note": f"inside ground held by {last.inside}"}
     earlier = [e for e in usable if (last.date - e.date).days >= window_days]
     first = earlier[-1] if earlier else usable[0]
     days = max((last.date - first.date).days, 1)
@@ -80,7 +87,11 @@ def projection(series: Sequence[Exposure], cat: Catalog, window_days: int = 3) -
             if (h.system, m.name) in in_reach:
                 continue
             gap = dist - m.max_range_km
-            when = (last.date + dt.timedelta(days=int(-(-gap // pace)))).isoformat() if pace > 0 else None
+            when = None
+            # A pace under 1 m/day is a front that did not move (float noise between equal
+            # snapshots); a date past a century is no projection either.
+            if pace > _STILL_KM_PER_DAY and gap / pace < _HORIZON_DAYS:
+                when = (last.date + dt.timedelta(days=math.ceil(gap / pace))).isoformat()
             upcoming.append({"system": h.system, "munition": m.name, "faction": h.faction,
                              "max_range_km": m.max_range_km, "gap_km": round(gap, 1),
                              "projected_date": when})

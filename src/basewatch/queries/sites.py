@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.analysis.control import faction_geometries
-from basewatch.analysis.exposure import reach_timeline
 from basewatch.analysis.geodesy import geodesic_circle
 from basewatch.analysis.hostility import Hostility
 from basewatch.analysis.reach import reach_area, split_antimeridian
@@ -18,17 +17,20 @@ from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
-from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table
+from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
+from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table, table_warning
 from basewatch.queries.claims import ClaimSet
 from basewatch.queries.corridors import corridor
 from basewatch.queries.exposure import exposure_series, load_catalog
+from basewatch.queries.reach import NO_CONTROL, reach_history
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
 from basewatch.store.roads import ROADS
 
-__all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "list_chips",
-           "range_rings", "reach_areas", "site_summary", "watched_sites"]
+__all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "default_against",
+           "default_sites", "list_chips", "range_rings", "reach_areas", "site_summary",
+           "watched_sites"]
 
 #: Folder of a workspace where `basewatch imagery chips --out` is pointed to publish chips.
 CHIPS_DIR = "chips"
@@ -46,6 +48,28 @@ def watched_sites(ws: Workspace) -> list[Facility]:
         except NotFoundError:  # a tripwire on a place, not a facility
             continue
     return out
+
+
+def default_sites(ws: Workspace, day: dt.date, limit: int = 20) -> list[Facility]:
+    """The sites the faces show by default: the watched ones (with tripwires); in a workspace
+    where nobody set one yet, the facilities some hostile weapon reaches on ``day``, most
+    exposed first, then those inside hostile ground (at most ``limit``)."""
+    sites = watched_sites(ws)
+    if sites:
+        return sites
+    facs = ws.facilities(on=day)
+    on = exposure_series(ws, facs, [day])[day]
+    by_id = {f.id: f for f in facs}
+    hit = sorted((e for e in on if e.reach), key=lambda e: -e.reach[0].margin_km)
+    hit += [e for e in on if e.inside]
+    return [by_id[e.facility] for e in hit][:limit]
+
+
+def default_against(ws: Workspace, day: dt.date) -> list[str]:
+    """The operators whose hostile factions reach areas are drawn for by default: those of the
+    watched sites, else of every facility on ``day`` (never nothing while facilities exist)."""
+    ops = {f.operator for f in watched_sites(ws)} or {f.operator for f in ws.facilities(on=day)}
+    return sorted(ops)
 
 
 def _snapshot(ws: Workspace, day: dt.date) -> tuple[dt.date, list[Any]]:
@@ -70,6 +94,7 @@ def range_rings(ws: Workspace, sites: Sequence[Facility], day: dt.date,
     for f in sites:
         hostile = hostility.hostile_to(f.operator, geoms, day)
         dist = expo[f.id].distances_km if f.id in expo else {}
+        inside = expo[f.id].inside if f.id in expo else None
         for h in sorted(cat.holdings, key=lambda h: (h.system, h.faction)):
             s = cat.systems[h.system]
             if h.faction not in hostile or not h.active_on(day) or (system and not s.matches(system)):
@@ -82,7 +107,12 @@ def range_rings(ws: Workspace, sites: Sequence[Facility], day: dt.date,
                     "system_name": s.name, "munition": m.name, "radius_km": m.max_range_km,
                     "faction": h.faction, "captured": h.captured,
                     "distance_km": round(d, 2) if d is not None else None,
-                    "in_reach": d is not None and d <= m.max_range_km,
+                    # A site inside hostile ground is overrun, not "in reach" (its own state).
+                    "in_reach": d is not None and d <= m.max_range_km and inside is None,
+                    "site_state": expo[f.id].state if f.id in expo else None,
+                    # In or out of the ring is not decided by the data (docs/exposure.md).
+                    "within_location_uncertainty": d is not None and abs(m.max_range_km - d)
+                    < LOCATION_UNCERTAINTY_KM[f.provenance.location_precision],
                     "source": m.source.publisher,
                     "holding_source": h.provenance.label, "date": day.isoformat(),
                     "snapshot": snap.isoformat(), "synthetic": synthetic}})
@@ -118,8 +148,17 @@ def reach_areas(ws: Workspace, day: dt.date, against: Sequence[str],
                                             "holding_source": h.provenance.label,
                                             "date": day.isoformat(), "snapshot": snap.isoformat(),
                                             "synthetic": synthetic}})
-    return {"type": "FeatureCollection", "date": day.isoformat(), "snapshot": snap.isoformat(),
-            "against": sorted(against), "synthetic": synthetic, "features": features}
+    out = {"type": "FeatureCollection", "date": day.isoformat(), "snapshot": snap.isoformat(),
+           "against": sorted(against), "hostile": sorted(hostile), "synthetic": synthetic,
+           "features": features}
+    if not features:  # never silently empty: say why
+        held = sorted({h.faction for h in cat.holdings if h.active_on(day)})
+        out["note"] = (f"no faction hostile to {', '.join(sorted(against)) or 'anyone'} holds ground"
+                       if not hostile else
+                       f"none of the factions hostile to {', '.join(sorted(against))} "
+                       f"({', '.join(sorted(hostile))}) holds a weapon on {day}"
+                       + (f" (holders: {', '.join(held)})" if held else ""))
+    return out
 
 
 def watched_corridors(ws: Workspace) -> list[tuple[str, str]]:
@@ -237,16 +276,9 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
     from basewatch.analysis.assessment import assess
     from basewatch.queries.flights import daily_rows
 
-    series = exposure_series(ws, [f], days)
-    flat = [e for d in days for e in series[d]]
-    first = reach_timeline(flat)
-    exposure = []
-    for d in days:
-        for e in series[d]:
-            row = e.to_dict()
-            for r in row["systems_in_reach"]:
-                r["since"] = first[(r["system"], r["munition"])].isoformat()
-            exposure.append(row)
+    hist = reach_history(ws, [f], max(days))[f.id] if days else None
+    exposure = [row for row in (hist.row(d) for d in days) if row["state"] != NO_CONTROL] \
+        if hist else []
     try:
         af, sorties = daily_rows(ws, f.id)  # NaN rates (no baseline yet) become null in JSON
         airfield: dict[str, Any] | None = {"ident": af.ident, "name": af.name}
@@ -273,5 +305,6 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
                             for a in probs],
             "assessment": probs[-1].to_dict() if probs else None,
             "alerts": alerts, "chips": list_chips(Path(ws.folder), f.id),
+            "warnings": [w for w in (table_warning(ws),) if w],
             "synthetic": any(e["synthetic"] for e in exposure) or f.provenance.synthetic}
 

@@ -12,7 +12,7 @@ from basewatch.errors import ImportFormatError, NotFoundError
 from basewatch.model import Faction
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
-from basewatch.sources.control import parse_control
+from basewatch.sources.control import parse_control, parse_outlines, refresh_implied
 from basewatch.sources.mapping import FieldMapping
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
 from basewatch.sources.roads import parse_roads
@@ -30,13 +30,14 @@ from basewatch.store import (
     PutResult,
     Workspace,
 )
-from basewatch.store.base import ImportRecord
+from basewatch.store.base import OUTLINES, ImportRecord
 from basewatch.store.roads import ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file", "import_files"]
 
-IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads")
+IMPORT_KINDS = ("facilities", "survey", "control", "places", "factions", "weapons", "roads",
+                "outlines")
 
 
 @dataclass
@@ -93,6 +94,8 @@ def parse_for(ws: Workspace, kind: str, path: str | Path,
                                     f"available for {kind}")
         if kind == "factions":
             return parse_factions(path)
+        if kind == "outlines":
+            return parse_outlines(path, faction_resolver(factions, "faction"))
         if kind == "roads":
             return parse_roads(path)
         if kind == "weapons":
@@ -109,7 +112,7 @@ def reference_points(ws: Workspace) -> list[tuple[float, float]]:
 
 
 _LAYER_OF: dict[str, LayerSpec] = {"facilities": FACILITIES, "survey": SURVEY, "control": CONTROL,
-                                   "places": PLACES, "roads": ROADS}
+                                   "places": PLACES, "roads": ROADS, "outlines": OUTLINES}
 
 
 def write_parsed(ws: Workspace, parsed: Parsed,
@@ -139,6 +142,12 @@ def write_parsed(ws: Workspace, parsed: Parsed,
         result = PutResult()
         for spec_, items in groups.values():
             result = result + ws.store.put(spec_, items)
+        # One-sided control: the implied ground of the snapshots this import touched (all of
+        # them for new outlines), derived and stored in the same transaction.
+        if parsed.kind == "control" and result.changed:
+            refresh_implied(ws.store, {r.date for r in parsed.records})
+        elif parsed.kind == "outlines" and result.changed:
+            refresh_implied(ws.store)
         if result.changed:
             ws.store.put(IMPORTS, [ImportRecord(
                 parsed.sha256, parsed.kind, str(parsed.path), dt.datetime.now(dt.UTC),

@@ -22,6 +22,7 @@ from basewatch.model import (
     Facility,
     FacilityRow,
     Faction,
+    Outline,
     Place,
     Relation,
     SurveyCount,
@@ -34,6 +35,7 @@ __all__ = [
     "FACTIONS",
     "IMPORTS",
     "LAYERS",
+    "OUTLINES",
     "PLACES",
     "RELATIONS",
     "SURVEY",
@@ -213,6 +215,17 @@ CONTROL = LayerSpec(
     description="Ground held by each faction on each date (control snapshots).",
 )
 
+OUTLINES = LayerSpec(
+    name="outlines",
+    geometry_type="MULTIPOLYGON",
+    columns={"id": ("TEXT", lambda d: d["id"]), "faction": ("TEXT", lambda d: d["faction"])},
+    key=("id",),
+    from_dict=Outline.from_dict,
+    geometry=lambda o: _multi(o.geometry),
+    geometry_field="geometry",
+    description="Land outlines whose ground is a faction's wherever nobody else holds it.",
+)
+
 SURVEY = LayerSpec(
     name="survey_counts",
     geometry_type=None,
@@ -241,7 +254,8 @@ IMPORTS = LayerSpec(
 
 #: Every layer a store knows, by name. Capabilities add theirs with :func:`register_layer`.
 LAYERS: dict[str, LayerSpec] = {
-    s.name: s for s in (FACILITIES, PLACES, FACTIONS, RELATIONS, CONTROL, SURVEY, IMPORTS)
+    s.name: s for s in (FACILITIES, PLACES, FACTIONS, RELATIONS, CONTROL, OUTLINES, SURVEY,
+                        IMPORTS)
 }
 
 
@@ -367,6 +381,10 @@ class StoreOps:
             order_by=("date", "faction"))
         return result
 
+    def outlines(self) -> list[Outline]:
+        result: list[Outline] = self.store.select(OUTLINES, order_by=("id",))
+        return result
+
     # surveys ----------------------------------------------------------------------------
     def survey_counts(self, publisher: str | None = None) -> list[SurveyCount]:
         where = {"publisher": publisher} if publisher else None
@@ -392,6 +410,16 @@ def _resolve(store: Store, spec: LayerSpec, query: str, what: str) -> Any:
     if len(hits) > 1:
         listed = ", ".join(f"{h.id} ({h.name})" for h in hits)
         raise AmbiguousNameError(f"{what} {query!r} matches several: {listed}; give the id")
+    # No exact name: the records one of whose names (or aliases) starts with the query's
+    # words ("kerch" finds the alias "Kerch Strait Bridge") before any spelling suggestion.
+    words = q.split()
+    starts = [x for x in items if words and any(
+        normalize_name(n).split()[:len(words)] == words for n in x.names)]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        listed = ", ".join(f"{h.id} ({h.name})" for h in starts[:10])
+        raise AmbiguousNameError(f"{what} {query!r} begins several names: {listed}; give the id")
     near = _near_matches(q, [(x.id, n) for x in items for n in x.names])
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise NotFoundError(f"no {what} named {query!r}{hint}")
