@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from tests.theatre.crimea import change_dates, distance_km, reach_since
 
-THEATRE = "needs s3-theatre: {}"
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +47,6 @@ def test_factions_have_no_colour_set_so_the_map_chooses(client: TestClient) -> N
     assert set(colours) == {"russia", "ukraine"}
 
 
-@pytest.mark.xfail(reason=THEATRE.format("one-sided control gives hostile ground (item 3)"),
-                   strict=False)
 def test_exposure_endpoint_distances(client: TestClient) -> None:
     rows = client.get("/exposure", params={"date": "2023-06-01"}).json()
     rows = rows if isinstance(rows, list) else rows["exposure"]
@@ -59,8 +56,6 @@ def test_exposure_endpoint_distances(client: TestClient) -> None:
     assert since == {"storm-shadow": reach_since("saky")["storm-shadow"]}
 
 
-@pytest.mark.xfail(reason=THEATRE.format("/reach defaults to the factions hostile to the "
-                                         "watched sites' operators (item 3)"), strict=False)
 def test_reach_is_not_silently_empty_without_against(client: TestClient) -> None:
     fc = client.get("/reach", params={"date": "2023-06-01"}).json()
     systems = {f["properties"]["system"] for f in fc["features"]}
@@ -68,15 +63,11 @@ def test_reach_is_not_silently_empty_without_against(client: TestClient) -> None
     assert {f["properties"]["faction"] for f in fc["features"]} == {"ukraine"}
 
 
-@pytest.mark.xfail(reason=THEATRE.format("a front from one-sided control (item 3)"),
-                   strict=False)
 def test_front_endpoint_has_a_front(client: TestClient) -> None:
     fc = client.get("/front", params={"date": "2023-06-01"}).json()
     assert fc["features"] and fc["synthetic"] is True
 
 
-@pytest.mark.xfail(reason=THEATRE.format("reach from the weapons' own dates in the site "
-                                         "summary (item 1)"), strict=False)
 def test_site_summary_reach_dates_follow_the_rules(client: TestClient) -> None:
     s = client.get("/sites/dzhankoi/summary").json()
     by_day = {e["date"]: e for e in s["exposure"]}

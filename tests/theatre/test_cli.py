@@ -21,10 +21,6 @@ from tests.theatre.crimea import (
 THEATRE = "needs s3-theatre: {}"
 ONE_SIDED = pytest.mark.xfail(reason=THEATRE.format("one-sided control gives hostile ground "
                                                     "and a front (issue 17 item 3)"), strict=False)
-REACH_DATES = pytest.mark.xfail(reason=THEATRE.format("reach evaluated on every change date "
-                                                      "(issue 17 item 1)"), strict=False)
-INSIDE = pytest.mark.xfail(reason=THEATRE.format("inside-hostile-ground state with depth and "
-                                                 "holder (issue 17 item 2)"), strict=False)
 
 
 def test_the_example_files_import_through_the_cli(crimea_ws: Path) -> None:
@@ -42,7 +38,6 @@ def test_the_example_files_import_through_the_cli(crimea_ws: Path) -> None:
     assert all(m["source"] for s in weapons["systems"] for m in s["munitions"])
 
 
-@ONE_SIDED
 @pytest.mark.parametrize("date", ["2022-07-01", "2023-06-01"])
 def test_distances_to_hostile_ground_match_pyproj(crimea_ws: Path, date: str) -> None:
     rows = {r["facility"]: r for r in cli("exposure", "--date", date, "--json", "-w", crimea_ws)}
@@ -52,7 +47,6 @@ def test_distances_to_hostile_ground_match_pyproj(crimea_ws: Path, date: str) ->
         assert rows[site]["synthetic"] is True  # the control areas are hand-drawn
 
 
-@REACH_DATES
 def test_storm_shadow_reaches_saky_from_its_own_date_between_snapshots(crimea_ws: Path) -> None:
     # Delivered 11 May 2023, between the snapshots of 11 Nov 2022 and 17 Feb 2024.
     assert reach_since("saky")["storm-shadow"] == "2023-05-11"
@@ -66,7 +60,6 @@ def test_storm_shadow_reaches_saky_from_its_own_date_between_snapshots(crimea_ws
     assert "2023-05-11" in [r["date"] for r in timeline["series"]]
 
 
-@REACH_DATES
 def test_longer_range_atacms_after_the_last_snapshot_is_not_since_the_asked_date(
         crimea_ws: Path) -> None:
     rows = {r["facility"]: r for r in cli("exposure", "--date", "2024-06-01", "--json",
@@ -76,7 +69,6 @@ def test_longer_range_atacms_after_the_last_snapshot_is_not_since_the_asked_date
         assert since == reach_since(site), site
 
 
-@REACH_DATES
 def test_himars_reaches_chornobaivka_from_23_june_2022(crimea_ws: Path) -> None:
     timeline = cli("exposure", "timeline", "--site", "Kherson International Airport", "--json",
                    "-w", crimea_ws)
@@ -84,7 +76,6 @@ def test_himars_reaches_chornobaivka_from_23_june_2022(crimea_ws: Path) -> None:
     assert first == {"himars": "2022-06-23"}
 
 
-@INSIDE
 def test_chornobaivka_is_inside_hostile_ground_after_the_withdrawal(crimea_ws: Path) -> None:
     rows = {r["facility"]: r for r in cli("exposure", "--date", "2023-01-01", "--json",
                                           "-w", crimea_ws)}
@@ -126,17 +117,12 @@ def test_inventory_counts_the_russian_sites(crimea_ws: Path) -> None:
     assert early["total"] == 4  # Saky, Belbek, Dzhankoi and Sevastopol (no start date)
 
 
-@pytest.mark.xfail(reason=THEATRE.format("inventory tells airbases and naval bases apart "
-                                         "(issue 17 item 6)"), strict=False)
 def test_inventory_tells_airbases_from_naval_bases(crimea_ws: Path) -> None:
     inv = cli("inventory", "--date", "2023-06-01", "--by", "type", "--json", "-w", crimea_ws)
     text = str(inv)
     assert "airbase" in text and "naval_base" in text
 
 
-@pytest.mark.xfail(reason=THEATRE.format("a missing likelihood table is a documented generic "
-                                         "default with a warning on every face (item 4)"),
-                   strict=False)
 def test_assess_uses_the_generic_table_and_says_so(crimea_ws: Path) -> None:
     # No likelihood table in this workspace: nothing borrowed from the Syria demo, a warning.
     rows = cli("assess", "--date", "2023-06-01", "--json", "-w", crimea_ws)
@@ -147,8 +133,6 @@ def test_assess_uses_the_generic_table_and_says_so(crimea_ws: Path) -> None:
     assert storm and storm[0]["date"] == reach_since("saky")["storm-shadow"]
 
 
-@pytest.mark.xfail(reason=THEATRE.format("tripwire in_reach(<system id>) fires on the holding's "
-                                         "date, site overrun alert (items 1, 2, 6)"), strict=False)
 def test_tripwires_fire_on_the_dates_of_the_rules(crimea_ws: Path) -> None:
     alerts = cli("alerts", "--json", "-w", crimea_ws)
     # "saky: in_reach(storm-shadow) on 2023-05-11": the condition is in the message

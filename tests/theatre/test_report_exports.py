@@ -11,7 +11,6 @@ import pytest
 
 from tests.theatre.crimea import cli, sites
 
-THEATRE = "needs s3-theatre: {}"
 
 
 def test_report_is_about_this_theatre(crimea_ws: Path, tmp_path: Path) -> None:
@@ -24,8 +23,6 @@ def test_report_is_about_this_theatre(crimea_ws: Path, tmp_path: Path) -> None:
     assert "Khmeimim" not in html and "Tartus" not in html
 
 
-@pytest.mark.xfail(reason=THEATRE.format("the report's sources list the weapon ranges' "
-                                         "sources (item 6)"), strict=False)
 def test_report_lists_the_weapon_range_sources(crimea_ws: Path, tmp_path: Path) -> None:
     # On 1 Jun 2024 Ukraine holds all four systems: each range's source is listed.
     out = tmp_path / "report.html"
@@ -68,8 +65,6 @@ def test_control_export_keeps_the_synthetic_mark(crimea_ws: Path, tmp_path: Path
     assert all(f["properties"].get("status") == "implied" for f in feats if f is not russia)
 
 
-@pytest.mark.xfail(reason=THEATRE.format("front and reach layers from one-sided control "
-                                         "(item 3)"), strict=False)
 def test_front_and_reach_exports_are_not_empty(crimea_ws: Path, tmp_path: Path) -> None:
     for layer in ("front", "reach"):
         out = tmp_path / f"{layer}.geojson"

@@ -148,8 +148,6 @@ def test_syria_demo_keeps_its_set_colours_and_hides_no_legend_it_needs(
     assert errors == []
 
 
-@pytest.mark.xfail(reason="needs s3-theatre: inside-hostile-ground state in the site summary "
-                   "(issue 17 item 2)", strict=False)
 def test_site_page_shows_an_overrun_site_inside_hostile_ground(crimea: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors, _ = _watch(page)
