@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from tests.theatre.crimea import change_dates, distance_km, reach_since
 
 
-
 @pytest.fixture(scope="module")
 def client(crimea_ws: Path) -> Iterator[TestClient]:
     from basewatch.api import create_app

@@ -12,7 +12,6 @@ import pytest
 from tests.theatre.crimea import cli, sites
 
 
-
 def test_report_is_about_this_theatre(crimea_ws: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     cli("report", "--date", "2023-06-01", "-o", out, "-w", crimea_ws)
