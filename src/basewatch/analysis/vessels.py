@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.detect import Detection, size_class
 
-__all__ = ["CLOUD_SCL", "VesselParams", "brightness_band", "detect_vessels", "noise_floor",
+__all__ = ["CLOUD_SCL", "sar_water", "VesselParams", "brightness_band", "detect_vessels", "noise_floor",
            "water_mask"]
 
 #: Scene classification (SCL) values that hide the surface: cloud shadow (3), cloud medium (8)
@@ -145,6 +145,22 @@ def _local_stats(values: NDArray[np.float64], water: NDArray[np.bool_], win_px: 
     mean = np.where(ok, s1 / np.maximum(n, 1e-9), np.nan)
     var = np.where(ok, s2 / np.maximum(n, 1e-9) - mean**2, np.nan)
     return mean, np.sqrt(np.clip(var, 0, None))
+
+
+def sar_water(intensity: NDArray[Any], res_m: float, *, threshold_db: float = -13.0,
+              params: VesselParams | None = None) -> NDArray[np.bool_]:
+    """Water on Sentinel-1 backscatter (linear, or dB where values are negative): calm water
+    is dark (< ``threshold_db`` over a 5x5 box mean), with the holes a ship makes filled."""
+    from scipy import ndimage
+
+    x = np.asarray(intensity, dtype=np.float64)
+    fin = np.isfinite(x)
+    if fin.any() and np.nanmin(np.where(fin, x, 0.0)) < 0:
+        x = 10 ** (x / 10)  # dB in, linear out
+    x = np.where(fin, x, 0.0)
+    smooth = ndimage.uniform_filter(x, 5)
+    water = fin & (smooth < 10 ** (threshold_db / 10))
+    return _sea(water, res_m, params or VesselParams())
 
 
 def _sea(water: NDArray[np.bool_], res_m: float, p: VesselParams) -> NDArray[np.bool_]:

@@ -35,8 +35,8 @@ from numpy.typing import NDArray
 
 from basewatch.errors import BasewatchError
 
-__all__ = ["LocalScene", "SceneReadError", "SceneWindow", "ground_pixel_size_m", "open_scene",
-           "read_scene"]
+__all__ = ["LocalScene", "SceneReadError", "SceneWindow", "band_name", "georeferenced",
+           "ground_pixel_size_m", "open_scene", "parse_time", "read_scene"]
 
 #: Largest image read whole (pixels); a larger scene must be read through a site's area.
 MAX_PIXELS = 120_000_000
@@ -272,6 +272,17 @@ def open_scene(path: str | Path, *, bands: list[str] | None = None,
     return LocalScene(p, _sha256(p), kind, found, time, pixel_size_m, notes)
 
 
+def georeferenced(scene: LocalScene) -> bool:
+    """True when the scene's first band has a CRS and a transform (its pixels can be placed)."""
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with rasterio.open(next(iter(scene.bands.values()))[0]) as ds:
+            return ds.crs is not None and not ds.transform.is_identity
+
+
 def ground_pixel_size_m(transform: Any, crs: Any, row: float, col: float) -> float:
     """The pixel's size on the ground (geometric mean of its two sides, geodesic), in metres:
     10 Web Mercator metres are 10·cos(lat) m on the ground."""
@@ -320,7 +331,8 @@ def read_scene(scene: LocalScene, area_lonlat: Any = None,
                     raise SceneReadError(f"{scene.name}: georeferenced by ground control points "
                                          "only; terrain-correct it first (e.g. a Sentinel Hub "
                                          "or SNAP GeoTIFF export)")
-                if not georef and scene.pixel_size_m is None:
+                world = ref.crs is None and not ref.transform.is_identity
+                if not georef and scene.pixel_size_m is None and not world:
                     raise SceneReadError(f"{scene.name}: no georeferencing (no CRS, no world "
                                          "file): give --pixel-size in metres")
                 full = Window(0, 0, ref.width, ref.height)
@@ -361,7 +373,9 @@ def read_scene(scene: LocalScene, area_lonlat: Any = None,
                 if georef:
                     res_m = ground_pixel_size_m(tr, crs, shp[0] / 2, shp[1] / 2)
                 else:
-                    res_m = float(scene.pixel_size_m or 0.0)
+                    # A world file without a CRS gives the pixel size (in metres, as analysts'
+                    # world files for images in a metric grid do); --pixel-size wins.
+                    res_m = float(scene.pixel_size_m or abs(ref.transform.a))
                     crs = None
             finally:
                 for ds in dss.values():
