@@ -97,13 +97,19 @@ def _sensor(kind: str, res_m: float) -> str:
 
 def _footprint(scene: LocalScene) -> Any:
     """The scene's outline in lon/lat (None without georeferencing)."""
+    import warnings
+
     import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
     from rasterio.warp import transform_bounds
     from shapely.geometry import box
 
     path = next(iter(scene.bands.values()))[0]
     try:
-        with rasterio.open(path) as ds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            ds = rasterio.open(path)
+        with ds:
             if ds.crs is None or ds.transform.is_identity:
                 return None
             return box(*transform_bounds(ds.crs, "EPSG:4326", *ds.bounds, densify_pts=21))
@@ -138,6 +144,11 @@ def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
                                assets={"file": scene.name, "sha256": scene.sha256,
                                        **{b: Path(p).name for b, (p, _) in scene.bands.items()}},
                                platform=scene.kind), scene)
+    have = set(scene.bands)
+    if s2 and any(a.kind == "water" for a in targets):
+        if "B03" not in have or not ({"B08", "B11"} & have) or not ({"B08", "B04", "B02"} & have):
+            raise SceneReadError(f"{scene.name}: a band is missing: vessels need B03, B08 or "
+                                 f"B11 for the water, and B08, B04 or B02 to be seen (has {', '.join(sorted(have))})")
     whole = not georeferenced(scene)
     windows: list[tuple[SiteArea | None, SceneWindow]] = []
     if whole:
