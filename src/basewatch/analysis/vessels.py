@@ -63,6 +63,7 @@ class VesselParams:
     max_land_contact: float = 0.5   # share of an object's outline on the land core
     sea_min_m2: float = 40_000.0    # water bodies smaller than this are puddles, roofs, shadows
     quay_reach_m: float = 60.0      # how far from the water a moored ship's pixels may lie
+    max_ndvi: float = 0.25          # an object greener than this is shore vegetation
     hull_share: float = 0.35        # hull pixels: at least this share of the peak contrast
     history_ratio: float = 0.6      # brighter than this share of (now - background): new
 
@@ -222,6 +223,8 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
     if n == 0:
         return []
     core_ring = ndimage.binary_dilation(land_core, np.ones((3, 3), bool))
+    # Vegetation on the shore (mangroves, reeds) is bright in NIR like a hull; a hull is grey.
+    ndvi = _nd(bands["B08"], bands["B04"]) if {"B08", "B04"} <= set(bands) else None
     out = []
     h, w = hits.shape
     for i, sl0 in enumerate(ndimage.find_objects(lab), start=1):
@@ -266,8 +269,9 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
                              "sea_share": float(sea[rr, cc].mean()),
                              "ring_sea": ring_sea, "ring_snr": ring_snr})
             continue
+        green = ndvi is not None and float(np.median(ndvi[rr, cc])) > p.max_ndvi
         if (contact > p.max_land_contact or snr < p.min_snr or ring_snr < p.min_ring_snr
-                or ring_sea < p.min_ring_sea):
+                or ring_sea < p.min_ring_sea or green):
             continue
         out.append(Detection(float(centre[0]), float(centre[1]), npx, length, width,
                              float(vals.max()), contrast, size_class(length)))
