@@ -120,7 +120,7 @@ def save_area_pixels(workspace_folder: Path, site: str, area: str, time: dt.date
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}_{scene_sha256[:12]}.npz"
     tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, values=values.astype(np.float32),
+    np.savez(tmp, values=values.astype(np.float32),
                         transform=np.array(transform, dtype=np.float64), crs=np.array(crs))
     tmp.replace(path)
     return path
