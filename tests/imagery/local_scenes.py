@@ -46,7 +46,7 @@ def harbour_bands(seed: int = 7, ships: bool = True, hulk: bool = True
     a 2-pixel breakwater 900 m long, and ships (120-200 m x 20-30 m) at anchor and at the quay.
     ``hulk``: a bright object always moored at the quay (in every scene: history removes it)."""
     rng = np.random.default_rng(seed)
-    h, w = SHAPE
+    _h, _w = SHAPE
     land = np.zeros(SHAPE, bool)
     land[:, 300:] = True
     land[140:150, 200:300] = True            # a pier 100 m wide, 1 km long

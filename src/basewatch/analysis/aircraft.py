@@ -90,9 +90,9 @@ def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
              features: list[dict[str, float]] | None = None) -> list[Detection]:
     from scipy import ndimage
 
-    pad = max(2, int(round(p.ring_m / res)))
+    pad = max(2, round(p.ring_m / res))
 
-    lab, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    lab, _n = ndimage.label(mask, structure=np.ones((3, 3), bool))
     out = []
     for i, sl in enumerate(ndimage.find_objects(lab), start=1):
         if sl is None:
@@ -152,17 +152,17 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
     from scipy import ndimage
 
     p = params or AircraftParams()
-    f = max(1, int(round(p.work_res_m / res_m)))
+    f = max(1, round(p.work_res_m / res_m))
     res = res_m * f
     x = _block_mean(_brightness(bands), f)
     inside = _block_mean(area.astype(np.float64), f) > 0.5
-    size = max(3, int(round(p.part_m / res)) | 1)
+    size = max(3, round(p.part_m / res) | 1)
     tops = [x - ndimage.grey_opening(x, size=(size, size))]
     if p.dark:
         tops.append(ndimage.grey_closing(x, size=(size, size)) - x)
-    close = np.ones((max(1, int(round(p.close_m / res))) * 2 + 1,) * 2, bool)
+    close = np.ones((max(1, round(p.close_m / res)) * 2 + 1,) * 2, bool)
     out: list[Detection] = []
-    taken = np.zeros(x.shape, bool)
+    taken: NDArray[np.bool_] = np.zeros(x.shape, bool)
     for top in tops:
         vals = top[inside]
         if vals.size == 0:
@@ -175,7 +175,8 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
         score = (top - med) / noise
         for d in _objects(hits, res, p, f, score, features):
             r, c = int(d.row / f), int(d.col / f)
-            if 0 <= r < taken.shape[0] and 0 <= c < taken.shape[1] and taken[r, c]:
+            th, tw = taken.shape[0], taken.shape[1]
+            if 0 <= r < th and 0 <= c < tw and taken[r, c]:
                 continue  # a dark aircraft's bright parts, or the reverse: one aircraft
             out.append(d)
         taken |= ndimage.binary_dilation(hits, close)

@@ -36,8 +36,15 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.detect import Detection, size_class
 
-__all__ = ["CLOUD_SCL", "sar_water", "VesselParams", "brightness_band", "detect_vessels", "noise_floor",
-           "water_mask"]
+__all__ = [
+    "CLOUD_SCL",
+    "VesselParams",
+    "brightness_band",
+    "detect_vessels",
+    "noise_floor",
+    "sar_water",
+    "water_mask",
+]
 
 #: Scene classification (SCL) values that hide the surface: cloud shadow (3), cloud medium (8)
 #: and high (9) probability, thin cirrus (10).
@@ -124,7 +131,7 @@ def noise_floor(water_values: NDArray[Any], land_median: float, floor_frac: floa
 
 
 def _disk(radius_px: float) -> NDArray[np.bool_]:
-    r = max(1, int(round(radius_px)))
+    r = max(1, round(radius_px))
     yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
     out: NDArray[np.bool_] = (yy**2 + xx**2) <= r * r + 0.5
     return out
@@ -191,7 +198,7 @@ def _sea(water: NDArray[np.bool_], res_m: float, p: VesselParams) -> NDArray[np.
     sizes[0] = 0
     big = sizes * res_m**2 >= p.sea_min_m2
     sea = big[lab]
-    holes, nh = ndimage.label(~sea)
+    holes, _nh = ndimage.label(~sea)
     hs = np.bincount(holes.ravel())
     small = hs * res_m**2 <= p.max_length_m * p.max_width_m
     small[0] = False

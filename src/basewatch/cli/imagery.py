@@ -352,7 +352,7 @@ def chips_cmd(
         from basewatch.cli.imagery_local import chips_local
 
         written = chips_local(site, scene, date, bands, pixel_size, out, workspace)
-        results = []
+        results: list[SceneResult] = []
         fac = None
     else:
         fac, results = _process(site, _need_date(date), stac_url, workspace)

@@ -26,7 +26,7 @@ from basewatch.sources.local_scene import (
     read_scene,
 )
 
-__all__ = ["LocalAreaResult", "LocalResult", "WHOLE_IMAGE", "process_local"]
+__all__ = ["WHOLE_IMAGE", "LocalAreaResult", "LocalResult", "process_local"]
 
 #: Name of the area when an image has no georeferencing: the whole image is counted.
 WHOLE_IMAGE = "whole image"
@@ -145,10 +145,11 @@ def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
                                        **{b: Path(p).name for b, (p, _) in scene.bands.items()}},
                                platform=scene.kind), scene)
     have = set(scene.bands)
-    if s2 and any(a.kind == "water" for a in targets):
-        if "B03" not in have or not ({"B08", "B11"} & have) or not ({"B08", "B04", "B02"} & have):
-            raise SceneReadError(f"{scene.name}: a band is missing: vessels need B03, B08 or "
-                                 f"B11 for the water, and B08, B04 or B02 to be seen (has {', '.join(sorted(have))})")
+    usable = "B03" in have and {"B08", "B11"} & have and {"B08", "B04", "B02"} & have
+    if s2 and any(a.kind == "water" for a in targets) and not usable:
+        raise SceneReadError(f"{scene.name}: a band is missing: vessels need B03, B08 or B11 "
+                             "for the water, and B08, B04 or B02 to be seen "
+                             f"(has {', '.join(sorted(have))})")
     whole = not georeferenced(scene)
     windows: list[tuple[SiteArea | None, SceneWindow]] = []
     if whole:

@@ -87,7 +87,8 @@ def parse_time(text: str) -> dt.datetime | None:
             return None
         parts = [int(g) for g in m.groups(default="0")]
     try:
-        return dt.datetime(*parts, tzinfo=dt.UTC)  # type: ignore[misc]
+        y, mo, d, h, mi, sec = parts
+        return dt.datetime(y, mo, d, h, mi, sec, tzinfo=dt.UTC)
     except ValueError:
         return None
 
