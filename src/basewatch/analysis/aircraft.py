@@ -39,7 +39,7 @@ class AircraftParams:
     work_res_m: float = 1.0
     part_m: float = 11.0
     k: float = 6.0
-    close_m: float = 3.0
+    close_m: float = 2.0
     min_length_m: float = 18.0
     max_length_m: float = 85.0
     max_elongation: float = 2.2
@@ -99,7 +99,7 @@ def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
             continue
         sub = lab[sl] == i
         npx = int(sub.sum())
-        if npx * res * res < 0.25 * p.min_length_m**2 * p.min_fill:
+        if npx < 3 or npx * res * res < 0.25 * p.min_length_m**2 * p.min_fill:
             continue
         rr, cc = np.nonzero(sub)
         pts = np.column_stack([rr + sl[0].start, cc + sl[1].start]).astype(np.float64)

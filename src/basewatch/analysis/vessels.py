@@ -63,7 +63,7 @@ class VesselParams:
     min_ring_sea: float = 0.3       # share of that ring on the harbour's water
     floor_frac: float = 0.04        # noise floor as a share of the land's median brightness
     bg_window_m: float = 600.0      # box over which the water's local background is measured
-    min_length_m: float = 25.0
+    min_length_m: float = 40.0      # shorter: buoys, pier heads, glint (small craft not sought)
     max_length_m: float = 420.0
     max_width_m: float = 75.0
     min_pixels: int = 3
