@@ -56,21 +56,33 @@ class AircraftParams:
         return asdict(self)
 
 
-def _block_mean(a: NDArray[np.float64], f: int) -> NDArray[np.float64]:
+def _block_mean(a: NDArray[Any], f: int) -> NDArray[np.float32]:
     if f <= 1:
-        return a
+        return a.astype(np.float32)
     h, w = (a.shape[0] // f) * f, (a.shape[1] // f) * f
-    out: NDArray[np.float64] = a[:h, :w].reshape(h // f, f, w // f, f).mean(axis=(1, 3))
+    out: NDArray[np.float32] = a[:h, :w].reshape(h // f, f, w // f, f).mean(
+        axis=(1, 3), dtype=np.float32)
     return out
 
 
-def _brightness(bands: dict[str, NDArray[Any]]) -> NDArray[np.float64]:
+def _brightness(bands: dict[str, NDArray[Any]]) -> NDArray[Any]:
     vis = [bands[b] for b in ("red", "green", "blue", "B04", "B03", "B02", "gray") if b in bands]
     if not vis:
         vis = [v for k, v in bands.items() if k != "alpha"]
     if not vis:
         raise KeyError("no band to count aircraft in")
-    out: NDArray[np.float64] = np.max(np.stack([v.astype(np.float64) for v in vis]), axis=0)
+    # In the bands' own type (uint8 for JPEG): a float copy of each would cost more than the max.
+    out: NDArray[Any] = np.maximum.reduce(vis) if len(vis) > 1 else vis[0]
+    return out
+
+
+def _closing(mask: NDArray[np.bool_], size: int) -> NDArray[np.bool_]:
+    """Binary closing by a square, as separable max then min filters on bytes (fast)."""
+    from scipy import ndimage
+
+    m = mask.view(np.uint8)
+    grown = ndimage.maximum_filter(m, size=size, mode="constant", cval=0)
+    out: NDArray[np.bool_] = ndimage.minimum_filter(grown, size=size, mode="constant", cval=1) > 0
     return out
 
 
@@ -155,12 +167,12 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
     f = max(1, round(p.work_res_m / res_m))
     res = res_m * f
     x = _block_mean(_brightness(bands), f)
-    inside = _block_mean(area.astype(np.float64), f) > 0.5
+    inside = _block_mean(area.view(np.uint8), f) > 0.5
     size = max(3, round(p.part_m / res) | 1)
     tops = [x - ndimage.grey_opening(x, size=(size, size))]
     if p.dark:
         tops.append(ndimage.grey_closing(x, size=(size, size)) - x)
-    close = np.ones((max(1, round(p.close_m / res)) * 2 + 1,) * 2, bool)
+    close = max(1, round(p.close_m / res)) * 2 + 1
     out: list[Detection] = []
     taken: NDArray[np.bool_] = np.zeros(x.shape, bool)
     for top in tops:
@@ -171,7 +183,7 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
         mad = 1.4826 * float(np.median(np.abs(vals - med)))
         noise = max(mad, 1e-3 * float(np.ptp(x[inside])) or 1e-9)
         hits = inside & (top > med + p.k * noise)
-        hits = ndimage.binary_closing(hits, close) & inside
+        hits = _closing(hits, close) & inside
         score = (top - med) / noise
         for d in _objects(hits, res, p, f, score, features):
             r, c = int(d.row / f), int(d.col / f)
@@ -179,5 +191,5 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
             if 0 <= r < th and 0 <= c < tw and taken[r, c]:
                 continue  # a dark aircraft's bright parts, or the reverse: one aircraft
             out.append(d)
-        taken |= ndimage.binary_dilation(hits, close)
+        taken |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
     return out
