@@ -40,14 +40,15 @@ def _scene(path: Path, seed: int = 1) -> Path:
     land[:, 1500:] = True
     land[480:500, 600:1500] = True
     vals = {"B03": (650, 1100), "B04": (300, 1300), "B08": (0, 2800), "B11": (150, 3200)}
+    hulls = {"B03": 1900, "B04": 2000, "B08": 2600, "B11": 1500}
+    ships = [(r, c) for r, c in rng.integers(50, 950, (40, 2)) if c < 1450]
     with rasterio.open(path, "w", driver="GTiff", width=w, height=h, count=4, dtype="uint16",
                        crs="EPSG:32637", transform=from_origin(600000, 3870000, 10, 10),
                        tiled=True, compress="deflate") as ds:
         for i, (b, (wv, lv)) in enumerate(vals.items(), start=1):
             a = np.where(land, lv, wv) + rng.normal(0, 30, (h, w))
-            for r, c in rng.integers(50, 950, (40, 2)):
-                if c < 1450:
-                    a[r:r + 3, c:c + 14] = 2000
+            for r, c in ships:
+                a[r:r + 3, c:c + 14] = hulls[b]
             ds.write(np.clip(a, 0, 65535).astype(np.uint16), i)
             ds.set_band_description(i, b)
     return path
