@@ -258,3 +258,38 @@ def test_open_scene_names_a_missing_path(tmp_path: Path) -> None:
 
     with pytest.raises(SceneReadError, match=r"nothing\.tif: no such file"):
         open_scene(tmp_path / "nothing.tif")
+
+
+def test_aircraft_counted_in_the_apron_of_a_georeferenced_50cm_geotiff(sites_ws: Workspace,
+                                                                       tmp_path: Path) -> None:
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.warp import transform as warp
+
+    rgb, centres = ls.aircraft_image(n=6, size=600)
+    x0, y0 = 622_000.0, 3_867_000.0  # UTM 37N, near Khmeimim
+    tif = tmp_path / "pleiades_20241203T081500_apron.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=600, height=600, count=3, dtype="uint8",
+                       crs=ls.CRS, transform=from_origin(x0, y0, 0.5, 0.5)) as ds:
+        ds.write(rgb)
+    xs = [x0 + 10, x0 + 290, x0 + 290, x0 + 10, x0 + 10]
+    ys = [y0 - 10, y0 - 10, y0 - 290, y0 - 290, y0 - 10]
+    lons, lats = warp(ls.CRS, "EPSG:4326", xs, ys)
+    areas = tmp_path / "apron.geojson"
+    areas.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"site": "khmeimim", "name": "apron", "kind": "apron",
+                                          "source": "test"},
+        "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in zip(lons, lats)]]}}]}))
+    w = str(sites_ws.folder)
+    sites_ws.close()
+    _ok("import-areas", str(areas), "-w", w)
+    out = _ok("process", "--site", "khmeimim", "--scene", str(tif), "-w", w, "--json")
+    assert out["time"] == "2024-12-03T08:15:00+00:00"
+    (area,) = out["areas"]
+    assert area["area"] == "apron" and area["georeferenced"] and area["count"] == 6
+    counts = {c["class"]: c for c in out["counts"]}
+    assert counts["aircraft"]["count"] == 6 and not counts["aircraft"]["presence_only"]
+    for r, c in centres:  # positions: the planted centres, on the ellipsoid
+        lon, lat = warp(ls.CRS, "EPSG:4326", [x0 + (c + 0.5) * 0.5], [y0 - (r + 0.5) * 0.5])
+        d = min(GEOD.inv(lon[0], lat[0], x["lon"], x["lat"])[2] for x in area["detections"])
+        assert d < 5.0

@@ -202,6 +202,7 @@ def _tiff_bands(path: Path, given: list[str] | None) -> tuple[dict[str, tuple[st
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             with rasterio.open(path) as ds:
                 descs = list(ds.descriptions)
+                interp = [ci.name for ci in ds.colorinterp]
                 tags = dict(ds.tags())
                 count = ds.count
                 # A truncated file opens and fails at the first read of a missing block:
@@ -220,6 +221,8 @@ def _tiff_bands(path: Path, given: list[str] | None) -> tuple[dict[str, tuple[st
         names = [band_name(d or "") or "" for d in descs]
     elif count in (3, 4) and path.suffix.lower() in (".jpg", ".jpeg", ".png"):
         names = ["red", "green", "blue", "alpha"][:count]
+    elif {"red", "green", "blue"} <= set(interp) and len(set(interp)) == count:
+        names = interp  # an RGB(A) GeoTIFF: its colour interpretation names the bands
     else:
         raise SceneReadError(f"{path.name}: {count} bands without band descriptions: "
                              "name them with --bands (e.g. B02,B03,B04,B08)")
