@@ -51,6 +51,7 @@ class AircraftParams:
     min_peak: float = 12.0          # brightest part, in noise units
     min_width_m: float = 12.0       # wing span across the fuselage axis
     ring_m: float = 10.0
+    split_m: float = 2.0            # erosion that cuts thin links between merged objects
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +98,32 @@ def _solidity(pts: NDArray[np.float64], npx: int) -> float:
         return 1.0
 
 
+def _split_merged(lab: NDArray[Any], n: int, max_px: float, iterations: int) -> NDArray[Any]:
+    """Objects larger than an aircraft are often aircraft joined to a jet bridge, a tug or the
+    next aircraft by thin links: erode them by ``iterations`` pixels, label the pieces, and grow
+    each piece back inside the object (ties to the first piece)."""
+    from scipy import ndimage
+
+    out = lab.copy()
+    nxt = n + 1
+    cross = np.ones((3, 3), bool)
+    for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+        if sl is None or max(sl[0].stop - sl[0].start, sl[1].stop - sl[1].start) <= max_px:
+            continue
+        sub = lab[sl] == i
+        core = ndimage.binary_erosion(sub, cross, iterations=iterations)
+        pieces, k = ndimage.label(core, structure=cross)
+        if k < 2:
+            continue
+        # Grow the pieces back: each pixel of the object takes its nearest piece.
+        _, (ir, ic) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
+        grown = np.where(sub, pieces[ir, ic], 0)
+        view = out[sl]
+        view[sub] = np.where(grown[sub] > 0, grown[sub] + nxt - 1, 0)
+        nxt += k
+    return out
+
+
 def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
              score: NDArray[np.float64],
              features: list[dict[str, float]] | None = None) -> list[Detection]:
@@ -104,7 +131,9 @@ def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
 
     pad = max(2, round(p.ring_m / res))
 
-    lab, _n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    lab, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    if p.split_m > 0:
+        lab = _split_merged(lab, n, p.max_length_m / res, max(1, round(p.split_m / res)))
     out = []
     for i, sl in enumerate(ndimage.find_objects(lab), start=1):
         if sl is None:
