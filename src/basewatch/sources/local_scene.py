@@ -54,6 +54,15 @@ class SceneReadError(BasewatchError, ValueError):
     """A local scene cannot be used; the message names the file and the fault."""
 
 
+def _gdal_message(exc: BaseException) -> str:
+    """GDAL's own words for a failed read (rasterio keeps them in the exception's cause)."""
+    for e in (exc.__cause__, exc.__context__, exc):
+        text = str(e.args[-1] if isinstance(e, Exception) and len(e.args) == 3 else e or "")
+        if text and "See previous exception" not in text:
+            return text.splitlines()[0][:200]
+    return type(exc).__name__
+
+
 def band_name(text: str) -> str | None:
     """The canonical band a name or description stands for (``B8`` -> ``B08``), or None.
 
@@ -209,8 +218,8 @@ def _tiff_bands(path: Path, given: list[str] | None) -> tuple[dict[str, tuple[st
                 # read the last line of every band now, not after the analysis.
                 ds.read(window=((ds.height - 1, ds.height), (0, ds.width)))
     except (RasterioError, OSError) as exc:
-        msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise SceneReadError(f"{path.name}: cannot read the image ({msg})") from None
+        raise SceneReadError(f"{path.name}: cannot read the image, truncated or damaged? "
+                             f"({_gdal_message(exc)})") from None
     if given:
         if len(given) != count:
             raise SceneReadError(f"{path.name}: --bands names {len(given)} bands, the file has {count}")
@@ -387,8 +396,8 @@ def read_scene(scene: LocalScene, area_lonlat: Any = None,
     except SceneReadError:
         raise
     except (RasterioError, OSError) as exc:
-        msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise SceneReadError(f"{scene.name}: cannot read the bands ({msg})") from None
+        raise SceneReadError(f"{scene.name}: cannot read the bands, truncated or damaged? "
+                             f"({_gdal_message(exc)})") from None
     inside = valid
     if geom is not None:
         inside = inside & ~geometry_mask([mapping(geom)], out_shape=shp, transform=tr)
