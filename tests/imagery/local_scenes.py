@@ -211,3 +211,32 @@ def write_jpeg(path: Path, rgb: np.ndarray, world_res_m: float | None = None) ->
         path.with_suffix(".jgw").write_text(
             f"{world_res_m}\n0\n0\n{-world_res_m}\n500000.25\n4000000.25\n", "utf-8")
     return path
+
+
+def write_s1_gcps(path: Path, seed: int = 3) -> tuple[Path, list[Planted]]:
+    """The Sentinel-1 scene of :func:`write_s1` in radar geometry, as in a GRD product's
+    measurement TIFF: no transform, columns mirrored (a descending pass), placed by a 3 x 3 grid
+    of ground control points in lon/lat."""
+    from rasterio.control import GroundControlPoint
+    from rasterio.crs import CRS as RioCRS
+
+    tmp = path.with_name(path.stem + "_map.tif")
+    _, planted = write_s1(tmp, seed=seed)
+    with rasterio.open(tmp) as ds:
+        a = ds.read(1)
+    tmp.unlink()
+    h, w = a.shape
+    pts = [(r, c) for r in (0, h // 2, h) for c in (0, w // 2, w)]
+    ll = _lonlat([r - 0.5 for r, _ in pts], [c - 0.5 for _, c in pts])
+    gcps = [GroundControlPoint(row=r, col=w - c, x=lo, y=la) for (r, c), (lo, la) in zip(pts, ll, strict=True)]
+    import warnings
+
+    from rasterio.errors import NotGeoreferencedWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with rasterio.open(path, "w", driver="GTiff", width=w, height=h, count=1,
+                           dtype="float32") as ds:
+            ds.write(a[:, ::-1], 1)
+            ds.gcps = (gcps, RioCRS.from_epsg(4326))
+    return path, planted

@@ -152,6 +152,14 @@ def test_sentinel1_geotiff_linear_and_db(harbour_ws: str, tmp_path: Path) -> Non
         assert _matched(dets, planted) == 3 and len(dets) <= 4
 
 
+def test_sentinel1_grd_in_radar_geometry_placed_by_gcps(harbour_ws: str, tmp_path: Path) -> None:
+    tif, planted = ls.write_s1_gcps(tmp_path / "s1a-iw-grd-vv-20241130t154512-20241130t154537-001.tiff")
+    out = _ok("process", "--site", "tartus", "--scene", str(tif), "-w", harbour_ws, "--json")
+    assert out["kind"] == "sentinel-1-grd" and out["time"].startswith("2024-11-30T15:45:12")
+    dets = out["areas"][0]["detections"]
+    assert _matched(dets, planted) == 3 and len(dets) <= 4
+
+
 def test_aircraft_on_a_plain_jpeg_with_pixel_size_or_world_file(harbour_ws: str,
                                                                 tmp_path: Path) -> None:
     rgb, centres = ls.aircraft_image(n=6)

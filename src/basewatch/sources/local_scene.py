@@ -9,7 +9,8 @@ Understood layouts (:func:`open_scene`):
   of such files, as Sentinel Hub, EO Browser and Copernicus Browser export them;
 * a Sentinel-2 SAFE folder or zip (L2A ``IMG_DATA/R10m/*_B02_10m.jp2``, L1C ``*_B02.jp2``), read
   with GDAL's JPEG 2000 driver (through ``/vsizip/`` for a zip);
-* a Sentinel-1 GRD GeoTIFF (VV/VH), georeferenced by a transform or by ground control points;
+* a Sentinel-1 GRD GeoTIFF (VV/VH), georeferenced by a transform, or by ground control points
+  (the measurement TIFF of a GRD product, warped on the fly to the GCPs' CRS);
 * a plain JPEG/PNG/TIFF image with a world file (``.jgw``, ``.pgw``, ``.tfw``, ``.wld``) or a
   pixel size given by the analyst (no position: the whole image is the area).
 
@@ -87,7 +88,7 @@ def parse_time(text: str) -> dt.datetime | None:
     >>> parse_time("2023-04-08-00_00_2023-04-08-23_59_Sentinel-2_L2A_B02_(Raw).tiff")
     datetime.datetime(2023, 4, 8, 0, 0, tzinfo=datetime.timezone.utc)
     """
-    m = re.search(r"(?<!\d)(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})", text)
+    m = re.search(r"(?<!\d)(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(\d{2})", text)
     if m:
         parts = [int(g) for g in m.groups()]
     else:
@@ -293,7 +294,25 @@ def georeferenced(scene: LocalScene) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotGeoreferencedWarning)
         with rasterio.open(next(iter(scene.bands.values()))[0]) as ds:
-            return ds.crs is not None and not ds.transform.is_identity
+            return (ds.crs is not None and not ds.transform.is_identity) or bool(ds.gcps[0])
+
+
+def _open(path: str) -> Any:
+    """A dataset; one placed only by ground control points (a GRD measurement TIFF in radar
+    geometry) is warped on the fly to the GCPs' CRS (GDAL's warped VRT: windows are read
+    without warping the whole file)."""
+    import rasterio
+    from rasterio.vrt import WarpedVRT
+
+    ds = rasterio.open(path)
+    gcps, gcp_crs = ds.gcps
+    if (ds.crs is None or ds.transform.is_identity) and gcps and gcp_crs is not None:
+        # 0 is a GRD's fill value (outside the swath); it also fills the warp's margins.
+        vrt = WarpedVRT(ds, src_crs=gcp_crs, crs=gcp_crs,
+                        nodata=0 if ds.nodata is None else ds.nodata)
+        vrt._basewatch_src = ds  # keep the source open as long as the VRT
+        return vrt
+    return ds
 
 
 def ground_pixel_size_m(transform: Any, crs: Any, row: float, col: float) -> float:
@@ -334,16 +353,12 @@ def read_scene(scene: LocalScene, area_lonlat: Any = None,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             # Reference grid: the finest band among those wanted.
-            dss = {b: rasterio.open(scene.bands[b][0]) for b in names}
+            dss = {b: _open(scene.bands[b][0]) for b in names}
             try:
                 ref_b = min(names, key=lambda b: abs(dss[b].transform.a) or 1.0)
                 ref = dss[ref_b]
                 crs = ref.crs.to_string() if ref.crs else None
                 georef = crs is not None and not ref.transform.is_identity
-                if not georef and ref.gcps[0]:
-                    raise SceneReadError(f"{scene.name}: georeferenced by ground control points "
-                                         "only; terrain-correct it first (e.g. a Sentinel Hub "
-                                         "or SNAP GeoTIFF export)")
                 world = ref.crs is None and not ref.transform.is_identity
                 if not georef and scene.pixel_size_m is None and not world:
                     raise SceneReadError(f"{scene.name}: no georeferencing (no CRS, no world "
@@ -393,6 +408,9 @@ def read_scene(scene: LocalScene, area_lonlat: Any = None,
             finally:
                 for ds in dss.values():
                     ds.close()
+                    src = getattr(ds, "_basewatch_src", None)
+                    if src is not None:
+                        src.close()
     except SceneReadError:
         raise
     except (RasterioError, OSError) as exc:
