@@ -137,7 +137,6 @@ def counts_cmd(
 
 StacOpt = Annotated[str | None, typer.Option(
     "--stac-url", help="STAC API root (default: $BASEWATCH_STAC_URL)")]
-DayOpt = Annotated[str, typer.Option("--date", help="Acquisition date (YYYY-MM-DD)")]
 ReaderOpt = Annotated[str, typer.Option(
     "--reader", help="python (counted HTTP range reader) or vsicurl (GDAL's /vsicurl/)")]
 CollectionOpt = Annotated[list[str] | None, typer.Option(
@@ -262,17 +261,46 @@ def _process(site: str, date: str, stac_url: str | None, workspace: Path | None,
     return fac, list(results)
 
 
+SceneOpt = Annotated[Path | None, typer.Option(
+    "--scene", help="A local scene: GeoTIFF/COG, folder of band files, SAFE folder or zip, "
+                    "Sentinel-1 GeoTIFF, JPEG/PNG (see docs/imagery.md)")]
+OptDayOpt = Annotated[str | None, typer.Option(
+    "--date", help="Acquisition date (YYYY-MM-DD); with --scene only when the file has none")]
+BandsOpt = Annotated[str | None, typer.Option(
+    "--bands", help="Band names of a GeoTIFF in order, e.g. B02,B03,B04,B08")]
+PixelOpt = Annotated[float | None, typer.Option(
+    "--pixel-size", help="Pixel size in metres of an image without georeferencing")]
+
+
+def _need_date(date: str | None) -> str:
+    from basewatch.errors import ValidationError
+
+    if not date:
+        raise ValidationError("give --date (a STAC search) or --scene PATH (a local scene)")
+    return date
+
+
 @app.command("process")
 @handle_errors
 def process_cmd(
     site: SiteOpt,
-    date: DayOpt,
+    date: OptDayOpt = None,
+    scene: SceneOpt = None,
+    bands: BandsOpt = None,
+    pixel_size: PixelOpt = None,
     stac_url: StacOpt = None,
     reader: ReaderOpt = "python",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search, read the site's areas, detect vessels/aircraft, store the counts, judge them."""
+    """Read the site's areas in a scene (a STAC search by --date, or a local --scene), detect
+    vessels/aircraft, store the counts, judge them."""
+    if scene is not None:
+        from basewatch.cli.imagery_local import process_local_scene
+
+        process_local_scene(site, scene, date, bands, pixel_size, workspace, as_json)
+        return
+    date = _need_date(date)
     fac, results = _process(site, date, stac_url, workspace, reader)
     with open_workspace(workspace) as ws:
         rows = [r for r in site_verdicts(site_counts(ws.store, fac.id))
@@ -306,20 +334,32 @@ def process_cmd(
 @handle_errors
 def chips_cmd(
     site: SiteOpt,
-    date: DayOpt,
     out: Annotated[Path, typer.Option("--out", help="Folder for the PNG chips")],
+    date: OptDayOpt = None,
+    scene: SceneOpt = None,
+    bands: BandsOpt = None,
+    pixel_size: PixelOpt = None,
     stac_url: StacOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """PNG chips of each area of each scene of a date, detections boxed in red."""
+    """PNG chips of each area of each scene of a date (or of a local --scene), detections boxed
+    in red."""
     from basewatch.sources.chips import write_png
 
-    fac, results = _process(site, date, stac_url, workspace)
-    written = []
+    written: list[str] = []
+    if scene is not None:
+        from basewatch.cli.imagery_local import chips_local
+
+        written = chips_local(site, scene, date, bands, pixel_size, out, workspace)
+        results: list[SceneResult] = []
+        fac = None
+    else:
+        fac, results = _process(site, _need_date(date), stac_url, workspace)
     for r in results:
         for a in r.areas:
             mark = "SYNTHETIC_" if r.scene.provenance.synthetic else ""
+            assert fac is not None
             name = f"{mark}{fac.id}_{a.area.replace(' ', '-')}_{r.scene.id}.png"
             written.append(str(write_png(out / name, a.chip)))
     if as_json:

@@ -5,16 +5,20 @@ Importing this module registers the layers with every store (:func:`register_lay
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.model.imagery import ImageryCount, Scene, SiteArea
 from basewatch.store.base import LayerSpec, Store, register_layer
 
-__all__ = ["IMAGERY_AREAS", "IMAGERY_COUNTS", "IMAGERY_SCENES", "site_areas", "site_counts",
-           "site_scenes"]
+__all__ = ["IMAGERY_AREAS", "IMAGERY_COUNTS", "IMAGERY_SCENES", "area_background",
+           "save_area_pixels", "site_areas", "site_counts", "site_scenes"]
 
 
 def _multi(geom: BaseGeometry) -> BaseGeometry:
@@ -94,3 +98,52 @@ def site_scenes(store: Store, site: str) -> list[Scene]:
     """Scenes recorded for a site, oldest first."""
     result: list[Scene] = store.select(IMAGERY_SCENES, {"site": site}, order_by=("time",))
     return result
+
+
+# --- per-pixel history of a site's areas ---------------------------------------------------------
+# Detectors on real scenes tell a moored ship from a quay by the site's own past: the brightness
+# of each area's pixels in earlier scenes, kept beside the store (one .npz per scene and area).
+
+HISTORY_DIR = "imagery-history"
+
+
+def _history_folder(workspace_folder: Path, site: str, area: str) -> Path:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in area)
+    return workspace_folder / HISTORY_DIR / site / slug
+
+
+def save_area_pixels(workspace_folder: Path, site: str, area: str, time: dt.datetime,
+                     scene_sha256: str, values: NDArray[Any], transform: tuple[float, ...],
+                     crs: str) -> Path:
+    """Keep the brightness of one area in one scene (float32) with its grid, for later scenes."""
+    folder = _history_folder(workspace_folder, site, area)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}_{scene_sha256[:12]}.npz"
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, values=values.astype(np.float32),
+                        transform=np.array(transform, dtype=np.float64), crs=np.array(crs))
+    tmp.replace(path)
+    return path
+
+
+def area_background(workspace_folder: Path, site: str, area: str, before: dt.datetime,
+                    transform: tuple[float, ...], crs: str, shape: tuple[int, int],
+                    min_scenes: int = 3) -> tuple[NDArray[np.float64] | None, int]:
+    """The per-pixel median brightness of an area over the earlier scenes on the same grid
+    (None when fewer than ``min_scenes``), and how many scenes it is made of."""
+    folder = _history_folder(workspace_folder, site, area)
+    if not folder.is_dir():
+        return None, 0
+    stack = []
+    stamp = before.strftime("%Y%m%dT%H%M%S")
+    for f in sorted(folder.glob("*.npz")):
+        if f.name[:15] >= stamp:
+            continue
+        with np.load(f) as z:
+            if (z["values"].shape == shape and str(z["crs"]) == crs
+                    and np.allclose(z["transform"], transform)):
+                stack.append(z["values"].astype(np.float64))
+    if len(stack) < min_scenes:
+        return None, len(stack)
+    med: NDArray[np.float64] = np.median(np.stack(stack), axis=0)
+    return med, len(stack)
