@@ -146,6 +146,8 @@ class FlightEvent:
     course_deg: float | None = None  # last course fitted, when the destination is inferred
     course_error_deg: float | None = None  # its standard error, degrees
     candidates: tuple[str, ...] = ()  # airfields inside the cone of that course, best first
+    time_lo: dt.datetime | None = None  # the event happened between time_lo and time_hi
+    time_hi: dt.datetime | None = None
 
     @property
     def probable(self) -> bool:
@@ -165,6 +167,7 @@ class FlightEvent:
                 "destination": self.destination, "destination_method": self.destination_method,
                 "basis": self.basis, "course_deg": self.course_deg,
                 "course_error_deg": self.course_error_deg, "candidates": list(self.candidates),
+                "time_lo": _iso(self.time_lo), "time_hi": _iso(self.time_hi),
                 "provenance": self.provenance.to_dict()}
 
     @classmethod
@@ -176,7 +179,16 @@ class FlightEvent:
                    basis=d.get("basis", "ground state change"),
                    course_deg=d.get("course_deg"), course_error_deg=d.get("course_error_deg"),
                    candidates=tuple(d.get("candidates", ())),
+                   time_lo=_dt(d.get("time_lo")), time_hi=_dt(d.get("time_hi")),
                    provenance=Provenance.from_dict(d["provenance"]))
+
+
+def _iso(x: dt.datetime | None) -> str | None:
+    return None if x is None else x.astimezone(dt.UTC).isoformat()
+
+
+def _dt(x: str | None) -> dt.datetime | None:
+    return None if not x else dt.datetime.fromisoformat(x)
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ def _event(d: Detected) -> FlightEvent:
                        origin=d.origin, destination=d.destination,
                        destination_method=d.destination_method, basis=d.basis,
                        course_deg=d.course_deg, course_error_deg=d.course_error_deg,
-                       candidates=d.candidates)
+                       candidates=d.candidates, time_lo=d.time_lo, time_hi=d.time_hi)
 
 
 def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
