@@ -114,11 +114,19 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
         warnings.simplefilter("ignore", RuntimeWarning)
         ref_g = np.nanmedian(np.where(ground_read, alt, np.nan), axis=1)
         low = np.nanmin(np.where(has, alt, np.nan), axis=1)
-    ref = np.where(np.isfinite(ref_g), ref_g, np.fmin(elevation_ft, low))
+    # in the flare and on the roll-out the static pressure error reads lower still (ground
+    # effect: 25-50 ft under the taxiing reading): for a touch-down the lowest reading near
+    # the runway counts; for a lift-off the taxiing one (the roll reads low as well, and
+    # taking that for the field would call the taxi "airborne": traffic's Zurich samples)
+    to = np.asarray(is_takeoff, bool)
+    ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
+                   np.fmin(elevation_ft, low))
     known = np.isfinite(ref_g) | (low < elevation_ft - 25)
     u_alt = np.where(known, 40.0, 300.0)
-    up = has & (alt > ref[:, None] + above_ft)
-    to = np.asarray(is_takeoff, bool)
+    # within a minute of the runway an aircraft is under 1,500 ft above it: higher readings
+    # near the ground are another aircraft's (receivers mixing replies: traffic's Zurich
+    # samples read 30,700 ft on the runway)
+    up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
     # take-offs: the first reading above the field from a minute before the flag on
     cand_t = up & (tw >= -60)
     # landings: the last one up to a minute after
@@ -143,6 +151,23 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     e_alt = np.where(to, t_c - dz, t_c + dz)
     lo_a = np.where(to, e_alt - u, np.maximum(t_c, e_alt - u))
     hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
+    # a reading at the field's level bounds the event: a lift-off is after the last one
+    # before the climb, a touch-down before the first one after the descent
+    at_field = has & (alt <= ref[:, None] + 10.0)
+    cols = np.arange(idx.shape[1])[None, :]
+    before = at_field & (cols < col[:, None])
+    after = at_field & (cols > col[:, None])
+    t_before = np.where(before.any(axis=1),
+                        tw[rows, idx.shape[1] - 1 - np.argmax(before[:, ::-1], axis=1)], -np.inf)
+    t_after = np.where(after.any(axis=1), tw[rows, np.argmax(after, axis=1)], np.inf)
+    quantum = 25.0 / rate  # readings come in 25 ft steps: "at the field" may be 24 ft up
+    lo_a = np.where(to, np.maximum(lo_a, t_before - quantum), lo_a)
+    hi_a = np.where(to, hi_a, np.minimum(hi_a, t_after + quantum))
+    # the readings contradict the extrapolation: the bound from the readings stands, and
+    # the interval reaches back to (on to) the first reading clear of the field
+    hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
+    lo_a = np.where(~to & (lo_a > hi_a), t_c, lo_a)
+    e_alt = np.clip(e_alt, lo_a, np.maximum(lo_a, hi_a))
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
     prev = np.maximum(trans - 1, 0)
@@ -157,6 +182,15 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     est = ti + np.where(ok, e_alt, e_f)
     lo = ti + np.where(ok, lo_a, lo_f)
     hi = ti + np.where(ok, hi_a, hi_f)
+    # a landing is over once the feed reports the aircraft on the ground (surface positions
+    # follow the touch-down; they never precede it): the flag bounds it from above. Not so
+    # for take-offs: real feeds flip to "airborne" early in the roll (traffic's quickstart
+    # sample, 39cea2 at Orly: 20 s before the altitude leaves the field's reading)
+    cap = ~to & fb
+    width = est - lo
+    hi = np.where(cap, np.minimum(hi, ti), hi)
+    est = np.where(cap, np.minimum(est, hi), est)
+    lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
 
 

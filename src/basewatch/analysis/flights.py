@@ -348,6 +348,18 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     # tracks ending airborne; a frozen tail ends where the position froze
     ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]
     ends = np.where(t[ends] - t[rs[ends]] > FROZEN_S, rs[ends], ends)
+    # state changes inside a frozen run are not evidence: a take-off needs a new position
+    # after it, and a track frozen since before its last state change ended with that change
+    starts_of_runs = np.flatnonzero(rs == np.arange(len(rs)))
+    if len(trans):
+        nxt = np.searchsorted(starts_of_runs, rs[trans - 1], side="right")
+        moved = (nxt < len(starts_of_runs)) & (
+            starts_of_runs[np.minimum(nxt, len(starts_of_runs) - 1)] <= seg_end[seg[trans]])
+        trans = trans[moved | ~ground[trans - 1]]
+        last_change = np.full(len(seg_start), -1)
+        last_change[seg[trans]] = trans  # trans is sorted: the last one of a segment wins
+        ends = ends[ends > last_change[seg[ends]]]
+    del starts_of_runs
     ends = ends[ends > seg_start[seg[ends]]]
     # only the positions around transitions and at segment ends are read in full
     need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
