@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
 from basewatch.analysis.sorties import COVERAGE_RADIUS_KM, daily_coverage
-from basewatch.errors import ImportFormatError
+from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Provenance, Source
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.sources._common import decode_text, read_limited
@@ -78,6 +78,8 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
     read = read_adsb(p, fmt=fmt, synthetic=synthetic)
     table, report = clean_positions(read.table)
     out, written = write_positions(ws.folder, read.sha256[:20], table)
+    if read.aircraft:
+        _header_aircraft(ws, read.aircraft, p, synthetic)
     known = {a.hex for a in ws.store.select(AIRCRAFT)}
     unknown = len(set(table.column("hex").unique().to_pylist()) - known)
     if written:  # only the aircraft and days of this file can have changed
@@ -88,6 +90,39 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
             _log(ws, read.sha256, "positions", p, table.num_rows)
     return PositionImport(str(p), read.format, read.sha256, report, read.dropped, str(out),
                           written, len(events), unknown, read.warnings)
+
+
+def _header_aircraft(ws: Workspace, named: list[dict[str, Any]], path: Path,
+                     synthetic: bool) -> None:
+    """Registration, type and operator from readsb trace headers: they fill what the
+    workspace's aircraft database leaves empty (never override it); military is OR-ed."""
+    old = {a.hex: a for a in ws.store.select(AIRCRAFT)}
+    src = Source("readsb trace header", f"aircraft named in {path.name}")
+    out: dict[str, Aircraft] = {}
+    for d in named:
+        try:
+            rec = Aircraft(d["hex"], Provenance(src, synthetic=synthetic),
+                           registration=d["registration"], typecode=d["typecode"],
+                           description=d["description"], operator=d["operator"],
+                           military=d["military"])
+        except BasewatchError:  # a malformed address in the header: its rows were dropped too
+            continue
+        prev = out.get(rec.hex) or old.get(rec.hex)
+        if prev is None:
+            out[rec.hex] = rec
+            continue
+        fill = {f: getattr(prev, f) or getattr(rec, f)
+                for f in ("registration", "typecode", "description", "operator")}
+        prov = prev.provenance
+        if any(getattr(prev, f) != v for f, v in fill.items()) \
+                and src.publisher not in prov.source.publisher:
+            prov = replace(prov, source=replace(
+                prov.source, publisher=f"{prov.source.publisher}; {src.publisher}"))
+        out[rec.hex] = Aircraft(rec.hex, prov, military=prev.military or rec.military, **fill)
+    changed = [a for a in out.values() if old.get(a.hex) != a]
+    if changed:
+        with ws.store.transaction():
+            ws.store.put(AIRCRAFT, changed)
 
 
 def import_aircraft(ws: Workspace, path: str | Path) -> PutResult:
@@ -128,7 +163,15 @@ def import_airports(ws: Workspace, path: str | Path) -> tuple[PutResult, list[st
         fields = attach_runways(ws.store.select(AIRFIELDS), runways)
         missing = set(runways) - {a.ident for a in fields}
         if skipped:
-            warnings.append(f"{p.name}: {skipped} runways without end coordinates skipped")
+            known = {a.ident for a in ws.store.select(AIRFIELDS)}
+            mine = [x for x in skipped if x.split(" ", 1)[0] in known]
+            unwatched = sorted({x.split(" ", 1)[0] for x in mine} - set(runways))
+            if mine:
+                warnings.append(f"{p.name}: {len(mine)} runways of workspace airfields left out: "
+                                + "; ".join(mine[:20]) + ("; ..." if len(mine) > 20 else ""))
+            if unwatched:
+                warnings.append(f"{p.name}: not watched (no usable runway): "
+                                + ", ".join(unwatched[:20]))
         if missing:
             warnings.append(f"{p.name}: runways of {len(missing)} airfields not in the workspace "
                             f"(import airports.csv first), e.g. {sorted(missing)[:3]}")
