@@ -100,8 +100,14 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     if m == 0:
         return est, lo, hi
     n = len(t)
-    idx = window(trans, n, span, span)
-    ti = t[trans]
+    # a state change after a frozen run happened somewhere in it: look around the freeze
+    prev = np.maximum(trans - 1, 0)
+    frozen = (t[prev] - t[rs[prev]]) > FROZEN_S
+    # on the ground only a rolling aircraft (30 kt or more) can freeze: a parked one is still
+    frozen &= ~np.asarray(is_takeoff, bool) | (read("gs_kt", rs[prev]) >= 30.0)
+    centre = np.where(frozen, rs[prev], trans)
+    idx = window(centre, n, span, span)
+    ti = t[centre]
     tw = t[idx] - ti[:, None]
     same = (seg[idx] == seg[trans][:, None]) & (np.abs(tw) <= span)
     fresh = same & (t[idx] - t[rs[idx]] <= FROZEN_S)
@@ -170,15 +176,16 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     e_alt = np.clip(e_alt, lo_a, np.maximum(lo_a, hi_a))
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
-    prev = np.maximum(trans - 1, 0)
     tp = t[prev] - ti
-    t_frozen = t[rs[prev]] - ti  # the previous state's position froze here
-    frozen = (tp - t_frozen) > FROZEN_S
+    flip = t[trans] - ti  # 0, or the length of the frozen run
     fb = np.asarray(flag_based, bool)
     lo_f = np.where(fb, tp - FLAG_LAG_S, np.where(to, tp, -60.0))
     hi_f = np.where(fb, 0.0, np.where(to, 45.0, 0.0))
-    lo_f = np.where(frozen, t_frozen, lo_f)
-    e_f = np.where(frozen, t_frozen, (lo_f + hi_f) / 2)
+    # frozen: the change happened after the last fresh position (or up to the flag's lag
+    # before it) and before the flag flipped; the freeze is the estimate
+    lo_f = np.where(frozen, -FLAG_LAG_S, lo_f)
+    hi_f = np.where(frozen, flip, hi_f)
+    e_f = np.where(frozen, 0.0, (lo_f + hi_f) / 2)
     est = ti + np.where(ok, e_alt, e_f)
     lo = ti + np.where(ok, lo_a, lo_f)
     hi = ti + np.where(ok, hi_a, hi_f)
@@ -188,7 +195,7 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     # sample, 39cea2 at Orly: 20 s before the altitude leaves the field's reading)
     cap = ~to & fb
     width = est - lo
-    hi = np.where(cap, np.minimum(hi, ti), hi)
+    hi = np.where(cap, np.minimum(hi, t[trans]), hi)
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
