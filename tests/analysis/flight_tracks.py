@@ -152,3 +152,38 @@ def flypast(seed: int, *, agl_ft: float = 100.0) -> Track:
         rows.append((t, p[1], p[0], _q(ELEV + agl_ft, rng), 160.0, HDG_07, False))
         t += 1
     return Track(rows, math.nan)
+
+
+def go_around(seed: int) -> Track:
+    """The 3 deg final of :func:`landing`, abandoned 8 s before touch-down (about 20 ft up),
+    then climbing away at 1,500 ft/min; ``truth`` is the low point's time."""
+    tr = landing(seed)
+    rows = [r for r in tr.rows if r[0] < tr.truth - 8]
+    t, lat, lon, alt = rows[-1][0], rows[-1][1], rows[-1][2], rows[-1][3]
+    truth = t
+    for _ in range(120):
+        t += 1
+        alt += 25.0
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07, 150 * KT)
+        rows.append((t, lat, lon, alt, 150.0, HDG_07, False))
+    return Track(rows, truth)
+
+
+def touch_and_go(seed: int) -> Track:
+    """The final of :func:`landing`, 12 s on the runway at 120 kt (flagged on the ground),
+    then a climb; ``truth`` is the middle of the ground run."""
+    tr = landing(seed)
+    rows = [r for r in tr.rows if r[0] < tr.truth]
+    t, lat, lon = rows[-1][0], rows[-1][1], rows[-1][2]
+    for _ in range(12):
+        t += 1
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07, 120 * KT)
+        rows.append((t, lat, lon, math.nan, 120.0, HDG_07, True))
+    truth = t - 6
+    alt = ELEV
+    for _ in range(90):
+        t += 1
+        alt += 25.0
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07, 140 * KT)
+        rows.append((t, lat, lon, alt, 140.0, HDG_07, False))
+    return Track(rows, truth)

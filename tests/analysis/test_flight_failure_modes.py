@@ -99,3 +99,23 @@ def test_seeded_tracks_are_reproducible() -> None:
     a, b, c = (np.asarray(takeoff(s).table().column("alt_ft")) for s in (11, 11, 12))
     np.testing.assert_array_equal(a, b)  # NaN (not reported) compares equal here
     assert not np.array_equal(a, c, equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_go_around_is_counted_as_one_go_around(seed: int) -> None:
+    from tests.analysis.flight_tracks import go_around
+
+    tr = go_around(seed)
+    ev = _events(tr)
+    assert [(e.kind, e.runway) for e in ev] == [("go_around", "07")]
+    assert abs(ev[0].time.timestamp() - tr.truth) <= 5
+
+
+@pytest.mark.parametrize("seed", [31, 32])
+def test_touch_and_go_is_counted_as_such_not_as_a_landing_and_takeoff(seed: int) -> None:
+    from tests.analysis.flight_tracks import touch_and_go
+
+    tr = touch_and_go(seed)
+    ev = _events(tr)
+    assert [(e.kind, e.runway) for e in ev] == [("touch_and_go", "07")]
+    assert ev[0].time_lo.timestamp() <= tr.truth <= ev[0].time_hi.timestamp()

@@ -22,6 +22,7 @@ from basewatch.analysis.flight_ends import (
     destination_candidates_many,
     fit_courses,
 )
+from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
     Sparse,
     airborne_starts,
@@ -333,7 +334,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     del codes
     og = _np(table, "on_ground")
     flagged = ~np.isnan(og)
-    ground = _debounce(_ground_state(og, _np(table, "gs_kt")), seg, t, min_state_s)
+    raw = _ground_state(og, _np(table, "gs_kt"))
+    ground = _debounce(raw, seg, t, min_state_s)
     del og
     rs = run_starts(table, seg)  # frozen (forward-filled) positions: see flight_timing
     same = seg[1:] == seg[:-1]
@@ -405,6 +407,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     found += airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
                               table, lon, lat, airfields, rs=rs)
     found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields)
+    found += touch_and_goes(raw, flagged, seg, t, rs, airfields, read)
+    # no ground contact at all, not even a blip the debounce removed
+    found += go_arounds(raw, seg, t, rs, airfields, _np(table, "alt_ft"), read)
+    del raw
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
@@ -413,6 +419,12 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         when = _utc(at)
         h = str(hex_col[int(i)].as_py())
         span = (_utc(min(lo_s, at)), _utc(max(hi_s, at)))
+        if kind_n >= 2:  # a runway pass: the flight goes on
+            kind = "touch_and_go" if kind_n == 2 else "go_around"
+            events.append(Detected(when, h, kind, ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}-{kind}",
+                                   bool(table.column("synthetic")[i].as_py()), basis=basis,
+                                   time_lo=span[0], time_hi=span[1]))
+            continue
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
                           bool(synth[i]), origin=ident, basis=basis, time_lo=span[0],

@@ -11,9 +11,11 @@ from basewatch.errors import ValidationError
 from basewatch.model._util import check_lon_lat
 from basewatch.model.provenance import Provenance
 
-__all__ = ["Aircraft", "Airfield", "AirfieldCoverage", "FlightEvent", "Runway", "normalize_hex"]
+__all__ = ["EVENT_KINDS", "Aircraft", "Airfield", "AirfieldCoverage", "FlightEvent", "Runway", "normalize_hex"]
 
 _HEX = re.compile(r"^[0-9a-f]{6}$")
+#: A touch-and-go or a go-around is a runway pass: neither a departure nor an arrival.
+EVENT_KINDS = ("takeoff", "landing", "touch_and_go", "go_around")
 
 
 def normalize_hex(text: str) -> str:
@@ -134,7 +136,7 @@ class FlightEvent:
 
     time: dt.datetime
     hex: str
-    kind: str  # "takeoff" | "landing"
+    kind: str  # one of EVENT_KINDS
     airfield: str
     runway: str
     flight_id: str
@@ -157,8 +159,9 @@ class FlightEvent:
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
             raise ValidationError("flight event: time must be tz-aware UTC")
-        if self.kind not in ("takeoff", "landing"):
-            raise ValidationError(f"flight event: kind {self.kind!r} not takeoff/landing")
+        if self.kind not in EVENT_KINDS:
+            raise ValidationError(f"flight event: kind {self.kind!r} not one of "
+                                  f"{', '.join(EVENT_KINDS)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time.astimezone(dt.UTC).isoformat(), "hex": self.hex,
