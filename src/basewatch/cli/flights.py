@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from basewatch.analysis.sorties import COVERAGE_RADIUS_KM
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
@@ -19,8 +18,9 @@ from basewatch.cli._common import (
     print_json,
     synthetic_note,
 )
-from basewatch.queries.flights import daily_rows, event_rows
-from basewatch.sources.flights_ingest import import_aircraft, import_airports, import_positions
+
+# the queries and importers (pyarrow, numpy, pyproj) are imported inside each command:
+# `basewatch --help` and other commands do not pay for them
 
 app = typer.Typer(help="ADS-B positions, take-offs and landings, sorties per day.",
                   no_args_is_help=True)
@@ -33,10 +33,13 @@ FileArg = Annotated[Path, typer.Argument(help="File to import (see docs/flights.
 @app.command("import")
 @handle_errors
 def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
-        "--format", help="opensky-csv, opensky-parquet, readsb-trace, v2-api, plain-csv "
-        "(default: detected)")] = None, workspace: WorkspaceOpt = None,
+        "--format", help="opensky-csv|-parquet, traffic-csv|-parquet, plain-csv|-parquet, "
+        "readsb-trace, v2-api, readsb-aircraft, sbs (default: detected; a folder or tar: each "
+        "file detected)")] = None, workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False) -> None:
     """Import ADS-B positions; bad rows are counted and reported, good rows kept."""
+    from basewatch.sources.flights_ingest import import_positions
+
     with open_workspace(workspace, create=True) as ws:
         rep = import_positions(ws, path, fmt=fmt)
     if as_json:
@@ -58,6 +61,8 @@ def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
 @handle_errors
 def aircraft_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     """Import a tar1090-db aircraft CSV or an OpenSky aircraft database CSV (joined by hex)."""
+    from basewatch.sources.flights_ingest import import_aircraft
+
     with open_workspace(workspace, create=True) as ws:
         r = import_aircraft(ws, path)
     console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged aircraft")
@@ -67,6 +72,8 @@ def aircraft_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
 @handle_errors
 def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     """Import OurAirports airports.csv, then runways.csv."""
+    from basewatch.sources.flights_ingest import import_airports
+
     with open_workspace(workspace, create=True) as ws:
         r, warnings = import_airports(ws, path)
     for w in warnings:
@@ -79,7 +86,10 @@ def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
 def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICAO or facility")] = None,
            date: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD)")] = None,
            workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Take-offs and landings at watched airfields, with aircraft and destination."""
+    """Take-offs, landings, touch-and-goes and go-arounds at watched airfields, with
+    aircraft, destination and the interval each time is known to."""
+    from basewatch.queries.flights import event_rows
+
     with open_workspace(workspace) as ws:
         rows = event_rows(ws, site, date)
     if as_json:
@@ -89,7 +99,9 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
               "destination", "")
     for r in rows:
         dest = r["destination"] + (" (inferred)" if r["destination_method"] == "inferred from bearing" else "")
-        t.add_row(r["time"][:19], r["registration"] or r["hex"], r["type"], r["operator"],
+        span = (f" ({r['time_lo'][11:19]}-{r['time_hi'][11:19]})"
+                if r.get("time_lo") and r.get("time_hi") else "")
+        t.add_row(r["time"][:19] + span, r["registration"] or r["hex"], r["type"], r["operator"],
                   "yes" if r["military"] else "",
                   r["kind"] + (" (probable: track ended on final)" if r["status"] != r["kind"]
                                else ""), r["airfield"], r["runway"], dest,
@@ -104,6 +116,9 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
           baseline_days: Annotated[int, typer.Option(help="Days of history in the baseline")] = 28,
           workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Take-offs per day by category against a Poisson baseline; airlift surges flagged."""
+    from basewatch.analysis.sorties import COVERAGE_RADIUS_KM
+    from basewatch.queries.flights import daily_rows
+
     with open_workspace(workspace) as ws:
         af, rows = daily_rows(ws, site, baseline_days)
     if as_json:
