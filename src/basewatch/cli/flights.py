@@ -149,7 +149,8 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
 
 @app.command("poll")
 @handle_errors
-def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v2/mil")],
+def flights_poll(url: Annotated[str, typer.Argument(
+                     help="v2 API URL (.../v2/mil) or readsb .../data/aircraft.json")],
                  out: Annotated[Path, typer.Option("--out", help="JSON-lines file to append")],
                  state: Annotated[Path | None, typer.Option(
                      "--state", help="Resume state (default: OUT.state.json)")] = None,
@@ -158,7 +159,8 @@ def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v
                  then_import: Annotated[bool, typer.Option(
                      "--import", help="Import OUT into the workspace afterwards")] = False,
                  workspace: WorkspaceOpt = None) -> None:
-    """Poll an aggregator's v2 API with back-off and de-duplication; resumable."""
+    """Poll an aggregator's v2 API or a receiver's aircraft.json (back-off, de-duplication,
+    resumable)."""
     from basewatch.sources.adsb_poll import poll
 
     st = state or out.with_name(out.name + ".state.json")
@@ -169,3 +171,32 @@ def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v
                   f"skipped, {rep.retries} retries; appended to {out}")
     if then_import and out.exists():
         flights_import(out, "v2-api", workspace, False)
+
+
+@app.command("listen")
+@handle_errors
+def flights_listen(address: Annotated[str, typer.Argument(
+                       help="SBS-1 / BaseStation feed, HOST:PORT (dump1090/readsb: 30003)")],
+                   out: Annotated[Path, typer.Option("--out", help="SBS file to append")],
+                   lines: Annotated[int | None, typer.Option(help="Stop after N lines")] = None,
+                   seconds: Annotated[float | None, typer.Option(
+                       help="Stop after S seconds")] = None,
+                   then_import: Annotated[bool, typer.Option(
+                       "--import", help="Import OUT into the workspace afterwards")] = False,
+                   workspace: WorkspaceOpt = None) -> None:
+    """Record a live SBS-1 feed over TCP (reconnecting with back-off); lines kept whole."""
+    from basewatch.errors import BasewatchError
+    from basewatch.sources.adsb_stream import listen_sbs
+
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise BasewatchError(f"listen: {address!r} is not HOST:PORT")
+    with console.status("listening") as status:
+        rep = listen_sbs(host, int(port), out, max_lines=lines, duration_s=seconds,
+                         on_line=lambda r: status.update(f"{r.lines} lines, {r.positions} "
+                                                         "positions") if r.lines % 500 == 0
+                         else None)
+    console.print(f"{rep.lines} lines ({rep.positions} positions), {rep.reconnects} reconnects, "
+                  f"{rep.discarded} partial lines discarded; appended to {out}", highlight=False)
+    if then_import and out.exists():
+        flights_import(out, "sbs", workspace, False)
