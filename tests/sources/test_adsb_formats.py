@@ -154,3 +154,19 @@ def test_closed_and_coordinate_less_runways_are_named(tmp_path: Path) -> None:
     assert "OSLK 04/22: closed" in text
     assert "XXAA 09/27: no end coordinates" in text
     assert "not watched (no usable runway): XXAA" in text
+
+
+def test_reimport_of_unchanged_content_reads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from basewatch.sources import flights_ingest
+
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        first = import_positions(ws, EXAMPLES / "positions.csv")
+        assert first.written
+
+        def fail(*a: object, **k: object) -> None:
+            raise AssertionError("read again")
+
+        monkeypatch.setattr(flights_ingest, "read_adsb", fail)
+        again = import_positions(ws, EXAMPLES / "positions.csv")
+    assert not again.written and again.sha256 == first.sha256
+    assert again.clean.kept == first.clean.kept

@@ -33,7 +33,8 @@ from basewatch.sources.adsb_columns import T_MAX, layout_of, to_columns
 from basewatch.sources.adsb_json import json_columns, parse_json, trace_aircraft
 from basewatch.sources.adsb_sbs import SbsCarry, is_sbs, sbs_batches, sbs_columns
 
-__all__ = ["FORMATS", "AdsbRead", "detect_format", "make_table", "read_adsb", "v2_to_table"]
+__all__ = ["FORMATS", "AdsbRead", "detect_format", "is_container", "make_table", "read_adsb",
+           "source_sha256", "v2_to_table"]
 
 FORMATS = ("opensky-csv", "opensky-parquet", "traffic-csv", "traffic-parquet", "plain-csv",
            "plain-parquet", "readsb-trace", "v2-api", "readsb-aircraft", "sbs")
@@ -279,6 +280,26 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
         raise ImportFormatError(f"{p}: not a readable tar ({exc})") from None
 
 
+def is_container(p: Path) -> bool:
+    """A folder of position files, or a tar of them."""
+    return p.is_dir() or (p.is_file() and p.name.lower().endswith(_TARS))
+
+
+def source_sha256(path: str | Path) -> str:
+    """The content hash :func:`read_adsb` stores an import under, without parsing anything:
+    the file's SHA-256, or for a folder or tar, that of its members' names and contents."""
+    p = Path(path)
+    if not is_container(p):
+        if not p.is_file():
+            raise ImportFormatError(f"{p}: no such file")
+        return _sha256(p)
+    h = hashlib.sha256()
+    for name, member in _members(p):
+        h.update(name.encode() + b"\0")
+        h.update(member if isinstance(member, bytes) else _sha256(member).encode())
+    return h.hexdigest()
+
+
 def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = False) -> AdsbRead:
     """Read a positions file of any supported format (``fmt`` or detected), a folder of such
     files, or a tar of them (readsb ``globe_history``). Reading nothing is an error."""
@@ -288,8 +309,7 @@ def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = Fal
     dropped: dict[str, int] = {}
     aircraft: list[dict[str, Any]] = []
     parts: list[pa.Table] = []
-    container = p.is_dir() or (p.is_file() and p.name.lower().endswith(_TARS))
-    if container:
+    if is_container(p):
         h = hashlib.sha256()
         formats: set[str] = set()
         n_files = 0

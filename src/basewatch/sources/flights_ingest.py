@@ -10,14 +10,16 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
+from basewatch.analysis.geodesy import approx_distance_m
 from basewatch.analysis.sorties import COVERAGE_RADIUS_KM, daily_coverage
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Provenance, Source
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.sources._common import decode_text, read_limited
-from basewatch.sources.adsb import read_adsb
+from basewatch.sources.adsb import detect_format, is_container, read_adsb, source_sha256
 from basewatch.sources.aircraftdb import (
     attach_runways,
     detect_db_format,
@@ -33,12 +35,14 @@ from basewatch.store.flights import (
     AIRFIELDS,
     FLIGHT_COVERAGE,
     FLIGHT_EVENTS,
+    position_files,
+    position_files_named,
     read_positions,
     write_positions,
 )
 
 __all__ = ["PositionImport", "import_aircraft", "import_airports", "import_positions",
-           "refresh_events"]
+           "refresh_airfields", "refresh_events"]
 
 #: Generator named on events detected in synthetic positions (only the demo makes those).
 SYNTHETIC_GENERATOR = "basewatch.demo.flights_gen"
@@ -75,6 +79,18 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
                      synthetic: bool = False) -> PositionImport:
     """Read, clean and store one positions file; re-importing the same file changes nothing."""
     p = Path(path)
+    # the same content imported before: nothing to read, clean, store or detect again
+    sha = source_sha256(p)
+    done = position_files_named(ws.folder, sha[:20])
+    # ... and logged: the log is written after the events were refreshed, so a crash between
+    # storing the file and refreshing the events makes the next import do the refresh
+    if done is not None and ws.store.select(IMPORTS, {"sha256": sha, "kind": "positions"}):
+        n = pq.ParquetFile(done).metadata.num_rows
+        return PositionImport(str(p), fmt or ("folder/tar" if is_container(p) else
+                                             detect_format(p)), sha,
+                              CleanReport(n, n, 0, 0, 0, 0), {}, str(done), False,
+                              len(ws.store.select(FLIGHT_EVENTS)), 0,
+                              [f"{p}: already imported (same content); nothing read"])
     read = read_adsb(p, fmt=fmt, synthetic=synthetic)
     table, report = clean_positions(read.table)
     out, written = write_positions(ws.folder, read.sha256[:20], table)
@@ -82,10 +98,11 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
         _header_aircraft(ws, read.aircraft, p, synthetic)
     known = {a.hex for a in ws.store.select(AIRCRAFT)}
     unknown = len(set(table.column("hex").unique().to_pylist()) - known)
-    if written:  # only the aircraft and days of this file can have changed
+    logged = bool(ws.store.select(IMPORTS, {"sha256": read.sha256, "kind": "positions"}))
+    if written or not logged:  # only the aircraft and days of this file can have changed
         refresh_events(ws, touched=table)
     events = ws.store.select(FLIGHT_EVENTS)
-    if written:
+    if written or not logged:
         with ws.store.transaction():
             _log(ws, read.sha256, "positions", p, table.num_rows)
     return PositionImport(str(p), read.format, read.sha256, report, read.dropped, str(out),
@@ -177,12 +194,14 @@ def import_airports(ws: Workspace, path: str | Path) -> tuple[PutResult, list[st
                             f"(import airports.csv first), e.g. {sorted(missing)[:3]}")
     else:
         raise ImportFormatError(f"{p.name}: an aircraft database; use 'basewatch aircraft import'")
+    before = {a.ident: a for a in ws.store.select(AIRFIELDS)}
     with ws.store.transaction():
         result = ws.store.put(AIRFIELDS, fields)
         if result.changed:
             _log(ws, sha, fmt, p, result.inserted)
     if result.changed and fmt == "runways":
-        refresh_events(ws)
+        changed = [a for a in fields if before.get(a.ident) != a]
+        refresh_airfields(ws, changed, [before[a.ident] for a in changed if a.ident in before])
     return result, warnings
 
 
@@ -239,6 +258,54 @@ def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
                 ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage)
     return ws.store.select(FLIGHT_EVENTS)
+
+
+#: Positions this close to a changed airfield may make or unmake its events (runway ends
+#: plus 8 km of final plus margin; screened on the sphere, generously).
+_NEAR_FIELD_KM = 25.0
+
+
+def refresh_airfields(ws: Workspace, changed: list[Airfield], old: list[Airfield]) -> None:
+    """After runways changed at some airfields, re-detect only the aircraft that came near
+    them (or had events there) and recount coverage only at fields whose place or watched
+    status changed; the result is the full refresh's (tested)."""
+    if not changed:
+        return
+    places = {(a.lon, a.lat) for a in changed} | {(a.lon, a.lat) for a in old}
+    idents = {a.ident for a in changed}
+    hexes = {e.hex for e in ws.store.select(FLIGHT_EVENTS) if e.airfield in idents}
+    for f in position_files(ws.folder):  # three columns only, file by file
+        part = pq.read_table(f, columns=["hex", "lon", "lat"])
+        lon = part.column("lon").to_numpy()
+        lat = part.column("lat").to_numpy()
+        near = np.zeros(part.num_rows, bool)
+        for x, y in places:
+            near |= approx_distance_m(lon, lat, x, y) <= _NEAR_FIELD_KM * 1e3
+        if near.any():
+            hexes |= set(part.column("hex").filter(pa.array(near)).unique().to_pylist())
+    airfields = [a for a in ws.store.select(AIRFIELDS) if a.runways or a.area]
+    watched = [a for a in airfields if a.runways]
+    order = watched + [a for a in airfields if not a.runways]
+    events: list[FlightEvent] = []
+    if hexes:
+        tracks, _ = clean_positions(read_positions(ws.folder, hexes=sorted(hexes)))
+        events = [_event(d) for d in detect_events(tracks, order)]
+    was = {a.ident: a for a in old}
+    recount = [a for a in changed if a.runways and (
+        a.ident not in was or not was[a.ident].runways
+        or (was[a.ident].lon, was[a.ident].lat) != (a.lon, a.lat))]
+    unwatched = [a.ident for a in changed if not a.runways]
+    coverage: list[AirfieldCoverage] = []
+    if recount:
+        every, _ = clean_positions(read_positions(ws.folder))
+        coverage = _coverage(every, recount)
+    with ws.store.transaction():
+        for h in sorted(hexes):
+            ws.store.delete(FLIGHT_EVENTS, {"hex": h})
+        ws.store.put(FLIGHT_EVENTS, events)
+        for ident in [a.ident for a in recount] + unwatched:
+            ws.store.delete(FLIGHT_COVERAGE, {"airfield": ident})
+        ws.store.put(FLIGHT_COVERAGE, coverage)
 
 
 def _coverage(table: pa.Table, airfields: list[Airfield]) -> list[AirfieldCoverage]:
