@@ -78,7 +78,7 @@ def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[A
 def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
-                span: int = 150, fit_s: float = 30.0
+                span: int = 100, fit_s: float = 30.0
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
 
@@ -205,7 +205,7 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                    t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
                    read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
                    before_s: float = 60.0, after_s: float = 40.0, max_cross_m: float = 120.0,
-                   step: int = 2) -> list[str]:
+                   step: int = 4) -> list[str]:
     """The runway end each event used, from its positions around ``rows[e]`` (a row of the
     event's segment) and time ``t_at[e]`` (the event's time).
 
@@ -222,8 +222,9 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     if m == 0:
         return out
     n = len(t)
-    span = int(max(before_s, after_s)) + 60
-    idx = window(rows, n, span, span, step)
+    # up to ~26 positions per event: every ``step``-th row within 64 rows either side (at
+    # 1 Hz: every 4 s over -64..+64 s; sparser feeds: fewer, the time mask decides)
+    idx = window(rows, n, 64, 64, step)
     tw = t[idx] - np.asarray(t_at, float)[:, None]
     use = (seg[idx] == seg[rows][:, None]) & (tw >= -before_s) & (tw <= after_s) \
         & (t[idx] - t[rs[idx]] <= FROZEN_S)
@@ -235,11 +236,16 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     best = np.full(m, -np.inf)
     for j in np.unique(af_idx[af_idx >= 0]):
         ev = np.flatnonzero(af_idx == j)
+        u = use[ev]
         for rw in airfields[int(j)].runways:
             az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
             length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-            along, cross = along_cross_track_m(lon[ev], lat[ev], rw.le_lon, rw.le_lat, az)
-            on = use[ev] & (np.abs(cross) <= max_cross_m) & (along >= -6000) \
+            along = np.zeros(u.shape)
+            cross = np.full(u.shape, np.inf)
+            # measured (geodesic) only where used
+            along[u], cross[u] = along_cross_track_m(lon[ev][u], lat[ev][u], rw.le_lon,
+                                                     rw.le_lat, az)
+            on = u & (np.abs(cross) <= max_cross_m) & (along >= -6000) \
                 & (along <= length + 6000)
             cnt = on.sum(axis=1)
             mean_off = np.where(on, np.abs(cross), 0.0).sum(axis=1) / np.maximum(cnt, 1)
