@@ -89,7 +89,7 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
         return PositionImport(str(p), fmt or ("folder/tar" if is_container(p) else
                                              detect_format(p)), sha,
                               CleanReport(n, n, 0, 0, 0, 0), {}, str(done), False,
-                              len(ws.store.select(FLIGHT_EVENTS)), 0,
+                              ws.store.count(FLIGHT_EVENTS), 0,
                               [f"{p}: already imported (same content); nothing read"])
     read = read_adsb(p, fmt=fmt, synthetic=synthetic)
     table, report = clean_positions(read.table)
@@ -100,13 +100,13 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
     unknown = len(set(table.column("hex").unique().to_pylist()) - known)
     logged = bool(ws.store.select(IMPORTS, {"sha256": read.sha256, "kind": "positions"}))
     if written or not logged:  # only the aircraft and days of this file can have changed
-        refresh_events(ws, touched=table)
-    events = ws.store.select(FLIGHT_EVENTS)
+        refresh_events(ws, touched=table, sole_file=out)
+    n_events = ws.store.count(FLIGHT_EVENTS)
     if written or not logged:
         with ws.store.transaction():
             _log(ws, read.sha256, "positions", p, table.num_rows)
     return PositionImport(str(p), read.format, read.sha256, report, read.dropped, str(out),
-                          written, len(events), unknown, read.warnings)
+                          written, n_events, unknown, read.warnings)
 
 
 def _header_aircraft(ws: Workspace, named: list[dict[str, Any]], path: Path,
@@ -217,13 +217,16 @@ def _event(d: Detected) -> FlightEvent:
 
 
 def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
-                   touched: pa.Table | None = None) -> list[FlightEvent]:
+                   touched: pa.Table | None = None,
+                   sole_file: str | Path | None = None) -> list[FlightEvent]:
     """Detect events in all stored positions at the workspace's airfields; replace the layer.
 
     ``touched`` (the positions a new file added): re-detect only its aircraft (every position
     of each, from all files: tracks are per aircraft) and recount coverage only on its days
     (every aircraft's positions of those days), replacing just those rows; the result is the
-    full refresh's, at the cost of the file rather than of the whole workspace.
+    full refresh's, at the cost of the file rather than of the whole workspace. With
+    ``sole_file`` (the file ``touched`` was stored in, already cleaned) and no other positions
+    file in the workspace, nothing is read back. Returns the events (re)detected.
     """
     airfields = [a for a in ws.store.select(AIRFIELDS) if a.runways or a.area]
     watched = [a for a in airfields if a.runways]
@@ -240,14 +243,16 @@ def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
             ws.store.put(FLIGHT_COVERAGE, coverage)
         return events
     if touched.num_rows == 0:
-        return ws.store.select(FLIGHT_EVENTS)
-    hexes = sorted(set(touched.column("hex").to_pylist()))
-    tracks, _ = clean_positions(read_positions(ws.folder, hexes=hexes))
+        return []
+    hexes = sorted(set(touched.column("hex").unique().to_pylist()))
+    sole = [Path(f).name for f in position_files(ws.folder)] == [Path(str(sole_file)).name]
+    # the workspace's only positions file is the one just cleaned: nothing to read again
+    tracks = touched if sole else clean_positions(read_positions(ws.folder, hexes=hexes))[0]
     events = [_event(d) for d in detect_events(tracks, order)]
     days = sorted(set(touched.column("time").to_numpy().astype("datetime64[D]").tolist()))
     span = (dt.datetime.combine(days[0], dt.time(), dt.UTC),
             dt.datetime.combine(days[-1], dt.time(23, 59, 59, 999999), dt.UTC))
-    around, _ = clean_positions(read_positions(ws.folder, between=span))
+    around = touched if sole else clean_positions(read_positions(ws.folder, between=span))[0]
     coverage = [c for c in _coverage(around, watched) if c.day in set(days)]
     with ws.store.transaction():
         for h in hexes:
@@ -257,7 +262,7 @@ def refresh_events(ws: Workspace, positions: pa.Table | None = None, *,
             for d in days:
                 ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage)
-    return ws.store.select(FLIGHT_EVENTS)
+    return events
 
 
 #: Positions this close to a changed airfield may make or unmake its events (runway ends
