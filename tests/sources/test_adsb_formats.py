@@ -73,9 +73,9 @@ def test_an_import_that_reads_nothing_is_an_error(tmp_path: Path) -> None:
     p.write_text("time,hex,lat,lon\n2024-12-04T10:00:00Z,zzzzzz,35,35\n")
     with pytest.raises(ImportFormatError, match="no positions read.*bad address or time"):
         read_adsb(p)
-    with pytest.raises(ImportFormatError, match="no positions read"):
-        with Workspace(tmp_path / "ws", create=True) as ws:
-            import_positions(ws, p)
+    with pytest.raises(ImportFormatError, match="no positions read"), \
+            Workspace(tmp_path / "ws", create=True) as ws:
+        import_positions(ws, p)
     assert not list((tmp_path / "ws").glob("flights/*.parquet"))  # nothing stored
 
 

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pyarrow.csv as pacsv
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from basewatch.sources.flights_ingest import import_positions, refresh_events
 from basewatch.store import Workspace

@@ -49,9 +49,9 @@ def touch_and_goes(raw: NDArray[np.bool_], flagged: NDArray[np.bool_], seg: NDAr
     inner &= (seg[np.maximum(starts - 1, 0)] == seg[starts]) & (seg[np.minimum(ends + 1, n - 1)]
                                                                 == seg[starts])
     # between two airborne runs of 30 s or more each: flag flicker is neither
-    k = np.arange(len(starts))
-    prev_start = starts[np.maximum(k - 1, 0)]
-    next_end = ends[np.minimum(k + 1, len(starts) - 1)]
+    run = np.arange(len(starts))
+    prev_start = starts[np.maximum(run - 1, 0)]
+    next_end = ends[np.minimum(run + 1, len(starts) - 1)]
     settled = (t[np.maximum(starts - 1, 0)] - t[prev_start] >= max_s) \
         & (t[next_end] - t[np.minimum(ends + 1, n - 1)] >= max_s)
     # ... and the aircraft moved on after it (a frozen position flagged airborne has not)

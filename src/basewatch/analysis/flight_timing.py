@@ -147,7 +147,7 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
     fit = has & np.where(to[:, None], (tw >= t_c[:, None]) & (tw <= t_c[:, None] + fit_s),
                          (tw <= t_c[:, None]) & (tw >= t_c[:, None] - fit_s)) \
         & (alt < ref[:, None] + 1500.0)
-    slope, k = _slope(tw, alt, fit)
+    slope, _ = _slope(tw, alt, fit)
     rate = np.where(to, slope, -slope)  # ft/s, positive when climbing (descending)
     default = np.where(to, 25.0, 12.0)  # 1,500 ft/min climb, 700 ft/min descent
     bad_rate = ~(rate >= 3.0)

@@ -399,7 +399,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
                                   flagged[th] | flagged[th - 1], read)
     by_path = runway_by_path(af_idx[hit], th, est, t, seg, rs, airfields, read)
-    found: list[tuple[int, int, str, str, str, float | None, float, float]] = [
+    found: list[tuple[int, int, str, str, str, float, float, float]] = [
         (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident,
          by_path[m] or rw_name[k], "ground state change", float(est[m]), float(t_lo[m]),
          float(t_hi[m])) for m, k in enumerate(hit)]

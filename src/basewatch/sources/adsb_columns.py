@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from basewatch.errors import ImportFormatError
 
-__all__ = ["LAYOUTS", "Layout", "MS_THRESHOLD", "T_MAX", "layout_of", "to_columns", "times"]
+__all__ = ["LAYOUTS", "MS_THRESHOLD", "T_MAX", "Layout", "layout_of", "times", "to_columns"]
 
 FT_PER_M = 1 / 0.3048
 KT_PER_MS = 3600.0 / 1852.0

@@ -25,7 +25,7 @@ import pyarrow.csv as pcsv
 
 from basewatch.errors import ImportFormatError
 
-__all__ = ["SBS_FIELDS", "is_sbs", "sbs_batches", "sbs_columns", "SbsCarry"]
+__all__ = ["SBS_FIELDS", "SbsCarry", "is_sbs", "sbs_batches", "sbs_columns"]
 
 SBS_FIELDS = ("kind", "type", "session", "aircraft", "hex", "flight", "date_gen", "time_gen",
               "date_log", "time_log", "callsign", "altitude", "groundspeed", "track", "lat",
@@ -115,7 +115,7 @@ def sbs_columns(batch: pa.RecordBatch, carry: SbsCarry, dropped: dict[str, int],
     for ok_mask, slot in ((vel_ok, 0), (cs_ok, 2)):
         iv = np.flatnonzero(ok_mask)[::-1]
         _, first = np.unique(codes[iv], return_index=True)
-        for j in iv[first].tolist():  # one per aircraft
+        for j in np.asarray(iv[first]).tolist():  # one per aircraft
             g0, t0, c0 = new_last[hex_list[j]]
             new_last[hex_list[j]] = ((gs[j], track[j], c0) if slot == 0
                                      else (g0, t0, cs_list[j]))
@@ -144,5 +144,5 @@ def sbs_columns(batch: pa.RecordBatch, carry: SbsCarry, dropped: dict[str, int],
     og = np.asarray(_num(b.column("is_on_ground").take(sel)))
     return {"t": t - utc_offset_s, "hex": hexes.take(sel), "lat": lat[pos], "lon": lon[pos],
             "alt_ft": _num(b.column("altitude").take(sel)), "gs_kt": out_gs, "track": out_tr,
-            "on_ground": pa.array(np.where(np.isnan(og), None, og != 0).tolist(), pa.bool_()),
+            "on_ground": pa.array(og != 0, pa.bool_(), mask=np.isnan(og)),
             "callsign": pa.array(out_cs, pa.string())}
