@@ -108,9 +108,29 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
     prev_hi = np.r_[True, (a0[1:] < a0[:-1]) | (seg[low][1:] != seg[low][:-1])
                     | (low[1:] != low[:-1] + 1)]
     nxt_ge = np.r_[(a0[:-1] <= a0[1:]) | (seg[low][:-1] != seg[low][1:]), True]
-    cand = low[prev_hi & nxt_ge]
+    minima = low[prev_hi & nxt_ge]
+    if len(minima) == 0:
+        return []
+    keep = [_climb_between(minima[a:a + 4096], ground, seg, t, rs, alt_all, n,
+                           min_change_ft=min_change_ft, span_s=span_s)
+            for a in range(0, len(minima), 4096)]  # chunks bound the window arrays
+    cand = minima[np.concatenate(keep)]
     if len(cand) == 0:
         return []
+    # one pass, one low point: the lowest of minima less than span_s apart (25 ft steps make
+    # many local minima on one approach)
+    new = np.r_[True, (seg[cand][1:] != seg[cand][:-1]) | (np.diff(t[cand]) > span_s)]
+    group = np.cumsum(new) - 1
+    order = np.lexsort((alt_all[cand], group))
+    first = np.r_[True, group[order][1:] != group[order][:-1]]
+    cand = np.sort(cand[order][first])
+    return _on_runway(cand, t, airfields, watched, alt_all, read, max_agl_ft=max_agl_ft)
+
+
+def _climb_between(cand: NDArray[Any], ground: NDArray[np.bool_], seg: NDArray[Any],
+                   t: NDArray[Any], rs: NDArray[Any], alt_all: NDArray[Any], n: int, *,
+                   min_change_ft: float, span_s: float) -> NDArray[np.bool_]:
+    """Which low points have a descent before and a lasting climb after, airborne."""
     idx = window(cand, n, 150, 150, 2)
     tw = t[idx] - t[cand][:, None]
     inside = (seg[idx] == seg[cand][:, None]) & (np.abs(tw) <= span_s)
@@ -132,16 +152,14 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
     end_alt = np.where(has_after.any(axis=1), alt[np.arange(len(cand)), last_col], np.nan)
     ok = ~onground & (before - a_c >= min_change_ft) & (after - a_c >= min_change_ft) \
         & (end_alt - a_c >= min_change_ft)
-    cand = cand[np.nan_to_num(ok, nan=0.0).astype(bool)]
-    if len(cand) == 0:
-        return []
-    # one pass, one low point: the lowest of minima less than span_s apart (25 ft steps make
-    # many local minima on one approach)
-    new = np.r_[True, (seg[cand][1:] != seg[cand][:-1]) | (np.diff(t[cand]) > span_s)]
-    group = np.cumsum(new) - 1
-    order = np.lexsort((alt_all[cand], group))
-    first = np.r_[True, group[order][1:] != group[order][:-1]]
-    cand = np.sort(cand[order][first])
+    return np.asarray(np.nan_to_num(ok, nan=0.0).astype(bool))
+
+
+def _on_runway(cand: NDArray[Any], t: NDArray[Any], airfields: Sequence[Any],
+               watched: Sequence[Any], alt_all: NDArray[Any],
+               read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+               max_agl_ft: float) -> list[Found]:
+    """The low points over a runway or its short final, flying along it, low enough."""
     lon, lat = read("lon", cand), read("lat", cand)
     prev = np.maximum(cand - 3, 0)
     crs = np.atleast_1d(azimuth_deg(read("lon", prev), read("lat", prev), lon, lat))

@@ -78,8 +78,25 @@ def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[A
 def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
-                span: int = 100, fit_s: float = 30.0
+                span: int = 100, fit_s: float = 30.0, chunk: int = 4096
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`_time_events` in chunks of ``chunk`` events: the windows are events x 201
+    cells per array, which at 10 M positions (78,000 events) would be gigabytes at once."""
+    parts = [_time_events(t, seg, rs, trans[a:a + chunk], is_takeoff[a:a + chunk],
+                          elevation_ft[a:a + chunk], flag_based[a:a + chunk], read,
+                          above_ft=above_ft, span=span, fit_s=fit_s)
+             for a in range(0, len(trans), chunk)]
+    if not parts:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))
+
+
+def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
+                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
+                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float,
+                 span: int, fit_s: float
+                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
 
     ``trans[e]`` is the first row of the new state (airborne for a take-off); ``rs`` the run
