@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import tarfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from basewatch.analysis.flights import POSITION_SCHEMA
 from basewatch.errors import ImportFormatError
 from basewatch.sources._common import max_file_bytes, read_limited
+from basewatch.sources.adsb_beast import beast_columns, is_beast
 from basewatch.sources.adsb_columns import T_MAX, layout_of, to_columns
 from basewatch.sources.adsb_json import json_columns, parse_json, trace_aircraft
 from basewatch.sources.adsb_sbs import SbsCarry, is_sbs, sbs_batches, sbs_columns
@@ -37,7 +39,7 @@ __all__ = ["FORMATS", "AdsbRead", "detect_format", "is_container", "make_table",
            "source_sha256", "v2_to_table"]
 
 FORMATS = ("opensky-csv", "opensky-parquet", "traffic-csv", "traffic-parquet", "plain-csv",
-           "plain-parquet", "readsb-trace", "v2-api", "readsb-aircraft", "sbs")
+           "plain-parquet", "readsb-trace", "v2-api", "readsb-aircraft", "sbs", "beast")
 _BLOCK = 16 << 20  # CSV block size for streaming
 #: Errors of pyarrow and of numbers in malformed data, turned into ImportFormatError per file.
 _DATA_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError, KeyError)
@@ -93,6 +95,8 @@ def _head(path: Path, n: int = 4096) -> bytes:
 
 
 def _format_of(head: bytes, name: str, where: object) -> str:
+    if is_beast(head):
+        return "beast"
     head = head.lstrip()
     if head[:1] in (b"{", b"["):
         text = head.decode("utf-8", "replace")
@@ -241,6 +245,10 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
             raise
         except (*_DATA_ERRORS, OSError) as exc:
             raise ImportFormatError(f"{where}: not a readable Parquet file ({exc})") from None
+    elif fmt == "beast":
+        data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
+        end = data_or_path.stat().st_mtime if isinstance(data_or_path, Path) else time.time()
+        yield _from_columns(beast_columns(data, where, dropped, end), synthetic, dropped)
     elif fmt == "sbs":
         carry = SbsCarry()
         stream = pa.BufferReader(src) if isinstance(src, pa.Buffer) else src
@@ -347,4 +355,7 @@ def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = Fal
     warnings = [f"{p}: {v} rows: {k.replace('_', ' ')}" for k, v in sorted(dropped.items())]
     if "sbs" in fmt_name:
         warnings.append(f"{p}: SBS times carry no zone; read as UTC")
+    if "beast" in fmt_name:
+        warnings.append(f"{p}: Beast carries a receiver counter, not a clock: times anchored "
+                        "so that the last frame falls at the file's modification time")
     return AdsbRead(p, fmt_name, sha, table, dropped, warnings, aircraft, files)
