@@ -114,7 +114,7 @@ def beast_columns(data: bytes, where: str, dropped: dict[str, int],
         cols["alt_ft"].append(math.nan if surface else _num(r.get("altitude")))
         cols["gs_kt"].append(g)
         cols["track"].append(tr)
-        cols["on_ground"].append(True if surface else False)
+        cols["on_ground"].append(bool(surface))
         cols["callsign"].append(cs)
     return {"t": np.array(cols["t"], float), "hex": cols["hex"], "lat": cols["lat"],
             "lon": cols["lon"], "alt_ft": cols["alt_ft"], "gs_kt": cols["gs_kt"],
