@@ -34,8 +34,8 @@ FileArg = Annotated[Path, typer.Argument(help="File to import (see docs/flights.
 @handle_errors
 def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
         "--format", help="opensky-csv|-parquet, traffic-csv|-parquet, plain-csv|-parquet, "
-        "readsb-trace, v2-api, readsb-aircraft, sbs (default: detected; a folder or tar: each "
-        "file detected)")] = None, workspace: WorkspaceOpt = None,
+        "readsb-trace, v2-api, readsb-aircraft, sbs, beast (default: detected; a folder or "
+        "tar: each file detected)")] = None, workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False) -> None:
     """Import ADS-B positions; bad rows are counted and reported, good rows kept."""
     from basewatch.sources.flights_ingest import import_positions
