@@ -100,7 +100,14 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     gs = float(gs_kt[-1])
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
     best: tuple[float, EndLanding] | None = None
+    far = approx_distance_m(np.full(len(airfields), lo1), np.full(len(airfields), la1),
+                            np.array([a.lon for a in airfields], float),
+                            np.array([a.lat for a in airfields], float)) > 25000.0
     for j, af in enumerate(airfields):
+        # runway ends lie within a few km of the field's point; with 8 km of final, 25 km
+        # screens out the rest before any geodesic work (the test below decides)
+        if not af.runways or far[j]:
+            continue
         for rw in af.runways:
             for name, (tlon, tlat), (olon, olat) in (
                     (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)),
