@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 VENV_PY = HERE / "out" / "venv-traffic" / "bin" / "python"
@@ -53,12 +54,15 @@ from traffic_compare import (
     basewatch_airfields,
     fmt,
     load_sample,
+    resample_basewatch,
+    resample_traffic,
     run_basewatch,
     run_traffic,
     setup_traffic,
     takeoffs_on_landing_rolls,
     to_positions,
 )
+from traffic_truth import NO_EVENT, TRUTH, score
 
 
 def main() -> None:
@@ -75,8 +79,11 @@ def main() -> None:
     warm = load_sample("noisy_takeoff")  # untimed: lazy imports and data loads of both tools
     run_basewatch(to_positions(warm), fields)
     run_traffic(warm)
-    tot_bw = tot_tr = 0.0
+    resample_basewatch(to_positions(warm))
+    resample_traffic(warm)
+    tot_bw = tot_tr = rs_bw = rs_tr = 0.0
     tot = [0, 0, 0, 0]
+    found: dict[str, list[Any]] = {}
     for name in args.samples.split(","):
         df = load_sample(name)
         t0 = time.perf_counter()
@@ -91,6 +98,15 @@ def main() -> None:
                   f"{type(exc).__name__}: {exc}")
             continue
         t3 = time.perf_counter()
+        n_bw = resample_basewatch(table)
+        t4 = time.perf_counter()
+        n_tr = resample_traffic(df)
+        t5 = time.perf_counter()
+        rs_bw += t4 - t3
+        rs_tr += t5 - t4
+        print(f"{name:20s} resampling to 1 s: basewatch {t4 - t3:7.3f} s ({n_bw:,} rows), "
+              f"traffic {t5 - t4:7.2f} s ({n_tr:,} rows): {(t5 - t4) / max(t4 - t3, 1e-6):6.0f}x")
+        found[name] = [ours, theirs]
         a = agreement(ours, theirs)
         rolls = takeoffs_on_landing_rolls(a.only_traffic, ours)
         tot[3] += len(rolls)
@@ -110,12 +126,44 @@ def main() -> None:
                 print(f"    only basewatch: {fmt(e)}")
             for e in a.only_traffic:
                 print(f"    only traffic:   {fmt(e)}")
+    print(f"resampling total: basewatch {rs_bw:.2f} s, traffic {rs_tr:.1f} s: "
+          f"{rs_tr / max(rs_bw, 1e-6):.0f}x")
+    _truth_table(found)
     n = sum(tot[:3])
     print(f"total: basewatch {tot_bw:.2f} s, traffic {tot_tr:.1f} s: basewatch "
           f"{tot_tr / max(tot_bw, 1e-6):.0f}x faster; events matched {tot[0]} of {n} distinct "
           f"({tot[0] / max(n, 1):.0%}), only basewatch {tot[1]}, only traffic {tot[2]} (of "
           f"which {tot[3]} take-offs on a landing roll basewatch found; without them "
           f"{tot[0] / max(n - tot[3], 1):.0%} agree)")
+
+
+def _truth_table(found: dict[str, list[Any]]) -> None:
+    """Both tools against the ground truth read by hand (benchmarks/traffic_truth.py)."""
+    rows = [t for t in TRUTH if t.sample in found]
+    if not rows:
+        return
+    print(f"ground truth ({len(rows)} events read by hand): found / right runway / on time "
+          "(truth +-10 s) / truth inside the reported interval")
+    tally = {"basewatch": [0, 0, 0, 0], "traffic": [0, 0, 0, 0]}
+    for t in rows:
+        line = []
+        for k, tool in enumerate(("basewatch", "traffic")):
+            sc = score(t, found[t.sample][k])
+            for i, key in enumerate(("found", "runway", "on_time", "in_interval")):
+                tally[tool][i] += sc[key]
+            line.append(f"{tool} {'F' if sc['found'] else '-'}{'R' if sc['runway'] else '-'}"
+                        f"{'T' if sc['on_time'] else '-'}{'I' if sc['in_interval'] else '-'}")
+        print(f"    {t.sample:15s} {t.hex} {t.kind:7s} {t.field} {t.runway:4s} {t.time}: "
+              + ", ".join(line))
+    for tool, (f, r, o, i) in tally.items():
+        extra = f", {i} inside the interval" if tool == "basewatch" else " (reports no interval)"
+        print(f"  {tool}: {f}/{len(rows)} found, {r} right runway, {o} on time{extra}")
+    for sample, hex_, field in NO_EVENT:
+        if sample in found:
+            for k, tool in enumerate(("basewatch", "traffic")):
+                n = sum(1 for e in found[sample][k] if e.hex == hex_ and e.airfield == field)
+                print(f"  {tool}: {n} events at {field} for {sample} {hex_} (flypasts at "
+                      "2,000 ft: truth 0)")
 
 
 if __name__ == "__main__":

@@ -140,13 +140,33 @@ class Ev:
     t: float
     runway: str = ""
     basis: str = ""
+    lo: float = float("nan")  # the interval basewatch reports the time in (traffic: none)
+    hi: float = float("nan")
 
 
 def run_basewatch(table: pa.Table, fields: Sequence[Airfield]) -> list[Ev]:
     """Clean, segment and detect with basewatch."""
     clean, _ = clean_positions(table)
-    return [Ev(e.hex, e.kind, e.airfield, e.time.timestamp(), e.runway, e.basis)
+    return [Ev(e.hex, e.kind, e.airfield, e.time.timestamp(), e.runway, e.basis,
+               e.time_lo.timestamp() if e.time_lo else float("nan"),
+               e.time_hi.timestamp() if e.time_hi else float("nan"))
             for e in detect_events(clean, fields)]
+
+
+def resample_basewatch(table: pa.Table) -> int:
+    """basewatch's 1 s resampling of every track segment (cleaning included); rows made."""
+    from basewatch.analysis.flight_resample import resample
+
+    clean, _ = clean_positions(table)
+    return int(resample(clean, 1.0).num_rows)
+
+
+def resample_traffic(df: pd.DataFrame) -> int:
+    """traffic's 1 s resampling of every flight (split at gaps over 15 min, as basewatch),
+    the way its documentation shows: ``flight.resample("1s")``; rows made."""
+    from traffic.core import Traffic
+
+    return sum(len(f.resample("1s").data) for f in Traffic(df).iterate(by="15 min"))
 
 
 def _t(x: Any) -> float:
@@ -257,6 +277,7 @@ def fmt(e: Ev) -> str:
 
 
 __all__ = ["AIRFIELDS", "SAMPLES", "Agreement", "Ev", "agreement", "basewatch_airfields",
-           "fmt", "load_sample", "run_basewatch", "run_traffic", "setup_traffic",
+           "fmt", "load_sample", "resample_basewatch", "resample_traffic", "run_basewatch",
+           "run_traffic", "setup_traffic",
            "takeoffs_on_landing_rolls", "timed",
            "to_positions"]

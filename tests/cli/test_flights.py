@@ -111,3 +111,18 @@ def test_every_stored_demo_position_is_marked_synthetic(demo_ws: Path) -> None:
     table = read_positions(demo_ws)
     assert table.num_rows > 10000
     assert all(table.column("synthetic").to_pylist())
+
+
+def test_import_that_reads_no_position_exits_2_naming_the_file(tmp_path: Path) -> None:
+    p = tmp_path / "states.csv"
+    p.write_text("time,hex,lat,lon\n2024-12-04T10:00:00Z,not-hex,35,35\n")
+    r = runner.invoke(app, ["flights", "import", str(p), "-w", str(tmp_path / "ws")])
+    assert r.exit_code == 2
+    assert "states.csv" in r.output and "no positions read" in r.output
+
+
+def test_event_times_come_with_their_interval(demo_ws: Path) -> None:
+    r = runner.invoke(app, ["flights", "events", "--site", "OSLK", "--date", "2024-12-04",
+                            "--json", "-w", str(demo_ws)])
+    rows = json.loads(r.stdout)
+    assert rows and all(e["time_lo"] <= e["time"] <= e["time_hi"] for e in rows)

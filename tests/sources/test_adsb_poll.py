@@ -86,3 +86,20 @@ def test_client_error_stops_with_a_message(server, tmp_path: Path) -> None:
     script.answers = [(403, {})]
     with pytest.raises(BasewatchError, match="HTTP 403"):
         poll(url, tmp_path / "o.jsonl", tmp_path / "s.json", sleep=lambda s: None)
+
+
+def test_readsb_aircraft_json_is_polled_too(server, tmp_path: Path) -> None:
+    url, script = server
+    now_s = NOW / 1000.0
+    script.answers = [(200, {"now": now_s, "messages": 10, "aircraft": [
+        {"hex": "1533ff", "lat": 35.4, "lon": 35.95, "alt_baro": 1000, "gs": 150,
+         "track": 356, "seen_pos": 0.5}]}),
+        (200, {"now": now_s + 5, "aircraft": [
+            {"hex": "1533ff", "lat": 35.41, "lon": 35.95, "alt_baro": 1500, "gs": 155,
+             "track": 356, "seen_pos": 0.0}]})]
+    out = tmp_path / "recv.jsonl"
+    rep = poll(url.replace("/v2/mil", "/data/aircraft.json"), out, tmp_path / "st.json",
+               count=2, sleep=lambda s: None)
+    assert (rep.polls, rep.positions) == (2, 2)
+    times = read_adsb(out).table.column("time").to_pylist()
+    assert [t.timestamp() for t in times] == [now_s - 0.5, now_s + 5]

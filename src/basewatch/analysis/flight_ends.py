@@ -17,7 +17,7 @@ the WGS84 ellipsoid through :mod:`basewatch.analysis.geodesy`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +34,7 @@ from basewatch.analysis.geodesy import (
 )
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
-           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
-           "refine_times"]
+           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses"]
 
 BASIS_RUNWAY = "track ended on runway"
 BASIS_FINAL = "track ended on final (probable landing)"
@@ -51,6 +50,8 @@ class EndLanding:
     runway: str  # the runway end landed on, e.g. "17"
     time_s: float  # estimated touchdown (s since the epoch)
     basis: str  # BASIS_RUNWAY or BASIS_FINAL
+    time_lo_s: float = float("nan")  # touchdown between these two times
+    time_hi_s: float = float("nan")
 
 
 def _angle_diff(a: float, b: float) -> float:
@@ -99,7 +100,14 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     gs = float(gs_kt[-1])
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
     best: tuple[float, EndLanding] | None = None
+    far = approx_distance_m(np.full(len(airfields), lo1), np.full(len(airfields), la1),
+                            np.array([a.lon for a in airfields], float),
+                            np.array([a.lat for a in airfields], float)) > 25000.0
     for j, af in enumerate(airfields):
+        # runway ends lie within a few km of the field's point; with 8 km of final, 25 km
+        # screens out the rest before any geodesic work (the test below decides)
+        if not af.runways or far[j]:
+            continue
         for rw in af.runways:
             for name, (tlon, tlat), (olon, olat) in (
                     (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)),
@@ -113,60 +121,21 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                     continue
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
+                t_end = float(t_s[-1])
                 if 0.0 <= along <= length and not agl > runway_agl_ft:
-                    when = float(t_s[-1]) - max(0.0, along - touchdown_m) / v
-                    hit = EndLanding(j, name, when, BASIS_RUNWAY)
+                    # touched down between the threshold and here
+                    when = t_end - max(0.0, along - touchdown_m) / v
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - along / v, t_end)
                 elif -max_final_m <= along < 0.0 and not agl > max_agl_ft:
-                    hit = EndLanding(j, name, float(t_s[-1]) + (touchdown_m - along) / v,
-                                     BASIS_FINAL)
+                    # touch-down zone: the threshold to 900 m past it, at 0.8-1.2x the speed
+                    hit = EndLanding(j, name, t_end + (touchdown_m - along) / v, BASIS_FINAL,
+                                     t_end + -along / (1.2 * v),
+                                     t_end + (900.0 - along) / (0.8 * v))
                 else:
                     continue
                 if best is None or abs(cross) < best[0]:
                     best = (abs(cross), hit)
     return best[1] if best else None
-
-
-def refine_times(t_s: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
-                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any],
-                 alt_at: Callable[[NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
-                 window_s: float = 120.0, max_gap_s: float = 60.0, k: int = 16
-                 ) -> NDArray[np.float64]:
-    """Lift-off and touch-down times from the barometric altitude, where it is reported.
-
-    A ground state change judged on ground speed alone is early for a take-off (50 kt is
-    early in the roll) and late for a landing (the roll-out). For the state change at
-    position ``trans[e]``: lift-off is between the last position at or below
-    ``above_ft`` over the field and the first one above it (within ``window_s`` after);
-    touch-down between the last position above it and the next (within ``window_s`` before).
-    Time = midpoint of that pair when they are at most ``max_gap_s`` apart; NaN where no
-    such pair exists (no altitude reported; keep the state-change time). ``alt_at(idx)``
-    reads altitudes at row indices (so only these windows are read).
-    """
-    n_ev = len(trans)
-    out = np.full(n_ev, np.nan)
-    if n_ev == 0:
-        return out
-    n = len(t_s)
-    off = np.arange(k)
-    idx = np.where(is_takeoff[:, None], trans[:, None] + off, trans[:, None] - 1 - off)
-    idx = np.clip(idx, 0, n - 1)
-    flat = idx.ravel()
-    alt = np.asarray(alt_at(flat), float).reshape(idx.shape)
-    ok = (seg[idx] == seg[trans][:, None]) & (np.abs(t_s[idx] - t_s[trans][:, None]) <= window_s)
-    # barometric altitude is pressure altitude: on a low-pressure day a landing aircraft reads
-    # hundreds of feet below the field's elevation (-150 ft at Orly, elevation 291 ft, in
-    # traffic's quickstart sample); the lowest reading near the runway then stands for it
-    low = np.where(ok & np.isfinite(alt), alt, np.inf).min(axis=1)
-    ref = np.minimum(elevation_ft, low)
-    above = ok & (np.nan_to_num(alt, nan=-1e9) > ref[:, None] + above_ft)
-    first = np.where(above.any(axis=1), above.argmax(axis=1), -1)
-    for e in np.flatnonzero(first >= 0):
-        j = int(idx[e, first[e]])
-        a, b = (j - 1, j) if is_takeoff[e] else (j, j + 1)
-        if a < 0 or b >= n or seg[a] != seg[b] or t_s[b] - t_s[a] > max_gap_s:
-            continue
-        out[e] = (t_s[a] + t_s[b]) / 2
-    return out
 
 
 @dataclass(frozen=True)

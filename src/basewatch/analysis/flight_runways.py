@@ -37,11 +37,16 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
                      table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
                      max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
                      max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
-                     ahead_s: float = 20.0
-                     ) -> list[tuple[int, int, str, str, str, float | None]]:
+                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None
+                     ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
     climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
-    beyond the runway's far end and flying along it."""
+    beyond the runway's threshold and flying along it over the first ``course_s`` seconds (a
+    track that starts at lift-off and turns at once is aligned only at its start).
+
+    The lift-off is before the first position: estimated by extrapolating the climb of the
+    first ``ahead_s`` seconds down to the field elevation; the interval runs from that minus
+    300 ft of unknown QNH (over the climb rate) to the first position."""
     if len(starts) == 0:
         return []
     crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
@@ -50,14 +55,19 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     if len(cand) == 0:
         return []
     nxt = np.array([ahead(t, int(i), int(i), seg_end_of[int(i)], ahead_s) for i in cand])
-    pos = np.r_[cand, nxt]
-    lo_, la_, al_, gs_ = (take_column(table, c, pos) for c in ("lon", "lat", "alt_ft", "gs_kt"))
+    near_ = np.array([ahead(t, int(i), int(i), seg_end_of[int(i)], course_s) for i in cand])
+    if rs is not None:  # a repeated (frozen) position is no course: the first new one is
+        near_ = np.array([_first_moved(rs, int(i), int(j), seg_end_of[int(i)])
+                          for i, j in zip(cand, near_)])
     m = len(cand)
-    crs = np.atleast_1d(azimuth_deg(lo_[:m], la_[:m], lo_[m:], la_[m:]))
-    rising = (np.nan_to_num(al_[m:] - al_[:m], nan=-1.0) > 0) \
-        | (np.nan_to_num(gs_[m:] - gs_[:m], nan=-1.0) > 5)
+    pos = np.r_[cand, nxt, near_]
+    lo_, la_, al_, gs_ = (take_column(table, c, pos) for c in ("lon", "lat", "alt_ft", "gs_kt"))
+    crs = np.atleast_1d(azimuth_deg(lo_[:m], la_[:m], lo_[2 * m:], la_[2 * m:]))
+    rising = (np.nan_to_num(al_[m:2 * m] - al_[:m], nan=-1.0) > 0) \
+        | (np.nan_to_num(gs_[m:2 * m] - gs_[:m], nan=-1.0) > 5)
+    climb = (al_[m:2 * m] - al_[:m]) / np.maximum(t[nxt] - t[cand], 1e-9)
     af_idx, names = match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
-    out: list[tuple[int, int, str, str, str, float | None]] = []
+    out: list[tuple[int, int, str, str, str, float, float, float]] = []
     for k in np.flatnonzero((af_idx >= 0) & rising):
         a = airfields[af_idx[k]]
         if not float(al_[k]) - a.elevation_ft <= max_agl_ft:
@@ -72,14 +82,28 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
-        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", None))
+        t0, agl = float(t[cand[k]]), max(0.0, float(al_[k]) - a.elevation_ft)
+        rate = float(climb[k])
+        if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
+            est, lo = t0 - agl / rate, t0 - (agl + 300.0) / rate
+        else:
+            est, lo = t0, t0 - 120.0
+        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, t0))
     return out
+
+
+def _first_moved(rs: Any, i: int, j: int, end: int) -> int:
+    """The first row from ``j`` (up to ``end``) whose position differs from row ``i``'s."""
+    k = j
+    while k < end and rs[k] == rs[i]:
+        k += 1
+    return k
 
 
 def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDArray[Any],
                         table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
                         back_s: float = 10.0
-                        ) -> list[tuple[int, int, str, str, str, float | None]]:
+                        ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Landings of tracks that end airborne over a runway or on short final (see
     :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`), judged from the last
     position and the one about ``back_s`` before it. Ends near no runway (grid index, 600 m
@@ -96,14 +120,14 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
     lo_, la_, al_, gs_, tr_ = (take_column(table, c, pos)
                                for c in ("lon", "lat", "alt_ft", "gs_kt", "track_deg"))
     m = len(cand)
-    out: list[tuple[int, int, str, str, str, float | None]] = []
+    out: list[tuple[int, int, str, str, str, float, float, float]] = []
     for k in range(m):
         pair = [k, m + k]
         hit = end_on_runway_or_final(lo_[pair], la_[pair], al_[pair], gs_[pair],
                                      t[pos[pair]], airfields, course_deg=float(tr_[m + k]))
         if hit is not None:
             out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
-                        hit.basis, hit.time_s))
+                        hit.basis, hit.time_s, hit.time_lo_s, hit.time_hi_s))
     return out
 
 

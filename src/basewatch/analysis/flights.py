@@ -21,8 +21,8 @@ from basewatch.analysis.flight_ends import (
     BASIS_FINAL,
     destination_candidates_many,
     fit_courses,
-    refine_times,
 )
+from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
     Sparse,
     airborne_starts,
@@ -30,6 +30,7 @@ from basewatch.analysis.flight_runways import (
     take_column,
     track_end_landings,
 )
+from basewatch.analysis.flight_timing import FROZEN_S, run_starts, runway_by_path, time_events
 from basewatch.analysis.geodesy import (
     approx_distance_m,
     azimuth_deg,
@@ -240,6 +241,8 @@ class Detected:
     course_deg: float | None = None  # fitted last course, when the destination is inferred
     course_error_deg: float | None = None  # its standard error
     candidates: tuple[str, ...] = ()  # airfields in the cone, best first
+    time_lo: dt.datetime | None = None  # the event happened between time_lo and time_hi
+    time_hi: dt.datetime | None = None
 
     @property
     def probable(self) -> bool:
@@ -252,7 +255,9 @@ class Detected:
                 "synthetic": self.synthetic, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
                 "basis": self.basis, "probable": self.probable, "course_deg": self.course_deg,
-                "course_error_deg": self.course_error_deg, "candidates": list(self.candidates)}
+                "course_error_deg": self.course_error_deg, "candidates": list(self.candidates),
+                "time_lo": self.time_lo.isoformat() if self.time_lo else None,
+                "time_hi": self.time_hi.isoformat() if self.time_hi else None}
 
 
 def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
@@ -326,9 +331,13 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     codes, t = _codes(table), _np(table, "time")
     hex_col = table.column("hex")
     seg = segment_ids(codes, t, max_gap_s=max_gap_s)
-    ground = _debounce(_ground_state(_np(table, "on_ground"), _np(table, "gs_kt")), seg, t,
-                       min_state_s)
     del codes
+    og = _np(table, "on_ground")
+    flagged = ~np.isnan(og)
+    raw = _ground_state(og, _np(table, "gs_kt"))
+    ground = _debounce(raw, seg, t, min_state_s)
+    del og
+    rs = run_starts(table, seg)  # frozen (forward-filled) positions: see flight_timing
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
@@ -338,15 +347,31 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     starts = seg_start[~ground[seg_start] & (seg_end > seg_start)]
     if len(trans) == 0 and len(starts) == 0:
         return []
+    # tracks ending airborne; a frozen tail ends where the position froze
+    ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]
+    ends = np.where(t[ends] - t[rs[ends]] > FROZEN_S, rs[ends], ends)
+    # state changes inside a frozen run are not evidence: a take-off needs a new position
+    # after it, and a track frozen since before its last state change ended with that change
+    starts_of_runs = np.flatnonzero(rs == np.arange(len(rs)))
+    if len(trans):
+        nxt = np.searchsorted(starts_of_runs, rs[trans - 1], side="right")
+        moved = (nxt < len(starts_of_runs)) & (
+            starts_of_runs[np.minimum(nxt, len(starts_of_runs) - 1)] <= seg_end[seg[trans]])
+        trans = trans[moved | ~ground[trans - 1]]
+        last_change = np.full(len(seg_start), -1)
+        last_change[seg[trans]] = trans  # trans is sorted: the last one of a segment wins
+        ends = ends[ends > last_change[seg[ends]]]
+    del starts_of_runs
+    ends = ends[ends > seg_start[seg[ends]]]
     # only the positions around transitions and at segment ends are read in full
-    ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]  # tracks ending airborne
     need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
-                           starts + 1, ends - 1])
+                           starts + 1, ends, ends - 1])
     lon, lat, track = (Sparse(need, take_column(table, c, need))
                        for c in ("lon", "lat", "track_deg"))
     synth = Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
                                      .fill_null(False).to_numpy(zero_copy_only=False)))
-    # course at i: reported track, else the bearing from i-1 to i
+    # course at i: reported track, else the bearing from i-1 to i (only to screen runways:
+    # the runway end used is read from the positions, runway_by_path)
     course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
                                                           lon[trans], lat[trans]), track[trans])
     is_takeoff = ground[trans - 1]
@@ -362,28 +387,48 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         for kk, name in zip(retry.tolist(), rw2):
             rw_name[kk] = name
     hit = np.flatnonzero(af_idx >= 0)
+
+    def read(name: str, ix: NDArray[Any]) -> NDArray[Any]:
+        if name == "on_ground":
+            return np.asarray(table.column(name).take(pa.array(ix)).cast(pa.float64())
+                              .to_numpy(zero_copy_only=False), float)
+        return take_column(table, name, ix)
+
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
-    at_alt = refine_times(t, seg, trans[hit], is_takeoff[hit], elev,
-                          lambda ix: take_column(table, "alt_ft", ix))
-    found: list[tuple[int, int, str, str, str, float | None]] = [
-        (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident, rw_name[k],
-         "ground state change", None if np.isnan(at_alt[m]) else float(at_alt[m]))
-        for m, k in enumerate(hit)]
-    seg_of_end = dict(zip(seg_end.tolist(), seg_start.tolist()))
+    th = trans[hit]
+    est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
+                                  flagged[th] | flagged[th - 1], read)
+    by_path = runway_by_path(af_idx[hit], th, est, t, seg, rs, airfields, read)
+    found: list[tuple[int, int, str, str, str, float, float, float]] = [
+        (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident,
+         by_path[m] or rw_name[k], "ground state change", float(est[m]), float(t_lo[m]),
+         float(t_hi[m])) for m, k in enumerate(hit)]
+    seg_of_end = {int(e): int(seg_start[seg[e]]) for e in ends}
     found += airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
-                              table, lon, lat, airfields)
+                              table, lon, lat, airfields, rs=rs)
     found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields)
+    found += touch_and_goes(raw, flagged, seg, t, rs, airfields, read)
+    # no ground contact at all, not even a blip the debounce removed
+    found += go_arounds(raw, seg, t, rs, airfields, _np(table, "alt_ft"), read)
+    del raw
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
-    for i, kind_n, ident, rw, basis, at in found:
+    for i, kind_n, ident, rw, basis, at, lo_s, hi_s in found:
         s = int(seg[i])
-        mid = basis == "ground state change" and t[i] - t[i - 1] <= 60
-        when = _utc(at if at is not None else (t[i - 1] + t[i]) / 2 if mid else t[i])
+        when = _utc(at)
         h = str(hex_col[int(i)].as_py())
+        span = (_utc(min(lo_s, at)), _utc(max(hi_s, at)))
+        if kind_n >= 2:  # a runway pass: the flight goes on
+            kind = "touch_and_go" if kind_n == 2 else "go_around"
+            events.append(Detected(when, h, kind, ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}-{kind}",
+                                   bool(table.column("synthetic")[i].as_py()), basis=basis,
+                                   time_lo=span[0], time_hi=span[1]))
+            continue
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
-                          bool(synth[i]), origin=ident, basis=basis)
+                          bool(synth[i]), origin=ident, basis=basis, time_lo=span[0],
+                          time_hi=span[1])
             open_takeoff[s] = (len(events), i)
             events.append(ev)
         else:
@@ -397,7 +442,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                 origin, fid = to.airfield, to.flight_id
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
                                    origin=origin, destination=ident,
-                                   destination_method=how, basis=basis))
+                                   destination_method=how, basis=basis, time_lo=span[0],
+                                   time_hi=span[1]))
     _infer_destinations(events, open_takeoff, table, t, ground, seg_start, seg_end, airfields,
                         window_s=course_window_s, min_cone_deg=infer_max_angle_deg,
                         min_km=infer_min_km, max_range_km=max_range_km)

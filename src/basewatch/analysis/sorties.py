@@ -91,15 +91,27 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     a margin picks the candidates; the ellipsoidal distance decides."""
     out: dict[str, dict[dt.date, int]] = {}
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    days = np.asarray(days).astype("datetime64[D]")
     r = radius_km * 1000.0
+    # positions sorted by latitude once: each field looks only at its latitude band (a degree
+    # of latitude is at least 110.5 km on the ellipsoid, so nothing within r is outside it)
+    by_lat = np.argsort(lat, kind="stable")
+    lat_s = lat[by_lat]
+    band = radius_km / 110.5 + 0.01
     for ident, (alon, alat) in airfields.items():
-        near = np.flatnonzero(approx_distance_m(lon, lat, alon, alat) <= r * 1.01)
-        if near.size:
-            exact = distance_m(lon[near], lat[near], np.full(near.size, alon),
-                               np.full(near.size, alat))
-            near = near[np.asarray(exact) <= r]
-        uniq, n = np.unique(np.asarray(days)[near].astype("datetime64[D]"), return_counts=True)
-        out[ident] = {d.astype(dt.date): int(k) for d, k in zip(uniq, n, strict=True)}
+        a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
+        cand = by_lat[a:b]
+        d = approx_distance_m(lon[cand], lat[cand], alon, alat)
+        # the great circle (mean radius) is within 0.6 % of the geodesic: beyond a 1 % margin
+        # the answer is clear; only the ring between is measured on the ellipsoid
+        near = cand[d <= r * 0.99]
+        edge = cand[(d > r * 0.99) & (d <= r * 1.01)]
+        if edge.size:
+            exact = distance_m(lon[edge], lat[edge], np.full(edge.size, alon),
+                               np.full(edge.size, alat))
+            near = np.r_[near, edge[np.asarray(exact) <= r]]
+        uniq, n = np.unique(days[near], return_counts=True)
+        out[ident] = {d_.astype(dt.date): int(k) for d_, k in zip(uniq, n, strict=True)}
     return out
 
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from basewatch.analysis.sorties import COVERAGE_RADIUS_KM
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
@@ -19,8 +18,9 @@ from basewatch.cli._common import (
     print_json,
     synthetic_note,
 )
-from basewatch.queries.flights import daily_rows, event_rows
-from basewatch.sources.flights_ingest import import_aircraft, import_airports, import_positions
+
+# the queries and importers (pyarrow, numpy, pyproj) are imported inside each command:
+# `basewatch --help` and other commands do not pay for them
 
 app = typer.Typer(help="ADS-B positions, take-offs and landings, sorties per day.",
                   no_args_is_help=True)
@@ -33,10 +33,13 @@ FileArg = Annotated[Path, typer.Argument(help="File to import (see docs/flights.
 @app.command("import")
 @handle_errors
 def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
-        "--format", help="opensky-csv, opensky-parquet, readsb-trace, v2-api, plain-csv "
-        "(default: detected)")] = None, workspace: WorkspaceOpt = None,
+        "--format", help="opensky-csv|-parquet, traffic-csv|-parquet, plain-csv|-parquet, "
+        "readsb-trace, v2-api, readsb-aircraft, sbs, beast (default: detected; a folder or "
+        "tar: each file detected)")] = None, workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False) -> None:
     """Import ADS-B positions; bad rows are counted and reported, good rows kept."""
+    from basewatch.sources.flights_ingest import import_positions
+
     with open_workspace(workspace, create=True) as ws:
         rep = import_positions(ws, path, fmt=fmt)
     if as_json:
@@ -58,6 +61,8 @@ def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
 @handle_errors
 def aircraft_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     """Import a tar1090-db aircraft CSV or an OpenSky aircraft database CSV (joined by hex)."""
+    from basewatch.sources.flights_ingest import import_aircraft
+
     with open_workspace(workspace, create=True) as ws:
         r = import_aircraft(ws, path)
     console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged aircraft")
@@ -67,6 +72,8 @@ def aircraft_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
 @handle_errors
 def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     """Import OurAirports airports.csv, then runways.csv."""
+    from basewatch.sources.flights_ingest import import_airports
+
     with open_workspace(workspace, create=True) as ws:
         r, warnings = import_airports(ws, path)
     for w in warnings:
@@ -79,7 +86,10 @@ def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
 def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICAO or facility")] = None,
            date: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD)")] = None,
            workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Take-offs and landings at watched airfields, with aircraft and destination."""
+    """Take-offs, landings, touch-and-goes and go-arounds at watched airfields, with
+    aircraft, destination and the interval each time is known to."""
+    from basewatch.queries.flights import event_rows
+
     with open_workspace(workspace) as ws:
         rows = event_rows(ws, site, date)
     if as_json:
@@ -89,7 +99,9 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
               "destination", "")
     for r in rows:
         dest = r["destination"] + (" (inferred)" if r["destination_method"] == "inferred from bearing" else "")
-        t.add_row(r["time"][:19], r["registration"] or r["hex"], r["type"], r["operator"],
+        span = (f" ({r['time_lo'][11:19]}-{r['time_hi'][11:19]})"
+                if r.get("time_lo") and r.get("time_hi") else "")
+        t.add_row(r["time"][:19] + span, r["registration"] or r["hex"], r["type"], r["operator"],
                   "yes" if r["military"] else "",
                   r["kind"] + (" (probable: track ended on final)" if r["status"] != r["kind"]
                                else ""), r["airfield"], r["runway"], dest,
@@ -104,6 +116,9 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
           baseline_days: Annotated[int, typer.Option(help="Days of history in the baseline")] = 28,
           workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Take-offs per day by category against a Poisson baseline; airlift surges flagged."""
+    from basewatch.analysis.sorties import COVERAGE_RADIUS_KM
+    from basewatch.queries.flights import daily_rows
+
     with open_workspace(workspace) as ws:
         af, rows = daily_rows(ws, site, baseline_days)
     if as_json:
@@ -134,7 +149,8 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
 
 @app.command("poll")
 @handle_errors
-def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v2/mil")],
+def flights_poll(url: Annotated[str, typer.Argument(
+                     help="v2 API URL (.../v2/mil) or readsb .../data/aircraft.json")],
                  out: Annotated[Path, typer.Option("--out", help="JSON-lines file to append")],
                  state: Annotated[Path | None, typer.Option(
                      "--state", help="Resume state (default: OUT.state.json)")] = None,
@@ -143,7 +159,8 @@ def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v
                  then_import: Annotated[bool, typer.Option(
                      "--import", help="Import OUT into the workspace afterwards")] = False,
                  workspace: WorkspaceOpt = None) -> None:
-    """Poll an aggregator's v2 API with back-off and de-duplication; resumable."""
+    """Poll an aggregator's v2 API or a receiver's aircraft.json (back-off, de-duplication,
+    resumable)."""
     from basewatch.sources.adsb_poll import poll
 
     st = state or out.with_name(out.name + ".state.json")
@@ -154,3 +171,32 @@ def flights_poll(url: Annotated[str, typer.Argument(help="v2 API URL, e.g. .../v
                   f"skipped, {rep.retries} retries; appended to {out}")
     if then_import and out.exists():
         flights_import(out, "v2-api", workspace, False)
+
+
+@app.command("listen")
+@handle_errors
+def flights_listen(address: Annotated[str, typer.Argument(
+                       help="SBS-1 / BaseStation feed, HOST:PORT (dump1090/readsb: 30003)")],
+                   out: Annotated[Path, typer.Option("--out", help="SBS file to append")],
+                   lines: Annotated[int | None, typer.Option(help="Stop after N lines")] = None,
+                   seconds: Annotated[float | None, typer.Option(
+                       help="Stop after S seconds")] = None,
+                   then_import: Annotated[bool, typer.Option(
+                       "--import", help="Import OUT into the workspace afterwards")] = False,
+                   workspace: WorkspaceOpt = None) -> None:
+    """Record a live SBS-1 feed over TCP (reconnecting with back-off); lines kept whole."""
+    from basewatch.errors import BasewatchError
+    from basewatch.sources.adsb_stream import listen_sbs
+
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise BasewatchError(f"listen: {address!r} is not HOST:PORT")
+    with console.status("listening") as status:
+        rep = listen_sbs(host, int(port), out, max_lines=lines, duration_s=seconds,
+                         on_line=lambda r: status.update(f"{r.lines} lines, {r.positions} "
+                                                         "positions") if r.lines % 500 == 0
+                         else None)
+    console.print(f"{rep.lines} lines ({rep.positions} positions), {rep.reconnects} reconnects, "
+                  f"{rep.discarded} partial lines discarded; appended to {out}", highlight=False)
+    if then_import and out.exists():
+        flights_import(out, "sbs", workspace, False)

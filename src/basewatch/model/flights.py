@@ -11,9 +11,11 @@ from basewatch.errors import ValidationError
 from basewatch.model._util import check_lon_lat
 from basewatch.model.provenance import Provenance
 
-__all__ = ["Aircraft", "Airfield", "AirfieldCoverage", "FlightEvent", "Runway", "normalize_hex"]
+__all__ = ["EVENT_KINDS", "Aircraft", "Airfield", "AirfieldCoverage", "FlightEvent", "Runway", "normalize_hex"]
 
 _HEX = re.compile(r"^[0-9a-f]{6}$")
+#: A touch-and-go or a go-around is a runway pass: neither a departure nor an arrival.
+EVENT_KINDS = ("takeoff", "landing", "touch_and_go", "go_around")
 
 
 def normalize_hex(text: str) -> str:
@@ -134,7 +136,7 @@ class FlightEvent:
 
     time: dt.datetime
     hex: str
-    kind: str  # "takeoff" | "landing"
+    kind: str  # one of EVENT_KINDS
     airfield: str
     runway: str
     flight_id: str
@@ -146,6 +148,8 @@ class FlightEvent:
     course_deg: float | None = None  # last course fitted, when the destination is inferred
     course_error_deg: float | None = None  # its standard error, degrees
     candidates: tuple[str, ...] = ()  # airfields inside the cone of that course, best first
+    time_lo: dt.datetime | None = None  # the event happened between time_lo and time_hi
+    time_hi: dt.datetime | None = None
 
     @property
     def probable(self) -> bool:
@@ -155,8 +159,9 @@ class FlightEvent:
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
             raise ValidationError("flight event: time must be tz-aware UTC")
-        if self.kind not in ("takeoff", "landing"):
-            raise ValidationError(f"flight event: kind {self.kind!r} not takeoff/landing")
+        if self.kind not in EVENT_KINDS:
+            raise ValidationError(f"flight event: kind {self.kind!r} not one of "
+                                  f"{', '.join(EVENT_KINDS)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time.astimezone(dt.UTC).isoformat(), "hex": self.hex,
@@ -165,6 +170,7 @@ class FlightEvent:
                 "destination": self.destination, "destination_method": self.destination_method,
                 "basis": self.basis, "course_deg": self.course_deg,
                 "course_error_deg": self.course_error_deg, "candidates": list(self.candidates),
+                "time_lo": _iso(self.time_lo), "time_hi": _iso(self.time_hi),
                 "provenance": self.provenance.to_dict()}
 
     @classmethod
@@ -176,7 +182,16 @@ class FlightEvent:
                    basis=d.get("basis", "ground state change"),
                    course_deg=d.get("course_deg"), course_error_deg=d.get("course_error_deg"),
                    candidates=tuple(d.get("candidates", ())),
+                   time_lo=_dt(d.get("time_lo")), time_hi=_dt(d.get("time_hi")),
                    provenance=Provenance.from_dict(d["provenance"]))
+
+
+def _iso(x: dt.datetime | None) -> str | None:
+    return None if x is None else x.astimezone(dt.UTC).isoformat()
+
+
+def _dt(x: str | None) -> dt.datetime | None:
+    return None if not x else dt.datetime.fromisoformat(x)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,9 @@ def event_rows(ws: Workspace, site: str | None, date: str | None) -> list[dict[s
         if day and e.time.date() != day:
             continue
         a = ac.get(e.hex)
-        rows.append({"time": e.time.isoformat(), "hex": e.hex,
+        rows.append({"time": e.time.isoformat(),
+                     "time_lo": e.time_lo.isoformat() if e.time_lo else None,
+                     "time_hi": e.time_hi.isoformat() if e.time_hi else None, "hex": e.hex,
                      "registration": a.registration if a else "", "type": a.typecode if a else "",
                      "description": a.description if a else "", "operator": a.operator if a else "",
                      "military": bool(a and a.military), "kind": e.kind, "airfield": e.airfield,

@@ -1,4 +1,6 @@
-"""Live polling of an aggregator's v2 API (e.g. ``/v2/mil`` or ``/v2/point/{lat}/{lon}/{nm}``).
+"""Live polling of an aggregator's v2 API (e.g. ``/v2/mil`` or ``/v2/point/{lat}/{lon}/{nm}``)
+or of a readsb / tar1090 receiver's ``aircraft.json`` (``/data/aircraft.json``: ``now`` in
+seconds, aircraft under ``aircraft``).
 
 Each poll's new positions are appended as one JSON line ``{"now": ms, "ac": [...]}`` to an
 output file that ``flights import`` reads (format ``v2-api``). A state file remembers, per
@@ -64,11 +66,14 @@ class PollReport:
 
 
 def _new_positions(resp: Any, state: PollState, report: PollReport) -> tuple[float, list[Any]]:
-    if not isinstance(resp, dict) or not isinstance(resp.get("ac"), list) or "now" not in resp:
-        raise ImportFormatError("poll: the answer is not a v2 API response ('now' and 'ac')")
-    now_s = float(resp["now"]) / 1000.0
+    key = "ac" if isinstance(resp, dict) and "ac" in resp else "aircraft"
+    if not isinstance(resp, dict) or not isinstance(resp.get(key), list) or "now" not in resp:
+        raise ImportFormatError("poll: the answer is neither a v2 API response ('now' and "
+                                "'ac') nor a readsb aircraft.json ('now' and 'aircraft')")
+    now = float(resp["now"])
+    now_s = now / 1000.0 if key == "ac" else now  # v2: ms; aircraft.json: s
     keep = []
-    for a in resp["ac"]:
+    for a in resp[key]:
         if not isinstance(a, dict) or a.get("lat") is None or not a.get("hex"):
             continue
         t = now_s - float(a.get("seen_pos", a.get("seen", 0.0)) or 0.0)
@@ -78,7 +83,7 @@ def _new_positions(resp: Any, state: PollState, report: PollReport) -> tuple[flo
             continue
         state.last_seen[h] = t
         keep.append(a)
-    return float(resp["now"]), keep
+    return now_s * 1000.0, keep  # written as v2 lines: 'now' in ms
 
 
 def poll(url: str, out: str | Path, state_file: str | Path, *, interval_s: float = 10.0,

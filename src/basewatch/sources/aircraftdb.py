@@ -151,18 +151,22 @@ def parse_airports(path: Path, text: str) -> list[Airfield]:
     return out
 
 
-def parse_runways(path: Path, text: str) -> tuple[dict[str, list[Runway]], int]:
-    """Runways by airport ident, and how many were skipped for lacking end coordinates."""
+def parse_runways(path: Path, text: str) -> tuple[dict[str, list[Runway]], list[str]]:
+    """Runways by airport ident, and the runways left out, each named with why: closed
+    (``closed`` = 1), or without the coordinates of both ends (detection needs the
+    centreline), e.g. ``"OSLK 17/35: no end coordinates"``."""
     out: dict[str, list[Runway]] = {}
-    skipped = 0
+    skipped: list[str] = []
     for row in iter_csv(path, text, ("airport_ident", "le_ident", "he_ident")):
+        name = f"{row.get('airport_ident')} {row.get('le_ident')}/{row.get('he_ident')}"
         if row.get("closed") == "1":
+            skipped.append(f"{name}: closed")
             continue
         maybe = [row.number(c, required=False) for c in
                  ("le_latitude_deg", "le_longitude_deg", "he_latitude_deg", "he_longitude_deg")]
         nums = [v for v in maybe if v is not None]
         if len(nums) < 4:
-            skipped += 1
+            skipped.append(f"{name}: no end coordinates")
             continue
         try:
             rw = Runway(row.get("le_ident"), nums[0], nums[1],

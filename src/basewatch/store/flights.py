@@ -23,6 +23,7 @@ from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, Flight
 from basewatch.store.base import LayerSpec, register_layer
 
 __all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_COVERAGE", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
+           "position_files_named",
            "read_positions", "write_positions"]
 
 POSITIONS_DIR = "flights"
@@ -83,6 +84,12 @@ def position_files(folder: str | Path) -> list[Path]:
     """The Parquet position files of a workspace, sorted by name."""
     d = _dir(folder)
     return sorted(d.glob("*.parquet")) if d.is_dir() else []
+
+
+def position_files_named(folder: str | Path, name: str) -> Path | None:
+    """The stored positions file of that import name, if it exists."""
+    path = _dir(folder) / f"{name}.parquet"
+    return path if path.is_file() else None
 
 
 def write_positions(folder: str | Path, name: str, table: pa.Table) -> tuple[Path, bool]:

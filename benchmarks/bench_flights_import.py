@@ -1,0 +1,138 @@
+"""Benchmark: importing N positions into a workspace, and importing the same file again.
+
+    python benchmarks/bench_flights_import.py [--n 1000000] [--format parquet|csv]
+
+The seeded synthetic positions of ``bench_flights.py`` (every take-off known) are written
+as a `traffic`-layout Parquet file (timestamp column with a zone) or an OpenSky CSV, then
+``basewatch.sources.flights_ingest.import_positions`` runs in a fresh process per step
+(read, clean, store as Parquet, detect events, count coverage) with its peak memory
+(VmHWM). Against what a user would otherwise do to get the same positions stored: pandas
+reading the file, dropping rows without a position, sorting by aircraft and time and
+writing Parquet (no cleaning, no detection), in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[0] / "src"))
+sys.path.insert(0, str(HERE))
+
+
+def _write(n: int, fmt: str, folder: Path) -> tuple[Path, int]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+    from bench_flights import synthetic
+
+    table, fields, _ = synthetic(n, 20, 7)
+    t = table.column("time")
+    if fmt == "parquet":
+        out = pa.table({"timestamp": t.cast(pa.timestamp("ns", tz="UTC")),
+                        "icao24": table.column("hex"), "latitude": table.column("lat"),
+                        "longitude": table.column("lon"), "altitude": table.column("alt_ft"),
+                        "groundspeed": table.column("gs_kt"), "track": table.column("track_deg"),
+                        "onground": table.column("on_ground"),
+                        "callsign": table.column("callsign")})
+        path = folder / "positions.parquet"
+        pq.write_table(out, path)
+    else:
+        secs = pa.array(np.asarray(t.cast(pa.int64())) // 1_000_000)
+        out = pa.table({"time": secs, "icao24": table.column("hex"), "lat": table.column("lat"),
+                        "lon": table.column("lon"),
+                        "velocity": pa.compute.multiply(table.column("gs_kt"), 1852 / 3600),
+                        "heading": table.column("track_deg"),
+                        "baroaltitude": pa.compute.multiply(table.column("alt_ft"), 0.3048),
+                        "onground": table.column("on_ground"),
+                        "callsign": table.column("callsign")})
+        path = folder / "states.csv"
+        pcsv.write_csv(out, path)
+    # the airfields, as OurAirports files the workspace imports
+    (folder / "airports.csv").write_text(
+        "ident,type,name,latitude_deg,longitude_deg,elevation_ft\n" + "".join(
+            f"{a.ident},medium_airport,{a.name},{a.lat},{a.lon},0\n" for a in fields))
+    (folder / "runways.csv").write_text(
+        "airport_ident,closed,le_ident,le_latitude_deg,le_longitude_deg,le_heading_degT,"
+        "he_ident,he_latitude_deg,he_longitude_deg,he_heading_degT\n" + "".join(
+            f"{a.ident},0,{r.le_ident},{r.le_lat},{r.le_lon},{r.le_heading_deg},{r.he_ident},"
+            f"{r.he_lat},{r.he_lon},{r.he_heading_deg}\n" for a in fields for r in a.runways))
+    return path, n
+
+
+def _child(step: str, ws: str, path: str) -> None:
+    """One step in this (fresh) process; prints seconds and peak MiB."""
+    t0 = time.perf_counter()
+    if step == "pandas":
+        import pandas as pd
+
+        df = (pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path))
+        lat = "latitude" if "latitude" in df else "lat"
+        ident = "icao24"
+        tcol = "timestamp" if "timestamp" in df else "time"
+        df = df.dropna(subset=[lat]).sort_values([ident, tcol], kind="stable")
+        df.to_parquet(Path(ws) / "pandas.parquet", compression="zstd")
+    else:
+        from basewatch.sources.flights_ingest import import_airports, import_positions
+        from basewatch.store import Workspace
+
+        with Workspace(ws, create=True) as w:
+            if step == "setup":
+                import_airports(w, Path(path).parent / "airports.csv")
+                import_airports(w, Path(path).parent / "runways.csv")
+            else:
+                rep = import_positions(w, path)
+                print(f"events {rep.events} written {rep.written}", file=sys.stderr)
+    dt_s = time.perf_counter() - t0
+    peak = 0.0
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    print(f"{dt_s:.3f} {peak:.0f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path, n = _write(args.n, args.format, folder)
+        ws = folder / "ws"
+        env = dict(os.environ, PYTHONPATH=str(HERE.parents[0] / "src"))
+
+        def run(step: str) -> tuple[float, float]:
+            out = subprocess.run([sys.executable, __file__, "--child", step, str(ws), str(path)],
+                                 capture_output=True, text=True, env=env, check=True)
+            s, mib = out.stdout.split()
+            return float(s), float(mib)
+
+        run("setup")
+        imp, imp_mib = run("import")
+        again, again_mib = run("import")
+        pd_s, pd_mib = run("pandas")
+        print(f"{n:,} positions ({args.format}, {path.stat().st_size / 1e6:.0f} MB), one process "
+              f"per step (os.cpu_count() = {os.cpu_count()}, shared machine)")
+        print(f"  basewatch import (read, clean, store, detect, coverage): {imp:.2f} s = "
+              f"{n / imp / 1e6:.2f} M positions/s, peak {imp_mib:.0f} MiB")
+        print(f"  same file again: {again:.2f} s (peak {again_mib:.0f} MiB)")
+        print(f"  pandas read + dropna + sort + to_parquet (no cleaning, no detection): "
+              f"{pd_s:.2f} s = {n / pd_s / 1e6:.2f} M/s, peak {pd_mib:.0f} MiB; "
+              f"ratio {pd_s / imp:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

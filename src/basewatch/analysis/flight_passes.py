@@ -1,0 +1,184 @@
+"""Touch-and-goes and go-arounds: runway passes that are neither a take-off nor a landing.
+
+Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised screening).
+
+* **Touch-and-go**: a run of positions reported on the ground by the feed's flag, shorter
+  than the debounce (30 s: on its own it would be taken for flag noise), between two
+  airborne runs, on a runway centreline (120 m), covering the ground at 60 kt or more, and, where the altitude is
+  reported, within 300 ft of the field's elevation in the minute around it (flag noise at
+  cruise and while taxiing fails one of these).
+* **Go-around** (also a low approach): an airborne low point within 600 m of a runway's
+  centreline, over the runway or up to 3 km short of its threshold, flying along it (30 deg),
+  under 400 ft above the field's elevation (QNH unknown: generous), reached after descending
+  at least 300 ft over the two minutes before and followed by a climb of at least 300 ft
+  within two minutes, with no ground state in between. A level flypast is neither.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from basewatch.analysis.flight_runways import match_runways
+from basewatch.analysis.flight_timing import FROZEN_S, window
+from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+
+__all__ = ["go_arounds", "touch_and_goes"]
+
+Found = tuple[int, int, str, str, str, float, float, float]
+KIND_TOUCH_AND_GO, KIND_GO_AROUND = 2, 3
+
+
+def touch_and_goes(raw: NDArray[np.bool_], flagged: NDArray[np.bool_], seg: NDArray[Any],
+                   t: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
+                   read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+                   max_s: float = 30.0, min_kt: float = 60.0) -> list[Found]:
+    """Short flagged ground runs on a runway at speed (see the module)."""
+    n = len(raw)
+    if n < 3:
+        return []
+    change = np.ones(n, bool)
+    change[1:] = (raw[1:] != raw[:-1]) | (seg[1:] != seg[:-1])
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:] - 1, n - 1]
+    inner = (starts > 0) & (ends < n - 1)
+    inner &= (seg[np.maximum(starts - 1, 0)] == seg[starts]) & (seg[np.minimum(ends + 1, n - 1)]
+                                                                == seg[starts])
+    # between two airborne runs of 30 s or more each: flag flicker is neither
+    run = np.arange(len(starts))
+    prev_start = starts[np.maximum(run - 1, 0)]
+    next_end = ends[np.minimum(run + 1, len(starts) - 1)]
+    settled = (t[np.maximum(starts - 1, 0)] - t[prev_start] >= max_s) \
+        & (t[next_end] - t[np.minimum(ends + 1, n - 1)] >= max_s)
+    # ... and the aircraft moved on after it (a frozen position flagged airborne has not)
+    settled &= rs[next_end] != rs[np.minimum(ends + 1, n - 1)]
+    cand = np.flatnonzero(inner & raw[starts] & flagged[starts] & settled
+                          & (t[np.minimum(ends + 1, n - 1)] - t[np.maximum(starts - 1, 0)] < max_s))
+    if len(cand) == 0:
+        return []
+    s, e = starts[cand], ends[cand]
+    # at speed: the positions around the ground run cover the ground at 60 kt or more
+    # (reported ground speeds are stale on some feeds; taxiing flag noise is slow)
+    b, f = s - 1, np.minimum(e + 1, n - 1)
+    dist = np.asarray(distance_m(read("lon", b), read("lat", b), read("lon", f), read("lat", f)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kt = dist / np.maximum(t[f] - t[b], 1e-9) * 3600.0 / 1852.0
+    keep = kt >= min_kt
+    s, e = s[keep], e[keep]
+    if len(s) == 0:
+        return []
+    lon, lat = read("lon", s), read("lat", s)
+    lon2, lat2 = read("lon", np.minimum(e + 1, n - 1)), read("lat", np.minimum(e + 1, n - 1))
+    crs = np.atleast_1d(azimuth_deg(lon, lat, lon2, lat2))
+    af, names = match_runways(lon, lat, crs, airfields, 120.0, 0.0)
+    out: list[Found] = []
+    for k in np.flatnonzero(af >= 0):
+        a = airfields[int(af[k])]
+        w = window(np.array([s[k]]), n, 60, 60)[0]
+        w = w[(seg[w] == seg[s[k]]) & (np.abs(t[w] - t[s[k]]) <= 60)]
+        alt = read("alt_ft", w)
+        if np.isfinite(alt).any() and np.nanmin(alt) > a.elevation_ft + 300.0:
+            continue  # flag noise in flight
+        t_mid = (float(t[s[k]]) + float(t[e[k]])) / 2
+        out.append((int(s[k]), KIND_TOUCH_AND_GO, a.ident, names[k], "touch-and-go", t_mid,
+                    float(t[max(int(s[k]) - 1, 0)]), float(t[e[k]])))
+    return out
+
+
+def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
+               rs: NDArray[Any], airfields: Sequence[Any], alt_all: NDArray[Any],
+               read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+               max_agl_ft: float = 400.0, min_change_ft: float = 300.0,
+               span_s: float = 120.0) -> list[Found]:
+    """Airborne low points near a runway between a descent and a climb (see the module)."""
+    watched = [a for a in airfields if a.runways]
+    if not watched or len(t) < 3:
+        return []
+    top = max(a.elevation_ft for a in watched) + max_agl_ft
+    n = len(t)
+    low = np.flatnonzero(~ground & np.isfinite(alt_all) & (alt_all <= top))
+    if len(low) == 0:
+        return []
+    # local minima among the low rows (plateaus: their first row)
+    a0 = alt_all[low]
+    prev_hi = np.r_[True, (a0[1:] < a0[:-1]) | (seg[low][1:] != seg[low][:-1])
+                    | (low[1:] != low[:-1] + 1)]
+    nxt_ge = np.r_[(a0[:-1] <= a0[1:]) | (seg[low][:-1] != seg[low][1:]), True]
+    minima = low[prev_hi & nxt_ge]
+    if len(minima) == 0:
+        return []
+    keep = [_climb_between(minima[a:a + 4096], ground, seg, t, rs, alt_all, n,
+                           min_change_ft=min_change_ft, span_s=span_s)
+            for a in range(0, len(minima), 4096)]  # chunks bound the window arrays
+    cand = minima[np.concatenate(keep)]
+    if len(cand) == 0:
+        return []
+    # one pass, one low point: the lowest of minima less than span_s apart (25 ft steps make
+    # many local minima on one approach)
+    new = np.r_[True, (seg[cand][1:] != seg[cand][:-1]) | (np.diff(t[cand]) > span_s)]
+    group = np.cumsum(new) - 1
+    order = np.lexsort((alt_all[cand], group))
+    first = np.r_[True, group[order][1:] != group[order][:-1]]
+    cand = np.sort(cand[order][first])
+    return _on_runway(cand, t, airfields, watched, alt_all, read, max_agl_ft=max_agl_ft)
+
+
+def _climb_between(cand: NDArray[Any], ground: NDArray[np.bool_], seg: NDArray[Any],
+                   t: NDArray[Any], rs: NDArray[Any], alt_all: NDArray[Any], n: int, *,
+                   min_change_ft: float, span_s: float) -> NDArray[np.bool_]:
+    """Which low points have a descent before and a lasting climb after, airborne."""
+    idx = window(cand, n, 150, 150, 2)
+    tw = t[idx] - t[cand][:, None]
+    inside = (seg[idx] == seg[cand][:, None]) & (np.abs(tw) <= span_s)
+    # fresh positions only, and climbs an aeroplane can fly (6,000 ft/min): a frozen
+    # position reading 35,000 ft is another aircraft's altitude, not a go-around
+    fresh = inside & (t[idx] - t[rs[idx]] <= FROZEN_S)
+    a_c = alt_all[cand]
+    plausible = alt_all[idx] - a_c[:, None] <= 100.0 * np.abs(tw) + 100.0
+    alt = np.where(fresh & plausible, alt_all[idx], np.nan)
+    onground = (ground[idx] & inside).any(axis=1)
+    with warnings.catch_warnings():  # rows without any reading: NaN, filtered below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        before = np.nanmax(np.where(tw < 0, alt, np.nan), axis=1) if idx.shape[1] else np.nan
+        after = np.nanmax(np.where(tw > 0, alt, np.nan), axis=1) if idx.shape[1] else np.nan
+    # and still up at the end of the window: a go-around climbs away (a reading that jumps
+    # up and back down with the position is a glitch, traffic's airbus_tree at EDHI)
+    has_after = (tw > 0) & np.isfinite(alt)
+    last_col = idx.shape[1] - 1 - np.argmax(has_after[:, ::-1], axis=1)
+    end_alt = np.where(has_after.any(axis=1), alt[np.arange(len(cand)), last_col], np.nan)
+    ok = ~onground & (before - a_c >= min_change_ft) & (after - a_c >= min_change_ft) \
+        & (end_alt - a_c >= min_change_ft)
+    return np.asarray(np.nan_to_num(ok, nan=0.0).astype(bool))
+
+
+def _on_runway(cand: NDArray[Any], t: NDArray[Any], airfields: Sequence[Any],
+               watched: Sequence[Any], alt_all: NDArray[Any],
+               read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+               max_agl_ft: float) -> list[Found]:
+    """The low points over a runway or its short final, flying along it, low enough."""
+    lon, lat = read("lon", cand), read("lat", cand)
+    prev = np.maximum(cand - 3, 0)
+    crs = np.atleast_1d(azimuth_deg(read("lon", prev), read("lat", prev), lon, lat))
+    af, names = match_runways(lon, lat, crs, watched, 600.0, 3000.0)
+    out: list[Found] = []
+    for k in np.flatnonzero(af >= 0):
+        a = watched[int(af[k])]
+        if alt_all[cand[k]] - a.elevation_ft > max_agl_ft:
+            continue
+        rw = next(r for r in a.runways if names[k] in (r.le_ident, r.he_ident))
+        thr = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
+        far = (rw.he_lon, rw.he_lat) if names[k] == rw.le_ident else (rw.le_lon, rw.le_lat)
+        az = float(azimuth_deg(*thr, *far))
+        if abs((float(crs[k]) - az + 180.0) % 360.0 - 180.0) > 30.0:
+            continue
+        along, _ = along_cross_track_m(lon[k], lat[k], thr[0], thr[1], az)
+        if not -3000.0 <= float(along) <= float(distance_m(*thr, *far)):
+            continue
+        tk = float(t[cand[k]])
+        out.append((int(cand[k]), KIND_GO_AROUND, a.ident, names[k], "go-around", tk,
+                    tk - 5.0, tk + 5.0))
+    return out

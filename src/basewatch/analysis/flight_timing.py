@@ -1,0 +1,276 @@
+"""When exactly an aircraft lifted off or touched down, with an interval, and which runway.
+
+Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised over events).
+
+* **Frozen positions** (:func:`run_starts`): feeds forward-fill the last position they
+  decoded (OpenSky state vectors repeat it every second; after a touch-down some repeat it for
+  minutes while the on-ground flag flips only at the end). A row whose position has not changed
+  for over :data:`FROZEN_S` seconds carries no news: it is *stale*. Times are read from fresh
+  rows only, and a state change that happens inside a frozen run is bounded by the time the
+  position froze.
+* **Lift-off and touch-down** (:func:`time_events`): the feed's on-ground flag lags the real
+  moment (15-20 s at 1 Hz on real tracks) and a ground state judged on ground speed is early
+  for a take-off (50 kt is early in the roll) and late for a landing (the roll-out). Where the
+  barometric altitude is reported, the climb (descent) is extrapolated to the field's reading
+  with the vertical rate fitted over the first (last) 30 s airborne; the interval comes from
+  the uncertainty of the field's reading divided by that rate (and a flare allowance for
+  landings). Without altitude the interval is the state change widened by the flag's lag.
+* **Runway from positions** (:func:`runway_by_path`): the runway whose centreline the ground
+  roll, initial climb or final approach follows, and its direction of use from the order of the
+  positions along it, never from the reported ``track`` (stale while rolling on some feeds).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+
+__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events", "window"]
+
+FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
+FLAG_LAG_S = 30.0  # the on-ground flag may lag the real lift-off / touch-down by this much
+_CHUNK = 1 << 20
+
+
+def run_starts(table: pa.Table, seg: NDArray[Any]) -> NDArray[np.int64]:
+    """For every row, the index of the first row of its run of identical positions (same
+    segment, same latitude and longitude), read in chunks (no full copies of lon/lat)."""
+    n = table.num_rows
+    new = np.ones(n, bool)
+    for a in range(0, n, _CHUNK):
+        b = min(n, a + _CHUNK + 1)
+        lon = np.asarray(table.column("lon").slice(a, b - a).to_numpy(zero_copy_only=False), float)
+        lat = np.asarray(table.column("lat").slice(a, b - a).to_numpy(zero_copy_only=False), float)
+        new[a + 1:b] = (lon[1:] != lon[:-1]) | (lat[1:] != lat[:-1])
+    if n > 1:
+        new[1:] |= seg[1:] != seg[:-1]
+    return np.maximum.accumulate(np.where(new, np.arange(n), 0))
+
+
+def window(rows: NDArray[Any], n: int, before: int, after: int, step: int = 1
+           ) -> NDArray[np.int64]:
+    """Row indices ``rows[e] - before .. rows[e] + after`` (every ``step``), clipped to the
+    table; callers mask by segment and time."""
+    off = np.arange(-before, after + 1, step)
+    return np.asarray(np.clip(rows[:, None] + off[None, :], 0, max(n - 1, 0)), np.int64)
+
+
+def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Least-squares slope of y on x per row over the mask; and the count used."""
+    k = m.sum(axis=1)
+    kk = np.maximum(k, 1)
+    xm = np.where(m, x, 0.0).sum(axis=1) / kk
+    ym = np.where(m, y, 0.0).sum(axis=1) / kk
+    dx = np.where(m, x - xm[:, None], 0.0)
+    sxx = (dx * dx).sum(axis=1)
+    sxy = (dx * np.where(m, y - ym[:, None], 0.0)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((k >= 2) & (sxx > 0), sxy / sxx, np.nan), k
+
+
+def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
+                is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
+                read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
+                span: int = 100, fit_s: float = 30.0, chunk: int = 4096
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`_time_events` in chunks of ``chunk`` events: the windows are events x 201
+    cells per array, which at 10 M positions (78,000 events) would be gigabytes at once."""
+    parts = [_time_events(t, seg, rs, trans[a:a + chunk], is_takeoff[a:a + chunk],
+                          elevation_ft[a:a + chunk], flag_based[a:a + chunk], read,
+                          above_ft=above_ft, span=span, fit_s=fit_s)
+             for a in range(0, len(trans), chunk)]
+    if not parts:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))
+
+
+def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
+                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
+                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float,
+                 span: int, fit_s: float
+                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
+
+    ``trans[e]`` is the first row of the new state (airborne for a take-off); ``rs`` the run
+    starts of :func:`run_starts`; ``flag_based[e]`` says the state change came from the
+    reported flag (else from ground speed). ``read(column, rows)`` reads a column at rows.
+
+    With altitude: the field's reading is the median reading of rows flagged on the ground
+    near the event, else the lower of the field elevation and the lowest reading (pressure
+    altitude on a low-pressure day reads below the elevation). Lift-off = first fresh reading
+    over ``above_ft`` above it, extrapolated down to it with the climb rate fitted over the
+    next ``fit_s`` s; touch-down = last such reading before the ground, extrapolated forward
+    with the descent rate of the ``fit_s`` s before (plus up to 8 s for the flare). The
+    interval is the field reading's uncertainty (40 ft when read on the ground or below the
+    elevation, else 300 ft: an unknown QNH, about ±10 hPa) over the rate, plus 1 s.
+    """
+    m = len(trans)
+    est, lo, hi = np.full(m, np.nan), np.full(m, np.nan), np.full(m, np.nan)
+    if m == 0:
+        return est, lo, hi
+    n = len(t)
+    # a state change after a frozen run happened somewhere in it: look around the freeze
+    prev = np.maximum(trans - 1, 0)
+    frozen = (t[prev] - t[rs[prev]]) > FROZEN_S
+    # on the ground only a rolling aircraft (30 kt or more) can freeze: a parked one is still
+    frozen &= ~np.asarray(is_takeoff, bool) | (read("gs_kt", rs[prev]) >= 30.0)
+    centre = np.where(frozen, rs[prev], trans)
+    idx = window(centre, n, span, span)
+    ti = t[centre]
+    tw = t[idx] - ti[:, None]
+    same = (seg[idx] == seg[trans][:, None]) & (np.abs(tw) <= span)
+    fresh = same & (t[idx] - t[rs[idx]] <= FROZEN_S)
+    flat = idx.ravel()
+    alt = read("alt_ft", flat).reshape(idx.shape)
+    og = read("on_ground", flat).reshape(idx.shape)
+    has = fresh & np.isfinite(alt)
+    ground_read = same & (og == 1.0) & np.isfinite(alt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref_g = np.nanmedian(np.where(ground_read, alt, np.nan), axis=1)
+        low = np.nanmin(np.where(has, alt, np.nan), axis=1)
+    # in the flare and on the roll-out the static pressure error reads lower still (ground
+    # effect: 25-50 ft under the taxiing reading): for a touch-down the lowest reading near
+    # the runway counts; for a lift-off the taxiing one (the roll reads low as well, and
+    # taking that for the field would call the taxi "airborne": traffic's Zurich samples)
+    to = np.asarray(is_takeoff, bool)
+    ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
+                   np.fmin(elevation_ft, low))
+    known = np.isfinite(ref_g) | (low < elevation_ft - 25)
+    u_alt = np.where(known, 40.0, 300.0)
+    # within a minute of the runway an aircraft is under 1,500 ft above it: higher readings
+    # near the ground are another aircraft's (receivers mixing replies: traffic's Zurich
+    # samples read 30,700 ft on the runway)
+    up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
+    # take-offs: the first reading above the field from a minute before the flag on
+    cand_t = up & (tw >= -60)
+    # landings: the last one up to a minute after
+    cand_l = up & (tw <= 60)
+    rows = np.arange(m)
+    first = np.argmax(cand_t, axis=1)
+    last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
+    col = np.where(to, first, last)
+    ok = np.where(to, cand_t.any(axis=1), cand_l.any(axis=1)) & np.isfinite(ref)
+    t_c = tw[rows, col]
+    a_c = alt[rows, col]
+    fit = has & np.where(to[:, None], (tw >= t_c[:, None]) & (tw <= t_c[:, None] + fit_s),
+                         (tw <= t_c[:, None]) & (tw >= t_c[:, None] - fit_s)) \
+        & (alt < ref[:, None] + 1500.0)
+    slope, _ = _slope(tw, alt, fit)
+    rate = np.where(to, slope, -slope)  # ft/s, positive when climbing (descending)
+    default = np.where(to, 25.0, 12.0)  # 1,500 ft/min climb, 700 ft/min descent
+    bad_rate = ~(rate >= 3.0)
+    rate = np.where(bad_rate, default, rate)
+    u = u_alt / rate + np.where(bad_rate, 5.0, 1.0)
+    dz = np.maximum(a_c - ref, 0.0) / rate
+    e_alt = np.where(to, t_c - dz, t_c + dz)
+    lo_a = np.where(to, e_alt - u, np.maximum(t_c, e_alt - u))
+    hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
+    # a reading at the field's level bounds the event: a lift-off is after the last one
+    # before the climb, a touch-down before the first one after the descent
+    at_field = has & (alt <= ref[:, None] + 10.0)
+    cols = np.arange(idx.shape[1])[None, :]
+    before = at_field & (cols < col[:, None])
+    after = at_field & (cols > col[:, None])
+    t_before = np.where(before.any(axis=1),
+                        tw[rows, idx.shape[1] - 1 - np.argmax(before[:, ::-1], axis=1)], -np.inf)
+    t_after = np.where(after.any(axis=1), tw[rows, np.argmax(after, axis=1)], np.inf)
+    quantum = 25.0 / rate  # readings come in 25 ft steps: "at the field" may be 24 ft up
+    lo_a = np.where(to, np.maximum(lo_a, t_before - quantum), lo_a)
+    hi_a = np.where(to, hi_a, np.minimum(hi_a, t_after + quantum))
+    # the readings contradict the extrapolation: the bound from the readings stands, and
+    # the interval reaches back to (on to) the first reading clear of the field
+    hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
+    lo_a = np.where(~to & (lo_a > hi_a), t_c, lo_a)
+    e_alt = np.clip(e_alt, lo_a, np.maximum(lo_a, hi_a))
+    ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
+    # without altitude: the state change, widened by what the basis may be off by
+    tp = t[prev] - ti
+    flip = t[trans] - ti  # 0, or the length of the frozen run
+    fb = np.asarray(flag_based, bool)
+    lo_f = np.where(fb, tp - FLAG_LAG_S, np.where(to, tp, -60.0))
+    hi_f = np.where(fb, 0.0, np.where(to, 45.0, 0.0))
+    # frozen: the change happened after the last fresh position (or up to the flag's lag
+    # before it) and before the flag flipped; the freeze is the estimate
+    lo_f = np.where(frozen, -FLAG_LAG_S, lo_f)
+    hi_f = np.where(frozen, flip, hi_f)
+    e_f = np.where(frozen, 0.0, (lo_f + hi_f) / 2)
+    est = ti + np.where(ok, e_alt, e_f)
+    lo = ti + np.where(ok, lo_a, lo_f)
+    hi = ti + np.where(ok, hi_a, hi_f)
+    # a landing is over once the feed reports the aircraft on the ground (surface positions
+    # follow the touch-down; they never precede it): the flag bounds it from above. Not so
+    # for take-offs: real feeds flip to "airborne" early in the roll (traffic's quickstart
+    # sample, 39cea2 at Orly: 20 s before the altitude leaves the field's reading)
+    cap = ~to & fb
+    width = est - lo
+    hi = np.where(cap, np.minimum(hi, t[trans]), hi)
+    est = np.where(cap, np.minimum(est, hi), est)
+    lo = np.where(cap, np.minimum(lo, est - width), lo)
+    return est, np.minimum(lo, est), np.maximum(hi, est)
+
+
+def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
+                   t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
+                   read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+                   before_s: float = 60.0, after_s: float = 40.0, max_cross_m: float = 120.0,
+                   step: int = 4) -> list[str]:
+    """The runway end each event used, from its positions around ``rows[e]`` (a row of the
+    event's segment) and time ``t_at[e]`` (the event's time).
+
+    Positions within ``before_s``/``after_s`` of that time, fresh and faster than 40 kt (not
+    taxiing), are measured against every runway of the event's airfield (geodesic along/
+    cross-track): the runway with the most positions within ``max_cross_m`` of its centreline
+    (then the least mean offset) is the one followed, and the order of the positions along
+    it (least-squares slope of along-track distance on time) gives the end used: moving from
+    the low end toward the high end is the low end's designator. "" when no runway is
+    followed by two positions moving along it.
+    """
+    m = len(rows)
+    out = [""] * m
+    if m == 0:
+        return out
+    n = len(t)
+    # up to ~26 positions per event: every ``step``-th row within 64 rows either side (at
+    # 1 Hz: every 4 s over -64..+64 s; sparser feeds: fewer, the time mask decides)
+    idx = window(rows, n, 64, 64, step)
+    tw = t[idx] - np.asarray(t_at, float)[:, None]
+    use = (seg[idx] == seg[rows][:, None]) & (tw >= -before_s) & (tw <= after_s) \
+        & (t[idx] - t[rs[idx]] <= FROZEN_S)
+    flat = idx.ravel()
+    gs = read("gs_kt", flat).reshape(idx.shape)
+    use &= ~(gs < 40.0)
+    lon = read("lon", flat).reshape(idx.shape)
+    lat = read("lat", flat).reshape(idx.shape)
+    best = np.full(m, -np.inf)
+    for j in np.unique(af_idx[af_idx >= 0]):
+        ev = np.flatnonzero(af_idx == j)
+        u = use[ev]
+        for rw in airfields[int(j)].runways:
+            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            along = np.zeros(u.shape)
+            cross = np.full(u.shape, np.inf)
+            # measured (geodesic) only where used
+            along[u], cross[u] = along_cross_track_m(lon[ev][u], lat[ev][u], rw.le_lon,
+                                                     rw.le_lat, az)
+            on = u & (np.abs(cross) <= max_cross_m) & (along >= -6000) \
+                & (along <= length + 6000)
+            cnt = on.sum(axis=1)
+            mean_off = np.where(on, np.abs(cross), 0.0).sum(axis=1) / np.maximum(cnt, 1)
+            slope, _ = _slope(tw[ev], along, on)
+            score = cnt - mean_off / max_cross_m  # more positions on it, then closer to it
+            for r in np.flatnonzero((cnt >= 2) & (score > best[ev]) & np.isfinite(slope)
+                                    & (np.abs(slope) > 10.0)):
+                e = int(ev[r])
+                best[e] = score[r]
+                out[e] = rw.le_ident if slope[r] > 0 else rw.he_ident
+    return out
