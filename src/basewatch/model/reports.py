@@ -89,6 +89,7 @@ class ClaimKind(str, Enum):
     STRIKE = "strike"
     EVACUATION = "evacuation"
     IN_RANGE = "in_range"
+    FIGHTING = "fighting"  # ground combat at or near a place ("бои под", "clashes near")
 
 
 class Stance(str, Enum):

@@ -1,0 +1,57 @@
+"""The language of a post, offline. Pure: no I/O.
+
+The script decides most posts at no cost: Arabic letters -> ``ar``. Cyrillic posts are
+Ukrainian or Russian by the letters only one of them has (і ї є ґ against ы э ъ ё) when those
+are clear; otherwise, and for Latin-script posts, lingua-language-detector (its models ship
+inside the package; nothing is downloaded) decides among a few languages, on the first
+600 characters. A post with no letters has no language ("").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["detect_language"]
+
+_AR = re.compile(r"[\u0621-\u064a]")
+_CY = re.compile(r"[а-яёіїєґА-ЯЁІЇЄҐ]")
+_LA = re.compile(r"[A-Za-z]")
+_UK = re.compile(r"[іїєґІЇЄҐ]")
+_RU = re.compile(r"[ыэъёЫЭЪЁ]")
+_SAMPLE = 600
+
+
+@lru_cache(maxsize=2)
+def _detector(kind: str) -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    langs = ((Language.RUSSIAN, Language.UKRAINIAN, Language.BELARUSIAN, Language.BULGARIAN)
+             if kind == "cyrillic" else
+             (Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH,
+              Language.TURKISH, Language.ITALIAN, Language.POLISH))
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+
+
+def _lingua(text: str, kind: str) -> str:
+    lang = _detector(kind).detect_language_of(text)
+    return str(lang.iso_code_639_1.name.lower()) if lang is not None else ""
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the post's main language, or "" if it has no letters."""
+    sample = text[:_SAMPLE]
+    ar, cy, la = (len(p.findall(sample)) for p in (_AR, _CY, _LA))
+    if not ar + cy + la:
+        return ""
+    if ar >= cy and ar >= la:
+        return "ar"
+    if cy >= la:
+        uk, ru = len(_UK.findall(sample)), len(_RU.findall(sample))
+        if uk >= 2 and ru == 0:
+            return "uk"
+        if ru >= 2 and uk == 0:
+            return "ru"
+        return _lingua(sample, "cyrillic") or ("uk" if uk > ru else "ru")
+    return _lingua(sample, "latin") or "en"
