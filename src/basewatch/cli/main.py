@@ -36,7 +36,7 @@ from basewatch.cli import claims as _claims
 app.add_typer(_claims.posts_app, name="posts")
 app.add_typer(_claims.feeds_app, name="feeds")
 app.add_typer(_claims.sources_app, name="sources")
-app.command("claims")(_claims.claims)
+app.add_typer(_claims.claims_app, name="claims")
 app.add_typer(_claims.export_app, name="export")
 
 

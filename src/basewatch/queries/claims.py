@@ -1,18 +1,32 @@
-"""Claims of a workspace: reports run through the gazetteer, grouped, with official silence."""
+"""Claims of a workspace: reports run through the gazetteer, grouped, with official silence.
+
+Claims are derived once per report and cached in the store (``claim_cache``), per site, under
+a fingerprint of the gazetteer and the extraction rules: asking for one site's claims reads
+only that site's rows. Sources' grades are applied on read.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 
-from basewatch.analysis.claims import Gazetteer, extract_claims
+from basewatch.analysis.claims import EXTRACTOR_VERSION, Gazetteer, extract_claims
 from basewatch.analysis.corroboration import ClaimGroup, group_claims, silences
 from basewatch.model import Facility, Place
-from basewatch.model.reports import Claim, Report, ReportSource
+from basewatch.model.reports import Claim, Report, ReportSource, SourceKind
 from basewatch.store import Workspace
-from basewatch.store.reports import SOURCES, reports_between
+from basewatch.store.reports import (
+    CLAIM_CACHE,
+    REPORTS,
+    SOURCES,
+    CachedClaims,
+    reports_between,
+)
 
-__all__ = ["ClaimSet", "load_claimset"]
+__all__ = ["ClaimSet", "derive_claims", "load_claimset"]
+
+_BATCH = 2000
 
 
 @dataclass
@@ -26,14 +40,73 @@ class ClaimSet:
     sites: dict[str, Facility | Place]
 
 
-def load_claimset(ws: Workspace, *, window_days: int = 3,
-                  as_of: dt.date | None = None) -> ClaimSet:
-    """Extract claims from every report with the workspace's gazetteer and group them."""
+def _fingerprint(gaz: Gazetteer) -> str:
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}|{gaz.fingerprint()}".encode()).hexdigest()[:16]
+
+
+def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int]:
+    """Derive and cache the claims of every report not yet derived under the current
+    gazetteer; drop rows of older fingerprints. Returns the fingerprint and how many reports
+    were derived now."""
+    store = ws.store
+    gaz = gaz or Gazetteer.build(ws.facilities(), ws.places())
+    fp = _fingerprint(gaz)
+    stale = [f for f in store.distinct(CLAIM_CACHE, "fingerprint") if f != fp]
+    done = {r for (r,) in store.select_columns(CLAIM_CACHE, ["report_id"],
+                                               where={"site": "", "fingerprint": fp})}
+    todo = [i for (i,) in store.select_columns(REPORTS, ["id"]) if i not in done]
+    if not todo and not stale:
+        return fp, 0
+    with store.transaction():
+        for f in stale:
+            store.delete(CLAIM_CACHE, {"fingerprint": f})
+        for k in range(0, len(todo), _BATCH):
+            rows: list[CachedClaims] = []
+            for r in _reports_by_id(ws, todo[k:k + _BATCH]):
+                by_site: dict[str, list[Claim]] = {}
+                for c in extract_claims(r, gaz):
+                    by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
+                rows.append(CachedClaims(r.id, "", fp))
+                rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs))
+                            for s, cs in by_site.items())
+            store.put(CLAIM_CACHE, rows)
+    return fp, len(todo)
+
+
+def _reports_by_id(ws: Workspace, ids: list[str]) -> list[Report]:
+    out: list[Report] = []
+    for i in ids:
+        out.extend(ws.store.select(REPORTS, where={"id": i}))
+    return out
+
+
+def load_claimset(ws: Workspace, *, window_days: int = 3, as_of: dt.date | None = None,
+                  site_ids: set[str] | None = None) -> ClaimSet:
+    """Claims (all, or only those on or tied to ``site_ids``) with the workspace's gazetteer,
+    from the cache, grouped, with official silence."""
     facilities, places = ws.facilities(), ws.places()
     gaz = Gazetteer.build(facilities, places)
+    fp, _ = derive_claims(ws, gaz)
     sources = {s.id: s for s in ws.store.select(SOURCES)}
-    reports = {r.id: r for r in reports_between(ws.store)}
-    claims = [c for r in reports.values() for c in extract_claims(r, gaz, sources.get(r.source_id))]
+    if site_ids:
+        rows: list[CachedClaims] = []
+        for s in sorted(site_ids):
+            rows.extend(ws.store.select(CLAIM_CACHE, where={"site": s, "fingerprint": fp}))
+        officials = [s.id for s in sources.values() if s.kind == SourceKind.OFFICIAL]
+        wanted = {r.report_id for r in rows}
+        reports = {r.id: r for r in _reports_by_id(ws, sorted(wanted))}
+        for sid in officials:  # official silence counts their reports in the window
+            reports.update((r.id, r) for r in ws.store.select(REPORTS, where={"source_id": sid}))
+    else:
+        rows = [r for r in ws.store.select(CLAIM_CACHE, where={"fingerprint": fp}) if r.site]
+        reports = {r.id: r for r in reports_between(ws.store)}
+    claims = []
+    for row in rows:
+        for d in row.claims:
+            c = Claim.from_dict(d)
+            src = sources.get(c.source_id)
+            claims.append(replace(c, credibility=src.default_credibility if src else 6))
+    claims.sort(key=lambda c: (c.published, c.report_id, c.span[0], c.id))
     sites: dict[str, Facility | Place] = {p.id: p for p in places}
     sites.update({f.id: f for f in facilities})  # a facility wins over a place of the same id
     last = max((r.published.date() for r in reports.values()), default=None)
