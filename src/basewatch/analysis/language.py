@@ -49,9 +49,10 @@ def detect_language(text: str) -> str:
         return "ar"
     if cy >= la:
         uk, ru = len(_UK.findall(sample)), len(_RU.findall(sample))
-        if uk >= 2 and ru == 0:
+        # Each of these letters exists in one alphabet only.
+        if uk and not ru:
             return "uk"
-        if ru >= 2 and uk == 0:
+        if ru and not uk:
             return "ru"
         return _lingua(sample, "cyrillic") or ("uk" if uk > ru else "ru")
     return _lingua(sample, "latin") or "en"
