@@ -52,7 +52,7 @@ __all__ = [
     "parse_text",
 ]
 
-POST_FORMATS = ("rss", "atom", "telegram", "telethon", "snscrape", "tweets-js", "jsonl", "text")
+POST_FORMATS = ("rss", "atom", "telegram", "telegram-html", "telethon", "snscrape", "tweets-js", "jsonl", "text")
 
 #: Feeds above this size are refused (a feed is a page of recent items, not an archive).
 MAX_FEED_BYTES = 20 * 1024 * 1024
@@ -278,6 +278,8 @@ def guess_format(path: Path, head: bytes) -> str:
     """The post format from the extension and the first bytes."""
     ext = path.suffix.lower()
     h = head.lstrip()
+    if path.is_dir() or (ext in (".html", ".htm") and path.name.startswith("messages")):
+        return "telegram-html"
     if ext == ".js" or h.startswith(b"window.YTD."):
         return "tweets-js"
     if ext in (".jsonl", ".ndjson"):
@@ -318,10 +320,11 @@ def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = N
     """Reports from a file of posts, with the ungraded sources they need registered."""
     from basewatch.sources.posts_social import parse_snscrape, parse_telethon, parse_tweets_js
     from basewatch.sources.posts_telegram import TelegramCounts, telegram_export_drafts
+    from basewatch.sources.posts_telegram_html import parse_telegram_html
 
     p = Path(path)
     defaults = defaults or PostDefaults()
-    fmt = (fmt or guess_format(p, _head(p))).lower()
+    fmt = (fmt or guess_format(p, b"" if p.is_dir() else _head(p))).lower()
     warnings: list[str] = []
     if fmt not in POST_FORMATS:
         raise ImportFormatError(f"{p.name}: unknown format {fmt!r} "
@@ -338,6 +341,13 @@ def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = N
             warnings.append(f"{p.name}: {counts.media_only} media-only posts kept (no text)")
         if counts.empty:
             warnings.append(f"{p.name}: {counts.empty} messages without text or media skipped")
+    elif fmt == "telegram-html":
+        counts = TelegramCounts()
+        drafts, digest = parse_telegram_html(p, defaults, counts)
+        if counts.service:
+            warnings.append(f"{p.name}: {counts.service} service messages skipped")
+        if counts.media_only:
+            warnings.append(f"{p.name}: {counts.media_only} media-only posts kept (no text)")
     elif fmt == "telethon":
         drafts, digest = parse_telethon(p, defaults)
     elif fmt == "snscrape":
