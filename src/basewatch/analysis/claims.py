@@ -114,22 +114,26 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     lex = lexicon_for(language)
     sites_in_post = {m.entry.id for m in mentions
                      if m.entry.kind in (SubjectKind.SITE, SubjectKind.PLACE)}
-    dates = find_dates(text, report.published, lex)
-    post_dates = {d.date for d in dates}
     post_sites = {m.entry.id: m.entry for m in mentions if m.entry.kind == SubjectKind.SITE}
     post_site = next(iter(post_sites.values())) if len(post_sites) == 1 else None
     claims: list[Claim] = []
+    found: list[FoundDate] | None = None
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         sentence = sm.group()
-        cues = [(m.start() + s0, m.end() + s0, *lex.cue_kinds[int(m.lastgroup[1:])],
-                 m.group()) for m in lex.cue.finditer(sentence) if m.lastgroup]
-        if not cues:
-            continue
         sent_mentions = [m for m in mentions if s0 <= m.start < s1]
         regs = [_Subject(SubjectKind.AIRCRAFT, f"{m.group(1).upper()}-{m.group(2)}",
                          f"{m.group(1).upper()}-{m.group(2)}", m.start() + s0, m.end() + s0,
                          "registration") for m in _REG.finditer(sentence)]
+        if not sent_mentions and not regs and post_site is None:
+            continue  # nothing to claim about: the cue scan is the costly part
+        cues = [(m.start() + s0, m.end() + s0, *lex.cue_kinds[int(m.lastgroup[1:])],
+                 m.group()) for m in lex.cue.finditer(sentence) if m.lastgroup]
+        if not cues:
+            continue
+        if found is None:
+            found = find_dates(text, report.published, lex)
+        dates, post_dates = found, {d.date for d in found}
         vessels = [_Subject(SubjectKind.VESSEL, m.entry.id, m.entry.label, m.start, m.end,
                             _how(m), m.entry)
                    for m in sent_mentions if m.entry.kind == SubjectKind.VESSEL]

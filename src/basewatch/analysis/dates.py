@@ -120,15 +120,12 @@ def _other_dates(text: str, ref: dt.date, lex: Compiled) -> list[FoundDate]:
                        ref)
         if d is not None:
             out.append(FoundDate(m.start(), m.end(), d, "explicit", m.group()))
-    taken: list[tuple[int, int]] = []
-    for pat, back, _lang in lex.relative:
-        for m in pat.finditer(text):
-            # The longest phrase wins: "позавчера" is not also "вчера".
-            if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            out.append(FoundDate(m.start(), m.end(), ref - dt.timedelta(days=back),
-                                 "relative", m.group()))
+    # One pass over the joined phrases, longest first at each place: "позавчера" is not
+    # also "вчера".
+    for m in lex.relative_any.finditer(text):
+        back = lex.relative[int(m.lastgroup[1:])][1] if m.lastgroup else 0
+        out.append(FoundDate(m.start(), m.end(), ref - dt.timedelta(days=back), "relative",
+                             m.group()))
     for pat in lex.ago:
         for m in pat.finditer(text):
             g = m.group("n").lower()

@@ -172,12 +172,24 @@ class Gazetteer:
         self._prefixes: set[str] = set()  # first 3 characters of every key, with its tag
         self.size = 0
         self.names: list[tuple[str, GazEntry]] = []
+        self._keys: dict[str, list[tuple[str, str]]] = {}  # word -> its keys (a memo)
+        self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
-        tokens = WORD.findall(name)
-        if not tokens:
-            return
-        self.names.append((name, entry))
+        """Add a name; the trie is built on the first look-up (so that a fingerprint of the
+        names costs no morphology)."""
+        if WORD.search(name):
+            self.names.append((name, entry))
+            self._pending.append((name, entry))
+
+    def _index(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self._keys.clear()  # the prefixes that gate lemma and skeleton keys change
+        for name, entry in pending:
+            self._insert(WORD.findall(name), entry)
+
+    def _insert(self, tokens: list[str], entry: GazEntry) -> None:
         nodes: list[dict[str, Any]] = [self._trie]
         for t in tokens:
             nxt: list[dict[str, Any]] = []
@@ -227,6 +239,16 @@ class Gazetteer:
 
     def keys_of(self, word: str) -> list[tuple[str, str]]:
         """The keys a word of a text is looked up under, each with how it matches."""
+        if self._pending:
+            self._index()
+        hit = self._keys.get(word)
+        if hit is None:
+            if len(self._keys) > 500_000:
+                self._keys.clear()
+            hit = self._keys[word] = self._keys_of(word)
+        return hit
+
+    def _keys_of(self, word: str) -> list[tuple[str, str]]:
         f = fold(word)
         keys = [(f"f:{f}", "exact")]
         if _ARABIC.search(f):
@@ -246,6 +268,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, longest match first, non-overlapping, in order."""
+        if self._pending:
+            self._index()
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         out: list[Mention] = []
         i, n = 0, len(words)

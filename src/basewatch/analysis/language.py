@@ -2,9 +2,10 @@
 
 The script decides most posts at no cost: Arabic letters -> ``ar``. Cyrillic posts are
 Ukrainian or Russian by the letters only one of them has (і ї є ґ against ы э ъ ё) when those
-are clear; otherwise, and for Latin-script posts, lingua-language-detector (its models ship
-inside the package; nothing is downloaded) decides among a few languages, on the first
-600 characters. A post with no letters has no language ("").
+are clear; otherwise lingua-language-detector (its models ship inside the package; nothing is
+downloaded) decides among the Cyrillic languages. A Latin-script post with English function
+words is English; other Latin-script posts go to lingua among a few European languages.
+Only the first 400 characters are read. A post with no letters has no language ("").
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 
 __all__ = ["detect_language"]
 
-_AR = re.compile(r"[\u0621-\u064a]")
-_CY = re.compile(r"[а-яёіїєґА-ЯЁІЇЄҐ]")
-_LA = re.compile(r"[A-Za-z]")
+_AR = re.compile(r"[\u0621-\u064a]{2,}")
+_CY = re.compile(r"[а-яёіїєґА-ЯЁІЇЄҐ]{2,}")
+_LA = re.compile(r"[A-Za-z]{2,}")
 _UK = re.compile(r"[іїєґІЇЄҐ]")
 _RU = re.compile(r"[ыэъёЫЭЪЁ]")
-_SAMPLE = 600
+_SAMPLE = 400
+_EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|was|were|are|has|have|from|with|on|at|"
+                       r"near|by|for|this|that|it|not)\b")
 
 
 @lru_cache(maxsize=2)
@@ -49,10 +52,15 @@ def detect_language(text: str) -> str:
         return "ar"
     if cy >= la:
         uk, ru = len(_UK.findall(sample)), len(_RU.findall(sample))
-        # Each of these letters exists in one alphabet only.
-        if uk and not ru:
+        # Each of these letters exists in one alphabet only; a post that mixes the two
+        # (a quote) is the language of the clear majority, else lingua decides.
+        if uk > 3 * ru:
             return "uk"
-        if ru and not uk:
+        if ru > 3 * uk:
             return "ru"
         return _lingua(sample, "cyrillic") or ("uk" if uk > ru else "ru")
+    # Latin script: English function words settle it without a model.
+    words = _EN_WORDS.findall(sample.lower())
+    if len(words) >= 2:
+        return "en"
     return _lingua(sample, "latin") or "en"

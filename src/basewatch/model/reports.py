@@ -267,10 +267,12 @@ class Report:
             object.__setattr__(self, "content_sha256", content_hash(self.text))
 
     @staticmethod
-    def make_id(source_id: str, published: dt.datetime, text: str, key: str = "") -> str:
+    def make_id(source_id: str, published: dt.datetime, text: str, key: str = "",
+                digest: str = "") -> str:
         """A stable id: the same post imported twice gets the same id. ``key`` tells apart
-        posts without text (media only) by their id at the origin."""
-        h = hashlib.sha256(f"{source_id}|{published.isoformat()}|{content_hash(text)}"
+        posts without text (media only) by their id at the origin; ``digest`` is the text's
+        :func:`content_hash` if already known."""
+        h = hashlib.sha256(f"{source_id}|{published.isoformat()}|{digest or content_hash(text)}"
                            f"{'|' + key if key else ''}".encode())
         return f"r-{h.hexdigest()[:16]}"
 

@@ -47,37 +47,37 @@ def _fingerprint(gaz: Gazetteer) -> str:
 def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int]:
     """Derive and cache the claims of every report not yet derived under the current
     gazetteer; drop rows of older fingerprints. Returns the fingerprint and how many reports
-    were derived now."""
+    were derived now. Reports are read in batches of consecutive publication times, so
+    memory stays bounded whatever the workspace holds."""
     store = ws.store
     gaz = gaz or Gazetteer.build(ws.facilities(), ws.places())
     fp = _fingerprint(gaz)
     stale = [f for f in store.distinct(CLAIM_CACHE, "fingerprint") if f != fp]
     done = {r for (r,) in store.select_columns(CLAIM_CACHE, ["report_id"],
                                                where={"site": "", "fingerprint": fp})}
-    todo = [i for (i,) in store.select_columns(REPORTS, ["id"]) if i not in done]
+    todo = sorted((p, i) for i, p in store.select_columns(REPORTS, ["id", "published"])
+                  if i not in done)
     if not todo and not stale:
         return fp, 0
     with store.transaction():
         for f in stale:
             store.delete(CLAIM_CACHE, {"fingerprint": f})
         for k in range(0, len(todo), _BATCH):
+            batch = todo[k:k + _BATCH]
+            wanted = {i for _, i in batch}
+            reports = [r for r in store.select(REPORTS, ranges={"published": (batch[0][0],
+                                                                               batch[-1][0])})
+                       if r.id in wanted]
             rows: list[CachedClaims] = []
-            for r in _reports_by_id(ws, todo[k:k + _BATCH]):
+            for r in reports:
                 by_site: dict[str, list[Claim]] = {}
                 for c in extract_claims(r, gaz):
                     by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
                 rows.append(CachedClaims(r.id, "", fp))
-                rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs))
-                            for s, cs in by_site.items())
+                rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs),
+                                         r.to_dict()) for s, cs in by_site.items())
             store.put(CLAIM_CACHE, rows)
     return fp, len(todo)
-
-
-def _reports_by_id(ws: Workspace, ids: list[str]) -> list[Report]:
-    out: list[Report] = []
-    for i in ids:
-        out.extend(ws.store.select(REPORTS, where={"id": i}))
-    return out
 
 
 def load_claimset(ws: Workspace, *, window_days: int = 3, as_of: dt.date | None = None,
@@ -92,11 +92,11 @@ def load_claimset(ws: Workspace, *, window_days: int = 3, as_of: dt.date | None 
         rows: list[CachedClaims] = []
         for s in sorted(site_ids):
             rows.extend(ws.store.select(CLAIM_CACHE, where={"site": s, "fingerprint": fp}))
-        officials = [s.id for s in sources.values() if s.kind == SourceKind.OFFICIAL]
-        wanted = {r.report_id for r in rows}
-        reports = {r.id: r for r in _reports_by_id(ws, sorted(wanted))}
-        for sid in officials:  # official silence counts their reports in the window
-            reports.update((r.id, r) for r in ws.store.select(REPORTS, where={"source_id": sid}))
+        reports = {r.report_id: Report.from_dict(r.report) for r in rows if r.report}
+        for src in sources.values():  # official silence counts their reports in the window
+            if src.kind == SourceKind.OFFICIAL:
+                reports.update((r.id, r) for r in ws.store.select(REPORTS,
+                                                                  where={"source_id": src.id}))
     else:
         rows = [r for r in ws.store.select(CLAIM_CACHE, where={"fingerprint": fp}) if r.site]
         reports = {r.id: r for r in reports_between(ws.store)}

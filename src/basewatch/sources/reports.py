@@ -33,7 +33,13 @@ from defusedxml.common import (
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Provenance, Source
 from basewatch.model._util import as_utc, parse_datetime
-from basewatch.model.reports import Report, ReportSource, SourceKind, source_id_for
+from basewatch.model.reports import (
+    Report,
+    ReportSource,
+    SourceKind,
+    content_hash,
+    source_id_for,
+)
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
 from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
 from basewatch.store import LayerSpec, PutResult, Workspace
@@ -443,10 +449,11 @@ def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: st
         base = (src.url or d.channel_url).rstrip("/")
         url = d.url or (f"{base}/{d.ref.rsplit('/', 1)[-1]}"
                         if base and d.ref and "t.me/" in base else "")
+        digest = content_hash(d.text)
         try:
             rep = Report(
-                id=Report.make_id(src.id, published, d.text, "" if d.text else d.ref),
-                source_id=src.id, published=published, text=d.text, url=url, title=d.title,
+                id=Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest),
+                content_sha256=digest, source_id=src.id, published=published, text=d.text, url=url, title=d.title,
                 language=d.language or src.language or (detect_language(d.text) if d.text
                                                         else ""),
                 retrieved=d.retrieved, kind=d.kind, quotes=d.quotes,

@@ -110,21 +110,24 @@ def reports_between(store: Store, start: dt.datetime | None = None,
 @dataclass(frozen=True)
 class CachedClaims:
     """The claims one report gives about one site (``site`` "" marks the report as derived),
-    under one ``fingerprint`` of the gazetteer and the extractor's rules."""
+    under one ``fingerprint`` of the gazetteer and the extractor's rules, with the report
+    itself (so a site's claims are read with one query)."""
 
     report_id: str
     site: str
     fingerprint: str
     claims: tuple[dict[str, Any], ...] = ()
+    report: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"report_id": self.report_id, "site": self.site,
-                "fingerprint": self.fingerprint, "claims": list(self.claims)}
+                "fingerprint": self.fingerprint, "claims": list(self.claims),
+                "report": self.report}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CachedClaims:
         return cls(str(d["report_id"]), str(d["site"]), str(d["fingerprint"]),
-                   tuple(d.get("claims") or ()))
+                   tuple(d.get("claims") or ()), d.get("report"))
 
 
 CLAIM_CACHE = register_layer(LayerSpec(

@@ -64,6 +64,7 @@ class Compiled:
     hedge: re.Pattern[str]
     strong_hedge: re.Pattern[str]
     relative: tuple[tuple[re.Pattern[str], int, str], ...]
+    relative_any: re.Pattern[str]  # every relative phrase, named r<i> after ``relative``
     day_month: re.Pattern[str]
     months: dict[str, int]
     ago: tuple[re.Pattern[str], ...]
@@ -106,6 +107,7 @@ def lexicon_for(language: str) -> Compiled:
         hedge=word(_alt([x.hedges for x in lex])),
         strong_hedge=word(_alt([x.strong_hedges for x in lex])),
         relative=tuple((word(p), days, x.code) for x in lex for p, days in x.relative),
+        relative_any=_relative_any([p for x in lex for p, _ in x.relative]),
         day_month=re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:-?го)?\s+(?P<mon>{mon})\.?"
                              rf"(?:,?\s+(?P<y>\d{{4}}))?(?!\w)", re.IGNORECASE) if mon
         else re.compile(r"(?!x)x"),
@@ -117,3 +119,11 @@ def lexicon_for(language: str) -> Compiled:
         to_words=re.compile(rf"(?<!\w)(?:{_alt([x.to_words for x in lex])})\s+(?:\S+\s+){{0,1}}$",
                             re.IGNORECASE),
     )
+
+
+def _relative_any(phrases: list[str]) -> re.Pattern[str]:
+    # Longer phrases first, so that an alternation tries "позавчера" before "вчера" and
+    # "أول أمس" before "أمس" at the same place.
+    order = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
+    alt = "|".join(f"(?P<r{i}>{phrases[i]})" for i in order)
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)" if phrases else r"(?!x)x", re.IGNORECASE)
