@@ -67,12 +67,15 @@ def fold(token: str) -> str:
     apostrophes dropped; Arabic letter variants unified and short vowels dropped."""
     if token.isascii():
         return token.lower().replace("'", "")
-    text = unicodedata.normalize("NFKD", token)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = unicodedata.normalize("NFKD", token.casefold())
+    # Accents go, but not the marks that make й and ї letters of their own (ё -> е goes:
+    # Russian writes the two interchangeably).
+    text = "".join(c for i, c in enumerate(text) if not unicodedata.combining(c)
+                   or (c == "\u0306" and text[i - 1:i] == "и")
+                   or (c == "\u0308" and text[i - 1:i] == "і"))
     text = text.replace("'", "").replace("’", "").replace("ʼ", "")
     if _ARABIC.search(text):
         text = text.translate(_AR_NORM)
-    # NFKD splits й and ї into и/і + a combining mark: put them back.
     return unicodedata.normalize("NFC", text)
 
 
