@@ -248,19 +248,21 @@ def _doc_examples() -> list[tuple[str, str, str]]:
     import re
 
     root = Path(__file__).resolve().parents[2] / "docs"
-    pat = re.compile(r"<!-- report-example: (\S+) format=(\w+) -->\s*```\w*\n(.*?)```", re.DOTALL)
+    pat = re.compile(r"<!-- report-example: (\S+) format=([\w-]+) -->\s*```\w*\n(.*?)```", re.DOTALL)
     return [(m[1], m[2], m[3]) for m in pat.finditer((root / "formats.md").read_text("utf-8"))]
 
 
 def test_every_example_in_the_formats_doc_imports(tmp_path: Path, ws: Workspace):
     examples = _doc_examples()
-    assert {f for _, f, _ in examples} >= {"sources", "jsonl", "text", "rss", "atom", "telegram"}
+    assert {f for _, f, _ in examples} >= {"sources", "jsonl", "text", "rss", "atom", "telegram",
+                                           "telethon", "snscrape", "tweets-js"}
     for name, fmt, text in examples:
         p = write(tmp_path, name, text)
         if fmt == "sources":
             parsed, _ = import_sources(ws, p)
         else:
-            parsed, _ = import_posts(ws, p, fmt)
+            parsed, _ = import_posts(ws, p, fmt, PostDefaults(
+                source="@example" if fmt == "tweets-js" else ""))
         assert parsed.records, name
 
 

@@ -30,6 +30,8 @@ def _json_items(path: Path, text: str) -> tuple[list[tuple[str, Any]], Any]:
         first = json.loads(lines[0]) if lines and len(lines[0]) <= MAX_LINE_CHARS else None
     except (json.JSONDecodeError, RecursionError):
         first = None
+    if len(lines) == 1 and isinstance(first, dict) and "messages" not in first:
+        return [(f"{path.name} line 1", first)], None  # JSON lines of one line
     if first is None or len(lines) == 1:  # one document, pretty-printed or on one line
         doc = load_json(path, text)
         wrapper = doc if isinstance(doc, dict) else None
