@@ -94,16 +94,20 @@ def generate(path: Path, n: int) -> None:
 
 
 def child(code: str) -> tuple[float, float, str]:
-    """Run ``code`` in a fresh interpreter: (seconds, peak RSS in MiB, its stdout)."""
+    """Run ``code`` in a fresh interpreter: (seconds, peak RSS in MiB, its stdout). The CPU
+    seconds it used are printed too: on a shared machine wall time includes waiting."""
     wrapper = ("import resource, sys, time\n"
                f"sys.path.insert(0, {str(ROOT / 'src')!r})\n"
                "t = time.perf_counter()\n" + code +
                "\nprint('__T', time.perf_counter() - t)\n"
+               "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+               "print('__C', u.ru_utime + u.ru_stime)\n"
                "print('__M', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
     out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True,
                          text=True).stdout
     vals = dict(line.split(" ", 1) for line in out.splitlines() if line.startswith("__"))
     rest = "\n".join(line for line in out.splitlines() if not line.startswith("__"))
+    rest += f" [CPU {float(vals['__C']):.1f} s]"
     return float(vals["__T"]), float(vals["__M"]), rest
 
 
@@ -128,14 +132,15 @@ def main() -> None:
                             "bench_telegram_scale,approximate,synthetic benchmark gazetteer\n"
                             for pid, name, al in PLACES), "utf-8")
 
-    base_t, base_m, _ = child(f"import json\njson.load(open({str(export)!r}, encoding='utf-8'))")
+    base_t, base_m, base_o = child(f"import json\njson.load(open({str(export)!r}, encoding='utf-8'))")
     imp_t, imp_m, out = child(
         "from basewatch.store import Workspace\n"
         "from basewatch.sources.reports import import_posts\n"
         f"ws = Workspace({str(ws)!r}, create=True)\n"
         f"parsed, put = import_posts(ws, {str(export)!r})\n"
         "print('inserted', put.inserted)\nws.close()")
-    print(f"baseline json.load of the whole file: {base_t:.1f} s, peak {base_m:.0f} MiB")
+    print(f"baseline json.load of the whole file: {base_t:.1f} s, peak {base_m:.0f} MiB"
+          f"{base_o}")
     print(f"posts import: {imp_t:.1f} s, peak {imp_m:.0f} MiB ({out.strip()}); "
           f"{'within' if imp_t < 60 and imp_m < 1024 else 'OVER'} the 60 s / 1 GiB goal")
     claims = (
