@@ -63,6 +63,7 @@ def test_language_is_detected(post: dict) -> None:
     ("Тартусе", "tartus", "lemma"),
     ("وباللاذقية", "latakia", "clitic"),             # wa + bi + al
     ("للاذقية", "latakia", "clitic"),                # li + al contracted
+    ("Kharkiv's north", "kharkiv", "exact"),        # English possessive
 ])
 def test_names_are_found_through_inflection_script_and_clitics(text: str, name: str,
                                                                how: str) -> None:

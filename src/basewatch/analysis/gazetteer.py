@@ -53,7 +53,9 @@ VESSEL_CLASSES: dict[str, tuple[str, ...]] = {
     "udaloy-class": ("Udaloy", "Project 1155"),
 }
 
-WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
+# A word may hold apostrophes (Ukrainian "п'ять", "Слов'янськ"), but the English possessive
+# "'s" is not part of the name ("Kharkiv's").
+WORD = re.compile(r"\w+(?:['’ʼ](?![sS]\b)\w+)*")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _AR_NORM = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
