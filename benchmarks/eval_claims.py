@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from basewatch.analysis.claims import Gazetteer, extract_claims  # noqa: E402
-from basewatch.analysis.gazetteer import GazEntry  # noqa: E402
-from basewatch.model import Provenance, Source  # noqa: E402
-from basewatch.model.reports import Report, SubjectKind  # noqa: E402
+from basewatch.analysis.claims import Gazetteer, extract_claims
+from basewatch.analysis.gazetteer import GazEntry
+from basewatch.model import Provenance, Source
+from basewatch.model.reports import Report, SubjectKind
 
 DATA = Path(__file__).parent / "data"
 
@@ -49,7 +49,7 @@ def main() -> None:
     for i, line in enumerate((DATA / "claims_eval.jsonl").read_text("utf-8").splitlines()):
         post = json.loads(line)
         r = Report(id=f"e{i}", source_id="eval", text=post["text"], provenance=prov,
-                   published=dt.datetime.fromisoformat(post["published"].replace("Z", "+00:00")))
+                   published=dt.datetime.fromisoformat(post["published"]))
         pred: dict[str, tuple[str, str]] = {}
         for c in sorted(extract_claims(r, g), key=lambda c: c.span):
             pred.setdefault(c.tied_site or c.subject_id, (c.kind.value, c.stance.value))

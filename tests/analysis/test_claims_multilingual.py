@@ -40,7 +40,7 @@ POSTS = [json.loads(line) for line in
 def test_hand_labelled_posts(post: dict) -> None:
     assert post["synthetic"] is True
     r = Report(id="r", source_id="s", text=post["text"], provenance=PROV,
-               published=dt.datetime.fromisoformat(post["published"].replace("Z", "+00:00")))
+               published=dt.datetime.fromisoformat(post["published"]))
     got = sorted([c.subject_id, c.kind.value, c.stance.value, c.event_date.isoformat()]
                  for c in extract_claims(r, gazetteer()))
     assert got == sorted(post["expect"])

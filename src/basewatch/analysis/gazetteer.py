@@ -36,10 +36,10 @@ __all__ = [
     "GazEntry",
     "Gazetteer",
     "Mention",
+    "alias_keys",
     "fold",
     "lemmas",
     "skeleton",
-    "alias_keys",
 ]
 
 #: Russian Navy ship and submarine classes seen at Tartus, with the spellings in use.

@@ -34,8 +34,7 @@ _UNIT = re.compile(
     r"дивізі\w*|батальон\w*|батальйон\w*|армі\w*|арми\w*|(?:[A-Z][a-z]+\s+){0,2}"
     r"(?:Brigade|Regiment|Division|Battalion|Army|Corps)))(?!\w)")
 #: Words that follow prepositions with a capital and are not places.
-_STOP = {"telegram", "twitter", "україни", "украины", "россии", "росії", "the", "twitter",
-         "зсу", "всу", "сша", "нато", "рф", "ук"}
+_STOP = {"telegram", "twitter", "україни", "украины", "россии", "росії", "the", "зсу", "всу", "сша", "нато", "рф", "ук"}
 
 
 @dataclass

@@ -132,7 +132,7 @@ def parse_snscrape(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str
             raise ImportFormatError(f"{where}: no date")
         published = when(d["date"], f"{where}: date")
         if "twitter" in typ or "user" in d:
-            user = d.get("user") if isinstance(d.get("user"), dict) else {}
+            user: dict[str, Any] = d["user"] if isinstance(d.get("user"), dict) else {}
             handle = str(user.get("username") or "")
             name = defaults.source or (f"@{handle}" if handle else "")
             cid = f"twitter:{user['id']}" if user.get("id") else ""
@@ -145,7 +145,7 @@ def parse_snscrape(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str
             lang = str(d.get("lang") or "")
         else:
             m = re.match(r"https?://t\.me/(?:s/)?([A-Za-z0-9_]+)/(\d+)", url)
-            chan = d.get("channel") if isinstance(d.get("channel"), dict) else {}
+            chan: dict[str, Any] = d["channel"] if isinstance(d.get("channel"), dict) else {}
             name = defaults.source or str(chan.get("title") or "") or \
                 (f"@{m.group(1)}" if m else "")
             cid = ""

@@ -32,7 +32,7 @@ from defusedxml.common import (
 
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Provenance, Source
-from basewatch.model._util import as_utc, parse_datetime
+from basewatch.model._util import as_utc
 from basewatch.model.reports import (
     Report,
     ReportSource,

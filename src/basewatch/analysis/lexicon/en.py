@@ -20,10 +20,10 @@ LEXICON = Lexicon(
                               r"remain\w*|anchored")),
         (ClaimKind.CAPTURE, (r"captur\w*|seiz\w*|overr[au]n|took control|taken over|fall of|"
                              r"fell|liberat\w*|occup(?:y|ied|ies)")),
-        (ClaimKind.STRIKE, r"struck|strik\w*|shell\w*|bomb\w*|attack\w*|hit|explosions?|"
-                           r"missiles?"),
-        (ClaimKind.FIGHTING, r"fighting|clash\w*|battles?|assault\w*|offensive|"
-                             r"advanc(?:e|es|ed|ing)|counter-?attack\w*"),
+        (ClaimKind.STRIKE, (r"struck|strik\w*|shell\w*|bomb\w*|attack\w*|hit|explosions?|"
+                            r"missiles?")),
+        (ClaimKind.FIGHTING, (r"fighting|clash\w*|battles?|assault\w*|offensive|"
+                              r"advanc(?:e|es|ed|ing)|counter-?attack\w*")),
     ),
     negations=r"not|no|never|denied|deny|denies|false|fake|without|\w+n't",
     hedges=(r"reportedly|apparently|appears?|seems?|likely|probably|possibly|may|might|could|"
