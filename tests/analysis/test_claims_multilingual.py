@@ -90,3 +90,9 @@ def test_names_are_not_found_inside_other_words(text: str) -> None:
 def test_relative_and_explicit_dates_per_language(lang: str, text: str, day: dt.date) -> None:
     published = dt.datetime(2022, 3, 5, 8, tzinfo=dt.UTC)
     assert [f.date for f in find_dates(text, published, lexicon_for(lang))] == [day]
+
+
+@pytest.mark.parametrize("text, lang", [("", ""), ("   ", ""), ("🔥🔥 12:30", ""),
+                                        ("Слава ЗСУ", "uk"), ("Ситуация сложная", "ru")])
+def test_language_of_short_or_empty_posts(text: str, lang: str) -> None:
+    assert detect_language(text) == lang

@@ -45,12 +45,19 @@ def _lingua(text: str, kind: str) -> str:
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the post's main language, or "" if it has no letters."""
     sample = text[:_SAMPLE]
-    ar, cy, la = (len(p.findall(sample)) for p in (_AR, _CY, _LA))
-    if not ar + cy + la:
+    if not sample.strip():
         return ""
-    if ar >= cy and ar >= la:
-        return "ar"
-    if cy >= la:
+    cy = len(_CY.findall(sample))
+    # Most posts are in one script: when Cyrillic words are half the words, the other
+    # scripts need no count.
+    ar = la = 0
+    if 2 * cy < len(sample.split()):
+        ar, la = len(_AR.findall(sample)), len(_LA.findall(sample))
+        if not ar + cy + la:
+            return ""
+        if ar >= cy and ar >= la:
+            return "ar"
+    if cy and cy >= la:
         uk, ru = len(_UK.findall(sample)), len(_RU.findall(sample))
         # Each of these letters exists in one alphabet only; a post that mixes the two
         # (a quote) is the language of the clear majority, else lingua decides.
