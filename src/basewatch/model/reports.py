@@ -362,7 +362,9 @@ class Claim:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Claim:
+    def from_dict(cls, d: dict[str, Any], credibility: int | None = None) -> Claim:
+        """A claim from its dict; ``credibility`` replaces the stored one (a source's grade
+        applied on read)."""
         subj = d["subject"]
         start, end = d["span"]
         return cls(
@@ -373,7 +375,8 @@ class Claim:
             event_date=dt.date.fromisoformat(d["event_date"]),
             date_precision=DatePrecision(d.get("date_precision") or "day"),
             date_basis=str(d.get("date_basis") or "published"), span=(int(start), int(end)),
-            text=str(d["text"]), credibility=int(d.get("credibility") or 6),
+            text=str(d["text"]),
+            credibility=credibility if credibility is not None else int(d.get("credibility") or 6),
             site_id=str(d.get("site") or ""), site_kind=str(d.get("site_kind") or ""),
             destination_id=str(d.get("destination") or ""),
             rules=tuple(d.get("rules") or ()),
