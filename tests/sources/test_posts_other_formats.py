@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basewatch.errors import ImportFormatError
 from basewatch.model.reports import Report, ReportSource
@@ -199,3 +201,59 @@ def test_tweets_js_bad_input(tmp_path: Path, text: str, err: str):
     p.write_text(text, "utf-8")
     with pytest.raises(ImportFormatError, match=err):
         parse_posts(p, [], defaults=PostDefaults(source="@desk"))
+
+
+@pytest.mark.parametrize("page, err", [
+    ("<![foo[bar]]>", r"messages.html: not readable HTML"),
+    ('<div class="page_header"><div class="text bold">C</div></div><div class="message '
+     'default" id="message5"><div class="pull_right date details" title="01.01.2020 10:00:00 '
+     'UTC+99:00">x</div><div class="text">t</div></div>',
+     r"messages.html message 5: date '01.01.2020 10:00:00 UTC\+99:00' is not"),
+])
+def test_telegram_html_bad_pages_are_one_line_errors(tmp_path: Path, page: str, err: str):
+    p = tmp_path / "messages.html"
+    p.write_text(page, "utf-8")
+    with pytest.raises(ImportFormatError, match=err):
+        parse_posts(p, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*'<>/!"=[]-&#;x .:0+', "div", "class", "message", "text",
+                                  "date details", "title", "<![", "UTC", "01.02.2022 10:00:00"]),
+                max_size=60).map("".join))
+def test_telegram_html_garbage_never_crashes(tmp_path_factory: pytest.TempPathFactory,
+                                             page: str):
+    p = tmp_path_factory.mktemp("html") / "messages.html"
+    p.write_text(page, "utf-8")
+    try:
+        parse_posts(p, [], defaults=PostDefaults(source="x"))
+    except ImportFormatError:
+        pass
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(max_size=8) |
+    st.sampled_from(["2024-12-03T10:00:00+00:00", "Tue Dec 03 10:15:00 +0000 2024", "Message",
+                     "MessageService", "snscrape.modules.twitter.Tweet", "https://t.me/a/1"]),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
+        st.sampled_from(["_", "_type", "id", "date", "message", "media", "fwd_from", "from_id",
+                         "reply_to", "peer_id", "channel_id", "chat", "title", "username",
+                         "messages", "url", "content", "rawContent", "user", "tweet",
+                         "full_text", "created_at", "id_str", "account", "quotedTweet"]),
+        kids, max_size=6), max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=_JSON, fmt=st.sampled_from(["telethon", "snscrape", "tweets-js"]))
+def test_other_formats_refuse_anything_with_a_one_line_error(
+        tmp_path_factory: pytest.TempPathFactory, doc: object, fmt: str):
+    d = tmp_path_factory.mktemp("j")
+    text = json.dumps(doc)
+    p = d / ("tweets.js" if fmt == "tweets-js" else "in.json")
+    p.write_text(("window.YTD.tweets.part0 = " + text) if fmt == "tweets-js" else text, "utf-8")
+    if fmt == "tweets-js":
+        (d / "account.js").write_text("window.YTD.account.part0 = " + text, "utf-8")
+    try:
+        parse_posts(p, [], fmt, PostDefaults(source="x" if fmt != "snscrape" else ""))
+    except ImportFormatError as exc:
+        assert "\n" not in str(exc)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from basewatch.errors import ImportFormatError
+from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model.reports import SourceKind
 from basewatch.sources._common import decode_text, load_json, read_limited
 from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
@@ -64,7 +64,7 @@ def _peer_id(peer: Any) -> str:
     return ""
 
 
-def parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+def _parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
     """Telethon ``Message.to_dict()`` objects: a JSON list, ``{"chat": {...}, "messages":
     [...]}`` or one a line. The channel's name is the wrapper's ``chat.title`` (or
     ``--source``); its username, if given, makes each post's URL."""
@@ -116,7 +116,7 @@ def parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str
     return drafts, digest
 
 
-def parse_snscrape(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+def _parse_snscrape(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
     """snscrape JSON lines: Twitter ``Tweet`` objects (``rawContent`` or ``content``,
     ``user``) and Telegram ``TelegramPost`` objects (``content``, ``url``)."""
     data, digest = read_limited(path)
@@ -192,7 +192,7 @@ def _twitter_time(value: Any, where: str) -> dt.datetime:
     return t.astimezone(dt.UTC)
 
 
-def parse_tweets_js(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+def _parse_tweets_js(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
     """The ``data/tweets.js`` of an X/Twitter archive; the account is ``data/account.js``
     beside it, or ``--source``."""
     doc, digest = _ytd(path)
@@ -232,3 +232,33 @@ def parse_tweets_js(path: Path, defaults: PostDefaults) -> tuple[list[Draft], st
             quotes=(f"twitter:@{rt.group(1)}",) if rt else (), channel_id=cid,
             reply_to=f"twitter:{reply}" if reply else "", ref=f"twitter:{tid}" if tid else ""))
     return drafts, digest
+
+
+def _guarded(parse: Any, path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+    """Run a parser; a structure it did not expect (a number where an object belongs) is a
+    one-line error naming the file, not a crash."""
+    try:
+        result: tuple[list[Draft], str] = parse(path, defaults)
+    except BasewatchError:
+        raise
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        raise ImportFormatError(f"{path.name}: unexpected structure "
+                                f"({type(exc).__name__}: {exc})"[:300]) from None
+    return result
+
+
+def parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+    """Telethon ``Message.to_dict()`` objects: a JSON list, ``{"chat": {...}, "messages":
+    [...]}`` or one a line. The channel's name is the wrapper's ``chat.title`` (or
+    ``--source``); its username, if given, makes each post's URL."""
+    return _guarded(_parse_telethon, path, defaults)
+
+
+def parse_snscrape(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+    """snscrape JSON lines: Twitter ``Tweet`` and Telegram ``TelegramPost`` objects."""
+    return _guarded(_parse_snscrape, path, defaults)
+
+
+def parse_tweets_js(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
+    """The ``data/tweets.js`` of an X/Twitter archive (account from ``account.js``)."""
+    return _guarded(_parse_tweets_js, path, defaults)

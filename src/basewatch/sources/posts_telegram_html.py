@@ -41,14 +41,14 @@ def _parse_date(title: str) -> dt.datetime | None:
     if not m:
         return None
     d, mo, y, h, mi, s = (int(x) for x in m.groups()[:6])
-    tz = dt.UTC
-    if m.group(7):
-        sign = -1 if m.group(7).startswith("-") else 1
-        tz = dt.timezone(sign * dt.timedelta(hours=abs(int(m.group(7))),
-                                             minutes=int(m.group(8))))
     try:
+        tz = dt.UTC
+        if m.group(7):
+            sign = -1 if m.group(7).startswith("-") else 1
+            tz = dt.timezone(sign * dt.timedelta(hours=abs(int(m.group(7))),
+                                                 minutes=int(m.group(8))))
         return dt.datetime(y, mo, d, h, mi, s, tzinfo=tz).astimezone(dt.UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # 31 February, UTC+99:00
         return None
 
 
@@ -167,8 +167,13 @@ def parse_telegram_html(path: Path, defaults: PostDefaults,
         except UnicodeDecodeError as exc:
             raise ImportFormatError(f"{f.name}: not UTF-8 text (byte {exc.start})") from None
         page = _Page()
-        page.feed(text)
-        page.close()
+        try:
+            page.feed(text)
+            page.close()
+        except (AssertionError, ValueError) as exc:  # the stdlib tokenizer's own refusals
+            raise ImportFormatError(f"{f.name}: not readable HTML ({exc})") from None
+        if page._msg is not None:  # a message still open at the end of the page
+            page.messages.append(page._msg)
         channel = channel or " ".join(page.title.split())
         if not channel:
             raise ImportFormatError(f"{f.name}: no channel name in the page header; give "
