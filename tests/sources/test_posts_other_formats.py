@@ -205,9 +205,9 @@ def test_tweets_js_bad_input(tmp_path: Path, text: str, err: str):
 
 @pytest.mark.parametrize("page, err", [
     ("<![foo[bar]]>", r"messages.html: not readable HTML"),
-    ('<div class="page_header"><div class="text bold">C</div></div><div class="message '
-     'default" id="message5"><div class="pull_right date details" title="01.01.2020 10:00:00 '
-     'UTC+99:00">x</div><div class="text">t</div></div>',
+    (('<div class="page_header"><div class="text bold">C</div></div><div class="message '
+      'default" id="message5"><div class="pull_right date details" title="01.01.2020 10:00:00 '
+      'UTC+99:00">x</div><div class="text">t</div></div>'),
      r"messages.html message 5: date '01.01.2020 10:00:00 UTC\+99:00' is not"),
 ])
 def test_telegram_html_bad_pages_are_one_line_errors(tmp_path: Path, page: str, err: str):
