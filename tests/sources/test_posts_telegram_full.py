@@ -200,3 +200,19 @@ def test_no_source_is_ever_re_attributed(ws: Workspace, tmp_path: Path):
             assert srcs[sid] == m
             assert {r.text for r in by_source(ws)[sid]} == {f"пост {j}"}
     assert isinstance(ws.store.select(SOURCES)[0], ReportSource)
+
+
+def test_iter_reports_reads_every_report_once_in_batches(ws: Workspace, tmp_path: Path):
+    from basewatch.store.reports import iter_reports
+
+    # 13 posts, several at the same second: a batch never splits a time.
+    msgs = [msg(i, f"пост {i}", t=1_646_467_200 - i + (i // 3)) for i in range(1, 14)]
+    for m in msgs:
+        m["date_unixtime"] = str(1_646_467_200 + (int(m["id"]) // 3))
+    import_posts(ws, write(tmp_path, "a.json", chat("Канал", 1, msgs)))
+    for batch in (1, 2, 5, 100):
+        got = [r.text for r in iter_reports(ws.store, batch=batch)]
+        assert sorted(got) == sorted(f"пост {i}" for i in range(1, 14)), batch
+        assert len(got) == 13
+    later = dt.datetime.fromtimestamp(1_646_467_200 + 4, UTC)
+    assert {r.text for r in iter_reports(ws.store, later, batch=2)} == {"пост 12", "пост 13"}

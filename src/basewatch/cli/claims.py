@@ -178,6 +178,8 @@ def claims_unknown_names(
     min_count: Annotated[int, typer.Option("--min", help="Only names posts use at least this "
                                            "often")] = 2,
     limit: Annotated[int, typer.Option(help="At most this many names")] = 50,
+    since: Annotated[str | None, typer.Option("--from", help="Only posts published from this "
+                                              "date (YYYY-MM-DD)")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -185,11 +187,14 @@ def claims_unknown_names(
     and examples: add them as places or aliases."""
     from basewatch.analysis.claims import Gazetteer
     from basewatch.analysis.unknown_names import unknown_names
-    from basewatch.store.reports import reports_between
+    from basewatch.store.reports import iter_reports
 
+    day = parse_date(since, field="--from") if since else None
+    start = dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
     with open_workspace(workspace) as ws:
         gaz = Gazetteer.build(ws.facilities(), ws.places())
-        found = unknown_names(reports_between(ws.store), gaz, min_count=min_count)[:limit]
+        found = unknown_names(iter_reports(ws.store, start), gaz,
+                              min_count=min_count)[:limit]
     if as_json:
         print_json([u.to_dict() for u in found])
         return

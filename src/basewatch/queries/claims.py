@@ -22,6 +22,7 @@ from basewatch.store.reports import (
     REPORTS,
     SOURCES,
     CachedClaims,
+    iter_reports,
     reports_between,
 )
 
@@ -64,8 +65,7 @@ def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int
     stale = [f for f in store.distinct(CLAIM_CACHE, "fingerprint") if f != fp]
     done = {r for (r,) in store.select_columns(CLAIM_CACHE, ["report_id"],
                                                where={"site": "", "fingerprint": fp})}
-    todo = sorted((p, i) for i, p in store.select_columns(REPORTS, ["id", "published"])
-                  if i not in done)
+    todo = {i for (i,) in store.select_columns(REPORTS, ["id"]) if i not in done}
     if not todo and not stale:
         if n_reports >= 0:
             store.put(CLAIM_CACHE, [CachedClaims(_STATE, _STATE, fp, ({"reports": n_reports},))])
@@ -73,21 +73,23 @@ def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int
     with store.transaction():
         for f in stale:
             store.delete(CLAIM_CACHE, {"fingerprint": f})
-        for k in range(0, len(todo), _BATCH):
-            batch = todo[k:k + _BATCH]
-            wanted = {i for _, i in batch}
-            reports = [r for r in store.select(REPORTS, ranges={"published": (batch[0][0],
-                                                                               batch[-1][0])})
-                       if r.id in wanted]
-            rows: list[CachedClaims] = []
-            for r in reports:
-                by_site: dict[str, list[Claim]] = {}
-                for c in extract_claims(r, gaz):
-                    by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
-                rows.append(CachedClaims(r.id, "", fp))
-                rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs),
-                                         r.to_dict()) for s, cs in by_site.items())
-            store.put(CLAIM_CACHE, rows)
+        rows: list[CachedClaims] = []
+        # A few new reports are read by id; many (a new gazetteer) in publication order.
+        source = (r for i in sorted(todo) for r in store.select(REPORTS, where={"id": i})) \
+            if len(todo) <= _BATCH else iter_reports(store, batch=_BATCH)
+        for r in source:
+            if r.id not in todo:
+                continue
+            by_site: dict[str, list[Claim]] = {}
+            for c in extract_claims(r, gaz):
+                by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
+            rows.append(CachedClaims(r.id, "", fp))
+            rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs), r.to_dict())
+                        for s, cs in by_site.items())
+            if len(rows) >= _BATCH:
+                store.put(CLAIM_CACHE, rows)
+                rows = []
+        store.put(CLAIM_CACHE, rows)
         if n_reports >= 0:
             store.put(CLAIM_CACHE, [CachedClaims(_STATE, _STATE, fp, ({"reports": n_reports},))])
     return fp, len(todo)

@@ -10,6 +10,7 @@ Grades are applied when claims are read, so a new grade never needs a re-derivat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from basewatch.model.reports import Report, ReportSource
 from basewatch.store.base import LayerSpec, Store, register_layer
 
 __all__ = ["CLAIM_CACHE", "FEED_STATE", "REPORTS", "SOURCES", "CachedClaims", "FeedState", "find_source",
-           "reports_between"]
+           "iter_reports", "reports_between"]
 
 
 SOURCES = register_layer(LayerSpec(
@@ -96,6 +97,25 @@ def find_source(store: Store, query: str) -> ReportSource:
                                  f"{', '.join(h.id for h in hits)}; give the id")
     known = ", ".join(s.id for s in items[:12]) or "none: import sources first"
     raise NotFoundError(f"no source named {query!r} (known: {known})")
+
+
+def iter_reports(store: Store, start: dt.datetime | None = None, *,
+                 batch: int = 5000) -> Iterator[Report]:
+    """Every report published from ``start`` on, oldest first, read a batch of consecutive
+    publication times at a time, so that memory stays bounded whatever the store holds."""
+    lo = start.isoformat() if start else None
+    times = sorted(p for (p,) in store.select_columns(REPORTS, ["published"],
+                                                      ranges={"published": (lo, None)}))
+    k = 0
+    while k < len(times):
+        first = times[k]
+        last = times[min(k + batch, len(times)) - 1]
+        # A batch ends on a time: every report published at that time is in it.
+        rows: list[Report] = store.select(REPORTS, ranges={"published": (first, last)},
+                                          order_by=("published", "id"))
+        yield from rows
+        while k < len(times) and times[k] <= last:
+            k += 1
 
 
 def reports_between(store: Store, start: dt.datetime | None = None,
