@@ -77,7 +77,9 @@ def _clauses(start: int, sentence: str, lex: Compiled) -> list[tuple[int, int]]:
 
 
 def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], offset: int,
-            lex: Compiled) -> tuple[Stance, str]:
+            lex: Compiled, after: str = "") -> tuple[Stance, str]:
+    """Stance of the cue at ``cue_at`` in ``clause``; ``after`` is the rest of the sentence,
+    where a verdict on the whole statement ("…, — фейк") may stand."""
     # Hedges that qualify a date ("likely on 2 December") say nothing about the event.
     masked = list(clause)
     for f in dates:
@@ -94,6 +96,9 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
            and cue_at - m.end() < _MAX_NEGATION_DISTANCE]
     if neg:
         return Stance.DENIES, f"negation:{neg[-1].group()!r}"
+    verdict = lex.denial_after.search(text, cue_end) or lex.denial_after.search(after)
+    if verdict:
+        return Stance.DENIES, f"denial after the statement:{verdict.group()!r}"
     # A hedge word inside the cue itself ("может достать") is not a hedge of the cue.
     hedge = next((m for m in lex.hedge.finditer(text)
                   if not (cue_at <= m.start() < cue_end)), None)
@@ -169,7 +174,7 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             # Stance is read in the clause of the cue, which may not be the subject's.
             k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
             stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates, k0,
-                                  lex)
+                                  lex, text[min(k1, s1):s1])
             rules.append(f"stance:{stance.value} ({why})")
             site_id = site_kind = destination = ""
             if subj.kind in (SubjectKind.AIRCRAFT, SubjectKind.VESSEL):

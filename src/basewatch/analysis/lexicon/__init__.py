@@ -31,6 +31,7 @@ class Lexicon:
     negations: str
     hedges: str
     strong_hedges: str = r"(?!x)x"
+    denials_after: str = r"(?!x)x"  # a verdict after the statement: "…, — фейк"
     relative: tuple[tuple[str, int], ...] = ()
     months: dict[str, int] = field(default_factory=dict)
     ago: str = r"(?!x)x"
@@ -63,6 +64,7 @@ class Compiled:
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
     strong_hedge: re.Pattern[str]
+    denial_after: re.Pattern[str]
     relative: tuple[tuple[re.Pattern[str], int, str], ...]
     relative_any: re.Pattern[str]  # every relative phrase, named r<i> after ``relative``
     day_month: re.Pattern[str]
@@ -106,6 +108,7 @@ def lexicon_for(language: str) -> Compiled:
         negation=word(_alt([x.negations for x in lex])),
         hedge=word(_alt([x.hedges for x in lex])),
         strong_hedge=word(_alt([x.strong_hedges for x in lex])),
+        denial_after=word(_alt([x.denials_after for x in lex])),
         relative=tuple((word(p), days, x.code) for x in lex for p, days in x.relative),
         relative_any=_relative_any([p for x in lex for p, _ in x.relative]),
         day_month=re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:-?го)?\s+(?P<mon>{mon})\.?"

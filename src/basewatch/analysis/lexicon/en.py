@@ -19,17 +19,19 @@ LEXICON = Lexicon(
         (ClaimKind.PRESENCE, (r"stationed|moored|based|visible|present|spotted|seen|deployed|"
                               r"remain\w*|anchored")),
         (ClaimKind.CAPTURE, (r"captur\w*|seiz\w*|overr[au]n|took control|taken over|fall of|"
-                             r"fell|liberat\w*|occup(?:y|ied|ies)")),
+                             r"fell|liberat\w*|occup(?:y|ied|ies)|ret(?:ook|aken?)|recaptur\w*|"
+                             r"took back")),
         (ClaimKind.STRIKE, (r"struck|strik\w*|shell\w*|bomb\w*|attack\w*|hit|explosions?|"
-                            r"missiles?")),
+                            r"missiles?|shot down|drone strikes?")),
         (ClaimKind.FIGHTING, (r"fighting|clash\w*|battles?|assault\w*|offensive|"
-                              r"advanc(?:e|es|ed|ing)|counter-?attack\w*")),
+                              r"advanc(?:e|es|ed|ing)|counter-?attack\w*|repel\w*|repuls\w*")),
     ),
     negations=r"not|no|never|denied|deny|denies|false|fake|without|\w+n't",
     hedges=(r"reportedly|apparently|appears?|seems?|likely|probably|possibly|may|might|could|"
             r"would|suggests?|rumou?r\w*|unconfirmed|if|speculat\w*|signs? of|allegedly|"
-            r"claims?|according to"),
+            r"claims?|according to|sources? say|officials? (?:say|said)|say|says|said"),
     strong_hedges=r"not conclusive|inconclusive|not (?:yet )?(?:been )?confirmed|no confirmation",
+    denials_after=r"(?:is|are|was|were) (?:fake|false|untrue)|denied|debunked",
     clause_split=r";|:\s|,\s*(?:while|whereas|but)\b|\s\|\s|\bwhile\b|\bwhereas\b",
     from_words=r"from|leaving|left|departed|departing",
     to_words=r"to|towards|for|into",
