@@ -96,3 +96,15 @@ def test_relative_and_explicit_dates_per_language(lang: str, text: str, day: dt.
                                         ("Слава ЗСУ", "uk"), ("Ситуация сложная", "ru")])
 def test_language_of_short_or_empty_posts(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Мэр Ирпеня заявил", [("Ирпеня", "stem")]),  # a genitive pymorphy does not reduce
+    ("Ирпенский район", []),                       # an adjective is not the town
+    ("Хамас", []),                                 # stems under four letters are not tried
+])
+def test_stems_catch_names_the_morphology_misses(text: str, found: list) -> None:
+    g = Gazetteer()
+    g.add("Ирпень", GazEntry(SubjectKind.PLACE, "irpin", "Irpin"))
+    g.add("Хама", GazEntry(SubjectKind.PLACE, "hama", "Hama"))
+    assert [(m.text, m.how) for m in g.find(text)] == found

@@ -11,6 +11,9 @@ the same kinds of keys, so that a mention is found
   ("під Гостомелем" -> гостомель, "в Харькове" -> харьков);
 * through script: a phonetic skeleton of the ASCII transliteration (anyascii), where
   Gostomel = Hostomel, Kiiv = Kyiv, Khmeymim = Khmeimim: ``s:gostomel``;
+* through a stem, when the morphology does not reduce an unlisted name ("Ирпеня" ->
+  ирпен- = Ирпень): a case ending is cut off both the word and the alias (stems of four
+  letters or more);
 * through Arabic clitics: و ف ب ل ك and ال in front of a word are peeled off
   ("وبحميميم" -> حميميم).
 
@@ -112,6 +115,21 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(fold(x) for x in out)
 
 
+#: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
+#: and does not reduce ("Ирпеня") is matched by its stem against the alias's stem.
+_ENDINGS = ("ями", "ами", "ях", "ах", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ов", "ев", "ів",
+            "ю", "я", "у", "е", "і", "и", "ы", "а", "ь", "й", "о")
+_MIN_STEM = 4
+
+
+def cyrillic_stem(f: str) -> str:
+    """A folded Cyrillic word without its case ending ("" if too short to be safe)."""
+    for e in _ENDINGS:
+        if f.endswith(e) and len(f) - len(e) >= _MIN_STEM:
+            return f[: -len(e)]
+    return f if len(f) >= _MIN_STEM else ""
+
+
 def _arabic_variants(f: str) -> list[str]:
     m = _AR_CLITIC.match(f)
     out = [f]
@@ -139,6 +157,8 @@ def alias_keys(token: str) -> list[str]:
         keys.append(f"s:{skeleton(token)}")
         if _CYRILLIC.search(f):
             keys.extend(f"f:{x}" for x in lemmas(token))
+            if stem := cyrillic_stem(f):
+                keys.append(f"t:{stem}")
     return keys
 
 
@@ -269,6 +289,8 @@ class Gazetteer:
             for lem in lemmas(word):
                 keys.append((f"f:{lem}", "lemma"))
                 keys.append((f"s:{skeleton(lem)}", "lemma"))
+            if stem := cyrillic_stem(f):
+                keys.append((f"t:{stem}", "stem"))
         return keys
 
     def find(self, text: str) -> list[Mention]:
