@@ -168,12 +168,14 @@ TELEGRAM = {
 def test_telegram_export_text_lists_utc_times_and_forwards(tmp_path: Path):
     p = write(tmp_path, "result.json", json.dumps(TELEGRAM))
     parsed = parse_posts(p, [], defaults=PostDefaults(url="https://t.me/example"))
-    a, b = reports_of(parsed)
+    a, photo, b = sorted(reports_of(parsed), key=lambda r: r.published)
     assert a.text == "The Russian military presence in Tartus is at risk."
     assert a.published == dt.datetime(2024, 11, 29, 14, tzinfo=UTC)  # from date_unixtime
     assert a.url == "https://t.me/example/2"
     assert b.quotes == ("telegram:Other channel",)
-    assert any("2 service or caption-less" in w for w in parsed.warnings)
+    # A photo without caption is kept, with its media type; the pin is counted and skipped.
+    assert (photo.text, photo.media, photo.url) == ("", "photo", "https://t.me/example/3")
+    assert any("1 service messages skipped" in w for w in parsed.warnings)
 
 
 def test_telegram_message_without_text_field_names_the_message(tmp_path: Path):
@@ -246,19 +248,21 @@ def _doc_examples() -> list[tuple[str, str, str]]:
     import re
 
     root = Path(__file__).resolve().parents[2] / "docs"
-    pat = re.compile(r"<!-- report-example: (\S+) format=(\w+) -->\s*```\w*\n(.*?)```", re.DOTALL)
+    pat = re.compile(r"<!-- report-example: (\S+) format=([\w-]+) -->\s*```\w*\n(.*?)```", re.DOTALL)
     return [(m[1], m[2], m[3]) for m in pat.finditer((root / "formats.md").read_text("utf-8"))]
 
 
 def test_every_example_in_the_formats_doc_imports(tmp_path: Path, ws: Workspace):
     examples = _doc_examples()
-    assert {f for _, f, _ in examples} >= {"sources", "jsonl", "text", "rss", "atom", "telegram"}
+    assert {f for _, f, _ in examples} >= {"sources", "jsonl", "text", "rss", "atom", "telegram",
+                                           "telethon", "snscrape", "tweets-js"}
     for name, fmt, text in examples:
         p = write(tmp_path, name, text)
         if fmt == "sources":
             parsed, _ = import_sources(ws, p)
         else:
-            parsed, _ = import_posts(ws, p, fmt)
+            parsed, _ = import_posts(ws, p, fmt, PostDefaults(
+                source="@example" if fmt == "tweets-js" else ""))
         assert parsed.records, name
 
 

@@ -55,14 +55,18 @@ def posts_import(
     date: Annotated[str | None, typer.Option("--date", help="Published time (text files)")] = None,
     url: Annotated[str, typer.Option(help="Link of the article, or a Telegram channel's base "
                                      "URL")] = "",
-    language: Annotated[str, typer.Option(help="Language code, e.g. en, ru")] = "",
+    language: Annotated[str, typer.Option(help="Language code, e.g. en, ru (default: "
+                                          "detected per post)")] = "",
+    chat: Annotated[str, typer.Option("--chat", help="Only this chat (name or id) of a "
+                                      "whole-account Telegram export")] = "",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import posts from RSS, Atom, a Telegram export, JSON lines or a text article."""
+    """Import posts from RSS, Atom, a Telegram export (one chat or a whole account), Telethon
+    or snscrape JSON, an X/Twitter archive's tweets.js, JSON lines or a text article."""
     if fmt is not None and fmt not in POST_FORMATS:
         raise ValidationError(f"--format {fmt!r}: choose from {', '.join(POST_FORMATS)}")
-    defaults = PostDefaults(source=source, url=url, language=language,
+    defaults = PostDefaults(source=source, url=url, language=language, chat=chat,
                             published=parse_datetime(date, field="--date") if date else None)
     with open_workspace(workspace, create=True) as ws:
         parsed, result = import_posts(ws, path, fmt, defaults)
@@ -164,6 +168,46 @@ def sources_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> No
 
 # --- claims ----------------------------------------------------------------------------------
 
+claims_app = typer.Typer(help="Claims extracted from reports; `claims unknown-names` lists "
+                         "names the gazetteer lacks.", invoke_without_command=True)
+
+
+@claims_app.command("unknown-names")
+@handle_errors
+def claims_unknown_names(
+    min_count: Annotated[int, typer.Option("--min", help="Only names posts use at least this "
+                                           "often")] = 2,
+    limit: Annotated[int, typer.Option(help="At most this many names")] = 50,
+    since: Annotated[str | None, typer.Option("--from", help="Only posts published from this "
+                                              "date (YYYY-MM-DD)")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Places and units that posts name often and the workspace does not know, with counts
+    and examples: add them as places or aliases."""
+    from basewatch.analysis.claims import Gazetteer
+    from basewatch.analysis.unknown_names import unknown_names
+    from basewatch.store.reports import iter_reports
+
+    day = parse_date(since, field="--from") if since else None
+    start = dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
+    with open_workspace(workspace) as ws:
+        gaz = Gazetteer.build(ws.facilities(), ws.places())
+        found = unknown_names(iter_reports(ws.store, start), gaz,
+                              min_count=min_count)[:limit]
+    if as_json:
+        print_json([u.to_dict() for u in found])
+        return
+    t = Table(title=f"Names posts use that the workspace does not know ({len(found)})")
+    for c in ("kind", "name", "count", "sources", "forms", "example"):
+        t.add_column(c)
+    for u in found:
+        forms = ", ".join(f for f, _ in sorted(u.forms.items(), key=lambda x: -x[1])[:4])
+        t.add_row(u.kind, escape(u.name), str(u.count), str(len(u.sources)), escape(forms),
+                  escape(u.examples[0]["text"] if u.examples else ""))
+    console.print(t)
+
+
 @handle_errors
 def claims(
     site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
@@ -192,7 +236,7 @@ def claims(
             except NotFoundError:
                 if not ids:
                     raise
-        cs = load_claimset(ws, window_days=window, as_of=d1)
+        cs = load_claimset(ws, window_days=window, as_of=d1, site_ids=ids or None)
     out = claim_rows(cs, ids, d0, d1, kind)
     if as_json:
         keys = {r["group"] for r in out}
@@ -217,6 +261,25 @@ def claims(
             if (s["group"], s["source_id"]) not in seen:
                 seen.add((s["group"], s["source_id"]))
                 console.print(f"[dim]silence:[/] {s['statement']}", highlight=False)
+
+
+@claims_app.callback()
+def _claims_default(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
+                                             "site or place")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Event date from (YYYY-MM-DD)")] =
+    None,
+    end: Annotated[str | None, typer.Option("--to", help="Event date to (YYYY-MM-DD)")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this claim kind")] = None,
+    window: SilenceWindowOpt = 3,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Claims extracted from reports: subject, kind, stance, date, source grade, span,
+    corroboration and official silence."""
+    if ctx.invoked_subcommand is None:
+        claims(site, start, end, kind, window, workspace, as_json)
 
 
 @export_app.command("stix")

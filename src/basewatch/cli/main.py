@@ -48,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "back-off)."),
     "sources": ("basewatch.cli.claims:sources_app", "Sources of reports and their Admiralty "
                 "grades."),
-    "claims": ("basewatch.cli.claims:claims", "Claims extracted from reports: subject, kind, "
+    "claims": ("basewatch.cli.claims:claims_app", "Claims extracted from reports: subject, kind, "
                "stance, date, source grade, span, corroboration and official silence."),
     "export": ("basewatch.cli.main:_export_app", "Export the workspace to other tools."),
     "exposure": ("basewatch.cli.exposure:app", "Distance to hostile ground and the weapons that "

@@ -89,6 +89,7 @@ class ClaimKind(str, Enum):
     STRIKE = "strike"
     EVACUATION = "evacuation"
     IN_RANGE = "in_range"
+    FIGHTING = "fighting"  # ground combat at or near a place ("бои под", "clashes near")
 
 
 class Stance(str, Enum):
@@ -104,11 +105,20 @@ def _slug(text: str) -> str:
 
 
 def source_id_for(name: str) -> str:
-    """The id of a source from its name or handle: ``@MT_Anderson`` -> ``mt-anderson``."""
-    sid = _slug(name.lstrip("@"))
+    """The id of a source from its name or handle, transliterated to ASCII:
+    ``@MT_Anderson`` -> ``mt-anderson``, ``Рыбарь`` -> ``rybar``, ``Україна 24 🇺🇦 - ВІЙНА``
+    -> ``ukraina-24-viyna``. Emoji and symbols are dropped; a name of symbols only gets
+    ``source-`` and a digest of it. The id is a proposal: the importer makes it unique."""
+    from anyascii import anyascii
+
+    bare = name.strip().lstrip("@")
+    if not bare:
+        raise ValidationError(f"source name {name!r} is empty")
+    letters = "".join(c for c in bare if unicodedata.category(c)[0] in "LNZP")
+    sid = _slug(anyascii(letters))
     if not sid:
-        raise ValidationError(f"source name {name!r} has no letters or digits")
-    return sid
+        sid = "source-" + hashlib.sha256(bare.encode()).hexdigest()[:8]
+    return sid[:60].strip("-")
 
 
 def content_hash(text: str) -> str:
@@ -239,21 +249,31 @@ class Report:
     kind: str = "post"  # post or article
     quotes: tuple[str, ...] = ()
     content_sha256: str = field(default="")
+    edited: dt.datetime | None = None  # when the author last edited the text (Telegram)
+    reply_to: str = ""  # the post this one answers ("telegram:<chat id>/<message id>")
+    ref: str = ""  # the post's own id at its origin ("telegram:<chat id>/<message id>")
+    media: str = ""  # photo, video_file, ... ; a media-only post has no text
 
     def __post_init__(self) -> None:
         if not self.id or not self.source_id:
             raise ValidationError("report: id and source are required")
         if self.published.tzinfo is None:
             raise ValidationError(f"report {self.id}: published time must be UTC-aware")
-        if not self.text.strip():
+        if self.edited is not None and self.edited.tzinfo is None:
+            raise ValidationError(f"report {self.id}: edit time must be UTC-aware")
+        if not self.text.strip() and not self.media:
             raise ValidationError(f"report {self.id}: text is empty")
         if not self.content_sha256:
             object.__setattr__(self, "content_sha256", content_hash(self.text))
 
     @staticmethod
-    def make_id(source_id: str, published: dt.datetime, text: str) -> str:
-        """A stable id: the same post imported twice gets the same id."""
-        h = hashlib.sha256(f"{source_id}|{published.isoformat()}|{content_hash(text)}".encode())
+    def make_id(source_id: str, published: dt.datetime, text: str, key: str = "",
+                digest: str = "") -> str:
+        """A stable id: the same post imported twice gets the same id. ``key`` tells apart
+        posts without text (media only) by their id at the origin; ``digest`` is the text's
+        :func:`content_hash` if already known."""
+        h = hashlib.sha256(f"{source_id}|{published.isoformat()}|{digest or content_hash(text)}"
+                           f"{'|' + key if key else ''}".encode())
         return f"r-{h.hexdigest()[:16]}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -262,6 +282,8 @@ class Report:
             "retrieved": self.retrieved.isoformat() if self.retrieved else None,
             "url": self.url, "title": self.title, "language": self.language, "kind": self.kind,
             "quotes": list(self.quotes), "content_sha256": self.content_sha256,
+            "edited": self.edited.isoformat() if self.edited else None,
+            "reply_to": self.reply_to, "ref": self.ref, "media": self.media,
             "text": self.text, "provenance": self.provenance.to_dict(),
         }
 
@@ -276,6 +298,9 @@ class Report:
             language=str(d.get("language") or ""), kind=str(d.get("kind") or "post"),
             quotes=tuple(str(q) for q in d.get("quotes") or ()),
             content_sha256=str(d.get("content_sha256") or ""), text=str(d["text"]),
+            edited=parse_datetime(d["edited"], field="edited") if d.get("edited") else None,
+            reply_to=str(d.get("reply_to") or ""), ref=str(d.get("ref") or ""),
+            media=str(d.get("media") or ""),
             provenance=Provenance.from_dict(d["provenance"]),
         )
 
@@ -337,7 +362,9 @@ class Claim:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Claim:
+    def from_dict(cls, d: dict[str, Any], credibility: int | None = None) -> Claim:
+        """A claim from its dict; ``credibility`` replaces the stored one (a source's grade
+        applied on read)."""
         subj = d["subject"]
         start, end = d["span"]
         return cls(
@@ -348,7 +375,8 @@ class Claim:
             event_date=dt.date.fromisoformat(d["event_date"]),
             date_precision=DatePrecision(d.get("date_precision") or "day"),
             date_basis=str(d.get("date_basis") or "published"), span=(int(start), int(end)),
-            text=str(d["text"]), credibility=int(d.get("credibility") or 6),
+            text=str(d["text"]),
+            credibility=credibility if credibility is not None else int(d.get("credibility") or 6),
             site_id=str(d.get("site") or ""), site_kind=str(d.get("site_kind") or ""),
             destination_id=str(d.get("destination") or ""),
             rules=tuple(d.get("rules") or ()),

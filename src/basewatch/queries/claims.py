@@ -1,18 +1,36 @@
-"""Claims of a workspace: reports run through the gazetteer, grouped, with official silence."""
+"""Claims of a workspace: reports run through the gazetteer, grouped, with official silence.
+
+Claims are derived once per report and cached in the store (``claim_cache``), per site, under
+a fingerprint of the gazetteer and the extraction rules: asking for one site's claims reads
+only that site's rows. Sources' grades are applied on read.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
+from typing import Any
 
-from basewatch.analysis.claims import Gazetteer, extract_claims
+from basewatch.analysis.claims import EXTRACTOR_VERSION, Gazetteer, extract_claims
 from basewatch.analysis.corroboration import ClaimGroup, group_claims, silences
-from basewatch.model import Facility, Place
-from basewatch.model.reports import Claim, Report, ReportSource
+from basewatch.model import Facility, Place, Provenance
+from basewatch.model.reports import Claim, Report, ReportSource, SourceKind
 from basewatch.store import Workspace
-from basewatch.store.reports import SOURCES, reports_between
+from basewatch.store.reports import (
+    CLAIM_CACHE,
+    REPORTS,
+    SOURCES,
+    CachedClaims,
+    iter_reports,
+    reports_between,
+)
 
-__all__ = ["ClaimSet", "load_claimset"]
+__all__ = ["ClaimSet", "derive_claims", "load_claimset"]
+
+_BATCH = 2000
+#: The row that records how many reports the cache has derived, under which fingerprint.
+_STATE = "#state"
 
 
 @dataclass
@@ -26,14 +44,103 @@ class ClaimSet:
     sites: dict[str, Facility | Place]
 
 
-def load_claimset(ws: Workspace, *, window_days: int = 3,
-                  as_of: dt.date | None = None) -> ClaimSet:
-    """Extract claims from every report with the workspace's gazetteer and group them."""
+def _fingerprint(gaz: Gazetteer) -> str:
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}|{gaz.fingerprint()}".encode()).hexdigest()[:16]
+
+
+def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int]:
+    """Derive and cache the claims of every report not yet derived under the current
+    gazetteer; drop rows of older fingerprints. Returns the fingerprint and how many reports
+    were derived now. Reports are read in batches of consecutive publication times, so
+    memory stays bounded whatever the workspace holds."""
+    store = ws.store
+    gaz = gaz or Gazetteer.build(ws.facilities(), ws.places())
+    fp = _fingerprint(gaz)
+    count = getattr(store, "count", None)
+    state = store.select(CLAIM_CACHE, where={"report_id": _STATE, "site": _STATE})
+    n_reports = count(REPORTS) if count is not None else -1
+    if state and state[0].fingerprint == fp and state[0].claims and \
+            state[0].claims[0].get("reports") == n_reports:
+        return fp, 0  # every report is derived under this fingerprint (reports are only added)
+    stale = [f for f in store.distinct(CLAIM_CACHE, "fingerprint") if f != fp]
+    done = {r for (r,) in store.select_columns(CLAIM_CACHE, ["report_id"],
+                                               where={"site": "", "fingerprint": fp})}
+    todo = {i for (i,) in store.select_columns(REPORTS, ["id"]) if i not in done}
+    if not todo and not stale:
+        if n_reports >= 0:
+            store.put(CLAIM_CACHE, [CachedClaims(_STATE, _STATE, fp, ({"reports": n_reports},))])
+        return fp, 0
+    with store.transaction():
+        for f in stale:
+            store.delete(CLAIM_CACHE, {"fingerprint": f})
+        rows: list[CachedClaims] = []
+        # A few new reports are read by id; many (a new gazetteer) in publication order.
+        source = (r for i in sorted(todo) for r in store.select(REPORTS, where={"id": i})) \
+            if len(todo) <= _BATCH else iter_reports(store, batch=_BATCH)
+        for r in source:
+            if r.id not in todo:
+                continue
+            by_site: dict[str, list[Claim]] = {}
+            for c in extract_claims(r, gaz):
+                by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
+            rows.append(CachedClaims(r.id, "", fp))
+            rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs), r.to_dict())
+                        for s, cs in by_site.items())
+            if len(rows) >= _BATCH:
+                store.put(CLAIM_CACHE, rows)
+                rows = []
+        store.put(CLAIM_CACHE, rows)
+        if n_reports >= 0:
+            store.put(CLAIM_CACHE, [CachedClaims(_STATE, _STATE, fp, ({"reports": n_reports},))])
+    return fp, len(todo)
+
+
+def _report(d: dict[str, Any], provs: dict[tuple[Any, ...], Provenance]) -> Report:
+    """A cached report, decoded fast: its provenance is shared among the reports of one
+    publisher and synthetic mark (the claim rows show only those); id, source, times, link,
+    quotes, hash and text are its own."""
+    p = d["provenance"]
+    key = (p["source"].get("publisher"), p.get("synthetic"), p.get("generator"), p.get("seed"))
+    prov = provs.get(key)
+    if prov is None:
+        prov = provs[key] = Provenance.from_dict({**p, "source_date": None, "notes": ""})
+    return Report(
+        id=d["id"], source_id=d["source_id"], published=dt.datetime.fromisoformat(d["published"]),
+        text=d["text"], provenance=prov, url=d.get("url") or "", title=d.get("title") or "",
+        language=d.get("language") or "", kind=d.get("kind") or "post",
+        quotes=tuple(d.get("quotes") or ()), content_sha256=d.get("content_sha256") or "",
+        reply_to=d.get("reply_to") or "", ref=d.get("ref") or "", media=d.get("media") or "",
+        edited=dt.datetime.fromisoformat(d["edited"]) if d.get("edited") else None)
+
+
+def load_claimset(ws: Workspace, *, window_days: int = 3, as_of: dt.date | None = None,
+                  site_ids: set[str] | None = None) -> ClaimSet:
+    """Claims (all, or only those on or tied to ``site_ids``) with the workspace's gazetteer,
+    from the cache, grouped, with official silence."""
     facilities, places = ws.facilities(), ws.places()
     gaz = Gazetteer.build(facilities, places)
+    fp, _ = derive_claims(ws, gaz)
     sources = {s.id: s for s in ws.store.select(SOURCES)}
-    reports = {r.id: r for r in reports_between(ws.store)}
-    claims = [c for r in reports.values() for c in extract_claims(r, gaz, sources.get(r.source_id))]
+    if site_ids:
+        rows: list[CachedClaims] = []
+        for s in sorted(site_ids):
+            rows.extend(ws.store.select(CLAIM_CACHE, where={"site": s, "fingerprint": fp}))
+        provs: dict[tuple[Any, ...], Provenance] = {}
+        reports = {r.report_id: _report(r.report, provs) for r in rows if r.report}
+        for src in sources.values():  # official silence counts their reports in the window
+            if src.kind == SourceKind.OFFICIAL:
+                reports.update((r.id, r) for r in ws.store.select(REPORTS,
+                                                                  where={"source_id": src.id}))
+    else:
+        rows = [r for r in ws.store.select(CLAIM_CACHE, where={"fingerprint": fp})
+                if r.site and r.site != _STATE]
+        reports = {r.id: r for r in reports_between(ws.store)}
+    claims = []
+    for row in rows:
+        for d in row.claims:
+            src = sources.get(str(d["source_id"]))
+            claims.append(Claim.from_dict(d, src.default_credibility if src else 6))
+    claims.sort(key=lambda c: (c.published, c.report_id, c.span[0], c.id))
     sites: dict[str, Facility | Place] = {p.id: p for p in places}
     sites.update({f.id: f for f in facilities})  # a facility wins over a place of the same id
     last = max((r.published.date() for r in reports.values()), default=None)

@@ -17,7 +17,6 @@ import html
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -33,10 +32,16 @@ from defusedxml.common import (
 
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Provenance, Source
-from basewatch.model._util import as_utc, parse_datetime
-from basewatch.model.reports import Report, ReportSource, SourceKind, source_id_for
+from basewatch.model._util import as_utc
+from basewatch.model.reports import (
+    Report,
+    ReportSource,
+    SourceKind,
+    content_hash,
+    source_id_for,
+)
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
-from basewatch.sources.telegram import TelegramStream
+from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
 from basewatch.store import LayerSpec, PutResult, Workspace
 from basewatch.store.reports import REPORTS, SOURCES
 
@@ -50,50 +55,16 @@ __all__ = [
     "parse_jsonl",
     "parse_posts",
     "parse_sources",
-    "parse_telegram",
     "parse_text",
 ]
 
-POST_FORMATS = ("rss", "atom", "telegram", "jsonl", "text")
+POST_FORMATS = ("rss", "atom", "telegram", "telegram-html", "telethon", "snscrape", "tweets-js", "jsonl", "text")
 
 #: Feeds above this size are refused (a feed is a page of recent items, not an archive).
 MAX_FEED_BYTES = 20 * 1024 * 1024
-#: A JSON line (one post) over this many characters is refused.
-MAX_LINE_CHARS = 1024 * 1024
 
 _FEED_ROOTS = {"rss", "{http://www.w3.org/2005/Atom}feed",
                "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF", "feed"}
-
-
-@dataclass
-class PostDefaults:
-    """Values the command line gives for posts that lack them (text files, feeds)."""
-
-    source: str = ""
-    published: dt.datetime | None = None
-    url: str = ""
-    title: str = ""
-    language: str = ""
-    retrieved: dt.datetime | None = None
-
-
-@dataclass
-class _Draft:
-    """A post before its source is resolved."""
-
-    where: str
-    source_name: str
-    published: dt.datetime
-    text: str
-    url: str = ""
-    title: str = ""
-    language: str = ""
-    retrieved: dt.datetime | None = None
-    kind: str = "post"
-    quotes: tuple[str, ...] = ()
-    notes: str = ""
-    source_kind: SourceKind = SourceKind.OTHER
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- safe XML and feeds ----------------------------------------------------------------------
@@ -154,7 +125,7 @@ def _struct_utc(value: Any) -> dt.datetime | None:
         return None
 
 
-def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) -> list[_Draft]:
+def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) -> list[Draft]:
     """Entries of an RSS or Atom document as posts; the XML is checked safe first."""
     defaults = defaults or PostDefaults()
     check_feed_xml(data, where)
@@ -167,7 +138,7 @@ def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) ->
     if not source:
         raise ImportFormatError(f"{where}: the feed has no title; give its source (--source)")
     language = defaults.language or str(feed.get("language") or "")
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for i, e in enumerate(doc.get("entries", []), start=1):
         w = f"{where} entry {i}"
         published = _struct_utc(e.get("published_parsed") or e.get("updated_parsed"))
@@ -182,7 +153,7 @@ def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) ->
         if not text:
             raise ImportFormatError(f"{w}: no title and no text")
         author = str(e.get("author") or "").strip()
-        drafts.append(_Draft(
+        drafts.append(Draft(
             where=w, source_name=source, published=published, text=text,
             url=str(e.get("link") or ""), title=title, language=language,
             retrieved=defaults.retrieved, kind="article", source_kind=SourceKind.MEDIA,
@@ -190,94 +161,12 @@ def parse_feed(data: bytes, where: str, defaults: PostDefaults | None = None) ->
     return drafts
 
 
-# --- Telegram, JSON lines, text --------------------------------------------------------------
+# --- JSON lines, text --------------------------------------------------------------
 
-def _telegram_text(value: Any, where: str) -> str:
-    """Telegram Desktop gives text as a string or a list of strings and entity objects."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        parts: list[str] = []
-        for part in value:
-            if isinstance(part, str):
-                parts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                parts.append(part["text"])
-            else:
-                raise ImportFormatError(f"{where}: text entity {part!r} has no text")
-        return "".join(parts)
-    raise ImportFormatError(f"{where}: text is {type(value).__name__}, expected text or a list")
-
-
-def parse_telegram(path: Path, text: str, defaults: PostDefaults) -> tuple[list[_Draft], int]:
-    """Messages of a Telegram Desktop export held in memory; returns drafts and skipped."""
-    doc = load_json(path, text)
-    if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
-        raise ImportFormatError(f"{path.name}: not a Telegram Desktop export "
-                                "(expected an object with a 'messages' list)")
-    return telegram_drafts(path, str(doc.get("name") or ""), enumerate(doc["messages"]),
-                           defaults)
-
-
-def telegram_drafts(path: Path, name: str, messages: Iterable[tuple[int, Any]],
-                    defaults: PostDefaults) -> tuple[list[_Draft], int]:
-    """Drafts of the text messages of a Telegram export; returns drafts and skipped."""
-    channel = defaults.source or name.strip()
-    if not channel:
-        raise ImportFormatError(f"{path.name}: the export has no channel name; give --source")
-    drafts: list[_Draft] = []
-    skipped = 0
-    for i, m in messages:
-        mid = m.get("id", i) if isinstance(m, dict) else i
-        where = f"{path.name} message {mid}"
-        if not isinstance(m, dict):
-            raise ImportFormatError(f"{where}: not an object")
-        if m.get("type", "message") != "message":
-            skipped += 1
-            continue
-        if "text" not in m:
-            raise ImportFormatError(f"{where}: no 'text' field")
-        body = _telegram_text(m["text"], where).strip()
-        if not body:  # a photo or sticker without caption: nothing to read
-            skipped += 1
-            continue
-        if m.get("date_unixtime"):
-            try:
-                published = dt.datetime.fromtimestamp(int(m["date_unixtime"]), dt.UTC)
-            except (TypeError, ValueError, OverflowError, OSError):
-                raise ImportFormatError(f"{where}: date_unixtime {m['date_unixtime']!r} is not a "
-                                        "number") from None
-        elif m.get("date"):
-            published = _when(m["date"], f"{where}: date")
-        else:
-            raise ImportFormatError(f"{where}: no date")
-        url = f"{defaults.url.rstrip('/')}/{mid}" if defaults.url else ""
-        fwd = str(m.get("forwarded_from") or "")
-        drafts.append(_Draft(
-            where=where, source_name=channel, published=published, text=body, url=url,
-            language=defaults.language, retrieved=defaults.retrieved,
-            source_kind=SourceKind.CHANNEL,
-            quotes=(f"telegram:{fwd}",) if fwd else (),
-            notes=f"forwarded from {fwd}" if fwd else ""))
-    return drafts, skipped
-
-
-def _when(value: Any, where: str) -> dt.datetime:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return dt.datetime.fromtimestamp(value, dt.UTC)
-        except (ValueError, OverflowError, OSError):  # NaN, infinity, year out of range
-            raise ImportFormatError(f"{where} {value!r} is not a time (epoch seconds)") from None
-    try:
-        return parse_datetime(str(value), field=where)
-    except BasewatchError:
-        raise ImportFormatError(f"{where} {value!r} is not an ISO timestamp") from None
-
-
-def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> list[_Draft]:
+def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> list[Draft]:
     """One JSON object a line: source, published, text required; url, title, language,
     retrieved, quotes (list), kind optional."""
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -300,7 +189,7 @@ def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> lis
             raise ImportFormatError(f"{where}: text is empty")
         if not d.get("published") and defaults.published is None:
             raise ImportFormatError(f"{where}: published is missing")
-        published = (_when(d["published"], f"{where}: published") if d.get("published")
+        published = (when(d["published"], f"{where}: published") if d.get("published")
                      else defaults.published)
         assert published is not None
         quotes = d.get("quotes") or ()
@@ -309,11 +198,11 @@ def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> lis
         if not isinstance(quotes, list | tuple):
             raise ImportFormatError(f"{where}: quotes is {type(quotes).__name__}, expected a "
                                     "list of names")
-        drafts.append(_Draft(
+        drafts.append(Draft(
             where=where, source_name=source, published=published, text=str(d["text"]),
             url=str(d.get("url") or ""), title=str(d.get("title") or ""),
             language=str(d.get("language") or defaults.language),
-            retrieved=(_when(d["retrieved"], f"{where}: retrieved") if d.get("retrieved")
+            retrieved=(when(d["retrieved"], f"{where}: retrieved") if d.get("retrieved")
                        else defaults.retrieved),
             kind=str(d.get("kind") or "post"), quotes=tuple(str(q) for q in quotes),
             notes=str(d.get("notes") or ""),
@@ -324,7 +213,7 @@ def parse_jsonl(path: Path, lines: Iterable[str], defaults: PostDefaults) -> lis
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 
 
-def parse_text(path: Path, text: str, defaults: PostDefaults) -> list[_Draft]:
+def parse_text(path: Path, text: str, defaults: PostDefaults) -> list[Draft]:
     """A plain text or Markdown article; ``key: value`` front matter between ``---`` lines
     gives source, published, url, title, language, quotes (comma-separated); options win."""
     meta: dict[str, str] = {}
@@ -346,13 +235,13 @@ def parse_text(path: Path, text: str, defaults: PostDefaults) -> list[_Draft]:
     if defaults.published is not None:
         published = defaults.published
     elif meta.get("published") or meta.get("date"):
-        published = _when(meta.get("published") or meta["date"], f"{path.name}: published")
+        published = when(meta.get("published") or meta["date"], f"{path.name}: published")
     else:
         raise ImportFormatError(f"{path.name}: no date (front matter 'published:' or --date)")
     if not body.strip():
         raise ImportFormatError(f"{path.name}: the article has no text")
     quotes = tuple(q.strip() for q in meta.get("quotes", "").split(",") if q.strip())
-    return [_Draft(
+    return [Draft(
         where=path.name, source_name=source, published=published, text=body.strip(),
         url=defaults.url or meta.get("url", ""), title=defaults.title or meta.get("title", ""),
         language=defaults.language or meta.get("language", ""), retrieved=defaults.retrieved,
@@ -392,20 +281,30 @@ def parse_sources(path: str | Path) -> Parsed:
 # --- posts: format dispatch, source resolution -----------------------------------------------
 
 def guess_format(path: Path, head: bytes) -> str:
-    """The post format from the extension, then the first bytes."""
+    """The post format from the extension and the first bytes."""
     ext = path.suffix.lower()
+    h = head.lstrip()
+    if path.is_dir() or (ext in (".html", ".htm") and path.name.startswith("messages")):
+        return "telegram-html"
+    if ext == ".js" or h.startswith(b"window.YTD."):
+        return "tweets-js"
     if ext in (".jsonl", ".ndjson"):
-        return "jsonl"
+        if b"snscrape.modules" in head:
+            return "snscrape"
+        return "telethon" if b'"peer_id"' in head else "jsonl"
     if ext in (".md", ".markdown", ".txt"):
         return "text"
     if ext == ".json":
+        if b'"peer_id"' in head or b'"_": "Message"' in head:
+            return "telethon"
         return "telegram"
     if ext in (".xml", ".rss", ".atom"):
         return "rss"
-    h = head.lstrip()
     if h.startswith(b"<"):
         return "rss"
     if h.startswith(b"{"):
+        if b"snscrape.modules" in head:
+            return "snscrape"
         return "jsonl" if h.count(b"\n") > 0 and b'"messages"' not in head else "telegram"
     return "text"
 
@@ -425,73 +324,142 @@ def _head(p: Path) -> bytes:
 def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = None,
                 defaults: PostDefaults | None = None) -> Parsed:
     """Reports from a file of posts, with the ungraded sources they need registered."""
+    from basewatch.sources.posts_social import parse_snscrape, parse_telethon, parse_tweets_js
+    from basewatch.sources.posts_telegram import TelegramCounts, telegram_export_drafts
+    from basewatch.sources.posts_telegram_html import parse_telegram_html
+
     p = Path(path)
     defaults = defaults or PostDefaults()
-    fmt = (fmt or guess_format(p, _head(p))).lower()
+    fmt = (fmt or guess_format(p, b"" if p.is_dir() else _head(p))).lower()
     warnings: list[str] = []
-    if fmt == "telegram":
-        # Exports can be gigabytes: streamed message by message, not read whole.
-        stream = TelegramStream(p)
-        drafts, skipped = telegram_drafts(p, stream.name, stream, defaults)
-        digest = stream.sha256
-        if skipped:
-            warnings.append(f"{p.name}: {skipped} service or caption-less messages skipped")
-        data = b""
-    else:
-        data, digest = read_limited(p)
-    if fmt in ("rss", "atom"):
-        drafts = parse_feed(data, p.name, defaults)
-    elif fmt == "telegram":
-        pass
-    elif fmt == "jsonl":
-        drafts = parse_jsonl(p, decode_text(data, p).splitlines(), defaults)
-    elif fmt == "text":
-        drafts = parse_text(p, decode_text(data, p), defaults)
-    else:
+    if fmt not in POST_FORMATS:
         raise ImportFormatError(f"{p.name}: unknown format {fmt!r} "
                                 f"(choose from {', '.join(POST_FORMATS)})")
+    if fmt == "telegram":
+        # Exports can be gigabytes: streamed message by message, not read whole.
+        counts = TelegramCounts()
+        drafts, digest = telegram_export_drafts(p, defaults, counts)
+        if len(counts.chats) > 1:
+            warnings.append(f"{p.name}: {len(counts.chats)} chats: {', '.join(counts.chats)}")
+        if counts.service:
+            warnings.append(f"{p.name}: {counts.service} service messages skipped")
+        if counts.media_only:
+            warnings.append(f"{p.name}: {counts.media_only} media-only posts kept (no text)")
+        if counts.empty:
+            warnings.append(f"{p.name}: {counts.empty} messages without text or media skipped")
+    elif fmt == "telegram-html":
+        counts = TelegramCounts()
+        drafts, digest = parse_telegram_html(p, defaults, counts)
+        if counts.service:
+            warnings.append(f"{p.name}: {counts.service} service messages skipped")
+        if counts.media_only:
+            warnings.append(f"{p.name}: {counts.media_only} media-only posts kept (no text)")
+    elif fmt == "telethon":
+        drafts, digest = parse_telethon(p, defaults)
+    elif fmt == "snscrape":
+        drafts, digest = parse_snscrape(p, defaults)
+    elif fmt == "tweets-js":
+        drafts, digest = parse_tweets_js(p, defaults)
+    else:
+        data, digest = read_limited(p)
+        if fmt in ("rss", "atom"):
+            drafts = parse_feed(data, p.name, defaults)
+        elif fmt == "jsonl":
+            drafts = parse_jsonl(p, decode_text(data, p).splitlines(), defaults)
+        else:
+            drafts = parse_text(p, decode_text(data, p), defaults)
     if not drafts:
         raise ImportFormatError(f"{p.name}: no posts found")
     records = resolve_drafts(drafts, known, origin=p.name, warnings=warnings)
     return Parsed(p, f"posts-{fmt}", digest, records, warnings)
 
 
-def resolve_drafts(drafts: list[_Draft], known: list[ReportSource], *, origin: str,
+def _unique_id(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _source_for(d: Draft, sources: list[ReportSource], new: dict[str, ReportSource],
+                origin: str, warnings: list[str]) -> ReportSource:
+    """The source of a draft. A channel is recognised by its platform id first; a name match
+    is taken only if that source has no other platform id; a new source gets an id no other
+    source has. An existing source is never renamed or re-attributed."""
+    if d.channel_id:
+        by_id = [s for s in sources if d.channel_id in s.handles]
+        if by_id:
+            return by_id[0]
+    hits = [s for s in sources if s.matches(d.source_name)]
+    if d.channel_id:
+        hits = [s for s in hits if not any(h.split(":", 1)[0] == d.channel_id.split(":", 1)[0]
+                                           and ":" in h for h in s.handles)]
+    if len(hits) > 1:
+        raise ImportFormatError(f"{d.where}: source {d.source_name!r} matches several: "
+                                f"{', '.join(h.id for h in hits)}")
+    if hits:
+        src = hits[0]
+        if d.channel_id:
+            # The analyst registered this channel by name: it gains its platform id, and
+            # keeps its id, name and grade.
+            src = ReportSource.from_dict({**src.to_dict(),
+                                          "handles": [*src.handles, d.channel_id]})
+            sources[sources.index(hits[0])] = src
+            new[src.id] = src
+        return src
+    try:
+        base = source_id_for(d.source_name)
+    except BasewatchError as exc:
+        raise ImportFormatError(f"{d.where}: {exc}") from None
+    sid = _unique_id(base, {s.id for s in sources})
+    handles = tuple(h for h in (d.source_name if d.source_name.startswith("@") else "",
+                                d.channel_id) if h)
+    src = ReportSource(
+        id=sid, name=d.source_name.lstrip("@") or sid, kind=d.source_kind, handles=handles,
+        language=d.language, url=d.channel_url,
+        provenance=Provenance(Source("basewatch posts import", origin),
+                              notes="registered from a post; not graded (F6)"))
+    sources.append(src)
+    new[sid] = src
+    same = [s.id for s in sources if s is not src and s.matches(d.source_name)]
+    warnings.append(f"{d.where}: source {d.source_name!r} was not registered; added as {sid}, "
+                    "ungraded (F6): grade it with `basewatch sources grade`" +
+                    (f" (another source has this name: {', '.join(same)})" if same else ""))
+    return src
+
+
+def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: str,
                    warnings: list[str]) -> list[Any]:
-    """Reports for the drafts, plus an ungraded source for every unknown name."""
+    """Reports for the drafts, plus an ungraded source for every unknown channel. Posts
+    without a language get the detected one."""
+    from basewatch.analysis.language import detect_language
+
     sources = list(known)
     new: dict[str, ReportSource] = {}
     reports: dict[str, Report] = {}
+    cache: dict[tuple[str, str], ReportSource] = {}
     for d in drafts:
-        hits = [s for s in sources if s.matches(d.source_name)]
-        if len(hits) > 1:
-            raise ImportFormatError(f"{d.where}: source {d.source_name!r} matches several: "
-                                    f"{', '.join(h.id for h in hits)}")
-        if hits:
-            src = hits[0]
-        else:
-            try:
-                sid = source_id_for(d.source_name)
-            except BasewatchError as exc:
-                raise ImportFormatError(f"{d.where}: {exc}") from None
-            src = ReportSource(
-                id=sid, name=d.source_name.lstrip("@") or sid, kind=d.source_kind,
-                handles=(d.source_name,) if d.source_name.startswith("@") else (),
-                language=d.language,
-                provenance=Provenance(Source("basewatch posts import", origin),
-                                      notes="registered from a post; not graded (F6)"))
-            sources.append(src)
-            new[sid] = src
-            warnings.append(f"{d.where}: source {d.source_name!r} was not registered; added "
-                            f"as {sid}, ungraded (F6): grade it with `basewatch sources grade`")
+        key = (d.channel_id, d.source_name)
+        src = cache.get(key)
+        if src is None:
+            src = cache[key] = _source_for(d, sources, new, origin, warnings)
         published = as_utc(d.published)
+        base = (src.url or d.channel_url).rstrip("/")
+        url = d.url or (f"{base}/{d.ref.rsplit('/', 1)[-1]}"
+                        if base and d.ref and "t.me/" in base else "")
+        digest = content_hash(d.text)
         try:
             rep = Report(
-                id=Report.make_id(src.id, published, d.text), source_id=src.id,
-                published=published, text=d.text, url=d.url, title=d.title,
-                language=d.language or src.language, retrieved=d.retrieved, kind=d.kind,
-                quotes=d.quotes,
-                provenance=Provenance(Source(src.name, d.title, d.url),
+                id=Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest),
+                content_sha256=digest, source_id=src.id, published=published, text=d.text, url=url, title=d.title,
+                language=d.language or src.language or (detect_language(d.text) if d.text
+                                                        else ""),
+                retrieved=d.retrieved, kind=d.kind, quotes=d.quotes,
+                edited=as_utc(d.edited) if d.edited else None, reply_to=d.reply_to,
+                ref=d.ref, media=d.media,
+                provenance=Provenance(Source(src.name, d.title, url),
                                       source_date=published.date(), notes=d.notes))
         except BasewatchError as exc:
             raise ImportFormatError(f"{d.where}: {exc}") from None

@@ -1,13 +1,16 @@
 """Store layers of the reports capability: sources, reports, feed polling state.
 
 Provenance columns (source, date, synthetic mark) are added to every layer by the store.
-Claims are not stored: they are derived on read from the reports and the current gazetteer
-and grades (see :mod:`basewatch.analysis.claims`), so they never go stale.
+Claims are derived from the reports and the current gazetteer
+(:mod:`basewatch.analysis.claims`) once per report and kept in ``claim_cache`` under a
+fingerprint of the gazetteer and the rules; a changed gazetteer or rule set derives them again.
+Grades are applied when claims are read, so a new grade never needs a re-derivation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +18,8 @@ from basewatch.errors import AmbiguousNameError, NotFoundError
 from basewatch.model.reports import Report, ReportSource
 from basewatch.store.base import LayerSpec, Store, register_layer
 
-__all__ = ["FEED_STATE", "REPORTS", "SOURCES", "FeedState", "find_source", "reports_between"]
+__all__ = ["CLAIM_CACHE", "FEED_STATE", "REPORTS", "SOURCES", "CachedClaims", "FeedState", "find_source",
+           "iter_reports", "reports_between"]
 
 
 SOURCES = register_layer(LayerSpec(
@@ -95,6 +99,25 @@ def find_source(store: Store, query: str) -> ReportSource:
     raise NotFoundError(f"no source named {query!r} (known: {known})")
 
 
+def iter_reports(store: Store, start: dt.datetime | None = None, *,
+                 batch: int = 5000) -> Iterator[Report]:
+    """Every report published from ``start`` on, oldest first, read a batch of consecutive
+    publication times at a time, so that memory stays bounded whatever the store holds."""
+    lo = start.isoformat() if start else None
+    times = sorted(p for (p,) in store.select_columns(REPORTS, ["published"],
+                                                      ranges={"published": (lo, None)}))
+    k = 0
+    while k < len(times):
+        first = times[k]
+        last = times[min(k + batch, len(times)) - 1]
+        # A batch ends on a time: every report published at that time is in it.
+        rows: list[Report] = store.select(REPORTS, ranges={"published": (first, last)},
+                                          order_by=("published", "id"))
+        yield from rows
+        while k < len(times) and times[k] <= last:
+            k += 1
+
+
 def reports_between(store: Store, start: dt.datetime | None = None,
                     end: dt.datetime | None = None) -> list[Report]:
     """Reports published in [start, end] (either end open), oldest first."""
@@ -102,3 +125,42 @@ def reports_between(store: Store, start: dt.datetime | None = None,
     result: list[Report] = store.select(REPORTS, ranges={"published": rng},
                                         order_by=("published", "id"))
     return result
+
+
+@dataclass(frozen=True)
+class CachedClaims:
+    """The claims one report gives about one site (``site`` "" marks the report as derived),
+    under one ``fingerprint`` of the gazetteer and the extractor's rules, with the report
+    itself (so a site's claims are read with one query)."""
+
+    report_id: str
+    site: str
+    fingerprint: str
+    claims: tuple[dict[str, Any], ...] = ()
+    report: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_id": self.report_id, "site": self.site,
+                "fingerprint": self.fingerprint, "claims": list(self.claims),
+                "report": self.report}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CachedClaims:
+        return cls(str(d["report_id"]), str(d["site"]), str(d["fingerprint"]),
+                   tuple(d.get("claims") or ()), d.get("report"))
+
+
+CLAIM_CACHE = register_layer(LayerSpec(
+    name="claim_cache",
+    geometry_type=None,
+    columns={
+        "report_id": ("TEXT", lambda d: d["report_id"]),
+        "site": ("TEXT", lambda d: d["site"]),
+        "fingerprint": ("TEXT", lambda d: d["fingerprint"]),
+    },
+    key=("report_id", "site"),
+    from_dict=CachedClaims.from_dict,
+    indexes=(("site", "fingerprint"), ("fingerprint",)),
+    description="Claims derived from reports, per report and site, under a fingerprint of "
+                "the gazetteer and rules (a cache: rebuilt when either changes).",
+))

@@ -1,0 +1,344 @@
+"""Names of sites, places and vessel classes, found in text through inflection and script.
+
+Aliases are entered in their dictionary form ("Гостомель", "Hostomel", "اللاذقية"). Each
+token of an alias is indexed under several keys, and each word of a text is looked up under
+the same kinds of keys, so that a mention is found
+
+* as written, folded (no case, no accents; Arabic alef/ya/ta-marbuta forms unified):
+  ``f:tartus``;
+* through inflection: Russian and Ukrainian words are reduced to their dictionary forms with
+  pymorphy3 and its dictionaries, which predict forms of names they do not list
+  ("під Гостомелем" -> гостомель, "в Харькове" -> харьков);
+* through script: a phonetic skeleton of the ASCII transliteration (anyascii), where
+  Gostomel = Hostomel, Kiiv = Kyiv, Khmeymim = Khmeimim: ``s:gostomel``;
+* through a stem, when the morphology does not reduce an unlisted name ("Ирпеня" ->
+  ирпен- = Ирпень): a case ending is cut off both the word and the alias (stems of four
+  letters or more);
+* through Arabic clitics: و ف ب ل ك and ال in front of a word are peeled off
+  ("وبحميميم" -> حميميم).
+
+Lemma and skeleton keys are tried only for capitalised words (names) whose first letters
+could start a known name, so that a post of ordinary words costs a few set look-ups.
+Matching is one pass, longest name first, on word boundaries ("Hama" never inside "Hamas").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from basewatch.model import Facility, Place
+from basewatch.model.reports import SubjectKind
+
+__all__ = [
+    "VESSEL_CLASSES",
+    "GazEntry",
+    "Gazetteer",
+    "Mention",
+    "alias_keys",
+    "fold",
+    "lemmas",
+    "skeleton",
+]
+
+#: Russian Navy ship and submarine classes seen at Tartus, with the spellings in use.
+VESSEL_CLASSES: dict[str, tuple[str, ...]] = {
+    "admiral-gorshkov-class": ("Admiral Gorshkov", "Gorshkov", "Gorzhkov", "Admiral Gorzhkov",
+                               "Project 22350"),
+    "admiral-grigorovich-class": ("Admiral Grigorovich", "Grigorovich", "Project 11356"),
+    "kilo-class": ("Improved Kilo", "Kilo", "Kilo I", "Kilo II", "Varshavyanka",
+                   "Project 636", "Project 636.3"),
+    "slava-class": ("Slava", "Project 1164"),
+    "udaloy-class": ("Udaloy", "Project 1155"),
+}
+
+# A word may hold apostrophes (Ukrainian "п'ять", "Слов'янськ"), but the English possessive
+# "'s" is not part of the name ("Kharkiv's").
+WORD = re.compile(r"\w+(?:['’ʼ](?![sS]\b)\w+)*")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_AR_NORM = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+                          "ـ": None, "ؤ": "و", "ئ": "ي"})
+_AR_CLITIC = re.compile(r"^(?:[وف])?(?:[بلك])?(?:ال)?")
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """A token folded like :func:`basewatch.model.normalize_name`: no case, no accents,
+    apostrophes dropped; Arabic letter variants unified and short vowels dropped."""
+    if token.isascii():
+        return token.lower().replace("'", "")
+    text = unicodedata.normalize("NFKD", token.casefold())
+    # Accents go, but not the marks that make й and ї letters of their own (ё -> е goes:
+    # Russian writes the two interchangeably).
+    text = "".join(c for i, c in enumerate(text) if not unicodedata.combining(c)
+                   or (c == "\u0306" and text[i - 1:i] == "и")
+                   or (c == "\u0308" and text[i - 1:i] == "і"))
+    text = text.replace("'", "").replace("’", "").replace("ʼ", "")
+    if _ARABIC.search(text):
+        text = text.translate(_AR_NORM)
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """A script-independent key: ASCII transliteration, lower case, with the spellings that
+    differ between transliterations unified (h/g, y/i/j, kh, doubled letters)."""
+    from anyascii import anyascii
+
+    s = re.sub(r"[^a-z0-9]", "", anyascii(token).lower())
+    s = s.replace("kh", "x")
+    s = re.sub(r"(?<![szc])h", "g", s)
+    s = s.replace("x", "h").replace("y", "i").replace("j", "i").replace("ё", "e")
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+@lru_cache(maxsize=1)
+def _analyzers() -> tuple[Any, ...]:
+    import pymorphy3
+
+    return (pymorphy3.MorphAnalyzer(lang="ru"), pymorphy3.MorphAnalyzer(lang="uk"))
+
+
+@lru_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """Dictionary forms of a Russian or Ukrainian word (both languages' analyses)."""
+    w = word.lower()
+    out: dict[str, None] = {}
+    for morph in _analyzers():
+        for p in morph.parse(w)[:4]:
+            out[p.normal_form] = None
+    return tuple(fold(x) for x in out)
+
+
+#: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
+#: and does not reduce ("Ирпеня") is matched by its stem against the alias's stem.
+_ENDINGS = ("ями", "ами", "ях", "ах", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ов", "ев", "ів",
+            "ю", "я", "у", "е", "і", "и", "ы", "а", "ь", "й", "о")
+_MIN_STEM = 4
+
+
+def cyrillic_stem(f: str) -> str:
+    """A folded Cyrillic word without its case ending ("" if too short to be safe)."""
+    for e in _ENDINGS:
+        if f.endswith(e) and len(f) - len(e) >= _MIN_STEM:
+            return f[: -len(e)]
+    return f if len(f) >= _MIN_STEM else ""
+
+
+def _arabic_variants(f: str) -> list[str]:
+    m = _AR_CLITIC.match(f)
+    out = [f]
+    if m and m.end():
+        # Every split of the clitic run: "وال" + name, "و" + "الname".
+        for i in range(1, m.end() + 1):
+            rest = f[i:]
+            if len(rest) >= 2:
+                out.append(rest)
+    if f.startswith("لل") and len(f) > 4:
+        out.append("ال" + f[2:])
+        out.append(f[2:])
+    return out
+
+
+def alias_keys(token: str) -> list[str]:
+    """The keys an alias token (in dictionary form) is indexed under."""
+    f = fold(token)
+    keys = [f"f:{f}"]
+    if _ARABIC.search(f):
+        if f.startswith("ال") and len(f) > 4:
+            keys.append(f"f:{f[2:]}")
+        return keys
+    if any(c.isalpha() for c in f):
+        keys.append(f"s:{skeleton(token)}")
+        if _CYRILLIC.search(f):
+            keys.extend(f"f:{x}" for x in lemmas(token))
+            if stem := cyrillic_stem(f):
+                keys.append(f"t:{stem}")
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """What a name refers to: a site (facility), a place or a vessel class."""
+
+    kind: SubjectKind
+    id: str
+    label: str
+    operator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in a text: characters [start, end), the entry it names, and how it was
+    matched (``exact``, ``lemma``, ``translit`` or ``clitic``)."""
+
+    start: int
+    end: int
+    text: str
+    entry: GazEntry
+    how: str = "exact"
+
+
+class Gazetteer:
+    """Names to entries, in a trie of token keys for one-pass, longest-first matching.
+
+    When a site and a place share a name ("Tartus" is a city and the naval facility's id),
+    the site wins: claims in posts are about the base, and the place is kept as a fallback.
+    """
+
+    def __init__(self) -> None:
+        # Nested dicts keyed by token key; the key "" holds the entry a name ends on.
+        self._trie: dict[str, Any] = {}
+        self._prefixes: set[str] = set()  # first 3 characters of every key, with its tag
+        self.size = 0
+        self.names: list[tuple[str, GazEntry]] = []
+        self._keys: dict[str, list[tuple[str, str]]] = {}  # word -> its keys (a memo)
+        self._pending: list[tuple[str, GazEntry]] = []
+
+    def add(self, name: str, entry: GazEntry) -> None:
+        """Add a name; the trie is built on the first look-up (so that a fingerprint of the
+        names costs no morphology)."""
+        if WORD.search(name):
+            self.names.append((name, entry))
+            self._pending.append((name, entry))
+
+    def _index(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self._keys.clear()  # the prefixes that gate lemma and skeleton keys change
+        for name, entry in pending:
+            self._insert(WORD.findall(name), entry)
+
+    def _insert(self, tokens: list[str], entry: GazEntry) -> None:
+        nodes: list[dict[str, Any]] = [self._trie]
+        for t in tokens:
+            nxt: list[dict[str, Any]] = []
+            for k in dict.fromkeys(alias_keys(t)):
+                self._prefixes.add(k[:5])
+                for node in nodes:
+                    child = node.setdefault(k, {})
+                    if not any(child is x for x in nxt):
+                        nxt.append(child)
+            nodes = nxt
+        for node in nodes:
+            old = node.get("")
+            if old is None:
+                self.size += 1
+            if old is None or (entry.kind == SubjectKind.SITE and
+                               getattr(old, "kind", None) != SubjectKind.SITE):
+                node[""] = entry
+
+    @classmethod
+    def build(cls, facilities: Iterable[Facility] = (), places: Iterable[Place] = (),
+              vessels: dict[str, tuple[str, ...]] | None = None) -> Gazetteer:
+        """A gazetteer of facility names, ids and aliases, place names and aliases, vessels."""
+        g = cls()
+        for p in places:
+            e = GazEntry(SubjectKind.PLACE, p.id, p.name)
+            for n in (p.id, *p.names):
+                g.add(n, e)
+        for f in facilities:
+            e = GazEntry(SubjectKind.SITE, f.id, f.name, f.operator)
+            for n in (f.id.replace("-", " "), *f.names):
+                g.add(n, e)
+        for vid, names in (VESSEL_CLASSES if vessels is None else vessels).items():
+            e = GazEntry(SubjectKind.VESSEL, vid, names[0] + " class")
+            for n in names:
+                g.add(n, e)
+        return g
+
+    def fingerprint(self) -> str:
+        """A digest of every name and entry: a cache of derived claims is valid only for it."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for name, e in sorted(self.names, key=lambda x: (x[0], x[1].id, x[1].kind.value)):
+            h.update(f"{name}\x1f{e.kind.value}\x1f{e.id}\x1f{e.label}\x1f{e.operator}\x1e"
+                     .encode())
+        return h.hexdigest()[:16]
+
+    def keys_of(self, word: str) -> list[tuple[str, str]]:
+        """The keys a word of a text is looked up under, each with how it matches."""
+        if self._pending:
+            self._index()
+        hit = self._keys.get(word)
+        if hit is None:
+            if len(self._keys) > 500_000:
+                self._keys.clear()
+            hit = self._keys[word] = self._keys_of(word)
+        return hit
+
+    def _keys_of(self, word: str) -> list[tuple[str, str]]:
+        f = fold(word)
+        keys = [(f"f:{f}", "exact")]
+        if _ARABIC.search(f):
+            keys.extend((f"f:{v}", "clitic") for v in _arabic_variants(f)[1:])
+            return keys
+        if not word[:1].isupper() or len(word) < 3:
+            return keys
+        pre = self._prefixes
+        s = skeleton(word)
+        if s and f"s:{s[:3]}" in pre:
+            keys.append((f"s:{s}", "translit"))
+        if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre):
+            for lem in lemmas(word):
+                keys.append((f"f:{lem}", "lemma"))
+                keys.append((f"s:{skeleton(lem)}", "lemma"))
+            if stem := cyrillic_stem(f):
+                keys.append((f"t:{stem}", "stem"))
+        return keys
+
+    def find(self, text: str) -> list[Mention]:
+        """Every mention in ``text``, longest match first, non-overlapping, in order."""
+        if self._pending:
+            self._index()
+        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        out: list[Mention] = []
+        i, n = 0, len(words)
+        keys: dict[int, list[tuple[str, str]]] = {}
+
+        def kw(j: int) -> list[tuple[str, str]]:
+            if j not in keys:
+                keys[j] = self.keys_of(words[j][2])
+            return keys[j]
+
+        trie = self._trie
+        while i < n:
+            # Breadth over the keys of each word: (node, how) pairs still alive.
+            alive: list[tuple[dict[str, Any], str]] = []
+            for k, how in kw(i):
+                node = trie.get(k)
+                if node is not None:
+                    alive.append((node, how))
+            best: tuple[int, GazEntry, str] | None = None
+            j = i
+            while alive:
+                for node, how in alive:
+                    hit = node.get("")
+                    if hit is not None and (best is None or best[0] < j or
+                                            (best[0] == j and best[2] != "exact" and
+                                             how == "exact")):
+                        best = (j, hit, how)
+                j += 1
+                if j >= n:
+                    break
+                nxt = []
+                for node, how in alive:
+                    for k, h2 in kw(j):
+                        child = node.get(k)
+                        if child is not None:
+                            nxt.append((child, how if how != "exact" else h2))
+                alive = nxt
+            if best is None:
+                i += 1
+                continue
+            last, entry, how = best
+            s, e = words[i][0], words[last][1]
+            out.append(Mention(s, e, text[s:e], entry, how))
+            i = last + 1
+        return out
