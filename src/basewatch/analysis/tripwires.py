@@ -5,7 +5,7 @@ Conditions (one per tripwire, on the tripwire's site):
 ==========================  ===============================================================
 ``distance < 40``           nearest hostile ground closer than 40 km (``<``, ``<=``)
 ``in_reach(smerch)``        a hostile system whose id or name contains "smerch" reaches it
-``corridor(damascus) == cut``  the road corridor to that place is cut (or ``== connected``)
+``corridor(rear) == cut``      the road corridor to the site's rear (or a named place) is cut
 ``p(withdrawal) >= 0.6``    the probability of a hypothesis crosses a threshold
 ``verdict == anomalous``    an imagery verdict of that kind on the date
 ==========================  ===============================================================
@@ -69,7 +69,7 @@ def parse_condition(text: str) -> Condition:
     if not m:
         raise ValidationError(
             f"cannot parse condition {text!r}; examples: 'distance < 40', 'in_reach(smerch)', "
-            "'corridor(damascus) == cut', 'p(withdrawal) >= 0.6', 'verdict == anomalous'")
+            "'corridor(rear) == cut', 'p(withdrawal) >= 0.6', 'verdict == anomalous'")
     fn, arg, op, val = m["fn"], m["arg"] or "", m["op"] or "", m["val"] or ""
     needs_arg = fn in ("in_reach", "corridor", "p")
     if needs_arg and not arg:

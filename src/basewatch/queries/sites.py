@@ -18,9 +18,9 @@ from basewatch.analysis.verdicts import site_verdicts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
-from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table
+from basewatch.queries.assessment import gather_indicators, load_table
 from basewatch.queries.claims import ClaimSet
-from basewatch.queries.corridors import corridor
+from basewatch.queries.corridors import corridor, rear_of, site_corridors
 from basewatch.queries.exposure import exposure_series, load_catalog
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
@@ -122,11 +122,21 @@ def reach_areas(ws: Workspace, day: dt.date, against: Sequence[str],
 
 
 def watched_corridors(ws: Workspace) -> list[tuple[str, str]]:
-    """(site, place) pairs of the corridor tripwires, e.g. ``corridor(damascus) == cut``."""
+    """(site, place) pairs of the corridor tripwires, e.g. ``corridor(rear) == cut`` (the
+    site's rear) or ``corridor(homs) == cut``."""
     pairs = set()
     for t in ws.store.select(TRIPWIRES):
         for m in _CORRIDOR_TRIPWIRE.finditer(t.condition):
-            pairs.add((t.site, m.group(1)))
+            target = m.group(1)
+            if target.lower() == "rear":
+                try:
+                    rear = rear_of(ws, ws.facility(t.site))
+                except NotFoundError:
+                    continue
+                if rear is None:
+                    continue
+                target = rear.id
+            pairs.add((t.site, target))
     return sorted(pairs)
 
 
@@ -160,10 +170,13 @@ def corridor_features(ws: Workspace, pairs: Sequence[tuple[str, str]], day: dt.d
 
 
 def default_corridors(ws: Workspace) -> list[tuple[str, str]]:
+    """The corridors the faces show: the watched ones (tripwires), else each watched site's to
+    its rear, else every site's that has a rear."""
     pairs = watched_corridors(ws)
     if pairs:
         return pairs
-    return [(f.id, CORRIDOR_TO) for f in watched_sites(ws)]
+    watched = watched_sites(ws)
+    return site_corridors(ws, watched) or ([] if watched else site_corridors(ws, ws.facilities()))
 
 
 def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | None = None,

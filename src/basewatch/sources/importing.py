@@ -10,6 +10,7 @@ from typing import Any
 
 from basewatch.errors import ImportFormatError, NotFoundError
 from basewatch.model import Faction
+from basewatch.model.roads import Extent
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control
@@ -30,7 +31,7 @@ from basewatch.store import (
     Workspace,
 )
 from basewatch.store.base import ImportRecord
-from basewatch.store.roads import ROADS
+from basewatch.store.roads import EXTENTS, ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file"]
@@ -68,7 +69,8 @@ def faction_resolver(factions: list[Faction], what: str = "operator") -> Callabl
     return resolve
 
 
-def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
+def parse_for(ws: Workspace, kind: str, path: str | Path,
+              classes: tuple[str, ...] | None = None) -> Parsed:
     factions = ws.factions()
     if kind == "facilities":
         return parse_facilities(path, faction_resolver(factions, "operator"))
@@ -81,7 +83,7 @@ def parse_for(ws: Workspace, kind: str, path: str | Path) -> Parsed:
     if kind == "factions":
         return parse_factions(path)
     if kind == "roads":
-        return parse_roads(path)
+        return parse_roads(path, classes) if classes else parse_roads(path)
     if kind == "weapons":
         known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
         return parse_weapons(path, faction_resolver(factions, "faction"), known)
@@ -103,6 +105,9 @@ def write_parsed(ws: Workspace, parsed: Parsed,
         if parsed.kind == "weapons":
             def layer_of(r: Any) -> LayerSpec:
                 return WEAPON_SYSTEMS if isinstance(r, WeaponSystem) else HOLDINGS
+        elif parsed.kind == "roads":
+            def layer_of(r: Any) -> LayerSpec:
+                return EXTENTS if isinstance(r, Extent) else ROADS
         elif parsed.kind == "factions":
             def layer_of(r: Any) -> LayerSpec:
                 return FACTIONS if isinstance(r, Faction) else RELATIONS
@@ -126,8 +131,10 @@ def write_parsed(ws: Workspace, parsed: Parsed,
     return result
 
 
-def import_file(ws: Workspace, kind: str, path: str | Path) -> ImportReport:
-    """Import one file: it lands whole or not at all; re-importing it changes nothing."""
-    parsed = parse_for(ws, kind, path)
+def import_file(ws: Workspace, kind: str, path: str | Path, *,
+                classes: tuple[str, ...] | None = None) -> ImportReport:
+    """Import one file: it lands whole or not at all; re-importing it changes nothing.
+    ``classes``: the road classes to keep (roads only; default: sources.osm.DEFAULT_CLASSES)."""
+    parsed = parse_for(ws, kind, path, classes)
     result = write_parsed(ws, parsed)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result, parsed.warnings)
