@@ -7,7 +7,9 @@ Rules (tested in tests/analysis/test_captures.py), first that applies:
 3. From the road extract, an area named like the place that contains it: the finest
    administrative boundary (``admin_level`` 7 to 10, a municipality), else a ``place=*`` area.
 4. Built-up land (landuse residential, commercial, retail, industrial) around the place: the
-   polygons within 100 m of each other that reach within 1 km of the place, merged.
+   polygons within 100 m of each other that reach within 1 km of the place, merged, and cut
+   to twice the radius of rule 5 (at least 1 km): a hamlet inside a city does not take the
+   whole city.
 5. A disc by population (urban density of 2,000 people per km², so a city of 100,000 reaches
    4 km), else by kind (:data:`KIND_RADIUS_M`).
 """
@@ -122,7 +124,8 @@ def _built_up(place: Place, built: Sequence[Extent]) -> tuple[BaseGeometry, list
         return None
     zone = shapely.union_all(hit)
     members = [e for e, g in zip(near, local, strict=True) if g.intersects(zone)]
-    merged = shapely.buffer(zone, -_JOIN_M / 2)
+    merged = shapely.buffer(zone, -_JOIN_M / 2).intersection(
+        shapely.Point(0, 0).buffer(max(2 * r0, _REACH_M), 64))
     if merged.is_empty:
         return None
     back = shapely.transform(merged, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))

@@ -45,7 +45,6 @@ from basewatch.errors import NotFoundError
 from basewatch.model import Place
 
 __all__ = [
-    "NEAR_ROUTE_M",
     "Blocked",
     "CorridorIndex",
     "CorridorResult",
@@ -61,7 +60,7 @@ __all__ = [
     "snap_point",
 ]
 
-NEAR_ROUTE_M = 5_000.0
+_ON_ROUTE_MIN_M = 1_000.0
 BREAK_NEAR_M = 15_000.0
 
 
@@ -160,9 +159,13 @@ def bridge_edges(rg: RoadGraph, names: Sequence[str]) -> tuple[frozenset[EdgeKey
 
 
 def places_along(line: BaseGeometry, places: Iterable[Place],
-                 within_m: float = NEAR_ROUTE_M) -> list[dict[str, Any]]:
-    """Places within ``within_m`` of a route, in route order: name, km along the route (to the
-    nearest point), km from it. Metres in an equidistant projection at each place."""
+                 within_m: float | None = None) -> list[dict[str, Any]]:
+    """Places the route passes, in route order: name, km along the route (to the nearest
+    point), km from it. A place counts when the route comes within ``within_m`` of it, by
+    default within its own radius (captures.radius_for: by population or kind, at least 1 km).
+    Metres in an equidistant projection at each place."""
+    from basewatch.analysis.captures import radius_for
+
     if line.is_empty:
         return []
     out = []
@@ -171,14 +174,15 @@ def places_along(line: BaseGeometry, places: Iterable[Place],
         fwd, _ = local_aeqd(round(p.lon, 4), round(p.lat, 4))
         local = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
         d = shapely.distance(local, shapely.Point(0, 0))
-        if d <= within_m:
+        limit = within_m if within_m is not None else max(_ON_ROUTE_MIN_M, radius_for(p)[0])
+        if d <= limit:
             frac = local.project(shapely.Point(0, 0), normalized=True)
             out.append({"name": p.name, "id": p.id, "along_km": round(frac * total, 1),
                         "off_km": round(d / 1000, 1)})
     return sorted(out, key=lambda x: (x["along_km"], x["name"]))
 
 
-def places_near(line: BaseGeometry, places: Iterable[Place], within_m: float = NEAR_ROUTE_M) -> list[Place]:
+def places_near(line: BaseGeometry, places: Iterable[Place], within_m: float | None = None) -> list[Place]:
     """Places within ``within_m`` of a line (metres, not degrees)."""
     by_id = {p.id: p for p in places}
     return [by_id[x["id"]] for x in places_along(line, by_id.values(), within_m)]
@@ -235,7 +239,7 @@ def group_breaks(rg: RoadGraph, keys: Sequence[EdgeKey], hostile: frozenset[Edge
     out = []
     for name, g in groups.items():
         near = places_along(shapely.union_all(lines[name]), places, BREAK_NEAR_M)
-        out.append({**g, "km": round(g["km"], 1),
+        out.append({**g, "km": round(g["km"], 2),
                     "near": [p["name"] for p in sorted(near, key=lambda x: x["off_km"])]})
     return out
 

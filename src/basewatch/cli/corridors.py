@@ -23,6 +23,7 @@ from basewatch.cli._common import (
 from basewatch.errors import ValidationError
 from basewatch.model._util import parse_date
 from basewatch.queries.corridors import corridor, corridor_timeline
+from basewatch.model import Place
 from basewatch.model.roads import RoadSegment
 from basewatch.sources.importing import ImportReport
 
@@ -185,12 +186,15 @@ def roads_import(path: Annotated[Path, typer.Argument(
                      "--classes", help="Road classes to keep, comma-separated; 'default' (motorway "
                      "to tertiary and their links), 'all' (also unclassified, residential, "
                      "service, track...)")] = None,
+                 places: Annotated[bool, typer.Option(
+                     "--places", help="Also import the extract's towns and villages (place=* "
+                     "nodes) as places")] = False,
                  workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Import a road network (see docs/corridors.md and docs/formats.md)."""
     from basewatch.sources.importing import write_parsed
     from basewatch.sources.roads import parse_roads, resolve_classes
 
-    parsed = parse_roads(path, resolve_classes(classes))  # before the workspace exists: a bad
+    parsed = parse_roads(path, resolve_classes(classes), places=places)  # before the workspace exists: a bad
     with open_workspace(workspace, create=True) as ws:     # file leaves nothing behind
         result = write_parsed(ws, parsed)
     report = ImportReport("roads", str(path), parsed.sha256, len(parsed.records), result,
@@ -201,7 +205,9 @@ def roads_import(path: Annotated[Path, typer.Argument(
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
     n_roads = sum(1 for x in parsed.records if isinstance(x, RoadSegment))
-    console.print(f"{path}: {n_roads} roads and {len(parsed.records) - n_roads} areas: "
+    n_places = sum(1 for x in parsed.records if isinstance(x, Place))
+    console.print(f"{path}: {n_roads} roads, {n_places} places and "
+                  f"{len(parsed.records) - n_roads - n_places} areas: "
                   f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged",
                   highlight=False)
 

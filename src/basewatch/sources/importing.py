@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import ImportFormatError, NotFoundError
-from basewatch.model import Faction
+from basewatch.model import Faction, Place
 from basewatch.model.roads import Extent
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
@@ -107,7 +107,7 @@ def write_parsed(ws: Workspace, parsed: Parsed,
                 return WEAPON_SYSTEMS if isinstance(r, WeaponSystem) else HOLDINGS
         elif parsed.kind == "roads":
             def layer_of(r: Any) -> LayerSpec:
-                return EXTENTS if isinstance(r, Extent) else ROADS
+                return EXTENTS if isinstance(r, Extent) else PLACES if isinstance(r, Place) else ROADS
         elif parsed.kind == "factions":
             def layer_of(r: Any) -> LayerSpec:
                 return FACTIONS if isinstance(r, Faction) else RELATIONS

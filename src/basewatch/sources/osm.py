@@ -9,6 +9,9 @@ What is kept (docs/corridors.md):
   inside a ``landuse=military`` area are marked ``military``) and bridges (named by
   ``bridge:name``, else the road's name);
 - ways tagged ``route=ferry`` as ferry lines (optional edges of the routing graph);
+- with ``places``, the named ``place=*`` nodes of the kinds of :data:`PLACE_KINDS` as places
+  (id from the name, ``population`` kept), so that captures and "places on the route" work
+  on an extract alone;
 - areas the captures use: administrative boundaries (named, ``admin_level`` 4 and finer),
   ``place=*`` areas, built-up land (``landuse`` residential, commercial, retail, industrial)
   and military areas.
@@ -20,8 +23,10 @@ counts. The file is streamed (libosmium, node locations in a sparse index), neve
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,11 +35,12 @@ from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ImportFormatError
-from basewatch.model import Provenance, Source
+from basewatch.model import Place, Provenance, Source
+from basewatch.model.facility import normalize_name
 from basewatch.model.roads import FERRY_CLASS, Extent, RoadSegment
 from basewatch.sources._common import Parsed, max_file_bytes
 
-__all__ = ["DEFAULT_CLASSES", "LINK_CLASSES", "MINOR_CLASSES", "OSM_SUFFIXES", "ROAD_CLASSES",
+__all__ = ["DEFAULT_CLASSES", "LINK_CLASSES", "MINOR_CLASSES", "OSM_SUFFIXES", "PLACE_KINDS", "ROAD_CLASSES",
            "is_osm_file", "parse_osm"]
 
 #: The road classes kept by default: the network between towns that convoys use.
@@ -47,6 +53,9 @@ MINOR_CLASSES = ("unclassified", "residential", "living_street", "service", "roa
 
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2",
                 ".osm.xml.gz", ".osm.json", ".overpass.json")
+
+#: The kinds of ``place=*`` node imported as places (with ``places``).
+PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet")
 
 _BUILT_UP = {"residential", "commercial", "retail", "industrial"}
 _CLOSED = {"no", "private"}
@@ -84,7 +93,7 @@ def _oneway(tags: Mapping[str, str]) -> int:
 
 
 def _access(tags: Mapping[str, str]) -> str:
-    for k in ("motor_vehicle", "vehicle", "access"):  # the most specific tag wins
+    for k in ("motorcar", "motor_vehicle", "vehicle", "access"):  # the most specific tag wins
         v = tags.get(k, "").lower()
         if v:
             return v if v in _CLOSED or v == "military" else ""
@@ -94,8 +103,10 @@ def _access(tags: Mapping[str, str]) -> str:
 class _Collector:
     """Turns ways (tags and node locations, None where a node is missing) into records."""
 
-    def __init__(self, p: Path, classes: tuple[str, ...]) -> None:
+    def __init__(self, p: Path, classes: tuple[str, ...], places: bool = False) -> None:
         self.p = p
+        self.want_places = places
+        self.places: list[Place] = []
         self.keep = set(classes)
         self.prov = Provenance(Source("OpenStreetMap contributors", p.name,
                                       "https://www.openstreetmap.org/copyright"))
@@ -132,6 +143,17 @@ class _Collector:
                 rid, LineString(run), self.prov, FERRY_CLASS if ferry and hw not in self.keep else hw,
                 tags.get("ref", ""), tags.get("name", ""), _oneway(tags), _access(tags), bridge))
 
+    def node(self, nid: int, tags: Mapping[str, str], lon: float, lat: float) -> None:
+        kind, name = tags.get("place", ""), tags.get("name", "")
+        if not self.want_places or kind not in PLACE_KINDS or not name:
+            return
+        pop = tags.get("population", "").replace(",", "").replace(" ", "")
+        base = re.sub(r"[^a-z0-9]+", "-", normalize_name(name)).strip("-") or f"osm-node-{nid}"
+        self.places.append(Place(
+            base, name, lon, lat, self.prov, kind=kind,
+            aliases=tuple(sorted({v for k, v in tags.items() if k.startswith("name:") and v != name})),
+            population=int(pop) if pop.isdigit() else None))
+
     def area(self, oid: str, tags: Mapping[str, str], geom: BaseGeometry) -> None:
         kind = ""
         level: int | None = None
@@ -153,11 +175,20 @@ class _Collector:
     def finish(self) -> tuple[list[Any], list[str]]:
         self._mark_military()
         warnings = []
+        # Two places of one name: the bigger (population, then kind) keeps the plain id.
+        ranked = sorted(self.places, key=lambda p: (-(p.population or 0), PLACE_KINDS.index(p.kind)))
+        ids: set[str] = set()
+        unique = []
+        for p in ranked:
+            pid = p.id if p.id not in ids else f"{p.id}-{len(ids)}"
+            ids.add(pid)
+            unique.append(dataclasses.replace(p, id=pid))
+        self.places = unique
         if self.ways_cut:
             warnings.append(f"{self.p.name}: {self.ways_cut} way(s) reference {self.nodes_missing} "
                             "node(s) not in the file (an extract cut by a bounding box?); "
                             "they were cut at the missing nodes")
-        return [*self.roads, *self.extents], warnings
+        return [*self.roads, *self.extents, *self.places], warnings
 
     def _mark_military(self) -> None:
         import shapely
@@ -180,8 +211,10 @@ class _Collector:
         self.roads = out
 
 
-def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES) -> Parsed:
-    """Roads and areas of an OSM extract (any of :data:`OSM_SUFFIXES`, or Overpass JSON)."""
+def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
+              places: bool = False) -> Parsed:
+    """Roads and areas (and with ``places``, places) of an OSM extract (any of
+    :data:`OSM_SUFFIXES`, or Overpass JSON)."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -191,7 +224,7 @@ def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES) -> P
         raise ImportFormatError(f"{p}: is a folder, not a file")
     with p.open("rb") as f:
         head = f.read(4096)
-    col = _Collector(p, classes)
+    col = _Collector(p, classes, places)
     if p.name.lower().endswith(".json"):
         if size > max_file_bytes():
             raise ImportFormatError(f"{p}: {size / 1e6:.1f} MB is over the import limit of "
@@ -228,6 +261,9 @@ def _read_osmium(p: Path, col: _Collector) -> None:
                     continue
                 oid = f"{'way' if o.from_way() else 'relation'}-{o.orig_id()}"
                 col.area(oid, dict(o.tags), geom)
+            elif isinstance(o, osmium.osm.Node):
+                if "place" in o.tags and o.location.valid():
+                    col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
             elif isinstance(o, osmium.osm.Way):
                 tags = o.tags
                 if "highway" not in tags and tags.get("route") != "ferry":
@@ -258,6 +294,8 @@ def _read_overpass(p: Path, col: _Collector) -> None:
             nodes[int(e["id"])] = (float(e["lon"]), float(e["lat"]))
         except (KeyError, TypeError, ValueError):
             raise ImportFormatError(f"{p.name} node {e.get('id', f'#{i}')}: needs id, lat and lon") from None
+        if isinstance(e.get("tags"), dict) and "place" in e["tags"]:
+            col.node(int(e["id"]), {str(k): str(v) for k, v in e["tags"].items()}, *nodes[int(e["id"])])
     for e in _elements(p, doc["elements"], "way"):
         wid = e.get("id")
         tags = e.get("tags") or {}

@@ -37,7 +37,8 @@ def resolve_classes(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def parse_roads(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES) -> Parsed:
+def parse_roads(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
+                places: bool = False) -> Parsed:
     """Roads from an OSM extract (see :mod:`basewatch.sources.osm`) or a line layer (GeoJSON,
     GeoPackage: one road per line, ``road_class``/``highway``, ``ref``, ``name``)."""
     p = Path(path)
@@ -48,7 +49,7 @@ def parse_roads(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES) ->
     except OSError:
         pass  # the parsers below give the error with the file's name
     if is_osm_file(p, head):
-        return parse_osm(p, classes)
+        return parse_osm(p, classes, places=places)
     data, digest = read_limited(p)
     if p.name.lower().endswith(".gpkg"):
         records, warnings = _parse_gpkg(p)
