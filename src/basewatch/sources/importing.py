@@ -70,7 +70,7 @@ def faction_resolver(factions: list[Faction], what: str = "operator") -> Callabl
 
 
 def parse_for(ws: Workspace, kind: str, path: str | Path,
-              classes: tuple[str, ...] | None = None) -> Parsed:
+              classes: tuple[str, ...] | None = None, places: bool = False) -> Parsed:
     factions = ws.factions()
     if kind == "facilities":
         return parse_facilities(path, faction_resolver(factions, "operator"))
@@ -83,7 +83,7 @@ def parse_for(ws: Workspace, kind: str, path: str | Path,
     if kind == "factions":
         return parse_factions(path)
     if kind == "roads":
-        return parse_roads(path, classes) if classes else parse_roads(path)
+        return parse_roads(path, classes, places=places) if classes else parse_roads(path, places=places)
     if kind == "weapons":
         known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
         return parse_weapons(path, faction_resolver(factions, "faction"), known)
@@ -132,9 +132,10 @@ def write_parsed(ws: Workspace, parsed: Parsed,
 
 
 def import_file(ws: Workspace, kind: str, path: str | Path, *,
-                classes: tuple[str, ...] | None = None) -> ImportReport:
+                classes: tuple[str, ...] | None = None, places: bool = False) -> ImportReport:
     """Import one file: it lands whole or not at all; re-importing it changes nothing.
-    ``classes``: the road classes to keep (roads only; default: sources.osm.DEFAULT_CLASSES)."""
-    parsed = parse_for(ws, kind, path, classes)
+    Roads only: ``classes`` to keep (default: sources.osm.DEFAULT_CLASSES); ``places`` also
+    imports an OSM extract's towns and villages."""
+    parsed = parse_for(ws, kind, path, classes, places)
     result = write_parsed(ws, parsed)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result, parsed.warnings)
