@@ -128,7 +128,6 @@ class _Collector:
                 continue
             runs[-1].append(c)
         missing = sum(c is None for c in coords)
-        pieces = [r for r in runs if len(r) >= 2]
         if missing:
             self.ways_cut += 1
             self.nodes_missing += missing
@@ -137,7 +136,9 @@ class _Collector:
         bridge = ""
         if tags.get("bridge", "no") not in ("no", ""):
             bridge = tags.get("bridge:name") or tags.get("name") or tags.get("ref") or "bridge"
-        for k, run in enumerate(pieces):
+        for k, run in enumerate(runs):  # pieces numbered by their place along the way
+            if len(run) < 2:
+                continue
             rid = f"osm-way-{wid}" if not missing else f"osm-way-{wid}-{k}"
             self.roads.append(RoadSegment(
                 rid, LineString(run), self.prov, FERRY_CLASS if ferry and hw not in self.keep else hw,
@@ -177,11 +178,11 @@ class _Collector:
         warnings = []
         # Two places of one name: the bigger (population, then kind) keeps the plain id.
         ranked = sorted(self.places, key=lambda p: (-(p.population or 0), PLACE_KINDS.index(p.kind)))
-        ids: set[str] = set()
+        count: dict[str, int] = {}
         unique = []
         for p in ranked:
-            pid = p.id if p.id not in ids else f"{p.id}-{len(ids)}"
-            ids.add(pid)
+            count[p.id] = count.get(p.id, 0) + 1
+            pid = p.id if count[p.id] == 1 else f"{p.id}-{count[p.id]}"
             unique.append(dataclasses.replace(p, id=pid))
         self.places = unique
         if self.ways_cut:
