@@ -122,15 +122,6 @@ def test_snapping_far_from_any_road_says_how_far():
         snap(rg, 37.5, 35.0, "Nowhere")
 
 
-def test_captured_ground_is_a_geodesic_disc():
-    g = captured_ground([Place("h", "Hama", 36.7578, 35.1318, P)], 10_000)
-    import pyproj
-
-    xy = np.asarray(g.exterior.coords)
-    _, _, d = pyproj.Geod(ellps="WGS84").inv(np.full(len(xy), 36.7578), np.full(len(xy), 35.1318), xy[:, 0], xy[:, 1])
-    assert np.allclose(d, 10_000, atol=0.01)
-
-
 def test_corridor_index_agrees_with_has_path_on_random_days():
     from basewatch.analysis.corridors import CorridorIndex
 

@@ -213,7 +213,10 @@ class CorridorResult:
 
 
 def _label(d: Mapping[str, Any]) -> str:
-    return str(d["ref"] or d["name"] or (f"unnamed {d['road_class']}" if d["road_class"] else "unnamed road"))
+    """A road as a reader names it: ref, else name, else the bridge's name, else its class."""
+    bridge = "/".join(d.get("bridges") or ())
+    return str(d["ref"] or d["name"] or bridge
+               or (f"unnamed {d['road_class']}" if d["road_class"] else "unnamed road"))
 
 
 def group_breaks(rg: RoadGraph, keys: Sequence[EdgeKey], hostile: frozenset[EdgeKey],
