@@ -94,3 +94,16 @@ def test_a_bridge_assumed_cut_by_name_or_way_id_forces_the_other_crossing():
     assert not res.connected
     assert sorted(x["road"] for x in res.breaks if x["bridge_cut"]) == ["Paton Bridge"]
     assert bridge_edges(rg, ["Golden Gate"])[1] == ["Golden Gate"]
+
+
+def test_two_sites_on_one_road_blocked_between_them_are_cut_each_side_open_on_its_own():
+    from shapely.geometry import box
+
+    rg = build_graph([road("long", (36.0, 35.0), (36.4, 35.0))])
+    a, b = snap_point(rg, 36.05, 35.0, "a"), snap_point(rg, 36.4, 35.0, "b")
+    blocked = blocked_edges(rg, box(36.2, 34.9, 36.3, 35.1))
+    assert blocked.halves(rg, a, b) == ((True, False), (False, True))
+    assert not connect(rg, a, b, blocked, []).connected
+    c = snap_point(rg, 36.35, 35.0, "c")  # east of the block, like b
+    assert connect(rg, c, b, blocked, []).length_km == pytest.approx(
+        geod_m((36.35, 35.0), (36.4, 35.0)) / 1000, rel=1e-3)

@@ -83,22 +83,22 @@ class Blocked:
     friendly: BaseGeometry | None = field(default=None, compare=False, repr=False)
     tolerance_m: float = 1000.0
 
-    def halves(self, rg: RoadGraph, *snaps: Snap) -> dict[EdgeKey, tuple[bool, bool]]:
-        """For the edges the snaps lie on: is the part toward the edge's start, and toward its
-        end, open? (An edge is blocked whole; the site may lie on its open part.)"""
-        out: dict[EdgeKey, tuple[bool, bool]] = {}
+    def halves(self, rg: RoadGraph, *snaps: Snap) -> tuple[tuple[bool, bool], ...]:
+        """For each snap: is the part of its edge from the snap point toward the edge's start,
+        and toward its end, open? (An edge is blocked whole; a site may lie on its open part.)"""
+        out: list[tuple[bool, bool]] = []
         for s in snaps:
-            if s.key in out or s.key not in self.all and (s.key[1], s.key[0], s.key[2]) not in self.all:
-                continue
-            if s.key in self.cut or (s.key[1], s.key[0], s.key[2]) in self.cut:
-                out[s.key] = (False, False)
-                continue
-            line = rg.edge_geoms[rg.index_of(s.key)]
-            frac = s.along_m / (rg.edge(s.key)["length_m"] or 1.0)
-            parts = [shapely.ops.substring(line, 0, frac, normalized=True),
-                     shapely.ops.substring(line, frac, 1, normalized=True)]
-            out[s.key] = tuple(self._open(g) for g in parts)  # type: ignore[assignment]
-        return out
+            rev = (s.key[1], s.key[0], s.key[2])
+            if s.key not in self.all and rev not in self.all:
+                out.append((True, True))
+            elif s.key in self.cut or rev in self.cut:
+                out.append((False, False))
+            else:
+                line = rg.edge_geoms[rg.index_of(s.key)]
+                frac = min(max(s.along_m / (rg.edge(s.key)["length_m"] or 1.0), 0.0), 1.0)
+                out.append((self._open(shapely.ops.substring(line, 0, frac, normalized=True)),
+                            self._open(shapely.ops.substring(line, frac, 1, normalized=True))))
+        return tuple(out)
 
     def _open(self, g: BaseGeometry) -> bool:
         if g.is_empty or g.length == 0:
@@ -178,7 +178,7 @@ def places_along(line: BaseGeometry, places: Iterable[Place],
         if d <= limit:
             frac = local.project(shapely.Point(0, 0), normalized=True)
             out.append({"name": p.name, "id": p.id, "along_km": round(frac * total, 1),
-                        "off_km": round(d / 1000, 1)})
+                        "off_km": round(float(d) / 1000, 1)})
     return sorted(out, key=lambda x: (x["along_km"], x["name"]))
 
 

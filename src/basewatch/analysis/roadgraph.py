@@ -274,22 +274,21 @@ def _piece(rg: RoadGraph, key: EdgeKey, frm_m: float, to_m: float) -> list[tuple
 
 
 def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
-                   halves: dict[EdgeKey, tuple[bool, bool]] | None = None) -> Route | None:
+                   halves: tuple[tuple[bool, bool], ...] | None = None) -> Route | None:
     """Shortest route from snap ``sa`` to snap ``sb`` under ``rule`` (None if there is none).
-    ``halves`` may say, for the edges the snaps lie on, whether the part from the snap point
-    toward the edge's start and toward its end is open (a site beside a blocked stretch of its
-    own road may still leave by the other way)."""
-    halves = halves or {}
+    ``halves`` may say, for ``sa`` and ``sb``, whether the part of their edge from the snap
+    point toward the edge's start and toward its end is open (a site beside a blocked stretch
+    of its own road may still leave by the other way); by default the whole edge counts."""
     g = rg.graph
     ea, eb = rg.edge(sa.key), rg.edge(sb.key)
     a_start, b_start = ea["start"], eb["start"]
     a_end = sa.key[1] if sa.key[0] == a_start else sa.key[0]
     b_end = sb.key[1] if sb.key[0] == b_start else sb.key[0]
     def half(s: Snap, toward_start: bool) -> bool:
-        if s.key in halves:
-            base = EdgeRule(frozenset(), rule.ferries, rule.restricted, rule.directed)
-            return base.open(rg, s.key) and halves[s.key][0 if toward_start else 1]
-        return rule.open(rg, s.key)
+        if halves is None:
+            return rule.open(rg, s.key)
+        base = EdgeRule(frozenset(), rule.ferries, rule.restricted, rule.directed)
+        return base.open(rg, s.key) and halves[0 if s is sa else 1][0 if toward_start else 1]
     # From A's point along its edge to either end node (if the edge may be driven that way).
     dist: dict[int, float] = {}
     prev: dict[int, tuple[int, int] | None] = {}
