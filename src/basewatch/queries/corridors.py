@@ -20,9 +20,10 @@ from basewatch.analysis.corridors import (
     bridge_edges,
     connect,
     critical_places,
+    group_breaks,
 )
 from basewatch.analysis.hostility import Hostility
-from basewatch.analysis.roadgraph import EdgeRule, snap_point
+from basewatch.analysis.roadgraph import EdgeRule, Snap, shortest_route, snap_point
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
 from basewatch.store import Workspace
@@ -110,27 +111,28 @@ def captures(ws: Workspace, places: Sequence[Place], radius_km: float | None = N
             for p in places]
 
 
-def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
-             assume_captured: Sequence[str] = (), assume_cut: Sequence[str] = (),
-             side: str | None = None, any_road: bool = False, buffer_m: float = 0.0,
-             capture_radius_km: float | None = None, ferries: bool = False,
-             restricted: bool = False, directed: bool = False, rg: RoadGraph | None = None,
-             critical: bool = True) -> dict[str, Any]:
-    """Is A connected to B through friendly ground on ``day`` (under the what-ifs)?"""
+@dataclass
+class _Setup:
+    """What every date of one question shares: the graph, the ends snapped, the routing rule."""
+
+    rg: RoadGraph
+    a: Endpoint
+    b: Endpoint
+    sa: Snap
+    sb: Snap
+    rule: dict[str, bool]
+    cut: frozenset[Any]
+    hostility: Hostility
+
+
+def _setup(ws: Workspace, a_name: str, b_name: str, rg: RoadGraph | None, assume_cut: Sequence[str],
+           rule: dict[str, bool]) -> _Setup:
     rg = rg or load_graph(ws)
     a, b = resolve(ws, a_name), resolve(ws, b_name)
-    hostility = Hostility(ws.relations())
-    side_, hostile, friendly, synthetic = _ground(ws, side, a, day, hostility)
-    assumed = captures(ws, [ws.place(n) for n in assume_captured], capture_radius_km)
-    if assumed:
-        taken = shapely.union_all([c.area for c in assumed])
-        hostile = shapely.union(hostile, taken)
-        friendly = shapely.difference(friendly, taken)
     cut, unknown = bridge_edges(rg, assume_cut)
     if unknown:
         raise ValidationError(f"--assume-cut: no bridge or OSM way {', '.join(map(repr, unknown))} "
                               "in the road network")
-    rule = {"ferries": ferries, "restricted": restricted, "directed": directed}
     probe = EdgeRule(**rule)
 
     def usable(k: Any) -> bool:  # snap onto roads the route may use (not a closed base road)
@@ -138,8 +140,31 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
 
     sa = snap_point(rg, a.lon, a.lat, a.name, accept=usable)
     sb = snap_point(rg, b.lon, b.lat, b.name, accept=usable)
+    return _Setup(rg, a, b, sa, sb, rule, cut, Hostility(ws.relations()))
+
+
+def _rule(ferries: bool, restricted: bool, directed: bool) -> dict[str, bool]:
+    return {"ferries": ferries, "restricted": restricted, "directed": directed}
+
+
+def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
+             assume_captured: Sequence[str] = (), assume_cut: Sequence[str] = (),
+             side: str | None = None, any_road: bool = False, buffer_m: float = 0.0,
+             capture_radius_km: float | None = None, ferries: bool = False,
+             restricted: bool = False, directed: bool = False, rg: RoadGraph | None = None,
+             critical: bool = True) -> dict[str, Any]:
+    """Is A connected to B through friendly ground on ``day`` (under the what-ifs)?"""
+    rule = _rule(ferries, restricted, directed)
+    st = _setup(ws, a_name, b_name, rg, assume_cut, rule)
+    rg, a, b, sa, sb = st.rg, st.a, st.b, st.sa, st.sb
+    side_, hostile, friendly, synthetic = _ground(ws, side, a, day, st.hostility)
+    assumed = captures(ws, [ws.place(n) for n in assume_captured], capture_radius_km)
+    if assumed:
+        taken = shapely.union_all([c.area for c in assumed])
+        hostile = shapely.union(hostile, taken)
+        friendly = shapely.difference(friendly, taken)
     fr = None if any_road else friendly
-    blocked = blocked_edges(rg, hostile, fr, buffer_m=buffer_m, cut=cut)
+    blocked = blocked_edges(rg, hostile, fr, buffer_m=buffer_m, cut=st.cut)
     places = ws.places()
     res = connect(rg, sa, sb, blocked, places, **rule)
     out: dict[str, Any] = {
@@ -165,25 +190,37 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
     return out
 
 
-def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date],
-                      **kw: Any) -> dict[str, Any]:
-    """Connected or cut on each date. Dates that share a control snapshot share one answer."""
-    rg = load_graph(ws)
+def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date], *,
+                      side: str | None = None, any_road: bool = False, buffer_m: float = 0.0,
+                      assume_cut: Sequence[str] = (), ferries: bool = False,
+                      restricted: bool = False, directed: bool = False) -> dict[str, Any]:
+    """Connected or cut on each date, with the roads the usual route breaks on. The graph is
+    loaded and the ends snapped once; dates that share a control snapshot share one answer."""
+    rule = _rule(ferries, restricted, directed)
+    st = _setup(ws, a_name, b_name, None, assume_cut, rule)
     by_snap: dict[dt.date | None, dict[str, Any]] = {}
     series = []
     for d in days:
         snap = ws.control_snapshot_date(d)
         if snap not in by_snap:
-            by_snap[snap] = corridor(ws, a_name, b_name, d, rg=rg, critical=False, **kw)
-        s = by_snap[snap]
-        series.append({"date": d.isoformat(), "connected": s["connected"],
-                       "length_km": s["length_km"], "breaks": [x.get("near") for x in s["breaks"]],
-                       "roads_cut": [x["road"] for x in s["breaks"] if "road" in x],
-                       "synthetic": s["synthetic"]})
+            _, hostile, friendly, synthetic = _ground(ws, side, st.a, d, st.hostility)
+            blocked = blocked_edges(st.rg, hostile, None if any_road else friendly,
+                                    buffer_m=buffer_m, cut=st.cut)
+            found = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.all, **rule),
+                                   blocked.halves(st.rg, st.sa, st.sb))
+            roads: list[str] = []
+            if found is None:
+                usual = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.outside, **rule))
+                if usual is not None:
+                    keys = [*usual.edges, st.sa.key, st.sb.key]
+                    roads = [g["road"] for g in group_breaks(st.rg, keys, blocked.hostile, [],
+                                                             blocked.cut)]
+            by_snap[snap] = {"connected": found is not None,
+                             "length_km": round(found.length_m / 1000, 1) if found else None,
+                             "roads_cut": roads, "synthetic": synthetic}
+        series.append({"date": d.isoformat(), **by_snap[snap]})
     first_cut = next((s["date"] for s in series if not s["connected"]), None)
-    first = next(iter(by_snap.values()), None)
-    return {"from": first["from"] if first else a_name, "to": first["to"] if first else b_name,
-            "first_cut": first_cut, "series": series}
+    return {"from": st.a.name, "to": st.b.name, "first_cut": first_cut, "series": series}
 
 
 def set_rear(ws: Workspace, target: str, place: str, *, operator: bool = False) -> dict[str, str]:
