@@ -293,7 +293,8 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
     on_route = {x["id"]: x["off_km"] for x in places_along(route, places, float("inf"))}
     cands = sorted((p for p in places if p.id not in exclude and _near_road(rg, p, BREAK_NEAR_M)),
                    key=lambda p: (on_route.get(p.id, float("inf")), p.name))[:max_candidates]
-    base_route = shortest_route(rg, sa, sb, EdgeRule(base.all, **rule), base.halves(rg, sa, sb))
+    base_route = shortest_route(rg, sa, sb, EdgeRule(base.all, **rule), base.halves(rg, sa, sb),
+                                geometry=False)
     base_len = base_route.length_m if base_route else None
     areas = {p.id: capture(p) for p in cands}
 
@@ -303,7 +304,8 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
         now = Blocked(base.hostile | extra, base.outside, base.cut,
                       zone if base.zone is None else shapely.union(base.zone, zone),
                       base.friendly, base.tolerance_m)
-        r = shortest_route(rg, sa, sb, EdgeRule(now.all, **rule), now.halves(rg, sa, sb))
+        r = shortest_route(rg, sa, sb, EdgeRule(now.all, **rule), now.halves(rg, sa, sb),
+                           geometry=False)
         return (r is None, None if r is None else r.length_m)
 
     # How far each candidate is from hostile ground: among places whose loss would cut the

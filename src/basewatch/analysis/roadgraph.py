@@ -65,6 +65,25 @@ class RoadGraph:
         u, v, k = key
         return self.edge_index[(u, v, k)] if (u, v, k) in self.edge_index else self.edge_index[(v, u, k)]
 
+    def adjacency(self) -> tuple[list[list[tuple[int, int, float, bool]]], list[bool], list[bool]]:
+        """For route searches, built once: per node, (next node, edge index, length m, may be
+        driven this way); per edge, is it a ferry, is it closed to traffic."""
+        cached = self.__dict__.get("_adjacency")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        adj: list[list[tuple[int, int, float, bool]]] = [[] for _ in range(len(self.node_xy))]
+        ferry, closed = [], []
+        for i, (u, v, k) in enumerate(self.edge_keys):
+            d = self.graph[u][v][k]
+            s = d["start"]
+            e = v if u == s else u
+            adj[s].append((e, i, d["length_m"], bool(d["fwd"])))
+            adj[e].append((s, i, d["length_m"], bool(d["bwd"])))
+            ferry.append(bool(d["ferry"]))
+            closed.append(bool(d["access"]))
+        self.__dict__["_adjacency"] = (adj, ferry, closed)
+        return adj, ferry, closed
+
 
 def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
     """Junction graph of the roads, degree-2 chains contracted."""
@@ -274,7 +293,8 @@ def _piece(rg: RoadGraph, key: EdgeKey, frm_m: float, to_m: float) -> list[tuple
 
 
 def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
-                   halves: tuple[tuple[bool, bool], ...] | None = None) -> Route | None:
+                   halves: tuple[tuple[bool, bool], ...] | None = None, *,
+                   geometry: bool = True) -> Route | None:
     """Shortest route from snap ``sa`` to snap ``sb`` under ``rule`` (None if there is none).
     ``halves`` may say, for ``sa`` and ``sb``, whether the part of their edge from the snap
     point toward the edge's start and toward its end is open (a site beside a blocked stretch
@@ -312,10 +332,13 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
         if may(sa.key, not forward) and half(sa, not forward) and half(sb, forward):
             direct = abs(sb.along_m - sa.along_m)
             best_total = direct
+    adj, ferry, closed = rg.adjacency()
+    skip = {rg.index_of(k) for k in rule.blocked}
     done: set[int] = set()
+    inf = float("inf")
     while heap:
         cost, u = heapq.heappop(heap)
-        if u in done or cost > dist.get(u, float("inf")):
+        if u in done or cost > dist.get(u, inf):
             continue
         if cost >= best_total:
             break
@@ -325,19 +348,19 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
             if may(sb.key, from_end) and half(sb, not from_end) and cost + extra < best_total:
                 best_total, best_exit = cost + extra, u
                 direct = None
-        for v, keyed in g._adj[u].items():
-            for k, d in keyed.items():
-                if not rule.passable(rg, u, v, k):
-                    continue
-                c = cost + d["length_m"]
-                if c < dist.get(v, float("inf")):
-                    dist[v], prev[v] = c, (u, k)
-                    heapq.heappush(heap, (c, v))
+        for v, i, length, drivable in adj[u]:
+            if i in skip or (ferry[i] and not rule.ferries) or (closed[i] and not rule.restricted) \
+                    or (rule.directed and not drivable):
+                continue
+            c = cost + length
+            if c < dist.get(v, inf):
+                dist[v], prev[v] = c, (u, rg.edge_keys[i][2])
+                heapq.heappush(heap, (c, v))
     if best_total == float("inf"):
         return None
     if direct is not None:
-        coords = _piece(rg, sa.key, sa.along_m, sb.along_m)
-        return Route((), direct, LineString(coords))
+        return Route((), direct, LineString(_piece(rg, sa.key, sa.along_m, sb.along_m))
+                     if geometry else LineString())
     assert best_exit is not None
     path: list[EdgeKey] = []
     n = best_exit
@@ -346,6 +369,8 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
         path.append((u, n, k))
         n = u
     path.reverse()
+    if not geometry:
+        return Route(tuple(path), best_total, LineString())
     first = n  # the end of A's edge the route leaves by
     coords = _piece(rg, sa.key, sa.along_m, 0.0 if first == a_start else ea["length_m"])
     for u, v, k in path:

@@ -207,10 +207,11 @@ def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt
             blocked = blocked_edges(st.rg, hostile, None if any_road else friendly,
                                     buffer_m=buffer_m, cut=st.cut)
             found = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.all, **rule),
-                                   blocked.halves(st.rg, st.sa, st.sb))
+                                   blocked.halves(st.rg, st.sa, st.sb), geometry=False)
             roads: list[str] = []
             if found is None:
-                usual = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.outside, **rule))
+                usual = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.outside, **rule),
+                                       geometry=False)
                 if usual is not None:
                     keys = [*usual.edges, st.sa.key, st.sb.key]
                     roads = [g["road"] for g in group_breaks(st.rg, keys, blocked.hostile, [],
