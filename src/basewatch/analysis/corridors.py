@@ -163,21 +163,26 @@ def places_along(line: BaseGeometry, places: Iterable[Place],
     """Places the route passes, in route order: name, km along the route (to the nearest
     point), km from it. A place counts when the route comes within ``within_m`` of it, by
     default within its own radius (captures.radius_for: by population or kind, at least 1 km).
-    Metres in an equidistant projection at each place."""
+    Metres in one azimuthal equidistant projection centred on the route (for a route of
+    1,000 km, distances off it are true to 0.1 %)."""
     from basewatch.analysis.captures import radius_for
 
-    if line.is_empty:
+    places = list(places)
+    if line.is_empty or not places:
         return []
-    out = []
+    c = line.centroid
+    fwd, _ = local_aeqd(round(c.x, 4), round(c.y, 4))
+    local = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    px, py = fwd.transform([p.lon for p in places], [p.lat for p in places])
+    pts = shapely.points(np.column_stack([px, py]))
+    dist = shapely.distance(local, pts)
+    frac = shapely.line_locate_point(local, pts, normalized=True)
     total = length_km(line)
-    for p in places:
-        fwd, _ = local_aeqd(round(p.lon, 4), round(p.lat, 4))
-        local = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-        d = shapely.distance(local, shapely.Point(0, 0))
+    out = []
+    for p, d, f in zip(places, dist, frac, strict=True):
         limit = within_m if within_m is not None else max(_ON_ROUTE_MIN_M, radius_for(p)[0])
         if d <= limit:
-            frac = local.project(shapely.Point(0, 0), normalized=True)
-            out.append({"name": p.name, "id": p.id, "along_km": round(frac * total, 1),
+            out.append({"name": p.name, "id": p.id, "along_km": round(float(f) * total, 1),
                         "off_km": round(float(d) / 1000, 1)})
     return sorted(out, key=lambda x: (x["along_km"], x["name"]))
 
@@ -291,7 +296,8 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
     # Candidates: places near any road (a cut may need a place on the detour too), nearest to
     # the route first.
     on_route = {x["id"]: x["off_km"] for x in places_along(route, places, float("inf"))}
-    cands = sorted((p for p in places if p.id not in exclude and _near_road(rg, p, BREAK_NEAR_M)),
+    pool = [p for p in places if p.id not in exclude]
+    cands = sorted((p for p, near in zip(pool, _near_roads(rg, pool, BREAK_NEAR_M), strict=True) if near),
                    key=lambda p: (on_route.get(p.id, float("inf")), p.name))[:max_candidates]
     base_route = shortest_route(rg, sa, sb, EdgeRule(base.all, **rule), base.halves(rg, sa, sb),
                                 geometry=False)
@@ -340,11 +346,21 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
     return out
 
 
-def _near_road(rg: RoadGraph, p: Place, within_m: float) -> bool:
-    try:
-        return snap_point(rg, p.lon, p.lat, p.name, limit_m=within_m) is not None
-    except NotFoundError:  # too far from any road
-        return False
+def _near_roads(rg: RoadGraph, places: Sequence[Place], within_m: float) -> list[bool]:
+    """Is each place within ``within_m`` (geodesic) of the nearest road (nearest in degrees)?"""
+    if not places or not rg.n_edges:
+        return [False] * len(places)
+    from basewatch.analysis.geodesy import distance_m
+
+    pts = shapely.points([(p.lon, p.lat) for p in places])
+    which, edge = rg.tree.query_nearest(pts)
+    first = {}
+    for w, e in zip(which.tolist(), edge.tolist()):
+        first.setdefault(w, e)
+    idx = np.array([first[k] for k in range(len(places))])
+    feet = shapely.get_coordinates(shapely.shortest_line(pts, rg.edge_geoms[idx]))[1::2]
+    d = distance_m([p.lon for p in places], [p.lat for p in places], feet[:, 0], feet[:, 1])
+    return [bool(x <= within_m) for x in np.atleast_1d(d)]
 
 
 class CorridorIndex:

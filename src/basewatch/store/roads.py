@@ -105,11 +105,10 @@ def _write(path: Path, key: str, rg: RoadGraph) -> None:
 
 
 def _read(path: Path, key: str) -> RoadGraph | None:
-    import networkx as nx
     import numpy as np
     import shapely
 
-    from basewatch.analysis.roadgraph import RoadGraph
+    from basewatch.analysis.roadgraph import EdgeTable, RoadGraph
 
     with np.load(path, allow_pickle=False) as z:
         if bytes(z["key"]).decode() != key:
@@ -117,8 +116,9 @@ def _read(path: Path, key: str) -> RoadGraph | None:
         nodes, node_ids, uvk = z["nodes"], z["node_ids"], z["uvk"]
         length, flags, coords, offsets = z["length"], z["flags"], z["coords"], z["offsets"]
         text = json.loads(bytes(z["text"]).decode())
-    g = nx.MultiGraph()
-    g.add_nodes_from((int(n), {"lon": float(x), "lat": float(y)}) for n, (x, y) in zip(node_ids, nodes))
+    g = EdgeTable()
+    for n, (x, y) in zip(node_ids.tolist(), nodes.tolist()):
+        g.add_node(n, lon=x, lat=y)
     counts = np.diff(offsets)
     geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(counts)), counts)) \
         if len(counts) else np.empty(0, dtype=object)
@@ -126,7 +126,7 @@ def _read(path: Path, key: str) -> RoadGraph | None:
     for i, (u, v, k, start) in enumerate(uvk.tolist()):
         ref, name, cls, access, bridges, segments = text[i]
         line = geoms[i]
-        g.add_edge(u, v, key=k, coords=[tuple(c) for c in coords[offsets[i]:offsets[i + 1]].tolist()],
+        g.add_edge(u, v, k, coords=[tuple(c) for c in coords[offsets[i]:offsets[i + 1]].tolist()],
                    start=start, ref=ref, name=name, road_class=cls, access=access,
                    bridges=tuple(bridges), segments=tuple(segments), fwd=bool(flags[i, 0]),
                    bwd=bool(flags[i, 1]), ferry=bool(flags[i, 2]), geometry=line,
