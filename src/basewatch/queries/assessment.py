@@ -20,7 +20,7 @@ from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
-from basewatch.queries.corridors import corridor_timeline, has_roads, rear_of
+from basewatch.queries.corridors import corridor_timeline, has_roads, rear_or_none
 from basewatch.queries.exposure import exposure_series
 from basewatch.queries.flights import daily_rows
 from basewatch.store import Workspace
@@ -60,7 +60,7 @@ def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     if dates:
         series = exposure_series(ws, [site], dates)
         out += exposure_indicators([e for d in dates for e in series[d]], site.id)
-        rear = rear_of(ws, site) if has_roads(ws) else None  # the site's rear, if one is set
+        rear = rear_or_none(ws, site) if has_roads(ws) else None  # the site's rear, if one is set
         if rear is not None:
             try:
                 tl = corridor_timeline(ws, site.id, rear.id, dates)

@@ -30,7 +30,7 @@ from basewatch.store import Workspace
 from basewatch.store.roads import EXTENTS, ROADS, road_graph
 
 __all__ = ["Endpoint", "captures", "corridor", "corridor_timeline", "has_roads", "load_graph",
-           "rear_of", "resolve", "set_rear", "site_corridors"]
+           "rear_of", "rear_or_none", "resolve", "set_rear", "site_corridors"]
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,20 @@ def rear_of(ws: Workspace, site: Facility) -> Place | None:
         raise NotFoundError(f"{where}: rear {name!r}: {exc}") from None
 
 
+def rear_or_none(ws: Workspace, site: Facility) -> Place | None:
+    """The site's rear, or None when it has none or it names no place of the workspace (the
+    faces that follow every site's corridor skip such a site rather than fail)."""
+    try:
+        return rear_of(ws, site)
+    except NotFoundError:
+        return None
+
+
 def site_corridors(ws: Workspace, sites: Sequence[Facility]) -> list[tuple[str, str]]:
     """(site id, rear place id) of the sites that have a rear."""
     out = []
     for s in sites:
-        rear = rear_of(ws, s)
+        rear = rear_or_none(ws, s)
         if rear is not None:
             out.append((s.id, rear.id))
     return out

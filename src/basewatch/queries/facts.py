@@ -9,7 +9,7 @@ from basewatch.analysis.tripwires import SiteFacts
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.queries.assessment import site_timeline
-from basewatch.queries.corridors import corridor_timeline, has_roads, rear_of
+from basewatch.queries.corridors import corridor_timeline, has_roads, rear_or_none
 from basewatch.queries.exposure import exposure_series
 from basewatch.store import Workspace
 from basewatch.store.assessment import TRIPWIRES
@@ -28,7 +28,7 @@ def site_facts(ws: Workspace, site: Facility, days: list[dt.date]) -> dict[dt.da
     status: dict[str, dict[dt.date, bool]] = {}
     if has_roads(ws):
         targets: dict[str, list[str]] = {}
-        rear = rear_of(ws, site)
+        rear = rear_or_none(ws, site)
         if rear is not None:
             targets.setdefault(rear.id, []).append("rear")
         for t in ws.store.select(TRIPWIRES, {"site": site.id}):

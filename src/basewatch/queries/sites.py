@@ -20,7 +20,7 @@ from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
 from basewatch.queries.assessment import gather_indicators, load_table
 from basewatch.queries.claims import ClaimSet
-from basewatch.queries.corridors import corridor, rear_of, site_corridors
+from basewatch.queries.corridors import corridor, rear_or_none, site_corridors
 from basewatch.queries.exposure import exposure_series, load_catalog
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
@@ -130,7 +130,7 @@ def watched_corridors(ws: Workspace) -> list[tuple[str, str]]:
             target = m.group(1)
             if target.lower() == "rear":
                 try:
-                    rear = rear_of(ws, ws.facility(t.site))
+                    rear = rear_or_none(ws, ws.facility(t.site))
                 except NotFoundError:
                     continue
                 if rear is None:
