@@ -24,8 +24,8 @@ import shapely
 from shapely.geometry import LineString
 
 from basewatch.analysis.corridors import CorridorIndex, blocked_edges, build_graph, snap
-from basewatch.analysis.roadgraph import EdgeRule, shortest_route, snap_point
 from basewatch.analysis.geodesy import geodesic_circle
+from basewatch.analysis.roadgraph import EdgeRule, shortest_route, snap_point
 from basewatch.model import Provenance, Source
 from basewatch.model.roads import RoadSegment
 

@@ -8,6 +8,7 @@ imports basewatch.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -59,7 +60,7 @@ class Reference:
             if _closed(dict(w.tags)):
                 continue
             nodes = [(n.ref, n.location) for n in w.nodes]
-            for (r0, l0), (r1, l1) in zip(nodes[:-1], nodes[1:]):
+            for (r0, l0), (r1, l1) in itertools.pairwise(nodes):
                 if not (l0.valid() and l1.valid()) or r0 == r1:
                     continue
                 self.lonlat[r0] = (l0.lon, l0.lat)

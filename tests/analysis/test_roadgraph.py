@@ -1,6 +1,8 @@
 """The routing graph: snapping to the nearest point of a road, one-ways, ferries, closed roads
 and bridges assumed cut. Lengths checked with pyproj.Geod."""
 
+import itertools
+
 import pyproj
 import pytest
 from shapely.geometry import LineString
@@ -20,7 +22,7 @@ def road(rid, *xy, cls="primary", oneway=0, access="", bridge="", name=""):
 
 
 def geod_m(*xy):
-    return sum(GEOD.inv(*a, *b)[2] for a, b in zip(xy[:-1], xy[1:]))
+    return sum(GEOD.inv(*a, *b)[2] for a, b in itertools.pairwise(xy))
 
 
 def test_a_site_snaps_to_the_nearest_point_of_a_road_not_to_a_junction():

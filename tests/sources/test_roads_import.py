@@ -42,8 +42,8 @@ def test_a_way_cut_by_the_extract_edge_is_cut_at_the_missing_nodes(ws, tmp_path)
     # Way 13 runs 3 -> 4 -> 98 (missing) -> 5 -> 99 (missing) -> 1: two pieces, 3-4 and 5-1.
     write_osm(path, {**WAYS, 13: ([3, 4, 98, 5, 99, 1], {"highway": "primary"})}, NODES)
     r = import_file(ws, "roads", path)
-    assert r.warnings == ["cut.osm.pbf: 1 way(s) reference 2 node(s) not in the file (an extract "
-                          "cut by a bounding box?); they were cut at the missing nodes"]
+    assert r.warnings == [("cut.osm.pbf: 1 way(s) reference 2 node(s) not in the file (an extract "
+                          "cut by a bounding box?); they were cut at the missing nodes")]
     roads = {x.id: x for x in ws.store.select(ROADS)}
     assert list(roads["osm-way-13-0"].geometry.coords) == [NODES[3], NODES[4]]
     assert "osm-way-13-1" not in roads  # 5 alone: fewer than two nodes

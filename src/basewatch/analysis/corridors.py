@@ -41,7 +41,6 @@ from basewatch.analysis.roadgraph import (
     snap,
     snap_point,
 )
-from basewatch.errors import NotFoundError
 from basewatch.model import Place
 
 __all__ = [
@@ -354,7 +353,7 @@ def _near_roads(rg: RoadGraph, places: Sequence[Place], within_m: float) -> list
 
     pts = shapely.points([(p.lon, p.lat) for p in places])
     which, edge = rg.tree.query_nearest(pts)
-    first = {}
+    first: dict[int, int] = {}
     for w, e in zip(which.tolist(), edge.tolist()):
         first.setdefault(w, e)
     idx = np.array([first[k] for k in range(len(places))])

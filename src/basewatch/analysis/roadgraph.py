@@ -18,6 +18,7 @@ Rules (tested in tests/analysis/test_roadgraph.py):
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,19 @@ from basewatch.analysis.geodesy import distance_m, length_km
 from basewatch.errors import NotFoundError
 from basewatch.model.roads import FERRY_CLASS, RoadSegment
 
-__all__ = ["SNAP_LIMIT_M", "EdgeKey", "EdgeRule", "EdgeTable", "Route", "RoadGraph", "Snap", "build_graph",
-           "shortest_route", "snap", "snap_point"]
+__all__ = [
+    "SNAP_LIMIT_M",
+    "EdgeKey",
+    "EdgeRule",
+    "EdgeTable",
+    "RoadGraph",
+    "Route",
+    "Snap",
+    "build_graph",
+    "shortest_route",
+    "snap",
+    "snap_point",
+]
 
 SNAP_LIMIT_M = 25_000.0
 _DIGITS = 7
@@ -101,7 +113,7 @@ class RoadGraph:
 
     def edge(self, key: EdgeKey) -> dict[str, Any]:
         u, v, k = key
-        return self.graph[u][v][k]  # type: ignore[no-any-return]
+        return self.graph[u][v][k]
 
     def index_of(self, key: EdgeKey) -> int:
         u, v, k = key
@@ -147,7 +159,7 @@ def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
         ends |= {node(*xy[0][:2]), node(*xy[-1][:2])}
         info = {"road_class": seg.road_class, "ref": seg.ref, "name": seg.name,
                 "segment": seg.id, "access": seg.access, "bridge": seg.bridge}
-        for (x0, y0, *_), (x1, y1, *_) in zip(xy[:-1], xy[1:]):
+        for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(xy):
             u, v = node(x0, y0), node(x1, y1)
             if u != v:
                 raw.add_edge(u, v, coords=[(x0, y0), (x1, y1)], start=u,
@@ -202,7 +214,7 @@ def _contract(raw: Any, ends: set[int]) -> Any:
                 c = dd["coords"] if along else dd["coords"][::-1]
                 coords += c if not coords else c[1:]
 
-            def joined(key: str) -> str:
+            def joined(key: str, parts: list[tuple[dict[str, Any], bool]] = parts) -> str:
                 return "/".join(sorted({str(x[key]) for x, _ in parts if x[key]}))
 
             g.add_edge(index[start], index[cur], coords=coords, start=index[start],

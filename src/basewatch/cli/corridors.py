@@ -21,10 +21,10 @@ from basewatch.cli._common import (
     synthetic_note,
 )
 from basewatch.errors import ValidationError
-from basewatch.model._util import parse_date
-from basewatch.queries.corridors import corridor, corridor_timeline
 from basewatch.model import Place
+from basewatch.model._util import parse_date
 from basewatch.model.roads import RoadSegment
+from basewatch.queries.corridors import corridor, corridor_timeline
 from basewatch.sources.importing import ImportReport
 
 app = typer.Typer(help="Is a site still connected by road to a place through friendly ground?",

@@ -142,7 +142,7 @@ def _setup(ws: Workspace, a_name: str, b_name: str, rg: RoadGraph | None, assume
     if unknown:
         raise ValidationError(f"--assume-cut: no bridge or OSM way {', '.join(map(repr, unknown))} "
                               "in the road network")
-    probe = EdgeRule(**rule)
+    probe = EdgeRule(frozenset(), **rule)
 
     def usable(k: Any) -> bool:  # snap onto roads the route may use (not a closed base road)
         return probe.open(rg, k)

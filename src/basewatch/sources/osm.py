@@ -255,7 +255,7 @@ def _read_osmium(p: Path, col: _Collector) -> None:
               .with_filter(osmium.filter.KeyFilter("highway", "route", "boundary", "place",
                                                    "landuse", "military")))
         for o in fp:
-            if o.is_area():
+            if isinstance(o, osmium.osm.Area):
                 try:
                     geom = shapely.wkb.loads(wkb.create_multipolygon(o), hex=True)
                 except RuntimeError:  # a broken multipolygon (common at an extract's edge)
@@ -274,7 +274,7 @@ def _read_osmium(p: Path, col: _Collector) -> None:
                 col.way(o.id, dict(tags), coords)
     except ImportFormatError:
         raise
-    except Exception as exc:  # libosmium reports truncated or foreign files with RuntimeError & co
+    except Exception as exc:  # noqa: BLE001  # libosmium reports broken files with RuntimeError & co
         raise ImportFormatError(f"{p.name}: not a readable OSM file ({exc})") from None
 
 
