@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
@@ -39,7 +40,7 @@ class RoadSegment:
     bridge: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.geometry, LineString) or len(self.geometry.coords) < 2:
+        if not isinstance(self.geometry, LineString) or shapely.get_num_coordinates(self.geometry) < 2:
             raise ValidationError(f"road {self.id}: geometry must be a LineString of 2+ points")
         if self.oneway not in (-1, 0, 1):
             raise ValidationError(f"road {self.id}: oneway must be -1, 0 or 1, not {self.oneway}")

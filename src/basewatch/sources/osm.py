@@ -115,10 +115,16 @@ class _Collector:
         self.ways_cut = 0
         self.nodes_missing = 0
 
-    def way(self, wid: int, tags: Mapping[str, str], coords: list[tuple[float, float] | None]) -> None:
+    def way(self, wid: int, tags: Mapping[str, str], coords: list[tuple[float, float] | None],
+            line: BaseGeometry | None = None) -> None:
+        """A way, from its node locations (None where a node is missing) or, when all are
+        present, from its ``line`` already built."""
         hw = tags.get("highway", "")
         ferry = tags.get("route") == "ferry"
         if hw not in self.keep and not ferry:
+            return
+        if line is not None:
+            self.roads.append(self._road(f"osm-way-{wid}", line, tags, hw, ferry))
             return
         runs: list[list[tuple[float, float]]] = [[]]
         for c in coords:
@@ -133,16 +139,20 @@ class _Collector:
             self.nodes_missing += missing
         elif len(coords) < 2:
             raise ImportFormatError(f"{self.p.name} way {wid}: fewer than two nodes")
-        bridge = ""
-        if tags.get("bridge", "no") not in ("no", ""):
-            bridge = tags.get("bridge:name") or tags.get("name") or tags.get("ref") or "bridge"
         for k, run in enumerate(runs):  # pieces numbered by their place along the way
             if len(run) < 2:
                 continue
             rid = f"osm-way-{wid}" if not missing else f"osm-way-{wid}-{k}"
-            self.roads.append(RoadSegment(
-                rid, LineString(run), self.prov, FERRY_CLASS if ferry and hw not in self.keep else hw,
-                tags.get("ref", ""), tags.get("name", ""), _oneway(tags), _access(tags), bridge))
+            self.roads.append(self._road(rid, LineString(run), tags, hw, ferry))
+
+    def _road(self, rid: str, line: BaseGeometry, tags: Mapping[str, str], hw: str,
+              ferry: bool) -> RoadSegment:
+        bridge = ""
+        if tags.get("bridge", "no") not in ("no", ""):
+            bridge = tags.get("bridge:name") or tags.get("name") or tags.get("ref") or "bridge"
+        return RoadSegment(rid, line, self.prov, FERRY_CLASS if ferry and hw not in self.keep else hw,
+                           tags.get("ref", ""), tags.get("name", ""), _oneway(tags), _access(tags),
+                           bridge)
 
     def node(self, nid: int, tags: Mapping[str, str], lon: float, lat: float) -> None:
         kind, name = tags.get("place", ""), tags.get("name", "")
@@ -245,15 +255,23 @@ def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
 
 def _read_osmium(p: Path, col: _Collector) -> None:
     import osmium
+    import shapely
     import shapely.wkb
 
     wkb = osmium.geom.WKBFactory()
     area_filter = osmium.filter.KeyFilter("boundary", "place", "landuse", "military")
+    # Only the tags wanted reach Python (libosmium filters the rest: most of a country's
+    # nodes and ways never become Python objects).
+    wanted = osmium.filter.TagFilter(
+        *[("highway", c) for c in sorted(col.keep)], ("route", "ferry"),
+        *[("place", k) for k in ("city", "town", "village", "suburb", "hamlet", "neighbourhood",
+                                 "quarter", "locality", "isolated_dwelling")],
+        ("boundary", "administrative"),
+        *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
+    whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
     try:
-        fp = (osmium.FileProcessor(str(p)).with_locations()
-              .with_areas(area_filter)
-              .with_filter(osmium.filter.KeyFilter("highway", "route", "boundary", "place",
-                                                   "landuse", "military")))
+        fp = (osmium.FileProcessor(str(p)).with_locations().with_areas(area_filter)
+              .with_filter(wanted))
         for o in fp:
             if isinstance(o, osmium.osm.Area):
                 try:
@@ -267,11 +285,17 @@ def _read_osmium(p: Path, col: _Collector) -> None:
                     col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
             elif isinstance(o, osmium.osm.Way):
                 tags = o.tags
-                if "highway" not in tags and tags.get("route") != "ferry":
+                if tags.get("highway") not in col.keep and tags.get("route") != "ferry":
                     continue
-                coords: list[tuple[float, float] | None] = [
-                    (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
-                col.way(o.id, dict(tags), coords)
+                try:
+                    whole.append((o.id, dict(tags), bytes.fromhex(wkb.create_linestring(o))))
+                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
+                    coords: list[tuple[float, float] | None] = [
+                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
+                    col.way(o.id, dict(tags), coords)
+        lines = shapely.from_wkb([w for *_, w in whole])
+        for (wid, tags_, _), line in zip(whole, lines, strict=True):
+            col.way(wid, tags_, [], line)
     except ImportFormatError:
         raise
     except Exception as exc:  # noqa: BLE001  # libosmium reports broken files with RuntimeError & co
