@@ -21,11 +21,9 @@ from basewatch.cli._common import (
     synthetic_note,
 )
 from basewatch.errors import ValidationError
-from basewatch.model import Place
-from basewatch.model._util import parse_date
-from basewatch.model.roads import RoadSegment
-from basewatch.queries.corridors import corridor, corridor_timeline
-from basewatch.sources.importing import ImportReport
+
+# The query modules (numpy, shapely, pyproj) are imported inside the commands: `basewatch
+# --help` and the other commands do not pay for them.
 
 app = typer.Typer(help="Is a site still connected by road to a place through friendly ground?",
                   invoke_without_command=True)
@@ -79,6 +77,8 @@ def corridor_cmd(ctx: typer.Context, a: FromOpt = None, b: ToOpt = None, date: D
         raise ValidationError("give --from and --to (sites or places)")
     if capture_radius is not None and not 0 < capture_radius <= 200:
         raise ValidationError(f"--capture-radius {capture_radius}: give km in (0, 200]")
+    from basewatch.queries.corridors import corridor
+
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
         r = corridor(ws, a, b, day, assume_captured=_names(assume), assume_cut=_names(cut),
@@ -155,6 +155,9 @@ def timeline(a: FromOpt = None, b: ToOpt = None,
     """The corridor's status on every snapshot date, and the first date it was cut."""
     if not a or not b:
         raise ValidationError("give --from and --to (sites or places)")
+    from basewatch.model._util import parse_date
+    from basewatch.queries.corridors import corridor_timeline
+
     with open_workspace(workspace) as ws:
         days = ws.control_dates()
         d0 = parse_date(start) if start else None
@@ -191,7 +194,9 @@ def roads_import(path: Annotated[Path, typer.Argument(
                      "nodes) as places")] = False,
                  workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Import a road network (see docs/corridors.md and docs/formats.md)."""
-    from basewatch.sources.importing import write_parsed
+    from basewatch.model import Place
+    from basewatch.model.roads import RoadSegment
+    from basewatch.sources.importing import ImportReport, write_parsed
     from basewatch.sources.roads import parse_roads, resolve_classes
 
     parsed = parse_roads(path, resolve_classes(classes), places=places)  # before the workspace exists: a bad
