@@ -286,12 +286,13 @@ def _ferries(rg: RoadGraph, r: Route) -> tuple[str, ...]:
 
 def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: BaseGeometry,
                     route: BaseGeometry, places: Sequence[Place],
-                    capture: Callable[[Place], BaseGeometry], *, exclude: Sequence[str] = (),
-                    max_candidates: int = 20, **rule: bool) -> list[dict[str, Any]]:
+                    capture: Callable[[Place], BaseGeometry | tuple[BaseGeometry, str]], *,
+                    exclude: Sequence[str] = (), max_candidates: int = 20,
+                    **rule: bool) -> list[dict[str, Any]]:
     """Places whose capture alone, or in pairs, would cut the corridor; ranked: single places
     before pairs, the nearest to hostile ground (``hostile_km``) first; the places that would
     not cut it follow with the detour they would force. ``capture(place)`` is the area its
-    capture takes."""
+    capture takes, or (area, how that extent was found) to have it said in each entry."""
     # Candidates: places near any road (a cut may need a place on the detour too), nearest to
     # the route first.
     on_route = {x["id"]: x["off_km"] for x in places_along(route, places, float("inf"))}
@@ -301,7 +302,11 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
     base_route = shortest_route(rg, sa, sb, EdgeRule(base.all, **rule), base.halves(rg, sa, sb),
                                 geometry=False)
     base_len = base_route.length_m if base_route else None
-    areas = {p.id: capture(p) for p in cands}
+    areas: dict[str, BaseGeometry] = {}
+    extent: dict[str, str] = {}
+    for p in cands:
+        got = capture(p)
+        areas[p.id], extent[p.id] = got if isinstance(got, tuple) else (got, "")
 
     def test(group: Sequence[Place]) -> tuple[bool, float | None]:
         zone = shapely.union_all([areas[p.id] for p in group])
@@ -331,7 +336,8 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
             singles_that_cut.add(p.id)
         out.append({"places": [p.name], "cuts": cut, "hostile_km": threat[p.id],
                     "detour_km": None if cut or base_len is None or length is None
-                    else round((length - base_len) / 1000, 1)})
+                    else round((length - base_len) / 1000, 1),
+                    **({"extent": extent[p.id]} if extent[p.id] else {})})
     for p, q in itertools.combinations([c for c in cands if c.id not in singles_that_cut], 2):
         cut, _ = test([p, q])
         if cut:

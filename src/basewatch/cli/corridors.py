@@ -117,11 +117,11 @@ def _print(r: dict[str, Any]) -> None:
         crit = [c for c in r.get("critical_places") or [] if c["cuts"] or (c["detour_km"] or 0) > 0]
         if crit:
             t = Table(title="Critical places (their capture would cut the corridor)")
-            for c in ("places", "cuts", "km to hostile ground", "detour km"):
+            for c in ("places", "cuts", "km to hostile ground", "detour km", "capture takes"):
                 t.add_column(c)
             for c in crit:
                 t.add_row(" + ".join(c["places"]), "yes" if c["cuts"] else "no",
-                          _km(c["hostile_km"]), _km(c["detour_km"]))
+                          _km(c["hostile_km"]), _km(c["detour_km"]), c.get("extent", "-"))
             console.print(t)
     elif r["breaks"] and "road" in r["breaks"][0]:
         t = Table(title="Where the usual route breaks (one line per road)")

@@ -192,11 +192,15 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
         radius = None if capture_radius_km is None else capture_radius_km * 1000
         out["critical_places"] = critical_places(
             rg, sa, sb, blocked, hostile, res.route, places,
-            lambda p: capture_area(p, extents, radius_m=radius).area,
+            lambda p: _area_and_extent(capture_area(p, extents, radius_m=radius)),
             exclude=[x for x in (a.id, b.id)], **rule)
         cuts = [c for c in out["critical_places"] if c["cuts"]]
         out["minimum_cut"] = min((c["places"] for c in cuts), key=len) if cuts else None
     return out
+
+
+def _area_and_extent(c: Capture) -> tuple[BaseGeometry, str]:
+    return c.area, c.extent
 
 
 def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date], *,
