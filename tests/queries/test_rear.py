@@ -105,3 +105,13 @@ def test_set_rear_from_the_command_line(rear_ws):
     assert "facility post: rear hilltown" in r.stdout
     r = CliRunner().invoke(app, ["corridor", "set-rear", "post", "Nowhere", "-w", str(rear_ws.folder)])
     assert r.exit_code == 2 and "Nowhere" in r.stderr
+
+
+def test_the_timeline_names_the_roads_cut_on_each_date(rear_ws):
+    r = CliRunner().invoke(app, ["corridor", "timeline", "--from", "base", "--to", "Hilltown",
+                                 "-w", str(rear_ws.folder), "--json"])
+    assert r.exit_code == 0, r.output
+    series = json.loads(r.stdout)["series"]
+    assert [(s["date"], s["connected"], s["roads_cut"]) for s in series] == [
+        ("2025-03-01", True, []), ("2025-03-02", False, ["A1"])]
+    assert json.loads(r.stdout)["first_cut"] == "2025-03-02"

@@ -17,7 +17,7 @@ Rules (tested in tests/analysis/test_captures.py), first that applies:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,8 +68,11 @@ def _disc(place: Place, radius_m: float, extent: str, source: str) -> Capture:
 
 
 def capture_area(place: Place, extents: Sequence[Extent] = (), *,
-                 radius_m: float | None = None) -> Capture:
-    """The area taken when ``place`` is captured (see the module's rules)."""
+                 radius_m: float | None = None,
+                 built_up: Callable[[], Sequence[Extent]] | None = None) -> Capture:
+    """The area taken when ``place`` is captured (see the module's rules). ``extents`` may hold
+    all kinds; ``built_up``, if given, is called for the built-up land only when a place needs
+    it (a country has many such polygons, most questions none)."""
     if radius_m is not None:
         return _disc(place, radius_m, "", "--capture-radius")
     if place.extent_km is not None:
@@ -88,7 +91,10 @@ def capture_area(place: Place, extents: Sequence[Extent] = (), *,
     if areas:
         e = min(areas, key=lambda x: x.geometry.area)
         return Capture(place, e.geometry, "place area", _src(e))
-    built = _built_up(place, [e for e in extents if e.kind == "built_up"])
+    land = [e for e in extents if e.kind == "built_up"]
+    if built_up is not None:
+        land += built_up()
+    built = _built_up(place, land)
     if built is not None:
         geom, parts = built
         return Capture(place, geom, f"built-up area ({len(parts)} landuse polygons)",
@@ -112,7 +118,9 @@ def _built_up(place: Place, built: Sequence[Extent]) -> tuple[BaseGeometry, list
 
     r0, _ = radius_for(place)
     search = geodesic_circle(place.lon, place.lat, max(4 * r0, 5_000.0), 64)
-    near = [e for e in built if e.geometry.intersects(search)]
+    shapely.prepare(search)
+    hits = shapely.intersects(np.array([e.geometry for e in built], dtype=object), search)
+    near = [e for e, hit in zip(built, hits, strict=True) if hit]
     if not near:
         return None
     local = [to_local(e.geometry) for e in near]

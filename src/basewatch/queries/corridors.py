@@ -26,6 +26,7 @@ from basewatch.analysis.hostility import Hostility
 from basewatch.analysis.roadgraph import EdgeRule, Snap, shortest_route, snap_point
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
+from basewatch.model.roads import Extent
 from basewatch.store import Workspace
 from basewatch.store.roads import EXTENTS, ROADS, road_graph
 
@@ -111,13 +112,35 @@ def _ground(ws: Workspace, side: str | None, a: Endpoint, day: dt.date,
     return side, hostile, friendly, any(x.provenance.synthetic for x in areas)
 
 
+class _Extents:
+    """A workspace's extents, read when first needed: the named ones (administrative
+    boundaries, place areas: few) apart from the built-up land (many)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._named: list[Extent] | None = None
+        self._land: list[Extent] | None = None
+
+    def named(self) -> list[Extent]:
+        if self._named is None:
+            self._named = [e for k in ("admin", "place") for e in self.ws.store.select(EXTENTS, {"kind": k})]
+        return self._named
+
+    def land(self) -> list[Extent]:
+        if self._land is None:
+            self._land = self.ws.store.select(EXTENTS, {"kind": "built_up"})
+        return self._land
+
+    def capture(self, place: Place, radius_km: float | None) -> Capture:
+        if radius_km is not None:
+            return capture_area(place, radius_m=radius_km * 1000)
+        return capture_area(place, self.named(), built_up=self.land)
+
+
 def captures(ws: Workspace, places: Sequence[Place], radius_km: float | None = None) -> list[Capture]:
     """What each place's capture takes (see analysis/captures.py), extents read once."""
-    if not places:
-        return []
-    extents = ws.store.select(EXTENTS) if radius_km is None else []
-    return [capture_area(p, extents, radius_m=None if radius_km is None else radius_km * 1000)
-            for p in places]
+    ext = _Extents(ws)
+    return [ext.capture(p, radius_km) for p in places]
 
 
 @dataclass
@@ -188,11 +211,10 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
         **res.to_dict(), "synthetic": synthetic,
     }
     if critical and res.connected and res.route is not None:
-        extents = ws.store.select(EXTENTS) if capture_radius_km is None else []
-        radius = None if capture_radius_km is None else capture_radius_km * 1000
+        ext = _Extents(ws)
         out["critical_places"] = critical_places(
             rg, sa, sb, blocked, hostile, res.route, places,
-            lambda p: _area_and_extent(capture_area(p, extents, radius_m=radius)),
+            lambda p: _area_and_extent(ext.capture(p, capture_radius_km)),
             exclude=[x for x in (a.id, b.id)], **rule)
         cuts = [c for c in out["critical_places"] if c["cuts"]]
         out["minimum_cut"] = min((c["places"] for c in cuts), key=len) if cuts else None
