@@ -130,3 +130,18 @@ def test_a_failed_import_leaves_no_workspace_behind(tmp_path):
     r = CliRunner().invoke(app, ["roads", "import", str(good), "-w", str(ws)])
     assert r.exit_code == 0, r.output
     assert "9 roads, 0 places and 1 areas: 10 new" in " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("suffix", [".osm", ".osm.bz2", ".osm.gz"])
+def test_xml_declaring_entities_is_refused_before_parsing(tmp_path, suffix):
+    import bz2
+    import gzip
+
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE osm [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+            b'<osm version="0.6"><node id="1" lat="1" lon="1"><tag k="name" v="&b;"/></node></osm>\n')
+    data = bz2.compress(bomb) if suffix.endswith("bz2") else gzip.compress(bomb) if suffix.endswith("gz") else bomb
+    p = tmp_path / f"bomb{suffix}"
+    p.write_bytes(data)
+    with pytest.raises(ImportFormatError, match=rf"bomb{suffix}: declares XML entities"):
+        parse_osm(p)

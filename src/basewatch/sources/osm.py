@@ -246,11 +246,37 @@ def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
         if head.lstrip()[:1] in (b"{", b"["):
             raise ImportFormatError(f"{p.name}: JSON, not an OSM extract; for Overpass output "
                                     "use a .json name")
+        _refuse_xml_entities(p)
         _read_osmium(p, col)
     records, warnings = col.finish()
     if not col.roads:
         raise ImportFormatError(f"{p.name}: no roads found (classes kept: {', '.join(classes)})")
     return Parsed(p, "roads", _sha256(p), records, warnings)
+
+
+def _refuse_xml_entities(p: Path) -> None:
+    """OSM XML never needs a DTD: refuse one that declares entities (entity expansion bombs)
+    before libosmium's XML parser sees the file. The DTD comes before the first element, so
+    the file's first 64 KB (decompressed) tell."""
+    import bz2
+    import gzip
+
+    name = p.name.lower()
+    opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else None
+    if opener is None and not name.endswith((".osm", ".xml")):
+        return  # PBF: no XML
+    try:
+        if opener is not None:
+            with opener(p, "rb") as f:
+                head = f.read(65536)
+        else:
+            with p.open("rb") as f:
+                head = f.read(65536)
+    except (OSError, EOFError, ValueError) as exc:
+        raise ImportFormatError(f"{p.name}: not a readable OSM file ({exc})") from None
+    if b"<!ENTITY" in head.upper():
+        raise ImportFormatError(f"{p.name}: declares XML entities (a DTD); OSM XML has none, "
+                                "and entity expansion is refused")
 
 
 def _read_osmium(p: Path, col: _Collector) -> None:
