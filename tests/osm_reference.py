@@ -52,6 +52,8 @@ class Reference:
     def __init__(self, path: Path, utm_epsg: int) -> None:
         self.graph = nx.Graph()
         self.lonlat: dict[int, tuple[float, float]] = {}
+        self.way_segments: dict[int, list[tuple[int, int]]] = {}
+        self.bridges: dict[int, str] = {}  # way id -> name, of the kept bridges
         segs: list[tuple[int, int]] = []
         for w in osmium.FileProcessor(str(path)).with_locations().with_filter(
                 osmium.filter.KeyFilter("highway")):
@@ -59,6 +61,8 @@ class Reference:
                 continue
             if _closed(dict(w.tags)):
                 continue
+            if w.tags.get("bridge", "no") != "no":
+                self.bridges[w.id] = w.tags.get("bridge:name") or w.tags.get("name") or ""
             nodes = [(n.ref, n.location) for n in w.nodes]
             for (r0, l0), (r1, l1) in itertools.pairwise(nodes):
                 if not (l0.valid() and l1.valid()) or r0 == r1:
@@ -69,6 +73,7 @@ class Reference:
                 if not self.graph.has_edge(r0, r1) or self.graph[r0][r1]["w"] > d:
                     self.graph.add_edge(r0, r1, w=d)
                 segs.append((r0, r1))
+                self.way_segments.setdefault(w.id, []).append((r0, r1))
         self.segs = np.array(segs)
         self.utm = pyproj.Transformer.from_crs(4326, utm_epsg, always_xy=True)
         ids = np.array(list(self.lonlat))
@@ -94,8 +99,10 @@ class Reference:
         g.nodes[name]["seg"] = (u, v, flon, flat)
 
     def length_m(self, a: tuple[float, float], b: tuple[float, float],
-                 avoid: shapely.Geometry | None = None) -> float | None:
+                 avoid: shapely.Geometry | None = None, avoid_ways: tuple[int, ...] = ()) -> float | None:
         g = self.graph.copy()
+        for w in avoid_ways:
+            g.remove_edges_from(self.way_segments[w])
         if avoid is not None:
             shapely.prepare(avoid)
             g.remove_edges_from([(u, v) for u, v in g.edges if avoid.intersects(

@@ -156,3 +156,52 @@ def test_a_capture_on_the_route_reroutes_where_a_road_exists(liechtenstein, capt
     if expected is not None:
         assert r["length_km"] * 1000 == pytest.approx(expected, rel=0.01, abs=100)
         assert r["length_km"] >= before["length_km"]
+
+
+def test_bridges_assumed_cut_by_way_id_reroute_as_the_independent_path(liechtenstein):
+    ws, path, ref = liechtenstein
+    towns = place_nodes(path)
+    a, b = "Balzers", "Ruggell"
+    base = ref.length_m(towns[a], towns[b])
+    # The bridges whose loss changes the independent route, and a few whose loss does not.
+    effect = {w: ref.length_m(towns[a], towns[b], avoid_ways=(w,)) for w in sorted(ref.bridges)}
+    on = [w for w, d in effect.items() if d is None or d > base + 1][:5]
+    off = [w for w, d in effect.items() if d is not None and abs(d - base) < 1][:3]
+    assert on and off
+    for way in on + off:
+        r = _corridor(ws, a, b, assume_cut=[str(way)])
+        assert r["connected"] == (effect[way] is not None), way
+        if effect[way] is not None:
+            assert r["length_km"] * 1000 == pytest.approx(effect[way], rel=0.01, abs=100), way
+
+
+def test_overpass_json_of_the_same_ways_gives_the_same_roads(tmp_path):
+    """The extract's nodes and highway ways written as Overpass JSON read back as the PBF."""
+    import osmium
+
+    from basewatch.model.roads import RoadSegment
+    from basewatch.sources.osm import parse_osm
+
+    pbf = osm_dev() / "liechtenstein-2015.osm.pbf"
+    elements = []
+    for o in osmium.FileProcessor(str(pbf)):
+        if isinstance(o, osmium.osm.Node):
+            elements.append({"type": "node", "id": o.id, "lat": o.location.lat, "lon": o.location.lon})
+        elif isinstance(o, osmium.osm.Way) and "highway" in o.tags:
+            elements.append({"type": "way", "id": o.id, "nodes": [n.ref for n in o.nodes],
+                             "tags": dict(o.tags)})
+    js = tmp_path / "li.json"
+    js.write_text(json.dumps({"osm3s": {}, "elements": elements}))
+
+    def roads(p):
+        return {r.id: (list(r.geometry.coords), r.road_class, r.oneway, r.access, r.bridge)
+                for r in parse_osm(p).records if isinstance(r, RoadSegment)}
+
+    a, b = roads(pbf), roads(js)
+    assert a.keys() == b.keys() and len(a) > 300
+    import numpy as np
+
+    for k in a:
+        assert a[k][1:] == b[k][1:]
+        xa, xb = np.array(a[k][0]), np.array(b[k][0])
+        assert xa.shape == xb.shape and np.allclose(xa, xb, atol=1e-7), k
