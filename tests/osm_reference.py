@@ -51,6 +51,7 @@ class Reference:
 
     def __init__(self, path: Path, utm_epsg: int) -> None:
         self.graph = nx.Graph()
+        self.digraph = nx.DiGraph()  # the same, each segment only the way(s) it may be driven
         self.lonlat: dict[int, tuple[float, float]] = {}
         self.way_segments: dict[int, list[tuple[int, int]]] = {}
         self.bridges: dict[int, str] = {}  # way id -> name, of the kept bridges
@@ -64,6 +65,11 @@ class Reference:
             if w.tags.get("bridge", "no") != "no":
                 self.bridges[w.id] = w.tags.get("bridge:name") or w.tags.get("name") or ""
             nodes = [(n.ref, n.location) for n in w.nodes]
+            ow = w.tags.get("oneway", "")
+            forward = ow not in ("-1", "reverse")
+            backward = not (ow in ("yes", "true", "1", "-1", "reverse") or (
+                ow == "" and (w.tags.get("highway") in ("motorway", "motorway_link")
+                              or w.tags.get("junction") in ("roundabout", "circular"))))
             for (r0, l0), (r1, l1) in itertools.pairwise(nodes):
                 if not (l0.valid() and l1.valid()) or r0 == r1:
                     continue
@@ -72,6 +78,9 @@ class Reference:
                 d = GEOD.inv(l0.lon, l0.lat, l1.lon, l1.lat)[2]
                 if not self.graph.has_edge(r0, r1) or self.graph[r0][r1]["w"] > d:
                     self.graph.add_edge(r0, r1, w=d)
+                for x, y, ok in ((r0, r1, forward), (r1, r0, backward)):
+                    if ok and (not self.digraph.has_edge(x, y) or self.digraph[x][y]["w"] > d):
+                        self.digraph.add_edge(x, y, w=d)
                 segs.append((r0, r1))
                 self.way_segments.setdefault(w.id, []).append((r0, r1))
         self.segs = np.array(segs)
@@ -89,18 +98,28 @@ class Reference:
                     / np.maximum((ab ** 2).sum(axis=1), 1e-12), 0, 1)
         foot = a + ab * t[:, None]
         dist = np.hypot(foot[:, 0] - px, foot[:, 1] - py)
-        usable = np.array([g.has_edge(u, v) for u, v in self.segs])
+        usable = np.array([g.has_edge(u, v) or g.has_edge(v, u) for u, v in self.segs])
         dist[~usable] = np.inf
         i = int(np.argmin(dist))
         u, v = (int(x) for x in self.segs[i])
         flon, flat = self.utm.transform(*foot[i], direction="INVERSE")
-        for end in (u, v):
-            g.add_edge(name, end, w=GEOD.inv(flon, flat, *self.lonlat[end])[2])
+        for end, other in ((u, v), (v, u)):
+            w = GEOD.inv(flon, flat, *self.lonlat[end])[2]
+            if not g.is_directed():
+                g.add_edge(name, end, w=w)
+                continue
+            # The start leaves its point toward `end` if the segment runs other -> end; the
+            # goal is reached from `end` if it runs end -> other.
+            if name == "A" and g.has_edge(other, end):
+                g.add_edge(name, end, w=w)
+            if name == "B" and g.has_edge(end, other):
+                g.add_edge(end, name, w=w)
         g.nodes[name]["seg"] = (u, v, flon, flat)
 
     def length_m(self, a: tuple[float, float], b: tuple[float, float],
-                 avoid: shapely.Geometry | None = None, avoid_ways: tuple[int, ...] = ()) -> float | None:
-        g = self.graph.copy()
+                 avoid: shapely.Geometry | None = None, avoid_ways: tuple[int, ...] = (),
+                 directed: bool = False) -> float | None:
+        g = (self.digraph if directed else self.graph).copy()
         for w in avoid_ways:
             g.remove_edges_from(self.way_segments[w])
         if avoid is not None:
@@ -110,7 +129,7 @@ class Reference:
         self._snap(g, *a, "A")
         self._snap(g, *b, "B")
         sa, sb = g.nodes["A"]["seg"], g.nodes["B"]["seg"]
-        if {sa[0], sa[1]} == {sb[0], sb[1]}:
+        if {sa[0], sa[1]} == {sb[0], sb[1]} and not g.is_directed():
             g.add_edge("A", "B", w=GEOD.inv(sa[2], sa[3], sb[2], sb[3])[2])
         try:
             return float(nx.dijkstra_path_length(g, "A", "B", weight="w"))

@@ -205,3 +205,16 @@ def test_overpass_json_of_the_same_ways_gives_the_same_roads(tmp_path):
         assert a[k][1:] == b[k][1:]
         xa, xb = np.array(a[k][0]), np.array(b[k][0])
         assert xa.shape == xb.shape and np.allclose(xa, xb, atol=1e-7), k
+
+
+@pytest.mark.parametrize("a,b", [("Balzers", "Vaduz"), ("Vaduz", "Balzers"), ("Schaan", "Eschen"),
+                                 ("Eschen", "Schaan"), ("Siltasaari", "Kluuvi"), ("Helsinki", "Hakaniemi")])
+def test_directed_routes_follow_one_ways_as_the_independent_path(liechtenstein, helsinki, a, b):
+    ws, path, ref = helsinki if {a, b} & {"Helsinki", "Siltasaari"} else liechtenstein
+    towns = place_nodes(path)
+    r = _corridor(ws, a, b, directed=True)
+    expected = ref.length_m(towns[a], towns[b], directed=True)
+    assert r["connected"] == (expected is not None)
+    if expected is not None:
+        assert r["length_km"] * 1000 == pytest.approx(expected, rel=0.01, abs=100)
+        assert r["length_km"] >= _corridor(ws, a, b)["length_km"]
