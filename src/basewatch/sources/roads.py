@@ -93,6 +93,7 @@ def _parse_geojson(p: Path, text: str) -> tuple[list[RoadSegment], list[str]]:
 
 def _parse_gpkg(p: Path) -> tuple[list[RoadSegment], list[str]]:
     import json
+    import math
 
     import pyogrio
 
@@ -106,11 +107,12 @@ def _parse_gpkg(p: Path) -> tuple[list[RoadSegment], list[str]]:
                 raise ImportFormatError(f"{p.name} layer {layer}: CRS {df.crs} is not WGS84 lon/lat")
             for row in df.to_dict("records"):
                 g = row.pop("geometry")
-                out_text.append({"type": "Feature", "properties": {k: (None if v != v else v) for k, v in row.items()},
+                props = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+                out_text.append({"type": "Feature", "properties": props,
                                  "geometry": g.__geo_interface__ if g is not None else None})
     except ImportFormatError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # GDAL reports a foreign or broken file in many ways
         raise ImportFormatError(f"{p.name}: cannot read as GeoPackage ({exc})") from None
     return _parse_geojson(p, json.dumps({"type": "FeatureCollection", "features": out_text}))
 
