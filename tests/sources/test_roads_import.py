@@ -83,3 +83,19 @@ def test_geojson_line_layer_and_a_way_crossing_a_control_boundary(ws, tmp_path):
 
     rg = build_graph([r])
     assert len(blocked_edges(rg, box(36.0, 34.9, 37.0, 35.0)).hostile) == 1  # crosses it
+
+
+def test_a_geopackage_line_layer_imports_with_empty_cells_as_missing(ws, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    df = gpd.GeoDataFrame({"id": ["m5", "m1"], "ref": ["M5", None], "name": [None, "Coastal"],
+                           "road_class": ["motorway", "trunk"], "source": ["T", "T"]},
+                          geometry=[LineString([(36.7, 35.2), (36.7, 34.7)]),
+                                    LineString([(35.9, 35.5), (35.9, 34.9)])], crs="EPSG:4326")
+    p = tmp_path / "roads.gpkg"
+    df.to_file(p, layer="roads", driver="GPKG")
+    import_file(ws, "roads", p)
+    roads = {r.id: r for r in ws.store.select(ROADS)}
+    assert roads["m5"].ref == "M5" and roads["m5"].name == ""
+    assert roads["m1"].ref == "" and roads["m1"].label == "Coastal"  # no ref: named by its name
