@@ -4,7 +4,8 @@ A seeded grid of roads (N x N nodes, about 2 N^2 edges) over ~5 x 5 degrees, and
 "hostile" polygons (a disc drifting across it). Same data, same run:
 
 - basewatch: graph and R-tree of edges built once; per question, the blocked edges come from
-  an R-tree query of the day's hostile polygon and the path search runs on a filtered view;
+  an R-tree query of the day's hostile polygon and the route search (analysis/roadgraph.py)
+  skips them;
 - networkx, straightforward: per date, test every edge against the polygon, build the
   passable subgraph and call ``has_path``.
 
@@ -22,8 +23,9 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString
 
-from basewatch.analysis.corridors import CorridorIndex, _open_view, blocked_edges, build_graph, snap
+from basewatch.analysis.corridors import CorridorIndex, blocked_edges, build_graph, snap
 from basewatch.analysis.geodesy import geodesic_circle
+from basewatch.analysis.roadgraph import EdgeRule, shortest_route, snap_point
 from basewatch.model import Provenance, Source
 from basewatch.model.roads import RoadSegment
 
@@ -49,13 +51,16 @@ def main() -> None:
     print(f"{rg.n_edges:,} edges, {rg.graph.number_of_nodes():,} nodes; one-time build {build_s:.1f} s")
     a_node = snap(rg, 35.0, 34.5, "A")[0]
     b_node = snap(rg, 35.0 + (n - 1) * step, 34.5, "B")[0]
+    sa = snap_point(rg, 35.0, 34.5, "A")
+    sb = snap_point(rg, 35.0 + (n - 1) * step, 34.5, "B")
     days = [dt.date(2024, 1, 1) + dt.timedelta(days=k) for k in range(a.days)]
     hostile = [geodesic_circle(35.5 + 4.0 * k / a.days, 34.5, 60_000 + 150_000 * (k % 30) / 30, 64)
                for k in range(a.days)]
 
     def ours(k: int) -> bool:
-        blocked = blocked_edges(rg, hostile[k]).all
-        return bool(nx.has_path(_open_view(rg, blocked), a_node, b_node))
+        blocked = blocked_edges(rg, hostile[k])
+        return shortest_route(rg, sa, sb, EdgeRule(blocked.all), blocked.halves(rg, sa, sb),
+                              geometry=False) is not None
 
     def naive(k: int) -> bool:
         ok = ~shapely.intersects(rg.edge_geoms, hostile[k])

@@ -12,6 +12,7 @@ from basewatch.analysis.corridors import (
     connect,
     critical_places,
     snap,
+    snap_point,
 )
 from basewatch.analysis.geodesy import length_km
 from basewatch.errors import NotFoundError
@@ -52,13 +53,14 @@ def test_connectivity_matches_networkx_on_random_blockings():
     rng = np.random.default_rng(3)
     a = snap(rg, 36.0, 35.0, "a")[0]
     b = snap(rg, 36.4, 35.4, "b")[0]
+    sa, sb = snap_point(rg, 36.0, 35.0, "a"), snap_point(rg, 36.4, 35.4, "b")
     outcomes = set()
     for k in range(30):
         cx, cy = rng.uniform(36.0, 36.4), rng.uniform(35.0, 35.4)
         half = 0.5 if k % 3 == 0 else 0.05  # every third a band across the grid
         hostile = box(cx - half, cy - 0.05, cx + half, cy + 0.05)
         blocked = blocked_edges(rg, hostile)
-        res = connect(rg, a, b, blocked, [])
+        res = connect(rg, sa, sb, blocked, [])
         # Independent check: networkx on a graph rebuilt without the blocked edges.
         g = nx.Graph()
         g.add_nodes_from(rg.graph.nodes)
@@ -75,13 +77,16 @@ def test_connectivity_matches_networkx_on_random_blockings():
 def test_an_edge_partly_inside_hostile_ground_is_blocked_and_reported():
     segs = [road("west", (36.0, 35.0), (36.5, 35.0), ref="M5"), road("east", (36.5, 35.0), (37.0, 35.0), ref="M5")]
     rg = build_graph(segs)
-    a, b = snap(rg, 36.0, 35.0, "a")[0], snap(rg, 37.0, 35.0, "b")[0]
-    hostile = box(36.9, 34.9, 36.95, 35.1)  # touches only the eastern road
+    a, b = snap_point(rg, 36.0, 35.0, "a"), snap_point(rg, 37.0, 35.0, "b")
+    hostile = box(36.8, 34.9, 36.95, 35.1)  # touches only the eastern road
     blocked = blocked_edges(rg, hostile)
     assert len(blocked.hostile) == 1
     res = connect(rg, a, b, blocked, [Place("x", "Eastville", 36.95, 35.0, P)])
     assert not res.connected
-    assert [x["road"] for x in res.breaks] == ["M5"] and res.breaks[0]["near"] == ["Eastville"]
+    # One line per road, with the length of road blocked (the eastern road, 0.5 degrees).
+    (br,) = res.breaks
+    assert br["road"] == "M5" and br["near"] == ["Eastville"]
+    assert br["km"] == pytest.approx(length_km(segs[1].geometry), abs=0.05)
 
 
 def test_friendly_mode_blocks_roads_through_third_party_ground():
@@ -99,10 +104,11 @@ def test_minimum_cut_in_places_matches_networkx_node_cut():
             road("as", towns["A"], towns["S"]), road("sb", towns["S"], towns["B"])]
     rg = build_graph(segs)
     places = [Place(k.lower(), k, *xy, P) for k, xy in towns.items() if k in "NSM"]
-    a, b = snap(rg, *towns["A"], "A")[0], snap(rg, *towns["B"], "B")[0]
-    res = connect(rg, a, b, blocked_edges(rg, box(0, 0, 0.1, 0.1)), places)
-    crit = critical_places(rg, a, b, box(0, 0, 0.1, 0.1), None, res.route, places,
-                           radius_m=5_000, max_candidates=10)
+    a, b = snap_point(rg, *towns["A"], "A"), snap_point(rg, *towns["B"], "B")
+    base = blocked_edges(rg, box(0, 0, 0.1, 0.1))
+    res = connect(rg, a, b, base, places)
+    crit = critical_places(rg, a, b, base, box(0, 0, 0.1, 0.1), res.route, places,
+                           lambda p: captured_ground([p], 5_000), max_candidates=10)
     cuts = [set(c["places"]) for c in crit if c["cuts"]]
     # networkx: the minimum node cut between A and B is {N, S}.
     g = nx.Graph([(s.id[0], s.id[1]) for s in segs])
@@ -114,15 +120,6 @@ def test_snapping_far_from_any_road_says_how_far():
     rg = build_graph([road("r", (36.0, 35.0), (36.1, 35.0))])
     with pytest.raises(NotFoundError, match=r"Nowhere is not near any road: the nearest road node is 1\d\d\.\d km away"):
         snap(rg, 37.5, 35.0, "Nowhere")
-
-
-def test_captured_ground_is_a_geodesic_disc():
-    g = captured_ground([Place("h", "Hama", 36.7578, 35.1318, P)], 10_000)
-    import pyproj
-
-    xy = np.asarray(g.exterior.coords)
-    _, _, d = pyproj.Geod(ellps="WGS84").inv(np.full(len(xy), 36.7578), np.full(len(xy), 35.1318), xy[:, 0], xy[:, 1])
-    assert np.allclose(d, 10_000, atol=0.01)
 
 
 def test_corridor_index_agrees_with_has_path_on_random_days():

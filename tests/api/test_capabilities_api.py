@@ -28,6 +28,10 @@ def test_corridor_claim_d(client):
                                           "assume_captured": "Hama,Homs"}).json()
     assert ok["connected"] is True and ok["minimum_cut"] == ["Homs"]
     assert cut["connected"] is False
+    # A what-if with a capture radius of the call: the answer says which extent it used.
+    wide = client.get("/corridor", params={"from": "Tartus", "to": "Damascus", "date": "2024-12-04",
+                                           "assume_captured": "Homs", "capture_radius_km": 3}).json()
+    assert wide["captures"] == [{"place": "Homs", "extent": "disc 3.0 km", "from": "--capture-radius"}]
 
 
 def test_assessment_claim_i_and_alerts(client):

@@ -20,6 +20,11 @@ def test_claim_d_tartus_damascus(demo_ws):
     assert before["connected"] is True and "Homs" in before["places_on_route"]
     assert before["minimum_cut"] == ["Homs"]
     assert before["critical_places"][0]["places"] == ["Homs"]
+    # What a capture takes is said: the demo's places carry no population, so a city's disc.
+    assert before["critical_places"][0]["extent"] == "disc 5.0 km"
+    # The route in route order, the side whose corridor it is, the access legs apart.
+    along = [p["along_km"] for p in before["places_along"]]
+    assert along == sorted(along) and before["side"] == "russia" and len(before["access_km"]) == 2
     assert not any(c["places"] == ["Hama"] and c["cuts"] for c in before["critical_places"])
     after = run_json("corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-08", "-w", demo_ws)
     assert after["connected"] is False and after["breaks"]
@@ -27,6 +32,9 @@ def test_claim_d_tartus_damascus(demo_ws):
                        "--assume-captured", "Hama,Homs", "-w", demo_ws)
     assert what_if["connected"] is False
     assert any("Homs" in b["near"] for b in what_if["breaks"])
+    roads = [b["road"] for b in what_if["breaks"]]
+    assert len(roads) == len(set(roads))  # one line per road
+    assert [c["extent"] for c in what_if["captures"]] == ["disc 5.0 km", "disc 5.0 km"]
 
 
 def test_timeline_first_cut_is_8_dec(demo_ws):

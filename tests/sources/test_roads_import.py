@@ -37,12 +37,17 @@ def test_osm_extracts_import_kept_classes_with_refs(ws, tmp_path, suffix):
     assert import_file(ws, "roads", path).result.changed == 0
 
 
-def test_a_way_referencing_a_missing_node_is_refused_whole(ws, tmp_path):
-    path = tmp_path / "bad.osm.pbf"
-    write_osm(path, {**WAYS, 13: ([3, 99], {"highway": "primary"})}, NODES)
-    with pytest.raises(ImportFormatError, match=r"bad.osm.pbf way 13: references missing node\(s\) 99"):
-        import_file(ws, "roads", path)
-    assert ws.store.select(ROADS) == []
+def test_a_way_cut_by_the_extract_edge_is_cut_at_the_missing_nodes(ws, tmp_path):
+    path = tmp_path / "cut.osm.pbf"
+    # Way 13 runs 3 -> 4 -> 98 (missing) -> 5 -> 99 (missing) -> 1: two pieces, 3-4 and 5-1.
+    write_osm(path, {**WAYS, 13: ([3, 4, 98, 5, 99, 1], {"highway": "primary"})}, NODES)
+    r = import_file(ws, "roads", path)
+    assert r.warnings == [("cut.osm.pbf: 1 way(s) reference 2 node(s) not in the file (an extract "
+                          "cut by a bounding box?); they were cut at the missing nodes")]
+    roads = {x.id: x for x in ws.store.select(ROADS)}
+    assert list(roads["osm-way-13-0"].geometry.coords) == [NODES[3], NODES[4]]
+    assert "osm-way-13-1" not in roads  # 5 alone: fewer than two nodes
+    assert set(roads) == {"osm-way-10", "osm-way-11", "osm-way-13-0"}
 
 
 def test_truncated_or_foreign_pbf_is_a_clear_error(ws, tmp_path):
@@ -78,3 +83,19 @@ def test_geojson_line_layer_and_a_way_crossing_a_control_boundary(ws, tmp_path):
 
     rg = build_graph([r])
     assert len(blocked_edges(rg, box(36.0, 34.9, 37.0, 35.0)).hostile) == 1  # crosses it
+
+
+def test_a_geopackage_line_layer_imports_with_empty_cells_as_missing(ws, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    df = gpd.GeoDataFrame({"id": ["m5", "m1"], "ref": ["M5", None], "name": [None, "Coastal"],
+                           "road_class": ["motorway", "trunk"], "source": ["T", "T"]},
+                          geometry=[LineString([(36.7, 35.2), (36.7, 34.7)]),
+                                    LineString([(35.9, 35.5), (35.9, 34.9)])], crs="EPSG:4326")
+    p = tmp_path / "roads.gpkg"
+    df.to_file(p, layer="roads", driver="GPKG")
+    import_file(ws, "roads", p)
+    roads = {r.id: r for r in ws.store.select(ROADS)}
+    assert roads["m5"].ref == "M5" and roads["m5"].name == ""
+    assert roads["m1"].ref == "" and roads["m1"].label == "Coastal"  # no ref: named by its name

@@ -45,6 +45,20 @@ def test_putting_the_same_record_twice_changes_nothing(backend, prov):
         assert [f.id for f in ws.facilities(on=dt.date(2025, 6, 1))] == ["tartus"]
 
 
+def test_a_record_whose_geometry_alone_changed_is_updated(backend, prov):
+    """The geometry is stored apart from the JSON copy of a record: a corrected polygon (or a
+    road whose way was redrawn in a newer extract) must not count as unchanged."""
+    c = ControlArea("opposition", dt.date(2024, 12, 1), box(36.0, 35.0, 37.0, 36.0), prov)
+    moved = ControlArea("opposition", dt.date(2024, 12, 1), box(36.0, 35.0, 37.5, 36.0), prov)
+    with backend(create=True) as ws:
+        ws.store.put(CONTROL, [c])
+        assert ws.store.put(CONTROL, [c]).unchanged == 1
+        r = ws.store.put(CONTROL, [moved])
+        assert (r.inserted, r.updated, r.unchanged) == (0, 1, 0)
+        (back,) = ws.control_on(dt.date(2024, 12, 1))
+        assert back.geometry.equals(moved.geometry)
+
+
 def test_a_failed_transaction_leaves_the_store_unchanged(backend, prov):
     with backend(create=True) as ws:
         ws.store.put(FACILITIES, [facility(prov)])

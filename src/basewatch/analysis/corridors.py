@@ -1,194 +1,124 @@
 """Road corridors: is a site still connected to a place through friendly ground, on a date?
 
-Rules (stated here, tested in tests/analysis/test_corridors.py):
+Rules (stated here, tested in tests/analysis/test_corridors.py; the graph, snapping and route
+search are in :mod:`basewatch.analysis.roadgraph`, what a capture takes in
+:mod:`basewatch.analysis.captures`):
 
-- **Graph.** Road vertices shared by several roads are junctions (coordinates equal to 1e-7°);
-  chains of degree-2 vertices inside a road are contracted into one edge whose length is the
-  geodesic length of its geometry; the ends of each road stay nodes. Parallel roads stay
-  parallel edges. Sites and places are snapped to the nearest node (at most 25 km away).
 - **Blocked edge.** An edge is blocked when any part of it lies in ground held by a faction
   hostile to the side asked about (optionally within ``buffer_m`` of it). In the default
   *friendly* mode an edge is also blocked when more than ``outside_tolerance_m`` of it lies
   outside the side's and its allies' ground (third parties, unheld ground); *any-road* mode
-  lets such edges through.
-- **What-if.** A place assumed captured counts as hostile ground within ``CAPTURE_RADIUS_M``
-  (10 km, a city and its approaches) of its centre, geodesically.
+  lets such edges through. Bridges assumed cut are blocked too.
+- **What-if.** A place assumed captured counts as hostile ground over its capture area.
+- **Answers.** The places along the route in route order, each with its distance along and
+  from the route; where a route breaks, one line per road (ref, else name, else class) with
+  the length blocked and the places near it.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+import shapely.ops
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from basewatch.analysis.geodesy import distance_m, geodesic_circle, length_km, local_aeqd
+from basewatch.analysis.geodesy import geodesic_circle, length_km, local_aeqd
 from basewatch.analysis.reach import reach_area
-from basewatch.errors import NotFoundError
+from basewatch.analysis.roadgraph import (
+    EdgeKey,
+    EdgeRule,
+    RoadGraph,
+    Route,
+    Snap,
+    build_graph,
+    shortest_route,
+    snap,
+    snap_point,
+)
 from basewatch.model import Place
-from basewatch.model.roads import RoadSegment
 
 __all__ = [
-    "CAPTURE_RADIUS_M",
     "Blocked",
     "CorridorIndex",
     "CorridorResult",
     "RoadGraph",
     "blocked_edges",
+    "bridge_edges",
     "build_graph",
     "captured_ground",
     "connect",
     "critical_places",
+    "places_along",
     "snap",
+    "snap_point",
 ]
 
-CAPTURE_RADIUS_M = 10_000.0
-SNAP_LIMIT_M = 25_000.0
-NEAR_ROUTE_M = 5_000.0
-_DIGITS = 7
-
-EdgeKey = tuple[int, int, int]
+_ON_ROUTE_MIN_M = 1_000.0
+BREAK_NEAR_M = 15_000.0
 
 
-@dataclass
-class RoadGraph:
-    """A contracted road graph: nodes carry lon/lat; edges carry geometry, length, class, ref."""
-
-    graph: nx.MultiGraph
-    node_xy: np.ndarray
-    edge_keys: list[EdgeKey]
-    edge_geoms: np.ndarray  # shapely LineStrings, aligned with edge_keys
-    tree: shapely.STRtree = field(repr=False)
-
-    @property
-    def n_edges(self) -> int:
-        return len(self.edge_keys)
-
-
-def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
-    """Junction graph of the roads, degree-2 chains contracted."""
-    ids: dict[tuple[float, float], int] = {}
-    raw = nx.MultiGraph()
-
-    def node(x: float, y: float) -> int:
-        k = (round(x, _DIGITS), round(y, _DIGITS))
-        if k not in ids:
-            ids[k] = len(ids)
-            raw.add_node(ids[k], lon=k[0], lat=k[1])
-        return ids[k]
-
-    ends: set[int] = set()
-    for seg in segments:
-        xy = list(seg.geometry.coords)
-        ends |= {node(*xy[0][:2]), node(*xy[-1][:2])}
-        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
-            u, v = node(x0, y0), node(x1, y1)
-            if u != v:
-                raw.add_edge(u, v, coords=[(x0, y0), (x1, y1)], road_class=seg.road_class,
-                             ref=seg.ref, name=seg.name, segment=seg.id)
-    g = _contract(raw, ends)
-    keys: list[EdgeKey] = []
-    geoms = []
-    for u, v, k, d in g.edges(keys=True, data=True):
-        line = LineString(d["coords"])
-        d["geometry"] = line
-        d["length_m"] = length_km(line) * 1000
-        keys.append((u, v, k))
-        geoms.append(line)
-    node_xy = (np.array([[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in sorted(g.nodes)])
-               if len(g) else np.empty((0, 2)))
-    arr = np.array(geoms, dtype=object)
-    return RoadGraph(g, node_xy, keys, arr, shapely.STRtree(arr))
-
-
-def _contract(raw: nx.MultiGraph, ends: set[int]) -> nx.MultiGraph:
-    """Merge chains through degree-2 vertices into single edges. Junctions and the ends of
-    every input road (OSM ways end at junctions and at places) stay nodes."""
-    junction = {n for n in raw.nodes if raw.degree(n) != 2} | ends
-    for comp in nx.connected_components(raw):  # a ring with no junction keeps one node
-        if not comp & junction:
-            junction.add(min(comp))
-    g = nx.MultiGraph()
-    index = {n: i for i, n in enumerate(sorted(junction))}
-    for n, i in index.items():
-        g.add_node(i, **raw.nodes[n])
-
-    def oriented(coords: list[tuple[float, float]], frm: int) -> list[tuple[float, float]]:
-        x, y = coords[0]
-        at = raw.nodes[frm]
-        return coords if (round(x, _DIGITS), round(y, _DIGITS)) == (at["lon"], at["lat"]) else coords[::-1]
-
-    seen: set[tuple[int, int, int]] = set()
-    for start in sorted(junction):
-        for _, nxt, k, d in list(raw.edges(start, keys=True, data=True)):
-            if (start, nxt, k) in seen:
-                continue
-            seen |= {(start, nxt, k), (nxt, start, k)}
-            coords = oriented(list(d["coords"]), start)
-            attrs = [d]
-            cur = nxt
-            while cur not in junction:
-                _, nn, kk, dd = next(e for e in raw.edges(cur, keys=True, data=True)
-                                     if (cur, e[1], e[2]) not in seen)
-                seen |= {(cur, nn, kk), (nn, cur, kk)}
-                coords += oriented(list(dd["coords"]), cur)[1:]
-                attrs.append(dd)
-                cur = nn
-
-            def joined(key: str) -> str:
-                return "/".join(sorted({str(x[key]) for x in attrs if x[key]}))
-
-            g.add_edge(index[start], index[cur], coords=coords, ref=joined("ref"),
-                       name=joined("name"), road_class=joined("road_class"),
-                       segments=tuple(sorted({x["segment"] for x in attrs})))
-    return g
-
-
-def snap(rg: RoadGraph, lon: float, lat: float, what: str,
-         limit_m: float = SNAP_LIMIT_M) -> tuple[int, float]:
-    """The road node nearest to (lon, lat) and its geodesic distance (m)."""
-    if not len(rg.node_xy):
-        raise NotFoundError("the workspace has no roads: import some with `basewatch roads import`")
-    # Candidates by degree distance (scaled by latitude), then exact geodesic distance.
-    dx = (rg.node_xy[:, 0] - lon) * np.cos(np.radians(lat))
-    dy = rg.node_xy[:, 1] - lat
-    cand = np.argsort(dx * dx + dy * dy)[:16]
-    d = np.asarray(distance_m(lon, lat, rg.node_xy[cand, 0], rg.node_xy[cand, 1]))
-    best = int(cand[int(np.argmin(d))])
-    dist = float(d.min())
-    if dist > limit_m:
-        raise NotFoundError(f"{what} is not near any road: the nearest road node is "
-                            f"{dist / 1000:.1f} km away (limit {limit_m / 1000:.0f} km)")
-    return best, dist
-
-
-def captured_ground(places: Iterable[Place], radius_m: float = CAPTURE_RADIUS_M) -> BaseGeometry:
+def captured_ground(places: Iterable[Place], radius_m: float) -> BaseGeometry:
+    """Geodesic discs of ``radius_m`` around places (the fallback of a capture)."""
     discs = [geodesic_circle(p.lon, p.lat, radius_m, 64) for p in places]
     return shapely.union_all(discs) if discs else Polygon()
 
 
 @dataclass(frozen=True)
 class Blocked:
-    """Edges blocked by hostile ground, and edges leaving friendly ground (friendly mode)."""
+    """Edges blocked by hostile ground, edges leaving friendly ground (friendly mode), and
+    edges cut on the analyst's word (bridges assumed cut)."""
 
     hostile: frozenset[EdgeKey]
     outside: frozenset[EdgeKey] = frozenset()
+    cut: frozenset[EdgeKey] = frozenset()
+    # What the edges were tested against, to test the parts of an edge a site lies on.
+    zone: BaseGeometry | None = field(default=None, compare=False, repr=False)
+    friendly: BaseGeometry | None = field(default=None, compare=False, repr=False)
+    tolerance_m: float = 1000.0
+
+    def halves(self, rg: RoadGraph, *snaps: Snap) -> tuple[tuple[bool, bool], ...]:
+        """For each snap: is the part of its edge from the snap point toward the edge's start,
+        and toward its end, open? (An edge is blocked whole; a site may lie on its open part.)"""
+        out: list[tuple[bool, bool]] = []
+        for s in snaps:
+            rev = (s.key[1], s.key[0], s.key[2])
+            if s.key not in self.all and rev not in self.all:
+                out.append((True, True))
+            elif s.key in self.cut or rev in self.cut:
+                out.append((False, False))
+            else:
+                line = rg.edge_geoms[rg.index_of(s.key)]
+                frac = min(max(s.along_m / (rg.edge(s.key)["length_m"] or 1.0), 0.0), 1.0)
+                out.append((self._open(shapely.ops.substring(line, 0, frac, normalized=True)),
+                            self._open(shapely.ops.substring(line, frac, 1, normalized=True))))
+        return tuple(out)
+
+    def _open(self, g: BaseGeometry) -> bool:
+        if g.is_empty or g.length == 0:
+            return True
+        if self.zone is not None and not self.zone.is_empty and g.intersects(self.zone):
+            return False
+        if self.friendly is not None:
+            return length_km(shapely.difference(g, self.friendly)) * 1000 <= self.tolerance_m
+        return True
 
     @property
-    def all(self) -> set[EdgeKey]:
-        return set(self.hostile | self.outside)
+    def all(self) -> frozenset[EdgeKey]:
+        return self.hostile | self.outside | self.cut
 
 
 def blocked_edges(rg: RoadGraph, hostile: BaseGeometry, friendly: BaseGeometry | None = None,
-                  *, buffer_m: float = 0.0, outside_tolerance_m: float = 1000.0) -> Blocked:
+                  *, buffer_m: float = 0.0, outside_tolerance_m: float = 1000.0,
+                  cut: Iterable[EdgeKey] = ()) -> Blocked:
     """Edges blocked by hostile ground (and, with ``friendly``, by ground that is not friendly)."""
     by_hostile: set[EdgeKey] = set()
+    zone = hostile
     if not hostile.is_empty:
         zone = reach_area(hostile, buffer_m) if buffer_m > 0 else hostile
         for i in rg.tree.query(zone, predicate="intersects"):
@@ -203,7 +133,63 @@ def blocked_edges(rg: RoadGraph, hostile: BaseGeometry, friendly: BaseGeometry |
             rest = shapely.difference(rg.edge_geoms[i], friendly)
             if length_km(rest) * 1000 > outside_tolerance_m:
                 outside.add(key)
-    return Blocked(frozenset(by_hostile), frozenset(outside))
+    return Blocked(frozenset(by_hostile), frozenset(outside), frozenset(cut),
+                   zone if not hostile.is_empty else None, friendly, outside_tolerance_m)
+
+
+def bridge_edges(rg: RoadGraph, names: Sequence[str]) -> tuple[frozenset[EdgeKey], list[str]]:
+    """Edges of the bridges named (bridge name, or OSM way id as ``123`` or ``osm-way-123``),
+    and the names that matched nothing."""
+    from basewatch.model.facility import normalize_name
+
+    found: set[EdgeKey] = set()
+    missing = []
+    for name in names:
+        q = normalize_name(name)
+        way = name.strip().removeprefix("osm-way-")
+        hits = {k for k in rg.edge_keys
+                if any(normalize_name(b) == q for b in rg.edge(k)["bridges"])
+                or (way.isdigit() and any(s == f"osm-way-{way}" or s.startswith(f"osm-way-{way}-")
+                                          for s in rg.edge(k)["segments"]))}
+        if not hits:
+            missing.append(name)
+        found |= hits
+    return frozenset(found), missing
+
+
+def places_along(line: BaseGeometry, places: Iterable[Place],
+                 within_m: float | None = None) -> list[dict[str, Any]]:
+    """Places the route passes, in route order: name, km along the route (to the nearest
+    point), km from it. A place counts when the route comes within ``within_m`` of it, by
+    default within its own radius (captures.radius_for: by population or kind, at least 1 km).
+    Metres in one azimuthal equidistant projection centred on the route (for a route of
+    1,000 km, distances off it are true to 0.1 %)."""
+    from basewatch.analysis.captures import radius_for
+
+    places = list(places)
+    if line.is_empty or not places:
+        return []
+    c = line.centroid
+    fwd, _ = local_aeqd(round(c.x, 4), round(c.y, 4))
+    local = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    px, py = fwd.transform([p.lon for p in places], [p.lat for p in places])
+    pts = shapely.points(np.column_stack([px, py]))
+    dist = shapely.distance(local, pts)
+    frac = shapely.line_locate_point(local, pts, normalized=True)
+    total = length_km(line)
+    out = []
+    for p, d, f in zip(places, dist, frac, strict=True):
+        limit = within_m if within_m is not None else max(_ON_ROUTE_MIN_M, radius_for(p)[0])
+        if d <= limit:
+            out.append({"name": p.name, "id": p.id, "along_km": round(float(f) * total, 1),
+                        "off_km": round(float(d) / 1000, 1)})
+    return sorted(out, key=lambda x: (x["along_km"], x["name"]))
+
+
+def places_near(line: BaseGeometry, places: Iterable[Place], within_m: float | None = None) -> list[Place]:
+    """Places within ``within_m`` of a line (metres, not degrees)."""
+    by_id = {p.id: p for p in places}
+    return [by_id[x["id"]] for x in places_along(line, by_id.values(), within_m)]
 
 
 @dataclass(frozen=True)
@@ -211,136 +197,175 @@ class CorridorResult:
     connected: bool
     length_km: float | None
     route: BaseGeometry | None  # the route if connected, else the usual route (through blocks)
-    places: tuple[str, ...]
+    places: tuple[dict[str, Any], ...]
     breaks: tuple[dict[str, Any], ...]
-    snap_km: tuple[float, float]
+    access_km: tuple[float, float]
+    ferries: tuple[str, ...] = ()
 
     def to_dict(self, geometry: bool = True) -> dict[str, Any]:
         from basewatch.model._util import geom_to_json
 
         d: dict[str, Any] = {"connected": self.connected,
                              "length_km": round(self.length_km, 1) if self.length_km else None,
-                             "places_on_route": list(self.places), "breaks": list(self.breaks),
-                             "snap_km": [round(x, 2) for x in self.snap_km]}
+                             "places_on_route": [p["name"] for p in self.places],
+                             "places_along": list(self.places), "breaks": list(self.breaks),
+                             "access_km": [round(x, 2) for x in self.access_km],
+                             "ferries": list(self.ferries)}
         if geometry:
             d["route"] = geom_to_json(self.route)
         return d
 
 
-def _open_view(rg: RoadGraph, blocked: set[EdgeKey]) -> Any:
-    """The graph without the blocked edges (networkx may ask for an edge either way round)."""
-    both = blocked | {(v, u, k) for u, v, k in blocked}
-    return nx.subgraph_view(rg.graph, filter_edge=lambda u, v, k: (u, v, k) not in both)
+def _label(d: Mapping[str, Any]) -> str:
+    """A road as a reader names it: ref, else name, else the bridge's name, else its class."""
+    bridge = "/".join(d.get("bridges") or ())
+    return str(d["ref"] or d["name"] or bridge
+               or (f"unnamed {d['road_class']}" if d["road_class"] else "unnamed road"))
 
 
-def _route(rg: RoadGraph, g: Any, a: int, b: int) -> tuple[list[EdgeKey], float] | None:
-    try:
-        path = nx.shortest_path(g, a, b, weight="length_m")
-    except nx.NetworkXNoPath:
-        return None
-    keys: list[EdgeKey] = []
-    total = 0.0
-    for u, v in zip(path[:-1], path[1:]):
-        k, d = min(g[u][v].items(), key=lambda kv: kv[1]["length_m"])
-        keys.append((u, v, k))
-        total += d["length_m"]
-    return keys, total
-
-
-def _line(rg: RoadGraph, keys: Sequence[EdgeKey]) -> BaseGeometry:
-    parts = [rg.graph.edges[k]["geometry"] for k in keys]
-    return shapely.line_merge(shapely.union_all(parts)) if parts else LineString()
-
-
-def places_near(line: BaseGeometry, places: Iterable[Place], within_m: float = NEAR_ROUTE_M) -> list[Place]:
-    """Places within ``within_m`` of a line (measured in an equidistant projection at each
-    place, so in metres, not degrees)."""
+def group_breaks(rg: RoadGraph, keys: Sequence[EdgeKey], hostile: frozenset[EdgeKey],
+                 places: Sequence[Place], cut: frozenset[EdgeKey] = frozenset()) -> list[dict[str, Any]]:
+    """The blocked edges of a route, one entry per road: label, km blocked, pieces, the places
+    near them (nearest first), the OSM ways, and whether a bridge assumed cut is among them."""
+    both = hostile | {(v, u, k) for u, v, k in hostile}
+    cuts = cut | {(v, u, k) for u, v, k in cut}
+    groups: dict[str, dict[str, Any]] = {}
+    lines: dict[str, list[BaseGeometry]] = {}
+    for key in keys:
+        if key not in both and key not in cuts:
+            continue
+        d = rg.edge(key)
+        name = _label(d)
+        g = groups.setdefault(name, {"road": name, "km": 0.0, "pieces": 0, "segments": [],
+                                     "bridge_cut": False})
+        g["km"] += d["length_m"] / 1000
+        g["pieces"] += 1
+        g["segments"] += [s for s in d["segments"] if s not in g["segments"]]
+        g["bridge_cut"] |= key in cuts
+        lines.setdefault(name, []).append(d["geometry"])
     out = []
-    for p in places:
-        fwd, _ = local_aeqd(round(p.lon, 4), round(p.lat, 4))
-        local = shapely.transform(line, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-        if shapely.distance(local, shapely.Point(0, 0)) <= within_m:
-            out.append(p)
+    for name, g in groups.items():
+        near = places_along(shapely.union_all(lines[name]), places, BREAK_NEAR_M)
+        out.append({**g, "km": round(g["km"], 2),
+                    "near": [p["name"] for p in sorted(near, key=lambda x: x["off_km"])]})
     return out
 
 
-def connect(rg: RoadGraph, a: int, b: int, blocked: Blocked, places: Sequence[Place],
-            snap_km: tuple[float, float] = (0.0, 0.0)) -> CorridorResult:
-    """Shortest open route from node ``a`` to ``b``; if there is none, where the usual route
+def connect(rg: RoadGraph, sa: Snap, sb: Snap, blocked: Blocked, places: Sequence[Place], *,
+            ferries: bool = False, restricted: bool = False, directed: bool = False) -> CorridorResult:
+    """Shortest open route from snap ``sa`` to ``sb``; if there is none, where the usual route
     (the shortest one that hostile ground alone would not block) breaks."""
-    found = _route(rg, _open_view(rg, blocked.all), a, b)
+    legs = (sa.leg_m / 1000, sb.leg_m / 1000)
+
+    def rule(block: frozenset[EdgeKey]) -> EdgeRule:
+        return EdgeRule(block, ferries, restricted, directed)
+
+    found = shortest_route(rg, sa, sb, rule(blocked.all), blocked.halves(rg, sa, sb))
     if found is not None:
-        keys, total = found
-        line = _line(rg, keys)
-        return CorridorResult(True, total / 1000, line,
-                              tuple(p.name for p in places_near(line, places)), (), snap_km)
-    usual = _route(rg, _open_view(rg, set(blocked.outside)), a, b)
+        return CorridorResult(True, found.length_m / 1000, found.line,
+                              tuple(places_along(found.line, places)), (), legs, _ferries(rg, found))
+    usual = shortest_route(rg, sa, sb, rule(blocked.outside),
+                           Blocked(frozenset(), blocked.outside, friendly=blocked.friendly,
+                                   tolerance_m=blocked.tolerance_m).halves(rg, sa, sb))
     if usual is None:
-        why = "no road links them at all" if _route(rg, rg.graph, a, b) is None else \
-            "every road between them leaves friendly ground"
-        return CorridorResult(False, None, None, (), ({"reason": why},), snap_km)
-    keys, _ = usual
-    line = _line(rg, keys)
-    breaks = []
-    hostile = blocked.hostile | {(v, u, k) for u, v, k in blocked.hostile}
-    for k in keys:
-        if k in hostile:
-            d = rg.graph.edges[k]
-            near = places_near(d["geometry"], places, 15_000)
-            breaks.append({"road": d["ref"] or d["name"] or "road", "segments": list(d["segments"]),
-                           "near": [p.name for p in near]})
-    return CorridorResult(False, None, line, tuple(p.name for p in places_near(line, places)),
-                          tuple(breaks), snap_km)
+        why = ("no road links them at all" if shortest_route(rg, sa, sb, rule(frozenset())) is None
+               else "every road between them leaves friendly ground")
+        return CorridorResult(False, None, None, (), ({"reason": why},), legs)
+    keys = list(usual.edges)
+    for s in (sa, sb):  # the edges the two ends lie on are part of the route too
+        if s.key not in keys:
+            keys.append(s.key)
+    breaks = group_breaks(rg, keys, blocked.hostile, places, blocked.cut)
+    return CorridorResult(False, None, usual.line, tuple(places_along(usual.line, places)),
+                          tuple(breaks), legs, _ferries(rg, usual))
 
 
-def critical_places(rg: RoadGraph, a: int, b: int, hostile: BaseGeometry,
-                    friendly: BaseGeometry | None, route: BaseGeometry, places: Sequence[Place],
-                    *, exclude: Sequence[str] = (), max_candidates: int = 20,
-                    radius_m: float = CAPTURE_RADIUS_M) -> list[dict[str, Any]]:
+def _ferries(rg: RoadGraph, r: Route) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_label(rg.edge(k)) for k in r.edges if rg.edge(k)["ferry"]))
+
+
+def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: BaseGeometry,
+                    route: BaseGeometry, places: Sequence[Place],
+                    capture: Callable[[Place], BaseGeometry | tuple[BaseGeometry, str]], *,
+                    exclude: Sequence[str] = (), max_candidates: int = 20,
+                    **rule: bool) -> list[dict[str, Any]]:
     """Places whose capture alone, or in pairs, would cut the corridor; ranked: single places
     before pairs, the nearest to hostile ground (``hostile_km``) first; the places that would
-    not cut it follow with the detour they would force."""
-    # Candidates: places on or near any road (not only the current route, since a cut may
-    # need a place on the detour too), nearest to the route first.
-    on_roads = places_near(shapely.union_all(list(rg.edge_geoms)), places, 15_000)
-    near_route = {p.id for p in places_near(route, places, 15_000)}
-    cands = sorted((p for p in on_roads if p.id not in exclude),
-                   key=lambda p: (p.id not in near_route, p.name))[:max_candidates]
-    base = blocked_edges(rg, hostile, friendly).all
-    base_route = _route(rg, _open_view(rg, base), a, b)
-    base_len = base_route[1] if base_route else None
+    not cut it follow with the detour they would force. ``capture(place)`` is the area its
+    capture takes, or (area, how that extent was found) to have it said in each entry."""
+    # Candidates: places near any road (a cut may need a place on the detour too), nearest to
+    # the route first.
+    on_route = {x["id"]: x["off_km"] for x in places_along(route, places, float("inf"))}
+    pool = [p for p in places if p.id not in exclude]
+    cands = sorted((p for p, near in zip(pool, _near_roads(rg, pool, BREAK_NEAR_M), strict=True) if near),
+                   key=lambda p: (on_route.get(p.id, float("inf")), p.name))[:max_candidates]
+    base_route = shortest_route(rg, sa, sb, EdgeRule(base.all, **rule), base.halves(rg, sa, sb),
+                                geometry=False)
+    base_len = base_route.length_m if base_route else None
+    areas: dict[str, BaseGeometry] = {}
+    extent: dict[str, str] = {}
+    for p in cands:
+        got = capture(p)
+        areas[p.id], extent[p.id] = got if isinstance(got, tuple) else (got, "")
 
     def test(group: Sequence[Place]) -> tuple[bool, float | None]:
-        blocked = base | blocked_edges(rg, captured_ground(group, radius_m)).hostile
-        r = _route(rg, _open_view(rg, blocked), a, b)
-        return (r is None, None if r is None else r[1])
+        zone = shapely.union_all([areas[p.id] for p in group])
+        extra = {rg.edge_keys[int(i)] for i in rg.tree.query(zone, predicate="intersects")}
+        now = Blocked(base.hostile | extra, base.outside, base.cut,
+                      zone if base.zone is None else shapely.union(base.zone, zone),
+                      base.friendly, base.tolerance_m)
+        r = shortest_route(rg, sa, sb, EdgeRule(now.all, **rule), now.halves(rg, sa, sb),
+                           geometry=False)
+        return (r is None, None if r is None else r.length_m)
 
     # How far each candidate is from hostile ground: among places whose loss would cut the
     # corridor, the threatened ones come first.
     from basewatch.analysis.exposure import distances_to_polygon
 
-    if hostile.is_empty:
-        threat = {p.id: float("inf") for p in cands}
+    threat: dict[str, float | None]
+    if hostile.is_empty or not cands:
+        threat = {p.id: None for p in cands}
     else:
         d, _, _ = distances_to_polygon([p.lon for p in cands], [p.lat for p in cands], hostile)
-        threat = {p.id: float(x) / 1000 for p, x in zip(cands, d)}
+        threat = {p.id: round(float(x) / 1000, 1) for p, x in zip(cands, d, strict=True)}
     out: list[dict[str, Any]] = []
     singles_that_cut: set[str] = set()
     for p in cands:
         cut, length = test([p])
         if cut:
             singles_that_cut.add(p.id)
-        out.append({"places": [p.name], "cuts": cut, "hostile_km": round(threat[p.id], 1),
+        out.append({"places": [p.name], "cuts": cut, "hostile_km": threat[p.id],
                     "detour_km": None if cut or base_len is None or length is None
-                    else round((length - base_len) / 1000, 1)})
+                    else round((length - base_len) / 1000, 1),
+                    **({"extent": extent[p.id]} if extent[p.id] else {})})
     for p, q in itertools.combinations([c for c in cands if c.id not in singles_that_cut], 2):
         cut, _ = test([p, q])
         if cut:
+            tp, tq = threat[p.id], threat[q.id]
             out.append({"places": [p.name, q.name], "cuts": True,
-                        "hostile_km": round(min(threat[p.id], threat[q.id]), 1), "detour_km": None})
-    out.sort(key=lambda r: (not r["cuts"], len(r["places"]), r["hostile_km"],
+                        "hostile_km": None if tp is None or tq is None else min(tp, tq),
+                        "detour_km": None})
+    out.sort(key=lambda r: (not r["cuts"], len(r["places"]),
+                            r["hostile_km"] if r["hostile_km"] is not None else float("inf"),
                             -(r["detour_km"] or 0.0)))
     return out
+
+
+def _near_roads(rg: RoadGraph, places: Sequence[Place], within_m: float) -> list[bool]:
+    """Is each place within ``within_m`` (geodesic) of the nearest road (nearest in degrees)?"""
+    if not places or not rg.n_edges:
+        return [False] * len(places)
+    from basewatch.analysis.geodesy import distance_m
+
+    pts = shapely.points([(p.lon, p.lat) for p in places])
+    which, edge = rg.tree.query_nearest(pts)
+    first: dict[int, int] = {}
+    for w, e in zip(which.tolist(), edge.tolist()):
+        first.setdefault(w, e)
+    idx = np.array([first[k] for k in range(len(places))])
+    feet = shapely.get_coordinates(shapely.shortest_line(pts, rg.edge_geoms[idx]))[1::2]
+    d = distance_m([p.lon for p in places], [p.lat for p in places], feet[:, 0], feet[:, 1])
+    return [bool(x <= within_m) for x in np.atleast_1d(d)]
 
 
 class CorridorIndex:
@@ -353,6 +378,8 @@ class CorridorIndex:
     """
 
     def __init__(self, rg: RoadGraph, blocked_by_date: Mapping[Any, set[EdgeKey]]) -> None:
+        import networkx as nx
+
         self.blocked = {d: {(min(u, v), max(u, v), k) for u, v, k in b}
                         for d, b in blocked_by_date.items()}
         self.ever: set[EdgeKey] = set().union(*self.blocked.values()) if self.blocked else set()
@@ -367,6 +394,8 @@ class CorridorIndex:
 
     def connected(self, day: Any, a: int, b: int) -> bool:
         """Are nodes ``a`` and ``b`` connected avoiding the edges blocked on ``day``?"""
+        import networkx as nx
+
         ca, cb = self.comp[a], self.comp[b]
         if ca == cb:
             return True
@@ -374,3 +403,4 @@ class CorridorIndex:
         h = nx.Graph()
         h.add_edges_from((self.comp[u], self.comp[v]) for u, v, k in self.ever if (u, v, k) not in shut)
         return ca in h and cb in h and bool(nx.has_path(h, ca, cb))
+

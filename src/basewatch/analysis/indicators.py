@@ -129,7 +129,7 @@ def corridor_indicators(series: Iterable[dict[str, object]], site: str) -> list[
         if not s["connected"]:
             return [Indicator(
                 kind="corridor", state="cut", site=site, date=dt.date.fromisoformat(str(s["date"])),
-                description=f"road corridor to {s.get('to', 'the capital')} cut",
+                description=f"road corridor to {s.get('to', 'its rear')} cut",
                 source="road network and control snapshots", group=f"corridor:{site}",
                 synthetic=bool(s.get("synthetic")))]
     return []

@@ -2,17 +2,7 @@
 
 Conditions (one per tripwire, on the tripwire's site; the grammar is in docs/assessment.md):
 
-==============================  ===========================================================
-``distance < 40``               nearest hostile ground closer than 40 km (``<``, ``<=``,
-                                ``>``, ``>=``; an optional ``km`` after the number)
-``in_reach(smerch)``            a hostile system reaches it whose id (``bm-30-smerch``) or
-                                name contains the argument, or whose "name munition" does
-``overrun``                     the site stands inside ground held by a hostile faction
-``corridor(damascus) == cut``   the road corridor to that place is cut (or ``== connected``)
-``p(withdrawal) >= 0.6``        the probability of a hypothesis crosses a threshold
-``verdict == anomalous``        an imagery verdict of that kind on the date
-==============================  ===========================================================
-
+==============================  ====================================================
 An alert fires on the first date a condition holds after a date on which it did not (or on the
 first date evaluated): once per crossing, not every day it stays true.
 """
@@ -98,7 +88,7 @@ def parse_condition(text: str) -> Condition:
     if not m:
         raise ValidationError(
             f"cannot parse condition {text!r}; examples: 'distance < 40', 'in_reach(smerch)', "
-            "'overrun', 'corridor(damascus) == cut', 'p(withdrawal) >= 0.6', "
+            "'overrun', 'corridor(rear) == cut', 'p(withdrawal) >= 0.6', "
             "'verdict == anomalous' (docs/assessment.md)")
     fn, arg, op, val = m["fn"], m["arg"] or "", m["op"] or "", m["val"] or ""
     needs_arg = fn in ("in_reach", "corridor", "p")

@@ -53,10 +53,16 @@ def corridor_(request: Request, ws: Workspace, date: IsoDate,
               from_: Annotated[str, Query(alias="from", max_length=200)],
               to: Annotated[str, Query(max_length=200)],
               assume_captured: Annotated[str, Query(max_length=500)] = "",
-              any_road: bool = False) -> Response:
+              assume_cut: Annotated[str, Query(max_length=500)] = "",
+              capture_radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
+              any_road: bool = False, directed: bool = False, ferries: bool = False,
+              restricted: bool = False) -> Response:
     names = [x.strip() for x in assume_captured.split(",") if x.strip()]
+    cut = [x.strip() for x in assume_cut.split(",") if x.strip()]
     return etag_json(request, corridor(ws, from_, to, date, assume_captured=names,
-                                       any_road=any_road))
+                                       assume_cut=cut, capture_radius_km=capture_radius_km,
+                                       any_road=any_road, directed=directed, ferries=ferries,
+                                       restricted=restricted))
 
 
 @router.get("/imagery/counts", tags=["imagery"],

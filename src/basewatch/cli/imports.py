@@ -45,6 +45,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "counts": ("basewatch.cli.imagery:import_counts_cmd", "Analysts' imagery counts, CSV "
                "(docs/imagery.md)."),
     "imagery-counts": ("basewatch.cli.imagery:import_counts_cmd", "Same as `import counts`."),
+    "roads": ("basewatch.cli.corridors:roads_import", "Road networks: OSM .osm.pbf/.osm/.osm.bz2/"
+              ".osm.gz extracts, Overpass JSON, GeoJSON or GeoPackage lines (docs/formats.md)."),
     "areas": ("basewatch.cli.imagery:import_areas_cmd", "Named areas of sites (apron, harbour "
               "basin), GeoJSON (docs/imagery.md)."),
 }
@@ -188,6 +190,4 @@ _command("control", "Control snapshots (polygons): GeoJSON, KML/KMZ, GeoPackage,
          "FlatGeobuf, WKT tables; one file per date or many dates per file (docs/formats.md).",
          True)
 _command("weapons", "Weapons catalog, JSON (docs/formats.md).", False)
-_command("roads", "Road networks: OSM .osm.pbf/.osm extracts, GeoJSON or GeoPackage lines "
-         "(docs/formats.md).", False)
 _command("outlines", "Country outlines for one-sided control, GeoJSON (docs/formats.md).", False)

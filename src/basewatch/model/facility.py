@@ -98,6 +98,9 @@ class Facility:
     valid_to: dt.date | None = None
     footprint: BaseGeometry | None = None
     areas: dict[str, BaseGeometry] = field(default_factory=dict, compare=False, hash=False)
+    #: The place (id, name or alias) whose road link keeps the site supplied: its rear. Empty:
+    #: the operator's rear (faction ``rear``), else none.
+    rear: str = ""
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.strip():
@@ -150,6 +153,7 @@ class Facility:
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
             "footprint": geom_to_json(self.footprint),
             "areas": {k: geom_to_json(v) for k, v in self.areas.items()},
+            "rear": self.rear,
             "provenance": self.provenance.to_dict(),
         }
 
@@ -171,6 +175,7 @@ class Facility:
             valid_to=parse_date(d.get("valid_to"), field="valid_to"),
             footprint=geom_from_json(d.get("footprint")),
             areas=areas,
+            rear=str(d.get("rear") or ""),
             provenance=Provenance.from_dict(d["provenance"]),
         )
 

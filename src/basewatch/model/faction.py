@@ -28,6 +28,9 @@ class Faction:
     kind: str = "armed_group"  # state | armed_group | coalition
     aliases: tuple[str, ...] = ()
     color: str = "#888888"
+    #: The place (id, name or alias) whose road link keeps this operator's sites supplied;
+    #: a facility's own ``rear`` overrides it.
+    rear: str = ""
 
     def __post_init__(self) -> None:
         if not self.id.strip() or not self.name.strip():
@@ -44,6 +47,7 @@ class Faction:
             "kind": self.kind,
             "aliases": list(self.aliases),
             "color": self.color,
+            "rear": self.rear,
             "provenance": self.provenance.to_dict(),
         }
 
@@ -55,6 +59,7 @@ class Faction:
             kind=str(d.get("kind") or "armed_group"),
             aliases=tuple(str(a) for a in d.get("aliases") or ()),
             color=str(d.get("color") or "#888888"),
+            rear=str(d.get("rear") or ""),
             provenance=Provenance.from_dict(d["provenance"]),
         )
 

@@ -29,11 +29,15 @@ class Place:
     region: str = ""
     country: str = ""
     population: int | None = None
+    #: Radius (km) the place reaches, when the analyst knows it: what its capture takes.
+    extent_km: float | None = None
 
     def __post_init__(self) -> None:
         if not self.id.strip() or not self.name.strip():
             raise ValidationError("place: id and name are required")
         check_lon_lat(self.lon, self.lat, what=f"place {self.id}")
+        if self.extent_km is not None and not (0 < self.extent_km <= 200):
+            raise ValidationError(f"place {self.id}: extent_km {self.extent_km} outside (0, 200]")
 
     @property
     def point(self) -> Point:
@@ -58,12 +62,14 @@ class Place:
             "region": self.region,
             "country": self.country,
             "population": self.population,
+            "extent_km": self.extent_km,
             "provenance": self.provenance.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Place:
         pop = d.get("population")
+        ext = d.get("extent_km")
         return cls(
             id=str(d["id"]),
             name=str(d["name"]),
@@ -74,5 +80,6 @@ class Place:
             region=str(d.get("region") or ""),
             country=str(d.get("country") or ""),
             population=None if pop in (None, "") else int(pop),
+            extent_km=None if ext in (None, "") else float(ext),
             provenance=Provenance.from_dict(d["provenance"]),
         )

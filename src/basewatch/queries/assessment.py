@@ -20,12 +20,11 @@ from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility
 from basewatch.model.assessment import Indicator, LikelihoodTable
 from basewatch.queries.claims import load_claimset
-from basewatch.queries.corridors import corridor_timeline
+from basewatch.queries.corridors import corridor_timeline, has_roads, rear_or_none
 from basewatch.queries.flights import daily_rows
 from basewatch.queries.reach import reach_history, workspace_span
 from basewatch.store import Workspace
 from basewatch.store.imagery import site_counts
-from basewatch.store.roads import ROADS
 
 __all__ = ["TABLE_FILE", "gather_indicators", "load_table", "site_assessment", "site_timeline",
            "table_warning"]
@@ -59,10 +58,6 @@ def load_table(ws: Workspace) -> LikelihoodTable:
         raise ValidationError(f"{where}: {exc}") from None
 
 
-#: The place whose road link each site keeps is assessed (the capital of the demo's country).
-CORRIDOR_TO = "damascus"
-
-
 def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     """Every indicator the workspace's capabilities give for ``site``, on any date."""
     out = claim_indicators(load_claimset(ws).groups, site.id)
@@ -76,9 +71,10 @@ def gather_indicators(ws: Workspace, site: Facility) -> list[Indicator]:
     if dates:
         hist = reach_history(ws, [site], workspace_span(ws)[1])[site.id]  # every change date
         out += exposure_indicators([hist.states[d] for d in hist.dates], site.id)
-        if ws.store.select_columns(ROADS, ("id",)) and any(p.id == CORRIDOR_TO for p in ws.places()):
+        rear = rear_or_none(ws, site) if has_roads(ws) else None  # the site's rear, if one is set
+        if rear is not None:
             try:
-                tl = corridor_timeline(ws, site.id, CORRIDOR_TO, dates)
+                tl = corridor_timeline(ws, site.id, rear.id, dates)
             except NotFoundError:  # the site is not near the road network
                 tl = {"series": []}
             out += corridor_indicators([{**s, "to": tl.get("to")} for s in tl["series"]], site.id)

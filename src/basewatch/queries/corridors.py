@@ -1,4 +1,5 @@
-"""Corridors of a workspace: its road graph, control on a date, and the what-ifs."""
+"""Corridors of a workspace: its road graph, control on a date, the what-ifs, and each site's
+rear (the place whose road link keeps it supplied)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,26 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from basewatch.analysis.captures import Capture, capture_area
 from basewatch.analysis.control import faction_geometries, holder
 from basewatch.analysis.corridors import (
-    CAPTURE_RADIUS_M,
     RoadGraph,
     blocked_edges,
-    build_graph,
-    captured_ground,
+    bridge_edges,
     connect,
     critical_places,
-    snap,
+    group_breaks,
 )
 from basewatch.analysis.hostility import Hostility
-from basewatch.errors import NotFoundError
-from basewatch.model import Place
+from basewatch.analysis.roadgraph import EdgeRule, Snap, shortest_route, snap_point
+from basewatch.errors import NotFoundError, ValidationError
+from basewatch.model import Facility, Place
+from basewatch.model.roads import Extent
 from basewatch.store import Workspace
-from basewatch.store.roads import ROADS
+from basewatch.store.roads import EXTENTS, ROADS, road_graph
 
-__all__ = ["Endpoint", "corridor", "corridor_timeline", "load_graph", "resolve"]
+__all__ = ["Endpoint", "captures", "corridor", "corridor_timeline", "has_roads", "load_graph",
+           "rear_of", "rear_or_none", "resolve", "set_rear", "site_corridors"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,47 @@ def resolve(ws: Workspace, name: str) -> Endpoint:
         return Endpoint(p.id, p.name, p.lon, p.lat, None)
 
 
+def has_roads(ws: Workspace) -> bool:
+    return bool(ws.store.select_columns(ROADS, ("id",)))
+
+
+def rear_of(ws: Workspace, site: Facility) -> Place | None:
+    """The site's rear: its own ``rear``, else its operator's; None when neither is set.
+    A rear naming no place of the workspace is an error that says which record names it."""
+    name, where = site.rear, f"facility {site.id}"
+    if not name:
+        op = next((f for f in ws.factions() if f.id == site.operator), None)
+        name, where = (op.rear, f"faction {op.id}") if op else ("", "")
+    if not name:
+        return None
+    try:
+        return ws.place(name)
+    except NotFoundError as exc:
+        raise NotFoundError(f"{where}: rear {name!r}: {exc}") from None
+
+
+def rear_or_none(ws: Workspace, site: Facility) -> Place | None:
+    """The site's rear, or None when it has none or it names no place of the workspace (the
+    faces that follow every site's corridor skip such a site rather than fail)."""
+    try:
+        return rear_of(ws, site)
+    except NotFoundError:
+        return None
+
+
+def site_corridors(ws: Workspace, sites: Sequence[Facility]) -> list[tuple[str, str]]:
+    """(site id, rear place id) of the sites that have a rear."""
+    out = []
+    for s in sites:
+        rear = rear_or_none(ws, s)
+        if rear is not None:
+            out.append((s.id, rear.id))
+    return out
+
+
 def load_graph(ws: Workspace) -> RoadGraph:
-    return build_graph(ws.store.select(ROADS))
+    """The workspace's routing graph (built once per road import, then read from the store)."""
+    return road_graph(ws)
 
 
 def _ground(ws: Workspace, side: str | None, a: Endpoint, day: dt.date,
@@ -70,48 +112,169 @@ def _ground(ws: Workspace, side: str | None, a: Endpoint, day: dt.date,
     return side, hostile, friendly, any(x.provenance.synthetic for x in areas)
 
 
-def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
-             assume_captured: Sequence[str] = (), side: str | None = None,
-             any_road: bool = False, buffer_m: float = 0.0, rg: RoadGraph | None = None,
-             critical: bool = True) -> dict[str, Any]:
-    """Is A connected to B through friendly ground on ``day`` (under the what-ifs)?"""
+class _Extents:
+    """A workspace's extents, read when first needed: the named ones (administrative
+    boundaries, place areas: few) apart from the built-up land (many)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._named: list[Extent] | None = None
+        self._land: list[Extent] | None = None
+
+    def named(self) -> list[Extent]:
+        if self._named is None:
+            self._named = [e for k in ("admin", "place") for e in self.ws.store.select(EXTENTS, {"kind": k})]
+        return self._named
+
+    def land(self) -> list[Extent]:
+        if self._land is None:
+            self._land = self.ws.store.select(EXTENTS, {"kind": "built_up"})
+        return self._land
+
+    def capture(self, place: Place, radius_km: float | None) -> Capture:
+        if radius_km is not None:
+            return capture_area(place, radius_m=radius_km * 1000)
+        return capture_area(place, self.named(), built_up=self.land)
+
+
+def captures(ws: Workspace, places: Sequence[Place], radius_km: float | None = None) -> list[Capture]:
+    """What each place's capture takes (see analysis/captures.py), extents read once."""
+    ext = _Extents(ws)
+    return [ext.capture(p, radius_km) for p in places]
+
+
+@dataclass
+class _Setup:
+    """What every date of one question shares: the graph, the ends snapped, the routing rule."""
+
+    rg: RoadGraph
+    a: Endpoint
+    b: Endpoint
+    sa: Snap
+    sb: Snap
+    rule: dict[str, bool]
+    cut: frozenset[Any]
+    hostility: Hostility
+
+
+def _setup(ws: Workspace, a_name: str, b_name: str, rg: RoadGraph | None, assume_cut: Sequence[str],
+           rule: dict[str, bool]) -> _Setup:
     rg = rg or load_graph(ws)
     a, b = resolve(ws, a_name), resolve(ws, b_name)
-    hostility = Hostility(ws.relations())
-    side_, hostile, friendly, synthetic = _ground(ws, side, a, day, hostility)
-    assumed: list[Place] = [ws.place(n) for n in assume_captured]
+    cut, unknown = bridge_edges(rg, assume_cut)
+    if unknown:
+        raise ValidationError(f"--assume-cut: no bridge or OSM way {', '.join(map(repr, unknown))} "
+                              "in the road network")
+    probe = EdgeRule(frozenset(), **rule)
+
+    def usable(k: Any) -> bool:  # snap onto roads the route may use (not a closed base road)
+        return probe.open(rg, k)
+
+    sa = snap_point(rg, a.lon, a.lat, a.name, accept=usable)
+    sb = snap_point(rg, b.lon, b.lat, b.name, accept=usable)
+    return _Setup(rg, a, b, sa, sb, rule, cut, Hostility(ws.relations()))
+
+
+def _rule(ferries: bool, restricted: bool, directed: bool) -> dict[str, bool]:
+    return {"ferries": ferries, "restricted": restricted, "directed": directed}
+
+
+def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
+             assume_captured: Sequence[str] = (), assume_cut: Sequence[str] = (),
+             side: str | None = None, any_road: bool = False, buffer_m: float = 0.0,
+             capture_radius_km: float | None = None, ferries: bool = False,
+             restricted: bool = False, directed: bool = False, rg: RoadGraph | None = None,
+             critical: bool = True) -> dict[str, Any]:
+    """Is A connected to B through friendly ground on ``day`` (under the what-ifs)?"""
+    rule = _rule(ferries, restricted, directed)
+    st = _setup(ws, a_name, b_name, rg, assume_cut, rule)
+    rg, a, b, sa, sb = st.rg, st.a, st.b, st.sa, st.sb
+    side_, hostile, friendly, synthetic = _ground(ws, side, a, day, st.hostility)
+    assumed = captures(ws, [ws.place(n) for n in assume_captured], capture_radius_km)
     if assumed:
-        hostile = shapely.union(hostile, captured_ground(assumed))
-        friendly = shapely.difference(friendly, captured_ground(assumed))
-    an, ad = snap(rg, a.lon, a.lat, a.name)
-    bn, bd = snap(rg, b.lon, b.lat, b.name)
+        taken = shapely.union_all([c.area for c in assumed])
+        hostile = shapely.union(hostile, taken)
+        friendly = shapely.difference(friendly, taken)
     fr = None if any_road else friendly
-    blocked = blocked_edges(rg, hostile, fr, buffer_m=buffer_m)
+    blocked = blocked_edges(rg, hostile, fr, buffer_m=buffer_m, cut=st.cut)
     places = ws.places()
-    res = connect(rg, an, bn, blocked, places, (ad / 1000, bd / 1000))
+    res = connect(rg, sa, sb, blocked, places, **rule)
     out: dict[str, Any] = {
         "from": a.name, "to": b.name, "date": day.isoformat(), "side": side_,
         "mode": "any road (third-party ground allowed)" if any_road else "through friendly ground",
-        "assumed_captured": [p.name for p in assumed],
-        "capture_radius_km": CAPTURE_RADIUS_M / 1000, **res.to_dict(), "synthetic": synthetic,
+        "routing": ", ".join(x for x in ("directed (one-ways respected)" if directed else "undirected",
+                                         "ferries allowed" if ferries else "",
+                                         "closed roads allowed" if restricted else "") if x),
+        "assumed_captured": [c.place.name for c in assumed],
+        "captures": [c.to_dict() for c in assumed],
+        "assumed_cut": list(assume_cut),
+        **res.to_dict(), "synthetic": synthetic,
     }
     if critical and res.connected and res.route is not None:
+        ext = _Extents(ws)
         out["critical_places"] = critical_places(
-            rg, an, bn, hostile, fr, res.route, places,
-            exclude=[x for x in (a.id, b.id)])
+            rg, sa, sb, blocked, hostile, res.route, places,
+            lambda p: _area_and_extent(ext.capture(p, capture_radius_km)),
+            exclude=[x for x in (a.id, b.id)], **rule)
         cuts = [c for c in out["critical_places"] if c["cuts"]]
         out["minimum_cut"] = min((c["places"] for c in cuts), key=len) if cuts else None
     return out
 
 
-def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date],
-                      **kw: Any) -> dict[str, Any]:
-    """Connected or cut on each date (one route search per date; the demo is small)."""
-    rg = load_graph(ws)
-    series = [corridor(ws, a_name, b_name, d, rg=rg, critical=False, **kw) for d in days]
+def _area_and_extent(c: Capture) -> tuple[BaseGeometry, str]:
+    return c.area, c.extent
+
+
+def corridor_timeline(ws: Workspace, a_name: str, b_name: str, days: Sequence[dt.date], *,
+                      side: str | None = None, any_road: bool = False, buffer_m: float = 0.0,
+                      assume_cut: Sequence[str] = (), ferries: bool = False,
+                      restricted: bool = False, directed: bool = False) -> dict[str, Any]:
+    """Connected or cut on each date, with the roads the usual route breaks on. The graph is
+    loaded and the ends snapped once; dates that share a control snapshot share one answer."""
+    rule = _rule(ferries, restricted, directed)
+    st = _setup(ws, a_name, b_name, None, assume_cut, rule)
+    by_snap: dict[dt.date | None, dict[str, Any]] = {}
+    series = []
+    for d in days:
+        snap = ws.control_snapshot_date(d)
+        if snap not in by_snap:
+            _, hostile, friendly, synthetic = _ground(ws, side, st.a, d, st.hostility)
+            blocked = blocked_edges(st.rg, hostile, None if any_road else friendly,
+                                    buffer_m=buffer_m, cut=st.cut)
+            found = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.all, **rule),
+                                   blocked.halves(st.rg, st.sa, st.sb), geometry=False)
+            roads: list[str] = []
+            if found is None:
+                usual = shortest_route(st.rg, st.sa, st.sb, EdgeRule(blocked.outside, **rule),
+                                       geometry=False)
+                if usual is not None:
+                    keys = [*usual.edges, st.sa.key, st.sb.key]
+                    roads = [g["road"] for g in group_breaks(st.rg, keys, blocked.hostile, [],
+                                                             blocked.cut)]
+            by_snap[snap] = {"connected": found is not None,
+                             "length_km": round(found.length_m / 1000, 1) if found else None,
+                             "roads_cut": roads, "synthetic": synthetic}
+        series.append({"date": d.isoformat(), **by_snap[snap]})
     first_cut = next((s["date"] for s in series if not s["connected"]), None)
-    return {"from": series[0]["from"] if series else a_name, "to": series[0]["to"] if series else b_name,
-            "first_cut": first_cut,
-            "series": [{"date": s["date"], "connected": s["connected"], "length_km": s["length_km"],
-                        "breaks": [x.get("near") for x in s["breaks"]], "synthetic": s["synthetic"]}
-                       for s in series]}
+    return {"from": st.a.name, "to": st.b.name, "first_cut": first_cut, "series": series}
+
+
+def set_rear(ws: Workspace, target: str, place: str, *, operator: bool = False) -> dict[str, str]:
+    """Set (or, with ``place`` empty, clear) the rear of a facility, or with ``operator`` of a
+    faction (the default of all its sites). The place must exist in the workspace."""
+    import dataclasses
+
+    from basewatch.store import FACILITIES, FACTIONS
+
+    rear = ws.place(place).id if place.strip() else ""
+    with ws.store.transaction():
+        if operator:
+            hits = [f for f in ws.factions() if f.matches(target)]
+            if len(hits) != 1:
+                known = ", ".join(f.id for f in ws.factions()) or "none"
+                raise NotFoundError(f"unknown faction {target!r} (known: {known})")
+            ws.store.put(FACTIONS, [dataclasses.replace(hits[0], rear=rear)])
+            return {"kind": "faction", "id": hits[0].id, "rear": rear}
+        site = ws.facility(target)
+        ws.store.put(FACILITIES, [dataclasses.replace(site, rear=rear)])
+        return {"kind": "facility", "id": site.id, "rear": rear}

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from basewatch.analysis.tripwires import ReachFact, SiteFacts, run_tripwires
 from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model.assessment import Alert, Tripwire
-from basewatch.queries.assessment import CORRIDOR_TO, site_timeline
-from basewatch.queries.corridors import corridor_timeline
+from basewatch.queries.assessment import site_timeline
+from basewatch.queries.corridors import corridor_timeline, has_roads, rear_or_none
 from basewatch.queries.reach import reach_history
 from basewatch.store import Workspace
-from basewatch.store.roads import ROADS
+from basewatch.store.assessment import TRIPWIRES
+
+_CORRIDOR = re.compile(r"corridor\(\s*([^)]*?)\s*\)")
 
 __all__ = ["site_facts", "tripwire_alerts"]
 
@@ -21,18 +24,35 @@ def site_facts(ws: Workspace, site: Facility, days: list[dt.date]) -> dict[dt.da
     """What each capability says about ``site`` on each of ``days``."""
     probs = {a.date: a for a in site_timeline(ws, site, days)}
     hist = reach_history(ws, [site], max(days))[site.id] if days else None
-    corridors: dict[str, bool] = {}
-    cut: dict[dt.date, bool] = {}
-    if ws.store.select_columns(ROADS, ("id",)) and any(p.id == CORRIDOR_TO for p in ws.places()):
-        try:
-            tl = corridor_timeline(ws, site.id, CORRIDOR_TO, days)
-            cut = {dt.date.fromisoformat(s["date"]): s["connected"] for s in tl["series"]}
-        except NotFoundError:
-            cut = {}
+    # Corridors to the site's rear (also answering to "rear") and to any place the site's
+    # corridor tripwires name, each under every name and alias of the place.
+    status: dict[str, dict[dt.date, bool]] = {}
+    if has_roads(ws):
+        targets: dict[str, list[str]] = {}
+        rear = rear_or_none(ws, site)
+        if rear is not None:
+            targets.setdefault(rear.id, []).append("rear")
+        for t in ws.store.select(TRIPWIRES, {"site": site.id}):
+            for m in _CORRIDOR.finditer(t.condition):
+                if m.group(1).lower() == "rear":
+                    continue
+                try:
+                    targets.setdefault(ws.place(m.group(1)).id, [])
+                except NotFoundError:
+                    continue  # evaluated as "no corridor to X evaluated"
+        for pid, extra in targets.items():
+            place = ws.place(pid)
+            try:
+                tl = corridor_timeline(ws, site.id, pid, days)
+            except NotFoundError:  # the site is not near the road network
+                continue
+            by_day = {dt.date.fromisoformat(s["date"]): s["connected"] for s in tl["series"]}
+            for name in {*extra, place.id, *place.names}:
+                status[name.lower()] = by_day
     out: dict[dt.date, SiteFacts] = {}
     for day in days:
         e = hist.state_on(day) if hist else None
-        corridors = {CORRIDOR_TO: cut[day]} if day in cut else {}
+        corridors = {k: v[day] for k, v in status.items() if day in v}
         out[day] = SiteFacts(
             distance_km=e.nearest.distance_km if e and e.nearest else None,
             in_reach=frozenset(

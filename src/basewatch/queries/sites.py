@@ -18,9 +18,9 @@ from basewatch.errors import NotFoundError
 from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
-from basewatch.queries.assessment import CORRIDOR_TO, gather_indicators, load_table, table_warning
+from basewatch.queries.assessment import gather_indicators, load_table, table_warning
 from basewatch.queries.claims import ClaimSet
-from basewatch.queries.corridors import corridor
+from basewatch.queries.corridors import corridor, rear_or_none, site_corridors
 from basewatch.queries.exposure import exposure_series, load_catalog
 from basewatch.queries.reach import NO_CONTROL, reach_history
 from basewatch.store import Workspace
@@ -162,11 +162,21 @@ def reach_areas(ws: Workspace, day: dt.date, against: Sequence[str],
 
 
 def watched_corridors(ws: Workspace) -> list[tuple[str, str]]:
-    """(site, place) pairs of the corridor tripwires, e.g. ``corridor(damascus) == cut``."""
+    """(site, place) pairs of the corridor tripwires, e.g. ``corridor(rear) == cut`` (the
+    site's rear) or ``corridor(homs) == cut``."""
     pairs = set()
     for t in ws.store.select(TRIPWIRES):
         for m in _CORRIDOR_TRIPWIRE.finditer(t.condition):
-            pairs.add((t.site, m.group(1)))
+            target = m.group(1)
+            if target.lower() == "rear":
+                try:
+                    rear = rear_or_none(ws, ws.facility(t.site))
+                except NotFoundError:
+                    continue
+                if rear is None:
+                    continue
+                target = rear.id
+            pairs.add((t.site, target))
     return sorted(pairs)
 
 
@@ -200,15 +210,13 @@ def corridor_features(ws: Workspace, pairs: Sequence[tuple[str, str]], day: dt.d
 
 
 def default_corridors(ws: Workspace) -> list[tuple[str, str]]:
+    """The corridors the faces show: the watched ones (tripwires), else each watched site's to
+    its rear, else every site's that has a rear."""
     pairs = watched_corridors(ws)
     if pairs:
         return pairs
-    # No corridor tripwire: the rear place, if this workspace has it and roads; a theatre
-    # without them has no corridors to draw (not a 404 for a place it never had).
-    if not ws.store.select_columns(ROADS, ("id",)) or not any(p.id == CORRIDOR_TO
-                                                               for p in ws.places()):
-        return []
-    return [(f.id, CORRIDOR_TO) for f in watched_sites(ws)]
+    watched = watched_sites(ws)
+    return site_corridors(ws, watched) or ([] if watched else site_corridors(ws, ws.facilities()))
 
 
 def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | None = None,

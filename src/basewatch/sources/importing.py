@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import ImportFormatError, NotFoundError
-from basewatch.model import Faction
+from basewatch.model import Faction, Place
+from basewatch.model.roads import Extent
 from basewatch.model.weapons import WeaponSystem
 from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control, parse_outlines, refresh_implied
@@ -31,7 +32,7 @@ from basewatch.store import (
     Workspace,
 )
 from basewatch.store.base import OUTLINES, ImportRecord
-from basewatch.store.roads import ROADS
+from basewatch.store.roads import EXTENTS, ROADS
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
 
 __all__ = ["IMPORT_KINDS", "ImportReport", "faction_resolver", "import_file", "import_files"]
@@ -76,7 +77,8 @@ def faction_resolver(factions: list[Faction], what: str = "operator") -> Callabl
 
 
 def parse_for(ws: Workspace, kind: str, path: str | Path,
-              mapping: FieldMapping | None = None) -> Parsed:
+              mapping: FieldMapping | None = None, classes: tuple[str, ...] | None = None,
+              places: bool = False) -> Parsed:
     """Parse one file of ``kind``; ``mapping`` fills or renames fields (tables and features)."""
     factions = ws.factions()
     if kind == "facilities":
@@ -97,7 +99,8 @@ def parse_for(ws: Workspace, kind: str, path: str | Path,
         if kind == "outlines":
             return parse_outlines(path, faction_resolver(factions, "faction"))
         if kind == "roads":
-            return parse_roads(path)
+            return (parse_roads(path, classes, places=places) if classes
+                    else parse_roads(path, places=places))
         if kind == "weapons":
             known = {s.id: s for s in ws.store.select(WEAPON_SYSTEMS)}
             return parse_weapons(path, faction_resolver(factions, "faction"), known)
@@ -126,6 +129,9 @@ def write_parsed(ws: Workspace, parsed: Parsed,
         if parsed.kind == "weapons":
             def layer_of(r: Any) -> LayerSpec:
                 return WEAPON_SYSTEMS if isinstance(r, WeaponSystem) else HOLDINGS
+        elif parsed.kind == "roads":
+            def layer_of(r: Any) -> LayerSpec:
+                return EXTENTS if isinstance(r, Extent) else PLACES if isinstance(r, Place) else ROADS
         elif parsed.kind == "factions":
             def layer_of(r: Any) -> LayerSpec:
                 return FACTIONS if isinstance(r, Faction) else RELATIONS
@@ -156,9 +162,12 @@ def write_parsed(ws: Workspace, parsed: Parsed,
 
 
 def import_file(ws: Workspace, kind: str, path: str | Path,
-                mapping: FieldMapping | None = None) -> ImportReport:
-    """Import one file: it lands whole or not at all; re-importing it changes nothing."""
-    parsed = parse_for(ws, kind, path, mapping)
+                mapping: FieldMapping | None = None, *,
+                classes: tuple[str, ...] | None = None, places: bool = False) -> ImportReport:
+    """Import one file: it lands whole or not at all; re-importing it changes nothing.
+    Roads only: ``classes`` to keep (default: sources.osm.DEFAULT_CLASSES); ``places`` also
+    imports an OSM extract's towns and villages."""
+    parsed = parse_for(ws, kind, path, mapping, classes, places)
     result = write_parsed(ws, parsed)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result,
                         parsed.warnings, parsed.notes)

@@ -14,6 +14,7 @@ from basewatch.analysis.geodesy import distance_m
 from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model import Facility, FacilityType, Faction, Place, Relation
 from basewatch.sources._common import (
+    _PROV_KEYS,
     Parsed,
     check_date,
     check_geometry,
@@ -39,7 +40,7 @@ from basewatch.sources.mapping import (
     unknown_columns_warning,
 )
 
-__all__ = ["COUNTRY_BBOX", "parse_facilities", "parse_factions", "parse_places"]
+__all__ = ["COUNTRY_BBOX", "FACILITY_FIELDS", "PLACE_FIELDS", "parse_facilities", "parse_factions", "parse_places"]
 
 #: Rough (lon_min, lat_min, lon_max, lat_max) of countries, to catch swapped lon/lat.
 COUNTRY_BBOX: dict[str, tuple[float, float, float, float]] = {
@@ -99,6 +100,14 @@ def _check_unique(ids: Iterable[tuple[str, str]]) -> None:
 
 OperatorResolver = Callable[[str], str]
 
+#: The columns (CSV) and properties (GeoJSON) the facility importer reads; any other is
+#: unknown (the place to add a field, and the list an "unknown columns" warning checks).
+FACILITY_FIELDS = ("id", "name", "aliases", "operator", "type", "lon", "lat", "region", "country",
+                   "valid_from", "valid_to", "rear", "areas", *_PROV_KEYS)
+#: The same for places.
+PLACE_FIELDS = ("id", "name", "aliases", "kind", "lon", "lat", "region", "country", "population",
+                "extent_km", *_PROV_KEYS)
+
 
 def _facility(get: Callable[[str], Any], where: str, lon: float, lat: float,
               resolve_operator: OperatorResolver, footprint: Any = None,
@@ -121,6 +130,7 @@ def _facility(get: Callable[[str], Any], where: str, lon: float, lat: float,
             valid_to=check_date(get("valid_to"), f"{where}: valid_to"),
             footprint=footprint,
             areas=areas or {},
+            rear=str(get("rear") or "").strip(),
             provenance=prov,
         )
     except ImportFormatError:
@@ -228,13 +238,15 @@ def parse_facilities(path: str | Path, resolve_operator: OperatorResolver,
 def _place(get: Callable[[str], Any], where: str, lon: float, lat: float) -> Place:
     prov = provenance_from(get, where)
     pop = str(get("population") or "").strip()
+    ext = str(get("extent_km") or "").strip()
     try:
         return Place(
             id=str(get("id") or "").strip(), name=str(get("name") or "").strip(),
             kind=str(get("kind") or "city").strip(), aliases=split_aliases(str(get("aliases") or "")),
             lon=lon, lat=lat, region=str(get("region") or "").strip(),
             country=str(get("country") or "").strip(),
-            population=int(float(pop)) if pop else None, provenance=prov)
+            population=int(float(pop)) if pop else None,
+            extent_km=float(ext) if ext else None, provenance=prov)
     except (BasewatchError, ValueError) as exc:
         raise ImportFormatError(f"{where}: {exc}") from None
 

@@ -1,4 +1,4 @@
-"""Importers of road networks: OpenStreetMap (.osm.pbf, .osm XML) and line layers."""
+"""Importers of road networks: OpenStreetMap extracts (sources/osm.py) and line layers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from shapely.geometry import LineString, MultiLineString
 
 from basewatch.errors import ImportFormatError
-from basewatch.model import Provenance, Source
 from basewatch.model.roads import RoadSegment
 from basewatch.sources._common import (
     Parsed,
@@ -19,61 +18,46 @@ from basewatch.sources._common import (
     provenance_from,
     read_limited,
 )
+from basewatch.sources.osm import DEFAULT_CLASSES, MINOR_CLASSES, is_osm_file, parse_osm
 
-__all__ = ["DEFAULT_CLASSES", "parse_roads"]
-
-#: OSM highway classes kept by default: the network an army or a convoy uses between towns.
-DEFAULT_CLASSES = ("motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link",
-                   "primary_link")
+__all__ = ["DEFAULT_CLASSES", "parse_roads", "resolve_classes"]
 
 
-def parse_roads(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES) -> Parsed:
+def resolve_classes(text: str | None) -> tuple[str, ...]:
+    """Road classes from a comma-separated list; ``default`` and ``all`` (with the minor
+    classes: unclassified, residential, service, track...) may be named among them."""
+    out: list[str] = []
+    for c in (x.strip().lower() for x in (text or "default").split(",")):
+        if c == "default":
+            out += DEFAULT_CLASSES
+        elif c == "all":
+            out += DEFAULT_CLASSES + MINOR_CLASSES
+        elif c:
+            out.append(c)
+    return tuple(dict.fromkeys(out))
+
+
+def parse_roads(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
+                places: bool = False) -> Parsed:
+    """Roads from an OSM extract (see :mod:`basewatch.sources.osm`) or a line layer (GeoJSON,
+    GeoPackage: one road per line, ``road_class``/``highway``, ``ref``, ``name``)."""
     p = Path(path)
+    head = b""
+    try:
+        with p.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        pass  # the parsers below give the error with the file's name
+    if is_osm_file(p, head):
+        return parse_osm(p, classes, places=places)
     data, digest = read_limited(p)
-    name = p.name.lower()
-    if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
-        records = _parse_osm(p, classes)
-        warnings: list[str] = []
-    elif name.endswith(".gpkg"):
+    if p.name.lower().endswith(".gpkg"):
         records, warnings = _parse_gpkg(p)
     else:
         records, warnings = _parse_geojson(p, decode_text(data, p))
     if not records:
-        raise ImportFormatError(f"{p.name}: no roads found (classes kept: {', '.join(classes)})")
+        raise ImportFormatError(f"{p.name}: no roads found")
     return Parsed(p, "roads", digest, records, warnings)
-
-
-def _parse_osm(p: Path, classes: tuple[str, ...]) -> list[RoadSegment]:
-    import osmium
-
-    prov = Provenance(Source("OpenStreetMap contributors", p.name,
-                             "https://www.openstreetmap.org/copyright"))
-    out: list[RoadSegment] = []
-    keep = set(classes)
-    try:
-        fp = osmium.FileProcessor(str(p)).with_locations().with_filter(
-            osmium.filter.KeyFilter("highway"))
-        for o in fp:
-            if not isinstance(o, osmium.osm.Way):
-                continue
-            tags = dict(o.tags)
-            if tags.get("highway") not in keep:
-                continue
-            try:
-                coords = [(n.lon, n.lat) for n in o.nodes]
-            except osmium.InvalidLocationError:
-                missing = [n.ref for n in o.nodes if not n.location.valid()]
-                raise ImportFormatError(f"{p.name} way {o.id}: references missing node(s) "
-                                        f"{', '.join(map(str, missing[:5]))}") from None
-            if len(coords) < 2:
-                raise ImportFormatError(f"{p.name} way {o.id}: fewer than two nodes")
-            out.append(RoadSegment(f"osm-way-{o.id}", LineString(coords), prov,
-                                   tags.get("highway", ""), tags.get("ref", ""), tags.get("name", "")))
-    except ImportFormatError:
-        raise
-    except Exception as exc:  # libosmium reports truncated or foreign files with RuntimeError & co
-        raise ImportFormatError(f"{p.name}: not a readable OSM file ({exc})") from None
-    return out
 
 
 def _lines(g: Any, where: str) -> list[LineString]:
@@ -99,13 +83,17 @@ def _parse_geojson(p: Path, text: str) -> tuple[list[RoadSegment], list[str]]:
             if rid in seen:
                 raise ImportFormatError(f"{where}: duplicate road id {rid!r}")
             seen.add(rid)
-            out.append(RoadSegment(rid, line, prov, str(props.get("road_class") or props.get("highway") or ""),
-                                   str(props.get("ref") or ""), str(props.get("name") or "")))
+            out.append(RoadSegment(
+                rid, line, prov, str(props.get("road_class") or props.get("highway") or ""),
+                str(props.get("ref") or ""), str(props.get("name") or ""),
+                _int(props.get("oneway"), where), str(props.get("access") or ""),
+                str(props.get("bridge") or "")))
     return out, warnings
 
 
 def _parse_gpkg(p: Path) -> tuple[list[RoadSegment], list[str]]:
     import json
+    import math
 
     import pyogrio
 
@@ -119,10 +107,23 @@ def _parse_gpkg(p: Path) -> tuple[list[RoadSegment], list[str]]:
                 raise ImportFormatError(f"{p.name} layer {layer}: CRS {df.crs} is not WGS84 lon/lat")
             for row in df.to_dict("records"):
                 g = row.pop("geometry")
-                out_text.append({"type": "Feature", "properties": {k: (None if v != v else v) for k, v in row.items()},
+                props = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+                out_text.append({"type": "Feature", "properties": props,
                                  "geometry": g.__geo_interface__ if g is not None else None})
     except ImportFormatError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # GDAL reports a foreign or broken file in many ways
         raise ImportFormatError(f"{p.name}: cannot read as GeoPackage ({exc})") from None
     return _parse_geojson(p, json.dumps({"type": "FeatureCollection", "features": out_text}))
+
+
+def _int(v: Any, where: str) -> int:
+    if v in (None, "", False):
+        return 0
+    try:
+        n = int(v)
+    except (TypeError, ValueError):
+        n = 99
+    if n not in (-1, 0, 1):
+        raise ImportFormatError(f"{where}: oneway {v!r} must be -1, 0 or 1")
+    return n

@@ -270,7 +270,9 @@ class GeoPackageStore:
         placeholders = ", ".join("?" for _ in ins_cols)
         ins = f'INSERT INTO "{t}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in ins_cols)}) VALUES ({placeholders})'
         upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in ins_cols)} WHERE fid = ?'
-        sel = f'SELECT fid, record FROM "{t}" WHERE {key_sql}'
+        has_geom = bool(spec.geometry and spec.geometry_type)
+        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
+        sel = f'SELECT fid, record{", geom" if has_geom else ""} FROM "{t}" WHERE {key_sql}'
         inserted = updated = unchanged = 0
         with self.transaction():
             for rec in records:
@@ -281,10 +283,10 @@ class GeoPackageStore:
                     full.pop(spec.geometry_field, None)
                 text = dumps(full)
                 row = self._con.execute(sel, key_vals).fetchone()
-                if row is not None and row[1] == text:
+                geom = [encode_gpkg_geometry(spec.geometry(rec))] if has_geom and spec.geometry else []
+                if row is not None and row[1] == text and (not has_geom or row[2] == geom[0]):
                     unchanged += 1
                     continue
-                geom = [encode_gpkg_geometry(spec.geometry(rec))] if spec.geometry and spec.geometry_type else []
                 if row is None:
                     self._con.execute(ins, [*geom, *values, text])
                     inserted += 1

@@ -1,11 +1,20 @@
-"""Store layer of the road network."""
+"""Store layers of the road network and of the areas read with it (town extents)."""
 
 from __future__ import annotations
 
-from basewatch.model.roads import RoadSegment
-from basewatch.store.base import LayerSpec, register_layer
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ROADS"]
+from basewatch.model.roads import Extent, RoadSegment
+from basewatch.store.base import LayerSpec, _multi, register_layer
+
+if TYPE_CHECKING:
+    from basewatch.analysis.roadgraph import RoadGraph
+
+__all__ = ["EXTENTS", "GRAPH_CACHE", "ROADS", "road_graph"]
 
 ROADS = register_layer(LayerSpec(
     name="roads",
@@ -18,3 +27,110 @@ ROADS = register_layer(LayerSpec(
     geometry_field="geometry",
     description="Road network (OSM ways or road lines).",
 ))
+
+EXTENTS = register_layer(LayerSpec(
+    name="extents",
+    geometry_type="MULTIPOLYGON",
+    columns={"id": ("TEXT", lambda d: d["id"]), "kind": ("TEXT", lambda d: d["kind"]),
+             "name": ("TEXT", lambda d: d["name"])},
+    key=("id",),
+    from_dict=Extent.from_dict,
+    geometry=lambda r: _multi(r.geometry),
+    geometry_field="geometry",
+    indexes=(("kind",),),
+    description="Areas of a road extract: administrative boundaries, built-up land, military areas.",
+))
+
+
+#: The routing graph, materialized next to the store: rebuilt when the roads change.
+GRAPH_CACHE = "cache/roadgraph.npz"
+_GRAPH_VERSION = 1
+
+
+def _graph_key(ws: Any) -> str:
+    """What the graph depends on: the road imports (file digests, times) and the road count."""
+    from basewatch.store.base import IMPORTS
+
+    imports = sorted(f"{r.sha256}@{r.at.isoformat()}" for r in ws.store.select(IMPORTS)
+                     if r.kind == "roads")
+    n = len(ws.store.select_columns(ROADS, ("id",)))
+    return hashlib.sha256(json.dumps([_GRAPH_VERSION, n, imports]).encode()).hexdigest()
+
+
+def road_graph(ws: Any) -> RoadGraph:
+    """The workspace's routing graph: read from its cache when the roads have not changed since
+    it was built, else built from the roads (analysis/roadgraph.py) and cached. The cache holds
+    arrays and JSON only (numpy ``allow_pickle=False``): a workspace from elsewhere cannot run
+    code through it."""
+    from basewatch.analysis.roadgraph import build_graph
+
+    key = _graph_key(ws)
+    path = Path(ws.folder) / GRAPH_CACHE
+    try:
+        if path.exists():
+            rg = _read(path, key)
+            if rg is not None:
+                return rg
+    except (OSError, ValueError, KeyError):
+        pass  # a stale or damaged cache is rebuilt
+    rg = build_graph(ws.store.select(ROADS))
+    try:
+        _write(path, key, rg)
+    except OSError:
+        pass  # a read-only workspace answers without the cache
+    return rg
+
+
+def _write(path: Path, key: str, rg: RoadGraph) -> None:
+    import numpy as np
+
+    g = rg.graph
+    rows = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
+    coords = [np.asarray(d["coords"], dtype=float) for *_, d in rows]
+    offsets = np.cumsum([0] + [len(c) for c in coords])
+    text = [[d["ref"], d["name"], d["road_class"], d["access"], list(d["bridges"]),
+             list(d["segments"])] for *_, d in rows]
+    nodes = sorted(g.nodes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, key=np.frombuffer(key.encode(), dtype=np.uint8),
+             nodes=np.array([[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in nodes]).reshape(-1, 2),
+             node_ids=np.array(nodes, dtype=np.int64),
+             uvk=np.array([(u, v, k, d["start"]) for u, v, k, d in rows], dtype=np.int64).reshape(-1, 4),
+             length=np.array([d["length_m"] for *_, d in rows], dtype=float),
+             flags=np.array([(d["fwd"], d["bwd"], d["ferry"]) for *_, d in rows], dtype=bool).reshape(-1, 3),
+             coords=np.concatenate(coords) if coords else np.empty((0, 2)), offsets=offsets,
+             text=np.frombuffer(json.dumps(text).encode(), dtype=np.uint8))
+    os.replace(tmp, path)
+
+
+def _read(path: Path, key: str) -> RoadGraph | None:
+    import numpy as np
+    import shapely
+
+    from basewatch.analysis.roadgraph import EdgeTable, RoadGraph
+
+    with np.load(path, allow_pickle=False) as z:
+        if bytes(z["key"]).decode() != key:
+            return None
+        nodes, node_ids, uvk = z["nodes"], z["node_ids"], z["uvk"]
+        length, flags, coords, offsets = z["length"], z["flags"], z["coords"], z["offsets"]
+        text = json.loads(bytes(z["text"]).decode())
+    g = EdgeTable()
+    for n, (x, y) in zip(node_ids.tolist(), nodes.tolist()):
+        g.add_node(n, lon=x, lat=y)
+    counts = np.diff(offsets)
+    geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(counts)), counts)) \
+        if len(counts) else np.empty(0, dtype=object)
+    keys = []
+    for i, (u, v, k, start) in enumerate(uvk.tolist()):
+        ref, name, cls, access, bridges, segments = text[i]
+        line = geoms[i]
+        g.add_edge(u, v, k, coords=[tuple(c) for c in coords[offsets[i]:offsets[i + 1]].tolist()],
+                   start=start, ref=ref, name=name, road_class=cls, access=access,
+                   bridges=tuple(bridges), segments=tuple(segments), fwd=bool(flags[i, 0]),
+                   bwd=bool(flags[i, 1]), ferry=bool(flags[i, 2]), geometry=line,
+                   length_m=float(length[i]))
+        keys.append((u, v, k))
+    arr = np.asarray(geoms, dtype=object)
+    return RoadGraph(g, nodes, keys, arr, shapely.STRtree(arr), {k: i for i, k in enumerate(keys)})

@@ -1,0 +1,372 @@
+"""OpenStreetMap extracts as they come: PBF, XML (plain, .bz2, .gz) and Overpass JSON.
+
+What is kept (docs/corridors.md):
+
+- ways tagged ``highway`` with one of ``classes`` (by default every class of
+  :data:`ROAD_CLASSES` and all of their ``*_link``\\ s), with ``ref``, ``name``, ``oneway``
+  (``junction=roundabout`` and motorways are one-way unless tagged otherwise), access
+  restrictions (``access``, ``vehicle`` or ``motor_vehicle`` = no/private; roads mostly
+  inside a ``landuse=military`` area are marked ``military``) and bridges (named by
+  ``bridge:name``, else the road's name);
+- ways tagged ``route=ferry`` as ferry lines (optional edges of the routing graph);
+- with ``places``, the named ``place=*`` nodes of the kinds of :data:`PLACE_KINDS` as places
+  (id from the name, ``population`` kept), so that captures and "places on the route" work
+  on an extract alone;
+- areas the captures use: administrative boundaries (named, ``admin_level`` 4 and finer),
+  ``place=*`` areas, built-up land (``landuse`` residential, commercial, retail, industrial)
+  and military areas.
+
+Extracts cut by a bounding box reference nodes that are not in the file: such ways are cut at
+the missing nodes (the pieces with two nodes or more are kept) and the import warns with the
+counts. The file is streamed (libosmium, node locations in a sparse index), never read whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.errors import ImportFormatError
+from basewatch.model import Place, Provenance, Source
+from basewatch.model.facility import normalize_name
+from basewatch.model.roads import FERRY_CLASS, Extent, RoadSegment
+from basewatch.sources._common import Parsed, max_file_bytes
+
+__all__ = ["DEFAULT_CLASSES", "LINK_CLASSES", "MINOR_CLASSES", "OSM_SUFFIXES", "PLACE_KINDS", "ROAD_CLASSES",
+           "is_osm_file", "parse_osm"]
+
+#: The road classes kept by default: the network between towns that convoys use.
+ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary")
+#: Their links (slip roads, interchanges): without them a route must leave the network.
+LINK_CLASSES = tuple(f"{c}_link" for c in ROAD_CLASSES)
+DEFAULT_CLASSES = ROAD_CLASSES + LINK_CLASSES
+#: The rest of the drivable network, kept on request (``--classes all``).
+MINOR_CLASSES = ("unclassified", "residential", "living_street", "service", "road", "track")
+
+OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2",
+                ".osm.xml.gz", ".osm.json", ".overpass.json")
+
+#: The kinds of ``place=*`` node imported as places (with ``places``).
+PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet")
+
+_BUILT_UP = {"residential", "commercial", "retail", "industrial"}
+_CLOSED = {"no", "private"}
+_ONEWAY_YES = {"yes", "true", "1"}
+_ONEWAY_NO = {"no", "false", "0", "reversible", "alternating"}
+
+
+def is_osm_file(path: Path, head: bytes = b"") -> bool:
+    """True for the OSM file names above, and for JSON that looks like Overpass output."""
+    name = path.name.lower()
+    if name.endswith(OSM_SUFFIXES):
+        return True
+    return name.endswith(".json") and b'"elements"' in head and b'"osm3s"' in head
+
+
+def _sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _oneway(tags: Mapping[str, str]) -> int:
+    v = tags.get("oneway", "").lower()
+    if v in _ONEWAY_YES:
+        return 1
+    if v in ("-1", "reverse"):
+        return -1
+    if v in _ONEWAY_NO:
+        return 0
+    hw = tags.get("highway", "")
+    implied = hw in ("motorway", "motorway_link") or tags.get("junction") in ("roundabout", "circular")
+    return 1 if implied else 0
+
+
+def _access(tags: Mapping[str, str]) -> str:
+    for k in ("motorcar", "motor_vehicle", "vehicle", "access"):  # the most specific tag wins
+        v = tags.get(k, "").lower()
+        if v:
+            return v if v in _CLOSED or v == "military" else ""
+    return ""
+
+
+class _Collector:
+    """Turns ways (tags and node locations, None where a node is missing) into records."""
+
+    def __init__(self, p: Path, classes: tuple[str, ...], places: bool = False) -> None:
+        self.p = p
+        self.want_places = places
+        self.places: list[Place] = []
+        self.keep = set(classes)
+        self.prov = Provenance(Source("OpenStreetMap contributors", p.name,
+                                      "https://www.openstreetmap.org/copyright"))
+        self.roads: list[RoadSegment] = []
+        self.extents: list[Extent] = []
+        self.ways_cut = 0
+        self.nodes_missing = 0
+
+    def way(self, wid: int, tags: Mapping[str, str], coords: list[tuple[float, float] | None],
+            line: BaseGeometry | None = None) -> None:
+        """A way, from its node locations (None where a node is missing) or, when all are
+        present, from its ``line`` already built."""
+        hw = tags.get("highway", "")
+        ferry = tags.get("route") == "ferry"
+        if hw not in self.keep and not ferry:
+            return
+        if line is not None:
+            self.roads.append(self._road(f"osm-way-{wid}", line, tags, hw, ferry))
+            return
+        runs: list[list[tuple[float, float]]] = [[]]
+        for c in coords:
+            if c is None:
+                if runs[-1]:
+                    runs.append([])
+                continue
+            runs[-1].append(c)
+        missing = sum(c is None for c in coords)
+        if missing:
+            self.ways_cut += 1
+            self.nodes_missing += missing
+        elif len(coords) < 2:
+            raise ImportFormatError(f"{self.p.name} way {wid}: fewer than two nodes")
+        for k, run in enumerate(runs):  # pieces numbered by their place along the way
+            if len(run) < 2:
+                continue
+            rid = f"osm-way-{wid}" if not missing else f"osm-way-{wid}-{k}"
+            self.roads.append(self._road(rid, LineString(run), tags, hw, ferry))
+
+    def _road(self, rid: str, line: BaseGeometry, tags: Mapping[str, str], hw: str,
+              ferry: bool) -> RoadSegment:
+        bridge = ""
+        if tags.get("bridge", "no") not in ("no", ""):
+            bridge = tags.get("bridge:name") or tags.get("name") or tags.get("ref") or "bridge"
+        return RoadSegment(rid, line, self.prov, FERRY_CLASS if ferry and hw not in self.keep else hw,
+                           tags.get("ref", ""), tags.get("name", ""), _oneway(tags), _access(tags),
+                           bridge)
+
+    def node(self, nid: int, tags: Mapping[str, str], lon: float, lat: float) -> None:
+        kind, name = tags.get("place", ""), tags.get("name", "")
+        if not self.want_places or kind not in PLACE_KINDS or not name:
+            return
+        pop = tags.get("population", "").replace(",", "").replace(" ", "")
+        base = re.sub(r"[^a-z0-9]+", "-", normalize_name(name)).strip("-") or f"osm-node-{nid}"
+        self.places.append(Place(
+            base, name, lon, lat, self.prov, kind=kind,
+            aliases=tuple(sorted({v for k, v in tags.items() if k.startswith("name:") and v != name})),
+            population=int(pop) if pop.isdigit() else None))
+
+    def area(self, oid: str, tags: Mapping[str, str], geom: BaseGeometry) -> None:
+        kind = ""
+        level: int | None = None
+        if tags.get("boundary") == "administrative" and tags.get("name"):
+            try:
+                level = int(tags.get("admin_level", ""))
+            except ValueError:
+                level = None
+            kind = "admin" if level is not None and level >= 4 else ""
+        elif tags.get("place") and tags.get("name"):
+            kind = "place"
+        elif tags.get("landuse") == "military" or tags.get("military"):
+            kind = "military"
+        elif tags.get("landuse") in _BUILT_UP:
+            kind = "built_up"
+        if kind and not geom.is_empty:
+            self.extents.append(Extent(f"osm-{oid}", kind, tags.get("name", ""), geom, self.prov, level))
+
+    def finish(self) -> tuple[list[Any], list[str]]:
+        self._mark_military()
+        warnings = []
+        # Two places of one name: the bigger (population, then kind) keeps the plain id.
+        ranked = sorted(self.places, key=lambda p: (-(p.population or 0), PLACE_KINDS.index(p.kind)))
+        count: dict[str, int] = {}
+        unique = []
+        for p in ranked:
+            count[p.id] = count.get(p.id, 0) + 1
+            pid = p.id if count[p.id] == 1 else f"{p.id}-{count[p.id]}"
+            unique.append(dataclasses.replace(p, id=pid))
+        self.places = unique
+        if self.ways_cut:
+            warnings.append(f"{self.p.name}: {self.ways_cut} way(s) reference {self.nodes_missing} "
+                            "node(s) not in the file (an extract cut by a bounding box?); "
+                            "they were cut at the missing nodes")
+        return [*self.roads, *self.extents, *self.places], warnings
+
+    def _mark_military(self) -> None:
+        import shapely
+
+        from basewatch.analysis.geodesy import length_km
+
+        mil = [e.geometry for e in self.extents if e.kind == "military"]
+        if not mil or not self.roads:
+            return
+        tree = shapely.STRtree(mil)
+        out = []
+        for r in self.roads:
+            hits = tree.query(r.geometry, predicate="intersects")
+            if len(hits) and not r.access:
+                inside = shapely.intersection(r.geometry, shapely.union_all([mil[i] for i in hits]))
+                if length_km(inside) > 0.5 * length_km(r.geometry):  # mostly inside: a base road
+                    r = RoadSegment(r.id, r.geometry, r.provenance, r.road_class, r.ref, r.name,
+                                    r.oneway, "military", r.bridge)
+            out.append(r)
+        self.roads = out
+
+
+def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
+              places: bool = False) -> Parsed:
+    """Roads and areas (and with ``places``, places) of an OSM extract (any of
+    :data:`OSM_SUFFIXES`, or Overpass JSON)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ImportFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise ImportFormatError(f"{p}: is a folder, not a file")
+    with p.open("rb") as f:
+        head = f.read(4096)
+    col = _Collector(p, classes, places)
+    if p.name.lower().endswith(".json"):
+        if size > max_file_bytes():
+            raise ImportFormatError(f"{p}: {size / 1e6:.1f} MB is over the import limit of "
+                                    f"{max_file_bytes() / 1e6:.0f} MB for Overpass JSON "
+                                    "(set BASEWATCH_MAX_IMPORT_MB to raise it)")
+        _read_overpass(p, col)
+    else:
+        if head.lstrip()[:1] in (b"{", b"["):
+            raise ImportFormatError(f"{p.name}: JSON, not an OSM extract; for Overpass output "
+                                    "use a .json name")
+        _refuse_xml_entities(p)
+        _read_osmium(p, col)
+    records, warnings = col.finish()
+    if not col.roads:
+        raise ImportFormatError(f"{p.name}: no roads found (classes kept: {', '.join(classes)})")
+    return Parsed(p, "roads", _sha256(p), records, warnings)
+
+
+def _refuse_xml_entities(p: Path) -> None:
+    """OSM XML never needs a DTD: refuse one that declares entities (entity expansion bombs)
+    before libosmium's XML parser sees the file. The DTD comes before the first element, so
+    the file's first 64 KB (decompressed) tell."""
+    import bz2
+    import gzip
+
+    name = p.name.lower()
+    opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else None
+    if opener is None and not name.endswith((".osm", ".xml")):
+        return  # PBF: no XML
+    try:
+        if opener is not None:
+            with opener(p, "rb") as f:
+                head = f.read(65536)
+        else:
+            with p.open("rb") as f:
+                head = f.read(65536)
+    except (OSError, EOFError, ValueError) as exc:
+        raise ImportFormatError(f"{p.name}: not a readable OSM file ({exc})") from None
+    if b"<!ENTITY" in head.upper():
+        raise ImportFormatError(f"{p.name}: declares XML entities (a DTD); OSM XML has none, "
+                                "and entity expansion is refused")
+
+
+def _read_osmium(p: Path, col: _Collector) -> None:
+    import osmium
+    import shapely
+    import shapely.wkb
+
+    wkb = osmium.geom.WKBFactory()
+    area_filter = osmium.filter.KeyFilter("boundary", "place", "landuse", "military")
+    # Only the tags wanted reach Python (libosmium filters the rest: most of a country's
+    # nodes and ways never become Python objects).
+    wanted = osmium.filter.TagFilter(
+        *[("highway", c) for c in sorted(col.keep)], ("route", "ferry"),
+        *[("place", k) for k in ("city", "town", "village", "suburb", "hamlet", "neighbourhood",
+                                 "quarter", "locality", "isolated_dwelling")],
+        ("boundary", "administrative"),
+        *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
+    whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
+    try:
+        fp = (osmium.FileProcessor(str(p)).with_locations().with_areas(area_filter)
+              .with_filter(wanted))
+        for o in fp:
+            if isinstance(o, osmium.osm.Area):
+                try:
+                    geom = shapely.wkb.loads(wkb.create_multipolygon(o), hex=True)
+                except RuntimeError:  # a broken multipolygon (common at an extract's edge)
+                    continue
+                oid = f"{'way' if o.from_way() else 'relation'}-{o.orig_id()}"
+                col.area(oid, dict(o.tags), geom)
+            elif isinstance(o, osmium.osm.Node):
+                if "place" in o.tags and o.location.valid():
+                    col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
+            elif isinstance(o, osmium.osm.Way):
+                tags = o.tags
+                if tags.get("highway") not in col.keep and tags.get("route") != "ferry":
+                    continue
+                try:
+                    whole.append((o.id, dict(tags), bytes.fromhex(wkb.create_linestring(o))))
+                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
+                    coords: list[tuple[float, float] | None] = [
+                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
+                    col.way(o.id, dict(tags), coords)
+        lines = shapely.from_wkb([w for *_, w in whole])
+        for (wid, tags_, _), line in zip(whole, lines, strict=True):
+            col.way(wid, tags_, [], line)
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001  # libosmium reports broken files with RuntimeError & co
+        raise ImportFormatError(f"{p.name}: not a readable OSM file ({exc})") from None
+
+
+def _read_overpass(p: Path, col: _Collector) -> None:
+    """Overpass API JSON (``[out:json]``): nodes with lat/lon, ways with node lists (or with
+    ``out geom``, their own geometry). Relations are not read: boundaries need PBF or XML."""
+    from shapely.geometry import Polygon
+
+    try:
+        doc = json.loads(p.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFormatError(f"{p.name}: not valid Overpass JSON ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
+        raise ImportFormatError(f"{p.name}: Overpass JSON must be an object with an 'elements' list")
+    nodes: dict[int, tuple[float, float]] = {}
+    for i, e in enumerate(_elements(p, doc["elements"], "node")):
+        try:
+            nodes[int(e["id"])] = (float(e["lon"]), float(e["lat"]))
+        except (KeyError, TypeError, ValueError):
+            raise ImportFormatError(f"{p.name} node {e.get('id', f'#{i}')}: needs id, lat and lon") from None
+        if isinstance(e.get("tags"), dict) and "place" in e["tags"]:
+            col.node(int(e["id"]), {str(k): str(v) for k, v in e["tags"].items()}, *nodes[int(e["id"])])
+    for e in _elements(p, doc["elements"], "way"):
+        wid = e.get("id")
+        tags = e.get("tags") or {}
+        if not isinstance(tags, dict) or not isinstance(wid, int):
+            raise ImportFormatError(f"{p.name} way {wid}: needs an integer id and a tags object")
+        coords: list[tuple[float, float] | None]
+        if isinstance(e.get("geometry"), list):
+            coords = [(float(g["lon"]), float(g["lat"])) if isinstance(g, dict) else None
+                      for g in e["geometry"]]
+        else:
+            coords = [nodes.get(int(n)) for n in e.get("nodes") or []]
+        tags = {str(k): str(v) for k, v in tags.items()}
+        col.way(wid, tags, coords)
+        if len(coords) >= 4 and coords[0] == coords[-1] and None not in coords:
+            poly = Polygon([c for c in coords if c is not None])
+            if poly.is_valid:
+                col.area(f"way-{wid}", tags, poly)
+
+
+def _elements(p: Path, elements: list[Any], kind: str) -> Iterator[dict[str, Any]]:
+    for e in elements:
+        if isinstance(e, dict) and e.get("type") == kind:
+            yield e
