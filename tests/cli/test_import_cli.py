@@ -49,7 +49,7 @@ def test_weapons_and_roads_import_under_both_spellings(tmp_path):
     run("-w", ws, "import", "weapons", example(tmp_path, "weapons.json"))
     again = run("weapons", "import", example(tmp_path, "weapons.json"), "-w", ws)
     assert "0 new, 0 updated" in again.stdout
-    run("-w", ws, "import", "roads", example(tmp_path, "roads.osm"))
+    run("-w", ws, "import", "roads", example(tmp_path, "roads.overpass.json"))
     out = run("roads", "import", example(tmp_path, "roads.geojson"), "-w", ws, "--json")
     assert json.loads(out.stdout)["inserted"] == 1
 

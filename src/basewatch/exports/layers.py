@@ -77,6 +77,7 @@ def _facilities(ws: Workspace, day: dt.date | None) -> ExportLayer:
                        "region": f.region, "country": f.country,
                        "valid_from": f.valid_from.isoformat() if f.valid_from else None,
                        "valid_to": f.valid_to.isoformat() if f.valid_to else None,
+                       "rear": f.rear or None,
                        **provenance_columns(f.provenance)}, Point(f.lon, f.lat))
             for f in ws.facilities(on=day)]
     return ExportLayer("facilities", day, rows, "operator", _colours(ws))
@@ -86,6 +87,7 @@ def _places(ws: Workspace, day: dt.date | None) -> ExportLayer:
     rows = [ExportRow({"id": p.id, "name": p.name, "aliases": "|".join(p.aliases),
                        "kind": p.kind, "region": p.region,
                        "country": p.country, "population": p.population,
+                       "extent_km": p.extent_km,
                        **provenance_columns(p.provenance)}, Point(p.lon, p.lat))
             for p in ws.places()]
     return ExportLayer("places", day, rows)
