@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from basewatch.analysis.exposure import Exposure
 from basewatch.errors import NotFoundError
@@ -26,7 +26,7 @@ from basewatch.store.flights import FLIGHT_EVENTS
 from basewatch.store.imagery import IMAGERY_COUNTS
 from basewatch.store.reports import REPORTS
 
-__all__ = ["NO_CONTROL", "SiteReach", "change_dates", "reach_history", "workspace_span"]
+__all__ = ["NO_CONTROL", "Dated", "SiteReach", "change_dates", "reach_history", "workspace_span"]
 
 #: The state of a site on a date before the first control snapshot.
 NO_CONTROL = "no_control_known"
@@ -34,18 +34,35 @@ NO_CONTROL = "no_control_known"
 _DAY = dt.timedelta(days=1)
 
 
-def change_dates(ws: Workspace, facilities: Iterable[Facility], end: dt.date,
+class Dated(Protocol):
+    """Anything valid from one date to another (a facility, a fast facility row)."""
+
+    @property
+    def valid_from(self) -> dt.date | None: ...
+
+    @property
+    def valid_to(self) -> dt.date | None: ...
+
+
+def change_dates(ws: Workspace, facilities: Iterable[Dated], end: dt.date | None = None,
                  cat: Catalog | None = None) -> list[dt.date]:
-    """Every date up to ``end`` on which something that decides reach may change."""
+    """Every date up to ``end`` (no limit with None) on which something that decides reach
+    or the map may change: a control snapshot, a holding or one of ``facilities`` starting,
+    or the day after one ends (``valid_to`` is its last day). Sorted, without duplicates.
+    Before the first snapshot no control is known: nothing there is a change date (one
+    state, "no control known", stands for all of that time); with no snapshot at all, the
+    holdings' and facilities' dates are all there is. The one home of this rule: the
+    dashboard's slider and the site page (queries/dates.py) read it too."""
     cat = cat or load_catalog(ws)
-    out = set(ws.control_dates())
+    control = ws.control_dates()
+    out = set(control)
     for h in cat.holdings:
         out |= {d for d in (h.valid_from, h.valid_to + _DAY if h.valid_to else None) if d}
     for f in facilities:
         out |= {d for d in (f.valid_from, f.valid_to + _DAY if f.valid_to else None) if d}
-    first = min(ws.control_dates(), default=None)
-    # Before the first snapshot nothing is known: one date stands for all of that time.
-    return sorted(d for d in out if d <= end and (first is None or d >= first)) or []
+    first = min(control, default=None)
+    return sorted(d for d in out
+                  if (end is None or d <= end) and (first is None or d >= first))
 
 
 def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
