@@ -100,3 +100,24 @@ def test_the_implied_edge_is_the_held_edge_where_a_held_vertex_is_a_metre_off_th
     true = GEOD.geometry_length(edge) / 1000
     assert true - 0.01 <= seg.length_km <= true + 0.01
 
+
+
+def test_a_coast_drawn_from_the_same_line_but_rounded_apart_is_not_shared():
+    # Red's area cut from the outline, its vertices every ~300 m and rounded to 1e-5 degrees
+    # (as files are): along the diagonal coast they lie up to ~0.7 m off the outline's edge.
+    # Even with no sliver width, Blue's ground must not follow Red's coast in hairlines: the
+    # only boundary they share is the 111.2 km front at lon 31.
+    import shapely
+
+    country = Polygon([(30.0, 49.5), (30.8, 49.0), (33.0, 49.0), (33.0, 50.0), (30.0, 50.0)])
+    red = shapely.set_precision(shapely.segmentize(country.intersection(box(29, 48, 31, 51)),
+                                                   0.003), 1e-5)
+    off = shapely.distance(shapely.points(shapely.get_coordinates(red)), country.boundary)
+    assert 1e-7 < off.max() < 1e-5  # some vertices off the outline's coast, none by > ~1 m
+    blue = implied_ground(country, red, 0.0)
+    areas = [ControlArea("red", DAY, red, P), ControlArea("blue", DAY, blue, P,
+                                                          ControlStatus.IMPLIED)]
+    (seg,) = front_line(areas, Hostility([Relation("red", "blue", RelationKind.HOSTILE, P)]),
+                        DAY)
+    true = GEOD.geometry_length(LineString([(31.0, 49.0), (31.0, 50.0)])) / 1000
+    assert true - 0.01 <= seg.length_km <= true + 0.01

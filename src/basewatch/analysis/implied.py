@@ -8,8 +8,9 @@ side's ground is the outline minus every area held in the snapshot.
 Two things keep the front (the boundary the held and the implied ground share,
 analysis/control.py) exactly the held ground's edge that is neither coast nor border:
 
-* The outline is first snapped onto the held ground (its vertices moved to, and the held
-  vertices inserted into, the outline within ``BOUNDARY_TOLERANCE_DEG``, ~1 m). Held areas and
+* The outline is first snapped onto the held ground (the held vertices within
+  ``BOUNDARY_TOLERANCE_DEG``, ~1 m, of its boundary inserted into it, its own vertices that
+  close to them moved onto them). Held areas and
   outlines are digitised apart: where the held edge meets the coast or border a vertex lies a
   fraction of a metre off the outline, and without the snap the subtraction would end the
   implied edge at a new node instead of the held vertex, so that its last segment (tens of km
@@ -51,10 +52,7 @@ def implied_ground(outline: BaseGeometry, held: BaseGeometry | None, sliver_m: f
     along ``held`` (module docstring)."""
     if held is None or held.is_empty:
         return _polygonal(outline)
-    snapped = shapely.snap(outline, held, BOUNDARY_TOLERANCE_DEG)
-    if not snapped.is_valid:
-        snapped = shapely.make_valid(snapped)
-    diff = _polygonal(shapely.difference(snapped, held))
+    diff = _polygonal(shapely.difference(_snapped(outline, held), held))
     if diff.is_empty or sliver_m <= 0:
         return diff
     c = shapely.centroid(outline)
@@ -76,41 +74,96 @@ def implied_ground(outline: BaseGeometry, held: BaseGeometry | None, sliver_m: f
     narrow = [p for p in shapely.get_parts(_polygonal(shapely.difference(diff, mask)))]
     if not narrow:
         return diff
-    near = _near_held(held, narrow, project, sliver_m)
-    drop = [p for p in narrow if near(p)]
+    # (parts of one valid polygonal: their union is a valid MultiPolygon as they are)
+    drop = [p for p, near in zip(narrow, _near_held(held, narrow, project, sliver_m),
+                                 strict=True) if near]
     if not drop:
         return diff
-    kept = _polygonal(shapely.difference(diff, shapely.union_all(drop)))
+    kept = list(shapely.get_parts(_polygonal(shapely.difference(diff, MultiPolygon(drop)))))
     # What is left of a dropped strip at a cut (numerical crumbs, or a piece of a strip
     # smaller than the width squared) is no ground either, if it lies along the held ground.
-    parts = [p for p in shapely.get_parts(kept)
-             if project(p).area >= sliver_m ** 2 or not near(p)]
+    small = [p for p in kept if project(p).area < sliver_m ** 2]
+    gone = {id(p) for p, near in zip(small, _near_held(held, small, project, sliver_m)
+                                     if small else [], strict=True) if near}
+    parts = [p for p in kept if id(p) not in gone]
     if not parts:
         return MultiPolygon()
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
+def _snapped(outline: BaseGeometry, held: BaseGeometry) -> BaseGeometry:
+    """``outline`` with every held vertex that lies within the tolerance of its boundary
+    snapped into it: onto the outline vertex it is that close to, or inserted into the
+    nearest edge. (``shapely.snap`` does the same, but in time quadratic in the vertices:
+    minutes for a country against a daily occupied area.)"""
+    tol = BOUNDARY_TOLERANCE_DEG
+    polys = [p for p in shapely.get_parts(outline) if isinstance(p, Polygon)]
+    rings = [np.asarray(r.coords) for p in polys for r in (p.exterior, *p.interiors)]
+    starts = np.concatenate([r[:-1] for r in rings])
+    ends = np.concatenate([r[1:] for r in rings])
+    ring_of = np.concatenate([np.full(len(r) - 1, i) for i, r in enumerate(rings)])
+    seg_of = np.concatenate([np.arange(len(r) - 1) for r in rings])
+    tree = shapely.STRtree(shapely.linestrings(np.stack([starts, ends], axis=1)))
+    xy = np.unique(shapely.get_coordinates(held), axis=0)
+    (pi, si), dist = tree.query_nearest(shapely.points(xy), max_distance=tol,
+                                        return_distance=True, all_matches=False)
+    moved: dict[int, dict[int, np.ndarray]] = {}  # ring -> vertex -> new place
+    added: dict[int, list[tuple[int, float, np.ndarray]]] = {}  # ring -> (segment, t, point)
+    for p, sgm, d in zip(pi, si, dist, strict=True):
+        q, a, b = xy[p], starts[sgm], ends[sgm]
+        r, k = int(ring_of[sgm]), int(seg_of[sgm])
+        if np.hypot(*(q - a)) <= tol:
+            moved.setdefault(r, {})[k] = q
+        elif np.hypot(*(q - b)) <= tol:
+            moved.setdefault(r, {})[(k + 1) % (len(rings[r]) - 1)] = q
+        elif d > 0:
+            ab = b - a
+            added.setdefault(r, []).append((k, float(np.dot(q - a, ab) / np.dot(ab, ab)), q))
+    if not moved and not added:
+        return outline
+    new_rings = []
+    for r, ring in enumerate(rings):
+        coords = ring[:-1].copy()
+        for k, q in moved.get(r, {}).items():
+            coords[k] = q
+        ins = sorted(added.get(r, []), key=lambda x: (x[0], x[1]))
+        if ins:
+            out, j = [], 0
+            for k in range(len(coords)):
+                out.append(coords[k])
+                while j < len(ins) and ins[j][0] == k:
+                    out.append(ins[j][2])
+                    j += 1
+            coords = np.asarray(out)
+        new_rings.append(np.vstack([coords, coords[:1]]))
+    it = iter(new_rings)
+    rebuilt = [Polygon(next(it), [next(it) for _ in p.interiors]) for p in polys]
+    snapped = rebuilt[0] if len(rebuilt) == 1 else MultiPolygon(rebuilt)
+    return snapped if snapped.is_valid else shapely.make_valid(snapped)
+
+
 def _near_held(held: BaseGeometry, pieces: Sequence[BaseGeometry], project: _Project,
-               sliver_m: float) -> Callable[[BaseGeometry], bool]:
-    """A test: does every point of a piece lie within ``sliver_m`` of ``held``? (Checked on
-    its boundary, sampled every tenth of the width: a narrow piece's farthest point from the
-    held ground lies on its boundary.)"""
-    box = shapely.union_all(pieces).envelope
+               sliver_m: float) -> np.ndarray:
+    """Which pieces lie within ``sliver_m`` of ``held``, every point of them? (Checked on their
+    boundaries, sampled every tenth of the width: a narrow piece's farthest point from the held
+    ground lies on its boundary.)"""
+    box = shapely.box(*shapely.total_bounds(np.array(pieces)))
     # Only the held ground within twice the width matters: clip before projecting (degrees of
     # longitude shrink with latitude; 111 km is a degree of latitude).
     lat = max(abs(y) for y in shapely.get_coordinates(box)[:, 1])
     zone = shapely.buffer(box, 2 * sliver_m / (111_000 * max(np.cos(np.radians(lat)), 0.05)))
     ground = project(shapely.intersection(held, zone))
-    shapely.prepare(ground)
-
-    def near(piece: BaseGeometry) -> bool:
-        if ground.is_empty:
-            return False
-        edge = shapely.segmentize(project(piece).boundary, sliver_m / 10)
-        pts = shapely.points(shapely.get_coordinates(edge))
-        return bool(np.max(shapely.distance(pts, ground)) <= sliver_m)
-
-    return near
+    if ground.is_empty:
+        return np.zeros(len(pieces), dtype=bool)
+    reach = shapely.buffer(ground, sliver_m, quad_segs=16)
+    shapely.prepare(reach)
+    edges = shapely.segmentize(shapely.boundary(np.array([project(p) for p in pieces])),
+                               sliver_m / 10)
+    xy, which = shapely.get_coordinates(edges, return_index=True)
+    inside = shapely.contains_xy(reach, xy[:, 0], xy[:, 1])
+    out = np.ones(len(pieces), dtype=bool)
+    np.logical_and.at(out, which, inside)
+    return out
 
 
 def _polygonal(g: BaseGeometry) -> BaseGeometry:
