@@ -113,7 +113,8 @@ def test_a_coast_drawn_from_the_same_line_but_rounded_apart_is_not_shared():
     red = shapely.set_precision(shapely.segmentize(country.intersection(box(29, 48, 31, 51)),
                                                    0.003), 1e-5)
     off = shapely.distance(shapely.points(shapely.get_coordinates(red)), country.boundary)
-    assert 1e-7 < off.max() < 1e-5  # some vertices off the outline's coast, none by > ~1 m
+    coast = off[off < 1e-3]  # (not the front's vertices)
+    assert 1e-7 < coast.max() < 1e-5  # some vertices off the outline's coast, none by > ~1 m
     blue = implied_ground(country, red, 0.0)
     areas = [ControlArea("red", DAY, red, P), ControlArea("blue", DAY, blue, P,
                                                           ControlStatus.IMPLIED)]
