@@ -5,8 +5,9 @@ Conditions (one per tripwire, on the tripwire's site; the grammar is in docs/ass
 ==============================  ===========================================================
 ``distance < 40``               nearest hostile ground closer than 40 km (``<``, ``<=``,
                                 ``>``, ``>=``; an optional ``km`` after the number)
-``in_reach(smerch)``            a hostile system reaches it whose id (``bm-30-smerch``) or
-                                name contains the argument, or whose "name munition" does
+``in_reach(smerch)``            a hostile system reaches it whose id (``bm-30-smerch``),
+                                name or an alias contains the argument, or whose "name
+                                munition" does
 ``overrun``                     the site stands inside ground held by a hostile faction
 ``corridor(damascus) == cut``   the road corridor to that place is cut (or ``== connected``)
 ``p(withdrawal) >= 0.6``        the probability of a hypothesis crosses a threshold
@@ -56,13 +57,15 @@ class ReachFact:
     system: str
     name: str
     munition: str
+    #: The system's other names in the catalogue (``aliases``): ``in_reach`` matches them too.
+    aliases: tuple[str, ...] = ()
 
     def words(self) -> str:
         return f"{self.name} {self.munition}"
 
     def matches(self, arg: str) -> bool:
         a = _fold(arg)
-        return any(a in _fold(x) for x in (self.system, self.name, self.words()))
+        return any(a in _fold(x) for x in (self.system, self.name, self.words(), *self.aliases))
 
 
 def _fold(text: str) -> str:
