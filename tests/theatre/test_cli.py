@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.theatre.crimea import (
+    change_dates,
     cli,
+    day,
     depth_km,
     distance_km,
     front_geometry,
@@ -144,3 +146,14 @@ def test_tripwires_fire_on_the_dates_of_the_rules(crimea_ws: Path) -> None:
     assert by_site[("chornobaivka", "in_reach(himars)")] == "2022-06-23"
     assert any(a["site"] == "chornobaivka" and "overrun" in a["message"].lower()
                and a["date"] == "2022-11-11" for a in alerts)
+
+
+def test_assess_timeline_defaults_to_the_workspace_span(crimea_ws: Path) -> None:
+    # Nothing of the Syria demo's dates: from the first snapshot to the last date anything
+    # changes (the longer-range ATACMS, after the last snapshot), every day of it.
+    t = cli("assess", "timeline", "--site", "saky", "--json", "-w", crimea_ws)
+    days = [r["date"] for r in t["series"]]
+    first, last = snapshot_dates()[0], change_dates()[-1]
+    assert (days[0], days[-1]) == (first, last) == ("2022-06-01", "2024-04-17")
+    assert len(days) == (day(last) - day(first)).days + 1
+    assert any("generic" in w for w in t["warnings"])
