@@ -10,19 +10,22 @@ analysis/control.py) exactly the held ground's edge that is neither coast nor bo
 
 * The outline is first snapped onto the held ground (the held vertices within
   ``BOUNDARY_TOLERANCE_DEG``, ~1 m, of its boundary inserted into it, its own vertices that
-  close to them moved onto them). Held areas and
-  outlines are digitised apart: where the held edge meets the coast or border a vertex lies a
-  fraction of a metre off the outline, and without the snap the subtraction would end the
-  implied edge at a new node instead of the held vertex, so that its last segment (tens of km
-  of a drawn line) would no longer be the held segment, and hairline strips would follow the
-  held coast wherever both were drawn from the same land.
+  close to them moved onto them). Held areas and outlines are digitised apart: where the
+  held edge meets the coast or border a vertex lies a fraction of a metre off the outline,
+  and without the snap the subtraction would end the implied edge at a new node instead of
+  the held vertex, so that its last segment (tens of km of a drawn line) would no longer be
+  the held segment, and hairline strips would follow the held coast wherever both were drawn
+  from the same land.
 * A coarse outline and a finer held coastline disagree by up to a few km: the strips this
   leaves between them are not ground, and would put phantom hostile ground next to coastal
   sites. Such a strip is narrow (it vanishes in a morphological opening at the outline's
   ``sliver_km``) AND lies along the held ground (every point of it within ``sliver_km`` of
   held ground). Only what meets both is dropped: a narrow spit or island of the outline
   reaching away from the held ground stays ground, and every boundary kept is exactly the
-  held polygon's or the outline's.
+  held polygon's or the outline's (but for the cut where a dropped strip joined wide ground).
+  The price: a corner sharper than 84 degrees where the front meets the coast loses its tip,
+  and a strip of real ground narrower than the width between the front and a border cannot
+  be told from one between two coastlines (docs/exposure.md).
 """
 
 from __future__ import annotations
