@@ -2,7 +2,7 @@ import datetime as dt
 
 import pyproj
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from basewatch.analysis.control import (
     control_changes,
@@ -111,3 +111,16 @@ def test_a_neutral_relation_stops_the_one_step_inference(prov):
     assert h.hostile("turkey", "sdf", D1)
     assert h.hostile("sna", "coalition", D1)  # no neutral relation stated for the SNA
     assert Relation.from_dict({**rel[0].to_dict(), "kind": "neutral"}).kind is RelationKind.NEUTRAL
+
+
+def test_the_front_is_found_where_two_areas_share_an_edge_only_up_to_rounding(prov):
+    # Two published areas digitised apart: they share the southern half of the meridian
+    # exactly; to the north Blue's edge bends through a node computed by another tool, 1e-9
+    # degrees off Red's edge. An exact intersection keeps only the southern half there.
+    red = Polygon([(30.0, 49.0), (31.0, 49.0), (31.0, 49.5), (31.0, 50.0), (30.0, 50.0)])
+    blue = Polygon([(31.0, 49.0), (33.0, 49.0), (33.0, 50.0), (31.0, 50.0),
+                    (31.0 + 1e-9, 49.8), (31.0, 49.5)])
+    areas = [ControlArea("red", D1, red, prov), ControlArea("blue", D1, blue, prov)]
+    h = Hostility([Relation("red", "blue", RelationKind.HOSTILE, prov)])
+    (seg,) = front_line(areas, h, D1)
+    assert 111.1 <= seg.length_km <= 111.3  # the 111.2 km meridian from 49 to 50 N

@@ -90,20 +90,16 @@ def snapshot_on(d: str) -> str | None:
 
 
 @cache
-def front_points(date: str) -> np.ndarray:
-    """Points every ~100 m along the front: the part of Russia's boundary drawn along the
-    hand-drawn line (the rest of its boundary is coast or the national border)."""
+def front_geometry(date: str) -> shapely.Geometry:
+    """The front on a snapshot date: the part of Russia's boundary drawn along the hand-drawn
+    line of control_facts.json (the rest of its boundary is coast or the national border)."""
     (snap,) = [s for s in facts()["snapshots"] if s["date"] == date]
-    line = LineString(snap["front"])
-    on_line = shapely.intersection(held(date).boundary, line.buffer(1e-4))
-    return shapely.get_coordinates(shapely.segmentize(on_line, STEP_DEG))
+    return shapely.intersection(held(date).boundary, LineString(snap["front"]).buffer(1e-4))
 
 
 def front_length_km(date: str) -> float:
-    """Geodesic length of the front (see :func:`front_points`)."""
-    (snap,) = [s for s in facts()["snapshots"] if s["date"] == date]
-    on_line = shapely.intersection(held(date).boundary, LineString(snap["front"]).buffer(1e-4))
-    return float(GEOD.geometry_length(on_line)) / 1000
+    """Geodesic length of the front (:func:`front_geometry`)."""
+    return float(GEOD.geometry_length(front_geometry(date))) / 1000
 
 
 def _nearest_km(lon: float, lat: float, pts: np.ndarray) -> float:

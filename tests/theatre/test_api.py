@@ -50,7 +50,7 @@ def test_exposure_endpoint_distances(client: TestClient) -> None:
     rows = client.get("/exposure", params={"date": "2023-06-01"}).json()
     rows = rows if isinstance(rows, list) else rows["exposure"]
     by = {r["facility"]: r for r in rows}
-    assert by["saky"]["distance_km"] == pytest.approx(distance_km("saky", "2023-06-01"), abs=0.5)
+    assert by["saky"]["distance_km"] == pytest.approx(distance_km("saky", "2023-06-01"), abs=0.1)
     since = {x["system"]: x["since"] for x in by["saky"]["systems_in_reach"]}
     assert since == {"storm-shadow": reach_since("saky")["storm-shadow"]}
 

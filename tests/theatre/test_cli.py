@@ -8,19 +8,18 @@ from pathlib import Path
 import pytest
 
 from tests.theatre.crimea import (
+    change_dates,
     cli,
+    day,
     depth_km,
     distance_km,
+    front_geometry,
     front_length_km,
-    front_points,
+    inside_hostile,
     reach_since,
     sites,
     snapshot_dates,
 )
-
-THEATRE = "needs s3-theatre: {}"
-ONE_SIDED = pytest.mark.xfail(reason=THEATRE.format("one-sided control gives hostile ground "
-                                                    "and a front (issue 17 item 3)"), strict=False)
 
 
 def test_the_example_files_import_through_the_cli(crimea_ws: Path) -> None:
@@ -38,11 +37,13 @@ def test_the_example_files_import_through_the_cli(crimea_ws: Path) -> None:
     assert all(m["source"] for s in weapons["systems"] for m in s["munitions"])
 
 
-@pytest.mark.parametrize("date", ["2022-07-01", "2023-06-01"])
+@pytest.mark.parametrize("date", ["2022-07-01", "2022-10-01", "2023-06-01", "2024-03-01"])
 def test_distances_to_hostile_ground_match_pyproj(crimea_ws: Path, date: str) -> None:
     rows = {r["facility"]: r for r in cli("exposure", "--date", date, "--json", "-w", crimea_ws)}
-    for site in ("saky", "belbek", "sevastopol", "dzhankoi", "kerch-bridge"):
-        assert rows[site]["distance_km"] == pytest.approx(distance_km(site, date), abs=0.5), site
+    sites_outside = [s for s in sites() if not inside_hostile(s, date)]
+    assert len(sites_outside) == (6 if date < "2022-11-11" else 5)
+    for site in sites_outside:
+        assert rows[site]["distance_km"] == pytest.approx(distance_km(site, date), abs=0.1), site
         assert rows[site]["nearest_faction"] == "ukraine"
         assert rows[site]["synthetic"] is True  # the control areas are hand-drawn
 
@@ -86,10 +87,9 @@ def test_chornobaivka_is_inside_hostile_ground_after_the_withdrawal(crimea_ws: P
     assert row["inside"]["since"] == "2022-11-11"
     assert row["inside"]["faction"] == "ukraine"
     assert row["inside"]["depth_km"] == pytest.approx(
-        depth_km("chornobaivka", "2023-01-01"), abs=0.5)
+        depth_km("chornobaivka", "2023-01-01"), abs=0.1)
 
 
-@ONE_SIDED
 def test_front_runs_along_the_hand_drawn_line_not_the_coast(crimea_ws: Path) -> None:
     import shapely
     from shapely.geometry import shape
@@ -97,15 +97,18 @@ def test_front_runs_along_the_hand_drawn_line_not_the_coast(crimea_ws: Path) -> 
     for date in snapshot_dates():
         out = cli("front", "--date", date, "--geometry", "--json", "-w", crimea_ws)
         assert out["segments"], date
-        # all of it: from the Dnipro-Bug estuary to the Russian border
+        expected = front_geometry(date)
+        # all of it: from the Dnipro-Bug estuary to the Russian border. Less by at most 2%:
+        # on 1 Jun 2022 an 8 km wedge of Ukrainian ground under 3 km wide between the drawn
+        # line and the border is a strip along the held ground (docs/theatre-crimea.md).
         total = sum(seg["length_km"] for seg in out["segments"])
-        assert total == pytest.approx(front_length_km(date), rel=0.03), date
-        ours = shapely.MultiPoint(front_points(date))
+        assert front_length_km(date) * 0.98 <= total <= front_length_km(date) + 0.1, date
         for seg in out["segments"]:
             geom = shape(seg["geometry"])
-            # every vertex of basewatch's front lies on our front (within ~2 km)
+            # every vertex of basewatch's front lies on the drawn line's part of Russia's
+            # boundary (within ~10 m): no coast, no border
             far = [p for p in shapely.get_coordinates(geom)
-                   if shapely.distance(shapely.Point(p), ours) > 0.02]
+                   if shapely.distance(shapely.Point(p), expected) > 1e-4]
             assert not far, (date, far[:3])
 
 
@@ -143,3 +146,14 @@ def test_tripwires_fire_on_the_dates_of_the_rules(crimea_ws: Path) -> None:
     assert by_site[("chornobaivka", "in_reach(himars)")] == "2022-06-23"
     assert any(a["site"] == "chornobaivka" and "overrun" in a["message"].lower()
                and a["date"] == "2022-11-11" for a in alerts)
+
+
+def test_assess_timeline_defaults_to_the_workspace_span(crimea_ws: Path) -> None:
+    # Nothing of the Syria demo's dates: from the first snapshot to the last date anything
+    # changes (the longer-range ATACMS, after the last snapshot), every day of it.
+    t = cli("assess", "timeline", "--site", "saky", "--json", "-w", crimea_ws)
+    days = [r["date"] for r in t["series"]]
+    first, last = snapshot_dates()[0], change_dates()[-1]
+    assert (days[0], days[-1]) == (first, last) == ("2022-06-01", "2024-04-17")
+    assert len(days) == (day(last) - day(first)).days + 1
+    assert any("generic" in w for w in t["warnings"])

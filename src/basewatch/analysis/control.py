@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import area_km2, length_km
 from basewatch.analysis.hostility import Hostility
-from basewatch.model import ControlArea, Place
+from basewatch.model import ControlArea, ControlStatus, Place
 
 __all__ = [
     "ControlChanges",
@@ -154,8 +154,18 @@ def control_changes(
 def front_line(
     areas: Iterable[ControlArea], hostility: Hostility, day: dt.date
 ) -> list[FrontSegment]:
-    """The shared boundaries of every pair of hostile factions holding ground on ``day``."""
-    geoms = faction_geometries(areas)
+    """The shared boundaries of every pair of hostile factions holding ground on ``day``.
+
+    A shared boundary is the part of one faction's boundary the other's shares, exactly or
+    within ``BOUNDARY_TOLERANCE_DEG``: polygons digitised (or subtracted) apart share an edge
+    only up to rounding, and an exact intersection alone then keeps only the points where
+    they cross. Where one side's ground is
+    implied (analysis/implied.py), it is the published side's boundary that is taken.
+    """
+    area_list = list(areas)
+    geoms = faction_geometries(area_list)
+    implied = {f for f in geoms
+               if all(a.status is ControlStatus.IMPLIED for a in area_list if a.faction == f)}
     out: list[FrontSegment] = []
     names = sorted(geoms)
     for i, a in enumerate(names):
@@ -165,16 +175,24 @@ def front_line(
             ga, gb = geoms[a], geoms[b]
             if not ga.buffer(BOUNDARY_TOLERANCE_DEG).intersects(gb):
                 continue
-            # Exact where the two share vertices; within the tolerance where they were digitised
-            # apart (that can lengthen the line by up to twice the tolerance).
-            shared = _lines(shapely.intersection(ga.boundary, gb.boundary))
-            if shared.is_empty:
-                shared = _lines(shapely.intersection(ga.boundary, gb.buffer(BOUNDARY_TOLERANCE_DEG)))
-            shared = shapely.line_merge(shared) if not shared.is_empty else shared
+            if a in implied and b not in implied:
+                ga, gb = gb, ga
+            shared = _shared(ga, gb)
             if shared.is_empty:
                 continue
             out.append(FrontSegment(a, b, shared, length_km(shared)))
     return out
+
+
+def _shared(ga: BaseGeometry, gb: BaseGeometry) -> BaseGeometry:
+    """``ga``'s boundary along ``gb``: exact where the two share edges, and within the
+    tolerance where they do not (a gap filled so can be ~1 m short at each end)."""
+    exact = _lines(shapely.intersection(ga.boundary, gb.boundary))
+    near = _lines(shapely.intersection(ga.boundary, gb.buffer(BOUNDARY_TOLERANCE_DEG)))
+    if not exact.is_empty and not near.is_empty:
+        near = _lines(shapely.difference(near, exact.buffer(BOUNDARY_TOLERANCE_DEG)))
+    shared = _lines(shapely.union(exact, near)) if not near.is_empty else exact
+    return shapely.line_merge(shared) if not shared.is_empty else shared
 
 
 def _lines(g: BaseGeometry) -> BaseGeometry:

@@ -2,7 +2,19 @@
 
 Conditions (one per tripwire, on the tripwire's site; the grammar is in docs/assessment.md):
 
-==============================  ====================================================
+==============================  ===========================================================
+``distance < 40``               nearest hostile ground closer than 40 km (``<``, ``<=``,
+                                ``>``, ``>=``; an optional ``km`` after the number)
+``in_reach(smerch)``            a hostile system reaches it whose id (``bm-30-smerch``),
+                                name or an alias contains the argument, or whose "name
+                                munition" does
+``overrun``                     the site stands inside ground held by a hostile faction
+``corridor(rear) == cut``       the road corridor to the site's rear (or a named place) is
+                                cut (or ``== connected``)
+``p(withdrawal) >= 0.6``        the probability of a hypothesis crosses a threshold
+``verdict == anomalous``        an imagery verdict of that kind on the date
+==============================  ===========================================================
+
 An alert fires on the first date a condition holds after a date on which it did not (or on the
 first date evaluated): once per crossing, not every day it stays true.
 """
@@ -46,13 +58,15 @@ class ReachFact:
     system: str
     name: str
     munition: str
+    #: The system's other names in the catalogue (``aliases``): ``in_reach`` matches them too.
+    aliases: tuple[str, ...] = ()
 
     def words(self) -> str:
         return f"{self.name} {self.munition}"
 
     def matches(self, arg: str) -> bool:
         a = _fold(arg)
-        return any(a in _fold(x) for x in (self.system, self.name, self.words()))
+        return any(a in _fold(x) for x in (self.system, self.name, self.words(), *self.aliases))
 
 
 def _fold(text: str) -> str:

@@ -89,8 +89,8 @@ class Outline:
     faction: str
     geometry: BaseGeometry
     provenance: Provenance
-    #: Strips of implied ground narrower than this (km) are slivers between a coarse outline
-    #: and a finer held coastline, not ground: they are dropped.
+    #: Strips of implied ground narrower than this (km) along the held ground are slivers
+    #: between a coarse outline and a finer held coastline, not ground: they are dropped.
     sliver_km: float = DEFAULT_SLIVER_KM
 
     def __post_init__(self) -> None:

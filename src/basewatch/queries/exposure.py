@@ -44,7 +44,8 @@ def load_catalog(ws: Workspace) -> Catalog:
 
 def exposure_series(ws: Workspace, facilities: Sequence[Facility],
                     days: Sequence[dt.date]) -> dict[dt.date, list[Exposure]]:
-    """Exposure of every facility on every day (each day uses the snapshot in force)."""
+    """Exposure of every facility on every day it is active (each day uses the snapshot in
+    force; a facility before its ``valid_from`` or after its ``valid_to`` is not there)."""
     cat = load_catalog(ws)
     hostility = Hostility(ws.relations())
     out: dict[dt.date, list[Exposure]] = {}
@@ -57,7 +58,8 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
             continue
         if snap not in cache:
             cache[snap] = ws.control_on(snap)
-        out[day] = exposure_on(facilities, cache[snap], hostility, cat.systems, cat.holdings, day,
+        active = [f for f in facilities if f.active_on(day)]
+        out[day] = exposure_on(active, cache[snap], hostility, cat.systems, cat.holdings, day,
                                distances=faction_distances(ws.store, snap) if in_db else None)
     return out
 

@@ -11,6 +11,7 @@ from basewatch.model import Facility
 from basewatch.model.assessment import Alert, Tripwire
 from basewatch.queries.assessment import site_timeline
 from basewatch.queries.corridors import corridor_timeline, has_roads, rear_or_none
+from basewatch.queries.exposure import load_catalog
 from basewatch.queries.reach import reach_history
 from basewatch.store import Workspace
 from basewatch.store.assessment import TRIPWIRES
@@ -24,6 +25,7 @@ def site_facts(ws: Workspace, site: Facility, days: list[dt.date]) -> dict[dt.da
     """What each capability says about ``site`` on each of ``days``."""
     probs = {a.date: a for a in site_timeline(ws, site, days)}
     hist = reach_history(ws, [site], max(days))[site.id] if days else None
+    systems = load_catalog(ws).systems
     # Corridors to the site's rear (also answering to "rear") and to any place the site's
     # corridor tripwires name, each under every name and alias of the place.
     status: dict[str, dict[dt.date, bool]] = {}
@@ -56,7 +58,9 @@ def site_facts(ws: Workspace, site: Facility, days: list[dt.date]) -> dict[dt.da
         out[day] = SiteFacts(
             distance_km=e.nearest.distance_km if e and e.nearest else None,
             in_reach=frozenset(
-                ReachFact(r.system, r.system_name, r.munition) for r in e.reach) if e else frozenset(),
+                ReachFact(r.system, r.system_name, r.munition,
+                          systems[r.system].aliases if r.system in systems else ())
+                for r in e.reach) if e else frozenset(),
             corridors=corridors, probabilities=dict(probs[day].posterior),
             synthetic=probs[day].synthetic or bool(e and e.synthetic),
             inside=(e.inside, hist.inside_since(day), e.depth_km) if e and e.inside and hist

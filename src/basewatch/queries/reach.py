@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from basewatch.analysis.exposure import Exposure
 from basewatch.errors import NotFoundError
@@ -26,26 +26,46 @@ from basewatch.store.flights import FLIGHT_EVENTS
 from basewatch.store.imagery import IMAGERY_COUNTS
 from basewatch.store.reports import REPORTS
 
-__all__ = ["NO_CONTROL", "SiteReach", "change_dates", "reach_history", "workspace_span"]
+__all__ = ["NOT_ACTIVE", "NO_CONTROL", "Dated", "SiteReach", "change_dates", "reach_history", "workspace_span"]
 
 #: The state of a site on a date before the first control snapshot.
 NO_CONTROL = "no_control_known"
+#: The state of a site on a date outside its own validity (before ``valid_from``, after
+#: ``valid_to``): it is not there, so nothing reaches it and no alert fires.
+NOT_ACTIVE = "not_active"
 
 _DAY = dt.timedelta(days=1)
 
 
-def change_dates(ws: Workspace, facilities: Iterable[Facility], end: dt.date,
+class Dated(Protocol):
+    """Anything valid from one date to another (a facility, a fast facility row)."""
+
+    @property
+    def valid_from(self) -> dt.date | None: ...
+
+    @property
+    def valid_to(self) -> dt.date | None: ...
+
+
+def change_dates(ws: Workspace, facilities: Iterable[Dated], end: dt.date | None = None,
                  cat: Catalog | None = None) -> list[dt.date]:
-    """Every date up to ``end`` on which something that decides reach may change."""
+    """Every date up to ``end`` (no limit with None) on which something that decides reach
+    or the map may change: a control snapshot, a holding or one of ``facilities`` starting,
+    or the day after one ends (``valid_to`` is its last day). Sorted, without duplicates.
+    Before the first snapshot no control is known: nothing there is a change date (one
+    state, "no control known", stands for all of that time); with no snapshot at all, the
+    holdings' and facilities' dates are all there is. The one home of this rule: the
+    dashboard's slider and the site page (queries/dates.py) read it too."""
     cat = cat or load_catalog(ws)
-    out = set(ws.control_dates())
+    control = ws.control_dates()
+    out = set(control)
     for h in cat.holdings:
         out |= {d for d in (h.valid_from, h.valid_to + _DAY if h.valid_to else None) if d}
     for f in facilities:
         out |= {d for d in (f.valid_from, f.valid_to + _DAY if f.valid_to else None) if d}
-    first = min(ws.control_dates(), default=None)
-    # Before the first snapshot nothing is known: one date stands for all of that time.
-    return sorted(d for d in out if d <= end and (first is None or d >= first)) or []
+    first = min(control, default=None)
+    return sorted(d for d in out
+                  if (end is None or d <= end) and (first is None or d >= first))
 
 
 def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
@@ -80,7 +100,10 @@ class SiteReach:
     inside: list[tuple[dt.date, dt.date | None, str]] = field(default_factory=list)
 
     def state_on(self, day: dt.date) -> Exposure | None:
-        """The exposure in force on ``day`` (None before the first control snapshot)."""
+        """The exposure in force on ``day`` (None before the first control snapshot, and on a
+        day the site is not active)."""
+        if not self.facility.active_on(day):
+            return None
         k = bisect.bisect_right(self.dates, day)
         return self.states[self.dates[k - 1]] if k else None
 
@@ -107,13 +130,17 @@ class SiteReach:
         e = self.state_on(day)
         f = self.facility
         if e is None:
+            active = f.active_on(day)
+            note = (f"no control known on {day} (first snapshot later)" if active else
+                    f"not active on {day} (valid {f.valid_from or '...'} to {f.valid_to or '...'})")
             return {"facility": f.id, "name": f.name, "operator": f.operator,
-                    "date": day.isoformat(), "state": NO_CONTROL, "inside": None,
+                    "date": day.isoformat(), "state": NO_CONTROL if active else NOT_ACTIVE,
+                    "inside": None,
                     "location_uncertainty_km": LOCATION_UNCERTAINTY_KM[
                         f.provenance.location_precision],
                     "distance_within_location_uncertainty": False, "distance_km": None, "nearest_faction": None, "nearest_point": None,
                     "systems_in_reach": [], "distances_km": {}, "synthetic": False,
-                    "note": f"no control known on {day} (first snapshot later)"}
+                    "note": note}
         d = e.to_dict()
         d["date"] = day.isoformat()
         for r in d["systems_in_reach"]:
@@ -153,12 +180,14 @@ def reach_history(ws: Workspace, facilities: Sequence[Facility], end: dt.date,
     series = exposure_series(ws, facilities, dates) if dates else {}
     out: dict[str, SiteReach] = {}
     for f in facilities:
+        # (exposure_series leaves out a site on the dates it is not active: a span of reach
+        # or of standing inside hostile ground ends the day its validity does)
         states = {d: e for d in dates for e in series.get(d, []) if e.facility == f.id}
         ds = [d for d in dates if d in states]
         reach = {d: {(r.system, r.munition) for r in states[d].reach} for d in ds}
         inside = {d: {states[d].inside} if states[d].inside else set() for d in ds}
-        sr = SiteReach(f, ds, states, _spans(ds, reach))
-        sr.inside = [(a, b, k) for k, spans in _spans(ds, inside).items() for a, b in spans]
+        sr = SiteReach(f, ds, states, _spans(dates, reach))
+        sr.inside = [(a, b, k) for k, spans in _spans(dates, inside).items() for a, b in spans]
         sr.inside.sort(key=lambda x: x[0])
         out[f.id] = sr
     return out
@@ -174,6 +203,8 @@ def state_words(row: dict[str, Any]) -> str:
     """A row's distance and state in words, as the CLI and the report print it."""
     if row["state"] == NO_CONTROL:
         return "no control known"
+    if row["state"] == NOT_ACTIVE:
+        return "not active"
     unc = f" (within the site's location uncertainty of {row['location_uncertainty_km']:g} km)" \
         if row.get("distance_within_location_uncertainty") else ""
     if row["inside"]:

@@ -22,7 +22,7 @@ from basewatch.queries.assessment import gather_indicators, load_table, table_wa
 from basewatch.queries.claims import ClaimSet
 from basewatch.queries.corridors import corridor, rear_or_none, site_corridors
 from basewatch.queries.exposure import exposure_series, load_catalog
-from basewatch.queries.reach import NO_CONTROL, reach_history
+from basewatch.queries.reach import NO_CONTROL, NOT_ACTIVE, reach_history
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
@@ -285,7 +285,8 @@ def site_summary(ws: Workspace, f: Facility, days: Sequence[dt.date]) -> dict[st
     from basewatch.queries.flights import daily_rows
 
     hist = reach_history(ws, [f], max(days))[f.id] if days else None
-    exposure = [row for row in (hist.row(d) for d in days) if row["state"] != NO_CONTROL] \
+    exposure = [row for row in (hist.row(d) for d in days)
+                if row["state"] not in (NO_CONTROL, NOT_ACTIVE)] \
         if hist else []
     try:
         af, sorties = daily_rows(ws, f.id)  # NaN rates (no baseline yet) become null in JSON
