@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -24,11 +23,7 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model._util import parse_date, parse_datetime
 from basewatch.model.reports import RELIABILITY, Report, ReportSource
-from basewatch.queries.claims import load_claimset
-from basewatch.queries.sites import claim_rows
-from basewatch.sources.feeds import poll_into
 from basewatch.sources.reports import POST_FORMATS, PostDefaults, import_posts, import_sources
-from basewatch.sources.stix import stix_bundle
 from basewatch.store.reports import SOURCES, find_source
 
 posts_app = typer.Typer(help="Posts and articles: import them with their sources.",
@@ -92,6 +87,10 @@ def feeds_poll(
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch a feed (sending ETag/Last-Modified) and import new entries."""
+    import httpx
+
+    from basewatch.sources.feeds import poll_into
+
     with open_workspace(workspace, create=True) as ws, \
             httpx.Client(timeout=timeout, follow_redirects=True) as client:
         res, put, parsed = poll_into(ws, url, client, source=source)
@@ -236,6 +235,9 @@ def claims(
             except NotFoundError:
                 if not ids:
                     raise
+        from basewatch.queries.claims import load_claimset
+        from basewatch.queries.sites import claim_rows
+
         cs = load_claimset(ws, window_days=window, as_of=d1, site_ids=ids or None)
     out = claim_rows(cs, ids, d0, d1, kind)
     if as_json:
@@ -292,6 +294,9 @@ def export_stix(
 ) -> None:
     """Export sources, reports, claims, sites and silences as a STIX 2.1 bundle."""
     with open_workspace(workspace) as ws:
+        from basewatch.queries.claims import load_claimset
+        from basewatch.sources.stix import stix_bundle
+
         cs = load_claimset(ws)
     bundle = stix_bundle(list(cs.sources.values()), list(cs.reports.values()), cs.claims,
                          cs.groups, cs.sites, analyst=analyst)
