@@ -16,6 +16,10 @@ Classical morphology, no trained model:
    an aircraft's (``min_length_m`` to ``max_length_m``), and its outline is a cross, not a box
    (``max_fill``: share of the minimum box it fills) nor a scatter of specks (``min_fill``).
    Runway markings are elongated or filled, vehicles too short, buildings too large.
+5. **Cross verification** (:mod:`basewatch.analysis.aircraft_cross`, ``verify_ncc``,
+   ``add_ncc``): an object is kept when a rotated cross of an airliner's proportions (pure
+   geometry) correlates with the image near it; strong cross peaks with no object are added;
+   pieces of one aircraft (wing, fuselage, shadow) are suppressed in favour of the largest.
 """
 
 from __future__ import annotations

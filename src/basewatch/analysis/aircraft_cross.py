@@ -30,7 +30,7 @@ __all__ = ["cross_match", "cross_score", "cross_template", "verify_and_add"]
 def cross_template(length_px: float, angle_rad: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """(cross, surround) masks of an aircraft-shaped cross ``length_px`` long, nose towards
     ``angle_rad`` (0 = up): the surround is the rest of the disk of the cross's half-length + 25 %."""
-    r = int(math.ceil(0.5 * length_px * 1.25)) + 1
+    r = math.ceil(0.5 * length_px * 1.25) + 1
     yy, xx = np.mgrid[-r:r + 1, -r:r + 1].astype(np.float64)
     ca, sa = math.cos(angle_rad), math.sin(angle_rad)
     u = -yy * ca + xx * sa        # along the fuselage (nose positive)
@@ -79,7 +79,7 @@ def cross_score(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_
     noise = max(1.4826 * float(np.median(np.abs(hp[inside] - np.median(hp[inside])))), 1e-3)
     fill = float(np.median(vals))
     x = np.where(inside, x, fill)
-    rmax = int(math.ceil(0.5 * max(p.cross_lengths_m) / res * 1.25)) + 1
+    rmax = math.ceil(0.5 * max(p.cross_lengths_m) / res * 1.25) + 1
     shape = (next_fast_len(h + 2 * rmax + 1), next_fast_len(w + 2 * rmax + 1))
     fx = rfft2(x, shape)
     fx2 = rfft2(x * x, shape)
