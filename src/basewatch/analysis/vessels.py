@@ -56,7 +56,7 @@ class VesselParams:
     """Parameters of :func:`detect_vessels` (sizes in metres on the ground)."""
 
     water_index: float = 0.0        # NDWI / MNDWI above this is water
-    land_radius_m: float = 70.0     # opening radius: land narrower than 2x this is not land core
+    land_radius_m: float = 45.0     # opening radius: land narrower than 2x this is not land core
     k: float = 4.0                  # robust deviations above the water's brightness (pixels)
     min_snr: float = 5.5            # ... and of the object's mean
     min_ring_snr: float = 4.0       # ... above the median of a 2-pixel ring around it
@@ -67,7 +67,7 @@ class VesselParams:
     max_length_m: float = 420.0
     max_width_m: float = 75.0
     min_pixels: int = 3
-    max_land_contact: float = 0.3   # share of an object's outline on the land core
+    max_land_contact: float = 0.5   # share of an object's outline on the land core
     sea_min_m2: float = 40_000.0    # water bodies smaller than this are puddles, roofs, shadows
     quay_reach_m: float = 60.0      # how far from the water a moored ship's pixels may lie
     max_ndvi: float = 0.25          # an object greener than this is shore vegetation
