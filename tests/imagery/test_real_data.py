@@ -38,7 +38,7 @@ def test_vessels_on_held_out_sentinel2_ports(bench: ModuleType) -> None:
     scores = bench.run_vessels(bench.shared_data(), bench.VESSEL_HELD_OUT, "held-out")
     t = bench.total("all", "held-out", scores)
     assert t.labels == 38
-    assert t.recall >= 0.25 and t.precision >= 0.30, bench.table("held-out", scores)
+    assert t.recall >= 0.28 and t.precision >= 0.35, bench.table("held-out", scores)
 
 
 def test_aircraft_on_held_out_pleiades_images(bench: ModuleType) -> None:
@@ -46,7 +46,7 @@ def test_aircraft_on_held_out_pleiades_images(bench: ModuleType) -> None:
     scores = bench.run_aircraft(bench.shared_data(), imgs, "held-out")
     t = bench.total("all", "held-out", scores)
     assert len(scores) == 4
-    assert t.recall >= 0.35 and t.precision >= 0.45, bench.table("held-out", scores)
+    assert t.recall >= 0.35 and t.precision >= 0.55, bench.table("held-out", scores)
 
 
 def test_matching_is_one_to_one_within_30_m() -> None:

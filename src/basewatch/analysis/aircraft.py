@@ -16,6 +16,10 @@ Classical morphology, no trained model:
    an aircraft's (``min_length_m`` to ``max_length_m``), and its outline is a cross, not a box
    (``max_fill``: share of the minimum box it fills) nor a scatter of specks (``min_fill``).
    Runway markings are elongated or filled, vehicles too short, buildings too large.
+5. **Cross verification** (:mod:`basewatch.analysis.aircraft_cross`, ``verify_ncc``,
+   ``add_ncc``): an object is kept when a rotated cross of an airliner's proportions (pure
+   geometry) correlates with the image near it; strong cross peaks with no object are added;
+   pieces of one aircraft (wing, fuselage, shadow) are suppressed in favour of the largest.
 """
 
 from __future__ import annotations
@@ -52,6 +56,14 @@ class AircraftParams:
     min_width_m: float = 12.0       # wing span across the fuselage axis
     ring_m: float = 10.0
     split_m: float = 2.0            # erosion that cuts thin links between merged objects
+    nms_share: float = 0.5          # a detection this share of a larger one's length away: same aircraft
+    method: str = "morphology"      # or "cross": matched rotated cross templates (see _cross_match)
+    cross_res_m: float = 2.0        # working pixel of the template match
+    cross_lengths_m: tuple[float, ...] = (24.0, 36.0, 54.0)
+    cross_angles: int = 12          # headings over 360 degrees
+    min_ncc: float = 0.55           # "cross" alone: normalised correlation with the best cross
+    verify_ncc: float = 0.35        # > 0: an object is kept when a cross correlates this well near it
+    add_ncc: float = 0.55           # > 0: cross peaks this strong are aircraft even without an object
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -193,6 +205,11 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
     from scipy import ndimage
 
     p = params or AircraftParams()
+    if p.method == "cross":
+        from basewatch.analysis.aircraft_cross import cross_match
+
+        return _suppress(cross_match(bands, area, res_m=res_m, params=p), p.nms_share, res_m,
+                         by_peak=True)
     f = max(1, round(p.work_res_m / res_m))
     res = res_m * f
     x = _block_mean(_brightness(bands), f)
@@ -221,4 +238,22 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
                 continue  # a dark aircraft's bright parts, or the reverse: one aircraft
             out.append(d)
         taken |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
-    return out
+    if p.verify_ncc > 0 or p.add_ncc > 0:
+        from basewatch.analysis.aircraft_cross import verify_and_add
+
+        out = verify_and_add(out, bands, area, res_m=res_m, params=p)
+    return _suppress(out, p.nms_share, res_m)
+
+
+def _suppress(dets: list[Detection], share: float, res_m: float, *, by_peak: bool = False
+              ) -> list[Detection]:
+    """Non-maximum suppression: pieces of one aircraft (a wing, the fuselage, its shadow) found
+    apart lie within about half the aircraft's length of its largest piece; keep the largest."""
+    if share <= 0:
+        return dets
+    kept: list[Detection] = []
+    for d in sorted(dets, key=lambda d: -d.peak if by_peak else -d.length_m * d.width_m):
+        if all(math.hypot(d.row - k.row, d.col - k.col) * res_m > share * k.length_m
+               for k in kept):
+            kept.append(d)
+    return kept
