@@ -1,0 +1,247 @@
+"""Prepared ground: one faction's (multi)polygon indexed once, asked for distances many times.
+
+A daily control series repeats itself and an analyst asks the same ground many questions, so
+everything that depends only on the geometry is built once per distinct geometry
+(a content hash of the stored geometry, see
+:mod:`basewatch.store.exposure_cache`) and kept in :class:`Ground`: the boundary segments, their
+geodesic lengths, their endpoints in Earth-centred (ECEF) coordinates with a k-d tree, and the
+polygon projected for the inside test.
+
+Distance from a site (exact on the WGS84 ellipsoid, to well under a metre):
+
+1. **Inside** is tested in an azimuthal equidistant projection centred on the polygon (so
+   polygons across the antimeridian work); a site inside is at 0.
+2. **Upper bound** ``U``: the exact geodesic distance to the segment endpoint nearest in ECEF.
+3. **Conservative prefilter**, geodesically safe: a straight 3-D chord is never longer than the
+   geodesic between its ends, and a geodesic of length ``L`` strays at most ``L²/(8 R)`` (``R``
+   the smallest radius of curvature of the ellipsoid, b²/a) from its chord. So the 3-D distance
+   from the site to a segment's chord, minus that sagitta, is a lower bound ``LB`` of the
+   geodesic distance to the segment; only segments with ``LB <= U`` can hold the nearest point.
+   They are found with the k-d tree (an endpoint within ``U + L/2``, by the triangle
+   inequality), long segments by brute force.
+4. A tighter upper bound per candidate (the geodesic distance to the point of the segment at
+   the chord's foot) drops every candidate whose ``LB`` exceeds the best of them.
+5. **Refinement** on the ellipsoid with ``pyproj.Geod``: from the foot, Newton steps along the
+   geodesic segment (the first variation of distance is the cosine between the segment and the
+   direction away from the site), clipped to the segment, the ends included.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.analysis.geodesy import GEOD, local_aeqd
+
+__all__ = ["Ground", "GroundCache", "boundary_segments"]
+
+Arrays = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+
+_A = 6378137.0
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
+_R_MIN = _A * (1 - _F) ** 2  # b²/a: smallest radius of curvature (meridian at the equator)
+_NEWTON = 6  # steps along the segment; each at least squares the error for short segments
+_CHUNK = 2_000_000  # (site, segment) pairs per vectorised block: bounds memory
+
+
+def boundary_segments(geom: BaseGeometry) -> NDArray[np.float64]:
+    """(k, 2, 2) array of the boundary's segments in lon/lat (longitudes unwrapped per ring)."""
+    segs = []
+    for ring in shapely.get_rings(shapely.get_parts(geom)):
+        xy = np.asarray(ring.coords)[:, :2].copy()
+        xy[:, 0] = np.degrees(np.unwrap(np.radians(xy[:, 0])))
+        segs.append(np.stack([xy[:-1], xy[1:]], axis=1))
+    out = np.concatenate(segs) if segs else np.empty((0, 2, 2))
+    return out[(out[:, 0] != out[:, 1]).any(axis=1)] if len(out) else out
+
+
+def _ecef(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+    lo, la = np.radians(lon), np.radians(lat)
+    n = _A / np.sqrt(1 - _E2 * np.sin(la) ** 2)
+    return np.column_stack([n * np.cos(la) * np.cos(lo), n * np.cos(la) * np.sin(lo),
+                            n * (1 - _E2) * np.sin(la)])
+
+
+class Ground:
+    """One (multi)polygon prepared for repeated distance questions (see the module doc)."""
+
+    def __init__(self, geom: BaseGeometry) -> None:
+        self.geom = geom
+        self.segs = boundary_segments(geom)
+        k = len(self.segs)
+        self.vertices = k
+        if k == 0:
+            return
+        a, b = self.segs[:, 0], self.segs[:, 1]
+        self.az, _, length = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+        self.az, self.length = np.asarray(self.az), np.asarray(length)
+        self.ea, self.eb = _ecef(a[:, 0], a[:, 1]), _ecef(b[:, 0], b[:, 1])
+        # Sagitta bound of each geodesic segment from its chord, with a margin for rounding.
+        half_angle = np.minimum(self.length / (2 * _R_MIN), np.pi / 2)
+        self.sag = _R_MIN * (1 - np.cos(half_angle)) * 1.01 + 0.01
+        split = max(float(np.quantile(self.length, 0.99)), 1000.0)
+        self.long = np.flatnonzero(self.length > split)
+        short = np.flatnonzero(self.length <= split)
+        self.short = short
+        self.half_max = float(self.length[short].max()) / 2 if short.size else 0.0
+        self.tree = cKDTree(np.vstack([self.ea[short], self.eb[short]])) if short.size else None
+        self.starts = cKDTree(self.ea)
+        c = shapely.centroid(geom)
+        self.fwd, _ = local_aeqd(round(float(c.x), 6), round(float(c.y), 6))
+        fwd = self.fwd
+        self.poly_xy = shapely.transform(
+            geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+        shapely.prepare(self.poly_xy)
+
+    def inside(self, lons: NDArray[np.float64], lats: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """True where a point lies in the ground or on its boundary."""
+        if self.vertices == 0 or lons.size == 0:
+            return np.zeros(lons.size, bool)
+        px, py = self.fwd.transform(lons, lats)
+        px, py = np.asarray(px), np.asarray(py)
+        return np.asarray(shapely.contains_xy(self.poly_xy, px, py)
+                          | shapely.intersects_xy(self.poly_xy, px, py))
+
+    def distances(self, lons: Sequence[float] | NDArray[np.float64],
+                  lats: Sequence[float] | NDArray[np.float64]) -> tuple[
+            NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """Geodesic distance (m) from each point to the ground (0 inside), the nearest point
+        (lon, lat) and whether the point is inside."""
+        plon = np.asarray(lons, dtype=float).ravel()
+        plat = np.asarray(lats, dtype=float).ravel()
+        n = plon.size
+        out_d = np.full(n, np.inf)
+        out_lon, out_lat = plon.copy(), plat.copy()
+        inside = self.inside(plon, plat)
+        out_d[inside] = 0.0
+        todo = np.flatnonzero(~inside)
+        if todo.size == 0 or self.vertices == 0:
+            return out_d, out_lon, out_lat, inside
+        for start in range(0, todo.size, 2000):
+            idx = todo[start:start + 2000]
+            d, lo, la = self._outside(plon[idx], plat[idx])
+            out_d[idx], out_lon[idx], out_lat[idx] = d, lo, la
+        return out_d, out_lon, out_lat, inside
+
+    # -- the search for points outside ------------------------------------------------------
+    def _candidates(self, p: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[
+            NDArray[np.intp], NDArray[np.intp]]:
+        """(site, segment) pairs that may come within ``u`` of each site (complete)."""
+        pi_parts: list[NDArray[np.intp]] = []
+        si_parts: list[NDArray[np.intp]] = []
+        k_short = self.short.size
+        if self.tree is not None:
+            hits = self.tree.query_ball_point(p, u + self.half_max + 1.0, return_sorted=False)
+            counts = np.fromiter((len(h) for h in hits), np.intp, len(hits))
+            if counts.sum():
+                flat = np.fromiter((j for h in hits for j in h), np.intp, int(counts.sum()))
+                pi = np.repeat(np.arange(len(hits)), counts)
+                si = self.short[flat % k_short]
+                pair = np.unique(pi.astype(np.int64) * self.vertices + si)
+                pi_parts.append((pair // self.vertices).astype(np.intp))
+                si_parts.append((pair % self.vertices).astype(np.intp))
+        if self.long.size:
+            pi_parts.append(np.repeat(np.arange(len(p)), self.long.size))
+            si_parts.append(np.tile(self.long, len(p)))
+        if not pi_parts:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
+        return np.concatenate(pi_parts), np.concatenate(si_parts)
+
+    def _outside(self, plon: NDArray[np.float64], plat: NDArray[np.float64]) -> Arrays:
+        n = plon.size
+        p = _ecef(plon, plat)
+        # U: exact distance to the segment start nearest in ECEF (every vertex starts a segment).
+        _, j = self.starts.query(p, k=1)
+        j = np.asarray(j)
+        u = np.asarray(GEOD.inv(plon, plat, self.segs[j, 0, 0], self.segs[j, 0, 1])[2])
+        pi, si = self._candidates(p, u)
+        # Lower bound from the 3-D chord (safe), then keep pairs that may beat U.
+        foot_t, chord_d = _chord_foot(p[pi], self.ea[si], self.eb[si])
+        lb = chord_d - self.sag[si]
+        keep = lb <= u[pi] + 1e-6
+        pi, si, foot_t, lb = pi[keep], si[keep], foot_t[keep], lb[keep]
+        # A tighter upper bound: the geodesic distance to the segment's point at the chord foot.
+        g_lon, g_lat, _ = GEOD.fwd(self.segs[si, 0, 0], self.segs[si, 0, 1], self.az[si],
+                                   foot_t * self.length[si])
+        ub = np.asarray(GEOD.inv(plon[pi], plat[pi], np.asarray(g_lon), np.asarray(g_lat))[2])
+        best_ub = u.copy()
+        np.minimum.at(best_ub, pi, ub)
+        keep = lb <= best_ub[pi] + 1e-6
+        pi, si, foot_t = pi[keep], si[keep], foot_t[keep]
+        d, lon, lat = _refine(plon[pi], plat[pi], self.segs[si, 0], self.segs[si, 1],
+                              self.az[si], self.length[si], foot_t * self.length[si])
+        out_d = np.full(n, np.inf)
+        out_lon, out_lat = plon.copy(), plat.copy()
+        order = np.lexsort((d, pi))
+        first = np.ones(order.size, bool)
+        first[1:] = pi[order][1:] != pi[order][:-1]
+        best = order[first]
+        out_d[pi[best]] = d[best]
+        out_lon[pi[best]] = ((lon[best] + 180.0) % 360.0) - 180.0
+        out_lat[pi[best]] = lat[best]
+        return out_d, out_lon, out_lat
+
+
+def _chord_foot(p: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[
+        NDArray[np.float64], NDArray[np.float64]]:
+    """Parameter in [0, 1] of the foot of ``p`` on the 3-D chord ``ab`` and the distance to it."""
+    v = b - a
+    w = p - a
+    t = np.clip(np.einsum("ij,ij->i", w, v) / np.maximum(np.einsum("ij,ij->i", v, v), 1e-12), 0, 1)
+    d = np.linalg.norm(w - t[:, None] * v, axis=1)
+    return t, d
+
+
+def _refine(plon: NDArray[np.float64], plat: NDArray[np.float64], a: NDArray[np.float64],
+            b: NDArray[np.float64], az: NDArray[np.float64], length: NDArray[np.float64],
+            s0: NDArray[np.float64]) -> Arrays:
+    """Minimum geodesic distance (m) from points to geodesic segments, pairwise, and where.
+
+    Newton steps on the distance along the segment: at a point at arc length ``s`` the rate of
+    change of the distance is ``cos`` of the angle between the segment and the direction away
+    from the site, and in a plane the foot of the perpendicular lies ``r * cos`` back; the best
+    point seen (ends included) is kept, so the answer is never worse than an end.
+    """
+    best = np.asarray(GEOD.inv(plon, plat, a[:, 0], a[:, 1])[2])
+    blon, blat = a[:, 0].copy(), a[:, 1].copy()
+    d_b = np.asarray(GEOD.inv(plon, plat, b[:, 0], b[:, 1])[2])
+    closer = d_b < best
+    best = np.where(closer, d_b, best)
+    blon, blat = np.where(closer, b[:, 0], blon), np.where(closer, b[:, 1], blat)
+    s = s0.copy()
+    for _ in range(_NEWTON):
+        glon, glat, back = GEOD.fwd(a[:, 0], a[:, 1], az, s)
+        glon, glat, back = np.asarray(glon), np.asarray(glat), np.asarray(back)
+        _, az21, r = GEOD.inv(plon, plat, glon, glat)
+        r, az21 = np.asarray(r), np.asarray(az21)
+        better = r < best
+        best = np.where(better, r, best)
+        blon, blat = np.where(better, glon, blon), np.where(better, glat, blat)
+        rate = np.cos(np.radians(back - az21))
+        s = np.clip(s - r * rate, 0.0, length)
+    return best, blon, blat
+
+
+class GroundCache:
+    """A bounded in-memory map from a ground's key to its prepared :class:`Ground` (LRU)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Ground] = OrderedDict()
+
+    def get(self, key: str, load: Callable[[], BaseGeometry]) -> Ground:
+        """The prepared ground of ``key``; ``load()`` gives its geometry if not prepared yet."""
+        g = self._items.get(key)
+        if g is None:
+            g = self._items[key] = Ground(load())
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(key)
+        return g

@@ -1,0 +1,242 @@
+"""Exposure distances materialized in the store: one row per (site, distinct ground).
+
+A *ground* is one faction's territory in one control snapshot. Its key is a content hash of
+the stored area geometries (:func:`snapshot_grounds`, computed by the database from the stored
+bytes, so no geometry is parsed to find it): a daily series whose territory did not change
+shares one key across days, and a snapshot replaced by different geometry gets a new key.
+
+Each row holds the exact geodesic distance (m) from the site to that ground, the nearest point
+and whether the site is inside, computed by :class:`basewatch.analysis.ground.Ground`. Rows are
+kept for every faction of the snapshot except the site's own operator, so a change of faction
+relations needs no recomputation. Invalidation is exact by construction:
+
+* a row also stores the site's coordinates; a row whose site has moved is stale and is
+  recomputed (and replaced) when next needed;
+* a replaced control snapshot has a new key, so its old rows are never read (``prune`` drops
+  them);
+* a missing row is computed on demand and written back, so every reader gets the same answer
+  whether or not the import computed it first.
+
+Works on any :class:`~basewatch.store.base.Store` (GeoPackage and PostGIS) through the generic
+layer operations; only the fingerprint query is written per back end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from basewatch.analysis.ground import Ground, GroundCache
+from basewatch.errors import StoreError
+from basewatch.model import Facility
+from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
+
+__all__ = ["GROUND_DISTANCES", "GroundDistance", "SnapshotGrounds", "ensure_distances",
+           "ground_geometry", "materialize", "prune", "snapshot_grounds"]
+
+
+@dataclass(frozen=True)
+class GroundDistance:
+    """Distance from a site (at ``site_lon``, ``site_lat``) to one ground (``ground`` key)."""
+
+    site: str
+    ground: str
+    site_lon: float
+    site_lat: float
+    distance_m: float
+    near_lon: float
+    near_lat: float
+    inside: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"site": self.site, "ground": self.ground, "site_lon": self.site_lon,
+                "site_lat": self.site_lat, "distance_m": self.distance_m,
+                "near_lon": self.near_lon, "near_lat": self.near_lat, "inside": self.inside}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> GroundDistance:
+        return cls(str(d["site"]), str(d["ground"]), float(d["site_lon"]), float(d["site_lat"]),
+                   float(d["distance_m"]), float(d["near_lon"]), float(d["near_lat"]),
+                   bool(d["inside"]))
+
+
+GROUND_DISTANCES = register_layer(LayerSpec(
+    name="exposure_distances",
+    geometry_type=None,
+    columns={
+        "site": ("TEXT", lambda d: d["site"]),
+        "ground": ("TEXT", lambda d: d["ground"]),
+        "site_lon": ("REAL", lambda d: d["site_lon"]),
+        "site_lat": ("REAL", lambda d: d["site_lat"]),
+        "distance_m": ("REAL", lambda d: d["distance_m"]),
+        "near_lon": ("REAL", lambda d: d["near_lon"]),
+        "near_lat": ("REAL", lambda d: d["near_lat"]),
+        "inside": ("INTEGER", lambda d: 1 if d["inside"] else 0),
+    },
+    key=("site", "ground"),
+    from_dict=GroundDistance.from_dict,
+    indexes=(("ground",),),
+    description="Cache: geodesic distance from each site to each faction's ground (derived).",
+))
+_COLS = ("site", "ground", "site_lon", "site_lat", "distance_m", "near_lon", "near_lat", "inside")
+
+
+@dataclass(frozen=True)
+class SnapshotGrounds:
+    """The grounds of one control snapshot: faction -> ground key, and the synthetic mark."""
+
+    date: dt.date
+    grounds: dict[str, str]
+    synthetic: bool
+
+
+def _fingerprint_sql(store: Store) -> tuple[str, Callable[[str, str], Any]]:
+    from basewatch.store.gpkg import GeoPackageStore
+
+    table = CONTROL.name
+    if isinstance(store, GeoPackageStore):
+        sql = (f'SELECT "date", "faction", "status", basewatch_md5(geom), "synthetic" '
+               f'FROM "{table}" WHERE "date" >= ? AND "date" <= ? ORDER BY 1, 2, 3')
+        return sql, lambda lo, hi: [lo, hi]
+    sql = (f'SELECT "date", "faction", "status", md5(ST_AsBinary(geom)), "synthetic" '
+           f'FROM "{table}" WHERE "date" >= CAST(:lo AS date) AND "date" <= CAST(:hi AS date) '
+           "ORDER BY 1, 2, 3")
+    return sql, lambda lo, hi: {"lo": lo, "hi": hi}
+
+
+def snapshot_grounds(store: Store, start: dt.date | None = None,
+                     end: dt.date | None = None) -> dict[dt.date, SnapshotGrounds]:
+    """Every control snapshot dated in [start, end] with the key of each faction's ground.
+
+    The key hashes the stored bytes of the faction's areas (all statuses, in key order), as
+    the database gives them: no geometry is decoded.
+    """
+    if not getattr(store, "has_layer", lambda s: True)(CONTROL):
+        return {}
+    sql, params = _fingerprint_sql(store)
+    rows = store.execute(sql, params((start or dt.date(1, 1, 1)).isoformat(),  # type: ignore[attr-defined]
+                                     (end or dt.date(9999, 12, 31)).isoformat()))
+    parts: dict[dt.date, dict[str, list[str]]] = {}
+    synthetic: dict[dt.date, bool] = {}
+    for day, faction, status, digest, synth in rows:
+        d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        parts.setdefault(d, {}).setdefault(faction, []).append(f"{status}:{digest}")
+        synthetic[d] = synthetic.get(d, False) or bool(synth)
+    return {d: SnapshotGrounds(d, {f: hashlib.sha1("|".join(p).encode()).hexdigest()
+                                   for f, p in by_f.items()}, synthetic[d])
+            for d, by_f in parts.items()}
+
+
+def ground_geometry(store: Store, snapshot: dt.date, faction: str) -> BaseGeometry:
+    """The faction's ground in one snapshot: its areas unioned (as ``faction_geometries``)."""
+    areas = store.select(CONTROL, {"date": snapshot.isoformat(), "faction": faction},
+                         order_by=("status",))
+    if not areas:
+        raise StoreError(f"control: no area of {faction} on {snapshot}")
+    geoms = [a.geometry for a in areas]
+    return geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+
+
+def _read(store: Store, sites: set[str], grounds: set[str]) -> dict[tuple[str, str], GroundDistance]:
+    """Stored rows for these sites and grounds (by the narrower of the two filters)."""
+    if len(sites) <= len(grounds):
+        rows = [r for s in sorted(sites) for r in store.select_columns(GROUND_DISTANCES, _COLS, {"site": s})]
+        rows = [r for r in rows if r[1] in grounds]
+    else:
+        rows = [r for g in sorted(grounds) for r in store.select_columns(GROUND_DISTANCES, _COLS, {"ground": g})]
+        rows = [r for r in rows if r[0] in sites]
+    return {(r[0], r[1]): GroundDistance(r[0], r[1], float(r[2]), float(r[3]), float(r[4]),
+                                         float(r[5]), float(r[6]), bool(r[7])) for r in rows}
+
+
+def compute_ground(ground: Ground, key: str, sites: Sequence[Facility]) -> list[GroundDistance]:
+    """Rows for ``sites`` against one prepared ground (pure: no store)."""
+    lons = np.array([f.lon for f in sites], float)
+    lats = np.array([f.lat for f in sites], float)
+    d, nlon, nlat, inside = ground.distances(lons, lats)
+    return [GroundDistance(f.id, key, f.lon, f.lat, float(d[i]), float(nlon[i]), float(nlat[i]),
+                           bool(inside[i])) for i, f in enumerate(sites)]
+
+
+#: Prepared grounds of this process, by key: a second question on the same ground reuses them.
+GROUNDS = GroundCache(32)
+
+
+def ensure_distances(store: Store, facilities: Sequence[Facility],
+                     snapshots: Iterable[SnapshotGrounds], *, write: bool = True,
+                     on_ground: Callable[[int, int], None] | None = None,
+                     ) -> dict[tuple[str, str], GroundDistance]:
+    """Distance rows for every facility and every ground of ``snapshots`` (except the
+    facility's own operator): read from the store, the missing or stale ones computed and,
+    with ``write``, stored (one transaction). Keyed by (site id, ground key)."""
+    return _ensure(store, facilities, snapshots, write, on_ground)[0]
+
+
+def _ensure(store: Store, facilities: Sequence[Facility], snapshots: Iterable[SnapshotGrounds],
+            write: bool, on_ground: Callable[[int, int], None] | None,
+            ) -> tuple[dict[tuple[str, str], GroundDistance], list[GroundDistance]]:
+    snaps = list(snapshots)
+    need: dict[str, tuple[dt.date, str, list[Facility]]] = {}  # ground -> (a date, faction, sites)
+    for s in snaps:
+        for faction, key in s.grounds.items():
+            if key not in need:
+                need[key] = (s.date, faction, [])
+    by_id = {f.id: f for f in facilities}
+    have = _read(store, set(by_id), set(need))
+    for key, (_, faction, todo) in need.items():
+        for f in facilities:
+            if f.operator == faction:
+                continue
+            row = have.get((f.id, key))
+            if row is None or row.site_lon != f.lon or row.site_lat != f.lat:
+                todo.append(f)
+    work = [(k, v) for k, v in need.items() if v[2]]
+    new: list[GroundDistance] = []
+    for i, (key, (day, faction, todo)) in enumerate(work):
+        ground = GROUNDS.get(key, _loader(store, day, faction))
+        new += compute_ground(ground, key, todo)
+        if on_ground is not None:
+            on_ground(i + 1, len(work))
+    if new and write:
+        try:
+            with store.transaction():
+                store.put(GROUND_DISTANCES, new)
+        except StoreError:
+            pass  # a read-only store still answers, from the computed rows
+    have.update({(r.site, r.ground): r for r in new})
+    return have, new
+
+
+def _loader(store: Store, day: dt.date, faction: str) -> Callable[[], BaseGeometry]:
+    return lambda: ground_geometry(store, day, faction)
+
+
+def materialize(store: Store, facilities: Sequence[Facility], start: dt.date | None = None,
+                end: dt.date | None = None,
+                on_ground: Callable[[int, int], None] | None = None) -> int:
+    """Compute and store the missing rows for ``facilities`` over the snapshots in
+    [start, end]; returns how many rows were computed."""
+    snaps = snapshot_grounds(store, start, end).values()
+    return len(_ensure(store, facilities, snaps, True, on_ground)[1])
+
+
+def prune(store: Store, facilities: Sequence[Facility]) -> int:
+    """Delete rows of grounds no snapshot has any more and of sites that are gone."""
+    live = {k for s in snapshot_grounds(store).values() for k in s.grounds.values()}
+    sites = {f.id for f in facilities}
+    stale_g = {g for (g,) in store.select_columns(GROUND_DISTANCES, ("ground",))} - live
+    stale_s = {s for (s,) in store.select_columns(GROUND_DISTANCES, ("site",))} - sites
+    n = 0
+    with store.transaction():
+        for g in sorted(stale_g):
+            n += store.delete(GROUND_DISTANCES, {"ground": g})
+        for s in sorted(stale_s):
+            n += store.delete(GROUND_DISTANCES, {"site": s})
+    return n
