@@ -126,8 +126,30 @@ def write_parsed(ws: Workspace, parsed: Parsed,
     return result
 
 
-def import_file(ws: Workspace, kind: str, path: str | Path) -> ImportReport:
-    """Import one file: it lands whole or not at all; re-importing it changes nothing."""
+#: Above this many (site x new ground) pairs an import leaves the distances to
+#: ``basewatch batch distances`` (or to the first question, which computes what it needs).
+MATERIALIZE_LIMIT = 200_000
+
+
+def import_file(ws: Workspace, kind: str, path: str | Path, *,
+                distances: bool = True) -> ImportReport:
+    """Import one file: it lands whole or not at all; re-importing it changes nothing.
+
+    After a control or facilities import that changed records, the exposure distances of new
+    snapshots or sites are materialized (store/exposure_cache.py), unless ``distances`` is
+    False or the work exceeds :data:`MATERIALIZE_LIMIT` pairs.
+    """
     parsed = parse_for(ws, kind, path)
     result = write_parsed(ws, parsed)
+    if distances and result.changed and kind in ("control", "facilities"):
+        _materialize(ws)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result, parsed.warnings)
+
+
+def _materialize(ws: Workspace) -> None:
+    from basewatch.store.exposure_cache import materialize, missing_pairs, prune
+
+    facilities = ws.facilities()
+    if missing_pairs(ws.store, facilities) <= MATERIALIZE_LIMIT:
+        materialize(ws.store, facilities)
+    prune(ws.store, facilities)

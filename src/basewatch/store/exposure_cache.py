@@ -39,7 +39,7 @@ from basewatch.model import Facility
 from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
 
 __all__ = ["GROUND_DISTANCES", "GroundDistance", "SnapshotGrounds", "ensure_distances",
-           "ground_geometry", "materialize", "prune", "snapshot_grounds"]
+           "ground_geometry", "materialize", "missing_pairs", "prune", "snapshot_grounds"]
 
 
 @dataclass(frozen=True)
@@ -227,12 +227,19 @@ def materialize(store: Store, facilities: Sequence[Facility], start: dt.date | N
     return len(_ensure(store, facilities, snaps, True, on_ground)[1])
 
 
+def missing_pairs(store: Store, facilities: Sequence[Facility]) -> int:
+    """An upper bound of the (site, ground) rows :func:`materialize` would compute."""
+    keys = {k for s in snapshot_grounds(store).values() for k in s.grounds.values()}
+    have = int(getattr(store, "count", lambda spec: 0)(GROUND_DISTANCES))
+    return max(len(facilities) * len(keys) - have, 0)
+
+
 def prune(store: Store, facilities: Sequence[Facility]) -> int:
     """Delete rows of grounds no snapshot has any more and of sites that are gone."""
     live = {k for s in snapshot_grounds(store).values() for k in s.grounds.values()}
     sites = {f.id for f in facilities}
-    stale_g = {g for (g,) in store.select_columns(GROUND_DISTANCES, ("ground",))} - live
-    stale_s = {s for (s,) in store.select_columns(GROUND_DISTANCES, ("site",))} - sites
+    stale_g = set(store.distinct(GROUND_DISTANCES, "ground")) - live
+    stale_s = set(store.distinct(GROUND_DISTANCES, "site")) - sites
     n = 0
     with store.transaction():
         for g in sorted(stale_g):
