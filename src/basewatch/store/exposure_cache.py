@@ -38,8 +38,10 @@ from basewatch.errors import StoreError
 from basewatch.model import Facility
 from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
 
-__all__ = ["GROUND_DISTANCES", "GroundDistance", "SnapshotGrounds", "ensure_distances",
-           "ground_geometry", "materialize", "missing_pairs", "prune", "snapshot_grounds"]
+__all__ = ["GROUND_DISTANCES", "GroundDistance", "GroundWork", "SnapshotGrounds", "compute_ground",
+           "ensure_distances",
+           "ground_geometry", "materialize", "missing_pairs", "plan", "prune",
+           "snapshot_grounds", "write_rows"]
 
 
 @dataclass(frozen=True)
@@ -179,37 +181,61 @@ def ensure_distances(store: Store, facilities: Sequence[Facility],
     return _ensure(store, facilities, snapshots, write, on_ground)[0]
 
 
-def _ensure(store: Store, facilities: Sequence[Facility], snapshots: Iterable[SnapshotGrounds],
-            write: bool, on_ground: Callable[[int, int], None] | None,
-            ) -> tuple[dict[tuple[str, str], GroundDistance], list[GroundDistance]]:
-    snaps = list(snapshots)
-    need: dict[str, tuple[dt.date, str, list[Facility]]] = {}  # ground -> (a date, faction, sites)
-    for s in snaps:
+@dataclass
+class GroundWork:
+    """One ground whose rows some sites lack: where to read it and which sites need it."""
+
+    key: str
+    day: dt.date
+    faction: str
+    sites: list[Facility]
+
+
+def plan(store: Store, facilities: Sequence[Facility], snapshots: Iterable[SnapshotGrounds],
+         ) -> tuple[dict[tuple[str, str], GroundDistance], list[GroundWork]]:
+    """The stored rows (valid ones) for these sites and snapshots, and the work left to do:
+    per distinct ground, the sites whose row is missing or stale (the site moved)."""
+    need: dict[str, GroundWork] = {}
+    for s in snapshots:
         for faction, key in s.grounds.items():
             if key not in need:
-                need[key] = (s.date, faction, [])
-    by_id = {f.id: f for f in facilities}
-    have = _read(store, set(by_id), set(need))
-    for key, (_, faction, todo) in need.items():
+                need[key] = GroundWork(key, s.date, faction, [])
+    have = _read(store, {f.id for f in facilities}, set(need))
+    for key, w in need.items():
         for f in facilities:
-            if f.operator == faction:
+            if f.operator == w.faction:
                 continue
             row = have.get((f.id, key))
             if row is None or row.site_lon != f.lon or row.site_lat != f.lat:
-                todo.append(f)
-    work = [(k, v) for k, v in need.items() if v[2]]
+                have.pop((f.id, key), None)
+                w.sites.append(f)
+    return have, [w for w in need.values() if w.sites]
+
+
+def write_rows(store: Store, rows: Sequence[GroundDistance]) -> None:
+    """Store rows in one transaction; a store that refuses writes is left as it was (the
+    rows are derived: readers recompute them)."""
+    if not rows:
+        return
+    try:
+        with store.transaction():
+            store.put(GROUND_DISTANCES, rows)
+    except StoreError:
+        pass
+
+
+def _ensure(store: Store, facilities: Sequence[Facility], snapshots: Iterable[SnapshotGrounds],
+            write: bool, on_ground: Callable[[int, int], None] | None,
+            ) -> tuple[dict[tuple[str, str], GroundDistance], list[GroundDistance]]:
+    have, work = plan(store, facilities, snapshots)
     new: list[GroundDistance] = []
-    for i, (key, (day, faction, todo)) in enumerate(work):
-        ground = GROUNDS.get(key, _loader(store, day, faction))
-        new += compute_ground(ground, key, todo)
+    for i, w in enumerate(work):
+        ground = GROUNDS.get(w.key, _loader(store, w.day, w.faction))
+        new += compute_ground(ground, w.key, w.sites)
         if on_ground is not None:
             on_ground(i + 1, len(work))
-    if new and write:
-        try:
-            with store.transaction():
-                store.put(GROUND_DISTANCES, new)
-        except StoreError:
-            pass  # a read-only store still answers, from the computed rows
+    if write:
+        write_rows(store, new)
     have.update({(r.site, r.ground): r for r in new})
     return have, new
 
