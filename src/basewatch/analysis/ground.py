@@ -33,10 +33,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from basewatch.analysis.geodesy import GEOD, local_aeqd
+from basewatch.analysis.geodesy import GEOD
 
 __all__ = ["Ground", "GroundCache", "boundary_segments"]
 
@@ -52,13 +51,26 @@ _CHUNK = 2_000_000  # (site, segment) pairs per vectorised block: bounds memory
 
 def boundary_segments(geom: BaseGeometry) -> NDArray[np.float64]:
     """(k, 2, 2) array of the boundary's segments in lon/lat (longitudes unwrapped per ring)."""
-    segs = []
+    return _rings(geom)[0]
+
+
+def _rings(geom: BaseGeometry) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """The boundary's segments and, for each, the index of the segment before it on its ring
+    (whose end is this one's start)."""
+    segs, prev = [], []
+    k = 0
     for ring in shapely.get_rings(shapely.get_parts(geom)):
         xy = np.asarray(ring.coords)[:, :2].copy()
+        if len(xy) < 2:
+            continue
         xy[:, 0] = np.degrees(np.unwrap(np.radians(xy[:, 0])))
+        m = len(xy) - 1
         segs.append(np.stack([xy[:-1], xy[1:]], axis=1))
-    out = np.concatenate(segs) if segs else np.empty((0, 2, 2))
-    return out[(out[:, 0] != out[:, 1]).any(axis=1)] if len(out) else out
+        prev.append(k + (np.arange(m) - 1) % m)
+        k += m
+    if not segs:
+        return np.empty((0, 2, 2)), np.empty(0, np.intp)
+    return np.concatenate(segs), np.concatenate(prev).astype(np.intp)
 
 
 def _ecef(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -72,39 +84,64 @@ class Ground:
     """One (multi)polygon prepared for repeated distance questions (see the module doc)."""
 
     def __init__(self, geom: BaseGeometry) -> None:
+        from scipy.spatial import cKDTree  # here: half a second of CLI start-up otherwise
+
         self.geom = geom
-        self.segs = boundary_segments(geom)
+        self.segs, self.prev = _rings(geom)
         k = len(self.segs)
         self.vertices = k
+        self._poly_xy: BaseGeometry | None = None
         if k == 0:
             return
         a, b = self.segs[:, 0], self.segs[:, 1]
-        self.az, _, length = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
-        self.az, self.length = np.asarray(self.az), np.asarray(length)
         self.ea, self.eb = _ecef(a[:, 0], a[:, 1]), _ecef(b[:, 0], b[:, 1])
-        # Sagitta bound of each geodesic segment from its chord, with a margin for rounding.
-        half_angle = np.minimum(self.length / (2 * _R_MIN), np.pi / 2)
-        self.sag = _R_MIN * (1 - np.cos(half_angle)) * 1.01 + 0.01
-        split = max(float(np.quantile(self.length, 0.99)), 1000.0)
-        self.long = np.flatnonzero(self.length > split)
-        short = np.flatnonzero(self.length <= split)
-        self.short = short
-        self.half_max = float(self.length[short].max()) / 2 if short.size else 0.0
-        self.tree = cKDTree(np.vstack([self.ea[short], self.eb[short]])) if short.size else None
+        # A curve whose curvature is at most 1/R is at least as straight as a circle of radius
+        # R (Schur): a geodesic's length is bounded by its chord, and so is its sagitta (how far
+        # it strays from the chord); margins cover rounding.
+        chord = np.linalg.norm(self.eb - self.ea, axis=1)
+        half = np.arcsin(np.minimum(chord / (2 * _R_MIN), 1.0))
+        self.length_bound = 2 * _R_MIN * half * 1.000001 + 1e-3
+        self.sag = _R_MIN * (1 - np.cos(half)) * 1.01 + 0.01
+        split = max(float(np.quantile(self.length_bound, 0.99)), 1000.0)
+        self.long = np.flatnonzero(self.length_bound > split)
+        short = self.length_bound <= split
+        self.half_max = float(self.length_bound[short].max()) / 2 if short.any() else 0.0
         self.starts = cKDTree(self.ea)
         c = shapely.centroid(geom)
-        self.fwd, _ = local_aeqd(round(float(c.x), 6), round(float(c.y), 6))
-        fwd = self.fwd
-        self.poly_xy = shapely.transform(
-            geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-        shapely.prepare(self.poly_xy)
+        self.centre = (float(c.x), float(c.y))
+        # Inside is decided on the lon/lat polygon unless a site is within ``inside_tol`` of
+        # the boundary, where straight edges in lon/lat and in the projection may disagree
+        # (or the ground crosses the antimeridian): then in the projection, built on demand.
+        x0, _, x1, _ = geom.bounds
+        self.lonlat_ok = -180 <= x0 and x1 <= 180 and x1 - x0 < 180
+        lat_max = min(float(np.abs(a[:, 1]).max()), 80.0)
+        lmax = float(self.length_bound.max())
+        self.inside_tol = 50.0 + lmax ** 2 / (8 * _R_MIN) * (2 + 4 * np.tan(np.radians(lat_max)))
+        if self.lonlat_ok:
+            shapely.prepare(geom)
 
-    def inside(self, lons: NDArray[np.float64], lats: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """True where a point lies in the ground or on its boundary."""
-        if self.vertices == 0 or lons.size == 0:
-            return np.zeros(lons.size, bool)
-        px, py = self.fwd.transform(lons, lats)
-        px, py = np.asarray(px), np.asarray(py)
+    @property
+    def poly_xy(self) -> BaseGeometry:
+        if self._poly_xy is None:
+            self._poly_xy = shapely.transform(
+                self.geom, lambda xy: np.column_stack(self._aeqd(xy[:, 0], xy[:, 1])))
+            shapely.prepare(self._poly_xy)
+        return self._poly_xy
+
+    def _aeqd(self, lons: NDArray[np.float64], lats: NDArray[np.float64]) -> tuple[
+            NDArray[np.float64], NDArray[np.float64]]:
+        """Azimuthal equidistant projection centred on the ground, straight from its definition
+        (geodesic distance and azimuth from the centre): no per-ground PROJ transformer."""
+        n = lons.size
+        az, _, dist = GEOD.inv(np.full(n, self.centre[0]), np.full(n, self.centre[1]),
+                               np.asarray(lons, float), np.asarray(lats, float))
+        a = np.radians(np.asarray(az))
+        d = np.asarray(dist)
+        return d * np.sin(a), d * np.cos(a)
+
+    def _inside_projected(self, lons: NDArray[np.float64], lats: NDArray[np.float64],
+                          ) -> NDArray[np.bool_]:
+        px, py = self._aeqd(lons, lats)
         return np.asarray(shapely.contains_xy(self.poly_xy, px, py)
                           | shapely.intersects_xy(self.poly_xy, px, py))
 
@@ -112,46 +149,59 @@ class Ground:
                   lats: Sequence[float] | NDArray[np.float64]) -> tuple[
             NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
         """Geodesic distance (m) from each point to the ground (0 inside), the nearest point
-        (lon, lat) and whether the point is inside."""
+        (lon, lat) and whether the point is inside (tested in an azimuthal equidistant
+        projection centred on the ground, as the edges are straight there)."""
         plon = np.asarray(lons, dtype=float).ravel()
         plat = np.asarray(lats, dtype=float).ravel()
         n = plon.size
         out_d = np.full(n, np.inf)
         out_lon, out_lat = plon.copy(), plat.copy()
-        inside = self.inside(plon, plat)
-        out_d[inside] = 0.0
-        todo = np.flatnonzero(~inside)
-        if todo.size == 0 or self.vertices == 0:
+        inside = np.zeros(n, bool)
+        if n == 0 or self.vertices == 0:
             return out_d, out_lon, out_lat, inside
+        if not self.lonlat_ok:
+            inside = self._inside_projected(plon, plat)
+            todo = np.flatnonzero(~inside)
+        else:
+            todo = np.arange(n)
         for start in range(0, todo.size, 2000):
             idx = todo[start:start + 2000]
-            d, lo, la = self._outside(plon[idx], plat[idx])
-            out_d[idx], out_lon[idx], out_lat[idx] = d, lo, la
+            out_d[idx], out_lon[idx], out_lat[idx] = self._outside(plon[idx], plat[idx])
+        if self.lonlat_ok:
+            inside = np.asarray(shapely.contains_xy(self.geom, plon, plat)
+                                | shapely.intersects_xy(self.geom, plon, plat))
+            near = np.flatnonzero(out_d <= self.inside_tol)
+            if near.size:
+                inside[near] = self._inside_projected(plon[near], plat[near])
+        out_d[inside] = 0.0
+        out_lon[inside], out_lat[inside] = plon[inside], plat[inside]
         return out_d, out_lon, out_lat, inside
 
     # -- the search for points outside ------------------------------------------------------
     def _candidates(self, p: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[
             NDArray[np.intp], NDArray[np.intp]]:
-        """(site, segment) pairs that may come within ``u`` of each site (complete)."""
+        """(site, segment) pairs that may come within ``u`` of each site (complete: a point of
+        a segment within ``u`` has an end within ``u`` + half the segment, and the chord to
+        that end is shorter still; long segments are all taken)."""
         pi_parts: list[NDArray[np.intp]] = []
         si_parts: list[NDArray[np.intp]] = []
-        k_short = self.short.size
-        if self.tree is not None:
-            hits = self.tree.query_ball_point(p, u + self.half_max + 1.0, return_sorted=False)
-            counts = np.fromiter((len(h) for h in hits), np.intp, len(hits))
-            if counts.sum():
-                flat = np.fromiter((j for h in hits for j in h), np.intp, int(counts.sum()))
-                pi = np.repeat(np.arange(len(hits)), counts)
-                si = self.short[flat % k_short]
-                pair = np.unique(pi.astype(np.int64) * self.vertices + si)
-                pi_parts.append((pair // self.vertices).astype(np.intp))
-                si_parts.append((pair % self.vertices).astype(np.intp))
+        hits = self.starts.query_ball_point(p, u + self.half_max + 1.0, return_sorted=False)
+        counts = np.fromiter((len(h) for h in hits), np.intp, len(hits))
+        total = int(counts.sum())
+        if total:
+            flat = np.fromiter((j for h in hits for j in h), np.intp, total)
+            pi = np.repeat(np.arange(len(hits)), counts)
+            # a vertex starts its segment and ends the one before it
+            pi_parts += [pi, pi]
+            si_parts += [flat, self.prev[flat]]
         if self.long.size:
             pi_parts.append(np.repeat(np.arange(len(p)), self.long.size))
             si_parts.append(np.tile(self.long, len(p)))
         if not pi_parts:
             return np.empty(0, np.intp), np.empty(0, np.intp)
-        return np.concatenate(pi_parts), np.concatenate(si_parts)
+        pair = np.unique(np.concatenate(pi_parts).astype(np.int64) * self.vertices
+                         + np.concatenate(si_parts))
+        return (pair // self.vertices).astype(np.intp), (pair % self.vertices).astype(np.intp)
 
     def _outside(self, plon: NDArray[np.float64], plat: NDArray[np.float64]) -> Arrays:
         n = plon.size
@@ -167,15 +217,17 @@ class Ground:
         keep = lb <= u[pi] + 1e-6
         pi, si, foot_t, lb = pi[keep], si[keep], foot_t[keep], lb[keep]
         # A tighter upper bound: the geodesic distance to the segment's point at the chord foot.
-        g_lon, g_lat, _ = GEOD.fwd(self.segs[si, 0, 0], self.segs[si, 0, 1], self.az[si],
-                                   foot_t * self.length[si])
+        sa, sb = self.segs[si, 0], self.segs[si, 1]
+        az, _, length = GEOD.inv(sa[:, 0], sa[:, 1], sb[:, 0], sb[:, 1])
+        az, length = np.asarray(az), np.asarray(length)
+        g_lon, g_lat, _ = GEOD.fwd(sa[:, 0], sa[:, 1], az, foot_t * length)
         ub = np.asarray(GEOD.inv(plon[pi], plat[pi], np.asarray(g_lon), np.asarray(g_lat))[2])
         best_ub = u.copy()
         np.minimum.at(best_ub, pi, ub)
         keep = lb <= best_ub[pi] + 1e-6
-        pi, si, foot_t = pi[keep], si[keep], foot_t[keep]
+        pi, si, foot_t, az, length = pi[keep], si[keep], foot_t[keep], az[keep], length[keep]
         d, lon, lat = _refine(plon[pi], plat[pi], self.segs[si, 0], self.segs[si, 1],
-                              self.az[si], self.length[si], foot_t * self.length[si])
+                              az, length, foot_t * length)
         out_d = np.full(n, np.inf)
         out_lon, out_lat = plon.copy(), plat.copy()
         order = np.lexsort((d, pi))
