@@ -151,7 +151,8 @@ def test_cache_invalidation_is_exact(backend, history):
     replaced = dataclasses.replace(
         next(a for a in history.areas if a.faction == "opp" and a.date == day), geometry=other)
     with ws.store.transaction():
-        ws.store.put(CONTROL, [replaced])
+        assert ws.store.put(CONTROL, [replaced]).updated == 1
+    assert ws.control_on(day)[0].geometry.equals(other)
     assert _same(_cached(ws, day), _full_recomputation(ws, day))
     assert _same(_cached(ws, days[16]), _full_recomputation(ws, days[16]))
 

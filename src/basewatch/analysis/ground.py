@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import GEOD
 
-__all__ = ["Ground", "GroundCache", "boundary_segments"]
+__all__ = ["Ground", "GroundCache", "boundary_segments", "simplify_for_display"]
 
 Arrays = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
 
@@ -297,3 +297,15 @@ class GroundCache:
         else:
             self._items.move_to_end(key)
         return g
+
+
+#: Metres in a degree of latitude at most (at the poles); a degree of longitude is shorter.
+_MAX_M_PER_DEG = 111_700.0
+
+
+def simplify_for_display(geom: BaseGeometry, tolerance_m: float) -> BaseGeometry:
+    """A lighter outline for a map: Douglas-Peucker with topology preserved (no ring crosses
+    itself or another), moving no point of the outline more than ``tolerance_m`` metres (the
+    tolerance in degrees is ``tolerance_m`` over the most metres a degree can span)."""
+    out = shapely.simplify(geom, tolerance_m / _MAX_M_PER_DEG, preserve_topology=True)
+    return out if out.is_valid else shapely.make_valid(out)

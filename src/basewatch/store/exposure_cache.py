@@ -212,14 +212,14 @@ def plan(store: Store, facilities: Sequence[Facility], snapshots: Iterable[Snaps
     return have, [w for w in need.values() if w.sites]
 
 
-def write_rows(store: Store, rows: Sequence[GroundDistance]) -> None:
-    """Store rows in one transaction; a store that refuses writes is left as it was (the
-    rows are derived: readers recompute them)."""
+def write_rows(store: Store, rows: Sequence[Any], spec: LayerSpec = GROUND_DISTANCES) -> None:
+    """Store derived rows in one transaction; a store that refuses writes is left as it was
+    (readers recompute what is missing)."""
     if not rows:
         return
     try:
         with store.transaction():
-            store.put(GROUND_DISTANCES, rows)
+            store.put(spec, rows)
     except StoreError:
         pass
 

@@ -277,7 +277,10 @@ class GeoPackageStore:
         placeholders = ", ".join("?" for _ in ins_cols)
         ins = f'INSERT INTO "{t}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in ins_cols)}) VALUES ({placeholders})'
         upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in ins_cols)} WHERE fid = ?'
-        sel = f'SELECT fid, record FROM "{t}" WHERE {key_sql}'
+        geo = bool(spec.geometry and spec.geometry_type)
+        # The geometry is compared too: layers that keep it apart from the JSON copy (control)
+        # would otherwise drop a change of geometry alone.
+        sel = f'SELECT fid, record{", geom" if geo else ""} FROM "{t}" WHERE {key_sql}'
         inserted = updated = unchanged = 0
         with self.transaction():
             for rec in records:
@@ -288,10 +291,10 @@ class GeoPackageStore:
                     full.pop(spec.geometry_field, None)
                 text = dumps(full)
                 row = self._con.execute(sel, key_vals).fetchone()
-                if row is not None and row[1] == text:
+                geom = [encode_gpkg_geometry(spec.geometry(rec))] if geo and spec.geometry else []
+                if row is not None and row[1] == text and (not geo or row[2] == geom[0]):
                     unchanged += 1
                     continue
-                geom = [encode_gpkg_geometry(spec.geometry(rec))] if spec.geometry and spec.geometry_type else []
                 if row is None:
                     self._con.execute(ins, [*geom, *values, text])
                     inserted += 1

@@ -285,7 +285,9 @@ class PostGISStore:
                     values.append(f"({', '.join(ph)})")
                 sql = (f'INSERT INTO "{spec.name}" AS t ({quoted}) VALUES {", ".join(values)} '
                        f"ON CONFLICT ({key}) DO UPDATE SET {sets} "
-                       "WHERE t.record IS DISTINCT FROM excluded.record RETURNING (xmax = 0)")
+                       "WHERE t.record IS DISTINCT FROM excluded.record"
+                       + (" OR ST_AsBinary(t.geom) IS DISTINCT FROM ST_AsBinary(excluded.geom)"
+                          if geo else "") + " RETURNING (xmax = 0)")
                 for (was_insert,) in self._con.execute(text(sql), params):
                     if was_insert:
                         inserted += 1
