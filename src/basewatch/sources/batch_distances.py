@@ -23,11 +23,11 @@ from basewatch.batch import BatchOutcome, run_tasks
 from basewatch.model import Facility
 from basewatch.store import Workspace
 from basewatch.store.exposure_cache import (
+    GROUND_DISTANCES,
     GroundDistance,
     ground_geometry,
     plan,
     snapshot_grounds,
-    write_rows,
 )
 
 __all__ = ["DistancesBatch", "batch_distances", "ground_task"]
@@ -77,9 +77,12 @@ def batch_distances(ws: Workspace, client: Any, facilities: Sequence[Facility],
     t1 = time.perf_counter()
     outcome = run_tasks(client, ground_task, tasks, retries=retries, on_done=on_done)
     t2 = time.perf_counter()
-    rows = [GroundDistance(sid, key, float(a[0]), float(a[1]), float(a[2]), float(a[3]),
-                           float(a[4]), bool(a[5]))
-            for key, ids, arr in outcome.results.values() for sid, a in zip(ids, arr, strict=True)]
-    write_rows(ws.store, rows)
-    return DistancesBatch(outcome, len(work), len(rows),
+    n = 0
+    with ws.store.transaction():  # all or nothing; rows made per task (memory stays bounded)
+        for key, ids, arr in outcome.results.values():
+            ws.store.put(GROUND_DISTANCES, [
+                GroundDistance(sid, key, float(a[0]), float(a[1]), float(a[2]), float(a[3]),
+                               float(a[4]), bool(a[5])) for sid, a in zip(ids, arr, strict=True)])
+            n += len(ids)
+    return DistancesBatch(outcome, len(work), n,
                           {"plan": t1 - t0, "tasks": t2 - t1, "write": time.perf_counter() - t2})
