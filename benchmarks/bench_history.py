@@ -51,8 +51,7 @@ from basewatch.demo.history_gen import History, generate_history
 from basewatch.model import Facility, FacilityType
 from basewatch.queries.exposure import exposure_series
 from basewatch.sources.importing import import_file
-from basewatch.store import FACILITIES, FACTIONS, RELATIONS, Workspace
-from basewatch.store import exposure_cache
+from basewatch.store import FACILITIES, FACTIONS, RELATIONS, Workspace, exposure_cache
 from basewatch.store.exposure_cache import GROUND_DISTANCES, materialize
 
 ROWS: list[tuple[str, str, str, str]] = []
@@ -119,7 +118,7 @@ class PeakMemory:
             self.peak = max(self.peak, total)
             time.sleep(0.2)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> PeakMemory:  # noqa: PYI034
         self._t.start()
         return self
 
@@ -271,8 +270,8 @@ def bench_batch(a: argparse.Namespace, tmp: Path) -> None:
           f"GiB (all processes); naive {per * 1000:.2f} ms per site-day -> {naive_total:.0f} s",
           flush=True)
     ROWS.append((f"batch {len(facs)} facilities x {len(opp)} snapshots (Dask, 2 workers)",
-                 f"{wall:.0f} s, peak {mem.peak / 2**30:.2f} GiB", f"{naive_total:.0f} s (scaled "
-                 "from a 20-site sample)", f"{naive_total / wall:.1f}x (goal: 10 min, 4 GiB)"))
+                 f"{wall:.0f} s, peak {mem.peak / 2**30:.2f} GiB", (f"{naive_total:.0f} s (scaled "
+                                                                     "from a 20-site sample)"), f"{naive_total / wall:.1f}x (goal: 10 min, 4 GiB)"))
     ws.close()
 
 
@@ -319,8 +318,8 @@ def bench_postgis(a: argparse.Namespace, tmp: Path) -> None:
         for label, (secs, rows) in out.items():
             err = [abs(float(d) - cached[(h.facilities[int(i) - 1].id, sd[day].grounds["opp"])]
                        .distance_m) for i, day, d in rows]
-            ROWS.append((f"PostGIS ST_Distance(geography, {label}) {len(lons)} sites x "
-                         f"{len(sd)} days", f"{secs:.2f} s",
+            what = f"PostGIS ST_Distance(geography, {label}) {len(lons)} sites x {len(sd)} days"
+            ROWS.append((what, f"{secs:.2f} s",
                          f"cache read {t_read:.2f} s",
                          f"error vs exact: median {np.median(err):.1f} m, max {max(err):.0f} m"))
             print(ROWS[-1], flush=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 import numpy as np
 import pyproj
@@ -47,7 +48,7 @@ def _densify(geom, step_m=200.0):
     def ring(coords):
         xy = np.asarray(coords)
         out = []
-        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
             n = int(GEOD.inv(x0, y0, x1, y1)[2] // step_m)
             out += [(x0, y0), *GEOD.npts(x0, y0, x1, y1, n)]
         return out + [tuple(xy[-1])]

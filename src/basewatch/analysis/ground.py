@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
