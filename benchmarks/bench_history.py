@@ -23,7 +23,7 @@ Figures (each as a ratio, >1 = basewatch faster):
    how far it is from the exact distance.
 
 Run: python benchmarks/bench_history.py [--days 769] [--vertices 3000] [--sites 12]
-     [--batch-sites 10000] [--batch-days 365] [--no-batch] [--no-postgis]
+     [--batch-sites 10000] [--batch-days 365] [--no-batch] [--no-postgis] [--only-batch]
 """
 
 from __future__ import annotations
@@ -341,11 +341,13 @@ def main() -> None:
     ap.add_argument("--batch-days", type=int, default=365)
     ap.add_argument("--no-batch", action="store_true")
     ap.add_argument("--no-postgis", action="store_true")
+    ap.add_argument("--only-batch", action="store_true")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-history-"))
     try:
-        bench_main(a, tmp)
-        if not a.no_postgis:
+        if not a.only_batch:
+            bench_main(a, tmp)
+        if not a.no_postgis and not a.only_batch:
             bench_postgis(a, tmp)
         if not a.no_batch:
             bench_batch(a, tmp)

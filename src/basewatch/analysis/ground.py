@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -47,7 +48,7 @@ _F = 1 / 298.257223563
 _E2 = _F * (2 - _F)
 _R_MIN = _A * (1 - _F) ** 2  # b²/a: smallest radius of curvature (meridian at the equator)
 _NEWTON = 6  # steps along the segment; each at least squares the error for short segments
-_CHUNK = 2_000_000  # (site, segment) pairs per vectorised block: bounds memory
+_BRUTE_PAIRS = 200_000  # up to this many (site, vertex) pairs, no k-d tree: all are measured
 
 
 def boundary_segments(geom: BaseGeometry) -> NDArray[np.float64]:
@@ -85,8 +86,6 @@ class Ground:
     """One (multi)polygon prepared for repeated distance questions (see the module doc)."""
 
     def __init__(self, geom: BaseGeometry) -> None:
-        from scipy.spatial import cKDTree  # here: half a second of CLI start-up otherwise
-
         self.geom = geom
         self.segs, self.prev = _rings(geom)
         k = len(self.segs)
@@ -94,8 +93,11 @@ class Ground:
         self._poly_xy: BaseGeometry | None = None
         if k == 0:
             return
-        a, b = self.segs[:, 0], self.segs[:, 1]
-        self.ea, self.eb = _ecef(a[:, 0], a[:, 1]), _ecef(b[:, 0], b[:, 1])
+        a = self.segs[:, 0]
+        self.ea = _ecef(a[:, 0], a[:, 1])
+        self.nxt = np.empty(k, np.intp)
+        self.nxt[self.prev] = np.arange(k)
+        self.eb = self.ea[self.nxt]  # a segment ends where the next one on its ring starts
         # A curve whose curvature is at most 1/R is at least as straight as a circle of radius
         # R (Schur): a geodesic's length is bounded by its chord, and so is its sagitta (how far
         # it strays from the chord); margins cover rounding.
@@ -107,7 +109,7 @@ class Ground:
         self.long = np.flatnonzero(self.length_bound > split)
         short = self.length_bound <= split
         self.half_max = float(self.length_bound[short].max()) / 2 if short.any() else 0.0
-        self.starts = cKDTree(self.ea)
+        self._starts: Any = None
         c = shapely.centroid(geom)
         self.centre = (float(c.x), float(c.y))
         # Inside is decided on the lon/lat polygon unless a site is within ``inside_tol`` of
@@ -118,8 +120,15 @@ class Ground:
         lat_max = min(float(np.abs(a[:, 1]).max()), 80.0)
         lmax = float(self.length_bound.max())
         self.inside_tol = 50.0 + lmax ** 2 / (8 * _R_MIN) * (2 + 4 * np.tan(np.radians(lat_max)))
-        if self.lonlat_ok:
-            shapely.prepare(geom)
+
+    @property
+    def starts(self) -> Any:
+        """k-d tree of the segment starts, built the first time many sites are asked."""
+        if self._starts is None:
+            from scipy.spatial import cKDTree  # here: a second of start-up otherwise
+
+            self._starts = cKDTree(self.ea)
+        return self._starts
 
     @property
     def poly_xy(self) -> BaseGeometry:
@@ -143,8 +152,7 @@ class Ground:
     def _inside_projected(self, lons: NDArray[np.float64], lats: NDArray[np.float64],
                           ) -> NDArray[np.bool_]:
         px, py = self._aeqd(lons, lats)
-        return np.asarray(shapely.contains_xy(self.poly_xy, px, py)
-                          | shapely.intersects_xy(self.poly_xy, px, py))
+        return np.asarray(shapely.intersects_xy(self.poly_xy, px, py))  # boundary included
 
     def distances(self, lons: Sequence[float] | NDArray[np.float64],
                   lats: Sequence[float] | NDArray[np.float64]) -> tuple[
@@ -169,8 +177,9 @@ class Ground:
             idx = todo[start:start + 2000]
             out_d[idx], out_lon[idx], out_lat[idx] = self._outside(plon[idx], plat[idx])
         if self.lonlat_ok:
-            inside = np.asarray(shapely.contains_xy(self.geom, plon, plat)
-                                | shapely.intersects_xy(self.geom, plon, plat))
+            if n > 50 and not shapely.is_prepared(self.geom):
+                shapely.prepare(self.geom)
+            inside = np.asarray(shapely.intersects_xy(self.geom, plon, plat))
             near = np.flatnonzero(out_d <= self.inside_tol)
             if near.size:
                 inside[near] = self._inside_projected(plon[near], plat[near])
@@ -200,18 +209,28 @@ class Ground:
             si_parts.append(np.tile(self.long, len(p)))
         if not pi_parts:
             return np.empty(0, np.intp), np.empty(0, np.intp)
-        pair = np.unique(np.concatenate(pi_parts).astype(np.int64) * self.vertices
-                         + np.concatenate(si_parts))
+        pair = np.sort(np.concatenate(pi_parts).astype(np.int64) * self.vertices
+                       + np.concatenate(si_parts))
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]]  # unique (sorting beats hashing here)
         return (pair // self.vertices).astype(np.intp), (pair % self.vertices).astype(np.intp)
 
     def _outside(self, plon: NDArray[np.float64], plat: NDArray[np.float64]) -> Arrays:
         n = plon.size
         p = _ecef(plon, plat)
         # U: exact distance to the segment start nearest in ECEF (every vertex starts a segment).
-        _, j = self.starts.query(p, k=1)
-        j = np.asarray(j)
+        few = n * self.vertices <= _BRUTE_PAIRS
+        if few:  # a few sites: every vertex, no tree to build
+            d2 = ((p[:, None, :] - self.ea[None, :, :]) ** 2).sum(axis=2)
+            j = d2.argmin(axis=1)
+        else:
+            j = np.asarray(self.starts.query(p, k=1)[1])
         u = np.asarray(GEOD.inv(plon, plat, self.segs[j, 0, 0], self.segs[j, 0, 1])[2])
-        pi, si = self._candidates(p, u)
+        if few:  # the same test as the k-d tree's: an end within U + half the segment
+            da = np.sqrt(d2)
+            near = np.minimum(da, da[:, self.nxt]) <= u[:, None] + self.length_bound / 2 + 1.0
+            pi, si = np.nonzero(near)
+        else:
+            pi, si = self._candidates(p, u)
         # Lower bound from the 3-D chord (safe), then keep pairs that may beat U.
         foot_t, chord_d = _chord_foot(p[pi], self.ea[si], self.eb[si])
         lb = chord_d - self.sag[si]
