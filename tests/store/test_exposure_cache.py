@@ -132,7 +132,9 @@ def test_cache_invalidation_is_exact(backend, history):
     ws = backend(create=True)
     _load(ws, history)
     days = history.dates()
+    revision = ws.store.revision()
     computed = materialize(ws.store, ws.facilities())
+    assert ws.store.revision() == revision  # a cache: its rows change no answer
     grounds = {k for s in snapshot_grounds(ws.store).values() for k in s.grounds.values()}
     assert computed == len(history.facilities) * len(grounds)  # once per distinct ground
     assert len(grounds) < 2 * len(days)  # the series repeats itself: fewer grounds than days

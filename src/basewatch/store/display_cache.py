@@ -71,6 +71,7 @@ DISPLAY_GROUNDS = register_layer(LayerSpec(
     geometry=lambda r: _multi(r.geometry),
     geometry_field="geometry",
     description="Cache: control outlines simplified for display, once per distinct ground.",
+    derived=True,
 ))
 
 

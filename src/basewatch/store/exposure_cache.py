@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +87,7 @@ GROUND_DISTANCES = register_layer(LayerSpec(
     from_dict=GroundDistance.from_dict,
     indexes=(("ground",),),
     description="Cache: geodesic distance from each site to each faction's ground (derived).",
+    derived=True,
 ))
 _COLS = ("site", "ground", "site_lon", "site_lat", "distance_m", "near_lon", "near_lat", "inside")
 
@@ -113,18 +115,39 @@ def _fingerprint_sql(store: Store) -> tuple[str, Callable[[str, str], Any]]:
     return sql, lambda lo, hi: {"lo": lo, "hi": hi}
 
 
+#: Grounds already hashed in this process, per (store, revision): the revision moves with every
+#: change of control, so an entry is never stale. Value: the date ranges covered and the grounds.
+_MEMO: OrderedDict[tuple[str, int], tuple[list[tuple[dt.date, dt.date]],
+                                          dict[dt.date, SnapshotGrounds]]] = OrderedDict()
+
+
 def snapshot_grounds(store: Store, start: dt.date | None = None,
                      end: dt.date | None = None) -> dict[dt.date, SnapshotGrounds]:
     """Every control snapshot dated in [start, end] with the key of each faction's ground.
 
     The key hashes the stored bytes of the faction's areas (all statuses, in key order), as
-    the database gives them: no geometry is decoded.
+    the database gives them: no geometry is decoded. Remembered per store revision.
     """
     if not getattr(store, "has_layer", lambda s: True)(CONTROL):
         return {}
+    lo, hi = start or dt.date(1, 1, 1), end or dt.date(9999, 12, 31)
+    memo_key = (str(getattr(store, "path", None) or getattr(store, "name", id(store))),
+                store.revision())
+    entry = _MEMO.get(memo_key)
+    if entry is not None and any(a <= lo and hi <= b for a, b in entry[0]):
+        return {d: s for d, s in entry[1].items() if lo <= d <= hi}
+    found = _snapshot_grounds(store, lo, hi)
+    entry = _MEMO.setdefault(memo_key, ([], {}))
+    entry[0].append((lo, hi))
+    entry[1].update(found)
+    while len(_MEMO) > 8:
+        _MEMO.popitem(last=False)
+    return found
+
+
+def _snapshot_grounds(store: Store, lo: dt.date, hi: dt.date) -> dict[dt.date, SnapshotGrounds]:
     sql, params = _fingerprint_sql(store)
-    rows = store.execute(sql, params((start or dt.date(1, 1, 1)).isoformat(),  # type: ignore[attr-defined]
-                                     (end or dt.date(9999, 12, 31)).isoformat()))
+    rows = store.execute(sql, params(lo.isoformat(), hi.isoformat()))  # type: ignore[attr-defined]
     parts: dict[dt.date, dict[str, list[str]]] = {}
     synthetic: dict[dt.date, bool] = {}
     for day, faction, status, digest, synth in rows:

@@ -302,7 +302,7 @@ class GeoPackageStore:
                     self._con.execute(upd, [*geom, *values, text, row[0]])
                     updated += 1
             if inserted or updated:
-                self._wrote = True
+                self._wrote = self._wrote or not spec.derived
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name = ?", (t,))
@@ -335,7 +335,7 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
-            self._wrote = self._wrote or cur.rowcount > 0
+            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,

@@ -293,7 +293,7 @@ class PostGISStore:
                         inserted += 1
                     else:
                         updated += 1
-            self._wrote = self._wrote or bool(inserted or updated)
+            self._wrote = self._wrote or (bool(inserted or updated) and not spec.derived)
         return PutResult(inserted, updated, total - inserted - updated)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
@@ -323,7 +323,7 @@ class PostGISStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
-            self._wrote = self._wrote or cur.rowcount > 0
+            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,
