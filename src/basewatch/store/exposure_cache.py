@@ -136,10 +136,16 @@ def snapshot_grounds(store: Store, start: dt.date | None = None,
     entry = _MEMO.get(memo_key)
     if entry is not None and any(a <= lo and hi <= b for a, b in entry[0]):
         return {d: s for d, s in entry[1].items() if lo <= d <= hi}
-    found = _snapshot_grounds(store, lo, hi)
+    # A long span (a timeline, "since when"): hash every snapshot once, so the next question
+    # on another date of this revision (the slider's) finds them all.
+    wide = (hi - lo).days > 31
+    q_lo, q_hi = (dt.date(1, 1, 1), dt.date(9999, 12, 31)) if wide else (lo, hi)
+    found = _snapshot_grounds(store, q_lo, q_hi)
     entry = _MEMO.setdefault(memo_key, ([], {}))
-    entry[0].append((lo, hi))
+    entry[0].append((q_lo, q_hi))
     entry[1].update(found)
+    if wide:
+        found = {d: s for d, s in found.items() if lo <= d <= hi}
     while len(_MEMO) > 8:
         _MEMO.popitem(last=False)
     return found
