@@ -65,7 +65,8 @@ def _rings(geom: BaseGeometry) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         xy = np.asarray(ring.coords)[:, :2].copy()
         if len(xy) < 2:
             continue
-        xy[:, 0] = np.degrees(np.unwrap(np.radians(xy[:, 0])))
+        if np.abs(np.diff(xy[:, 0])).max() > 180:  # crosses the antimeridian: make continuous
+            xy[:, 0] = np.degrees(np.unwrap(np.radians(xy[:, 0])))
         m = len(xy) - 1
         segs.append(np.stack([xy[:-1], xy[1:]], axis=1))
         prev.append(k + (np.arange(m) - 1) % m)
@@ -296,7 +297,10 @@ def _refine(plon: NDArray[np.float64], plat: NDArray[np.float64], a: NDArray[np.
         best = np.where(better, r, best)
         blon, blat = np.where(better, glon, blon), np.where(better, glat, blat)
         rate = np.cos(np.radians(back - az21))
-        s = np.clip(s - r * rate, 0.0, length)
+        step = np.clip(s - r * rate, 0.0, length)
+        if step.size == 0 or float(np.max(np.abs(step - s))) < 1e-4:
+            break  # converged everywhere (0.1 mm along the edges): the best point is kept
+        s = step
     return best, blon, blat
 
 
