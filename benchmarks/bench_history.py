@@ -93,7 +93,7 @@ def cli(*args: str) -> tuple[float, str]:
 
 def clear_cache(ws: Workspace) -> None:
     ws.store.delete(GROUND_DISTANCES, {})
-    exposure_cache.GROUNDS._items.clear()
+    exposure_cache.GROUNDS.clear()
 
 
 class PeakMemory:

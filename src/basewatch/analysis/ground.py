@@ -28,6 +28,7 @@ Distance from a site (exact on the WGS84 ellipsoid, to well under a metre):
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -310,17 +311,25 @@ class GroundCache:
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._items: OrderedDict[str, Ground] = OrderedDict()
+        self._lock = threading.Lock()  # the API's worker threads share one cache
 
     def get(self, key: str, load: Callable[[], BaseGeometry]) -> Ground:
         """The prepared ground of ``key``; ``load()`` gives its geometry if not prepared yet."""
-        g = self._items.get(key)
-        if g is None:
-            g = self._items[key] = Ground(load())
-            if len(self._items) > self.size:
+        with self._lock:
+            g = self._items.get(key)
+            if g is not None:
+                self._items.move_to_end(key)
+                return g
+        g = Ground(load())  # outside the lock: two threads may prepare one ground, both right
+        with self._lock:
+            self._items[key] = g
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(key)
         return g
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 #: Metres in a degree of latitude at most (at the poles); a degree of longitude is shorter.

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ def _fingerprint_sql(store: Store) -> tuple[str, Callable[[str, str], Any]]:
 #: change of control, so an entry is never stale. Value: the date ranges covered and the grounds.
 _MEMO: OrderedDict[tuple[str, int], tuple[list[tuple[dt.date, dt.date]],
                                           dict[dt.date, SnapshotGrounds]]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 
 
 def snapshot_grounds(store: Store, start: dt.date | None = None,
@@ -133,21 +135,23 @@ def snapshot_grounds(store: Store, start: dt.date | None = None,
     lo, hi = start or dt.date(1, 1, 1), end or dt.date(9999, 12, 31)
     memo_key = (str(getattr(store, "path", None) or getattr(store, "name", id(store))),
                 store.revision())
-    entry = _MEMO.get(memo_key)
-    if entry is not None and any(a <= lo and hi <= b for a, b in entry[0]):
-        return {d: s for d, s in entry[1].items() if lo <= d <= hi}
+    with _MEMO_LOCK:
+        entry = _MEMO.get(memo_key)
+        if entry is not None and any(a <= lo and hi <= b for a, b in entry[0]):
+            return {d: s for d, s in entry[1].items() if lo <= d <= hi}
     # A long span (a timeline, "since when"): hash every snapshot once, so the next question
     # on another date of this revision (the slider's) finds them all.
     wide = (hi - lo).days > 31
     q_lo, q_hi = (dt.date(1, 1, 1), dt.date(9999, 12, 31)) if wide else (lo, hi)
     found = _snapshot_grounds(store, q_lo, q_hi)
-    entry = _MEMO.setdefault(memo_key, ([], {}))
-    entry[0].append((q_lo, q_hi))
-    entry[1].update(found)
+    with _MEMO_LOCK:
+        entry = _MEMO.setdefault(memo_key, ([], {}))
+        entry[0].append((q_lo, q_hi))
+        entry[1].update(found)
+        while len(_MEMO) > 8:
+            _MEMO.popitem(last=False)
     if wide:
         found = {d: s for d, s in found.items() if lo <= d <= hi}
-    while len(_MEMO) > 8:
-        _MEMO.popitem(last=False)
     return found
 
 
