@@ -170,12 +170,22 @@ def _snapshot_grounds(store: Store, lo: dt.date, hi: dt.date) -> dict[dt.date, S
 
 
 def ground_geometry(store: Store, snapshot: dt.date, faction: str) -> BaseGeometry:
-    """The faction's ground in one snapshot: its areas unioned (as ``faction_geometries``)."""
-    areas = store.select(CONTROL, {"date": snapshot.isoformat(), "faction": faction},
-                         order_by=("status",))
-    if not areas:
+    """The faction's ground in one snapshot: its areas unioned (as ``faction_geometries``).
+    Only the geometries are read (as WKB), not the records around them."""
+    from basewatch.store.gpkg import GeoPackageStore, decode_gpkg_geometry
+
+    t = CONTROL.name
+    if isinstance(store, GeoPackageStore):
+        rows = store.execute(f'SELECT geom FROM "{t}" WHERE "date" = ? AND "faction" = ? '
+                             'ORDER BY "status"', [snapshot.isoformat(), faction])
+        geoms = [decode_gpkg_geometry(r[0]) for r in rows]
+    else:
+        rows = store.execute(  # type: ignore[attr-defined]
+            f'SELECT ST_AsBinary(geom) FROM "{t}" WHERE "date" = CAST(:d AS date) '
+            'AND "faction" = :f ORDER BY "status"', {"d": snapshot.isoformat(), "f": faction})
+        geoms = [shapely.from_wkb(bytes(r[0])) for r in rows]
+    if not geoms or any(g is None for g in geoms):
         raise StoreError(f"control: no area of {faction} on {snapshot}")
-    geoms = [a.geometry for a in areas]
     return geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
 
 
