@@ -59,6 +59,17 @@ def test_a_record_whose_geometry_alone_changed_is_updated(backend, prov):
         assert back.geometry.equals(moved.geometry)
 
 
+def test_a_change_of_geometry_alone_is_written(backend, prov):
+    day = dt.date(2024, 12, 1)
+    with backend(create=True) as ws:
+        ws.store.put(CONTROL, [ControlArea("opposition", day, box(36, 35, 37, 36), prov)])
+        r = ws.store.put(CONTROL, [ControlArea("opposition", day, box(36, 35, 37.5, 36), prov)])
+        assert (r.inserted, r.updated, r.unchanged) == (0, 1, 0)
+        assert ws.control_on(day)[0].geometry.bounds == (36, 35, 37.5, 36)
+        same = ws.store.put(CONTROL, [ControlArea("opposition", day, box(36, 35, 37.5, 36), prov)])
+        assert same.unchanged == 1
+
+
 def test_a_failed_transaction_leaves_the_store_unchanged(backend, prov):
     with backend(create=True) as ws:
         ws.store.put(FACILITIES, [facility(prov)])

@@ -16,8 +16,12 @@ from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import ControlArea
 from basewatch.model._util import geom_to_json
 from basewatch.store import Workspace
+from basewatch.store.display_cache import display_layer
 
 router = APIRouter(tags=["control"], responses=ERROR_RESPONSES)
+
+#: Default simplification of the slider's outlines: invisible at the dashboard's zooms.
+DISPLAY_TOLERANCE_M = 100.0
 
 
 def snapshot(ws: Workspace, day: dt.date) -> dt.date:
@@ -49,6 +53,32 @@ def control(request: Request, ws: Workspace, date: IsoDate) -> Response:
         "type": "FeatureCollection", "date": date.isoformat(), "snapshot": snap.isoformat(),
         "synthetic": any(a.provenance.synthetic for a in areas),
         "features": [control_feature(a) for a in areas]})
+
+
+@router.get("/control/display",
+            summary="Control areas on a date, simplified for the map (GeoJSON, cached per ground)")
+@uses_workspace
+def control_display(request: Request, ws: Workspace, date: IsoDate,
+                    tolerance_m: Annotated[float, Query(ge=10, le=5000)] = DISPLAY_TOLERANCE_M,
+                    ) -> Response:
+    """What the dashboard's time slider draws: each faction's ground simplified with its
+    topology preserved, no point moved more than ``tolerance_m``; areas are of the exact
+    ground. Outlines are stored once per distinct ground (store/display_cache.py)."""
+    snap = snapshot(ws, date)
+    grounds, marks = display_layer(ws.store, snap, tolerance_m)
+    return etag_json(request, {
+        "type": "FeatureCollection", "date": date.isoformat(), "snapshot": snap.isoformat(),
+        "synthetic": any(m[1] for m in marks.values()),
+        "simplified": {"method": "Douglas-Peucker, topology preserved",
+                       "tolerance_m": tolerance_m},
+        "features": [{"type": "Feature",
+                      "properties": {"faction": g.faction, "date": snap.isoformat(),
+                                     "area_km2": round(g.area_km2, 1),
+                                     "synthetic": marks.get(g.faction, ("", False))[1],
+                                     "source": marks.get(g.faction, ("", False))[0],
+                                     "vertices": g.vertices,
+                                     "source_vertices": g.source_vertices},
+                      "geometry": geom_to_json(g.geometry)} for g in grounds]})
 
 
 @router.get("/control/changes", summary="Area gained/lost and places that changed hands")

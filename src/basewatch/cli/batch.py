@@ -27,7 +27,8 @@ from basewatch.errors import ValidationError
 from basewatch.model._util import parse_date
 
 app = typer.Typer(help="Batch processing on Dask: imagery over sites x dates, flights over "
-                  "partitions of positions. A local cluster by default.", no_args_is_help=True)
+                  "partitions of positions, exposure distances over sites x control snapshots. "
+                  "A local cluster by default.", no_args_is_help=True)
 
 #: Exit code of a batch in which some tasks failed (the others' results are stored).
 EXIT_PARTIAL = 1
@@ -172,5 +173,49 @@ def flights(
                       + (f"; {res.kept_from_before} earlier events kept for the aircraft of "
                          "failed partitions" if out.failures else ""), highlight=False)
         _failures(out.failures, "partition")
+    if not res.ok:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("distances")
+@handle_errors
+def distances(
+    site: Annotated[list[str] | None, typer.Option(
+        "--site", help="Site (repeat for several; default: every facility)")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First snapshot date")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last snapshot date")] = None,
+    chunk: Annotated[int, typer.Option("--chunk", help="Sites per task")] = 5000,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = 2,
+    retries: RetriesOpt = 1,
+    connect_timeout: TimeoutOpt = 10.0,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exposure distances of many sites to every control snapshot's grounds, one Dask task per
+    distinct ground lacking rows; stored in one transaction (docs/exposure.md). Exit 1 if
+    any task failed (the others are stored), 2 on bad input."""
+    from basewatch.sources.batch_distances import batch_distances
+
+    d0 = parse_date(date_from, field="--from") if date_from else None
+    d1 = parse_date(date_to, field="--to") if date_to else None
+    if chunk < 1:
+        raise ValidationError("--chunk must be at least 1")
+    with open_workspace(workspace) as ws, cluster_client(
+            scheduler, workers=workers, connect_timeout_s=connect_timeout) as client, \
+            _progress("grounds", as_json) as on_done:
+        facs = [ws.facility(s) for s in site] if site else ws.facilities()
+        res = batch_distances(ws, client, facs, d0, d1, chunk_sites=chunk, retries=retries,
+                              on_done=on_done)
+    out = res.outcome
+    if as_json:
+        print_json({"grounds": res.grounds, "tasks": len(out.results) + len(out.failures),
+                    "done": len(out.results), "failed": [f.to_dict() for f in out.failures],
+                    "rows": res.rows, "seconds": res.seconds, "ok": res.ok})
+    else:
+        console.print(f"{len(out.results)} of {len(out.results) + len(out.failures)} tasks done "
+                      f"over {res.grounds} grounds lacking rows; {res.rows} distances stored",
+                      highlight=False)
+        _failures(out.failures, "ground")
     if not res.ok:
         raise typer.Exit(EXIT_PARTIAL)

@@ -12,6 +12,7 @@ from basewatch.analysis.exposure import Exposure, exposure_on
 from basewatch.analysis.hostility import Hostility
 from basewatch.model import Facility
 from basewatch.model.weapons import Holding, WeaponSystem
+from basewatch.queries.distances import site_distance_series, snapshots_in_force
 from basewatch.store import Workspace
 from basewatch.store.postgis_spatial import faction_distances, spatial_capable
 from basewatch.store.weapons import HOLDINGS, WEAPON_SYSTEMS
@@ -51,6 +52,16 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
     out: dict[dt.date, list[Exposure]] = {}
     cache: dict[dt.date, list[Any]] = {}
     in_db = spatial_capable(ws.store) and _spatial_in_db()  # opt-in: distances in SQL
+    if not in_db:  # the store's distance cache: no control geometry read when it has the rows
+        in_force = snapshots_in_force(ws, days)
+        dists = site_distance_series(ws, facilities, [s for s in in_force.values() if s])
+        for day in days:
+            snap = in_force[day]
+            sd = dists.get(snap) if snap else None
+            out[day] = [] if sd is None else exposure_on(
+                facilities, [], hostility, cat.systems, cat.holdings, day, distances=sd.fn(),
+                factions=sd.factions, synthetic=sd.synthetic)
+        return out
     for day in days:
         snap = ws.control_snapshot_date(day)
         if snap is None:

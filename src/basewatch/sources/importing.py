@@ -161,27 +161,40 @@ def write_parsed(ws: Workspace, parsed: Parsed,
     return result
 
 
+#: Above this many (site x new ground) pairs an import leaves the distances to
+#: ``basewatch batch distances`` (or to the first question, which computes what it needs).
+MATERIALIZE_LIMIT = 200_000
+
+
 def import_file(ws: Workspace, kind: str, path: str | Path,
                 mapping: FieldMapping | None = None, *,
-                classes: tuple[str, ...] | None = None, places: bool = False) -> ImportReport:
+                classes: tuple[str, ...] | None = None, places: bool = False,
+                distances: bool = True) -> ImportReport:
     """Import one file: it lands whole or not at all; re-importing it changes nothing.
     Roads only: ``classes`` to keep (default: sources.osm.DEFAULT_CLASSES); ``places`` also
-    imports an OSM extract's towns and villages."""
+    imports an OSM extract's towns and villages.
+
+    After a control, outlines or facilities import that changed records, the exposure
+    distances of new snapshots or sites are materialized (store/exposure_cache.py), unless
+    ``distances`` is False or the work exceeds :data:`MATERIALIZE_LIMIT` pairs.
+    """
     parsed = parse_for(ws, kind, path, mapping, classes, places)
     result = write_parsed(ws, parsed)
+    if distances and result.changed and kind in _DISTANCE_KINDS:
+        _materialize(ws)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result,
                         parsed.warnings, parsed.notes)
 
 
 def import_files(ws: Workspace, kind: str, paths: list[Path],
-                 mapping: FieldMapping | None = None) -> ImportReport:
+                 mapping: FieldMapping | None = None, *, distances: bool = True) -> ImportReport:
     """Import several files as one series in one transaction: all of them or none.
 
     Every file is parsed first; a record key (id, or faction+date+status) given by two files
     is refused naming both.
     """
     if len(paths) == 1:
-        return import_file(ws, kind, paths[0], mapping)
+        return import_file(ws, kind, paths[0], mapping, distances=distances)
     if not paths:
         raise ImportFormatError("no files to import")
     parsed_all = [parse_for(ws, kind, p, mapping) for p in paths]
@@ -204,6 +217,8 @@ def import_files(ws: Workspace, kind: str, paths: list[Path],
             files.append({"path": str(parsed.path), "sha256": parsed.sha256,
                           "parsed": len(parsed.records), "inserted": r.inserted,
                           "updated": r.updated, "unchanged": r.unchanged})
+    if distances and result.changed and kind in _DISTANCE_KINDS:
+        _materialize(ws)
     import hashlib
 
     digest = hashlib.sha256("".join(p.sha256 for p in parsed_all).encode()).hexdigest()
@@ -211,3 +226,16 @@ def import_files(ws: Workspace, kind: str, paths: list[Path],
                         sum(len(p.records) for p in parsed_all), result,
                         [w for p in parsed_all for w in p.warnings],
                         [n for p in parsed_all for n in p.notes], files)
+
+
+#: Imports after which exposure distances may be missing (new sites, new or changed grounds).
+_DISTANCE_KINDS = ("control", "outlines", "facilities")
+
+
+def _materialize(ws: Workspace) -> None:
+    from basewatch.store.exposure_cache import materialize, missing_pairs, prune
+
+    facilities = ws.facilities()
+    if missing_pairs(ws.store, facilities) <= MATERIALIZE_LIMIT:
+        materialize(ws.store, facilities)
+    prune(ws.store, facilities)

@@ -57,6 +57,8 @@ class LayerSpec:
     ``columns`` maps a column name to (SQL type, extractor from the record's ``to_dict``).
     ``geometry`` extracts the stored geometry from a record; ``geometry_field`` names the
     ``to_dict`` key that carries it, so the JSON copy leaves it out and reading puts it back.
+    A ``derived`` layer is a cache computed from other layers (recomputed when missing): its
+    writes change no answer, so they do not move the store's revision.
     """
 
     name: str
@@ -68,6 +70,7 @@ class LayerSpec:
     geometry_field: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,8 @@ class Store(Protocol):
         ...
 
     def revision(self) -> int:
-        """A number that grows with every committed transaction that changed records."""
+        """A number that grows with every committed transaction that changed records (of
+        layers that are not ``derived``)."""
         ...
 
     def close(self) -> None: ...

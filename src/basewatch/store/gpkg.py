@@ -8,6 +8,7 @@ the workspace stays one file and a failed transaction leaves it byte-for-byte as
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -115,6 +116,10 @@ def _is_empty(blob: bytes | None) -> int | None:
     return 1 if blob[3] & 0x10 else 0
 
 
+def _md5(blob: bytes | None) -> str | None:
+    return None if blob is None else hashlib.md5(blob, usedforsecurity=False).hexdigest()
+
+
 class GeoPackageStore:
     """A :class:`~basewatch.store.base.Store` in one GeoPackage file."""
 
@@ -131,6 +136,8 @@ class GeoPackageStore:
         for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
+        # Content hash of a stored geometry, as PostgreSQL's md5(): keys of distinct grounds.
+        self._con.create_function("basewatch_md5", 1, _md5, deterministic=True)
         self._depth = 0
         self._wrote = False  # did the open transaction change a record? (bumps the revision)
         self._ready: set[str] = set()
@@ -294,7 +301,7 @@ class GeoPackageStore:
                     self._con.execute(upd, [*geom, *values, text, row[0]])
                     updated += 1
             if inserted or updated:
-                self._wrote = True
+                self._wrote = self._wrote or not spec.derived
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name = ?", (t,))
@@ -327,7 +334,7 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
-            self._wrote = self._wrote or cur.rowcount > 0
+            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,

@@ -285,15 +285,15 @@ class PostGISStore:
                     values.append(f"({', '.join(ph)})")
                 sql = (f'INSERT INTO "{spec.name}" AS t ({quoted}) VALUES {", ".join(values)} '
                        f"ON CONFLICT ({key}) DO UPDATE SET {sets} "
-                       f"WHERE t.record IS DISTINCT FROM excluded.record"
-                       f"{' OR t.geom IS DISTINCT FROM excluded.geom' if geo else ''} "
-                       "RETURNING (xmax = 0)")
+                       "WHERE t.record IS DISTINCT FROM excluded.record"
+                       + (" OR ST_AsBinary(t.geom) IS DISTINCT FROM ST_AsBinary(excluded.geom)"
+                          if geo else "") + " RETURNING (xmax = 0)")
                 for (was_insert,) in self._con.execute(text(sql), params):
                     if was_insert:
                         inserted += 1
                     else:
                         updated += 1
-            self._wrote = self._wrote or bool(inserted or updated)
+            self._wrote = self._wrote or (bool(inserted or updated) and not spec.derived)
         return PutResult(inserted, updated, total - inserted - updated)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
@@ -323,7 +323,7 @@ class PostGISStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
-            self._wrote = self._wrote or cur.rowcount > 0
+            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,

@@ -47,7 +47,7 @@ const empty = { type: "FeatureCollection", features: [] };
 const LAYERS = [
   {
     id: "control", title: "Control by faction",
-    url: (d) => `/control?date=${d}`,
+    url: (d) => `/control/display?date=${d}`,  // simplified, cached per distinct ground
     add(map) {
       map.addSource("control", { type: "geojson", data: empty });
       map.addLayer({ id: "control-fill", type: "fill", source: "control",
@@ -293,6 +293,17 @@ async function showDate(i) {
   legendKeys(byLayer);
   fitOnce(byLayer);
   document.body.dataset.date = day;  // lets tests wait for a finished update
+  prefetchAround(i);
+}
+
+// Slider prefetch (issue 20): ask for the neighbouring dates' layers in the background, so
+// the server has them computed and the browser revalidates them (ETag) when the slider moves.
+function prefetchAround(i) {
+  for (const j of [i + 1, i - 1, i + 2]) {
+    const day = state.dates[j];
+    if (day === undefined) continue;
+    for (const l of LAYERS) fetch(l.url(day)).catch(() => {});
+  }
 }
 
 function togglePlay() {
