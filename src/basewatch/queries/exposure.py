@@ -59,7 +59,8 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
             snap = in_force[day]
             sd = dists.get(snap) if snap else None
             out[day] = [] if sd is None else exposure_on(
-                facilities, [], hostility, cat.systems, cat.holdings, day, distances=sd.fn(),
+                [f for f in facilities if f.active_on(day)], [], hostility, cat.systems,
+                cat.holdings, day, distances=sd.fn(),
                 factions=sd.factions, synthetic=sd.synthetic)
         return out
     for day in days:
