@@ -207,14 +207,19 @@ def claims_unknown_names(
     console.print(t)
 
 
+ClaimSiteOpt = Annotated[str | None, typer.Option(
+    "--site", help="Only claims on or tied to this site or place")]
+ClaimFromOpt = Annotated[str | None, typer.Option("--from", help="Event date from (YYYY-MM-DD)")]
+ClaimToOpt = Annotated[str | None, typer.Option("--to", help="Event date to (YYYY-MM-DD)")]
+ClaimKindOpt = Annotated[str | None, typer.Option("--kind", help="Only this claim kind")]
+
+
 @handle_errors
 def claims(
-    site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
-                                             "site or place")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Event date from (YYYY-MM-DD)")] =
-    None,
-    end: Annotated[str | None, typer.Option("--to", help="Event date to (YYYY-MM-DD)")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this claim kind")] = None,
+    site: ClaimSiteOpt = None,
+    start: ClaimFromOpt = None,
+    end: ClaimToOpt = None,
+    kind: ClaimKindOpt = None,
     window: SilenceWindowOpt = 3,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -268,12 +273,10 @@ def claims(
 @claims_app.callback()
 def _claims_default(
     ctx: typer.Context,
-    site: Annotated[str | None, typer.Option("--site", help="Only claims on or tied to this "
-                                             "site or place")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Event date from (YYYY-MM-DD)")] =
-    None,
-    end: Annotated[str | None, typer.Option("--to", help="Event date to (YYYY-MM-DD)")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this claim kind")] = None,
+    site: ClaimSiteOpt = None,
+    start: ClaimFromOpt = None,
+    end: ClaimToOpt = None,
+    kind: ClaimKindOpt = None,
     window: SilenceWindowOpt = 3,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
