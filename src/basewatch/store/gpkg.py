@@ -268,44 +268,29 @@ class GeoPackageStore:
 
     # generic operations ----------------------------------------------------------------------
     def put(self, spec: LayerSpec, records: Iterable[Any]) -> PutResult:
+        """Insert new records, update changed ones, count identical ones, in batches: the keys
+        already stored are read in one query, geometries are encoded per batch and the new rows
+        go in with ``executemany`` (the R-tree triggers still fire per row, so the index stays
+        consistent). A key that is seen twice in one call, or whose value is not of its
+        column's type, goes through the row-by-row path, so the counts are those of writing
+        the records one after another."""
         self._ensure_layer(spec)
-        t = spec.name
-        names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
-        extract = {**PROVENANCE_COLUMNS, **spec.columns}
-        key_sql = " AND ".join(f'"{k}" IS ?' for k in spec.key)
-        ins_cols = (["geom"] if spec.geometry_type else []) + names + ["record"]
-        placeholders = ", ".join("?" for _ in ins_cols)
-        ins = f'INSERT INTO "{t}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in ins_cols)}) VALUES ({placeholders})'
-        upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in ins_cols)} WHERE fid = ?'
-        has_geom = bool(spec.geometry and spec.geometry_type)
-        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
-        sel = f'SELECT fid, record{", geom" if has_geom else ""} FROM "{t}" WHERE {key_sql}'
-        inserted = updated = unchanged = 0
+        w = _Put(self._con, spec)
         with self.transaction():
+            batch: list[Any] = []
             for rec in records:
-                full = rec.to_dict()
-                values = [extract[n][1](full) for n in names]
-                key_vals = [extract[k][1](full) for k in spec.key]
-                if spec.geometry_field:
-                    full.pop(spec.geometry_field, None)
-                text = dumps(full)
-                row = self._con.execute(sel, key_vals).fetchone()
-                geom = [encode_gpkg_geometry(spec.geometry(rec))] if has_geom and spec.geometry else []
-                if row is not None and row[1] == text and (not has_geom or row[2] == geom[0]):
-                    unchanged += 1
-                    continue
-                if row is None:
-                    self._con.execute(ins, [*geom, *values, text])
-                    inserted += 1
-                else:
-                    self._con.execute(upd, [*geom, *values, text, row[0]])
-                    updated += 1
-            if inserted or updated:
+                batch.append(rec)
+                if len(batch) >= _BATCH:
+                    w.write(batch)
+                    batch = []
+            if batch:
+                w.write(batch)
+            if w.inserted or w.updated:
                 self._wrote = self._wrote or not spec.derived
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                    "WHERE table_name = ?", (t,))
-        return PutResult(inserted, updated, unchanged)
+                    "WHERE table_name = ?", (spec.name,))
+        return PutResult(w.inserted, w.updated, w.unchanged)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
                ranges: dict[str, tuple[Any, Any]] | None = None,
@@ -395,4 +380,161 @@ def _col(spec: LayerSpec, name: str) -> str:
         raise ValueError(f"layer {spec.name} has no column {name!r}")
     return f'"{name}"'
 
+
+#: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
+#: that a batch's rows and encoded geometries stay a few MB.
+_BATCH = 4000
+#: From this many new rows of a spatial layer on, the R-tree is written after the rows.
+_BULK_RTREE = 500
+_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+
+
+def _encode_many(geoms: Sequence[BaseGeometry | None]) -> list[bytes | None]:
+    """:func:`encode_gpkg_geometry` of many geometries at once (same bytes, vectorized)."""
+    import numpy as np
+
+    out: list[bytes | None] = [None] * len(geoms)
+    idx = [i for i, g in enumerate(geoms) if g is not None]
+    if not idx:
+        return out
+    arr = np.empty(len(idx), dtype=object)
+    arr[:] = [geoms[i] for i in idx]
+    wkb = shapely.to_wkb(arr, byte_order=1)
+    empty = shapely.is_empty(arr).tolist()
+    bounds = shapely.bounds(arr).tolist()
+    for j, i in enumerate(idx):
+        if empty[j]:
+            out[i] = b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(wkb[j])
+        else:
+            minx, miny, maxx, maxy = bounds[j]
+            out[i] = (b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
+                      + bytes(wkb[j]))
+    return out
+
+
+class _Put:
+    """One ``put`` call on one layer: the SQL, the stored keys, the counts so far."""
+
+    def __init__(self, con: sqlite3.Connection, spec: LayerSpec) -> None:
+        self.con, self.spec, t = con, spec, spec.name
+        self.names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
+        self.extract = {**PROVENANCE_COLUMNS, **spec.columns}
+        self.has_geom = bool(spec.geometry and spec.geometry_type)
+        cols = (["geom"] if spec.geometry_type else []) + self.names + ["record"]
+        quoted = ", ".join(f'"{n}"' for n in cols)
+        self.ins = f'INSERT INTO "{t}" ({quoted}) VALUES ({", ".join("?" for _ in cols)})'
+        self.upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in cols)} WHERE fid = ?'
+        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
+        self.got = f'fid, record{", geom" if self.has_geom else ""}'
+        self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
+                    + " AND ".join(f'"{k}" IS ?' for k in spec.key))
+        self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        # Stored keys -> fid, in one query (an index scan; empty for a fresh layer).
+        self.stored: dict[tuple[Any, ...], int] = {
+            tuple(r[:-1]): r[-1] for r in con.execute(f'SELECT {keys}, fid FROM "{t}"')}
+        self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
+        self.inserted = self.updated = self.unchanged = 0
+
+    def _mappable(self, key: tuple[Any, ...]) -> bool:
+        """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
+        column...), so that the stored-key map can answer for it."""
+        return all(type(v) in ts for v, ts in zip(key, self.key_types))
+
+    def write(self, records: list[Any]) -> None:
+        spec, extract = self.spec, self.extract
+        rows = []
+        for rec in records:
+            full = rec.to_dict()
+            values = [extract[n][1](full) for n in self.names]
+            key = tuple(extract[k][1](full) for k in spec.key)
+            if spec.geometry_field:
+                full.pop(spec.geometry_field, None)
+            rows.append((key, values, dumps(full)))
+        geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
+            if self.has_geom else [None] * len(records)
+        pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]] = []
+        for (key, values, text), geom in zip(rows, geoms):
+            try:
+                again = key in self.seen
+            except TypeError:  # an unhashable key value: row by row
+                self._flush(pending)
+                pending = []
+                self._one(key, values, text, geom)
+                continue
+            if again or not self._mappable(key):
+                self._flush(pending)  # a key seen twice: the earlier write must land first
+                pending = []
+                self._one(key, values, text, geom)
+            else:
+                pending.append((key, values, text, geom))
+            self.seen.add(key)
+        self._flush(pending)
+
+    def _one(self, key: tuple[Any, ...], values: list[Any], text: str, geom: bytes | None) -> None:
+        row = self.con.execute(self.sel, list(key)).fetchone()
+        self._apply(row, values, text, geom, inserts=None, updates=None)
+
+    def _apply(self, row: Any, values: list[Any], text: str, geom: bytes | None,
+               inserts: list[list[Any]] | None, updates: list[list[Any]] | None) -> None:
+        g = [geom] if self.has_geom else []
+        if row is not None and row[1] == text and (not self.has_geom or row[2] == geom):
+            self.unchanged += 1
+        elif row is None:
+            self.inserted += 1
+            if inserts is None:
+                self.con.execute(self.ins, [*g, *values, text])
+            else:
+                inserts.append([*g, *values, text])
+        else:
+            self.updated += 1
+            if updates is None:
+                self.con.execute(self.upd, [*g, *values, text, row[0]])
+            else:
+                updates.append([*g, *values, text, row[0]])
+
+    def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
+        if not pending:
+            return
+        fids = [self.stored[k] for k, *_ in pending if k in self.stored]
+        old: dict[int, Any] = {}
+        for i in range(0, len(fids), 500):  # well under SQLite's limit of bound parameters
+            part = fids[i:i + 500]
+            q = f'SELECT {self.got} FROM "{self.spec.name}" WHERE fid IN ({",".join("?" * len(part))})'
+            old.update((r[0], r) for r in self.con.execute(q, part))
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        for key, values, text, geom in pending:
+            fid = self.stored.get(key)
+            self._apply(None if fid is None else old.get(fid), values, text, geom, inserts, updates)
+        if updates:
+            self.con.executemany(self.upd, updates)
+        if self.has_geom and len(inserts) >= _BULK_RTREE:
+            self._insert_indexing_after(inserts)
+        elif inserts:
+            self.con.executemany(self.ins, inserts)
+
+    def _insert_indexing_after(self, inserts: list[list[Any]]) -> None:
+        """Insert many rows with the R-tree insert trigger set aside and the index rows written
+        from the envelopes at hand: the trigger's per-row callbacks cost more than the insert.
+        Inside the put's transaction, so a failure rolls the trigger, rows and index back
+        together; the trigger's own SQL is put back as it was."""
+        t, r = self.spec.name, f"rtree_{self.spec.name}_geom"
+        trig = self.con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                (f"{r}_insert",)).fetchone()
+        if trig is None:  # not a layer of ours (no trigger to set aside): the plain way
+            self.con.executemany(self.ins, inserts)
+            return
+        last = self.con.execute(f'SELECT max(fid) FROM "{t}"').fetchone()[0] or 0
+        self.con.execute(f'DROP TRIGGER "{r}_insert"')
+        self.con.executemany(self.ins, inserts)
+        # AUTOINCREMENT fids grow in insertion order: the new rows' fids, sorted, pair with them.
+        fids = [x[0] for x in self.con.execute(f'SELECT fid FROM "{t}" WHERE fid > ? ORDER BY fid',
+                                                (last,))]
+        if len(fids) != len(inserts):
+            raise StoreError(f"layer {t}: {len(fids)} rows after inserting {len(inserts)}")
+        env = [(fid, *e) for fid, row in zip(fids, inserts)
+               if row[0] is not None and not row[0][3] & 0x10 and (e := _envelope(row[0])) is not None]
+        self.con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', env)
+        self.con.execute(trig[0])
 
