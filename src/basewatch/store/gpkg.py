@@ -10,30 +10,34 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import struct
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import StoreError
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
+from basewatch.store.gpkg_binary import (
+    _SRS_ID,
+    _encode_many,
+    _envelope,
+    _wkb_offset,
+    decode_gpkg_geometry,
+    encode_gpkg_geometry,
+)
 
 __all__ = ["GeoPackageStore", "decode_gpkg_geometry", "encode_gpkg_geometry"]
 
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10400  # GeoPackage 1.4
-_SRS_ID = 4326
 _WGS84_WKT = (
     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
     'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
     'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 SCHEMA_VERSION = 1
 
 _CORE_DDL = """
@@ -61,45 +65,6 @@ CREATE TABLE basewatch_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _BUMP_REVISION = ("INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') "
                   "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(basewatch_meta.value AS "
                   "INTEGER) + 1 AS TEXT)")
-
-
-def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
-    """GeoPackage binary of a geometry: 'GP', version, flags, srs id, xy envelope, WKB."""
-    if geom is None:
-        return None
-    if geom.is_empty:
-        return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(shapely.to_wkb(geom, byte_order=1))
-    minx, miny, maxx, maxy = geom.bounds
-    header = b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
-    return header + bytes(shapely.to_wkb(geom, byte_order=1))
-
-
-def _wkb_offset(blob: bytes) -> int:
-    flags = blob[3]
-    return 8 + _ENVELOPE_BYTES[(flags >> 1) & 0x07]
-
-
-def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
-    """A shapely geometry from GeoPackage binary."""
-    if blob is None:
-        return None
-    geom: BaseGeometry = shapely.from_wkb(blob[_wkb_offset(blob):])
-    return geom
-
-
-def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
-    if blob is None:
-        return None
-    flags = blob[3]
-    if (flags >> 1) & 0x07:
-        endian = "<" if flags & 1 else ">"
-        minx, maxx, miny, maxy = struct.unpack(endian + "4d", blob[8:40])
-        return minx, maxx, miny, maxy
-    geom = decode_gpkg_geometry(blob)
-    if geom is None or geom.is_empty:
-        return None
-    x0, y0, x1, y1 = geom.bounds
-    return x0, x1, y0, y1
 
 
 def _st(i: int) -> Any:
@@ -387,29 +352,6 @@ _BATCH = 4000
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
 _PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
-
-
-def _encode_many(geoms: Sequence[BaseGeometry | None]) -> list[bytes | None]:
-    """:func:`encode_gpkg_geometry` of many geometries at once (same bytes, vectorized)."""
-    import numpy as np
-
-    out: list[bytes | None] = [None] * len(geoms)
-    idx = [i for i, g in enumerate(geoms) if g is not None]
-    if not idx:
-        return out
-    arr = np.empty(len(idx), dtype=object)
-    arr[:] = [geoms[i] for i in idx]
-    wkb = shapely.to_wkb(arr, byte_order=1)
-    empty = shapely.is_empty(arr).tolist()
-    bounds = shapely.bounds(arr).tolist()
-    for j, i in enumerate(idx):
-        if empty[j]:
-            out[i] = b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(wkb[j])
-        else:
-            minx, miny, maxx, maxy = bounds[j]
-            out[i] = (b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
-                      + bytes(wkb[j]))
-    return out
 
 
 class _Put:
