@@ -93,3 +93,16 @@ def test_failure_half_way_changes_nothing(tmp_path: Path) -> None:
         assert s.execute("SELECT count(*) FROM rtree_roads_geom")[0][0] == 3
         assert s.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
                          "AND name = 'rtree_roads_geom_insert'")[0][0] == 1
+
+
+def test_roads_read_back_as_written(tmp_path: Path) -> None:
+    """The road layer stores ``properties()`` beside the geometry: reading gives the records
+    back whole, every field (the ones a to_dict carries) included."""
+    full = RoadSegment("x1", LineString([(1, 2), (3, 4.5)]), PROV, "motorway_link", ref="A 13",
+                       name="Rheintal", oneway=-1, access="private", bridge="Rheinbrücke")
+    assert full.properties() == {k: v for k, v in full.to_dict().items() if k != "geometry"}
+    roads = [full, *_roads(1200)]
+    with GeoPackageStore(tmp_path / "s.gpkg") as s:
+        s.put(ROADS, roads)
+        back = {r.id: r for r in s.select(ROADS)}
+    assert [back[r.id].to_dict() for r in roads] == [r.to_dict() for r in roads]

@@ -387,7 +387,7 @@ class _Put:
         spec, extract = self.spec, self.extract
         rows = []
         for rec in records:
-            full = rec.to_dict()
+            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
             values = [extract[n][1](full) for n in self.names]
             key = tuple(extract[k][1](full) for k in spec.key)
             if spec.geometry_field:
