@@ -106,3 +106,14 @@ def test_roads_read_back_as_written(tmp_path: Path) -> None:
         s.put(ROADS, roads)
         back = {r.id: r for r in s.select(ROADS)}
     assert [back[r.id].to_dict() for r in roads] == [r.to_dict() for r in roads]
+
+
+def test_small_last_batch_sees_the_large_one(tmp_path: Path) -> None:
+    """4,000 records then a short batch (looked up row by row) that repeats one of them."""
+    roads = _roads(4100)
+    batch = [*roads, dataclasses.replace(roads[5], name="again")]
+    with GeoPackageStore(tmp_path / "s.gpkg") as s:
+        r = s.put(ROADS, batch)
+        assert (r.inserted, r.updated, r.unchanged) == (4100, 1, 0)
+        assert s.execute("SELECT name FROM roads WHERE id = 'w5'") == [("again",)]
+        assert s.execute("SELECT count(*) FROM rtree_roads_geom")[0][0] == 4100

@@ -349,9 +349,19 @@ def _col(spec: LayerSpec, name: str) -> str:
 #: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
 #: that a batch's rows and encoded geometries stay a few MB.
 _BATCH = 4000
+#: Batches of fewer records are looked up row by row (no read of every stored key).
+_FEW = 200
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
 _PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+
+
+def _hashable(key: tuple[Any, ...]) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 class _Put:
@@ -371,12 +381,19 @@ class _Put:
         self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
                     + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
-        keys = ", ".join(f'"{k}"' for k in spec.key)
-        # Stored keys -> fid, in one query (an index scan; empty for a fresh layer).
-        self.stored: dict[tuple[Any, ...], int] = {
-            tuple(r[:-1]): r[-1] for r in con.execute(f'SELECT {keys}, fid FROM "{t}"')}
+        self._stored: dict[tuple[Any, ...], int] | None = None
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
         self.inserted = self.updated = self.unchanged = 0
+
+    @property
+    def stored(self) -> dict[tuple[Any, ...], int]:
+        """Stored keys -> fid, read in one query (an index scan) when a large batch first
+        needs them: a put of a few records into a large layer does not read them all."""
+        if self._stored is None:
+            keys = ", ".join(f'"{k}"' for k in self.spec.key)
+            self._stored = {tuple(r[:-1]): r[-1] for r in
+                            self.con.execute(f'SELECT {keys}, fid FROM "{self.spec.name}"')}
+        return self._stored
 
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
@@ -395,6 +412,12 @@ class _Put:
             rows.append((key, values, dumps(full)))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
+        if len(records) < _FEW:  # a few records: looked up one by one, as always
+            for (key, values, text), geom in zip(rows, geoms):
+                self._one(key, values, text, geom)
+                if _hashable(key):
+                    self.seen.add(key)
+            return
         pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]] = []
         for (key, values, text), geom in zip(rows, geoms):
             try:
