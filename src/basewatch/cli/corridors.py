@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from basewatch.cli._common import (
     DateOpt,
@@ -22,8 +21,8 @@ from basewatch.cli._common import (
 )
 from basewatch.errors import ValidationError
 
-# The query modules (numpy, shapely, pyproj) are imported inside the commands: `basewatch
-# --help` and the other commands do not pay for them.
+# The query modules (numpy, shapely, pyproj) and rich's tables are imported inside the
+# commands: `basewatch --help`, the other commands and `--json` answers do not pay for them.
 
 app = typer.Typer(help="Is a site still connected by road to a place through friendly ground?",
                   invoke_without_command=True)
@@ -94,6 +93,8 @@ def corridor_cmd(ctx: typer.Context, a: FromOpt = None, b: ToOpt = None, date: D
 
 
 def _print(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
     state = "[green]connected[/]" if r["connected"] else "[red]CUT[/]"
     what_if = [*r["assumed_captured"], *(f"bridge {x}" for x in r["assumed_cut"])]
     what = f" assuming {', '.join(what_if)} captured or cut" if what_if else ""
@@ -170,6 +171,8 @@ def timeline(a: FromOpt = None, b: ToOpt = None,
     if as_json:
         print_json(r)
         return
+    from rich.table import Table
+
     t = Table(title=f"{r['from']} -> {r['to']}")
     for c in ("date", "status", "km", "roads cut"):
         t.add_column(c)

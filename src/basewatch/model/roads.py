@@ -55,9 +55,14 @@ class RoadSegment:
         return self.road_class == FERRY_CLASS
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.properties(), "geometry": geom_to_json(self.geometry)}
+
+    def properties(self) -> dict[str, Any]:
+        """``to_dict`` without the geometry (what a store keeps beside its own geometry column;
+        a country has millions of road points, not worth turning into GeoJSON to drop)."""
         return {"id": self.id, "road_class": self.road_class, "ref": self.ref, "name": self.name,
                 "oneway": self.oneway, "access": self.access, "bridge": self.bridge,
-                "geometry": geom_to_json(self.geometry), "provenance": self.provenance.to_dict()}
+                "provenance": self.provenance.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RoadSegment:

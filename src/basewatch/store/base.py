@@ -71,6 +71,9 @@ class LayerSpec:
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     derived: bool = False
+    #: ``to_dict`` without ``geometry_field``, when the record gives it cheaper (a bulk write
+    #: stores the geometry apart and would only drop it).
+    properties: Callable[[Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,30 +10,34 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import struct
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import StoreError
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
+from basewatch.store.gpkg_binary import (
+    _SRS_ID,
+    _encode_many,
+    _envelope,
+    _wkb_offset,
+    decode_gpkg_geometry,
+    encode_gpkg_geometry,
+)
 
 __all__ = ["GeoPackageStore", "decode_gpkg_geometry", "encode_gpkg_geometry"]
 
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10400  # GeoPackage 1.4
-_SRS_ID = 4326
 _WGS84_WKT = (
     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
     'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
     'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 SCHEMA_VERSION = 1
 
 _CORE_DDL = """
@@ -61,45 +65,6 @@ CREATE TABLE basewatch_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _BUMP_REVISION = ("INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') "
                   "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(basewatch_meta.value AS "
                   "INTEGER) + 1 AS TEXT)")
-
-
-def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
-    """GeoPackage binary of a geometry: 'GP', version, flags, srs id, xy envelope, WKB."""
-    if geom is None:
-        return None
-    if geom.is_empty:
-        return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(shapely.to_wkb(geom, byte_order=1))
-    minx, miny, maxx, maxy = geom.bounds
-    header = b"GP\x00\x03" + struct.pack("<i4d", _SRS_ID, minx, maxx, miny, maxy)
-    return header + bytes(shapely.to_wkb(geom, byte_order=1))
-
-
-def _wkb_offset(blob: bytes) -> int:
-    flags = blob[3]
-    return 8 + _ENVELOPE_BYTES[(flags >> 1) & 0x07]
-
-
-def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
-    """A shapely geometry from GeoPackage binary."""
-    if blob is None:
-        return None
-    geom: BaseGeometry = shapely.from_wkb(blob[_wkb_offset(blob):])
-    return geom
-
-
-def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
-    if blob is None:
-        return None
-    flags = blob[3]
-    if (flags >> 1) & 0x07:
-        endian = "<" if flags & 1 else ">"
-        minx, maxx, miny, maxy = struct.unpack(endian + "4d", blob[8:40])
-        return minx, maxx, miny, maxy
-    geom = decode_gpkg_geometry(blob)
-    if geom is None or geom.is_empty:
-        return None
-    x0, y0, x1, y1 = geom.bounds
-    return x0, x1, y0, y1
 
 
 def _st(i: int) -> Any:
@@ -268,44 +233,29 @@ class GeoPackageStore:
 
     # generic operations ----------------------------------------------------------------------
     def put(self, spec: LayerSpec, records: Iterable[Any]) -> PutResult:
+        """Insert new records, update changed ones, count identical ones, in batches: the keys
+        already stored are read in one query, geometries are encoded per batch and the new rows
+        go in with ``executemany`` (the R-tree triggers still fire per row, so the index stays
+        consistent). A key that is seen twice in one call, or whose value is not of its
+        column's type, goes through the row-by-row path, so the counts are those of writing
+        the records one after another."""
         self._ensure_layer(spec)
-        t = spec.name
-        names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
-        extract = {**PROVENANCE_COLUMNS, **spec.columns}
-        key_sql = " AND ".join(f'"{k}" IS ?' for k in spec.key)
-        ins_cols = (["geom"] if spec.geometry_type else []) + names + ["record"]
-        placeholders = ", ".join("?" for _ in ins_cols)
-        ins = f'INSERT INTO "{t}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in ins_cols)}) VALUES ({placeholders})'
-        upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in ins_cols)} WHERE fid = ?'
-        has_geom = bool(spec.geometry and spec.geometry_type)
-        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
-        sel = f'SELECT fid, record{", geom" if has_geom else ""} FROM "{t}" WHERE {key_sql}'
-        inserted = updated = unchanged = 0
+        w = _Put(self._con, spec)
         with self.transaction():
+            batch: list[Any] = []
             for rec in records:
-                full = rec.to_dict()
-                values = [extract[n][1](full) for n in names]
-                key_vals = [extract[k][1](full) for k in spec.key]
-                if spec.geometry_field:
-                    full.pop(spec.geometry_field, None)
-                text = dumps(full)
-                row = self._con.execute(sel, key_vals).fetchone()
-                geom = [encode_gpkg_geometry(spec.geometry(rec))] if has_geom and spec.geometry else []
-                if row is not None and row[1] == text and (not has_geom or row[2] == geom[0]):
-                    unchanged += 1
-                    continue
-                if row is None:
-                    self._con.execute(ins, [*geom, *values, text])
-                    inserted += 1
-                else:
-                    self._con.execute(upd, [*geom, *values, text, row[0]])
-                    updated += 1
-            if inserted or updated:
+                batch.append(rec)
+                if len(batch) >= _BATCH:
+                    w.write(batch)
+                    batch = []
+            if batch:
+                w.write(batch)
+            if w.inserted or w.updated:
                 self._wrote = self._wrote or not spec.derived
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                    "WHERE table_name = ?", (t,))
-        return PutResult(inserted, updated, unchanged)
+                    "WHERE table_name = ?", (spec.name,))
+        return PutResult(w.inserted, w.updated, w.unchanged)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
                ranges: dict[str, tuple[Any, Any]] | None = None,
@@ -395,4 +345,161 @@ def _col(spec: LayerSpec, name: str) -> str:
         raise ValueError(f"layer {spec.name} has no column {name!r}")
     return f'"{name}"'
 
+
+#: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
+#: that a batch's rows and encoded geometries stay a few MB.
+_BATCH = 4000
+#: Batches of fewer records are looked up row by row (no read of every stored key).
+_FEW = 200
+#: From this many new rows of a spatial layer on, the R-tree is written after the rows.
+_BULK_RTREE = 500
+_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+
+
+def _hashable(key: tuple[Any, ...]) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+class _Put:
+    """One ``put`` call on one layer: the SQL, the stored keys, the counts so far."""
+
+    def __init__(self, con: sqlite3.Connection, spec: LayerSpec) -> None:
+        self.con, self.spec, t = con, spec, spec.name
+        self.names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
+        self.extract = {**PROVENANCE_COLUMNS, **spec.columns}
+        self.has_geom = bool(spec.geometry and spec.geometry_type)
+        cols = (["geom"] if spec.geometry_type else []) + self.names + ["record"]
+        quoted = ", ".join(f'"{n}"' for n in cols)
+        self.ins = f'INSERT INTO "{t}" ({quoted}) VALUES ({", ".join("?" for _ in cols)})'
+        self.upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in cols)} WHERE fid = ?'
+        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
+        self.got = f'fid, record{", geom" if self.has_geom else ""}'
+        self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
+                    + " AND ".join(f'"{k}" IS ?' for k in spec.key))
+        self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
+        self._stored: dict[tuple[Any, ...], int] | None = None
+        self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
+        self.inserted = self.updated = self.unchanged = 0
+
+    @property
+    def stored(self) -> dict[tuple[Any, ...], int]:
+        """Stored keys -> fid, read in one query (an index scan) when a large batch first
+        needs them: a put of a few records into a large layer does not read them all."""
+        if self._stored is None:
+            keys = ", ".join(f'"{k}"' for k in self.spec.key)
+            self._stored = {tuple(r[:-1]): r[-1] for r in
+                            self.con.execute(f'SELECT {keys}, fid FROM "{self.spec.name}"')}
+        return self._stored
+
+    def _mappable(self, key: tuple[Any, ...]) -> bool:
+        """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
+        column...), so that the stored-key map can answer for it."""
+        return all(type(v) in ts for v, ts in zip(key, self.key_types))
+
+    def write(self, records: list[Any]) -> None:
+        spec, extract = self.spec, self.extract
+        rows = []
+        for rec in records:
+            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
+            values = [extract[n][1](full) for n in self.names]
+            key = tuple(extract[k][1](full) for k in spec.key)
+            if spec.geometry_field:
+                full.pop(spec.geometry_field, None)
+            rows.append((key, values, dumps(full)))
+        geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
+            if self.has_geom else [None] * len(records)
+        if len(records) < _FEW:  # a few records: looked up one by one, as always
+            for (key, values, text), geom in zip(rows, geoms):
+                self._one(key, values, text, geom)
+                if _hashable(key):
+                    self.seen.add(key)
+            return
+        pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]] = []
+        for (key, values, text), geom in zip(rows, geoms):
+            try:
+                again = key in self.seen
+            except TypeError:  # an unhashable key value: row by row
+                self._flush(pending)
+                pending = []
+                self._one(key, values, text, geom)
+                continue
+            if again or not self._mappable(key):
+                self._flush(pending)  # a key seen twice: the earlier write must land first
+                pending = []
+                self._one(key, values, text, geom)
+            else:
+                pending.append((key, values, text, geom))
+            self.seen.add(key)
+        self._flush(pending)
+
+    def _one(self, key: tuple[Any, ...], values: list[Any], text: str, geom: bytes | None) -> None:
+        row = self.con.execute(self.sel, list(key)).fetchone()
+        self._apply(row, values, text, geom, inserts=None, updates=None)
+
+    def _apply(self, row: Any, values: list[Any], text: str, geom: bytes | None,
+               inserts: list[list[Any]] | None, updates: list[list[Any]] | None) -> None:
+        g = [geom] if self.has_geom else []
+        if row is not None and row[1] == text and (not self.has_geom or row[2] == geom):
+            self.unchanged += 1
+        elif row is None:
+            self.inserted += 1
+            if inserts is None:
+                self.con.execute(self.ins, [*g, *values, text])
+            else:
+                inserts.append([*g, *values, text])
+        else:
+            self.updated += 1
+            if updates is None:
+                self.con.execute(self.upd, [*g, *values, text, row[0]])
+            else:
+                updates.append([*g, *values, text, row[0]])
+
+    def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
+        if not pending:
+            return
+        fids = [self.stored[k] for k, *_ in pending if k in self.stored]
+        old: dict[int, Any] = {}
+        for i in range(0, len(fids), 500):  # well under SQLite's limit of bound parameters
+            part = fids[i:i + 500]
+            q = f'SELECT {self.got} FROM "{self.spec.name}" WHERE fid IN ({",".join("?" * len(part))})'
+            old.update((r[0], r) for r in self.con.execute(q, part))
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        for key, values, text, geom in pending:
+            fid = self.stored.get(key)
+            self._apply(None if fid is None else old.get(fid), values, text, geom, inserts, updates)
+        if updates:
+            self.con.executemany(self.upd, updates)
+        if self.has_geom and len(inserts) >= _BULK_RTREE:
+            self._insert_indexing_after(inserts)
+        elif inserts:
+            self.con.executemany(self.ins, inserts)
+
+    def _insert_indexing_after(self, inserts: list[list[Any]]) -> None:
+        """Insert many rows with the R-tree insert trigger set aside and the index rows written
+        from the envelopes at hand: the trigger's per-row callbacks cost more than the insert.
+        Inside the put's transaction, so a failure rolls the trigger, rows and index back
+        together; the trigger's own SQL is put back as it was."""
+        t, r = self.spec.name, f"rtree_{self.spec.name}_geom"
+        trig = self.con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                (f"{r}_insert",)).fetchone()
+        if trig is None:  # not a layer of ours (no trigger to set aside): the plain way
+            self.con.executemany(self.ins, inserts)
+            return
+        last = self.con.execute(f'SELECT max(fid) FROM "{t}"').fetchone()[0] or 0
+        self.con.execute(f'DROP TRIGGER "{r}_insert"')
+        self.con.executemany(self.ins, inserts)
+        # AUTOINCREMENT fids grow in insertion order: the new rows' fids, sorted, pair with them.
+        fids = [x[0] for x in self.con.execute(f'SELECT fid FROM "{t}" WHERE fid > ? ORDER BY fid',
+                                                (last,))]
+        if len(fids) != len(inserts):
+            raise StoreError(f"layer {t}: {len(fids)} rows after inserting {len(inserts)}")
+        env = [(fid, *e) for fid, row in zip(fids, inserts)
+               if row[0] is not None and not row[0][3] & 0x10 and (e := _envelope(row[0])) is not None]
+        self.con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', env)
+        self.con.execute(trig[0])
 

@@ -26,6 +26,7 @@ ROADS = register_layer(LayerSpec(
     geometry=lambda r: r.geometry,
     geometry_field="geometry",
     description="Road network (OSM ways or road lines).",
+    properties=RoadSegment.properties,
 ))
 
 EXTENTS = register_layer(LayerSpec(
