@@ -211,3 +211,65 @@ def test_import_materializes_new_snapshots_only(tmp_path, history):
         assert ws.store.count(GROUND_DISTANCES) == len(grounds) * len(history.facilities)
     assert materialize(ws.store, ws.facilities()) == 0
     ws.close()
+
+
+def _hashed(ws: Workspace) -> dict:
+    """Every snapshot's grounds hashed from the stored geometry now (no memo, no store rows)."""
+    from basewatch.store.exposure_cache import _snapshot_grounds
+
+    return _snapshot_grounds(ws.store, dt.date(1, 1, 1), dt.date(9999, 12, 31))
+
+
+def _fresh_process() -> None:
+    from basewatch.store import exposure_cache
+
+    exposure_cache._MEMO.clear()
+
+
+def test_ground_keys_are_remembered_in_the_store_and_follow_every_change(backend, history):
+    from basewatch.store.exposure_cache import GROUND_KEYS
+
+    ws = backend(create=True)
+    _load(ws, history)
+    days = history.dates()
+    revision = ws.store.revision()
+    assert snapshot_grounds(ws.store) == _hashed(ws)
+    assert ws.store.count(GROUND_KEYS) == 2 * len(days)  # two factions a day
+    assert ws.store.revision() == revision  # a cache: it changes no answer
+    _fresh_process()
+    assert snapshot_grounds(ws.store) == _hashed(ws)  # read back from the store
+    # A snapshot replaced through basewatch: the revision moves, the keys follow.
+    day = days[5]
+    replaced = dataclasses.replace(
+        next(a for a in history.areas if a.faction == "opp" and a.date == day),
+        geometry=history.geometry("opp", days[-1]))
+    with ws.store.transaction():
+        ws.store.put(CONTROL, [replaced])
+    _fresh_process()
+    now = snapshot_grounds(ws.store)
+    assert now == _hashed(ws)
+    assert now[day].grounds["opp"] == now[days[-1]].grounds["opp"]
+    ws.close()
+
+
+def test_ground_keys_see_an_edit_made_outside_basewatch(tmp_path, history):
+    ws = Workspace(tmp_path / "ws", create=True)
+    _load(ws, history)
+    day = history.dates()[3]
+    before = snapshot_grounds(ws.store)
+    revision = ws.store.revision()
+    # QGIS-like edit: plain SQL on the GeoPackage (the store's connection only because it has
+    # the GeoPackage's SQL functions its R-tree triggers need): no revision moved.
+    con = ws.store._con  # type: ignore[attr-defined]
+    with con:
+        (geom,) = con.execute("SELECT geom FROM control WHERE date = ? AND faction = 'opp'",
+                              [history.dates()[-1].isoformat()]).fetchone()
+        con.execute("UPDATE control SET geom = ? WHERE date = ? AND faction = 'opp'",
+                    [geom, day.isoformat()])
+    assert ws.store.revision() == revision
+    _fresh_process()
+    after = snapshot_grounds(ws.store)
+    assert after == _hashed(ws)
+    assert after[day].grounds["opp"] != before[day].grounds["opp"]
+    assert after[day].grounds["opp"] == after[history.dates()[-1]].grounds["opp"]
+    ws.close()

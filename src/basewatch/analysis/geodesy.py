@@ -6,13 +6,15 @@ Everything that measures does it here, with :class:`pyproj.Geod`, never with deg
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pyproj
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    import pyproj
 
 __all__ = [
     "GEOD",
@@ -27,7 +29,23 @@ __all__ = [
     "local_aeqd",
 ]
 
-GEOD = pyproj.Geod(ellps="WGS84")
+
+
+class _Geod:
+    """The WGS84 ``pyproj.Geod``, made on first use: importing pyproj costs ~50 ms, which a
+    command that only reads stored distances (``exposure``, ``exposure timeline``) never needs."""
+
+    _geod: pyproj.Geod | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if _Geod._geod is None:
+            import pyproj
+
+            _Geod._geod = pyproj.Geod(ellps="WGS84")
+        return getattr(_Geod._geod, name)
+
+
+GEOD = cast("pyproj.Geod", _Geod())
 
 
 def distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
@@ -85,6 +103,8 @@ def local_aeqd(lon: float, lat: float) -> tuple[pyproj.Transformer, pyproj.Trans
     # As PROJ pipelines: the same numbers as from_crs (to 1e-14 m), built ~1,000 times faster
     # (no CRS database look-up), which matters when every site and place gets its own.
     aeqd = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps=WGS84"
+    import pyproj
+
     fwd = pyproj.Transformer.from_pipeline(
         f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {aeqd}")
     inv = pyproj.Transformer.from_pipeline(

@@ -32,8 +32,6 @@ from basewatch.queries.reach import (
     state_words,
     workspace_span,
 )
-from basewatch.queries.sites import reach_areas
-from basewatch.sources.importing import import_file
 
 app = typer.Typer(help="Distance to hostile ground and the weapons that reach each site.",
                   invoke_without_command=True)
@@ -163,6 +161,8 @@ def weapons_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> No
 def weapons_import(path: Annotated[Path, typer.Argument(help="Weapons catalog JSON")],
                    workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Import a weapons catalog (see docs/formats.md)."""
+    from basewatch.sources.importing import import_file  # every importer: only here
+
     with open_workspace(workspace, create=True) as ws:
         report = import_file(ws, "weapons", path)
     if as_json:

@@ -12,15 +12,19 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from shapely.geometry import Point
 
-from basewatch.analysis.flights import POSITION_SCHEMA
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.store.base import LayerSpec, register_layer
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow (and the flight analysis, which holds the position schema) are imported by the two
+# functions that read or write positions: the layer specs here are imported by every face that
+# asks "when did anything last change" (queries/reach.py), which should not pay ~0.2 s for them.
 
 __all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_COVERAGE", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
            "position_files_named",
@@ -97,6 +101,10 @@ def write_positions(folder: str | Path, name: str, table: pa.Table) -> tuple[Pat
 
     An existing file of that name (same import content) is left alone: re-import is a no-op.
     """
+    import pyarrow.parquet as pq
+
+    from basewatch.analysis.flights import POSITION_SCHEMA
+
     d = _dir(folder)
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{name}.parquet"
@@ -117,6 +125,11 @@ def read_positions(folder: str | Path, *, hexes: list[str] | None = None,
                    between: tuple[dt.datetime, dt.datetime] | None = None) -> pa.Table:
     """All stored positions (optionally of some aircraft, or in a time span, both ends
     included), in the position schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from basewatch.analysis.flights import POSITION_SCHEMA
+
     files = position_files(folder)
     if not files:
         return POSITION_SCHEMA.empty_table()

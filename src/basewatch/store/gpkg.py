@@ -301,6 +301,32 @@ class GeoPackageStore:
         row = self._con.execute("SELECT value FROM basewatch_meta WHERE key = 'revision'").fetchone()
         return int(row[0]) if row else 0
 
+    def change_count(self, spec: LayerSpec) -> int | None:
+        """How many rows of the layer any writer (basewatch, QGIS, plain SQL) has inserted,
+        updated or deleted since its counting triggers were made (here, on first call; plain
+        SQL, so every SQLite client runs them). A cache key that, unlike :meth:`revision`, also
+        sees edits made outside basewatch. None if the layer is absent or the triggers cannot
+        be made (a read-only file)."""
+        if spec.name not in self._ready:
+            return None
+        t, key = spec.name, f"changes:{spec.name}"
+        bump = (f"INSERT INTO basewatch_meta (key, value) VALUES ('{key}', '1') ON CONFLICT "
+                "(key) DO UPDATE SET value = CAST(CAST(basewatch_meta.value AS INTEGER) + 1 AS "
+                "TEXT);")
+        have = {r[0] for r in self._con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [t])}
+        want = {f"basewatch_{t}_count_{op.lower()}": op for op in ("INSERT", "UPDATE", "DELETE")}
+        if not set(want) <= have:
+            try:
+                with self.transaction():
+                    for name, op in want.items():
+                        self._con.execute(f'CREATE TRIGGER IF NOT EXISTS "{name}" AFTER {op} '
+                                          f'ON "{t}" BEGIN {bump} END')
+            except StoreError:
+                return None
+        row = self._con.execute("SELECT value FROM basewatch_meta WHERE key = ?", [key]).fetchone()
+        return int(row[0]) if row else 0
+
     def count(self, spec: LayerSpec) -> int:
         if spec.name not in self._ready:
             return 0
