@@ -1,0 +1,172 @@
+"""Writing records into a GeoPackage layer in batches (the embedded store's ``put``).
+
+Stored keys are read once per large put, inserts and updates go through ``executemany``, and a
+bulk insert writes its R-tree rows from the envelopes in hand; small puts look rows up one by one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from basewatch.errors import StoreError
+from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, dumps
+from basewatch.store.gpkg_binary import _encode_many, _envelope
+
+#: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
+#: that a batch's rows and encoded geometries stay a few MB.
+BATCH = 4000
+#: Batches of fewer records are looked up row by row (no read of every stored key).
+_FEW = 200
+#: From this many new rows of a spatial layer on, the R-tree is written after the rows.
+_BULK_RTREE = 500
+_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+
+
+def _hashable(key: tuple[Any, ...]) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+class Put:
+    """One ``put`` call on one layer: the SQL, the stored keys, the counts so far."""
+
+    def __init__(self, con: sqlite3.Connection, spec: LayerSpec) -> None:
+        self.con, self.spec, t = con, spec, spec.name
+        self.names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
+        self.extract = {**PROVENANCE_COLUMNS, **spec.columns}
+        self.has_geom = bool(spec.geometry and spec.geometry_type)
+        cols = (["geom"] if spec.geometry_type else []) + self.names + ["record"]
+        quoted = ", ".join(f'"{n}"' for n in cols)
+        self.ins = f'INSERT INTO "{t}" ({quoted}) VALUES ({", ".join("?" for _ in cols)})'
+        self.upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in cols)} WHERE fid = ?'
+        # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
+        self.got = f'fid, record{", geom" if self.has_geom else ""}'
+        self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
+                    + " AND ".join(f'"{k}" IS ?' for k in spec.key))
+        self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
+        self._stored: dict[tuple[Any, ...], int] | None = None
+        self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
+        self.inserted = self.updated = self.unchanged = 0
+
+    @property
+    def stored(self) -> dict[tuple[Any, ...], int]:
+        """Stored keys -> fid, read in one query (an index scan) when a large batch first
+        needs them: a put of a few records into a large layer does not read them all."""
+        if self._stored is None:
+            keys = ", ".join(f'"{k}"' for k in self.spec.key)
+            self._stored = {tuple(r[:-1]): r[-1] for r in
+                            self.con.execute(f'SELECT {keys}, fid FROM "{self.spec.name}"')}
+        return self._stored
+
+    def _mappable(self, key: tuple[Any, ...]) -> bool:
+        """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
+        column...), so that the stored-key map can answer for it."""
+        return all(type(v) in ts for v, ts in zip(key, self.key_types))
+
+    def write(self, records: list[Any]) -> None:
+        spec, extract = self.spec, self.extract
+        rows = []
+        for rec in records:
+            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
+            values = [extract[n][1](full) for n in self.names]
+            key = tuple(extract[k][1](full) for k in spec.key)
+            if spec.geometry_field:
+                full.pop(spec.geometry_field, None)
+            rows.append((key, values, dumps(full)))
+        geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
+            if self.has_geom else [None] * len(records)
+        if len(records) < _FEW:  # a few records: looked up one by one, as always
+            for (key, values, text), geom in zip(rows, geoms):
+                self._one(key, values, text, geom)
+                if _hashable(key):
+                    self.seen.add(key)
+            return
+        pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]] = []
+        for (key, values, text), geom in zip(rows, geoms):
+            try:
+                again = key in self.seen
+            except TypeError:  # an unhashable key value: row by row
+                self._flush(pending)
+                pending = []
+                self._one(key, values, text, geom)
+                continue
+            if again or not self._mappable(key):
+                self._flush(pending)  # a key seen twice: the earlier write must land first
+                pending = []
+                self._one(key, values, text, geom)
+            else:
+                pending.append((key, values, text, geom))
+            self.seen.add(key)
+        self._flush(pending)
+
+    def _one(self, key: tuple[Any, ...], values: list[Any], text: str, geom: bytes | None) -> None:
+        row = self.con.execute(self.sel, list(key)).fetchone()
+        self._apply(row, values, text, geom, inserts=None, updates=None)
+
+    def _apply(self, row: Any, values: list[Any], text: str, geom: bytes | None,
+               inserts: list[list[Any]] | None, updates: list[list[Any]] | None) -> None:
+        g = [geom] if self.has_geom else []
+        if row is not None and row[1] == text and (not self.has_geom or row[2] == geom):
+            self.unchanged += 1
+        elif row is None:
+            self.inserted += 1
+            if inserts is None:
+                self.con.execute(self.ins, [*g, *values, text])
+            else:
+                inserts.append([*g, *values, text])
+        else:
+            self.updated += 1
+            if updates is None:
+                self.con.execute(self.upd, [*g, *values, text, row[0]])
+            else:
+                updates.append([*g, *values, text, row[0]])
+
+    def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
+        if not pending:
+            return
+        fids = [self.stored[k] for k, *_ in pending if k in self.stored]
+        old: dict[int, Any] = {}
+        for i in range(0, len(fids), 500):  # well under SQLite's limit of bound parameters
+            part = fids[i:i + 500]
+            q = f'SELECT {self.got} FROM "{self.spec.name}" WHERE fid IN ({",".join("?" * len(part))})'
+            old.update((r[0], r) for r in self.con.execute(q, part))
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        for key, values, text, geom in pending:
+            fid = self.stored.get(key)
+            self._apply(None if fid is None else old.get(fid), values, text, geom, inserts, updates)
+        if updates:
+            self.con.executemany(self.upd, updates)
+        if self.has_geom and len(inserts) >= _BULK_RTREE:
+            self._insert_indexing_after(inserts)
+        elif inserts:
+            self.con.executemany(self.ins, inserts)
+
+    def _insert_indexing_after(self, inserts: list[list[Any]]) -> None:
+        """Insert many rows with the R-tree insert trigger set aside and the index rows written
+        from the envelopes at hand: the trigger's per-row callbacks cost more than the insert.
+        Inside the put's transaction, so a failure rolls the trigger, rows and index back
+        together; the trigger's own SQL is put back as it was."""
+        t, r = self.spec.name, f"rtree_{self.spec.name}_geom"
+        trig = self.con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                (f"{r}_insert",)).fetchone()
+        if trig is None:  # not a layer of ours (no trigger to set aside): the plain way
+            self.con.executemany(self.ins, inserts)
+            return
+        last = self.con.execute(f'SELECT max(fid) FROM "{t}"').fetchone()[0] or 0
+        self.con.execute(f'DROP TRIGGER "{r}_insert"')
+        self.con.executemany(self.ins, inserts)
+        # AUTOINCREMENT fids grow in insertion order: the new rows' fids, sorted, pair with them.
+        fids = [x[0] for x in self.con.execute(f'SELECT fid FROM "{t}" WHERE fid > ? ORDER BY fid',
+                                                (last,))]
+        if len(fids) != len(inserts):
+            raise StoreError(f"layer {t}: {len(fids)} rows after inserting {len(inserts)}")
+        env = [(fid, *e) for fid, row in zip(fids, inserts)
+               if row[0] is not None and not row[0][3] & 0x10 and (e := _envelope(row[0])) is not None]
+        self.con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', env)
+        self.con.execute(trig[0])
+
