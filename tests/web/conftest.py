@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import pytest
+
+from basewatch.api.web import assets_built
+
+#: Shared by the browser tests: Debian's Chromium, headless, no network of its own.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_SKIPS = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed "
+                       "(apt-get install -y chromium)"),
+    pytest.mark.skipif(not assets_built(), reason="dashboard assets not built "
+                       "(bash scripts/build_web.sh)"),
+]
+ARTEFACTS = Path(__file__).resolve().parents[2] / "tmp"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader"]
 
 
 @contextmanager

@@ -5,28 +5,16 @@ the weapons' own dates included; a site page spans years. The Syria demo keeps i
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from basewatch.api.web import assets_built
 from tests.theatre.crimea import build_crimea, change_dates, sites
-from tests.web.conftest import served
+from tests.web.conftest import ARGS, ARTEFACTS, BROWSER_SKIPS, CHROMIUM, served
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed "
-                       "(apt-get install -y chromium)"),
-    pytest.mark.skipif(not assets_built(), reason="dashboard assets not built "
-                       "(bash scripts/build_web.sh)"),
-]
-ARTEFACTS = Path(__file__).resolve().parents[2] / "tmp"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader"]
+pytestmark = BROWSER_SKIPS
 
 
 @pytest.fixture(scope="module")
