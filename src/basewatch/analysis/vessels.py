@@ -71,7 +71,6 @@ class VesselParams:
     sea_min_m2: float = 40_000.0    # water bodies smaller than this are puddles, roofs, shadows
     quay_reach_m: float = 60.0      # how far from the water a moored ship's pixels may lie
     max_ndvi: float = 0.25          # an object greener than this is shore vegetation
-    max_swir_ratio: float = 1.1     # B11 / B03 of a hull; soil, concrete and roofs lie above
     hull_share: float = 0.35        # hull pixels: at least this share of the peak contrast
     history_ratio: float = 0.6      # brighter than this share of (now - background): new
 
@@ -257,10 +256,6 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
     core_ring = ndimage.binary_dilation(land_core, np.ones((3, 3), bool))
     # Vegetation on the shore (mangroves, reeds) is bright in NIR like a hull; a hull is grey.
     ndvi = _nd(bands["B08"], bands["B04"]) if {"B08", "B04"} <= set(bands) else None
-    # Painted steel and white superstructures reflect less in the short-wave infrared than in
-    # green; soil, concrete, roofs and quay aprons reflect more (B11 / B03 above 1).
-    swir = ((bands["B11"].astype(np.float64), bands["B03"].astype(np.float64))
-            if {"B11", "B03"} <= set(bands) else None)
     out = []
     h, w = hits.shape
     for i, sl0 in enumerate(ndimage.find_objects(lab), start=1):
@@ -298,10 +293,8 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
         ring_sea = float(sea[sl][ring].mean()) if ring.any() else 1.0
         ring_x = float(np.median(x[sl][ring])) if ring.any() else b
         ring_snr = float((vals.mean() - ring_x) / np.mean(sd[rr, cc]))
-        swir_ratio = (float(np.median(swir[0][rr, cc] / np.maximum(swir[1][rr, cc], 1.0)))
-                      if swir is not None else 0.0)
         if features is not None:
-            features.append({"swir_ratio": swir_ratio, "row": float(centre[0]), "col": float(centre[1]), "npx": npx,
+            features.append({"row": float(centre[0]), "col": float(centre[1]), "npx": npx,
                              "length": length, "width": width, "contact": contact, "snr": snr,
                              "contrast": contrast, "rel_land": float(vals.mean()) / land_med,
                              "sea_share": float(sea[rr, cc].mean()),
@@ -309,7 +302,7 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
             continue
         green = ndvi is not None and float(np.median(ndvi[rr, cc])) > p.max_ndvi
         if (contact > p.max_land_contact or snr < p.min_snr or ring_snr < p.min_ring_snr
-                or ring_sea < p.min_ring_sea or green or swir_ratio > p.max_swir_ratio):
+                or ring_sea < p.min_ring_sea or green):
             continue
         out.append(Detection(float(centre[0]), float(centre[1]), npx, length, width,
                              float(vals.max()), contrast, size_class(length)))
