@@ -89,13 +89,49 @@ def total(name: str, split: str, scores: list[Score]) -> Score:
 
 def vessel_labels(port_dir: Path) -> list[tuple[float, float]]:
     """(row, col) centres of the labelled vessels (COCO boxes, top-left pixel origin)."""
+    return [(y + h / 2, x + w / 2) for x, y, w, h in vessel_boxes(port_dir)]
+
+
+def vessel_boxes(port_dir: Path) -> list[tuple[float, float, float, float]]:
+    """The labelled vessels' COCO boxes ``(x, y, w, h)`` in pixels, top-left origin."""
     coco = json.loads(next(port_dir.glob("*_coco.json")).read_text("utf-8"))
-    return [(y + h / 2, x + w / 2) for x, y, w, h in (a["bbox"] for a in coco["annotations"])]
+    return [tuple(a["bbox"]) for a in coco["annotations"]]
+
+
+def miss_reasons(boxes: list[tuple[float, float, float, float]], matched: set[int],
+                 diagnostics: dict[str, Any]) -> dict[str, int]:
+    """Why each unmatched labelled vessel was missed, from the detector's own diagnostics:
+    ``land core`` (its centre lies in the land core: moored against a quay wider than the
+    opening), ``off-centre`` (a kept object lies in its box, but its centre is more than 30 m
+    from the label's or it matched a neighbour: a ship found in pieces or merged), the name of
+    the test that rejected the objects in its box (``ring_snr``, ``size``, ...), or ``unseen``
+    (no object in its box: too faint against the water's noise)."""
+    core = diagnostics.get("land_core")
+    cands = diagnostics.get("candidates", [])
+    out: dict[str, int] = {}
+    for j, (x, y, w, h) in enumerate(boxes):
+        if j in matched:
+            continue
+        r, c = int(y + h / 2), int(x + w / 2)
+        inside = [k for k in cands if y - 1 <= k["row"] + 0.5 <= y + h + 1
+                  and x - 1 <= k["col"] + 0.5 <= x + w + 1]
+        if core is not None and 0 <= r < core.shape[0] and 0 <= c < core.shape[1] and core[r, c]:
+            why = "land core"
+        elif any(not k["rejected"] for k in inside):
+            why = "off-centre"
+        elif inside:
+            tests = [t for k in inside for t in k["rejected"]]
+            why = max(set(tests), key=tests.count)
+        else:
+            why = "unseen"
+        out[why] = out.get(why, 0) + 1
+    return out
 
 
 def match_vessels(found: list[tuple[float, float]], truth: list[tuple[float, float]],
-                  max_m: float = MATCH_M) -> int:
-    """Matches within ``max_m`` (geodesic), one to one, nearest pairs first."""
+                  max_m: float = MATCH_M, matched: set[int] | None = None) -> int:
+    """Matches within ``max_m`` (geodesic), one to one, nearest pairs first; ``matched``, where
+    given, receives the indices of the matched ``truth``."""
     from pyproj import Geod
 
     if not found or not truth:
@@ -115,6 +151,8 @@ def match_vessels(found: list[tuple[float, float]], truth: list[tuple[float, flo
         if a not in used_f and b not in used_t:
             used_f.add(a)
             used_t.add(b)
+    if matched is not None:
+        matched |= used_t
     return len(used_f)
 
 
@@ -128,14 +166,21 @@ def run_vessels(root: Path, ports: tuple[str, ...], split: str, params: Any = No
         t0 = time.perf_counter()
         sc = open_scene(d)
         win = read_scene(sc)
-        dets = detect_vessels(win.bands, win.inside, res_m=win.res_m, params=params)
+        diag: dict[str, Any] = {}
+        dets = detect_vessels(win.bands, win.inside, res_m=win.res_m, params=params,
+                              diagnostics=diag)
         secs = time.perf_counter() - t0
         found = win.lonlat([x.row for x in dets], [x.col for x in dets])
         # Label centres are in pixel-edge coordinates: the centre of pixel (r, c) is r + 0.5.
         truth_rc = vessel_labels(d)
         truth = win.lonlat([r - 0.5 for r, _ in truth_rc], [c - 0.5 for _, c in truth_rc])
-        out.append(Score(port, split, len(truth), len(dets), match_vessels(found, truth), secs,
-                         f"{win.res_m:.1f} m, bands {'/'.join(sorted(win.bands))}"))
+        hit: set[int] = set()
+        n = match_vessels(found, truth, matched=hit)
+        why = miss_reasons(vessel_boxes(d), hit, diag)
+        missed = ", ".join(f"{v} {k}" for k, v in sorted(why.items(), key=lambda kv: -kv[1]))
+        out.append(Score(port, split, len(truth), len(dets), n, secs,
+                         f"{win.res_m:.1f} m, bands {'/'.join(sorted(win.bands))}"
+                         + (f"; missed: {missed}" if missed else "")))
     return out
 
 

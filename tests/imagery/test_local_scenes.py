@@ -86,6 +86,20 @@ def test_vessels_at_anchor_and_at_quays_not_the_breakwater() -> None:
     assert detect_vessels(empty, np.ones(ls.SHAPE, bool), res_m=10.0) == []
 
 
+def test_diagnostics_say_why_the_breakwater_is_not_a_ship() -> None:
+    bands, planted = ls.harbour_bands(hulk=False)
+    diag: dict[str, object] = {}
+    dets = detect_vessels(bands, np.ones(ls.SHAPE, bool), res_m=10.0, diagnostics=diag)
+    cands = diag["candidates"]
+    assert isinstance(cands, list)
+    assert len([c for c in cands if not c["rejected"]]) == len(dets) == 5
+    # The breakwater (rows 40-41, columns 60-149: 900 m x 20 m) is one object, too long.
+    (bw,) = [c for c in cands if 39 <= c["row"] <= 42 and 60 <= c["col"] <= 150]
+    assert bw["rejected"] == ["size"] and bw["length_m"] == pytest.approx(900, abs=10)
+    core = diag["land_core"]
+    assert isinstance(core, np.ndarray)
+    assert core[:, 320:].all() and not core[100, 87]  # the land east of x=300; a ship at anchor
+
 def test_geotiff_with_band_descriptions_through_the_cli(harbour_ws: str, tmp_path: Path) -> None:
     bands, planted = ls.harbour_bands(hulk=False)
     tif = ls.write_multiband(tmp_path / "S2B_MSIL2A_20241128T082259_harbour.tif", bands, S2_BANDS)

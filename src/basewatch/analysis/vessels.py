@@ -217,12 +217,17 @@ def _sea(water: NDArray[np.bool_], res_m: float, p: VesselParams) -> NDArray[np.
 def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_m: float,
                    params: VesselParams | None = None,
                    history: NDArray[np.float64] | None = None,
-                   features: list[dict[str, float]] | None = None) -> list[Detection]:
+                   diagnostics: dict[str, Any] | None = None) -> list[Detection]:
     """Vessels in ``area`` of one Sentinel-2 L2A scene (``bands``: name -> 2-D array, one grid).
 
     ``res_m`` is the pixel size on the ground in metres; ``history`` an optional per-pixel
     background of the brightness band (median of the site's earlier scenes, same grid).
     Returns one :class:`Detection` per vessel, class by length (:func:`size_class`).
+
+    ``diagnostics``, where given, is filled with why each object was kept or not, for an
+    analyst asking why a ship was missed: ``"land_core"`` (the mask), ``"candidates"``
+    (one dict per bright object: ``row``, ``col``, ``length_m``, ``width_m``, the measures
+    of the tests and ``rejected``, the names of the tests it failed, empty when kept).
     """
     from scipy import ndimage
 
@@ -234,6 +239,9 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
         valid &= ~np.isin(bands["SCL"], CLOUD_SCL)
     sea = _sea(water, res_m, p)
     land_core = _open_disk(~sea, p.land_radius_m / res_m)
+    cands: list[dict[str, Any]] = []
+    if diagnostics is not None:
+        diagnostics.update(land_core=land_core, candidates=cands)
     near = ndimage.distance_transform_edt(~sea) <= p.quay_reach_m / res_m
     wat = sea & valid & ~land_core
     if not wat.any():
@@ -279,7 +287,11 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
         rr = rr + sl[0].start
         cc = cc + sl[1].start
         length, width, centre = _extent(rr, cc, res_m)
+        cand: dict[str, Any] = {"row": float(centre[0]), "col": float(centre[1]),
+                                "length_m": length, "width_m": width, "rejected": []}
+        cands.append(cand)
         if not (p.min_length_m <= length <= p.max_length_m) or width > p.max_width_m:
+            cand["rejected"].append("size")
             continue
         # Outline on the land core: a ship at a quay touches along one long side (< 1/2),
         # a shore fringe along all of it.
@@ -293,16 +305,13 @@ def detect_vessels(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, r
         ring_sea = float(sea[sl][ring].mean()) if ring.any() else 1.0
         ring_x = float(np.median(x[sl][ring])) if ring.any() else b
         ring_snr = float((vals.mean() - ring_x) / np.mean(sd[rr, cc]))
-        if features is not None:
-            features.append({"row": float(centre[0]), "col": float(centre[1]), "npx": npx,
-                             "length": length, "width": width, "contact": contact, "snr": snr,
-                             "contrast": contrast, "rel_land": float(vals.mean()) / land_med,
-                             "sea_share": float(sea[rr, cc].mean()),
-                             "ring_sea": ring_sea, "ring_snr": ring_snr})
-            continue
         green = ndvi is not None and float(np.median(ndvi[rr, cc])) > p.max_ndvi
-        if (contact > p.max_land_contact or snr < p.min_snr or ring_snr < p.min_ring_snr
-                or ring_sea < p.min_ring_sea or green):
+        tests = {"land_contact": contact > p.max_land_contact, "snr": snr < p.min_snr,
+                 "ring_snr": ring_snr < p.min_ring_snr, "ring_sea": ring_sea < p.min_ring_sea,
+                 "ndvi": green}
+        cand.update(contact=contact, snr=snr, ring_snr=ring_snr, ring_sea=ring_sea,
+                    rejected=[k for k, failed in tests.items() if failed])
+        if cand["rejected"]:
             continue
         out.append(Detection(float(centre[0]), float(centre[1]), npx, length, width,
                              float(vals.max()), contrast, size_class(length)))
