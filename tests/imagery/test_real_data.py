@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +60,19 @@ def test_matching_is_one_to_one_within_30_m() -> None:
     assert bench.match_vessels([east_25], [(lon, lat)]) == 1
     assert bench.match_vessels([east_35], [(lon, lat)]) == 0
     assert bench.match_vessels([east_25, east_25], [(lon, lat)]) == 1
+
+
+def test_missed_vessels_are_told_apart_by_the_detectors_diagnostics() -> None:
+    bench = _bench()
+    core = np.zeros((100, 100), bool)
+    core[:, 80:] = True
+    boxes = [(10.0, 10.0, 4.0, 12.0),   # matched: not counted
+             (82.0, 40.0, 4.0, 12.0),   # centre on the land core
+             (30.0, 30.0, 4.0, 12.0),   # a kept object in its box, centre too far
+             (50.0, 50.0, 4.0, 12.0),   # only a rejected object in its box
+             (10.0, 70.0, 4.0, 12.0)]   # nothing there
+    cands = [{"row": 31.0, "col": 31.5, "rejected": []},
+             {"row": 55.0, "col": 51.5, "rejected": ["ring_snr", "snr"]},
+             {"row": 57.0, "col": 52.0, "rejected": ["ring_snr"]}]
+    why = bench.miss_reasons(boxes, {0}, {"land_core": core, "candidates": cands})
+    assert why == {"land core": 1, "off-centre": 1, "ring_snr": 1, "unseen": 1}
