@@ -12,9 +12,11 @@ from basewatch.model.roads import Extent, RoadSegment
 from basewatch.store.base import LayerSpec, _multi, register_layer
 
 if TYPE_CHECKING:
+    from basewatch.analysis.captures import Capture
     from basewatch.analysis.roadgraph import RoadGraph
+    from basewatch.model import Place
 
-__all__ = ["EXTENTS", "GRAPH_CACHE", "ROADS", "road_graph"]
+__all__ = ["CAPTURE_CACHE", "EXTENTS", "GRAPH_CACHE", "ROADS", "CaptureCache", "road_graph"]
 
 ROADS = register_layer(LayerSpec(
     name="roads",
@@ -48,14 +50,15 @@ GRAPH_CACHE = "cache/roadgraph.npz"
 _GRAPH_VERSION = 1
 
 
-def _graph_key(ws: Any) -> str:
-    """What the graph depends on: the road imports (file digests, times) and the road count."""
+def _graph_key(ws: Any, layer: LayerSpec = ROADS, version: int = _GRAPH_VERSION) -> str:
+    """What the graph (or the captures) depends on: the road imports (file digests, times)
+    and the count of roads (or extents)."""
     from basewatch.store.base import IMPORTS
 
     imports = sorted(f"{r.sha256}@{r.at.isoformat()}" for r in ws.store.select(IMPORTS)
                      if r.kind == "roads")
-    n = len(ws.store.select_columns(ROADS, ("id",)))
-    return hashlib.sha256(json.dumps([_GRAPH_VERSION, n, imports]).encode()).hexdigest()
+    n = len(ws.store.select_columns(layer, ("id",)))
+    return hashlib.sha256(json.dumps([version, n, imports]).encode()).hexdigest()
 
 
 def road_graph(ws: Any) -> RoadGraph:
@@ -135,3 +138,64 @@ def _read(path: Path, key: str) -> RoadGraph | None:
         keys.append((u, v, k))
     arr = np.asarray(geoms, dtype=object)
     return RoadGraph(g, nodes, keys, arr, shapely.STRtree(arr), {k: i for i, k in enumerate(keys)})
+
+
+#: What places' captures take when taken by their extents (analysis/captures.py), kept between
+#: commands: finding a town's built-up area reads and merges the land around it, which a
+#: question about a corridor needs for each of its candidate critical places.
+CAPTURE_CACHE = "cache/captures.json"
+_CAPTURE_VERSION = 1
+
+
+class CaptureCache:
+    """The captures of places by their extents (no ``--capture-radius``, no ``extent_km``),
+    computed once per place and kept next to the store; rebuilt when the extents change
+    (a road import) or the place does (its position, names, kind, population). Holds JSON and
+    WKB only."""
+
+    def __init__(self, ws: Any) -> None:
+        self.path = Path(ws.folder) / CAPTURE_CACHE
+        self.key = _graph_key(ws, EXTENTS, _CAPTURE_VERSION)
+        self._entries: dict[str, list[str]] = {}
+        self._dirty = False
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+            if isinstance(doc, dict) and doc.get("key") == self.key:
+                self._entries = dict(doc.get("places") or {})
+        except (OSError, ValueError):
+            pass  # none yet, or damaged: rebuilt
+
+    @staticmethod
+    def _id(place: Place) -> str:
+        return json.dumps([place.id, place.lon, place.lat, list(place.names), place.kind,
+                           place.population])
+
+    def get(self, place: Place) -> Capture | None:
+        import shapely
+
+        from basewatch.analysis.captures import Capture
+
+        hit = self._entries.get(self._id(place))
+        if hit is None:
+            return None
+        wkb, extent, source = hit
+        return Capture(place, shapely.from_wkb(bytes.fromhex(wkb)), extent, source)
+
+    def put(self, c: Capture) -> None:
+        import shapely
+
+        self._entries[self._id(c.place)] = [shapely.to_wkb(c.area, hex=True), c.extent, c.source]
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the entries added (a read-only workspace answers without the cache)."""
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"key": self.key, "places": self._entries}), "utf-8")
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:
+            pass
