@@ -57,6 +57,9 @@ OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".osm.bz2", ".osm.gz", "
 #: The kinds of ``place=*`` node imported as places (with ``places``).
 PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet")
 
+#: The tags of a way that its road record uses (the rest never leave libosmium).
+_WAY_KEYS = ("highway", "route", "ref", "name", "oneway", "junction", "motorcar", "motor_vehicle",
+             "vehicle", "access", "bridge", "bridge:name")
 _BUILT_UP = {"residential", "commercial", "retail", "industrial"}
 _CLOSED = {"no", "private"}
 _ONEWAY_YES = {"yes", "true", "1"}
@@ -295,30 +298,33 @@ def _read_osmium(p: Path, col: _Collector) -> None:
         ("boundary", "administrative"),
         *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
     whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
+    keep = col.keep
+    Way, Area, Node = osmium.osm.Way, osmium.osm.Area, osmium.osm.Node
     try:
         fp = (osmium.FileProcessor(str(p)).with_locations().with_areas(area_filter)
               .with_filter(wanted))
         for o in fp:
-            if isinstance(o, osmium.osm.Area):
+            if type(o) is Way:  # most objects: the tags a road needs, read one by one
+                get = o.tags.get
+                if get("highway") not in keep and get("route") != "ferry":
+                    continue
+                tags = {k: v for k in _WAY_KEYS if (v := get(k)) is not None}
+                try:
+                    whole.append((o.id, tags, bytes.fromhex(wkb.create_linestring(o))))
+                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
+                    coords: list[tuple[float, float] | None] = [
+                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
+                    col.way(o.id, tags, coords)
+            elif isinstance(o, Area):
                 try:
                     geom = shapely.wkb.loads(wkb.create_multipolygon(o), hex=True)
                 except RuntimeError:  # a broken multipolygon (common at an extract's edge)
                     continue
                 oid = f"{'way' if o.from_way() else 'relation'}-{o.orig_id()}"
                 col.area(oid, dict(o.tags), geom)
-            elif isinstance(o, osmium.osm.Node):
+            elif isinstance(o, Node):
                 if "place" in o.tags and o.location.valid():
                     col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
-            elif isinstance(o, osmium.osm.Way):
-                tags = o.tags
-                if tags.get("highway") not in col.keep and tags.get("route") != "ferry":
-                    continue
-                try:
-                    whole.append((o.id, dict(tags), bytes.fromhex(wkb.create_linestring(o))))
-                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
-                    coords: list[tuple[float, float] | None] = [
-                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
-                    col.way(o.id, dict(tags), coords)
         lines = shapely.from_wkb([w for *_, w in whole])
         for (wid, tags_, _), line in zip(whole, lines, strict=True):
             col.way(wid, tags_, [], line)
