@@ -18,7 +18,7 @@ Rules (tested in tests/analysis/test_roadgraph.py):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import distance_m, length_km
 from basewatch.errors import NotFoundError
-from basewatch.analysis.roadgraph_build import EdgeTable, build_tables
+from basewatch.analysis.roadgraph_build import EdgeIndex, EdgeKeys, EdgeTable, build_tables
 from basewatch.model.roads import RoadSegment
 
 __all__ = [
@@ -61,10 +61,10 @@ class RoadGraph:
 
     graph: EdgeTable
     node_xy: np.ndarray
-    edge_keys: list[EdgeKey]
+    edge_keys: Sequence[EdgeKey]
     edge_geoms: np.ndarray  # shapely LineStrings, aligned with edge_keys
     tree: shapely.STRtree = field(repr=False)
-    edge_index: dict[EdgeKey, int] = field(default_factory=dict, repr=False)
+    edge_index: Any = field(default_factory=dict, repr=False)  # (u, v, k) -> edge row
 
     @property
     def n_edges(self) -> int:
@@ -102,9 +102,8 @@ def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
 
 def graph_of(table: EdgeTable) -> RoadGraph:
     """The routing graph around its tables: edge keys, the R-tree of the edges' geometries."""
-    keys = [(u, v, k) for u, v, k in table.uvk.tolist()]
-    return RoadGraph(table, table.node_xy, keys, table.geoms, shapely.STRtree(table.geoms),
-                     {k: i for i, k in enumerate(keys)})
+    return RoadGraph(table, table.node_xy, EdgeKeys(table.uvk), table.geoms,
+                     shapely.STRtree(table.geoms), EdgeIndex(table.uvk))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import shapely
 
 from basewatch.model.roads import FERRY_CLASS, RoadSegment
 
-__all__ = ["ROAD_FIELDS", "EdgeTable", "build_tables"]
+__all__ = ["ROAD_FIELDS", "EdgeIndex", "EdgeKeys", "EdgeTable", "build_tables"]
 
 #: The road attributes an edge carries, one list per field, indexed by the edge's ``road``.
 ROAD_FIELDS = ("id", "road_class", "ref", "name", "access", "bridge")
@@ -49,6 +49,65 @@ class _Nodes:
 
     def __getitem__(self, n: int) -> dict[str, float]:
         return {"lon": float(self.xy[n, 0]), "lat": float(self.xy[n, 1])}
+
+
+class EdgeKeys(Sequence[tuple[int, int, int]]):
+    """The edges' keys (u, v, k) in edge order, read from the table as they are asked for."""
+
+    def __init__(self, uvk: np.ndarray) -> None:
+        self.uvk = uvk
+
+    def __len__(self) -> int:
+        return len(self.uvk)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [tuple(x) for x in self.uvk[i].tolist()]
+        u, v, k = self.uvk[i].tolist()
+        return (u, v, k)
+
+    def __iter__(self) -> Iterator[tuple[int, int, int]]:
+        return ((u, v, k) for u, v, k in self.uvk.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class EdgeIndex:
+    """Edge key (u, v, k) -> edge row, by binary search in the sorted keys (no dict of a
+    million tuples made at load)."""
+
+    def __init__(self, uvk: np.ndarray) -> None:
+        self._m = int(uvk[:, :2].max()) + 1 if len(uvk) else 1
+        self._kmax = int(uvk[:, 2].max()) + 1 if len(uvk) else 1
+        codes = (uvk[:, 0] * self._m + uvk[:, 1]) * self._kmax + uvk[:, 2]
+        self._order = np.argsort(codes, kind="stable")
+        self._codes = codes[self._order]
+        self._memo: dict[tuple[int, int, int], int] = {}
+
+    def _find(self, key: tuple[int, int, int]) -> int:
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        u, v, k = key
+        if not (0 <= u < self._m and 0 <= v < self._m and 0 <= k < self._kmax):
+            return -1
+        c = (u * self._m + v) * self._kmax + k
+        j = int(np.searchsorted(self._codes, c))
+        got = int(self._order[j]) if j < len(self._codes) and self._codes[j] == c else -1
+        self._memo[key] = got  # a question asks about the same few edges many times
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 3 and self._find(key) >= 0  # type: ignore[arg-type]
+
+    def __getitem__(self, key: tuple[int, int, int]) -> int:
+        i = self._find(key)
+        if i < 0:
+            raise KeyError(key)
+        return i
 
 
 @dataclass
