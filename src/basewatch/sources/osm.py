@@ -336,7 +336,8 @@ def _read_osmium(p: Path, col: _Collector) -> None:
 
 def _read_overpass(p: Path, col: _Collector) -> None:
     """Overpass API JSON (``[out:json]``): nodes with lat/lon, ways with node lists (or with
-    ``out geom``, their own geometry). Relations are not read: boundaries need PBF or XML."""
+    ``out geom``, their own geometry), and multipolygon and boundary relations (administrative
+    boundaries, town and land-use areas) from their member ways, as the PBF reader makes them."""
     from shapely.geometry import Polygon
 
     try:
@@ -346,6 +347,7 @@ def _read_overpass(p: Path, col: _Collector) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
         raise ImportFormatError(f"{p.name}: Overpass JSON must be an object with an 'elements' list")
     nodes: dict[int, tuple[float, float]] = {}
+    lines: dict[int, list[tuple[float, float] | None]] = {}  # every way, for the relations
     for i, e in enumerate(_elements(p, doc["elements"], "node")):
         try:
             nodes[int(e["id"])] = (float(e["lon"]), float(e["lat"]))
@@ -366,13 +368,58 @@ def _read_overpass(p: Path, col: _Collector) -> None:
             coords = [nodes.get(int(n)) for n in e.get("nodes") or []]
         tags = {str(k): str(v) for k, v in tags.items()}
         col.way(wid, tags, coords)
+        lines[wid] = coords
         if len(coords) >= 4 and coords[0] == coords[-1] and None not in coords:
             poly = Polygon([c for c in coords if c is not None])
             if poly.is_valid:
                 col.area(f"way-{wid}", tags, poly)
+    for e in _elements(p, doc["elements"], "relation"):
+        tags = e.get("tags") or {}
+        if not isinstance(tags, dict) or tags.get("type") not in ("multipolygon", "boundary"):
+            continue
+        members = e.get("members")
+        if not isinstance(e.get("id"), int) or not isinstance(members, list):
+            raise ImportFormatError(f"{p.name} relation {e.get('id')}: needs an integer id and "
+                                    "a members list")
+        geom = _relation_area(members, lines)
+        if geom is not None:
+            col.area(f"relation-{e['id']}", {str(k): str(v) for k, v in tags.items()}, geom)
 
 
 def _elements(p: Path, elements: list[Any], kind: str) -> Iterator[dict[str, Any]]:
     for e in elements:
         if isinstance(e, dict) and e.get("type") == kind:
             yield e
+
+
+def _relation_area(members: list[Any], lines: Mapping[int, list[tuple[float, float] | None]]) -> BaseGeometry | None:
+    """The area of a multipolygon or boundary relation: the rings its ``outer`` member ways
+    close, less those of its ``inner`` ones. A member's geometry is its own (``out geom``) or
+    its way's; None when the outer ways close no ring (a relation cut by the extract's edge,
+    which the PBF reader skips too)."""
+    import shapely
+    from shapely.ops import polygonize
+
+    rings: dict[str, list[LineString]] = {"outer": [], "inner": []}
+    for m in members:
+        if not isinstance(m, dict) or m.get("type") != "way":
+            continue
+        role = "inner" if m.get("role") == "inner" else "outer"
+        if isinstance(m.get("geometry"), list):
+            coords = [(float(g["lon"]), float(g["lat"])) if isinstance(g, dict) and "lon" in g else None
+                      for g in m["geometry"]]
+        else:
+            coords = lines.get(m.get("ref"), [])  # type: ignore[arg-type]
+        if len(coords) < 2 or None in coords:
+            if role == "outer":
+                return None  # an outer ring left open: no area rather than a wrong one
+            continue
+        rings[role].append(LineString(coords))
+    outer = list(polygonize(rings["outer"]))
+    if not outer:
+        return None
+    area = shapely.union_all(outer)
+    inner = list(polygonize(rings["inner"]))
+    if inner:
+        area = shapely.difference(area, shapely.union_all(inner))
+    return None if area.is_empty or not area.is_valid else area
