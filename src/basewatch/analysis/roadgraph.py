@@ -18,7 +18,7 @@ Rules (tested in tests/analysis/test_roadgraph.py):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 

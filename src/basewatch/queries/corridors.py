@@ -54,7 +54,7 @@ def resolve(ws: Workspace, name: str) -> Endpoint:
 
 
 def has_roads(ws: Workspace) -> bool:
-    return bool(ws.store.select_columns(ROADS, ("id",)))
+    return ws.store.count(ROADS) > 0
 
 
 def rear_of(ws: Workspace, site: Facility) -> Place | None:

@@ -57,7 +57,7 @@ def _graph_key(ws: Any, layer: LayerSpec = ROADS, version: int = _GRAPH_VERSION)
 
     imports = sorted(f"{r.sha256}@{r.at.isoformat()}" for r in ws.store.select(IMPORTS)
                      if r.kind == "roads")
-    n = len(ws.store.select_columns(layer, ("id",)))
+    n = ws.store.count(layer)
     return hashlib.sha256(json.dumps([version, n, imports]).encode()).hexdigest()
 
 
