@@ -77,22 +77,28 @@ class RoadGraph:
         u, v, k = key
         return self.edge_index[(u, v, k)] if (u, v, k) in self.edge_index else self.edge_index[(v, u, k)]
 
-    def adjacency(self) -> tuple[list[list[tuple[int, int, float, bool]]], list[bool], list[bool]]:
-        """For route searches, built once: per node, (next node, edge index, length m, may be
-        driven this way); per edge, is it a ferry, is it closed to traffic."""
+    def adjacency(self) -> tuple[list[int], list[int], list[int], list[float], list[bool],
+                                 list[bool], list[bool], list[int]]:
+        """For route searches, built once from the arrays: the half-edges by node (node ``u``'s
+        are ``ptr[u]:ptr[u + 1]``) with the node they lead to, their edge, its length and
+        whether it may be driven that way; per edge, is it a ferry, is it closed to traffic,
+        its key."""
         cached = self.__dict__.get("_adjacency")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         g = self.graph
-        adj: list[list[tuple[int, int, float, bool]]] = [[] for _ in range(len(self.node_xy))]
-        for i, (s, e, length, f, b) in enumerate(zip(g.uvk[:, 0].tolist(), g.uvk[:, 1].tolist(),
-                                                     g.length_m.tolist(), g.fwd.tolist(),
-                                                     g.bwd.tolist(), strict=True)):
-            adj[s].append((e, i, length, f))
-            adj[e].append((s, i, length, b))
+        s, e = g.uvk[:, 0], g.uvk[:, 1]  # the first node is the edge's start
+        src = np.stack([s, e], axis=1).ravel()
+        order = np.argsort(src, kind="stable")  # per node, in edge order, as appended before
+        nbr = np.stack([e, s], axis=1).ravel()[order]
+        eid = np.repeat(np.arange(len(s)), 2)[order]
+        drive = np.stack([g.fwd, g.bwd], axis=1).ravel()[order]
+        ptr = np.searchsorted(src[order], np.arange(len(self.node_xy) + 1))
         ferry, closed = g.flags()
-        self.__dict__["_adjacency"] = (adj, ferry.tolist(), closed.tolist())
-        return self.__dict__["_adjacency"]  # type: ignore[no-any-return]
+        out = (ptr.tolist(), nbr.tolist(), eid.tolist(), g.length_m[eid].tolist(), drive.tolist(),
+               ferry.tolist(), closed.tolist(), g.uvk[:, 2].tolist())
+        self.__dict__["_adjacency"] = out
+        return out
 
 
 def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
@@ -260,7 +266,7 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
         if may(sa.key, not forward) and half(sa, not forward) and half(sb, forward):
             direct = abs(sb.along_m - sa.along_m)
             best_total = direct
-    adj, ferry, closed = rg.adjacency()
+    ptr, nbr, eid, lengths, drive, ferry, closed, kk = rg.adjacency()
     skip = {rg.index_of(k) for k in rule.blocked}
     done: set[int] = set()
     inf = float("inf")
@@ -276,13 +282,15 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
             if may(sb.key, from_end) and half(sb, not from_end) and cost + extra < best_total:
                 best_total, best_exit = cost + extra, u
                 direct = None
-        for v, i, length, drivable in adj[u]:
+        for j in range(ptr[u], ptr[u + 1]):
+            i = eid[j]
             if i in skip or (ferry[i] and not rule.ferries) or (closed[i] and not rule.restricted) \
-                    or (rule.directed and not drivable):
+                    or (rule.directed and not drive[j]):
                 continue
-            c = cost + length
+            c = cost + lengths[j]
+            v = nbr[j]
             if c < dist.get(v, inf):
-                dist[v], prev[v] = c, (u, rg.edge_keys[i][2])
+                dist[v], prev[v] = c, (u, kk[i])
                 heapq.heappush(heap, (c, v))
     if best_total == float("inf"):
         return None
