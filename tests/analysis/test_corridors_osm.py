@@ -218,3 +218,40 @@ def test_directed_routes_follow_one_ways_as_the_independent_path(liechtenstein, 
     if expected is not None:
         assert r["length_km"] * 1000 == pytest.approx(expected, rel=0.01, abs=100)
         assert r["length_km"] >= _corridor(ws, a, b)["length_km"]
+
+
+def test_critical_places_cut_or_detour_as_the_independent_path_says(liechtenstein):
+    """Each place's capture (its extent as basewatch finds it) cuts the corridor exactly when
+    the independent path finds no way around that ground, and the detour is its length less
+    the direct one; asked again, the answer read from the captures cache is the same."""
+    import datetime as dt
+
+    import shapely
+
+    from basewatch.queries.corridors import captures, corridor
+    from basewatch.store.roads import CAPTURE_CACHE
+
+    ws, path, ref = liechtenstein
+    towns = place_nodes(path)
+    a, b = "Balzers", "Ruggell"
+    r = corridor(ws, a, b, dt.date(2024, 2, 1), side="blue")
+    base = ref.length_m(towns[a], towns[b])
+    assert base is not None and r["connected"]
+    by_name = {p.name: p for p in ws.places()}
+    checked = 0
+    for c in r["critical_places"]:
+        group = [by_name[n] for n in c["places"]]
+        area = shapely.union_all([x.area for x in captures(ws, group)])
+        if area.intersects(shapely.points([towns[a], towns[b]])).any():
+            continue  # an end inside the captured ground: snapped differently by design
+        expected = ref.length_m(towns[a], towns[b], avoid=area)
+        assert c["cuts"] == (expected is None), c
+        if expected is not None and len(group) == 1:
+            assert c["detour_km"] == pytest.approx((expected - base) / 1000, abs=0.01 * base / 1000 + 0.1)
+        checked += 1
+    assert checked >= 5 and any(c["cuts"] for c in r["critical_places"])
+    assert (ws.folder / CAPTURE_CACHE).exists()
+    again = corridor(ws, a, b, dt.date(2024, 2, 1), side="blue")
+    assert again["critical_places"] == r["critical_places"]
+    (ws.folder / CAPTURE_CACHE).write_text("{not json")
+    assert corridor(ws, a, b, dt.date(2024, 2, 1), side="blue")["critical_places"] == r["critical_places"]

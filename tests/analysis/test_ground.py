@@ -65,3 +65,15 @@ def test_display_simplification_keeps_topology_and_tolerance():
     outside = Ground(box(30, 30, 42, 40).difference(shell))  # from inside: to the same ring
     both = np.where(ins, outside.distances(xy[:, 0], xy[:, 1])[0], d)
     assert float(both.max()) <= 500.0
+
+
+def test_the_quantile_of_the_split_is_numpys():
+    import numpy as np
+
+    from basewatch.analysis.ground import _quantile
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 50, 101, 1000, 4097):
+        x = rng.lognormal(7, 2, size=n)
+        for q in (0.0, 0.5, 0.99, 1.0):
+            assert _quantile(x, q) == float(np.quantile(x, q))

@@ -145,3 +145,62 @@ def test_xml_declaring_entities_is_refused_before_parsing(tmp_path, suffix):
     p.write_bytes(data)
     with pytest.raises(ImportFormatError, match=rf"bomb{suffix}: declares XML entities"):
         parse_osm(p)
+
+
+def test_overpass_relations_give_the_areas_the_pbf_reader_gives(tmp_path):
+    """A boundary of two outer ways and a residential multipolygon with a hole, as Overpass JSON
+    (node lists, and member geometries of `out geom`) and as PBF assembled by libosmium."""
+    from shapely.geometry import Polygon
+
+    from basewatch.model.roads import Extent
+
+    nodes = {**N, 30: (9.49, 47.08), 31: (9.57, 47.08), 32: (9.57, 47.13), 33: (9.49, 47.13),
+             40: (9.505, 47.085), 41: (9.525, 47.085), 42: (9.525, 47.115), 43: (9.505, 47.115),
+             44: (9.51, 47.09), 45: (9.52, 47.09), 46: (9.52, 47.11), 47: (9.51, 47.11)}
+    ways = {**W, 300: ([30, 31, 32], {}), 301: ([32, 33, 30], {}),
+            302: ([40, 41, 42, 43, 40], {}), 303: ([44, 45, 46, 47, 44], {})}
+    rels = {400: ([("w", 300, "outer"), ("w", 301, "outer")],
+                  {"type": "boundary", "boundary": "administrative", "admin_level": "8", "name": "Vaduz"}),
+            401: ([("w", 302, "outer"), ("w", 303, "inner")],
+                  {"type": "multipolygon", "landuse": "residential"})}
+    pbf = tmp_path / "rel.osm.pbf"
+    w = osmium.SimpleWriter(str(pbf))
+    for nid, (x, y) in nodes.items():
+        w.add_node(osmium.osm.mutable.Node(id=nid, location=(x, y)))
+    for wid, (refs, tags) in ways.items():
+        w.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags))
+    for rid, (members, tags) in rels.items():
+        w.add_relation(osmium.osm.mutable.Relation(id=rid, members=members, tags=tags))
+    w.close()
+
+    def ll(n):
+        return {"lat": nodes[n][1], "lon": nodes[n][0]}
+
+    elements = [{"type": "node", "id": i, "lon": x, "lat": y} for i, (x, y) in nodes.items()]
+    elements += [{"type": "way", "id": wid, "nodes": refs, "tags": tags} for wid, (refs, tags) in ways.items()]
+    elements += [{"type": "relation", "id": 400, "tags": rels[400][1], "members": [
+                     {"type": "way", "ref": 300, "role": "outer"}, {"type": "way", "ref": 301, "role": "outer"}]},
+                 {"type": "relation", "id": 401, "tags": rels[401][1], "members": [  # out geom
+                     {"type": "way", "ref": 302, "role": "outer", "geometry": [ll(n) for n in ways[302][0]]},
+                     {"type": "way", "ref": 303, "role": "inner", "geometry": [ll(n) for n in ways[303][0]]}]}]
+    js = tmp_path / "rel.json"
+    js.write_text(json.dumps({"osm3s": {}, "elements": elements}))
+
+    def extents(path):
+        return {x.id: x for x in parse_osm(path).records if isinstance(x, Extent)}
+
+    got, ref = extents(js), extents(pbf)
+    assert {"osm-relation-400", "osm-relation-401"} <= set(got)
+    for rid in ("osm-relation-400", "osm-relation-401"):
+        assert got[rid].kind == ref[rid].kind and got[rid].name == ref[rid].name
+        assert got[rid].geometry.symmetric_difference(ref[rid].geometry).area < 1e-12
+    assert got["osm-relation-400"].kind == "admin" and got["osm-relation-400"].admin_level == 8
+    square = Polygon([nodes[n] for n in (30, 31, 32, 33)])
+    assert abs(got["osm-relation-400"].geometry.area - square.area) < 1e-12
+    holed = Polygon([nodes[n] for n in (40, 41, 42, 43)], [[nodes[n] for n in (44, 45, 46, 47)]])
+    assert got["osm-relation-401"].kind == "built_up"
+    assert abs(got["osm-relation-401"].geometry.area - holed.area) < 1e-12
+    # An outer way missing from the file (a relation cut by the extract's edge): no area.
+    cut = [e for e in elements if not (e["type"] == "way" and e["id"] == 301)]
+    js.write_text(json.dumps({"osm3s": {}, "elements": cut}))
+    assert "osm-relation-400" not in extents(js)

@@ -308,15 +308,32 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
         got = capture(p)
         areas[p.id], extent[p.id] = got if isinstance(got, tuple) else (got, "")
 
-    def test(group: Sequence[Place]) -> tuple[bool, float | None]:
+    # The edges each capture blocks (by index), found once per place.
+    takes: dict[str, frozenset[int]] = {
+        p.id: frozenset(int(i) for i in rg.tree.query(areas[p.id], predicate="intersects"))
+        for p in cands}
+    ends = {rg.index_of(sa.key), rg.index_of(sb.key)}
+
+    def uses(r: Route) -> frozenset[int]:  # the edges a route needs: its own and the snaps'
+        return frozenset(rg.index_of(k) for k in r.edges) | ends
+
+    def test(group: Sequence[Place], known: Sequence[Route | None] = ()) -> tuple[bool, Route | None]:
+        """Does capturing ``group`` cut the corridor (and the route left if not)? A route
+        ``known`` to be open without the group's captures stays open (and shortest, being
+        shortest with fewer edges blocked) when no captured edge is on it, nor the snaps'
+        edges: then no search is needed (the snaps' halves only change on an edge that
+        meets the captured zone, and such an edge is among the captured ones)."""
+        extra = frozenset().union(*(takes[p.id] for p in group))
+        for r in known:
+            if r is not None and not (uses(r) & extra):
+                return False, r
         zone = shapely.union_all([areas[p.id] for p in group])
-        extra = {rg.edge_keys[int(i)] for i in rg.tree.query(zone, predicate="intersects")}
-        now = Blocked(base.hostile | extra, base.outside, base.cut,
+        now = Blocked(base.hostile | {rg.edge_keys[i] for i in extra}, base.outside, base.cut,
                       zone if base.zone is None else shapely.union(base.zone, zone),
                       base.friendly, base.tolerance_m)
         r = shortest_route(rg, sa, sb, EdgeRule(now.all, **rule), now.halves(rg, sa, sb),
                            geometry=False)
-        return (r is None, None if r is None else r.length_m)
+        return (r is None, r)
 
     # How far each candidate is from hostile ground: among places whose loss would cut the
     # corridor, the threatened ones come first.
@@ -330,16 +347,18 @@ def critical_places(rg: RoadGraph, sa: Snap, sb: Snap, base: Blocked, hostile: B
         threat = {p.id: round(float(x) / 1000, 1) for p, x in zip(cands, d, strict=True)}
     out: list[dict[str, Any]] = []
     singles_that_cut: set[str] = set()
+    left: dict[str, Route | None] = {}  # the route left when each place alone is captured
     for p in cands:
-        cut, length = test([p])
+        cut, r = test([p], [base_route])
+        left[p.id] = r
         if cut:
             singles_that_cut.add(p.id)
         out.append({"places": [p.name], "cuts": cut, "hostile_km": threat[p.id],
-                    "detour_km": None if cut or base_len is None or length is None
-                    else round((length - base_len) / 1000, 1),
+                    "detour_km": None if cut or base_len is None or r is None
+                    else round((r.length_m - base_len) / 1000, 1),
                     **({"extent": extent[p.id]} if extent[p.id] else {})})
     for p, q in itertools.combinations([c for c in cands if c.id not in singles_that_cut], 2):
-        cut, _ = test([p, q])
+        cut, _ = test([p, q], [left[p.id], left[q.id]])
         if cut:
             tp, tq = threat[p.id], threat[q.id]
             out.append({"places": [p.name, q.name], "cuts": True,

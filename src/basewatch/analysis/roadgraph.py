@@ -18,8 +18,7 @@ Rules (tested in tests/analysis/test_roadgraph.py):
 from __future__ import annotations
 
 import heapq
-import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,8 @@ from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import distance_m, length_km
 from basewatch.errors import NotFoundError
-from basewatch.model.roads import FERRY_CLASS, RoadSegment
+from basewatch.analysis.roadgraph_build import EdgeIndex, EdgeKeys, EdgeTable, build_tables
+from basewatch.model.roads import RoadSegment
 
 __all__ = [
     "SNAP_LIMIT_M",
@@ -42,6 +42,7 @@ __all__ = [
     "Route",
     "Snap",
     "build_graph",
+    "graph_of",
     "shortest_route",
     "snap",
     "snap_point",
@@ -53,48 +54,6 @@ _DIGITS = 7
 EdgeKey = tuple[int, int, int]
 
 
-class EdgeTable:
-    """The contracted graph as plain dicts, read like a networkx MultiGraph (``g[u][v][k]``,
-    ``g.nodes[n]``, ``g.edges(keys=True, data=True)``): answering a question needs no
-    networkx, which costs a start-up of its own."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[int, dict[str, Any]] = {}
-        self._adj: dict[int, dict[int, dict[int, dict[str, Any]]]] = {}
-        self._order: list[EdgeKey] = []
-
-    def add_node(self, n: int, **attrs: Any) -> None:
-        self.nodes[n] = attrs
-        self._adj.setdefault(n, {})
-
-    def add_edge(self, u: int, v: int, key: int, **attrs: Any) -> None:
-        self._adj[u].setdefault(v, {})[key] = attrs
-        self._adj[v].setdefault(u, {})[key] = attrs
-        self._order.append((u, v, key))
-
-    def __getitem__(self, u: int) -> dict[int, dict[int, dict[str, Any]]]:
-        return self._adj[u]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.nodes)
-
-    def __len__(self) -> int:
-        return len(self.nodes)
-
-    def __contains__(self, n: object) -> bool:
-        return n in self.nodes
-
-    def number_of_nodes(self) -> int:
-        return len(self.nodes)
-
-    def number_of_edges(self) -> int:
-        return len(self._order)
-
-    def edges(self, keys: bool = False, data: bool = False) -> Iterator[tuple[Any, ...]]:
-        for u, v, k in self._order:
-            yield (u, v, *((k,) if keys else ()), *((self._adj[u][v][k],) if data else ()))
-
-
 @dataclass
 class RoadGraph:
     """A contracted road graph: nodes carry lon/lat; edges carry geometry, length, class, ref,
@@ -102,131 +61,55 @@ class RoadGraph:
 
     graph: EdgeTable
     node_xy: np.ndarray
-    edge_keys: list[EdgeKey]
+    edge_keys: Sequence[EdgeKey]
     edge_geoms: np.ndarray  # shapely LineStrings, aligned with edge_keys
     tree: shapely.STRtree = field(repr=False)
-    edge_index: dict[EdgeKey, int] = field(default_factory=dict, repr=False)
+    edge_index: Any = field(default_factory=dict, repr=False)  # (u, v, k) -> edge row
 
     @property
     def n_edges(self) -> int:
         return len(self.edge_keys)
 
     def edge(self, key: EdgeKey) -> dict[str, Any]:
-        u, v, k = key
-        return self.graph[u][v][k]
+        return self.graph.data(self.index_of(key))
 
     def index_of(self, key: EdgeKey) -> int:
         u, v, k = key
         return self.edge_index[(u, v, k)] if (u, v, k) in self.edge_index else self.edge_index[(v, u, k)]
 
-    def adjacency(self) -> tuple[list[list[tuple[int, int, float, bool]]], list[bool], list[bool]]:
-        """For route searches, built once: per node, (next node, edge index, length m, may be
-        driven this way); per edge, is it a ferry, is it closed to traffic."""
+    def adjacency(self) -> tuple[list[int], list[int], list[int], list[float], list[bool],
+                                 list[bool], list[bool], list[int]]:
+        """For route searches, built once from the arrays: the half-edges by node (node ``u``'s
+        are ``ptr[u]:ptr[u + 1]``) with the node they lead to, their edge, its length and
+        whether it may be driven that way; per edge, is it a ferry, is it closed to traffic,
+        its key."""
         cached = self.__dict__.get("_adjacency")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        adj: list[list[tuple[int, int, float, bool]]] = [[] for _ in range(len(self.node_xy))]
-        ferry, closed = [], []
-        for i, (u, v, k) in enumerate(self.edge_keys):
-            d = self.graph[u][v][k]
-            s = d["start"]
-            e = v if u == s else u
-            adj[s].append((e, i, d["length_m"], bool(d["fwd"])))
-            adj[e].append((s, i, d["length_m"], bool(d["bwd"])))
-            ferry.append(bool(d["ferry"]))
-            closed.append(bool(d["access"]))
-        self.__dict__["_adjacency"] = (adj, ferry, closed)
-        return adj, ferry, closed
+        g = self.graph
+        s, e = g.uvk[:, 0], g.uvk[:, 1]  # the first node is the edge's start
+        src = np.stack([s, e], axis=1).ravel()
+        order = np.argsort(src, kind="stable")  # per node, in edge order, as appended before
+        nbr = np.stack([e, s], axis=1).ravel()[order]
+        eid = np.repeat(np.arange(len(s)), 2)[order]
+        drive = np.stack([g.fwd, g.bwd], axis=1).ravel()[order]
+        ptr = np.searchsorted(src[order], np.arange(len(self.node_xy) + 1))
+        ferry, closed = g.flags()
+        out = (ptr.tolist(), nbr.tolist(), eid.tolist(), g.length_m[eid].tolist(), drive.tolist(),
+               ferry.tolist(), closed.tolist(), g.uvk[:, 2].tolist())
+        self.__dict__["_adjacency"] = out
+        return out
 
 
 def build_graph(segments: Iterable[RoadSegment]) -> RoadGraph:
-    """Junction graph of the roads, degree-2 chains contracted."""
-    import networkx as nx
-
-    ids: dict[tuple[float, float], int] = {}
-    raw = nx.MultiGraph()
-
-    def node(x: float, y: float) -> int:
-        k = (round(x, _DIGITS), round(y, _DIGITS))
-        if k not in ids:
-            ids[k] = len(ids)
-            raw.add_node(ids[k], lon=k[0], lat=k[1])
-        return ids[k]
-
-    ends: set[int] = set()
-    for seg in segments:
-        xy = list(seg.geometry.coords)
-        ends |= {node(*xy[0][:2]), node(*xy[-1][:2])}
-        info = {"road_class": seg.road_class, "ref": seg.ref, "name": seg.name,
-                "segment": seg.id, "access": seg.access, "bridge": seg.bridge}
-        for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(xy):
-            u, v = node(x0, y0), node(x1, y1)
-            if u != v:
-                raw.add_edge(u, v, coords=[(x0, y0), (x1, y1)], start=u,
-                             fwd=seg.oneway >= 0, bwd=seg.oneway <= 0, **info)
-    nxg = _contract(raw, ends)
-    g = EdgeTable()
-    for n in sorted(nxg.nodes):
-        g.add_node(n, **nxg.nodes[n])
-    keys: list[EdgeKey] = []
-    geoms = []
-    for u, v, k, d in nxg.edges(keys=True, data=True):
-        line = LineString(d["coords"])
-        g.add_edge(u, v, k, **d, geometry=line, length_m=length_km(line) * 1000)
-        keys.append((u, v, k))
-        geoms.append(line)
-    node_xy = (np.array([[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in sorted(g.nodes)])
-               if len(g) else np.empty((0, 2)))
-    arr = np.array(geoms, dtype=object)
-    return RoadGraph(g, node_xy, keys, arr, shapely.STRtree(arr), {k: i for i, k in enumerate(keys)})
+    """Junction graph of the roads, degree-2 chains contracted (analysis/roadgraph_build.py)."""
+    return graph_of(build_tables(list(segments)))
 
 
-def _contract(raw: Any, ends: set[int]) -> Any:
-    """Merge chains through degree-2 vertices into single edges. Junctions, the ends of every
-    input road and changes of road (class, access, one-way, bridge) stay nodes."""
-    import networkx as nx
-
-    junction = {n for n in raw.nodes if raw.degree(n) != 2} | ends
-    for comp in nx.connected_components(raw):  # a ring with no junction keeps one node
-        if not comp & junction:
-            junction.add(min(comp))
-    g = nx.MultiGraph()
-    index = {n: i for i, n in enumerate(sorted(junction))}
-    for n, i in index.items():
-        g.add_node(i, lon=raw.nodes[n]["lon"], lat=raw.nodes[n]["lat"])
-
-    seen: set[tuple[int, int, int]] = set()
-    for start in sorted(junction):
-        for _, nxt, k, d in list(raw.edges(start, keys=True, data=True)):
-            if (start, nxt, k) in seen:
-                continue
-            seen |= {(start, nxt, k), (nxt, start, k)}
-            parts = [(d, d["start"] == start)]
-            cur = nxt
-            while cur not in junction:
-                _, nn, kk, dd = next(e for e in raw.edges(cur, keys=True, data=True)
-                                     if (cur, e[1], e[2]) not in seen)
-                seen |= {(cur, nn, kk), (nn, cur, kk)}
-                parts.append((dd, dd["start"] == cur))
-                cur = nn
-            coords: list[tuple[float, float]] = []
-            for dd, along in parts:
-                c = dd["coords"] if along else dd["coords"][::-1]
-                coords += c if not coords else c[1:]
-
-            def joined(key: str, parts: list[tuple[dict[str, Any], bool]] = parts) -> str:
-                return "/".join(sorted({str(x[key]) for x, _ in parts if x[key]}))
-
-            g.add_edge(index[start], index[cur], coords=coords, start=index[start],
-                       ref=joined("ref"), name=joined("name"), road_class=joined("road_class"),
-                       # open forward only if every piece is open in the chain's direction
-                       fwd=all(x["fwd"] if a else x["bwd"] for x, a in parts),
-                       bwd=all(x["bwd"] if a else x["fwd"] for x, a in parts),
-                       ferry=any(x["road_class"] == FERRY_CLASS for x, _ in parts),
-                       access=joined("access"),
-                       bridges=tuple(sorted({x["bridge"] for x, _ in parts if x["bridge"]})),
-                       segments=tuple(sorted({x["segment"] for x, _ in parts})))
-    return g
+def graph_of(table: EdgeTable) -> RoadGraph:
+    """The routing graph around its tables: edge keys, the R-tree of the edges' geometries."""
+    return RoadGraph(table, table.node_xy, EdgeKeys(table.uvk), table.geoms,
+                     shapely.STRtree(table.geoms), EdgeIndex(table.uvk))
 
 
 @dataclass(frozen=True)
@@ -309,7 +192,7 @@ class EdgeRule:
         u, v, k = key
         if (u, v, k) in self.blocked or (v, u, k) in self.blocked:
             return False
-        d = rg.graph[u][v][k]
+        d = rg.edge(key)
         if d["ferry"] and not self.ferries:
             return False
         return not (d["access"] and not self.restricted)
@@ -320,7 +203,7 @@ class EdgeRule:
             return False
         if not self.directed:
             return True
-        d = rg.graph[u][v][k]
+        d = rg.edge((u, v, k))
         return bool(d["fwd"] if d["start"] == u else d["bwd"])
 
 
@@ -383,7 +266,7 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
         if may(sa.key, not forward) and half(sa, not forward) and half(sb, forward):
             direct = abs(sb.along_m - sa.along_m)
             best_total = direct
-    adj, ferry, closed = rg.adjacency()
+    ptr, nbr, eid, lengths, drive, ferry, closed, kk = rg.adjacency()
     skip = {rg.index_of(k) for k in rule.blocked}
     done: set[int] = set()
     inf = float("inf")
@@ -399,13 +282,15 @@ def shortest_route(rg: RoadGraph, sa: Snap, sb: Snap, rule: EdgeRule,
             if may(sb.key, from_end) and half(sb, not from_end) and cost + extra < best_total:
                 best_total, best_exit = cost + extra, u
                 direct = None
-        for v, i, length, drivable in adj[u]:
+        for j in range(ptr[u], ptr[u + 1]):
+            i = eid[j]
             if i in skip or (ferry[i] and not rule.ferries) or (closed[i] and not rule.restricted) \
-                    or (rule.directed and not drivable):
+                    or (rule.directed and not drive[j]):
                 continue
-            c = cost + length
+            c = cost + lengths[j]
+            v = nbr[j]
             if c < dist.get(v, inf):
-                dist[v], prev[v] = c, (u, rg.edge_keys[i][2])
+                dist[v], prev[v] = c, (u, kk[i])
                 heapq.heappush(heap, (c, v))
     if best_total == float("inf"):
         return None

@@ -11,18 +11,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 from basewatch.errors import BasewatchError
 
 if TYPE_CHECKING:  # the store and model load shapely: only when a command opens them
+    from rich.console import Console
+
     from basewatch.store import Workspace
+
+    console: Console
+    err_console: Console
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-console = Console()
-err_console = Console(stderr=True)
+
+def __getattr__(name: str) -> Any:
+    """``console`` and ``err_console`` (rich), made when first used: a command that answers
+    in JSON, or only writes, never loads rich (``benchmarks/bench_startup.py``)."""
+    if name in ("console", "err_console"):
+        return _rich(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _rich(name: str) -> Console:
+    made: Console | None = globals().get(name)
+    if made is None:
+        from rich.console import Console
+
+        made = Console(stderr=name == "err_console")
+        globals()[name] = made
+    return made
 
 
 
@@ -58,7 +77,7 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
         try:
             return fn(*args, **kwargs)
         except BasewatchError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            _rich("err_console").print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
 
     return wrapper
@@ -89,5 +108,5 @@ def print_json(obj: Any) -> None:
 
 def synthetic_note(synthetic: bool) -> None:
     if synthetic:
-        console.print("[bold magenta]SYNTHETIC[/] some records shown were made by a seeded "
+        _rich("console").print("[bold magenta]SYNTHETIC[/] some records shown were made by a seeded "
                       "generator to fill a gap; see their provenance.", highlight=False)

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
+from basewatch.cli import _common
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
     WorkspaceOpt,
-    console,
     date_or_today,
     handle_errors,
     open_workspace,
@@ -98,14 +98,14 @@ def _print(r: dict[str, Any]) -> None:
     state = "[green]connected[/]" if r["connected"] else "[red]CUT[/]"
     what_if = [*r["assumed_captured"], *(f"bridge {x}" for x in r["assumed_cut"])]
     what = f" assuming {', '.join(what_if)} captured or cut" if what_if else ""
-    console.print(f"{r['from']} -> {r['to']} on {r['date']}{what}, {r['side']}'s corridor "
+    _common.console.print(f"{r['from']} -> {r['to']} on {r['date']}{what}, {r['side']}'s corridor "
                   f"({r['mode']}; {r['routing']}): {state}", highlight=False)
     for c in r["captures"]:
-        console.print(f"  {c['place']} captured: {c['extent']} (from {c['from']})", highlight=False)
+        _common.console.print(f"  {c['place']} captured: {c['extent']} (from {c['from']})", highlight=False)
     legs = r["access_km"]
     if r["connected"]:
         ferry = f", ferries: {', '.join(r['ferries'])}" if r["ferries"] else ""
-        console.print(f"  route {r['length_km']} km by road (+ access legs {legs[0]} km and "
+        _common.console.print(f"  route {r['length_km']} km by road (+ access legs {legs[0]} km and "
                       f"{legs[1]} km to the road){ferry}", highlight=False)
     if r["places_along"]:
         t = Table(title="Places along the route" if r["connected"] else "Places along the usual route")
@@ -113,7 +113,7 @@ def _print(r: dict[str, Any]) -> None:
             t.add_column(c)
         for p in r["places_along"]:
             t.add_row(p["name"], _km(p["along_km"]), _km(p["off_km"]))
-        console.print(t)
+        _common.console.print(t)
     if r["connected"]:
         crit = [c for c in r.get("critical_places") or [] if c["cuts"] or (c["detour_km"] or 0) > 0]
         if crit:
@@ -123,7 +123,7 @@ def _print(r: dict[str, Any]) -> None:
             for c in crit:
                 t.add_row(" + ".join(c["places"]), "yes" if c["cuts"] else "no",
                           _km(c["hostile_km"]), _km(c["detour_km"]), c.get("extent", "-"))
-            console.print(t)
+            _common.console.print(t)
     elif r["breaks"] and "road" in r["breaks"][0]:
         t = Table(title="Where the usual route breaks (one line per road)")
         for c in ("road", "km blocked", "near"):
@@ -131,10 +131,10 @@ def _print(r: dict[str, Any]) -> None:
         for x in r["breaks"]:
             t.add_row(x["road"] + (" (bridge cut)" if x.get("bridge_cut") else ""), _km(x["km"]),
                       ", ".join(x["near"][:3]) or "-")
-        console.print(t)
+        _common.console.print(t)
     else:
         for x in r["breaks"]:
-            console.print(f"  {x['reason']}")
+            _common.console.print(f"  {x['reason']}")
     synthetic_note(r["synthetic"])
 
 
@@ -179,8 +179,8 @@ def timeline(a: FromOpt = None, b: ToOpt = None,
     for s in r["series"]:
         t.add_row(s["date"], "connected" if s["connected"] else "CUT", _km(s["length_km"]),
                   ", ".join(s["roads_cut"]) or "-")
-    console.print(t)
-    console.print(f"first cut: {r['first_cut'] or 'never in this span'}")
+    _common.console.print(t)
+    _common.console.print(f"first cut: {r['first_cut'] or 'never in this span'}")
     synthetic_note(any(s["synthetic"] for s in r["series"]))
 
 
@@ -211,10 +211,10 @@ def roads_import(path: Annotated[Path, typer.Argument(
         print_json(report.to_dict())
         return
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        _common.console.print(f"[yellow]warning:[/] {w}", highlight=False)
     n_roads = sum(1 for x in parsed.records if isinstance(x, RoadSegment))
     n_places = sum(1 for x in parsed.records if isinstance(x, Place))
-    console.print(f"{path}: {n_roads} roads, {n_places} places and "
+    _common.console.print(f"{path}: {n_roads} roads, {n_places} places and "
                   f"{len(parsed.records) - n_roads - n_places} areas: "
                   f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged",
                   highlight=False)
@@ -238,4 +238,4 @@ def set_rear(site: Annotated[str, typer.Argument(help="Facility (id, name, alias
     if as_json:
         print_json(r)
     else:
-        console.print(f"{r['kind']} {r['id']}: rear {r['rear'] or 'cleared'}", highlight=False)
+        _common.console.print(f"{r['kind']} {r['id']}: rear {r['rear'] or 'cleared'}", highlight=False)

@@ -28,7 +28,7 @@ from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model import Facility, Place
 from basewatch.model.roads import Extent
 from basewatch.store import Workspace
-from basewatch.store.roads import EXTENTS, ROADS, road_graph
+from basewatch.store.roads import EXTENTS, ROADS, CaptureCache, road_graph
 
 __all__ = ["Endpoint", "captures", "corridor", "corridor_timeline", "has_roads", "load_graph",
            "rear_of", "rear_or_none", "resolve", "set_rear", "site_corridors"]
@@ -54,7 +54,7 @@ def resolve(ws: Workspace, name: str) -> Endpoint:
 
 
 def has_roads(ws: Workspace) -> bool:
-    return bool(ws.store.select_columns(ROADS, ("id",)))
+    return ws.store.count(ROADS) > 0
 
 
 def rear_of(ws: Workspace, site: Facility) -> Place | None:
@@ -120,6 +120,7 @@ class _Extents:
         self.ws = ws
         self._named: list[Extent] | None = None
         self._land: list[Extent] | None = None
+        self._cache: CaptureCache | None = None
 
     def named(self) -> list[Extent]:
         if self._named is None:
@@ -132,15 +133,28 @@ class _Extents:
         return self._land
 
     def capture(self, place: Place, radius_km: float | None) -> Capture:
-        if radius_km is not None:
-            return capture_area(place, radius_m=radius_km * 1000)
-        return capture_area(place, self.named(), built_up=self.land)
+        if radius_km is not None or place.extent_km is not None:
+            return capture_area(place, radius_m=None if radius_km is None else radius_km * 1000)
+        if self._cache is None:
+            self._cache = CaptureCache(self.ws)
+        got = self._cache.get(place)
+        if got is None:
+            got = capture_area(place, self.named(), built_up=self.land)
+            self._cache.put(got)
+        return got
+
+    def save(self) -> None:
+        """Keep the captures found by their extents for the next question."""
+        if self._cache is not None:
+            self._cache.save()
 
 
 def captures(ws: Workspace, places: Sequence[Place], radius_km: float | None = None) -> list[Capture]:
     """What each place's capture takes (see analysis/captures.py), extents read once."""
     ext = _Extents(ws)
-    return [ext.capture(p, radius_km) for p in places]
+    out = [ext.capture(p, radius_km) for p in places]
+    ext.save()
+    return out
 
 
 @dataclass
@@ -216,6 +230,7 @@ def corridor(ws: Workspace, a_name: str, b_name: str, day: dt.date, *,
             rg, sa, sb, blocked, hostile, res.route, places,
             lambda p: _area_and_extent(ext.capture(p, capture_radius_km)),
             exclude=[x for x in (a.id, b.id)], **rule)
+        ext.save()
         cuts = [c for c in out["critical_places"] if c["cuts"]]
         out["minimum_cut"] = min((c["places"] for c in cuts), key=len) if cuts else None
     return out

@@ -57,6 +57,9 @@ OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".osm.bz2", ".osm.gz", "
 #: The kinds of ``place=*`` node imported as places (with ``places``).
 PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet")
 
+#: The tags of a way that its road record uses (the rest never leave libosmium).
+_WAY_KEYS = ("highway", "route", "ref", "name", "oneway", "junction", "motorcar", "motor_vehicle",
+             "vehicle", "access", "bridge", "bridge:name")
 _BUILT_UP = {"residential", "commercial", "retail", "industrial"}
 _CLOSED = {"no", "private"}
 _ONEWAY_YES = {"yes", "true", "1"}
@@ -295,30 +298,33 @@ def _read_osmium(p: Path, col: _Collector) -> None:
         ("boundary", "administrative"),
         *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
     whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
+    keep = col.keep
+    Way, Area, Node = osmium.osm.Way, osmium.osm.Area, osmium.osm.Node
     try:
         fp = (osmium.FileProcessor(str(p)).with_locations().with_areas(area_filter)
               .with_filter(wanted))
         for o in fp:
-            if isinstance(o, osmium.osm.Area):
+            if type(o) is Way:  # most objects: the tags a road needs, read one by one
+                get = o.tags.get
+                if get("highway") not in keep and get("route") != "ferry":
+                    continue
+                tags = {k: v for k in _WAY_KEYS if (v := get(k)) is not None}
+                try:
+                    whole.append((o.id, tags, bytes.fromhex(wkb.create_linestring(o))))
+                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
+                    coords: list[tuple[float, float] | None] = [
+                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
+                    col.way(o.id, tags, coords)
+            elif isinstance(o, Area):
                 try:
                     geom = shapely.wkb.loads(wkb.create_multipolygon(o), hex=True)
                 except RuntimeError:  # a broken multipolygon (common at an extract's edge)
                     continue
                 oid = f"{'way' if o.from_way() else 'relation'}-{o.orig_id()}"
                 col.area(oid, dict(o.tags), geom)
-            elif isinstance(o, osmium.osm.Node):
+            elif isinstance(o, Node):
                 if "place" in o.tags and o.location.valid():
                     col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
-            elif isinstance(o, osmium.osm.Way):
-                tags = o.tags
-                if tags.get("highway") not in col.keep and tags.get("route") != "ferry":
-                    continue
-                try:
-                    whole.append((o.id, dict(tags), bytes.fromhex(wkb.create_linestring(o))))
-                except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
-                    coords: list[tuple[float, float] | None] = [
-                        (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
-                    col.way(o.id, dict(tags), coords)
         lines = shapely.from_wkb([w for *_, w in whole])
         for (wid, tags_, _), line in zip(whole, lines, strict=True):
             col.way(wid, tags_, [], line)
@@ -330,7 +336,8 @@ def _read_osmium(p: Path, col: _Collector) -> None:
 
 def _read_overpass(p: Path, col: _Collector) -> None:
     """Overpass API JSON (``[out:json]``): nodes with lat/lon, ways with node lists (or with
-    ``out geom``, their own geometry). Relations are not read: boundaries need PBF or XML."""
+    ``out geom``, their own geometry), and multipolygon and boundary relations (administrative
+    boundaries, town and land-use areas) from their member ways, as the PBF reader makes them."""
     from shapely.geometry import Polygon
 
     try:
@@ -340,6 +347,7 @@ def _read_overpass(p: Path, col: _Collector) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
         raise ImportFormatError(f"{p.name}: Overpass JSON must be an object with an 'elements' list")
     nodes: dict[int, tuple[float, float]] = {}
+    lines: dict[int, list[tuple[float, float] | None]] = {}  # every way, for the relations
     for i, e in enumerate(_elements(p, doc["elements"], "node")):
         try:
             nodes[int(e["id"])] = (float(e["lon"]), float(e["lat"]))
@@ -360,13 +368,58 @@ def _read_overpass(p: Path, col: _Collector) -> None:
             coords = [nodes.get(int(n)) for n in e.get("nodes") or []]
         tags = {str(k): str(v) for k, v in tags.items()}
         col.way(wid, tags, coords)
+        lines[wid] = coords
         if len(coords) >= 4 and coords[0] == coords[-1] and None not in coords:
             poly = Polygon([c for c in coords if c is not None])
             if poly.is_valid:
                 col.area(f"way-{wid}", tags, poly)
+    for e in _elements(p, doc["elements"], "relation"):
+        tags = e.get("tags") or {}
+        if not isinstance(tags, dict) or tags.get("type") not in ("multipolygon", "boundary"):
+            continue
+        members = e.get("members")
+        if not isinstance(e.get("id"), int) or not isinstance(members, list):
+            raise ImportFormatError(f"{p.name} relation {e.get('id')}: needs an integer id and "
+                                    "a members list")
+        geom = _relation_area(members, lines)
+        if geom is not None:
+            col.area(f"relation-{e['id']}", {str(k): str(v) for k, v in tags.items()}, geom)
 
 
 def _elements(p: Path, elements: list[Any], kind: str) -> Iterator[dict[str, Any]]:
     for e in elements:
         if isinstance(e, dict) and e.get("type") == kind:
             yield e
+
+
+def _relation_area(members: list[Any], lines: Mapping[int, list[tuple[float, float] | None]]) -> BaseGeometry | None:
+    """The area of a multipolygon or boundary relation: the rings its ``outer`` member ways
+    close, less those of its ``inner`` ones. A member's geometry is its own (``out geom``) or
+    its way's; None when the outer ways close no ring (a relation cut by the extract's edge,
+    which the PBF reader skips too)."""
+    import shapely
+    from shapely.ops import polygonize
+
+    rings: dict[str, list[LineString]] = {"outer": [], "inner": []}
+    for m in members:
+        if not isinstance(m, dict) or m.get("type") != "way":
+            continue
+        role = "inner" if m.get("role") == "inner" else "outer"
+        if isinstance(m.get("geometry"), list):
+            coords = [(float(g["lon"]), float(g["lat"])) if isinstance(g, dict) and "lon" in g else None
+                      for g in m["geometry"]]
+        else:
+            coords = lines.get(m.get("ref"), [])  # type: ignore[arg-type]
+        if len(coords) < 2 or None in coords:
+            if role == "outer":
+                return None  # an outer ring left open: no area rather than a wrong one
+            continue
+        rings[role].append(LineString(coords))
+    outer = list(polygonize(rings["outer"]))
+    if not outer:
+        return None
+    area = shapely.union_all(outer)
+    inner = list(polygonize(rings["inner"]))
+    if inner:
+        area = shapely.difference(area, shapely.union_all(inner))
+    return None if area.is_empty or not area.is_valid else area

@@ -304,6 +304,10 @@ class Store(Protocol):
         """Only some queryable columns, as tuples: for aggregates over many records."""
         ...
 
+    def count(self, spec: LayerSpec) -> int:
+        """How many records the layer holds (0 for a layer never written)."""
+        ...
+
     def delete(self, spec: LayerSpec, where: dict[str, Any]) -> int:
         """Delete the records whose columns equal ``where``; returns how many."""
         ...

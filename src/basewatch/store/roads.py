@@ -12,9 +12,11 @@ from basewatch.model.roads import Extent, RoadSegment
 from basewatch.store.base import LayerSpec, _multi, register_layer
 
 if TYPE_CHECKING:
+    from basewatch.analysis.captures import Capture
     from basewatch.analysis.roadgraph import RoadGraph
+    from basewatch.model import Place
 
-__all__ = ["EXTENTS", "GRAPH_CACHE", "ROADS", "road_graph"]
+__all__ = ["CAPTURE_CACHE", "EXTENTS", "GRAPH_CACHE", "ROADS", "CaptureCache", "road_graph"]
 
 ROADS = register_layer(LayerSpec(
     name="roads",
@@ -45,17 +47,18 @@ EXTENTS = register_layer(LayerSpec(
 
 #: The routing graph, materialized next to the store: rebuilt when the roads change.
 GRAPH_CACHE = "cache/roadgraph.npz"
-_GRAPH_VERSION = 1
+_GRAPH_VERSION = 2
 
 
-def _graph_key(ws: Any) -> str:
-    """What the graph depends on: the road imports (file digests, times) and the road count."""
+def _graph_key(ws: Any, layer: LayerSpec = ROADS, version: int = _GRAPH_VERSION) -> str:
+    """What the graph (or the captures) depends on: the road imports (file digests, times)
+    and the count of roads (or extents)."""
     from basewatch.store.base import IMPORTS
 
     imports = sorted(f"{r.sha256}@{r.at.isoformat()}" for r in ws.store.select(IMPORTS)
                      if r.kind == "roads")
-    n = len(ws.store.select_columns(ROADS, ("id",)))
-    return hashlib.sha256(json.dumps([_GRAPH_VERSION, n, imports]).encode()).hexdigest()
+    n = ws.store.count(layer)
+    return hashlib.sha256(json.dumps([version, n, imports]).encode()).hexdigest()
 
 
 def road_graph(ws: Any) -> RoadGraph:
@@ -84,24 +87,20 @@ def road_graph(ws: Any) -> RoadGraph:
 
 def _write(path: Path, key: str, rg: RoadGraph) -> None:
     import numpy as np
+    import shapely
+
+    from basewatch.analysis.roadgraph_build import ROAD_FIELDS
 
     g = rg.graph
-    rows = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
-    coords = [np.asarray(d["coords"], dtype=float) for *_, d in rows]
-    offsets = np.cumsum([0] + [len(c) for c in coords])
-    text = [[d["ref"], d["name"], d["road_class"], d["access"], list(d["bridges"]),
-             list(d["segments"])] for *_, d in rows]
-    nodes = sorted(g.nodes)
+    coords, which = shapely.get_coordinates(g.geoms, return_index=True)
+    offsets = np.searchsorted(which, np.arange(len(g.geoms) + 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, key=np.frombuffer(key.encode(), dtype=np.uint8),
-             nodes=np.array([[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in nodes]).reshape(-1, 2),
-             node_ids=np.array(nodes, dtype=np.int64),
-             uvk=np.array([(u, v, k, d["start"]) for u, v, k, d in rows], dtype=np.int64).reshape(-1, 4),
-             length=np.array([d["length_m"] for *_, d in rows], dtype=float),
-             flags=np.array([(d["fwd"], d["bwd"], d["ferry"]) for *_, d in rows], dtype=bool).reshape(-1, 3),
-             coords=np.concatenate(coords) if coords else np.empty((0, 2)), offsets=offsets,
-             text=np.frombuffer(json.dumps(text).encode(), dtype=np.uint8))
+    np.savez(tmp, key=np.frombuffer(key.encode(), dtype=np.uint8), nodes=g.node_xy.reshape(-1, 2),
+             uvk=g.uvk.reshape(-1, 3), road=g.road, length=g.length_m,
+             flags=np.stack([g.fwd, g.bwd], axis=1).reshape(-1, 2), coords=coords.reshape(-1, 2),
+             offsets=offsets,
+             text=np.frombuffer(json.dumps([g.roads[f] for f in ROAD_FIELDS]).encode(), dtype=np.uint8))
     os.replace(tmp, path)
 
 
@@ -109,29 +108,78 @@ def _read(path: Path, key: str) -> RoadGraph | None:
     import numpy as np
     import shapely
 
-    from basewatch.analysis.roadgraph import EdgeTable, RoadGraph
+    from basewatch.analysis.roadgraph import graph_of
+    from basewatch.analysis.roadgraph_build import ROAD_FIELDS, EdgeTable
 
     with np.load(path, allow_pickle=False) as z:
         if bytes(z["key"]).decode() != key:
             return None
-        nodes, node_ids, uvk = z["nodes"], z["node_ids"], z["uvk"]
-        length, flags, coords, offsets = z["length"], z["flags"], z["coords"], z["offsets"]
+        nodes, uvk, road, length = z["nodes"], z["uvk"], z["road"], z["length"]
+        flags, coords, offsets = z["flags"], z["coords"], z["offsets"]
         text = json.loads(bytes(z["text"]).decode())
-    g = EdgeTable()
-    for n, (x, y) in zip(node_ids.tolist(), nodes.tolist()):
-        g.add_node(n, lon=x, lat=y)
     counts = np.diff(offsets)
     geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(counts)), counts)) \
         if len(counts) else np.empty(0, dtype=object)
-    keys = []
-    for i, (u, v, k, start) in enumerate(uvk.tolist()):
-        ref, name, cls, access, bridges, segments = text[i]
-        line = geoms[i]
-        g.add_edge(u, v, k, coords=[tuple(c) for c in coords[offsets[i]:offsets[i + 1]].tolist()],
-                   start=start, ref=ref, name=name, road_class=cls, access=access,
-                   bridges=tuple(bridges), segments=tuple(segments), fwd=bool(flags[i, 0]),
-                   bwd=bool(flags[i, 1]), ferry=bool(flags[i, 2]), geometry=line,
-                   length_m=float(length[i]))
-        keys.append((u, v, k))
-    arr = np.asarray(geoms, dtype=object)
-    return RoadGraph(g, nodes, keys, arr, shapely.STRtree(arr), {k: i for i, k in enumerate(keys)})
+    return graph_of(EdgeTable(nodes, uvk, road, flags[:, 0].copy(), flags[:, 1].copy(), length,
+                              np.asarray(geoms, dtype=object), dict(zip(ROAD_FIELDS, text, strict=True))))
+
+
+#: What places' captures take when taken by their extents (analysis/captures.py), kept between
+#: commands: finding a town's built-up area reads and merges the land around it, which a
+#: question about a corridor needs for each of its candidate critical places.
+CAPTURE_CACHE = "cache/captures.json"
+_CAPTURE_VERSION = 1
+
+
+class CaptureCache:
+    """The captures of places by their extents (no ``--capture-radius``, no ``extent_km``),
+    computed once per place and kept next to the store; rebuilt when the extents change
+    (a road import) or the place does (its position, names, kind, population). Holds JSON and
+    WKB only."""
+
+    def __init__(self, ws: Any) -> None:
+        self.path = Path(ws.folder) / CAPTURE_CACHE
+        self.key = _graph_key(ws, EXTENTS, _CAPTURE_VERSION)
+        self._entries: dict[str, list[str]] = {}
+        self._dirty = False
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+            if isinstance(doc, dict) and doc.get("key") == self.key:
+                self._entries = dict(doc.get("places") or {})
+        except (OSError, ValueError):
+            pass  # none yet, or damaged: rebuilt
+
+    @staticmethod
+    def _id(place: Place) -> str:
+        return json.dumps([place.id, place.lon, place.lat, list(place.names), place.kind,
+                           place.population])
+
+    def get(self, place: Place) -> Capture | None:
+        import shapely
+
+        from basewatch.analysis.captures import Capture
+
+        hit = self._entries.get(self._id(place))
+        if hit is None:
+            return None
+        wkb, extent, source = hit
+        return Capture(place, shapely.from_wkb(bytes.fromhex(wkb)), extent, source)
+
+    def put(self, c: Capture) -> None:
+        import shapely
+
+        self._entries[self._id(c.place)] = [shapely.to_wkb(c.area, hex=True), c.extent, c.source]
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the entries added (a read-only workspace answers without the cache)."""
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"key": self.key, "places": self._entries}), "utf-8")
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:
+            pass
