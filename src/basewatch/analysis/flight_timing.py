@@ -152,8 +152,15 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
     # take-offs: the first reading above the field from a minute before the flag on
     cand_t = up & (tw >= -60)
-    # landings: the last one up to a minute after
-    cand_l = up & (tw <= 60)
+    # landings: the last one up to a minute after, and before the descent first reaches the
+    # field's level (the roll-out and the taxi read higher again: belevingsvlucht's roll
+    # reads -59 ft in ground effect, its taxi 0, so a taxi reading is not "still flying")
+    cols = np.arange(idx.shape[1])[None, :]
+    at_field = has & (alt <= ref[:, None] + 10.0)
+    seen_up = np.logical_or.accumulate(up, axis=1)
+    down = at_field & np.c_[np.zeros((m, 1), bool), seen_up[:, :-1]] & (tw >= -60)
+    first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
+    cand_l = up & (tw <= 60) & (cols < first_down[:, None])
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
     last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
@@ -176,8 +183,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
     # a reading at the field's level bounds the event: a lift-off is after the last one
     # before the climb, a touch-down before the first one after the descent
-    at_field = has & (alt <= ref[:, None] + 10.0)
-    cols = np.arange(idx.shape[1])[None, :]
     before = at_field & (cols < col[:, None])
     after = at_field & (cols > col[:, None])
     t_before = np.where(before.any(axis=1),
