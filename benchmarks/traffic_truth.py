@@ -104,10 +104,12 @@ TRUTH = (
           "speed 97 -> 77 by :20; 05/23 centreline, along increasing"),
     Truth("kingston", "0b206f", "landing", "MKJP", "12", "2018-06-26 19:10:22", 4,
           "25 ft at 19:10:20, surface report at :25 at 117 kt, braking 117 -> 103 -> 90"),
-    Truth("kiruna", "4ab179", "landing", "ESNQ", "21", "2019-01-30 10:34:22", 6,
-          "altitude stale at 1,725-1,750 ft from 10:34:25 while the ground speed falls "
-          "88 -> 71 -> 54 -> 44 kt (3.4 kt/s: braking) and the vertical rate goes -896 -> "
-          "-416 -> 0; 210 m past the 21 threshold at :25; surface report only at 10:35:05"),
+    Truth("kiruna", "4ab179", "landing", "ESNQ", "21", "2019-01-30 10:34:25", 6,
+          "readings fall 2,150 (10:34:00) -> 1,800 (:20) -> 1,725 (:25) and stay at their "
+          "floor (1,737-1,750, repeated to 10:35:00) while the vertical rate goes -896 -> "
+          "-416 -> +64 and the ground speed 88 -> 71 -> 54 (3.4 kt/s); 210 m past the 21 "
+          "threshold at :25; surface report only at 10:35:05. (It also lost 2-3 kt/s in the "
+          "air at 300-550 ft: ground speed alone does not mark the touch-down)"),
     Truth("london_gatwick", "4076f1", "landing", "EGKK", "26L", "2019-02-28 03:29:55", 5,
           "175 ft at 03:29:45 (-830 ft/min), 125 at :50, 75 at :55 and stuck there (vertical "
           "rate 0 from 03:30:00) while the ground speed falls 87 -> 79 -> 64 -> 53 (braking); "

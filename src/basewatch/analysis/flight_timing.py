@@ -160,7 +160,9 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     seen_up = np.logical_or.accumulate(up, axis=1)
     down = at_field & np.c_[np.zeros((m, 1), bool), seen_up[:, :-1]] & (tw >= -60)
     first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
-    cand_l = up & (tw <= 60) & (cols < first_down[:, None])
+    # not a repeated reading either: a feed may repeat the last altitude for half a minute
+    # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
+    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~_repeated(alt, tw, FROZEN_S)
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
     last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
@@ -221,6 +223,20 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
+
+
+def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
+    """Cells whose reading equals the previous reading of its row (missing cells skipped) and
+    began over ``after_s`` seconds earlier: repeated, carrying no news."""
+    w = alt.shape[1]
+    col = np.arange(w)[None, :]
+    fin = np.isfinite(alt)
+    last = np.maximum.accumulate(np.where(fin, col, 0), axis=1)  # forward fill across gaps
+    filled = np.take_along_axis(alt, last, axis=1)
+    changed = np.ones(alt.shape, bool)
+    changed[:, 1:] = filled[:, 1:] != filled[:, :-1]
+    begun = np.maximum.accumulate(np.where(changed, col, 0), axis=1)
+    return np.asarray(fin & (tw - np.take_along_axis(tw, begun, axis=1) > after_s), bool)
 
 
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
