@@ -1,8 +1,7 @@
 """basewatch's take-offs, landings and runway passes against the hand-read truth of
 ``traffic_truth.py`` (real ADS-B: the `traffic` library's sample flights, OurAirports runways).
 
-    bash benchmarks/traffic-env.sh /tmp/venv-traffic
-    /tmp/venv-traffic/bin/python benchmarks/eval_traffic_truth.py
+    python benchmarks/eval_traffic_truth.py    # the samples read in place (traffic_samples.py)
 
 Prints one row per truth event (found, runway, estimate minus truth, truth inside the reported
 interval) and the totals; events reported near a truth "pass" as a landing or take-off, and any
@@ -16,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from traffic_compare import Ev, basewatch_airfields, load_sample, to_positions  # noqa: E402
+from traffic_compare import Ev, basewatch_airfields, to_positions  # noqa: E402
+from traffic_samples import read_sample  # noqa: E402
 from traffic_truth import (  # noqa: E402
     FIELDS,
     NO_EVENT,
@@ -34,7 +34,7 @@ def events_by_sample() -> dict[str, list[Ev]]:
     out: dict[str, list[Ev]] = {}
     for name in sorted({t.sample for t in TRUTH} | {s for s, _, _ in NO_EVENT}
                        | set(NO_EVENT_SAMPLES)):
-        table, _ = clean_positions(to_positions(load_sample(name)))
+        table, _ = clean_positions(to_positions(read_sample(name)))
         out[name] = [Ev(e.hex, e.kind, e.airfield, e.time.timestamp(), e.runway, e.basis,
                         e.time_lo.timestamp() if e.time_lo else float("nan"),
                         e.time_hi.timestamp() if e.time_hi else float("nan"))
