@@ -67,8 +67,7 @@ def read_sample(name: str, folder: Path | None = None) -> pd.DataFrame:
     found = sorted(folder.glob(f"*/{name}.json.gz"))
     if not found:
         raise FileNotFoundError(f"{folder}: no sample {name}.json.gz")
-    df = pd.read_json(found[0], compression="gzip", dtype={"icao24": str},
-                      convert_dates=False)
+    df = pd.read_json(found[0], compression="gzip", dtype=False)
     ts = df["timestamp"]
     df["timestamp"] = (pd.to_datetime(ts.astype(np.int64), unit="ms", utc=True)
                        if np.issubdtype(ts.dtype, np.number) else pd.to_datetime(ts, utc=True))

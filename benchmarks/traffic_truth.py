@@ -173,6 +173,22 @@ TRUTH = (
           "up to 2,516 ft"),
 )
 
+#: Truth events basewatch does not yet meet in full, and why (tests mark them xfail, strict:
+#: a fix shows up as an unexpected pass). Keyed by (sample, hex, kind, time).
+SHORT = {
+    ("brussels_ils", "39b415", "landing", "2018-12-08 15:40:32"):
+        "interval: the last 15 s of the descent are a linear fill (375 -> 0 ft in 15 s at "
+        "51-89 kt: a 12 deg path no aeroplane flies) and the touch-down is read from it, "
+        "15 s late; the braking (4 kt/s) says earlier, but ground speed also falls 2-3 kt/s "
+        "in the air (kiruna), so it is not used",
+    ("london_gatwick", "4076f1", "landing", "2019-02-28 03:29:55"):
+        "interval: surface reports read 0 ft, taken for the field's reading, so the floor of "
+        "the descent (75 ft, repeated) looks 75 ft up; timed 11 s late, interval from +7 s",
+    ("cardiff", "4076f1", "pass", "2019-02-15 12:04:10"):
+        "found: the climb after the pass (to 600 ft) turns into the circuit to land 2 min "
+        "later, so it is not 'still up at the end of two minutes' (the go-around rule)",
+}
+
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
 #: them take-offs); the air-to-air refuelling flight never comes near a runway.
 NO_EVENT = (("belevingsvlucht", "484506", "EHLE"),)
@@ -210,4 +226,4 @@ def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
             "in_interval": bool(lo - truth.tol_s <= t <= hi + truth.tol_s)}
 
 
-__all__ = ["FIELDS", "NO_EVENT", "PASS_KINDS", "NO_EVENT_SAMPLES", "TRUTH", "Truth", "score", "truth_time"]
+__all__ = ["FIELDS", "NO_EVENT", "PASS_KINDS", "SHORT", "NO_EVENT_SAMPLES", "TRUTH", "Truth", "score", "truth_time"]
