@@ -42,10 +42,10 @@ def ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any],
     also a speed implied by the positions under 50 kt (``implied_kt``, NaN where unknown);
     with neither flag nor speed reported nor implied, on the ground."""
     slow = np.nan_to_num(gs_kt, nan=0.0) < SLOW_KT
-    if implied_kt is not None:
-        known = np.isfinite(implied_kt)
-        slow = np.where(known, slow | (implied_kt < SLOW_KT), slow)
-    return np.asarray(np.where(np.isnan(on_ground), slow,
+    unflagged = slow
+    if implied_kt is not None:  # only where no flag is sent: a flag is believed
+        unflagged = slow | (np.nan_to_num(implied_kt, nan=np.inf) < SLOW_KT)
+    return np.asarray(np.where(np.isnan(on_ground), unflagged,
                                (on_ground > 0.5) | (slow & ~np.isnan(gs_kt))), bool)
 
 

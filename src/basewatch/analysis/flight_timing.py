@@ -226,8 +226,9 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
 
 
 def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
-    """Cells whose reading equals the previous reading of its row (missing cells skipped) and
-    began over ``after_s`` seconds earlier: repeated, carrying no news."""
+    """Cells repeating the first reading of a run of one value (missing cells skipped) that
+    lasts over ``after_s`` seconds: a feed repeating its last altitude. Only the run's first
+    cell is news (a 25 ft step lasts a few seconds in a real flare, not half a minute)."""
     w = alt.shape[1]
     col = np.arange(w)[None, :]
     fin = np.isfinite(alt)
@@ -236,7 +237,11 @@ def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np
     changed = np.ones(alt.shape, bool)
     changed[:, 1:] = filled[:, 1:] != filled[:, :-1]
     begun = np.maximum.accumulate(np.where(changed, col, 0), axis=1)
-    return np.asarray(fin & (tw - np.take_along_axis(tw, begun, axis=1) > after_s), bool)
+    ends = np.ones(alt.shape, bool)  # the run's last cell: the next one changes
+    ends[:, :-1] = changed[:, 1:]
+    end = np.minimum.accumulate(np.where(ends, col, w - 1)[:, ::-1], axis=1)[:, ::-1]
+    dur = np.take_along_axis(tw, end, axis=1) - np.take_along_axis(tw, begun, axis=1)
+    return np.asarray(fin & (col != begun) & (dur > after_s), bool)
 
 
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
