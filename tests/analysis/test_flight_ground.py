@@ -18,13 +18,13 @@ import pytest
 
 from basewatch.analysis.flight_ground import ground_state, implied_speed_kt
 from basewatch.analysis.flight_timing import run_starts
-from basewatch.analysis.flights import clean_positions, detect_events
+from basewatch.analysis.flights import Detected, clean_positions, detect_events
 from tests.analysis.flight_tracks import ELEV, FIELD, GEOD, HDG_07, KT, T0, Track, W, landing
 
 Row = tuple[float, float, float, float, float, float, bool | None]
 
 
-def _events(rows: list[Row]):  # type: ignore[no-untyped-def]
+def _events(rows: list[Row]) -> list[Detected]:
     return detect_events(clean_positions(Track(rows, math.nan).table())[0], [FIELD])
 
 
@@ -41,7 +41,7 @@ def _taxi_off(rows: list[Row], *, seconds: int = 60, alt: float = math.nan,
     return out
 
 
-def _check(ev, truth: float, kind: str = "landing", runway: str = "07",  # type: ignore[no-untyped-def]
+def _check(ev: list[Detected], truth: float, kind: str = "landing", runway: str = "07",
            within_s: float = 8.0) -> None:
     assert [(e.kind, e.runway) for e in ev] == [(kind, runway)]
     e = ev[0]
