@@ -82,10 +82,13 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
         r, j, dt_s = r[good], j[good], dt_s[good]
         if len(r) == 0:
             continue
-        need = np.unique(np.r_[r, j])
-        lon = np.asarray(table.column("lon").take(pa.array(need)).to_numpy(zero_copy_only=False))
-        lat = np.asarray(table.column("lat").take(pa.array(need)).to_numpy(zero_copy_only=False))
-        pr, pj = np.searchsorted(need, r), np.searchsorted(need, j)
+        # rows are sorted and j is at most max_back_s before r: one contiguous slice
+        lo_row, hi_row = int(j.min()), int(r.max()) + 1
+        lon = np.asarray(table.column("lon").slice(lo_row, hi_row - lo_row)
+                         .to_numpy(zero_copy_only=False), float)
+        lat = np.asarray(table.column("lat").slice(lo_row, hi_row - lo_row)
+                         .to_numpy(zero_copy_only=False), float)
+        pr, pj = r - lo_row, j - lo_row
         d = approx_distance_m(lon[pj], lat[pj], lon[pr], lat[pr])
         kt = d / dt_s / _KT
         near = np.flatnonzero(np.abs(kt - SLOW_KT) < 0.05 * SLOW_KT)
