@@ -200,8 +200,13 @@ SHORT = {
 }
 
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
-#: them take-offs); the air-to-air refuelling flight never comes near a runway.
-NO_EVENT = (("belevingsvlucht", "484506", "EHLE"),)
+#: them take-offs); fields the calibration flights cross at 500-1,000 ft above their
+#: elevation (lowest reading over them: Muret 528 ft, Lasbordes 690, Tinson Pen 684,
+#: Redhill 753, Saint-Mathieu-de-Beloeil 953) between approaches elsewhere; the air-to-air
+#: refuelling flight never comes near a runway.
+NO_EVENT = (("belevingsvlucht", "484506", "EHLE"), ("toulouse", "39b415", "LFBR"),
+            ("toulouse", "39b415", "LFCL"), ("kingston", "0b206f", "MKTP"),
+            ("london_gatwick", "4076f1", "EGKR"), ("montreal", "c06921", "CSB3"))
 NO_EVENT_SAMPLES = ("inflight_refuelling",)
 
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
@@ -209,7 +214,9 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           "KDEN",
           # calibration flights' fields
           "LFKJ", "EBBR", "EBLG", "EGFF", "EGDX", "LPMA", "MKJP", "MKTP", "ESNQ", "EGKK", "EGKR",
-          "DTMB", "CYUL", "CYHU", "CYMX", "EDDM", "LFMN", "EKRN")
+          "DTMB", "CYUL", "CYHU", "CYMX", "EDDM", "LFMN", "EKRN",
+          # overflown only (NO_EVENT)
+          "LFBR", "LFCL", "CSB3")
 
 #: kinds that count for a truth of kind "pass" (a runway pass, never a landing + take-off)
 PASS_KINDS = ("go_around", "touch_and_go")
