@@ -1,19 +1,27 @@
 """Ground truth read by hand from the `traffic` library's real sample flights.
 
-Shared by ``tests/flights_traffic/test_ground_truth.py`` and ``benchmarks/bench_flights_traffic.py``.
+Shared by ``tests/flights_traffic/test_ground_truth.py``, ``benchmarks/eval_traffic_truth.py``
+and ``benchmarks/bench_flights_traffic.py``.
 
 **How the truth was established** (independently of the detector): the rows of each flight
 were printed around the event with, for every runway of the field, the along-track and
 cross-track distance of each position from the runway's low-end threshold (pyproj, computed
-in the reading script, not by basewatch). The runway is the one whose centreline the roll or
-final follows (|cross-track| under 30 m) and its end the direction of travel along it. The
-time is read from the barometric altitude (25 ft steps), the aircraft's own vertical rate
-and the ground speed: a lift-off where the altitude leaves the taxiing reading and the
-vertical rate turns positive; a touch-down where the descent reaches its floor, the vertical
-rate goes to ~0 and the ground speed starts to fall (braking). Each row says what was read;
-``tol`` is how far the truth itself is uncertain. Test: the event is found with that kind,
-field and runway, the truth lies inside the event's reported interval, and the estimate is
-within ``tol`` + 10 s of it.
+in the reading script, not by basewatch), and the speed implied by consecutive positions.
+The runway is the one whose centreline the roll or final follows (|cross-track| under 30 m)
+and its end the direction of travel along it. The time is read from the barometric altitude
+(25 ft steps), the aircraft's own vertical rate and the ground speed: a lift-off where the
+altitude leaves the taxiing reading and the vertical rate turns positive; a touch-down where
+the descent reaches its floor, the vertical rate goes to ~0 and the ground speed starts to
+fall (braking). The calibration flights (5-10 s rows, no on-ground column) read exactly 0 ft
+in surface reports and fill gaps linearly: a straight ramp to 0 is a fill, not a descent,
+and the first 0 after real readings bounds a touch-down. Each row says what was read;
+``tol`` is how far the truth itself is uncertain.
+
+Kinds: "takeoff", "landing", "go_around" (a low approach: descent, low point, climb away),
+and "pass": a runway pass with surface reports at speed, either a touch-and-go or a very low
+approach (either kind counts; a landing and a take-off never do). Scoring: the event is found
+with that kind, field and runway within ``tol`` + 60 s, on time within ``tol`` + 10 s, and the
+truth lies inside the event's reported interval widened by ``tol``.
 """
 
 from __future__ import annotations
