@@ -92,6 +92,10 @@ TRUTH = (
           "ground speed stuck at 123 kt; altitude filled linearly 511 -> 0 ft over "
           "17:07:45-53 (a gap), 0 from :53 on while the positions slow (74 -> 48 -> 23 kt "
           "between rows): on the wheels from about :53; 23's centreline |xt| < 10 m"),
+    Truth("qantas747", "7c4779", "takeoff", "YSSY", "16R", "2020-07-22 05:28:37", 5,
+          "10 s rows, surface reports (0 ft) rolling on 16R (along increasing, |xt| 35 m): "
+          "173 kt with vertical rate +64 at 05:28:30, +1,216 at :40 (still 0 ft), 225 ft "
+          "climbing 2,400 ft/min at :50: off the ground between :33 and :40"),
     # -- calibration flights (5 s rows, no on-ground column; the altitude reads exactly 0 in
     #    surface reports, barometric otherwise; gaps are filled linearly, so a straight ramp
     #    of altitude to 0 is a fill, not a descent) --
@@ -154,6 +158,54 @@ TRUTH = (
     Truth("cardiff", "4076f1", "takeoff", "EGFF", "12", "2019-02-15 09:25:14", 8,
           "first row 09:25:25 at 100 ft, 82 kt, 1,855 m along 12 (|xt| 9 m), climbing "
           "450-700 ft/min (150 at :30, 225 at :35): at the field's level about 10 s before"),
+    # -- savan: the same calibration aircraft over four weeks of March-April 2022 as OpenSky
+    #    state vectors (1-2 s rows, on-ground flag, no altitude on the ground, positions often
+    #    forward-filled); the field's reading is the first/last reading at the field (it moves
+    #    with the day's pressure: 150-625 ft at Toulouse, elevation 499) --
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-21 08:37:20", 4,
+          "roll on 14L from 59 m (|xt| < 3 m); first airborne report 08:37:20 at 150 ft (the "
+          "field's level), vertical rate +256, 150 to :24, 200 at :26; flag flips at :20"),
+    Truth("savan", "39b415", "landing", "LFBO", "14R", "2022-03-21 17:36:14", 4,
+          "over the 14R threshold 17:36:02 at 275 ft; 200 at :09-11, floor 175 from :13, "
+          "vertical rate -128 at :15, 0 at :17; ground speed 108 -> 96 -> 92 -> 86 from :13; "
+          "flag only at :31"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-22 07:45:07", 3,
+          "roll on 14L; 150 ft with vertical rate 0 at 07:45:06, 175 and +384 at :08, 200 "
+          "at :10"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-23 15:57:32", 3,
+          "readings 225 (:27-29), 200 (:31-35), floor 175 from :37; vertical rate -64 at :33, "
+          "0 at :35; ground speed 91 -> 75 in 2 s from :31 (reversers/brakes); flag at :45"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-24 07:39:15", 3,
+          "roll on 14L to 07:39:12; vertical rate +256 at :14 (flag still ground, 106 kt), "
+          "175 ft +704 at :16 (flag airborne), 225 at :20"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-24 16:23:56", 3,
+          "over the 14L threshold 16:23:43; 250 ft :52, 225 :54-58, 200 :00-04; vertical "
+          "rate -256, -128, +64, 0 from :54; ground speed 99 -> 93 -> 86 -> 77 from :54; "
+          "positions frozen from 16:24:06, flag at :12"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-25 07:36:50", 3,
+          "roll on 14L (positions partly frozen); first airborne report 07:36:50 at 200 ft "
+          "(the field's level) with +192, 200 and +320 at :52, 225 at :54"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-28 06:38:58", 3,
+          "roll on 14L; 109 kt with +64 at 06:38:55 (flag ground) and :57 (225 ft, flag "
+          "airborne), 250 ft +768 at :59"),
+    Truth("savan", "39b415", "landing", "LFPB", "07", "2022-03-28 15:08:17", 4,
+          "over the 07 threshold at 15:08:04 at 100 ft; 50 :12, 25 :14-16, floor 0 from :18 "
+          "(a high-pressure day: the field reads ~0); vertical rate -128 at :18-20, 0 at :22; "
+          "ground speed 92 -> 86 -> 81 -> 74 from :14; flag at :24"),
+    Truth("savan", "39b415", "takeoff", "LFPB", "09", "2022-03-29 06:44:09", 4,
+          "lined up on 09 (|xt| 2 m), positions frozen 06:43:53-44:03 through the roll; 200 "
+          "ft (the field's reading) at :07 and at :09 with +384 at 115 kt, 250 at :11"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-29 15:20:40", 3,
+          "over the 14L threshold 15:20:31 at 725 ft (a low-pressure day); 650 at :37-39, "
+          "625 at :41; vertical rate -384 at :37, 0 at :41; ground speed 103 -> 89 -> 77 from "
+          ":39; flag at :53"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "32R", "2022-04-15 06:41:33", 4,
+          "track starts at 06:41:32 on 32R (along decreasing, |xt| < 3 m), 225 ft at :34 (the "
+          "field reads ~250 that day), 275 +576 at :36, 300 at :38"),
+    Truth("savan", "39b415", "landing", "LFBO", "32L", "2022-04-15 15:15:23", 8,
+          "position frozen 15:15:09-49, 280 m short of 32L at 375 ft (the field reads ~250) "
+          "and 113 kt: ~12-16 s to the touch-down zone; the reading drops to 250 (field) "
+          "while still frozen at :37; next position 1.8 km on, flag ground, at :51"),
     # low approaches (go-arounds): a descent onto the runway, a low point, a climb away
     Truth("bornholm", "4ab179", "go_around", "EKRN", "29", "2018-11-26 13:10:55", 6,
           "from 900 ft (13:10:00) to 175-225 ft at 13:10:50-55, 900 m short of the 29 "
@@ -224,7 +276,7 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           "LFKJ", "EBBR", "EBLG", "EGFF", "EGDX", "LPMA", "MKJP", "MKTP", "ESNQ", "EGKK", "EGKR",
           "DTMB", "CYUL", "CYHU", "CYMX", "EDDM", "LFMN", "EKRN",
           # overflown only (NO_EVENT)
-          "LFBR", "LFCL", "CSB3")
+          "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
 
 #: kinds that count for a truth of kind "pass" (a runway pass, never a landing + take-off)
 PASS_KINDS = ("go_around", "touch_and_go")
