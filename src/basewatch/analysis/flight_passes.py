@@ -11,7 +11,8 @@ Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised sc
   centreline, over the runway or up to 3 km short of its threshold, flying along it (30 deg),
   under 400 ft above the field's elevation (QNH unknown: generous), reached after descending
   at least 300 ft over the two minutes before and followed by a climb of at least 300 ft
-  within two minutes, with no ground state in between. A level flypast is neither.
+  within two minutes, held for 30 s or more, with no ground state in between. A level
+  flypast is neither.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
 
 def _climb_between(cand: NDArray[Any], ground: NDArray[np.bool_], seg: NDArray[Any],
                    t: NDArray[Any], rs: NDArray[Any], alt_all: NDArray[Any], n: int, *,
-                   min_change_ft: float, span_s: float) -> NDArray[np.bool_]:
+                   min_change_ft: float, span_s: float, min_held_s: float = 30.0
+                   ) -> NDArray[np.bool_]:
     """Which low points have a descent before and a lasting climb after, airborne."""
     idx = window(cand, n, 150, 150, 2)
     tw = t[idx] - t[cand][:, None]
@@ -145,13 +147,16 @@ def _climb_between(cand: NDArray[Any], ground: NDArray[np.bool_], seg: NDArray[A
         warnings.simplefilter("ignore", RuntimeWarning)
         before = np.nanmax(np.where(tw < 0, alt, np.nan), axis=1) if idx.shape[1] else np.nan
         after = np.nanmax(np.where(tw > 0, alt, np.nan), axis=1) if idx.shape[1] else np.nan
-    # and still up at the end of the window: a go-around climbs away (a reading that jumps
-    # up and back down with the position is a glitch, traffic's airbus_tree at EDHI)
-    has_after = (tw > 0) & np.isfinite(alt)
-    last_col = idx.shape[1] - 1 - np.argmax(has_after[:, ::-1], axis=1)
-    end_alt = np.where(has_after.any(axis=1), alt[np.arange(len(cand)), last_col], np.nan)
-    ok = ~onground & (before - a_c >= min_change_ft) & (after - a_c >= min_change_ft) \
-        & (end_alt - a_c >= min_change_ft)
+    # and up there for half a minute: a go-around climbs away for a circuit leg at least
+    # (a reading that jumps up for 10 s and back down with the position is a glitch,
+    # traffic's airbus_tree at EDHI; a climb to 600 ft that turns into a circuit to land two
+    # minutes later is a go-around all the same, traffic's cardiff at 12:04)
+    high = (tw > 0) & (alt - a_c[:, None] >= min_change_ft)  # NaN compares False
+    rows = np.arange(len(cand))
+    t_first = tw[rows, np.argmax(high, axis=1)]
+    t_last = tw[rows, idx.shape[1] - 1 - np.argmax(high[:, ::-1], axis=1)]
+    held = high.any(axis=1) & (t_last - t_first >= min_held_s)
+    ok = ~onground & (before - a_c >= min_change_ft) & (after - a_c >= min_change_ft) & held
     return np.asarray(np.nan_to_num(ok, nan=0.0).astype(bool))
 
 

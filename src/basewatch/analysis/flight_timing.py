@@ -152,8 +152,17 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
     # take-offs: the first reading above the field from a minute before the flag on
     cand_t = up & (tw >= -60)
-    # landings: the last one up to a minute after
-    cand_l = up & (tw <= 60)
+    # landings: the last one up to a minute after, and before the descent first reaches the
+    # field's level (the roll-out and the taxi read higher again: belevingsvlucht's roll
+    # reads -59 ft in ground effect, its taxi 0, so a taxi reading is not "still flying")
+    cols = np.arange(idx.shape[1])[None, :]
+    at_field = has & (alt <= ref[:, None] + 10.0)
+    seen_up = np.logical_or.accumulate(up, axis=1)
+    down = at_field & np.c_[np.zeros((m, 1), bool), seen_up[:, :-1]] & (tw >= -60)
+    first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
+    # not a repeated reading either: a feed may repeat the last altitude for half a minute
+    # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
+    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~_repeated(alt, tw, FROZEN_S)
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
     last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
@@ -176,8 +185,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
     # a reading at the field's level bounds the event: a lift-off is after the last one
     # before the climb, a touch-down before the first one after the descent
-    at_field = has & (alt <= ref[:, None] + 10.0)
-    cols = np.arange(idx.shape[1])[None, :]
     before = at_field & (cols < col[:, None])
     after = at_field & (cols > col[:, None])
     t_before = np.where(before.any(axis=1),
@@ -216,6 +223,25 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
+
+
+def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
+    """Cells repeating the first reading of a run of one value (missing cells skipped) that
+    lasts over ``after_s`` seconds: a feed repeating its last altitude. Only the run's first
+    cell is news (a 25 ft step lasts a few seconds in a real flare, not half a minute)."""
+    w = alt.shape[1]
+    col = np.arange(w)[None, :]
+    fin = np.isfinite(alt)
+    last = np.maximum.accumulate(np.where(fin, col, 0), axis=1)  # forward fill across gaps
+    filled = np.take_along_axis(alt, last, axis=1)
+    changed = np.ones(alt.shape, bool)
+    changed[:, 1:] = filled[:, 1:] != filled[:, :-1]
+    begun = np.maximum.accumulate(np.where(changed, col, 0), axis=1)
+    ends = np.ones(alt.shape, bool)  # the run's last cell: the next one changes
+    ends[:, :-1] = changed[:, 1:]
+    end = np.minimum.accumulate(np.where(ends, col, w - 1)[:, ::-1], axis=1)[:, ::-1]
+    dur = np.take_along_axis(tw, end, axis=1) - np.take_along_axis(tw, begun, axis=1)
+    return np.asarray(fin & (col != begun) & (dur > after_s), bool)
 
 
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],

@@ -22,6 +22,7 @@ from basewatch.analysis.flight_ends import (
     destination_candidates_many,
     fit_courses,
 )
+from basewatch.analysis.flight_ground import SLOW_KT, debounce, ground_state, implied_speed_kt
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
     Sparse,
@@ -260,41 +261,6 @@ class Detected:
                 "time_hi": self.time_hi.isoformat() if self.time_hi else None}
 
 
-def _ground_state(on_ground: NDArray[Any], gs_kt: NDArray[Any]) -> NDArray[np.bool_]:
-    """On the ground: the reported flag, or a reported ground speed under 50 kt (no aeroplane
-    flies that slowly; a taxiing one whose flag flickers to airborne is still on the ground);
-    with neither reported, on the ground."""
-    slow = np.nan_to_num(gs_kt, nan=0.0) < 50.0
-    return np.asarray(np.where(np.isnan(on_ground), slow,
-                               (on_ground > 0.5) | (slow & ~np.isnan(gs_kt))), bool)
-
-
-def _debounce(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
-              min_s: float) -> NDArray[np.bool_]:
-    """Flip runs of one state lasting under ``min_s`` between two runs of the other state in
-    the same segment: flag noise, not a landing and a take-off seconds apart. Airborne blips
-    go first, then ground ones (one pass over alternating blips would only swap them)."""
-    return _flip_short(_flip_short(ground, seg, t, min_s, False), seg, t, min_s, True)
-
-
-def _flip_short(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any], min_s: float,
-                state: bool) -> NDArray[np.bool_]:
-    n = len(ground)
-    if n < 3:
-        return ground
-    change = np.ones(n, bool)
-    change[1:] = (ground[1:] != ground[:-1]) | (seg[1:] != seg[:-1])
-    starts = np.flatnonzero(change)
-    ends = np.r_[starts[1:] - 1, n - 1]
-    after = np.minimum(ends + 1, n - 1)
-    interior = (starts > 0) & (ends < n - 1) & (seg[np.maximum(starts - 1, 0)] == seg[starts]) \
-        & (seg[after] == seg[starts])
-    short = interior & (t[after] - t[starts] < min_s) & (ground[starts] == state)
-    if not short.any():
-        return ground
-    return np.asarray(ground ^ np.repeat(short, ends - starts + 1), bool)
-
-
 def _angle_diff(a: Any, b: Any) -> Any:
     return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
 
@@ -311,7 +277,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
 
     ``table`` must be cleaned (sorted by aircraft and time). The ground state is the reported
-    flag or a ground speed under 50 kt; a state lasting under ``min_state_s`` between two
+    flag or a ground speed under 50 kt (reported, or with no flag, implied by the positions:
+    :mod:`basewatch.analysis.flight_ground`); a state lasting under ``min_state_s`` between two
     runs of the other is flag noise and ignored. A take-off is a ground-to-air
     transition whose last ground or first airborne position lies within ``max_cross_m`` of a
     runway centreline (geodesic cross-track) and along it (``margin_m`` beyond the ends for
@@ -334,10 +301,15 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     del codes
     og = _np(table, "on_ground")
     flagged = ~np.isnan(og)
-    raw = _ground_state(og, _np(table, "gs_kt"))
-    ground = _debounce(raw, seg, t, min_state_s)
-    del og
     rs = run_starts(table, seg)  # frozen (forward-filled) positions: see flight_timing
+    gs = _np(table, "gs_kt")
+    # no flag and a reported speed that says "flying": ask the positions (stale speeds)
+    ask = np.flatnonzero(~flagged & (gs >= SLOW_KT))
+    implied = np.full(len(t), np.nan)
+    implied[ask] = implied_speed_kt(table, seg, t, rs, ask)
+    raw = ground_state(og, gs, implied)
+    del og, gs, implied, ask
+    ground = debounce(raw, seg, t, min_state_s)
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment

@@ -1,0 +1,130 @@
+"""Ground state from the positions when the feed's speed is stale, and touch-down readings
+that the feed repeats or that ground effect lowers: seeded tracks with planted events.
+
+The faults are those of real tracks (traffic's samples, checked on the real data by
+tests/flights_traffic/test_ground_truth.py): ``belevingsvlucht`` and ``airbus_tree`` report
+a stale ground speed and no on-ground flag through the roll-out and taxi; ``belevingsvlucht``'s
+roll reads 59 ft lower than its taxi; ``london_gatwick`` repeats one altitude reading through
+the roll-out. Known answers are computed here with pyproj, independently of basewatch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from basewatch.analysis.flight_ground import ground_state, implied_speed_kt
+from basewatch.analysis.flight_timing import run_starts
+from basewatch.analysis.flights import Detected, clean_positions, detect_events
+from tests.analysis.flight_tracks import ELEV, FIELD, GEOD, HDG_07, KT, T0, Track, W, landing
+
+Row = tuple[float, float, float, float, float, float, bool | None]
+
+
+def _events(rows: list[Row]) -> list[Detected]:
+    return detect_events(clean_positions(Track(rows, math.nan).table())[0], [FIELD])
+
+
+def _taxi_off(rows: list[Row], *, seconds: int = 60, alt: float = math.nan,
+              gs_reported: float | None = None) -> list[Row]:
+    """Turn off the runway at right angles and taxi 15 kt for ``seconds``."""
+    t, lat, lon = rows[-1][0], rows[-1][1], rows[-1][2]
+    out = []
+    for _ in range(seconds):
+        t += 1
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07 + 90, 15 * KT)
+        out.append((t, lat, lon, alt, 15.0 if gs_reported is None else gs_reported,
+                    (HDG_07 + 90) % 360, None))
+    return out
+
+
+def _check(ev: list[Detected], truth: float, kind: str = "landing", runway: str = "07",
+           within_s: float = 8.0) -> None:
+    assert [(e.kind, e.runway) for e in ev] == [(kind, runway)]
+    e = ev[0]
+    assert e.time_lo.timestamp() <= truth <= e.time_hi.timestamp()
+    assert abs(e.time.timestamp() - truth) <= within_s
+
+
+@pytest.mark.parametrize("seed", [41, 42, 43])
+def test_landing_found_when_the_reported_speed_is_stale_and_no_flag_is_sent(seed: int) -> None:
+    # like belevingsvlucht: 140 kt reported from the final to the end of the taxi, no flag,
+    # and the track ends on a taxiway (not on the runway: no "track ended on runway")
+    tr = landing(seed)
+    rows: list[Row] = [(r[0], r[1], r[2], r[3], 140.0, r[5], None) for r in tr.rows]
+    rows += _taxi_off(rows, gs_reported=140.0)
+    _check(_events(rows), tr.truth)
+
+
+def test_frozen_airborne_positions_with_no_flag_are_not_the_ground() -> None:
+    # a flypast at 1,500 ft along the runway whose positions freeze for 40 s (forward-filled):
+    # the frozen rows imply 0 kt but carry no news; nothing may be detected
+    rows: list[Row] = []
+    t = T0
+    lon, lat = GEOD.fwd(*W, HDG_07 + 180, 6000.0)[:2]
+    for k in range(300):
+        if not 100 <= k < 140:  # frozen: the last position repeated
+            lon, lat, _ = GEOD.fwd(lon, lat, HDG_07, 160 * KT * (41 if k == 140 else 1))
+        rows.append((t, lat, lon, ELEV + 1500.0, 160.0, HDG_07, None))
+        t += 1
+    assert _events(rows) == []
+
+
+def test_taxi_reading_above_the_roll_is_not_taken_for_still_flying() -> None:
+    # the state comes from the (honest) ground speed at the end of the roll; the roll reads
+    # the field, the taxi 75 ft more (belevingsvlucht's roll read -59 ft in ground effect,
+    # its taxi 0): a taxi reading is no "last reading above the field"
+    tr = landing(44)
+    rows: list[Row] = [(r[0], r[1], r[2], r[3], r[4], r[5], None) for r in tr.rows]
+    rows += _taxi_off(rows, alt=ELEV + 75.0)
+    _check(_events(rows), tr.truth)
+
+
+def test_altitude_repeated_through_the_roll_out_is_no_evidence_of_flying() -> None:
+    # like london_gatwick: the feed repeats the reading of 6 s before the touch-down (about
+    # 65 ft up) for 40 s; the flag comes 25 s after the touch-down
+    tr = landing(45, flag_lag_s=25)
+    stuck = next(r[3] for r in tr.rows if r[0] >= tr.truth - 6)
+    assert stuck >= ELEV + 50  # above the field by more than the 50 ft the timing needs
+    rows = [(r[0], r[1], r[2], stuck if tr.truth - 6 <= r[0] <= tr.truth + 34 else r[3], r[4],
+             r[5], r[6]) for r in tr.rows]
+    _check(_events(rows), tr.truth, within_s=10.0)
+
+
+def test_implied_speed_is_the_distance_over_the_baseline_geodesic_near_50_kt() -> None:
+    # 1 Hz positions at 49 kt then 140 kt along 067: speeds computed with pyproj here; near
+    # the 50 kt line the distance is geodesic, elsewhere a great-circle screen (0.6 %)
+    lon, lat, t = [W[0]], [W[1]], [T0]
+    for k in range(60):
+        v = 49.0 if k < 30 else 140.0
+        lo, la, _ = GEOD.fwd(lon[-1], lat[-1], HDG_07, v * KT)
+        lon.append(lo)
+        lat.append(la)
+        t.append(t[-1] + 1)
+    n = len(t)
+    table = pa.table({"lon": pa.array(lon), "lat": pa.array(lat)})
+    seg = np.zeros(n, np.int64)
+    tt = np.array(t, float)
+    rs = run_starts(table, seg)
+    rows = np.arange(n)
+    got = implied_speed_kt(table, seg, tt, rs, rows)
+    assert np.isnan(got[:10]).all()  # no position 10 s back
+    for i, rel in ((15, 1e-9), (25, 1e-9), (45, 6e-3), (60, 6e-3)):
+        d = GEOD.inv(lon[i - 10], lat[i - 10], lon[i], lat[i])[2]
+        assert got[i] == pytest.approx(d / 10 / KT, rel=rel)
+    assert got[25] == pytest.approx(49.0, rel=1e-6)
+    assert got[60] == pytest.approx(140.0, rel=6e-3)
+
+
+def test_ground_state_believes_a_reported_flag_over_any_speed() -> None:
+    nan = math.nan
+    og = np.array([1.0, 0.0, 0.0, nan, nan, nan, nan])
+    gs = np.array([150.0, 30.0, 150.0, 140.0, 140.0, nan, 30.0])
+    imp = np.array([10.0, nan, 10.0, 20.0, 130.0, nan, nan])
+    # flag ground; flag air but reported 30 kt; flag air and the positions slow (the flag
+    # wins); no flag, stale 140 kt but positions at 20 kt; no flag, flying; nothing known;
+    # no flag, reported 30 kt
+    assert ground_state(og, gs, imp).tolist() == [True, True, False, True, False, True, True]
