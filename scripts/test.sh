@@ -18,4 +18,9 @@ fi
 if ! command -v pdftoppm >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && apt-get install -y -qq poppler-utils
 fi
+# The flight truth tests read the `traffic` library's real sample flights (skipped if absent).
+if [ -z "${BASEWATCH_TRAFFIC_SAMPLES:-}" ]; then
+  SAMPLES=$(bash scripts/traffic_samples.sh)
+  [ -n "$SAMPLES" ] && export BASEWATCH_TRAFFIC_SAMPLES="$SAMPLES"
+fi
 .venv/bin/python -m pytest "$@"
