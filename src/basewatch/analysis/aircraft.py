@@ -60,7 +60,7 @@ class AircraftParams:
     method: str = "morphology"      # or "cross": matched rotated cross templates (see _cross_match)
     cross_res_m: float = 2.0        # working pixel of the template match
     cross_lengths_m: tuple[float, ...] = (24.0, 36.0, 54.0)
-    cross_angles: int = 12          # headings over 360 degrees
+    cross_angles: int = 16          # headings over 360 degrees
     min_ncc: float = 0.55           # "cross" alone: normalised correlation with the best cross
     verify_ncc: float = 0.35        # > 0: an object is kept when a cross correlates this well near it
     add_ncc: float = 0.55           # > 0: cross peaks this strong are aircraft even without an object
