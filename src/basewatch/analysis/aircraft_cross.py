@@ -141,22 +141,25 @@ def cross_match(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_
 
 
 def verify_and_add(dets: list[Detection], bands: dict[str, NDArray[Any]], area: NDArray[np.bool_],
-                   *, res_m: float, params: AircraftParams) -> list[Detection]:
+                   *, res_m: float, params: AircraftParams,
+                   need: list[float] | None = None) -> list[Detection]:
     """Objects found by morphology kept when a cross correlates at least ``verify_ncc`` within
     0.3 of their length (clutter of roofs, tugs and jet bridges does not look like a cross), and
     cross peaks of at least ``add_ncc`` added where no object was kept (aircraft the morphology
-    missed: merged with their shadow, or of the pavement's own brightness)."""
+    missed: merged with their shadow, or of the pavement's own brightness). ``need``: per
+    object, the correlation it needs instead of ``verify_ncc`` (more for objects that passed
+    only the relaxed outline and ground tests)."""
     p = params
     scores = cross_score(bands, area, res_m=res_m, params=p)
     best, _, _, _, f = scores
     res = res_m * f
     h, w = best.shape
     out: list[Detection] = []
-    for d in dets:
+    for i, d in enumerate(dets):
         r, c = min(int(d.row / f), h - 1), min(int(d.col / f), w - 1)
         rad = max(2, int(0.3 * d.length_m / res))
         ncc = float(best[max(r - rad, 0):r + rad + 1, max(c - rad, 0):c + rad + 1].max())
-        if ncc >= p.verify_ncc:
+        if ncc >= (need[i] if need is not None else p.verify_ncc):
             out.append(d)
     if p.add_ncc > 0:
         extra = cross_match(bands, area, res_m=res_m, params=p, scores=scores)
