@@ -20,6 +20,9 @@ Classical morphology, no trained model:
    ``add_ncc``): an object is kept when a rotated cross of an airliner's proportions (pure
    geometry) correlates with the image near it; strong cross peaks with no object are added;
    pieces of one aircraft (wing, fuselage, shadow) are suppressed in favour of the largest.
+   Objects that fail only the ground or outline test (busy gates: tugs, jet bridges, shadows
+   around the aircraft) get a second chance under looser limits (``relaxed_texture``,
+   ``relaxed_solidity``) when the cross correlates more strongly (``relaxed_ncc``).
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ class AircraftParams:
     verify_ncc: float = 0.35        # > 0: an object is kept when a cross correlates this well near it
     add_ncc: float = 0.55           # > 0: cross peaks this strong are aircraft even without an object
     # Second chance: an object on busier ground (an aircraft at a gate among its tugs, jet
-    # bridges and shadows) or less cross-like in outline is kept when a cross correlates strongly.
+    # bridges and shadows) or blockier in outline is kept when a cross correlates at least
+    # relaxed_ncc near it (<= 0: no second chance).
     relaxed_texture: float = 1.6
     relaxed_solidity: float = 0.7
     relaxed_ncc: float = 0.5
