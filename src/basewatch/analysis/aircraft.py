@@ -147,10 +147,11 @@ def _split_merged(lab: NDArray[Any], n: int, max_px: float, iterations: int) -> 
 
 def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
              score: NDArray[np.float64],
-             features: list[dict[str, float]] | None = None) -> list[tuple[Detection, bool]]:
+             features: list[dict[str, float]] | None = None,
+             kept: NDArray[np.bool_] | None = None) -> list[tuple[Detection, bool]]:
     """Objects of an aircraft's size and outline, each with ``True`` when it passes the strict
     tests (outline and ground) and ``False`` when only the relaxed ones: the cross verification
-    asks more of the latter."""
+    asks more of the latter. ``kept``, when given, is marked with the returned objects' pixels."""
     from scipy import ndimage
 
     pad = max(2, round(p.ring_m / res))
@@ -202,6 +203,8 @@ def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
                            or p.relaxed_ncc <= 0):
             continue
         s = score[rr + sl[0].start, cc + sl[1].start]
+        if kept is not None:
+            kept[sl] |= sub
         out.append((Detection(float(centre[0] * f + (f - 1) / 2), float(centre[1] * f + (f - 1) / 2),
                               npx * f * f, length, width, float(s.max()),
                               10 * math.log10(max(float(s.mean()), 1e-9)), "aircraft"), strict))
@@ -236,7 +239,8 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
     close = max(1, round(p.close_m / res)) * 2 + 1
     out: list[Detection] = []
     need: list[float] = []      # the cross correlation each object needs to be kept
-    taken: NDArray[np.bool_] = np.zeros(x.shape, bool)
+    taken: NDArray[np.bool_] = np.zeros(x.shape, bool)     # near an object kept in a pass
+    seen: NDArray[np.bool_] = np.zeros(x.shape, bool)      # near any object of a pass
     for top in tops:
         vals = top[inside]
         if vals.size == 0:
@@ -247,14 +251,20 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
         hits = inside & (top > med + p.k * noise)
         hits = _closing(hits, close) & inside
         score = (top - med) / noise
-        for d, strict in _objects(hits, res, p, f, score, features):
+        found = np.zeros(x.shape, bool)
+        for d, strict in _objects(hits, res, p, f, score, features, found):
             r, c = int(d.row / f), int(d.col / f)
             th, tw = taken.shape[0], taken.shape[1]
-            if 0 <= r < th and 0 <= c < tw and taken[r, c]:
+            on = 0 <= r < th and 0 <= c < tw
+            if on and taken[r, c]:
                 continue  # a dark aircraft's bright parts, or the reverse: one aircraft
             out.append(d)
-            need.append(p.verify_ncc if strict else max(p.verify_ncc, p.relaxed_ncc))
-        taken |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
+            # The dark side (shadow) of a bright object that failed the tests (merged with a
+            # jet bridge, on busy ground) gets the second chance's stronger cross test.
+            second = not strict or (on and seen[r, c] and p.relaxed_ncc > 0)
+            need.append(max(p.verify_ncc, p.relaxed_ncc) if second else p.verify_ncc)
+        taken |= ndimage.maximum_filter(found.view(np.uint8), size=close) > 0
+        seen |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
     if p.verify_ncc > 0 or p.add_ncc > 0:
         from basewatch.analysis.aircraft_cross import verify_and_add
 
