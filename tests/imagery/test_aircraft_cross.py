@@ -68,3 +68,32 @@ def test_verification_drops_an_object_on_bare_pavement_and_keeps_an_aircraft() -
     assert len(kept) == 2 and min(math.hypot(d.row - centres[1][0], d.col - centres[1][1])
                                   for d in kept) < 10
     assert cross_match(_bands(rgb), np.zeros(rgb.shape[1:], bool), res_m=0.5, params=p) == []
+
+
+def test_an_object_failing_the_ground_test_is_kept_only_when_a_cross_correlates_strongly() -> None:
+    rgb, centres = ls.aircraft_image(n=4, seed=7)
+    area = np.ones(rgb.shape[1:], bool)
+    # No ground is even enough for the strict test (max_texture 0) and no cross peak is added:
+    # only the second chance (relaxed tests, stronger cross) can keep an aircraft.
+    p = replace(AircraftParams(), max_texture=0.0, add_ncc=0.0)
+    dets = count_parked_aircraft(_bands(rgb), area, res_m=0.5, params=p)
+    assert len(dets) == 4
+    for r, c in centres:
+        assert min(math.hypot(d.row - r, d.col - c) for d in dets) < 10
+    # Without the second chance, or asking a correlation no aircraft reaches: none.
+    for q in (replace(p, relaxed_ncc=0.0), replace(p, relaxed_ncc=0.99)):
+        assert count_parked_aircraft(_bands(rgb), area, res_m=0.5, params=q) == []
+    # The strict objects are unaffected by the second chance's threshold.
+    strict = replace(AircraftParams(), add_ncc=0.0)
+    assert len(count_parked_aircraft(_bands(rgb), area, res_m=0.5,
+                                     params=replace(strict, relaxed_ncc=0.99))) == 4
+
+
+def test_verification_asks_each_object_its_own_correlation() -> None:
+    rgb, centres = ls.aircraft_image(n=1, seed=3)
+    (r, c), = centres
+    on = Detection(r, c, 500, 36.0, 34.0, 20.0, 10.0, "aircraft")
+    p = replace(AircraftParams(), add_ncc=0.0)
+    args = ([on], _bands(rgb), np.ones(rgb.shape[1:], bool))
+    assert verify_and_add(*args, res_m=0.5, params=p, need=[0.35]) == [on]
+    assert verify_and_add(*args, res_m=0.5, params=p, need=[0.99]) == []

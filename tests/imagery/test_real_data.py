@@ -47,7 +47,10 @@ def test_aircraft_on_held_out_pleiades_images(bench: ModuleType) -> None:
     scores = bench.run_aircraft(bench.shared_data(), imgs, "held-out")
     t = bench.total("all", "held-out", scores)
     assert len(scores) == 4
-    assert t.recall >= 0.35 and t.precision >= 0.55, bench.table("held-out", scores)
+    assert t.recall >= 0.47 and t.precision >= 0.62, bench.table("held-out", scores)
+    # Counts: the sum of the per-image count errors (measured 29 of 121 labels; 45 before the
+    # third pass).
+    assert sum(abs(s.detections - s.labels) for s in scores) <= 35, bench.table("held-out", scores)
 
 
 def test_matching_is_one_to_one_within_30_m() -> None:

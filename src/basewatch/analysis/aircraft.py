@@ -20,6 +20,9 @@ Classical morphology, no trained model:
    ``add_ncc``): an object is kept when a rotated cross of an airliner's proportions (pure
    geometry) correlates with the image near it; strong cross peaks with no object are added;
    pieces of one aircraft (wing, fuselage, shadow) are suppressed in favour of the largest.
+   Objects that fail only the ground or outline test (busy gates: tugs, jet bridges, shadows
+   around the aircraft) get a second chance under looser limits (``relaxed_texture``,
+   ``relaxed_solidity``) when the cross correlates more strongly (``relaxed_ncc``).
 """
 
 from __future__ import annotations
@@ -60,10 +63,16 @@ class AircraftParams:
     method: str = "morphology"      # or "cross": matched rotated cross templates (see _cross_match)
     cross_res_m: float = 2.0        # working pixel of the template match
     cross_lengths_m: tuple[float, ...] = (24.0, 36.0, 54.0)
-    cross_angles: int = 12          # headings over 360 degrees
+    cross_angles: int = 16          # headings over 360 degrees
     min_ncc: float = 0.55           # "cross" alone: normalised correlation with the best cross
     verify_ncc: float = 0.35        # > 0: an object is kept when a cross correlates this well near it
     add_ncc: float = 0.55           # > 0: cross peaks this strong are aircraft even without an object
+    # Second chance: an object on busier ground (an aircraft at a gate among its tugs, jet
+    # bridges and shadows) or blockier in outline is kept when a cross correlates at least
+    # relaxed_ncc near it (<= 0: no second chance).
+    relaxed_texture: float = 1.6
+    relaxed_solidity: float = 0.7
+    relaxed_ncc: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,7 +147,11 @@ def _split_merged(lab: NDArray[Any], n: int, max_px: float, iterations: int) -> 
 
 def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
              score: NDArray[np.float64],
-             features: list[dict[str, float]] | None = None) -> list[Detection]:
+             features: list[dict[str, float]] | None = None,
+             kept: NDArray[np.bool_] | None = None) -> list[tuple[Detection, bool]]:
+    """Objects of an aircraft's size and outline, each with ``True`` when it passes the strict
+    tests (outline and ground) and ``False`` when only the relaxed ones: the cross verification
+    asks more of the latter. ``kept``, when given, is marked with the returned objects' pixels."""
     from scipy import ndimage
 
     pad = max(2, round(p.ring_m / res))
@@ -183,13 +196,18 @@ def _objects(mask: NDArray[np.bool_], res: float, p: AircraftParams, f: int,
                              "peak": float(score[rr + sl[0].start, cc + sl[1].start].max())})
             continue
         peak = float(score[rr + sl[0].start, cc + sl[1].start].max())
-        if (solidity > p.max_solidity or texture > p.max_texture or peak < p.min_peak
-                or width < p.min_width_m):
+        if peak < p.min_peak or width < p.min_width_m:
+            continue
+        strict = solidity <= p.max_solidity and texture <= p.max_texture
+        if not strict and (solidity > p.relaxed_solidity or texture > p.relaxed_texture
+                           or p.relaxed_ncc <= 0):
             continue
         s = score[rr + sl[0].start, cc + sl[1].start]
-        out.append(Detection(float(centre[0] * f + (f - 1) / 2), float(centre[1] * f + (f - 1) / 2),
-                             npx * f * f, length, width, float(s.max()),
-                             10 * math.log10(max(float(s.mean()), 1e-9)), "aircraft"))
+        if kept is not None:
+            kept[sl] |= sub
+        out.append((Detection(float(centre[0] * f + (f - 1) / 2), float(centre[1] * f + (f - 1) / 2),
+                              npx * f * f, length, width, float(s.max()),
+                              10 * math.log10(max(float(s.mean()), 1e-9)), "aircraft"), strict))
     return out
 
 
@@ -220,7 +238,9 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
         tops.append(ndimage.grey_closing(x, size=(size, size)) - x)
     close = max(1, round(p.close_m / res)) * 2 + 1
     out: list[Detection] = []
-    taken: NDArray[np.bool_] = np.zeros(x.shape, bool)
+    need: list[float] = []      # the cross correlation each object needs to be kept
+    taken: NDArray[np.bool_] = np.zeros(x.shape, bool)     # near an object kept in a pass
+    seen: NDArray[np.bool_] = np.zeros(x.shape, bool)      # near any object of a pass
     for top in tops:
         vals = top[inside]
         if vals.size == 0:
@@ -231,17 +251,26 @@ def count_parked_aircraft(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_
         hits = inside & (top > med + p.k * noise)
         hits = _closing(hits, close) & inside
         score = (top - med) / noise
-        for d in _objects(hits, res, p, f, score, features):
+        found = np.zeros(x.shape, bool)
+        for d, strict in _objects(hits, res, p, f, score, features, found):
             r, c = int(d.row / f), int(d.col / f)
             th, tw = taken.shape[0], taken.shape[1]
-            if 0 <= r < th and 0 <= c < tw and taken[r, c]:
+            on = 0 <= r < th and 0 <= c < tw
+            if on and taken[r, c]:
                 continue  # a dark aircraft's bright parts, or the reverse: one aircraft
             out.append(d)
-        taken |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
+            # The dark side (shadow) of a bright object that failed the tests (merged with a
+            # jet bridge, on busy ground) gets the second chance's stronger cross test.
+            second = not strict or (on and seen[r, c] and p.relaxed_ncc > 0)
+            need.append(max(p.verify_ncc, p.relaxed_ncc) if second else p.verify_ncc)
+        taken |= ndimage.maximum_filter(found.view(np.uint8), size=close) > 0
+        seen |= ndimage.maximum_filter(hits.view(np.uint8), size=close) > 0
     if p.verify_ncc > 0 or p.add_ncc > 0:
         from basewatch.analysis.aircraft_cross import verify_and_add
 
-        out = verify_and_add(out, bands, area, res_m=res_m, params=p)
+        out = verify_and_add(out, bands, area, res_m=res_m, params=p, need=need)
+    else:
+        out = [d for d, n in zip(out, need, strict=True) if n <= p.verify_ncc]
     return _suppress(out, p.nms_share, res_m)
 
 
