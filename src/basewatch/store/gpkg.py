@@ -39,6 +39,8 @@ _WGS84_WKT = (
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
 SCHEMA_VERSION = 1
+#: SQLite page cache of a connection, KiB.
+_CACHE_KIB = 64 * 1024
 
 _CORE_DDL = """
 CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
@@ -98,6 +100,11 @@ class GeoPackageStore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open store: {exc}") from None
         self._con.execute("PRAGMA foreign_keys=ON")
+        # A large import writes hundreds of MB in one transaction: with SQLite's default 2 MB
+        # page cache the index pages are evicted, written and read back again and again
+        # (measured on a 300,000-post import: 306,000 page writes and 192,000 page reads;
+        # with 64 MB, about one write per page and no reads). Memory is taken only as used.
+        self._con.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
