@@ -100,11 +100,6 @@ class GeoPackageStore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open store: {exc}") from None
         self._con.execute("PRAGMA foreign_keys=ON")
-        # A large import writes hundreds of MB in one transaction: with SQLite's default 2 MB
-        # page cache the index pages are evicted, written and read back again and again
-        # (measured on a 300,000-post import: 306,000 page writes and 192,000 page reads;
-        # with 64 MB, about one write per page and no reads). Memory is taken only as used.
-        self._con.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
@@ -115,6 +110,11 @@ class GeoPackageStore:
         self._ready: set[str] = set()
         try:
             self._init_schema()
+            # A large import writes hundreds of MB in one transaction: with SQLite's default 2 MB
+            # page cache the index pages are evicted, written and read back again and again
+            # (measured on a 300,000-post import: 306,000 page writes and 192,000 page reads;
+            # with 64 MB, about one write per page and no reads). Memory is taken only as used.
+            self._con.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         except sqlite3.DatabaseError as exc:
             self._con.close()
             raise StoreError(f"{self.path}: not a basewatch GeoPackage ({exc})") from None
