@@ -132,8 +132,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                          "registration") for m in _REG.finditer(sentence)]
         if not sent_mentions and not regs and post_site is None:
             continue  # nothing to claim about: the cue scan is the costly part
-        cues = [(m.start() + s0, m.end() + s0, *lex.cue_kinds[int(m.lastgroup[1:])],
-                 m.group()) for m in lex.cue.finditer(sentence) if m.lastgroup]
+        cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
+                for m in lex.cue_index.finditer(sentence)]
         if not cues:
             continue
         if found is None:
