@@ -19,6 +19,7 @@ from basewatch.model.reports import Claim, Report, ReportSource, SourceKind
 from basewatch.store import Workspace
 from basewatch.store.reports import (
     CLAIM_CACHE,
+    CLAIM_STATE,
     REPORTS,
     SOURCES,
     CachedClaims,
@@ -30,7 +31,7 @@ __all__ = ["ClaimSet", "derive_claims", "load_claimset"]
 
 _BATCH = 2000
 #: The row that records how many reports the cache has derived, under which fingerprint.
-_STATE = "#state"
+_STATE = CLAIM_STATE
 
 
 @dataclass

@@ -43,7 +43,7 @@ from basewatch.model.reports import (
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
 from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
 from basewatch.store import LayerSpec, PutResult, Workspace
-from basewatch.store.reports import REPORTS, SOURCES
+from basewatch.store.reports import REPORTS, SOURCES, forget_claims
 
 __all__ = [
     "POST_FORMATS",
@@ -322,8 +322,10 @@ def _head(p: Path) -> bytes:
 
 
 def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = None,
-                defaults: PostDefaults | None = None) -> Parsed:
-    """Reports from a file of posts, with the ungraded sources they need registered."""
+                defaults: PostDefaults | None = None,
+                stored_ids: set[str] | None = None) -> Parsed:
+    """Reports from a file of posts, with the ungraded sources they need registered.
+    ``stored_ids``: ids of the reports already stored (see :func:`resolve_drafts`)."""
     from basewatch.sources.posts_social import parse_snscrape, parse_telethon, parse_tweets_js
     from basewatch.sources.posts_telegram import TelegramCounts, telegram_export_drafts
     from basewatch.sources.posts_telegram_html import parse_telegram_html
@@ -370,8 +372,13 @@ def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = N
             drafts = parse_text(p, decode_text(data, p), defaults)
     if not drafts:
         raise ImportFormatError(f"{p.name}: no posts found")
-    records = resolve_drafts(drafts, known, origin=p.name, warnings=warnings)
+    records = resolve_drafts(drafts, known, origin=p.name, warnings=warnings,
+                             stored_ids=stored_ids)
     return Parsed(p, f"posts-{fmt}", digest, records, warnings)
+
+
+#: The digest of an empty text: ids of posts known by their origin id do not depend on the text.
+_NO_TEXT = content_hash("")
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
@@ -431,9 +438,14 @@ def _source_for(d: Draft, sources: list[ReportSource], new: dict[str, ReportSour
 
 
 def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: str,
-                   warnings: list[str]) -> list[Any]:
+                   warnings: list[str], stored_ids: set[str] | None = None) -> list[Any]:
     """Reports for the drafts, plus an ungraded source for every unknown channel. Posts
-    without a language get the detected one."""
+    without a language get the detected one.
+
+    A post known by its id at the origin (``ref``: a Telegram message, a tweet) gets a report
+    id from its source, time and that id, not from its text: an edited message exported again
+    updates its report (new text, edit time) instead of becoming a second one. A report stored
+    before this rule (its id made from the text, found in ``stored_ids``) keeps its id."""
     from basewatch.analysis.language import detect_language
 
     sources = list(known)
@@ -450,9 +462,12 @@ def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: st
         url = d.url or (f"{base}/{d.ref.rsplit('/', 1)[-1]}"
                         if base and d.ref and "t.me/" in base else "")
         digest = content_hash(d.text)
+        rid = Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest)
+        if d.ref and d.text and (stored_ids is None or rid not in stored_ids):
+            rid = Report.make_id(src.id, published, "", d.ref, _NO_TEXT)
         try:
             rep = Report(
-                id=Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest),
+                id=rid,
                 content_sha256=digest, source_id=src.id, published=published, text=d.text, url=url, title=d.title,
                 language=d.language or src.language or (detect_language(d.text) if d.text
                                                         else ""),
@@ -482,8 +497,16 @@ def import_posts(ws: Workspace, path: str | Path, fmt: str | None = None,
                  defaults: PostDefaults | None = None) -> tuple[Parsed, PutResult]:
     """Import a file of posts: it lands whole or not at all; re-importing changes nothing."""
     known: list[ReportSource] = ws.store.select(SOURCES)
-    parsed = parse_posts(path, known, fmt, defaults)
-    return parsed, write_reports(ws, parsed)
+    stored: dict[str, str] = dict(ws.store.select_columns(REPORTS, ["id", "content_sha256"])) \
+        if known else {}
+    parsed = parse_posts(path, known, fmt, defaults, set(stored))
+    # Edited posts exported again: their claims are derived again from the new text.
+    edited = [r.id for r in parsed.records if isinstance(r, Report) and r.id in stored
+              and stored[r.id] != r.content_sha256]
+    with ws.store.transaction():
+        put = write_reports(ws, parsed)
+        forget_claims(ws.store, edited)
+    return parsed, put
 
 
 def import_sources(ws: Workspace, path: str | Path) -> tuple[Parsed, PutResult]:
