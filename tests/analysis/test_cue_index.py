@@ -33,3 +33,17 @@ def test_same_matches_as_the_single_pattern(lang: str) -> None:
     for t in texts:
         want = [(m.start(), m.end(), int(m.lastgroup[1:]), m.group()) for m in one.finditer(t)]
         assert [(m.start, m.end, m.index, m.text) for m in idx.finditer(t)] == want, t
+
+
+def test_sentence_pattern_splits_as_the_plain_one() -> None:
+    import random
+
+    from basewatch.analysis.claims import _SENTENCE
+
+    plain = re.compile(r"(?:[^.!?؟\n]|[.!?؟]+(?=[^\s.!?؟]))+(?:[.!?؟]+|$)", re.MULTILINE)
+    rng = random.Random(7)
+    texts = ["".join(rng.choice("ab .!?؟\n\t,") for _ in range(rng.randint(0, 25)))
+             for _ in range(5000)] + ["Il-76MD. left pic.twitter.com/x! Ok?? Yes…\nНет؟ لا"]
+    for t in texts:
+        assert [m.span() for m in _SENTENCE.finditer(t)] == \
+            [m.span() for m in plain.finditer(t)], repr(t)
