@@ -390,6 +390,14 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
+def _link(url: str) -> str:
+    """A channel's public link compared without scheme, case or trailing slash."""
+    u = url.strip().rstrip("/").casefold()
+    for prefix in ("https://", "http://", "www."):
+        u = u.removeprefix(prefix)
+    return u
+
+
 def _source_for(d: Draft, sources: list[ReportSource], new: dict[str, ReportSource],
                 origin: str, warnings: list[str]) -> ReportSource:
     """The source of a draft. A channel is recognised by its platform id first; a name match
@@ -399,10 +407,21 @@ def _source_for(d: Draft, sources: list[ReportSource], new: dict[str, ReportSour
         by_id = [s for s in sources if d.channel_id in s.handles]
         if by_id:
             return by_id[0]
+    link = _link(d.channel_url)
+    if link:
+        # An export without the channel's id (Telegram HTML) is recognised by the public
+        # link given with it (--url), never by a source that has another id of that platform.
+        by_link = [s for s in sources if _link(s.url) == link and not (
+            d.channel_id and any(h.split(":", 1)[0] == d.channel_id.split(":", 1)[0]
+                                 and ":" in h for h in s.handles))]
+        if by_link:
+            return by_link[0]
     hits = [s for s in sources if s.matches(d.source_name)]
     if d.channel_id:
         hits = [s for s in hits if not any(h.split(":", 1)[0] == d.channel_id.split(":", 1)[0]
                                            and ":" in h for h in s.handles)]
+    if link:  # a source with another public link is another channel of the same name
+        hits = [s for s in hits if not _link(s.url)]
     if len(hits) > 1:
         raise ImportFormatError(f"{d.where}: source {d.source_name!r} matches several: "
                                 f"{', '.join(h.id for h in hits)}")
