@@ -481,9 +481,13 @@ def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: st
         url = d.url or (f"{base}/{d.ref.rsplit('/', 1)[-1]}"
                         if base and d.ref and "t.me/" in base else "")
         digest = content_hash(d.text)
-        rid = Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest)
-        if d.ref and d.text and (stored_ids is None or rid not in stored_ids):
+        if d.ref and d.text:
             rid = Report.make_id(src.id, published, "", d.ref, _NO_TEXT)
+            if stored_ids and rid not in stored_ids:
+                old = Report.make_id(src.id, published, d.text, "", digest)
+                rid = old if old in stored_ids else rid
+        else:
+            rid = Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest)
         try:
             rep = Report(
                 id=rid,
