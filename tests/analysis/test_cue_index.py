@@ -47,3 +47,18 @@ def test_sentence_pattern_splits_as_the_plain_one() -> None:
     for t in texts:
         assert [m.span() for m in _SENTENCE.finditer(t)] == \
             [m.span() for m in plain.finditer(t)], repr(t)
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru", "ar", "en"])
+def test_gated_patterns_find_what_the_plain_ones_find(lang: str) -> None:
+    from basewatch.analysis.lexicon.cue_index import gate
+
+    texts = [json.loads(line)["text"] for line in DATA.read_text("utf-8").splitlines()] + EXTRA
+    x = _languages()[lang]
+    phrases = [x.negations, x.hedges, x.strong_hedges, x.denials_after, x.ago,
+               *(p for p, _ in x.relative)]
+    for p in (p for p in phrases if p):
+        plain = re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)
+        gated = re.compile(rf"(?<!\w){gate(p)}(?:{p})(?!\w)", re.IGNORECASE)
+        for t in texts:
+            assert [m.span() for m in gated.finditer(t)] == [m.span() for m in plain.finditer(t)]

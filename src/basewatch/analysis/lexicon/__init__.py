@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from basewatch.analysis.lexicon.cue_index import CueIndex
+from basewatch.analysis.lexicon.cue_index import CueIndex, gate
 from basewatch.model.reports import ClaimKind
 
 __all__ = ["LANGUAGES", "Compiled", "Lexicon", "lexicon_for"]
@@ -106,7 +106,7 @@ def lexicon_for(language: str) -> Compiled:
         numbers.update(x.numbers)
 
     def word(p: str) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)
+        return re.compile(rf"(?<!\w){gate(p)}(?:{p})(?!\w)", re.IGNORECASE)
 
     return Compiled(
         languages=langs, cue=cue, cue_index=CueIndex(pats), cue_kinds=cue_kinds,
@@ -134,4 +134,5 @@ def _relative_any(phrases: list[str]) -> re.Pattern[str]:
     # "أول أمس" before "أمس" at the same place.
     order = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
     alt = "|".join(f"(?P<r{i}>{phrases[i]})" for i in order)
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)" if phrases else r"(?!x)x", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){gate(alt)}(?:{alt})(?!\w)" if phrases else r"(?!x)x",
+                      re.IGNORECASE)

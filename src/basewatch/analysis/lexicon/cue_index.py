@@ -17,7 +17,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["CueIndex", "CueMatch"]
+__all__ = ["CueIndex", "CueMatch", "gate"]
 
 _BOUNDARY = re.compile(r"\b")
 _MAX_RANGE = 2000  # a character class wider than this counts as "any character"
@@ -92,6 +92,16 @@ def _one(op: Any, av: Any) -> set[str] | None:
         sets = [_first(b) for b in av[1]]
         return None if any(x is None for x in sets) else set().union(*sets)  # type: ignore[arg-type]
     return None
+
+
+def gate(pattern: str, flags: int = re.IGNORECASE) -> str:
+    """A lookahead on the characters ``pattern`` can start with (``(?=[вуо])``), or "" if
+    any: put in front of a long alternation it makes a position that cannot start a match
+    fail at once instead of once per alternative, with the same matches."""
+    first = _first(_parser.parse(pattern, flags))
+    if not first or len(first) > 200:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
 
 class CueMatch:
