@@ -20,6 +20,8 @@ from typing import Any
 __all__ = ["CueIndex", "CueMatch", "gate"]
 
 _BOUNDARY = re.compile(r"\b")
+_WORD_START = re.compile(r"\b(?=\w)")
+_WORD_CHAR = re.compile(r"\w")
 _MAX_RANGE = 2000  # a character class wider than this counts as "any character"
 
 
@@ -124,6 +126,11 @@ class CueIndex:
             for a in split_top(p):
                 self.alts.append((i, a, _first(_parser.parse(a, flags))))
         self._by_char: dict[str, re.Pattern[str] | None] = {}
+        # Where every alternative starts with a word character, only word starts can begin
+        # a match (half the boundaries).
+        words_only = all(first is not None and all(_WORD_CHAR.fullmatch(c) for c in first)
+                         for _, _, first in self.alts)
+        self._starts = _WORD_START if words_only else _BOUNDARY
 
     def _for(self, ch: str) -> re.Pattern[str] | None:
         if ch in self._by_char:
@@ -138,7 +145,7 @@ class CueIndex:
         """Every cue in ``text``, as ``re.finditer`` of ``\\b(?:p0|p1|…)\\b`` finds them."""
         out: list[CueMatch] = []
         end = -1
-        for b in _BOUNDARY.finditer(text):
+        for b in self._starts.finditer(text):
             p = b.start()
             if p < end:
                 continue
