@@ -94,19 +94,24 @@ def generate(path: Path, n: int) -> None:
 
 def child(code: str) -> tuple[float, float, str]:
     """Run ``code`` in a fresh interpreter: (seconds, peak RSS in MiB, its stdout). The CPU
-    seconds it used are printed too: on a shared machine wall time includes waiting."""
+    seconds it used are printed too: on a shared machine wall time includes waiting. So are its
+    context switches: voluntary ones are waits for I/O (fsync, reads), involuntary ones are the
+    CPU taken away by other processes, which tells which of the two the wall time waited on."""
     wrapper = ("import resource, sys, time\n"
                f"sys.path.insert(0, {str(ROOT / 'src')!r})\n"
                "t = time.perf_counter()\n" + code +
                "\nprint('__T', time.perf_counter() - t)\n"
                "u = resource.getrusage(resource.RUSAGE_SELF)\n"
                "print('__C', u.ru_utime + u.ru_stime)\n"
+               "print('__V', u.ru_nvcsw, u.ru_nivcsw)\n"
                "print('__M', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
     out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True,
                          text=True).stdout
     vals = dict(line.split(" ", 1) for line in out.splitlines() if line.startswith("__"))
     rest = "\n".join(line for line in out.splitlines() if not line.startswith("__"))
-    rest += f" [CPU {float(vals['__C']):.1f} s]"
+    vol, invol = vals["__V"].split()
+    rest += (f" [CPU {float(vals['__C']):.1f} s; context switches: {int(vol):,} voluntary "
+             f"(I/O waits), {int(invol):,} involuntary (CPU taken by others)]")
     return float(vals["__T"]), float(vals["__M"]), rest
 
 

@@ -216,3 +216,56 @@ def test_iter_reports_reads_every_report_once_in_batches(ws: Workspace, tmp_path
         assert len(got) == 13
     later = dt.datetime.fromtimestamp(1_646_467_200 + 4, UTC)
     assert {r.text for r in iter_reports(ws.store, later, batch=2)} == {"пост 12", "пост 13"}
+
+
+def test_an_edited_post_exported_again_updates_its_report_and_its_claims(ws: Workspace,
+                                                                          tmp_path: Path):
+    from basewatch.model import Place, Provenance, Source
+    from basewatch.queries.claims import load_claimset
+    from basewatch.store import PLACES
+
+    ws.store.put(PLACES, [Place(id="kharkiv", name="Kharkiv", lon=36.23, lat=49.99,
+                                aliases=("Харків",),
+                                provenance=Provenance(Source("test"), synthetic=True,
+                                                      generator="this test"))])
+    first = write(tmp_path, "v1.json", chat("SYNTHETIC Канал", 3003, [
+        msg(1, "Вибухи у Харкові"), msg(2, "Тиша")]))
+    import_posts(ws, first)
+    before = load_claimset(ws, site_ids={"kharkiv"})
+    assert [c.stance.value for c in before.claims] == ["asserts"]
+    # The channel edits message 1 an hour later: the new export has the new text.
+    second = write(tmp_path, "v2.json", chat("SYNTHETIC Канал", 3003, [
+        msg(1, "Вибухи у Харкові не підтверджуються", edited="2022-03-05T11:00:00",
+            edited_unixtime="1646478001"), msg(2, "Тиша")]))
+    _, put = import_posts(ws, second)
+    assert (put.inserted, put.updated) == (0, 1)
+    (r1,) = [r for r in ws.store.select(REPORTS) if r.ref.endswith("/1")]
+    assert r1.text == "Вибухи у Харкові не підтверджуються"
+    assert r1.edited == dt.datetime(2022, 3, 5, 11, 0, 1, tzinfo=UTC)
+    assert len(ws.store.select(REPORTS)) == 2
+    after = load_claimset(ws, site_ids={"kharkiv"})
+    assert [c.stance.value for c in after.claims] == ["speculates"]
+
+
+def test_an_html_export_is_recognised_by_the_public_link_not_the_name(ws: Workspace,
+                                                                       tmp_path: Path):
+    page = ('<html><body><div class="page_header"><div class="content"><div class="text '
+            'bold">Вести</div></div></div><div class="message default clearfix" id="message5">'
+            '<div class="body"><div class="pull_right date details" title="05.03.2022 '
+            '10:00:00 UTC+00:00">10:00</div><div class="from_name">Вести</div>'
+            '<div class="text">Тиша</div></div></div></body></html>')
+    a = write(tmp_path, "a.json", chat("Вести", 777, [msg(1, "Новости")]))
+    b = write(tmp_path, "b.json", chat("Вести", 888, [msg(1, "Другие новости")]))
+    import_posts(ws, a, defaults=PostDefaults(url="@vesti"))
+    import_posts(ws, b)
+    html = tmp_path / "ChatExport"
+    html.mkdir()
+    (html / "messages.html").write_text(page, "utf-8")
+    import_posts(ws, html, defaults=PostDefaults(url="https://t.me/Vesti/"))
+    assert sorted(len(v) for v in by_source(ws).values()) == [1, 2]
+    first = [s for s in ws.store.select(SOURCES) if "telegram:777" in s.handles][0]
+    assert {r.text for r in by_source(ws)[first.id]} == {"Новости", "Тиша"}
+    # Another link: never the channel known by its link (the one without a link may be it).
+    import_posts(ws, html, defaults=PostDefaults(url="https://t.me/vesti_other"))
+    assert {r.text for r in by_source(ws)[first.id]} == {"Новости", "Тиша"}
+    assert len(ws.store.select(REPORTS)) == 4

@@ -198,6 +198,10 @@ class Gazetteer:
         self.size = 0
         self.names: list[tuple[str, GazEntry]] = []
         self._keys: dict[str, list[tuple[str, str]]] = {}  # word -> its keys (a memo)
+        # word -> the trie nodes its keys reach from the root, with how (a memo); the words
+        # that reach one: a post none of whose words is among them names nothing.
+        self._root: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        self._starts: set[str] = set()
         self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
@@ -211,6 +215,8 @@ class Gazetteer:
         pending, self._pending = self._pending, []
         if pending:
             self._keys.clear()  # the prefixes that gate lemma and skeleton keys change
+            self._root.clear()
+            self._starts.clear()
         for name, entry in pending:
             self._insert(WORD.findall(name), entry)
 
@@ -293,10 +299,28 @@ class Gazetteer:
                 keys.append((f"t:{stem}", "stem"))
         return keys
 
+    def _root_of(self, word: str) -> list[tuple[dict[str, Any], str]]:
+        trie = self._trie
+        hits = [(trie[k], how) for k, how in self.keys_of(word) if k in trie]
+        if len(self._root) > 500_000:
+            self._root.clear()
+            self._starts.clear()
+        self._root[word] = hits
+        if hits:
+            self._starts.add(word)
+        return hits
+
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, longest match first, non-overlapping, in order."""
         if self._pending:
             self._index()
+        # Most posts name nothing: their distinct words are checked against the memo with
+        # set operations, and only words never seen before are looked up.
+        distinct = set(WORD.findall(text))
+        for w in distinct.difference(self._root):
+            self._root_of(w)
+        if self._starts.isdisjoint(distinct):
+            return []
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         out: list[Mention] = []
         i, n = 0, len(words)
@@ -307,14 +331,15 @@ class Gazetteer:
                 keys[j] = self.keys_of(words[j][2])
             return keys[j]
 
-        trie = self._trie
+        root = self._root
         while i < n:
             # Breadth over the keys of each word: (node, how) pairs still alive.
-            alive: list[tuple[dict[str, Any], str]] = []
-            for k, how in kw(i):
-                node = trie.get(k)
-                if node is not None:
-                    alive.append((node, how))
+            alive = root.get(words[i][2])
+            if alive is None:
+                alive = self._root_of(words[i][2])
+            if not alive:
+                i += 1
+                continue
             best: tuple[int, GazEntry, str] | None = None
             j = i
             while alive:

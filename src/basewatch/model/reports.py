@@ -338,8 +338,9 @@ class Claim:
     def __post_init__(self) -> None:
         if self.span[0] < 0 or self.span[1] < self.span[0]:
             raise ValidationError(f"claim {self.id}: bad span {self.span}")
-        object.__setattr__(self, "credibility", _check_credibility(self.credibility,
-                                                                   f"claim {self.id}"))
+        c = self.credibility
+        if type(c) is not int or c not in CREDIBILITY:  # the common case costs one check
+            object.__setattr__(self, "credibility", _check_credibility(c, f"claim {self.id}"))
 
     @property
     def tied_site(self) -> str:

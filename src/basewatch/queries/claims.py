@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 from basewatch.analysis.claims import EXTRACTOR_VERSION, Gazetteer, extract_claims
@@ -19,6 +21,7 @@ from basewatch.model.reports import Claim, Report, ReportSource, SourceKind
 from basewatch.store import Workspace
 from basewatch.store.reports import (
     CLAIM_CACHE,
+    CLAIM_STATE,
     REPORTS,
     SOURCES,
     CachedClaims,
@@ -29,8 +32,10 @@ from basewatch.store.reports import (
 __all__ = ["ClaimSet", "derive_claims", "load_claimset"]
 
 _BATCH = 2000
+#: Rows of the claim cache written per put.
+_PUT_ROWS = 50_000
 #: The row that records how many reports the cache has derived, under which fingerprint.
-_STATE = "#state"
+_STATE = CLAIM_STATE
 
 
 @dataclass
@@ -73,23 +78,27 @@ def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int
     with store.transaction():
         for f in stale:
             store.delete(CLAIM_CACHE, {"fingerprint": f})
-        rows: list[CachedClaims] = []
         # A few new reports are read by id; many (a new gazetteer) in publication order.
         source = (r for i in sorted(todo) for r in store.select(REPORTS, where={"id": i})) \
             if len(todo) <= _BATCH else iter_reports(store, batch=_BATCH)
-        for r in source:
-            if r.id not in todo:
-                continue
-            by_site: dict[str, list[Claim]] = {}
-            for c in extract_claims(r, gaz):
-                by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
-            rows.append(CachedClaims(r.id, "", fp))
-            rows.extend(CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs), r.to_dict())
-                        for s, cs in by_site.items())
-            if len(rows) >= _BATCH:
-                store.put(CLAIM_CACHE, rows)
-                rows = []
-        store.put(CLAIM_CACHE, rows)
+
+        def rows() -> Iterator[CachedClaims]:
+            for r in source:
+                if r.id not in todo:
+                    continue
+                by_site: dict[str, list[Claim]] = {}
+                for c in extract_claims(r, gaz):
+                    by_site.setdefault(c.tied_site or c.subject_id, []).append(c)
+                yield CachedClaims(r.id, "", fp)
+                for s, cs in by_site.items():
+                    yield CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs), r.to_dict())
+
+        # Large puts: each put reads the layer's stored keys once, so a put per 2,000 rows
+        # made the cost grow with the square of the reports; 50,000 rows a put keep that
+        # small and a back end that gathers a put in memory (PostGIS) bounded.
+        it = rows()
+        while chunk := list(islice(it, _PUT_ROWS)):
+            store.put(CLAIM_CACHE, chunk)
         if n_reports >= 0:
             store.put(CLAIM_CACHE, [CachedClaims(_STATE, _STATE, fp, ({"reports": n_reports},))])
     return fp, len(todo)

@@ -31,19 +31,17 @@ from defusedxml.common import (
 )
 
 from basewatch.errors import BasewatchError, ImportFormatError
-from basewatch.model import Provenance, Source
-from basewatch.model._util import as_utc
 from basewatch.model.reports import (
     Report,
     ReportSource,
     SourceKind,
-    content_hash,
     source_id_for,
 )
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
 from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
+from basewatch.sources.posts_resolve import resolve_drafts
 from basewatch.store import LayerSpec, PutResult, Workspace
-from basewatch.store.reports import REPORTS, SOURCES
+from basewatch.store.reports import REPORTS, SOURCES, forget_claims
 
 __all__ = [
     "POST_FORMATS",
@@ -56,6 +54,7 @@ __all__ = [
     "parse_posts",
     "parse_sources",
     "parse_text",
+    "resolve_drafts",
 ]
 
 POST_FORMATS = ("rss", "atom", "telegram", "telegram-html", "telethon", "snscrape", "tweets-js", "jsonl", "text")
@@ -322,8 +321,10 @@ def _head(p: Path) -> bytes:
 
 
 def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = None,
-                defaults: PostDefaults | None = None) -> Parsed:
-    """Reports from a file of posts, with the ungraded sources they need registered."""
+                defaults: PostDefaults | None = None,
+                stored_ids: set[str] | None = None) -> Parsed:
+    """Reports from a file of posts, with the ungraded sources they need registered.
+    ``stored_ids``: ids of the reports already stored (see :func:`resolve_drafts`)."""
     from basewatch.sources.posts_social import parse_snscrape, parse_telethon, parse_tweets_js
     from basewatch.sources.posts_telegram import TelegramCounts, telegram_export_drafts
     from basewatch.sources.posts_telegram_html import parse_telegram_html
@@ -370,101 +371,9 @@ def parse_posts(path: str | Path, known: list[ReportSource], fmt: str | None = N
             drafts = parse_text(p, decode_text(data, p), defaults)
     if not drafts:
         raise ImportFormatError(f"{p.name}: no posts found")
-    records = resolve_drafts(drafts, known, origin=p.name, warnings=warnings)
+    records = resolve_drafts(drafts, known, origin=p.name, warnings=warnings,
+                             stored_ids=stored_ids)
     return Parsed(p, f"posts-{fmt}", digest, records, warnings)
-
-
-def _unique_id(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
-def _source_for(d: Draft, sources: list[ReportSource], new: dict[str, ReportSource],
-                origin: str, warnings: list[str]) -> ReportSource:
-    """The source of a draft. A channel is recognised by its platform id first; a name match
-    is taken only if that source has no other platform id; a new source gets an id no other
-    source has. An existing source is never renamed or re-attributed."""
-    if d.channel_id:
-        by_id = [s for s in sources if d.channel_id in s.handles]
-        if by_id:
-            return by_id[0]
-    hits = [s for s in sources if s.matches(d.source_name)]
-    if d.channel_id:
-        hits = [s for s in hits if not any(h.split(":", 1)[0] == d.channel_id.split(":", 1)[0]
-                                           and ":" in h for h in s.handles)]
-    if len(hits) > 1:
-        raise ImportFormatError(f"{d.where}: source {d.source_name!r} matches several: "
-                                f"{', '.join(h.id for h in hits)}")
-    if hits:
-        src = hits[0]
-        if d.channel_id:
-            # The analyst registered this channel by name: it gains its platform id, and
-            # keeps its id, name and grade.
-            src = ReportSource.from_dict({**src.to_dict(),
-                                          "handles": [*src.handles, d.channel_id]})
-            sources[sources.index(hits[0])] = src
-            new[src.id] = src
-        return src
-    try:
-        base = source_id_for(d.source_name)
-    except BasewatchError as exc:
-        raise ImportFormatError(f"{d.where}: {exc}") from None
-    sid = _unique_id(base, {s.id for s in sources})
-    handles = tuple(h for h in (d.source_name if d.source_name.startswith("@") else "",
-                                d.channel_id) if h)
-    src = ReportSource(
-        id=sid, name=d.source_name.lstrip("@") or sid, kind=d.source_kind, handles=handles,
-        language=d.language, url=d.channel_url,
-        provenance=Provenance(Source("basewatch posts import", origin),
-                              notes="registered from a post; not graded (F6)"))
-    sources.append(src)
-    new[sid] = src
-    same = [s.id for s in sources if s is not src and s.matches(d.source_name)]
-    warnings.append(f"{d.where}: source {d.source_name!r} was not registered; added as {sid}, "
-                    "ungraded (F6): grade it with `basewatch sources grade`" +
-                    (f" (another source has this name: {', '.join(same)})" if same else ""))
-    return src
-
-
-def resolve_drafts(drafts: list[Draft], known: list[ReportSource], *, origin: str,
-                   warnings: list[str]) -> list[Any]:
-    """Reports for the drafts, plus an ungraded source for every unknown channel. Posts
-    without a language get the detected one."""
-    from basewatch.analysis.language import detect_language
-
-    sources = list(known)
-    new: dict[str, ReportSource] = {}
-    reports: dict[str, Report] = {}
-    cache: dict[tuple[str, str], ReportSource] = {}
-    for d in drafts:
-        key = (d.channel_id, d.source_name)
-        src = cache.get(key)
-        if src is None:
-            src = cache[key] = _source_for(d, sources, new, origin, warnings)
-        published = as_utc(d.published)
-        base = (src.url or d.channel_url).rstrip("/")
-        url = d.url or (f"{base}/{d.ref.rsplit('/', 1)[-1]}"
-                        if base and d.ref and "t.me/" in base else "")
-        digest = content_hash(d.text)
-        try:
-            rep = Report(
-                id=Report.make_id(src.id, published, d.text, "" if d.text else d.ref, digest),
-                content_sha256=digest, source_id=src.id, published=published, text=d.text, url=url, title=d.title,
-                language=d.language or src.language or (detect_language(d.text) if d.text
-                                                        else ""),
-                retrieved=d.retrieved, kind=d.kind, quotes=d.quotes,
-                edited=as_utc(d.edited) if d.edited else None, reply_to=d.reply_to,
-                ref=d.ref, media=d.media,
-                provenance=Provenance(Source(src.name, d.title, url),
-                                      source_date=published.date(), notes=d.notes))
-        except BasewatchError as exc:
-            raise ImportFormatError(f"{d.where}: {exc}") from None
-        reports.setdefault(rep.id, rep)
-    return [*new.values(), *reports.values()]
 
 
 def _layer_of(record: Any) -> LayerSpec:
@@ -482,8 +391,16 @@ def import_posts(ws: Workspace, path: str | Path, fmt: str | None = None,
                  defaults: PostDefaults | None = None) -> tuple[Parsed, PutResult]:
     """Import a file of posts: it lands whole or not at all; re-importing changes nothing."""
     known: list[ReportSource] = ws.store.select(SOURCES)
-    parsed = parse_posts(path, known, fmt, defaults)
-    return parsed, write_reports(ws, parsed)
+    stored: dict[str, str] = dict(ws.store.select_columns(REPORTS, ["id", "content_sha256"])) \
+        if known else {}
+    parsed = parse_posts(path, known, fmt, defaults, set(stored))
+    # Edited posts exported again: their claims are derived again from the new text.
+    edited = [r.id for r in parsed.records if isinstance(r, Report) and r.id in stored
+              and stored[r.id] != r.content_sha256]
+    with ws.store.transaction():
+        put = write_reports(ws, parsed)
+        forget_claims(ws.store, edited)
+    return parsed, put
 
 
 def import_sources(ws: Workspace, path: str | Path) -> tuple[Parsed, PutResult]:

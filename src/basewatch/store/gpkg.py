@@ -39,6 +39,8 @@ _WGS84_WKT = (
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
 SCHEMA_VERSION = 1
+#: SQLite page cache of a connection, KiB.
+_CACHE_KIB = 64 * 1024
 
 _CORE_DDL = """
 CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
@@ -108,6 +110,11 @@ class GeoPackageStore:
         self._ready: set[str] = set()
         try:
             self._init_schema()
+            # A large import writes hundreds of MB in one transaction: with SQLite's default 2 MB
+            # page cache the index pages are evicted, written and read back again and again
+            # (measured on a 300,000-post import: 306,000 page writes and 192,000 page reads;
+            # with 64 MB, about one write per page and no reads). Memory is taken only as used.
+            self._con.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         except sqlite3.DatabaseError as exc:
             self._con.close()
             raise StoreError(f"{self.path}: not a basewatch GeoPackage ({exc})") from None

@@ -19,6 +19,7 @@ from basewatch.model.reports import Report, ReportSource
 from basewatch.store.base import LayerSpec, Store, register_layer
 
 __all__ = ["CLAIM_CACHE", "FEED_STATE", "REPORTS", "SOURCES", "CachedClaims", "FeedState", "find_source",
+           "forget_claims",
            "iter_reports", "reports_between"]
 
 
@@ -164,3 +165,18 @@ CLAIM_CACHE = register_layer(LayerSpec(
     description="Claims derived from reports, per report and site, under a fingerprint of "
                 "the gazetteer and rules (a cache: rebuilt when either changes).",
 ))
+
+
+#: The row of the claim cache that records how many reports it has derived (queries/claims.py).
+CLAIM_STATE = "#state"
+
+
+def forget_claims(store: Store, report_ids: list[str]) -> None:
+    """Drop the cached claims of reports whose text changed (an edited post imported again),
+    and the cache's record of being complete, so that they are derived again."""
+    if not report_ids:
+        return
+    with store.transaction():
+        for rid in report_ids:
+            store.delete(CLAIM_CACHE, {"report_id": rid})
+        store.delete(CLAIM_CACHE, {"report_id": CLAIM_STATE})

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from basewatch.analysis.lexicon.cue_index import CueIndex, gate
 from basewatch.model.reports import ClaimKind
 
 __all__ = ["LANGUAGES", "Compiled", "Lexicon", "lexicon_for"]
@@ -60,6 +61,7 @@ class Compiled:
 
     languages: tuple[str, ...]
     cue: re.Pattern[str]
+    cue_index: CueIndex  # the same matches as ``cue``, found faster (see cue_index.py)
     cue_kinds: tuple[tuple[ClaimKind, str], ...]  # (kind, language) per named group k<i>
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
@@ -90,7 +92,10 @@ def lexicon_for(language: str) -> Compiled:
     lex = [_languages()[c] for c in langs]
     cue_kinds = tuple((k, x.code) for x in lex for k, _ in x.cues)
     pats = [p for x in lex for _, p in x.cues]
-    cue = re.compile("|".join(f"(?P<k{i}>\\b(?:{p})\\b)" for i, p in enumerate(pats)),
+    # The word boundaries stand outside the alternation, so that a position inside a word
+    # fails once instead of once per cue (the same matches: the engine backtracks into the
+    # alternation when the closing boundary fails).
+    cue = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, p in enumerate(pats)) + r")\b",
                      re.IGNORECASE)
     months: dict[str, int] = {}
     for x in lex:
@@ -101,10 +106,10 @@ def lexicon_for(language: str) -> Compiled:
         numbers.update(x.numbers)
 
     def word(p: str) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)
+        return re.compile(rf"(?<!\w){gate(p)}(?:{p})(?!\w)", re.IGNORECASE)
 
     return Compiled(
-        languages=langs, cue=cue, cue_kinds=cue_kinds,
+        languages=langs, cue=cue, cue_index=CueIndex(pats), cue_kinds=cue_kinds,
         negation=word(_alt([x.negations for x in lex])),
         hedge=word(_alt([x.hedges for x in lex])),
         strong_hedge=word(_alt([x.strong_hedges for x in lex])),
@@ -129,4 +134,5 @@ def _relative_any(phrases: list[str]) -> re.Pattern[str]:
     # "أول أمس" before "أمس" at the same place.
     order = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
     alt = "|".join(f"(?P<r{i}>{phrases[i]})" for i in order)
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)" if phrases else r"(?!x)x", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){gate(alt)}(?:{alt})(?!\w)" if phrases else r"(?!x)x",
+                      re.IGNORECASE)
