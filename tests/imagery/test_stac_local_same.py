@@ -101,10 +101,10 @@ def _same(stac_area: dict[str, Any], local_area: dict[str, Any]) -> list[tuple[A
     """The detections of both paths as comparable rows (asserting they are the same)."""
     win = stac_area["window"]
     a = sorted((round(d["row"] + win["row_off"], 1), round(d["col"] + win["col_off"], 1),
-                d["lon"], d["lat"], d["kind"], d["length_m"], d["width_m"])
+                d["lon"], d["lat"], d["class"], d["length_m"], d["width_m"], d["score"])
                for d in stac_area["detections"])
-    b = sorted((d["row"], d["col"], d["lon"], d["lat"], d["class"], d["length_m"], d["width_m"])
-               for d in local_area["detections"])
+    b = sorted((d["row"], d["col"], d["lon"], d["lat"], d["class"], d["length_m"], d["width_m"],
+                d["score"]) for d in local_area["detections"])
     assert a == b
     return a
 

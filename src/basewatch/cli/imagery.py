@@ -330,7 +330,10 @@ def process_cmd(
             console.print("   not usable (cloud over the site)")
         for a in d["areas"]:
             found = ", ".join(f"{x['kind']} {x['length_m']:g} m" for x in a["detections"])
-            console.print(f"   {escape(a['area'])}: {a['n_detections']} detections"
+            hist = (f"; history of {a['history_scenes']} earlier scenes"
+                    if a["history_scenes"] else "")
+            console.print(f"   {escape(a['area'])} ({escape(a['method'])}{hist}): "
+                          f"{a['n_detections']} detections"
                           + (f" ({found})" if found else ""), highlight=False)
     for row in rows:
         console.print(f"  {escape(row.text)}", highlight=False)

@@ -51,7 +51,8 @@ class AreaResult:
     def to_dict(self) -> dict[str, Any]:
         return {"area": self.area, "kind": self.kind, "method": self.method,
                 "history_scenes": self.history_scenes, "n_detections": len(self.detections),
-                "detections": [{**d.to_dict(), "lon": round(lo, 6), "lat": round(la, 6)}
+                "detections": [{**d.to_dict(), "class": d.kind, "score": round(d.contrast_db, 2),
+                                "lon": round(lo, 6), "lat": round(la, 6)}
                                for d, (lo, la) in zip(self.detections, self.lonlat, strict=True)],
                 "window": {"col_off": int(self.read.window.col_off),
                            "row_off": int(self.read.window.row_off),
