@@ -94,7 +94,7 @@ def detect_area(bands: dict[str, NDArray[Any]], inside: NDArray[np.bool_], *, re
         return AreaDetection(kind, "aircraft (top-hat, shape)", dets, _gray(bands))
     if s1:
         x = bands["VV" if "VV" in bands else next(iter(bands))].astype(np.float64)
-        dets = []
+        dets: list[Detection] = []
         if kind == "water":
             water = sar_water(x, res_m) & inside
             dets = cfar_vessels(np.where(x < 0, 10 ** (x / 10), x), water, res_m=res_m, pfa=pfa)
