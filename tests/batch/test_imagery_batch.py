@@ -53,6 +53,12 @@ def test_batch_equals_imagery_process(ws_copy: Path, tmp_path: Path, demo_stac: 
     detector = [c for c in want["imagery_counts"] if c["method"] == "detector"]
     assert len(detector) >= 8  # the passes' vessel counts: a real comparison
     assert got == want
+    # the site's per-pixel history: the same files (the Sentinel-2 passes' water brightness)
+    hist = {f.relative_to(single).as_posix(): f.read_bytes()
+            for f in (single / "imagery-history").rglob("*.npz")}
+    assert len(hist) == 2  # 28 Nov and 3 Dec
+    assert {f.relative_to(ws_copy).as_posix(): f.read_bytes()
+            for f in (ws_copy / "imagery-history").rglob("*.npz")} == hist
     # a second run changes nothing: same records, all unchanged
     again = json.loads(CliRunner().invoke(app, args).stdout)
     assert again["counts"]["inserted"] == again["counts"]["updated"] == 0

@@ -238,7 +238,12 @@ def _process(site: str, date: str, stac_url: str | None, workspace: Path | None,
     import httpx
 
     from basewatch.errors import NotFoundError
-    from basewatch.sources.imagery_process import process_scenes, scene_with_results
+    from basewatch.sources.imagery_process import (
+        history_pixels,
+        keep_history,
+        process_scenes,
+        scene_with_results,
+    )
     from basewatch.sources.stac import search_scenes
     from basewatch.store.imagery import IMAGERY_COUNTS, IMAGERY_SCENES
 
@@ -254,10 +259,12 @@ def _process(site: str, date: str, stac_url: str | None, workspace: Path | None,
         if not scenes:
             raise NotFoundError(f"no scene over {fac.id} on {day} at {url}")
         with httpx.Client(timeout=30.0) as client:
-            results = process_scenes(scenes, areas, client, reader=reader)
+            results = process_scenes(scenes, areas, client, reader=reader,
+                                     workspace_folder=ws.folder)
         with ws.store.transaction():
             ws.store.put(IMAGERY_SCENES, [scene_with_results(r) for r in results])
             ws.store.put(IMAGERY_COUNTS, [c for r in results for c in r.counts])
+        keep_history(ws.folder, history_pixels(results))
     return fac, list(results)
 
 
@@ -323,7 +330,10 @@ def process_cmd(
             console.print("   not usable (cloud over the site)")
         for a in d["areas"]:
             found = ", ".join(f"{x['kind']} {x['length_m']:g} m" for x in a["detections"])
-            console.print(f"   {escape(a['area'])}: {a['n_detections']} detections"
+            hist = (f"; history of {a['history_scenes']} earlier scenes"
+                    if a["history_scenes"] else "")
+            console.print(f"   {escape(a['area'])} ({escape(a['method'])}{hist}): "
+                          f"{a['n_detections']} detections"
                           + (f" ({found})" if found else ""), highlight=False)
     for row in rows:
         console.print(f"  {escape(row.text)}", highlight=False)

@@ -54,6 +54,7 @@ class SiteDateResult:
     scenes: list[Scene] = field(default_factory=list)
     counts: list[ImageryCount] = field(default_factory=list)
     scene_errors: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[tuple[Scene, list[Any]]] = field(default_factory=list)  # history pixels
 
     def to_dict(self) -> dict[str, Any]:
         return {"site": self.site, "date": self.day.isoformat(), "scenes": len(self.scenes),
@@ -62,11 +63,18 @@ class SiteDateResult:
 
 
 def imagery_site_date(site: str, day: dt.date, areas: list[SiteArea], footprint: BaseGeometry,
-                      stac_url: str, reader: str = "python") -> SiteDateResult:
-    """The work of one site-date (runs on a worker): search, read, detect, count."""
+                      stac_url: str, reader: str = "python",
+                      history_folder: Path | None = None) -> SiteDateResult:
+    """The work of one site-date (runs on a worker): search, read, detect, count. With
+    ``history_folder`` (the workspace's folder, readable by the worker), the site's per-pixel
+    history stored before the batch is used, as by `imagery process`."""
     import httpx
 
-    from basewatch.sources.imagery_process import process_scenes, scene_with_results
+    from basewatch.sources.imagery_process import (
+        history_pixels,
+        process_scenes,
+        scene_with_results,
+    )
     from basewatch.sources.stac import search_scenes
 
     scenes = search_scenes(stac_url, site, footprint, day, day)
@@ -74,8 +82,10 @@ def imagery_site_date(site: str, day: dt.date, areas: list[SiteArea], footprint:
     if not scenes:
         return out
     with httpx.Client(timeout=30.0) as client:
-        results = process_scenes(scenes, areas, client, reader=reader)
+        results = process_scenes(scenes, areas, client, reader=reader,
+                                 workspace_folder=history_folder)
     out.scenes = [scene_with_results(r) for r in results]
+    out.kept = history_pixels(results)
     out.counts = [c for r in results for c in r.counts]
     out.scene_errors = [(r.scene.id, r.error) for r in results if r.error]
     return out
@@ -118,7 +128,8 @@ def batch_imagery(ws: Workspace, client: Any, sites: Sequence[str], days: Sequen
         foot = areas[0].geometry
         for a in areas[1:]:
             foot = foot.union(a.geometry)
-        tasks += [(site_date_key(fac.id, d), (fac.id, d, areas, foot, stac_url, reader))
+        tasks += [(site_date_key(fac.id, d), (fac.id, d, areas, foot, stac_url, reader,
+                                              ws.folder))
                   for d in days]
     t0 = time.perf_counter()
     outcome = run_tasks(client, task, tasks, retries=retries, on_done=on_done)
@@ -126,6 +137,9 @@ def batch_imagery(ws: Workspace, client: Any, sites: Sequence[str], days: Sequen
     with ws.store.transaction():  # all or nothing, as an import
         scenes = ws.store.put(IMAGERY_SCENES, [s for r in outcome.results.values() for s in r.scenes])
         counts = ws.store.put(IMAGERY_COUNTS, [c for r in outcome.results.values() for c in r.counts])
+    from basewatch.sources.imagery_process import keep_history
+
+    keep_history(ws.folder, [k for r in outcome.results.values() for k in r.kept])
     return ImageryBatch(outcome, scenes, counts,
                         {"tasks": t1 - t0, "write": time.perf_counter() - t1})
 

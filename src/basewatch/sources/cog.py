@@ -314,9 +314,65 @@ def _get_head(client: httpx.Client, url: str, stats: FetchStats) -> int | None:
     return int(n) if resp.status_code < 400 and n.isdigit() else None
 
 
+def _nodata_mask(ds: Any, arr: np.ndarray) -> np.ndarray:
+    nodata = ds.nodata
+    mask = arr == nodata if nodata is not None else np.zeros(arr.shape, bool)
+    if np.issubdtype(arr.dtype, np.floating):
+        mask |= ~np.isfinite(arr)
+    return np.asarray(mask, bool)
+
+
+def _read_area(ds: Any, band: int, area_lonlat: BaseGeometry, url: str
+               ) -> tuple[np.ndarray, Window, np.ndarray, Any]:
+    """The window of ``ds`` around the area (its bounds, no resampling): pixels, window,
+    mask (outside the polygon or nodata), transform."""
+    geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))
+    f = from_bounds(*geom.bounds, transform=ds.transform)
+    c0, r0 = int(np.floor(f.col_off)), int(np.floor(f.row_off))
+    win = Window(c0, r0, int(np.ceil(f.col_off + f.width)) - c0,
+                 int(np.ceil(f.row_off + f.height)) - r0)
+    try:
+        win = win.intersection(Window(0, 0, ds.width, ds.height))
+    except WindowError:
+        raise ImageryReadError(f"{url}: the area lies outside the raster") from None
+    arr = ds.read(band, window=win)
+    tr = ds.window_transform(win)
+    outside = geometry_mask([mapping(geom)], out_shape=arr.shape, transform=tr)
+    return arr, win, outside | _nodata_mask(ds, arr), tr
+
+
+def _read_like(ds: Any, band: int, like: WindowRead, url: str
+               ) -> tuple[np.ndarray, Window, np.ndarray]:
+    """The pixels of ``ds`` on the grid of ``like`` (nearest: the source pixel under each
+    target pixel's centre); masked where ``like`` is and at this band's nodata."""
+    if ds.crs.to_string() != like.crs:
+        raise ImageryReadError(f"{url}: CRS {ds.crs.to_string()} differs from the scene's other "
+                               f"bands ({like.crs})")
+    t, s = like.transform, ds.transform
+    if t.b or t.d or s.b or s.d:
+        raise ImageryReadError(f"{url}: rotated raster grids are not supported")
+    h, w = like.data.shape
+    xs = t.c + (np.arange(w) + 0.5) * t.a
+    ys = t.f + (np.arange(h) + 0.5) * t.e
+    cols = np.floor((xs - s.c) / s.a).astype(np.int64)
+    rows = np.floor((ys - s.f) / s.e).astype(np.int64)
+    c0, c1 = max(int(cols.min()), 0), min(int(cols.max()) + 1, ds.width)
+    r0, r1 = max(int(rows.min()), 0), min(int(rows.max()) + 1, ds.height)
+    if c0 >= c1 or r0 >= r1:
+        raise ImageryReadError(f"{url}: the area lies outside the raster")
+    win = Window(c0, r0, c1 - c0, r1 - r0)
+    src = ds.read(band, window=win)
+    rin = (rows >= r0) & (rows < r1)
+    cin = (cols >= c0) & (cols < c1)
+    arr = src[np.clip(rows - r0, 0, r1 - r0 - 1)[:, None], np.clip(cols - c0, 0, c1 - c0 - 1)[None, :]]
+    off = ~(rin[:, None] & cin[None, :])
+    mask = np.ma.getmaskarray(like.data) | off | _nodata_mask(ds, arr)
+    return arr, win, mask
+
+
 def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
                 stats: FetchStats | None = None, band: int = 1,
-                reader: str = "python") -> WindowRead:
+                reader: str = "python", like: WindowRead | None = None) -> WindowRead:
     """Read the pixels of ``area_lonlat`` (WGS84 polygon) from the COG at ``url`` (or a local
     GeoTIFF path, read directly and not counted in ``stats``).
 
@@ -326,7 +382,10 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
     network statistics (not thread-safe: one read at a time); the full size comes from a HEAD.
 
     The polygon is reprojected to the raster's CRS (no resampling of pixels), the window is its
-    bounds, and pixels outside the polygon or at nodata are masked. Raises
+    bounds, and pixels outside the polygon or at nodata are masked. With ``like`` (a read of
+    another band of the same scene) the pixels come on ``like``'s grid instead: same window,
+    same mask of the area, each pixel the source pixel under its centre (nearest neighbour, as
+    GDAL's nearest resampling does: a 20 m SCL read onto the 10 m grid of the other bands). Raises
     :class:`ImageryReadError` for HTTP errors, unreadable or truncated files, an area outside the
     raster, or an area with nothing but nodata.
     """
@@ -352,27 +411,15 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
             with ds:
                 if ds.crs is None:
                     raise ImageryReadError(f"{url}: raster has no CRS")
-                geom = shape(transform_geom("EPSG:4326", ds.crs, mapping(area_lonlat)))
-                bounds = geom.bounds
-                f = from_bounds(*bounds, transform=ds.transform)
-                c0, r0 = int(np.floor(f.col_off)), int(np.floor(f.row_off))
-                win = Window(c0, r0, int(np.ceil(f.col_off + f.width)) - c0,
-                             int(np.ceil(f.row_off + f.height)) - r0)
-                full = Window(0, 0, ds.width, ds.height)
-                try:
-                    win = win.intersection(full)
-                except WindowError:
-                    raise ImageryReadError(f"{url}: the area lies outside the raster") from None
-                arr = ds.read(band, window=win)
-                tr = ds.window_transform(win)
-                outside = geometry_mask([mapping(geom)], out_shape=arr.shape, transform=tr)
-                nodata = ds.nodata
-                mask = outside | (arr == nodata if nodata is not None else False)
-                if np.issubdtype(arr.dtype, np.floating):
-                    mask |= ~np.isfinite(arr)
-                res = float(abs(ds.transform.a))
-                crs = ds.crs.to_string()
-                shape_full = (ds.height, ds.width)
+                if like is not None:
+                    arr, win, mask = _read_like(ds, band, like, url)
+                    tr, res, crs = like.transform, like.resolution_m, like.crs
+                    shape_full = (ds.height, ds.width)
+                else:
+                    arr, win, mask, tr = _read_area(ds, band, area_lonlat, url)
+                    res = float(abs(ds.transform.a))
+                    crs = ds.crs.to_string()
+                    shape_full = (ds.height, ds.width)
     except ImageryReadError:
         raise
     except (RasterioError, OSError, ValueError) as exc:

@@ -15,9 +15,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from basewatch.analysis.detect import SIZE_BINS, Detection, apron_presence, cfar_vessels
+from basewatch.analysis.detect import Detection
 from basewatch.model import Provenance, Source
-from basewatch.model.imagery import CountMethod, ImageryCount, Scene, SiteArea
+from basewatch.model.imagery import ImageryCount, Scene, SiteArea
+from basewatch.sources.area_detect import (
+    AIRCRAFT_MAX_RES_M,
+    AreaMethodError,
+    HistoryPlace,
+    area_counts,
+    detect_area,
+    sensor_name,
+)
 from basewatch.sources.local_scene import (
     LocalScene,
     SceneReadError,
@@ -30,9 +38,6 @@ __all__ = ["WHOLE_IMAGE", "LocalAreaResult", "LocalResult", "process_local"]
 
 #: Name of the area when an image has no georeferencing: the whole image is counted.
 WHOLE_IMAGE = "whole image"
-#: Finest pixel (m) at which vessels are sought with the Sentinel-2 method; aircraft are counted
-#: on pixels of 1 m or finer.
-AIRCRAFT_MAX_RES_M = 1.0
 
 
 @dataclass
@@ -87,14 +92,6 @@ class LocalResult:
                             "presence_only": c.presence_only} for c in self.counts]}
 
 
-def _sensor(kind: str, res_m: float) -> str:
-    if kind.startswith("sentinel-1"):
-        return "Sentinel-1 GRD"
-    if kind.startswith("sentinel-2"):
-        return "Sentinel-2 L2A" if kind.endswith("l2a") else "Sentinel-2 L1C"
-    return f"image {res_m:.2g} m"
-
-
 def _footprint(scene: LocalScene) -> Any:
     """The scene's outline in lon/lat (None without georeferencing)."""
     import warnings
@@ -126,10 +123,6 @@ def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
     access to the site's per-pixel history (earlier scenes on the same grid). Raises
     :class:`SceneReadError` naming the file and the fault.
     """
-    from basewatch.analysis.aircraft import count_parked_aircraft
-    from basewatch.analysis.vessels import brightness_band, detect_vessels, sar_water
-    from basewatch.store.imagery import area_background
-
     when = scene.time or time
     if when is None:
         raise SceneReadError(f"{scene.name}: no acquisition date in its metadata or name: give --date")
@@ -166,62 +159,23 @@ def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
     for area, win in windows:
         name = area.name if area else WHOLE_IMAGE
         kind = area.kind if area else ("water" if (s1 or s2) else "apron")
-        hist_n = 0
-        if win.res_m <= AIRCRAFT_MAX_RES_M and kind != "water":
-            dets = count_parked_aircraft(win.bands, win.inside, res_m=win.res_m,
-                                         params=aircraft_params)
-            method, chip = "aircraft (top-hat, shape)", _gray(win.bands)
-        elif s1:
-            band = "VV" if "VV" in win.bands else next(iter(win.bands))
-            x = win.bands[band].astype(np.float64)
-            water = sar_water(x, win.res_m) & win.inside
-            if kind == "water":
-                dets = cfar_vessels(np.where(x < 0, 10 ** (x / 10), x), water, res_m=win.res_m)
-            else:
-                dets = []
-            method, chip = "CFAR (Sentinel-1)", x
-        elif s2 and kind == "water":
-            _, bright = brightness_band(win.bands)
-            hist = None
-            if workspace_folder is not None and win.crs is not None:
-                hist, hist_n = area_background(workspace_folder, site, name, when,
-                                               tuple(win.transform)[:6], win.crs, bright.shape)
-            dets = detect_vessels(win.bands, win.inside, res_m=win.res_m, params=vessel_params,
-                                  history=hist)
-            method, chip = "vessels (Sentinel-2 water, shape, history)", bright
-            if win.crs is not None:
-                result.keep.append((name, bright, tuple(win.transform)[:6], win.crs))
-        elif s2:
-            _, bright = brightness_band(win.bands)
-            dets = apron_presence(bright, win.inside, res_m=win.res_m)
-            method, chip = "presence (Sentinel-2, 10 m)", bright
-        else:
-            raise SceneReadError(f"{scene.name}: {win.res_m:.2g} m pixels: aircraft need <= "
-                                 f"{AIRCRAFT_MAX_RES_M:g} m, vessels a Sentinel-1/2 scene")
+        grid = (tuple(win.transform)[:6], win.crs) if win.crs is not None else None
+        hist = HistoryPlace(workspace_folder, site, name, when) if workspace_folder else None
+        try:
+            got = detect_area(win.bands, win.inside, res_m=win.res_m, kind=kind,
+                              scene_kind=scene.kind, grid=grid, history=hist,
+                              vessel_params=vessel_params, aircraft_params=aircraft_params)
+        except AreaMethodError as exc:
+            raise SceneReadError(f"{scene.name}: {exc}") from None
+        if got.keep is not None and grid is not None:
+            result.keep.append((name, got.keep, grid[0], grid[1]))
+        dets = got.detections
         lonlat = win.lonlat([d.row for d in dets], [d.col for d in dets])
-        result.areas.append(LocalAreaResult(name, kind, method, dets, lonlat, win, chip, hist_n))
-        result.counts += _counts(result.scene, name, kind, dets, win.res_m, s2 or s1, whole)
+        result.areas.append(LocalAreaResult(name, kind, got.method, dets, lonlat, win, got.chip,
+                                            got.history_scenes))
+        result.counts += area_counts(
+            result.scene, name, kind, dets, win.res_m,
+            sensor=sensor_name(scene.kind, win.res_m), provenance=result.scene.provenance,
+            presence_only=(s1 or s2) and win.res_m > AIRCRAFT_MAX_RES_M)
     return result
 
-
-def _gray(bands: dict[str, NDArray[Any]]) -> NDArray[np.float64]:
-    vis = [v.astype(np.float64) for k, v in bands.items() if k != "alpha"]
-    out: NDArray[np.float64] = np.mean(np.stack(vis), axis=0)
-    return out
-
-
-def _counts(scene: Scene, area: str, kind: str, dets: list[Detection], res_m: float,
-            satellite: bool, whole: bool) -> list[ImageryCount]:
-    sensor = _sensor(scene.platform, res_m)
-
-    def rec(cls: str, n: int, presence: bool = False) -> ImageryCount:
-        return ImageryCount(scene.site, area, scene.time, cls, n, sensor, scene.provenance,
-                            resolution_m=round(res_m, 3), method=CountMethod.DETECTOR,
-                            presence_only=presence, scene_id=scene.id)
-
-    if kind == "water":
-        return [rec("vessel_any", len(dets))] + [
-            rec(name, sum(d.kind == name for d in dets)) for _, name in SIZE_BINS]
-    if satellite and res_m > AIRCRAFT_MAX_RES_M:
-        return [rec("aircraft", int(bool(dets)), presence=True)]
-    return [rec("aircraft", len(dets))]

@@ -30,10 +30,12 @@ __all__ = ["ASSET_ALIASES", "COLLECTIONS", "SCL_CLOUD", "BatchResult", "SceneSea
 
 COLLECTIONS = ("sentinel-2-l2a", "sentinel-1-grd")
 STAC_URL_ENV = "BASEWATCH_STAC_URL"
-#: Asset keys differ between catalogues (Earth Search: "scl", "red"; Planetary Computer: "SCL", "B04").
+#: Asset keys differ between catalogues (Earth Search: "scl", "red", "swir16"; Planetary
+#: Computer: "SCL", "B04", "B11").
 ASSET_ALIASES: dict[str, tuple[str, ...]] = {
     "scl": ("scl", "SCL"), "red": ("red", "B04"), "green": ("green", "B03"),
-    "blue": ("blue", "B02"), "nir": ("nir", "B08"), "vv": ("vv", "VV"), "vh": ("vh", "VH"),
+    "blue": ("blue", "B02"), "nir": ("nir", "B08"), "swir16": ("swir16", "B11"),
+    "vv": ("vv", "VV"), "vh": ("vh", "VH"),
 }
 #: Scene classification (SCL) values that hide the ground: 3 cloud shadow, 8 and 9 cloud
 #: (medium, high probability), 10 thin cirrus. 0 is nodata; 1 saturated/defective is excluded too.
