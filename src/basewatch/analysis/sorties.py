@@ -101,6 +101,15 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     for ident, (alon, alat) in airfields.items():
         a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
         cand = by_lat[a:b]
+        # and its longitude band, where it is narrow (not near a pole): on the sphere a cap of
+        # angular radius δ spans asin(sin δ / cos φ) of longitude; δ is taken on a 6,300 km
+        # radius (under every radius of curvature of the ellipsoid) with a 2 % margin
+        delta = 1.02 * r / 6_300_000.0
+        cos_lat = math.cos(math.radians(abs(alat)))
+        if cand.size and delta < math.pi / 4 and math.sin(delta) < 0.9 * cos_lat:
+            half = math.degrees(math.asin(math.sin(delta) / cos_lat))
+            dlon = np.abs((lon[cand] - alon + 180.0) % 360.0 - 180.0)
+            cand = cand[dlon <= half]
         d = approx_distance_m(lon[cand], lat[cand], alon, alat)
         # the great circle (mean radius) is within 0.6 % of the geodesic: beyond a 1 % margin
         # the answer is clear; only the ring between is measured on the ellipsoid

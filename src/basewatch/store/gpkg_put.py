@@ -20,7 +20,19 @@ BATCH = 4000
 _FEW = 200
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
-_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int), "DATE": (str,),
+             "DATETIME": (str,)}
+#: Declared types with SQLite's NUMERIC affinity: text that reads as a number is stored as one.
+_NUMERIC_AFFINITY = {"DATE", "DATETIME"}
+
+
+def _number_text(v: Any) -> bool:
+    """Whether SQLite would store this text as a number in a NUMERIC-affinity column."""
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
 
 
 def _hashable(key: tuple[Any, ...]) -> bool:
@@ -48,6 +60,9 @@ class Put:
         self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
                     + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
+        # ISO dates and times (DATE, DATETIME keys: flight events, coverage) read back as the
+        # same text unless they look like numbers, which ISO text never does
+        self.numeric_keys = [self.extract[k][0] in _NUMERIC_AFFINITY for k in spec.key]
         self._stored: dict[tuple[Any, ...], int] | None = None
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
         self.inserted = self.updated = self.unchanged = 0
@@ -65,7 +80,8 @@ class Put:
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
         column...), so that the stored-key map can answer for it."""
-        return all(type(v) in ts for v, ts in zip(key, self.key_types))
+        return all(type(v) in ts and not (num and _number_text(v))
+                   for v, ts, num in zip(key, self.key_types, self.numeric_keys))
 
     def write(self, records: list[Any]) -> None:
         spec, extract = self.spec, self.extract
