@@ -322,7 +322,7 @@ class AdsbStream:
     """
 
     def __init__(self, path: str | Path, *, fmt: str | None = None, synthetic: bool = False,
-                 start: float | None = None) -> None:
+                 start: float | None = None, sha256: str | None = None) -> None:
         if fmt is not None and fmt not in FORMATS:
             raise ImportFormatError(f"unknown ADS-B format {fmt!r} (choose from "
                                     f"{', '.join(FORMATS)})")
@@ -333,7 +333,7 @@ class AdsbStream:
         self.aircraft: list[dict[str, Any]] = []
         self.files = 0
         self.rows = 0
-        self._sha: str | None = None
+        self._sha = sha256  # known already (source_sha256), or computed when asked
 
     @property
     def format(self) -> str:

@@ -12,6 +12,7 @@ tested), at the cost of the file rather than of the whole workspace.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -180,9 +181,21 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
     if start is not None and start.tzinfo is None:
         raise BasewatchError("--start: give a time zone (e.g. 2024-12-04T10:00:00Z)")
     stream = AdsbStream(p, fmt=fmt, synthetic=synthetic,
-                        start=None if start is None else start.timestamp())
-    stream._sha = sha
+                        start=None if start is None else start.timestamp(), sha256=sha)
     writer = PositionsWriter(ws.folder, sha[:20])
+    # tens of thousands of event records and no reference cycles among them: the cyclic
+    # garbage collector's passes over them would cost ~10 % of the import
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(ws, p, sha, stream, writer, synthetic)
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def _import(ws: Workspace, p: Path, sha: str, stream: AdsbStream, writer: PositionsWriter,
+            synthetic: bool) -> PositionImport:
     try:
         with Partitions(lambda: positions_scratch(ws.folder),
                         estimated_rows=_estimated_rows(p)) as parts:
@@ -239,7 +252,9 @@ def _by_part(ws: Workspace, parts: Partitions, writer: PositionsWriter) -> tuple
     if others and watched:  # coverage: every aircraft's positions on the file's days
         span = _file_days(parts)
         around = (_read(ws, before, between=span), _read(ws, after, between=span))
+    n_parts = 0
     for b, n_b, part in parts.parts():
+        n_parts += 1
         table, rep = clean_positions(part)
         del part
         reports.append(rep)
@@ -260,7 +275,8 @@ def _by_part(ws: Workspace, parts: Partitions, writer: PositionsWriter) -> tuple
             together = _in_name_order(_bucket(around[0], b, n_b), table,
                                       _bucket(around[1], b, n_b))
             count_coverage(clean_positions(together)[0], watched, counts, syn_days)
-    events.sort(key=lambda e: (e.time, e.hex, e.kind))  # as one detection would give them
+    if n_parts > 1:  # as one detection gives them
+        events.sort(key=lambda e: (e.time, e.hex, e.kind))
     return reports, events, hexes, counts, syn_days, days
 
 

@@ -6,6 +6,7 @@ bulk insert writes its R-tree rows from the envelopes in hand; small puts look r
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -26,13 +27,13 @@ _PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int), "DATE": (s
 _NUMERIC_AFFINITY = {"DATE", "DATETIME"}
 
 
-def _number_text(v: Any) -> bool:
-    """Whether SQLite would store this text as a number in a NUMERIC-affinity column."""
-    try:
-        float(v)
-    except ValueError:
-        return False
-    return True
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _number_text(v: str) -> bool:
+    """Whether SQLite would store this text as a number in a NUMERIC-affinity column (a
+    decimal literal; ISO dates fail at their first hyphen)."""
+    return _NUMBER.fullmatch(v) is not None
 
 
 def _hashable(key: tuple[Any, ...]) -> bool:
