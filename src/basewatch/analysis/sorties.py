@@ -101,7 +101,7 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     # with few fields, each looks at its latitude band by a comparison over all positions;
     # with many, the positions are sorted by latitude once and each field takes its band (a
     # degree of latitude is at least 110.5 km on the ellipsoid: nothing within r is outside)
-    by_lat = np.argsort(lat, kind="stable") if len(airfields) > 32 else None
+    by_lat = np.argsort(lat, kind="stable") if len(airfields) > 8 else None
     lat_s = lat[by_lat] if by_lat is not None else None
     # a cap of angular radius δ spans asin(sin δ / cos φ) of longitude on the sphere; δ is
     # taken on a 6,300 km radius (under every radius of curvature of the ellipsoid) + 2 %

@@ -41,6 +41,7 @@ __all__ = ["FORMATS", "AdsbRead", "AdsbStream", "detect_format", "is_container",
 FORMATS = ("opensky-csv", "opensky-parquet", "traffic-csv", "traffic-parquet", "plain-csv",
            "plain-parquet", "readsb-trace", "v2-api", "readsb-aircraft", "sbs", "beast")
 _BLOCK = 16 << 20  # CSV block size for streaming
+_PARQUET_BATCH = 1 << 18  # Parquet rows per batch (~20 MB as positions)
 #: Errors of pyarrow and of numbers in malformed data, turned into ImportFormatError per file.
 _DATA_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError, KeyError)
 _TARS = (".tar", ".tar.gz", ".tgz")
@@ -241,7 +242,8 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
     elif fmt.endswith("-parquet"):
         try:
             pf = pq.ParquetFile(pa.BufferReader(src) if isinstance(src, pa.Buffer) else src)
-            yield from _tabular(pf.iter_batches(batch_size=1 << 20), where, synthetic, dropped)
+            yield from _tabular(pf.iter_batches(batch_size=_PARQUET_BATCH), where, synthetic,
+                                dropped)
         except ImportFormatError:
             raise
         except (*_DATA_ERRORS, OSError) as exc:
