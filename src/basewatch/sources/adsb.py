@@ -250,7 +250,9 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
             raise ImportFormatError(f"{where}: not a readable Parquet file ({exc})") from None
     elif fmt == "beast":
         data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
-        end = data_or_path.stat().st_mtime if isinstance(data_or_path, Path) else time.time()
+        # a recording's end: the file's modification time (a tar member's as the tar kept it)
+        end = (data_or_path.stat().st_mtime if isinstance(data_or_path, Path)
+               else _TAR_MTIMES.pop(where, time.time()))
         yield _from_columns(beast_columns(data, where, dropped, end, start_time=start),
                             synthetic, dropped)
     elif fmt == "sbs":
@@ -270,6 +272,10 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
         yield _from_columns(json_columns(obj, fmt, where, dropped), synthetic, dropped)
 
 
+#: Modification times of tar members read (bytes have no stat): a Beast member's anchor.
+_TAR_MTIMES: dict[str, float] = {}
+
+
 def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
     """The files of a folder (sorted, recursively) or of a tar (readsb globe_history)."""
     if p.is_dir():
@@ -279,6 +285,7 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
     limit = max_file_bytes()
     try:
         with tarfile.open(p, "r:*") as tar:
+            _TAR_MTIMES.clear()  # only the tar being read
             for m in tar:
                 if not m.isfile() or Path(m.name).name.startswith("."):
                     continue
@@ -287,6 +294,7 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
                                             f"of {limit / 1e6:.0f} MB")
                 fobj = tar.extractfile(m)
                 if fobj is not None:  # regular members only: no links, no devices
+                    _TAR_MTIMES[f"{p}:{m.name}"] = float(m.mtime)
                     yield f"{p}:{m.name}", fobj.read()
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise ImportFormatError(f"{p}: not a readable tar ({exc})") from None
@@ -370,6 +378,10 @@ class AdsbStream:
                     if raw is not None and raw[:2] == b"\x1f\x8b":
                         head = _unzip_head(raw, name)
                     f = self.fmt or _format_of(head, name, name)
+                if f == "beast" and self.start is not None and "beast" in self.formats:
+                    raise ImportFormatError(f"{p}: --start gives one recording's start, and "
+                                            "this holds several Beast files: import them one "
+                                            "by one")
                 self.formats.add(f)
                 self.files += 1
                 h.update(name.encode() + b"\0")
