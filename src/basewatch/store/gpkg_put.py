@@ -81,16 +81,22 @@ class Put:
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
         column...), so that the stored-key map can answer for it."""
-        return all(type(v) in ts and not (num and _number_text(v))
-                   for v, ts, num in zip(key, self.key_types, self.numeric_keys))
+        for v, ts, num in zip(key, self.key_types, self.numeric_keys):
+            if type(v) not in ts or (num and _number_text(v)):
+                return False
+        return True
 
     def write(self, records: list[Any]) -> None:
         spec, extract = self.spec, self.extract
+        getters = [extract[n][1] for n in self.names]
+        # key columns are among the values (spec columns or provenance ones): read them there
+        key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
+        key_get = [extract[k][1] for k in spec.key]
         rows = []
         for rec in records:
             full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
-            values = [extract[n][1](full) for n in self.names]
-            key = tuple(extract[k][1](full) for k in spec.key)
+            values = [g(full) for g in getters]
+            key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
             if spec.geometry_field:
                 full.pop(spec.geometry_field, None)
             rows.append((key, values, dumps(full)))
