@@ -8,7 +8,6 @@ knots), ``track_deg`` (degrees true); times are UTC.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,8 +73,6 @@ POSITION_SCHEMA = pa.schema([
 ])
 
 KNOTS = 1852.0 / 3600.0  # m/s per knot
-#: Over the haversine's mean radius (6,371,008.8 m), so that a bound computed with it is one.
-_BOUND_RADIUS_M = 6_371_100.0
 _CHUNK = 1 << 20  # positions per block in the teleport check
 
 
@@ -129,25 +126,13 @@ def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArr
     Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
     measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
     """
-    # first a cheaper bound: the path along the meridian then the parallel is no shorter than
-    # the great circle, R (|Δφ| + |Δλ|) >= the haversine distance; only pairs whose bound may
-    # pass the screen get the haversine (the others' values matter only as "under the limit")
-    v = np.abs(np.diff(lat))
-    dlon = np.abs(np.diff(lon))
-    np.minimum(dlon, 360.0 - dlon, out=dlon)
-    v += dlon
-    del dlon
-    v *= math.radians(1.0) * _BOUND_RADIUS_M
+    v = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
     inv_dt = np.diff(t)
     with np.errstate(divide="ignore", invalid="ignore"):
         inv_dt[inv_dt <= 0] = np.nan
         np.divide(1.0 / KNOTS, inv_dt, out=inv_dt)  # in place: large arrays, few copies
         v *= inv_dt
-        near = np.flatnonzero(v > limit_kt * 0.98)  # NaN compares False
-        if len(near):
-            v[near] = approx_distance_m(lon[near], lat[near], lon[near + 1],
-                                        lat[near + 1]) * inv_dt[near]
-        maybe = near[v[near] > limit_kt * 0.98]
+        maybe = np.flatnonzero(v > limit_kt * 0.98)  # NaN compares False
         if len(maybe):
             v[maybe] = np.asarray(distance_m(lon[maybe], lat[maybe], lon[maybe + 1],
                                              lat[maybe + 1])) * inv_dt[maybe]
@@ -177,11 +162,8 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     by_hex = np.argsort(codes, kind="stable")
     same_h = codes[by_hex][1:] == codes[by_hex][:-1]
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
-    del same_h
-    # every aircraft's rows in time order (most feeds): the stable sort by aircraft is already
-    # the sort by aircraft and time, ties in file order as lexsort gives them
-    order = by_hex if out_of_order == 0 else np.lexsort((t, codes))
-    del by_hex
+    del by_hex, same_h
+    order = np.lexsort((t, codes))
     c_s, t_s = codes[order], t[order]
     dup = np.zeros(len(order), bool)
     dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
