@@ -255,6 +255,8 @@ def _by_part(ws: Workspace, parts: Partitions, writer: PositionsWriter) -> tuple
     n_parts = 0
     for b, n_b, part in parts.parts():
         n_parts += 1
+        if part.num_rows == 0 and not (others and watched):
+            continue  # no aircraft of this file here, and no coverage of others' to count
         table, rep = clean_positions(part)
         del part
         reports.append(rep)
