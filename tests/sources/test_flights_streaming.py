@@ -104,3 +104,31 @@ def test_parts_hold_whole_aircraft_in_file_order(tmp_path: Path) -> None:
             seen[h] = n
     assert sum(t.num_rows for _, _, t in got) == len(hexes)
     assert not (tmp_path / "s").exists()
+
+
+def test_poll_file_read_in_batches_of_lines(tmp_path: Path) -> None:
+    import json
+
+    from basewatch.errors import ImportFormatError
+    from basewatch.sources.adsb import read_adsb
+    from basewatch.sources.adsb_json import parse_json, parse_json_batches
+
+    lines = [json.dumps({"now": 1733306400000 + 10_000 * k, "ac": [
+        {"hex": "1533ff", "lat": 35.4 + k * 0.01, "lon": 35.95, "alt_baro": 1000 + k,
+         "seen_pos": 0.5}, {"hex": "~2a0001", "lat": 35.0, "lon": 35.0}]}) for k in range(10)]
+    data = ("\n".join(lines) + "\n").encode()
+    chunks = list(parse_json_batches(data, "poll.jsonl", batch=3))
+    assert [len(c) for c in chunks] == [3, 3, 3, 1]
+    assert [d for c in chunks for d in c] == parse_json(data, "poll.jsonl") == [
+        json.loads(x) for x in lines]
+    (tmp_path / "poll.jsonl").write_bytes(data)
+    r = read_adsb(tmp_path / "poll.jsonl")
+    assert r.table.column("alt_ft").to_pylist() == [1000.0 + k for k in range(10)]
+    assert r.dropped == {"bad_address_or_time": 10}  # the ten non-ICAO (~) addresses
+    bad = "\n".join(lines[:7] + ['{"now": 1, "ac": [}'] + lines[7:])
+    (tmp_path / "bad.jsonl").write_text(bad)
+    with pytest.raises(ImportFormatError, match="bad.jsonl line 8 column 19: invalid JSON"):
+        read_adsb(tmp_path / "bad.jsonl")  # the line in the file, not within the line
+    (tmp_path / "cut.jsonl").write_text("\n".join(lines[:3] + [lines[3][:40]]))
+    with pytest.raises(ImportFormatError, match="cut.jsonl line 4 .*truncated"):
+        read_adsb(tmp_path / "cut.jsonl")

@@ -32,7 +32,12 @@ from basewatch.errors import ImportFormatError
 from basewatch.sources._common import max_file_bytes, read_limited
 from basewatch.sources.adsb_beast import beast_columns, is_beast
 from basewatch.sources.adsb_columns import T_MAX, layout_of, to_columns
-from basewatch.sources.adsb_json import json_columns, parse_json, trace_aircraft
+from basewatch.sources.adsb_json import (
+    json_columns,
+    parse_json,
+    parse_json_batches,
+    trace_aircraft,
+)
 from basewatch.sources.adsb_sbs import SbsCarry, is_sbs, sbs_batches, sbs_columns
 
 __all__ = ["FORMATS", "AdsbRead", "AdsbStream", "detect_format", "is_container", "make_table", "read_adsb",
@@ -262,14 +267,17 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
             cols = sbs_columns(batch, carry, dropped)
             if cols is not None:
                 yield _from_columns(cols, synthetic, dropped)
-    else:
+    elif fmt == "readsb-trace":
         data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
         obj = parse_json(data, where)
-        if fmt == "readsb-trace":
-            named = trace_aircraft(obj)
-            if named is not None:
-                aircraft.append(named)
+        named = trace_aircraft(obj)
+        if named is not None:
+            aircraft.append(named)
         yield _from_columns(json_columns(obj, fmt, where, dropped), synthetic, dropped)
+    else:  # v2 API answers, aircraft.json: a poll file's lines in batches
+        data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
+        for obj in parse_json_batches(data, where):
+            yield _from_columns(json_columns(obj, fmt, where, dropped), synthetic, dropped)
 
 
 #: Modification times of tar members read (bytes have no stat): a Beast member's anchor.
