@@ -48,3 +48,35 @@ def test_escaped_bytes_and_cut_frames() -> None:
     frames = list(beast_frames(_frame(EVEN, counter) + _frame(ODD, 5)[:9], dropped))
     assert frames == [(counter, bytes.fromhex(EVEN))]
     assert dropped == {"beast_frames_cut": 1}
+
+
+def test_beast_times_from_a_given_start(tmp_path: Path) -> None:
+    # the odd frame is 2 s of the 12 MHz counter after the first one: 24,000,000 ticks
+    data = (_frame(IDENT, 1_000) + _frame(EVEN, 12_001_000) + _frame(VEL, 18_001_000)
+            + _frame(ODD, 24_001_000))
+    p = tmp_path / "rec.beast"
+    p.write_bytes(data)
+    os.utime(p, (1_700_000_000, 1_700_000_000))  # a copy's mtime: not the recording's end
+    start = 1_457_996_400.0
+    r = read_adsb(p, start=start)
+    last = [x for x in r.table.to_pylist() if x["hex"] == "40621d"][-1]
+    assert last["time"].timestamp() == pytest.approx(start + 2.0)
+    assert any("first frame falls at the given start, 2016-03-14T23:00:00Z" in w
+               for w in r.warnings)
+
+
+def test_cli_start_needs_a_zone(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from basewatch.cli.main import app
+
+    p = tmp_path / "rec.beast"
+    p.write_bytes(_frame(EVEN, 0) + _frame(ODD, 12_000_000))
+    res = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "flights", "import", str(p),
+                                   "--start", "2016-03-14T23:00:00"])
+    assert res.exit_code == 2
+    assert "give a time zone" in res.output
+    res = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "flights", "import", str(p),
+                                   "--start", "2016-03-14T23:00:00Z", "--json"])
+    assert res.exit_code == 0, res.output
+    assert "given start, 2016-03-14T23:00:00Z" in res.output

@@ -157,7 +157,7 @@ def test_closed_and_coordinate_less_runways_are_named(tmp_path: Path) -> None:
 
 
 def test_reimport_of_unchanged_content_reads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from basewatch.sources import flights_ingest
+    from basewatch.sources import flights_positions
 
     with Workspace(tmp_path / "ws", create=True) as ws:
         first = import_positions(ws, EXAMPLES / "positions.csv")
@@ -166,7 +166,7 @@ def test_reimport_of_unchanged_content_reads_nothing(tmp_path: Path, monkeypatch
         def fail(*a: object, **k: object) -> None:
             raise AssertionError("read again")
 
-        monkeypatch.setattr(flights_ingest, "read_adsb", fail)
+        monkeypatch.setattr(flights_positions, "AdsbStream", fail)
         again = import_positions(ws, EXAMPLES / "positions.csv")
     assert not again.written and again.sha256 == first.sha256
     assert again.clean.kept == first.clean.kept

@@ -117,3 +117,36 @@ def test_small_last_batch_sees_the_large_one(tmp_path: Path) -> None:
         assert (r.inserted, r.updated, r.unchanged) == (4100, 1, 0)
         assert s.execute("SELECT name FROM roads WHERE id = 'w5'") == [("again",)]
         assert s.execute("SELECT count(*) FROM rtree_roads_geom")[0][0] == 4100
+
+
+def test_batched_put_of_date_keyed_records_writes_what_row_by_row_writes(tmp_path: Path) -> None:
+    """Layers keyed by a date (flight coverage) or a time (flight events) go through the
+    batched path too: same counts and rows as one call per record."""
+    import datetime as dt
+
+    from basewatch.model.flights import AirfieldCoverage
+    from basewatch.store.flights import FLIGHT_COVERAGE
+    from basewatch.store.gpkg_put import _number_text
+
+    day0 = dt.date(2024, 10, 1)
+    recs = [AirfieldCoverage(f"F{i % 7}", day0 + dt.timedelta(days=i // 7), i, PROV)
+            for i in range(700)]  # 7 fields x 100 days
+    again = [dataclasses.replace(c, positions=c.positions + 1) if i % 4 == 0 else c
+             for i, c in enumerate(recs)] + [AirfieldCoverage("NEW", day0, 1, PROV)]
+    bulk, single = GeoPackageStore(tmp_path / "bulk.gpkg"), GeoPackageStore(tmp_path / "one.gpkg")
+    first = bulk.put(FLIGHT_COVERAGE, recs)
+    second = bulk.put(FLIGHT_COVERAGE, again)
+    for x in recs:
+        single.put(FLIGHT_COVERAGE, [x])
+    one = [single.put(FLIGHT_COVERAGE, [x]) for x in again]
+    assert (first.inserted, first.updated, first.unchanged) == (700, 0, 0)
+    assert (second.inserted, second.updated, second.unchanged) == (1, 175, 525)
+    assert (sum(c.inserted for c in one), sum(c.updated for c in one),
+            sum(c.unchanged for c in one)) == (1, 175, 525)
+    q = 'SELECT airfield, day, positions, record FROM flight_coverage ORDER BY airfield, day'
+    assert bulk.execute(q) == single.execute(q)
+    bulk.close()
+    single.close()
+    # ISO text never reads as a number in SQLite's NUMERIC affinity; plain numbers do
+    assert not _number_text("2024-10-01") and not _number_text("2024-10-01T00:00:00+00:00")
+    assert _number_text("2024") and _number_text(" 1.5e3 ")

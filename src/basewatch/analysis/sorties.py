@@ -92,15 +92,31 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     out: dict[str, dict[dt.date, int]] = {}
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     days = np.asarray(days).astype("datetime64[D]")
+    if len(days) == 0:
+        return {ident: {} for ident in airfields}
+    day0 = days.min()
+    day_n = (days - day0).astype(np.int64)  # day numbers: counted with bincount, no sort
     r = radius_km * 1000.0
-    # positions sorted by latitude once: each field looks only at its latitude band (a degree
-    # of latitude is at least 110.5 km on the ellipsoid, so nothing within r is outside it)
-    by_lat = np.argsort(lat, kind="stable")
-    lat_s = lat[by_lat]
     band = radius_km / 110.5 + 0.01
+    # with few fields, each looks at its latitude band by a comparison over all positions;
+    # with many, the positions are sorted by latitude once and each field takes its band (a
+    # degree of latitude is at least 110.5 km on the ellipsoid: nothing within r is outside)
+    by_lat = np.argsort(lat, kind="stable") if len(airfields) > 8 else None
+    lat_s = lat[by_lat] if by_lat is not None else None
+    # a cap of angular radius δ spans asin(sin δ / cos φ) of longitude on the sphere; δ is
+    # taken on a 6,300 km radius (under every radius of curvature of the ellipsoid) + 2 %
+    delta = 1.02 * r / 6_300_000.0
     for ident, (alon, alat) in airfields.items():
-        a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
-        cand = by_lat[a:b]
+        if by_lat is not None and lat_s is not None:
+            a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
+            cand = by_lat[a:b]
+        else:
+            cand = np.flatnonzero(np.abs(lat - alat) <= band)
+        cos_lat = math.cos(math.radians(abs(alat)))
+        if cand.size and delta < math.pi / 4 and math.sin(delta) < 0.9 * cos_lat:
+            half = math.degrees(math.asin(math.sin(delta) / cos_lat))
+            dlon = np.abs((lon[cand] - alon + 180.0) % 360.0 - 180.0)
+            cand = cand[dlon <= half]
         d = approx_distance_m(lon[cand], lat[cand], alon, alat)
         # the great circle (mean radius) is within 0.6 % of the geodesic: beyond a 1 % margin
         # the answer is clear; only the ring between is measured on the ellipsoid
@@ -110,8 +126,9 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
             exact = distance_m(lon[edge], lat[edge], np.full(edge.size, alon),
                                np.full(edge.size, alat))
             near = np.r_[near, edge[np.asarray(exact) <= r]]
-        uniq, n = np.unique(days[near], return_counts=True)
-        out[ident] = {d_.astype(dt.date): int(k) for d_, k in zip(uniq, n, strict=True)}
+        n = np.bincount(day_n[near]) if near.size else np.zeros(0, np.int64)
+        out[ident] = {(day0 + np.timedelta64(int(k), "D")).astype(dt.date): int(n[k])
+                      for k in np.flatnonzero(n)}
     return out
 
 

@@ -36,12 +36,26 @@ def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
         "--format", help="opensky-csv|-parquet, traffic-csv|-parquet, plain-csv|-parquet, "
         "readsb-trace, v2-api, readsb-aircraft, sbs, beast (default: detected; a folder or "
         "tar: each file detected)")] = None, workspace: WorkspaceOpt = None,
-        as_json: JsonOpt = False) -> None:
+        as_json: JsonOpt = False, start: Annotated[str | None, typer.Option(
+            "--start", help="Beast: UTC time of the recording's first frame, ISO 8601 with a "
+            "zone (default: the last frame at the file's modification time)")] = None) -> None:
     """Import ADS-B positions; bad rows are counted and reported, good rows kept."""
+    import datetime as dt
+
+    from basewatch.errors import BasewatchError
     from basewatch.sources.flights_ingest import import_positions
 
+    begin = None
+    if start is not None:
+        try:
+            begin = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
+        except ValueError:
+            raise BasewatchError(f"--start {start!r}: not an ISO 8601 time") from None
+        if begin.tzinfo is None:
+            raise BasewatchError(f"--start {start!r}: give a time zone (e.g. "
+                                 "2024-12-04T10:00:00Z)")
     with open_workspace(workspace, create=True) as ws:
-        rep = import_positions(ws, path, fmt=fmt)
+        rep = import_positions(ws, path, fmt=fmt, start=begin)
     if as_json:
         print_json(rep.to_dict())
         return

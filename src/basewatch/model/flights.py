@@ -164,7 +164,7 @@ class FlightEvent:
                                   f"{', '.join(EVENT_KINDS)}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"time": self.time.astimezone(dt.UTC).isoformat(), "hex": self.hex,
+        return {"time": _iso(self.time), "hex": self.hex,
                 "kind": self.kind, "airfield": self.airfield, "runway": self.runway,
                 "flight_id": self.flight_id, "origin": self.origin,
                 "destination": self.destination, "destination_method": self.destination_method,
@@ -187,7 +187,9 @@ class FlightEvent:
 
 
 def _iso(x: dt.datetime | None) -> str | None:
-    return None if x is None else x.astimezone(dt.UTC).isoformat()
+    if x is None:
+        return None
+    return (x if x.tzinfo is dt.UTC else x.astimezone(dt.UTC)).isoformat()
 
 
 def _dt(x: str | None) -> dt.datetime | None:

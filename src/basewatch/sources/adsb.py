@@ -32,15 +32,21 @@ from basewatch.errors import ImportFormatError
 from basewatch.sources._common import max_file_bytes, read_limited
 from basewatch.sources.adsb_beast import beast_columns, is_beast
 from basewatch.sources.adsb_columns import T_MAX, layout_of, to_columns
-from basewatch.sources.adsb_json import json_columns, parse_json, trace_aircraft
+from basewatch.sources.adsb_json import (
+    json_columns,
+    parse_json,
+    parse_json_batches,
+    trace_aircraft,
+)
 from basewatch.sources.adsb_sbs import SbsCarry, is_sbs, sbs_batches, sbs_columns
 
-__all__ = ["FORMATS", "AdsbRead", "detect_format", "is_container", "make_table", "read_adsb",
+__all__ = ["FORMATS", "AdsbRead", "AdsbStream", "detect_format", "is_container", "make_table", "read_adsb",
            "source_sha256", "v2_to_table"]
 
 FORMATS = ("opensky-csv", "opensky-parquet", "traffic-csv", "traffic-parquet", "plain-csv",
            "plain-parquet", "readsb-trace", "v2-api", "readsb-aircraft", "sbs", "beast")
 _BLOCK = 16 << 20  # CSV block size for streaming
+_PARQUET_BATCH = 1 << 18  # Parquet rows per batch (~20 MB as positions)
 #: Errors of pyarrow and of numbers in malformed data, turned into ImportFormatError per file.
 _DATA_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError, KeyError)
 _TARS = (".tar", ".tar.gz", ".tgz")
@@ -226,7 +232,8 @@ def _tabular(batches: Iterator[pa.RecordBatch], where: object, synthetic: bool,
 
 
 def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
-              dropped: dict[str, int], aircraft: list[dict[str, Any]]) -> Iterator[pa.Table]:
+              dropped: dict[str, int], aircraft: list[dict[str, Any]],
+              start: float | None = None) -> Iterator[pa.Table]:
     """Position tables of one file (a path, or a tar member's bytes)."""
     src: Any = pa.py_buffer(data_or_path) if isinstance(data_or_path, bytes) else data_or_path
     if fmt.endswith("-csv"):
@@ -240,15 +247,19 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
     elif fmt.endswith("-parquet"):
         try:
             pf = pq.ParquetFile(pa.BufferReader(src) if isinstance(src, pa.Buffer) else src)
-            yield from _tabular(pf.iter_batches(batch_size=1 << 20), where, synthetic, dropped)
+            yield from _tabular(pf.iter_batches(batch_size=_PARQUET_BATCH), where, synthetic,
+                                dropped)
         except ImportFormatError:
             raise
         except (*_DATA_ERRORS, OSError) as exc:
             raise ImportFormatError(f"{where}: not a readable Parquet file ({exc})") from None
     elif fmt == "beast":
         data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
-        end = data_or_path.stat().st_mtime if isinstance(data_or_path, Path) else time.time()
-        yield _from_columns(beast_columns(data, where, dropped, end), synthetic, dropped)
+        # a recording's end: the file's modification time (a tar member's as the tar kept it)
+        end = (data_or_path.stat().st_mtime if isinstance(data_or_path, Path)
+               else _TAR_MTIMES.pop(where, time.time()))
+        yield _from_columns(beast_columns(data, where, dropped, end, start_time=start),
+                            synthetic, dropped)
     elif fmt == "sbs":
         carry = SbsCarry()
         stream = pa.BufferReader(src) if isinstance(src, pa.Buffer) else src
@@ -256,14 +267,21 @@ def _read_one(data_or_path: bytes | Path, fmt: str, where: str, synthetic: bool,
             cols = sbs_columns(batch, carry, dropped)
             if cols is not None:
                 yield _from_columns(cols, synthetic, dropped)
-    else:
+    elif fmt == "readsb-trace":
         data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
         obj = parse_json(data, where)
-        if fmt == "readsb-trace":
-            named = trace_aircraft(obj)
-            if named is not None:
-                aircraft.append(named)
+        named = trace_aircraft(obj)
+        if named is not None:
+            aircraft.append(named)
         yield _from_columns(json_columns(obj, fmt, where, dropped), synthetic, dropped)
+    else:  # v2 API answers, aircraft.json: a poll file's lines in batches
+        data = data_or_path if isinstance(data_or_path, bytes) else read_limited(data_or_path)[0]
+        for obj in parse_json_batches(data, where):
+            yield _from_columns(json_columns(obj, fmt, where, dropped), synthetic, dropped)
+
+
+#: Modification times of tar members read (bytes have no stat): a Beast member's anchor.
+_TAR_MTIMES: dict[str, float] = {}
 
 
 def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
@@ -275,6 +293,7 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
     limit = max_file_bytes()
     try:
         with tarfile.open(p, "r:*") as tar:
+            _TAR_MTIMES.clear()  # only the tar being read
             for m in tar:
                 if not m.isfile() or Path(m.name).name.startswith("."):
                     continue
@@ -283,6 +302,7 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
                                             f"of {limit / 1e6:.0f} MB")
                 fobj = tar.extractfile(m)
                 if fobj is not None:  # regular members only: no links, no devices
+                    _TAR_MTIMES[f"{p}:{m.name}"] = float(m.mtime)
                     yield f"{p}:{m.name}", fobj.read()
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise ImportFormatError(f"{p}: not a readable tar ({exc})") from None
@@ -308,54 +328,126 @@ def source_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = False) -> AdsbRead:
+class AdsbStream:
+    """Positions of a file (or a folder, or a tar) in batches, as they are read: at most one
+    block (16 MB of CSV, a Parquet batch of 1 M rows, one JSON or Beast file) is held at a
+    time. What was dropped, the aircraft named in readsb trace headers and the formats seen
+    fill in as :meth:`batches` runs; once it is exhausted, reading nothing is an error.
+
+    ``start`` (Beast only): the UTC time of the recording's first frame; without it the last
+    frame is put at the file's modification time (a recording's end), and :attr:`warnings`
+    says which anchor was used.
+    """
+
+    def __init__(self, path: str | Path, *, fmt: str | None = None, synthetic: bool = False,
+                 start: float | None = None, sha256: str | None = None) -> None:
+        if fmt is not None and fmt not in FORMATS:
+            raise ImportFormatError(f"unknown ADS-B format {fmt!r} (choose from "
+                                    f"{', '.join(FORMATS)})")
+        self.path, self.fmt, self.synthetic, self.start = Path(path), fmt, synthetic, start
+        self.container = is_container(self.path)
+        self.formats: set[str] = set() if self.container else {fmt or detect_format(self.path)}
+        self.dropped: dict[str, int] = {}
+        self.aircraft: list[dict[str, Any]] = []
+        self.files = 0
+        self.rows = 0
+        self._sha = sha256  # known already (source_sha256), or computed when asked
+
+    @property
+    def format(self) -> str:
+        return "+".join(sorted(self.formats))
+
+    @property
+    def sha256(self) -> str:
+        """The content hash (:func:`source_sha256`), known before or after reading."""
+        if self._sha is None:
+            self._sha = source_sha256(self.path)
+        return self._sha
+
+    def batches(self) -> Iterator[pa.Table]:
+        """Position tables (:data:`POSITION_SCHEMA`, not yet cleaned), one per block read."""
+        p = self.path
+        if not self.container:
+            self.files = 1
+            for part in _read_one(p, self.format, str(p), self.synthetic, self.dropped,
+                                  self.aircraft, self.start):
+                if part.num_rows:
+                    self.rows += part.num_rows
+                    yield part
+        else:
+            h = hashlib.sha256()
+            for name, member in _members(p):
+                raw = member if isinstance(member, bytes) else None
+                if name.lower().endswith(".parquet"):
+                    f = self.fmt or (_parquet_format(member) if isinstance(member, Path) else
+                                     _parquet_bytes_format(member, name))  # type: ignore[arg-type]
+                else:
+                    head = _unzip_head(raw[:4096], name) if raw is not None else _head(member)  # type: ignore[arg-type]
+                    if raw is not None and raw[:2] == b"\x1f\x8b":
+                        head = _unzip_head(raw, name)
+                    f = self.fmt or _format_of(head, name, name)
+                if f == "beast" and self.start is not None and "beast" in self.formats:
+                    raise ImportFormatError(f"{p}: --start gives one recording's start, and "
+                                            "this holds several Beast files: import them one "
+                                            "by one")
+                self.formats.add(f)
+                self.files += 1
+                h.update(name.encode() + b"\0")
+                h.update(raw if raw is not None else _sha256(member).encode())  # type: ignore[arg-type]
+                for part in _read_one(member, f, name, self.synthetic, self.dropped,
+                                      self.aircraft, self.start):
+                    if part.num_rows:
+                        self.rows += part.num_rows
+                        yield part
+            if self.files == 0:
+                raise ImportFormatError(f"{p}: no files to import")
+            self._sha = h.hexdigest()
+        if self.rows == 0:
+            why = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(self.dropped.items()))
+            raise ImportFormatError(f"{p} ({self.format}): no positions read"
+                                    + (f" ({why})" if why else " (the file holds no position rows)"))
+
+    @property
+    def warnings(self) -> list[str]:
+        p = self.path
+        out = [f"{p}: {v} rows: {k.replace('_', ' ')}" for k, v in sorted(self.dropped.items())]
+        if "sbs" in self.format:
+            out.append(f"{p}: SBS times carry no zone; read as UTC")
+        if "beast" in self.format:
+            out.append(f"{p}: Beast carries a receiver counter, not a clock: times anchored "
+                       + ("so that the first frame falls at the given start, "
+                          f"{_iso(self.start)}" if self.start is not None else
+                          "so that the last frame falls at the file's modification time "
+                          "(give --start for the recording's real start)"))
+        return out
+
+
+def _iso(t: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parquet_bytes_format(data: bytes, name: str) -> str:
+    try:
+        lay = layout_of(pq.read_schema(pa.BufferReader(data)).names)
+    except (*_DATA_ERRORS, OSError) as exc:
+        raise ImportFormatError(f"{name}: not a readable Parquet file ({exc})") from None
+    if lay is None:
+        raise ImportFormatError(f"{name}: Parquet columns are none of the known layouts")
+    return f"{lay.name}-parquet"
+
+
+def read_adsb(path: str | Path, *, fmt: str | None = None, synthetic: bool = False,
+              start: float | None = None) -> AdsbRead:
     """Read a positions file of any supported format (``fmt`` or detected), a folder of such
-    files, or a tar of them (readsb ``globe_history``). Reading nothing is an error."""
-    p = Path(path)
-    if fmt is not None and fmt not in FORMATS:
-        raise ImportFormatError(f"unknown ADS-B format {fmt!r} (choose from {', '.join(FORMATS)})")
-    dropped: dict[str, int] = {}
-    aircraft: list[dict[str, Any]] = []
-    parts: list[pa.Table] = []
-    if is_container(p):
-        h = hashlib.sha256()
-        formats: set[str] = set()
-        n_files = 0
-        for name, member in _members(p):
-            raw = member if isinstance(member, bytes) else None
-            if name.lower().endswith(".parquet"):
-                f = fmt or (_parquet_format(member) if isinstance(member, Path) else
-                            f"{layout_of(pq.read_schema(pa.BufferReader(member)).names).name}-parquet"  # type: ignore[union-attr]
-                            )
-            else:
-                head = _unzip_head(raw[:4096], name) if raw is not None else _head(member)  # type: ignore[arg-type]
-                if raw is not None and raw[:2] == b"\x1f\x8b":
-                    head = _unzip_head(raw, name)
-                f = fmt or _format_of(head, name, name)
-            formats.add(f)
-            n_files += 1
-            h.update(name.encode() + b"\0")
-            h.update(raw if raw is not None else _sha256(member).encode())  # type: ignore[arg-type]
-            parts.extend(_read_one(member, f, name, synthetic, dropped, aircraft))
-        if n_files == 0:
-            raise ImportFormatError(f"{p}: no files to import")
-        fmt_name, sha, files = "+".join(sorted(formats)), h.hexdigest(), n_files
-    else:
-        fmt_name = fmt or detect_format(p)
-        parts.extend(_read_one(p, fmt_name, str(p), synthetic, dropped, aircraft))
-        sha, files = _sha256(p), 1
+    files, or a tar of them (readsb ``globe_history``), whole. Reading nothing is an error.
+    (Imports stream instead: :class:`AdsbStream`.)"""
+    stream = AdsbStream(path, fmt=fmt, synthetic=synthetic, start=start)
+    parts = list(stream.batches())
     try:
         table = pa.concat_tables(parts) if parts else POSITION_SCHEMA.empty_table()
     except pa.ArrowException as exc:  # batches whose columns disagree
-        raise ImportFormatError(f"{p}: malformed values ({exc})") from None
-    if table.num_rows == 0:
-        why = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(dropped.items()))
-        raise ImportFormatError(f"{p} ({fmt_name}): no positions read"
-                                + (f" ({why})" if why else " (the file holds no position rows)"))
-    warnings = [f"{p}: {v} rows: {k.replace('_', ' ')}" for k, v in sorted(dropped.items())]
-    if "sbs" in fmt_name:
-        warnings.append(f"{p}: SBS times carry no zone; read as UTC")
-    if "beast" in fmt_name:
-        warnings.append(f"{p}: Beast carries a receiver counter, not a clock: times anchored "
-                        "so that the last frame falls at the file's modification time")
-    return AdsbRead(p, fmt_name, sha, table, dropped, warnings, aircraft, files)
+        raise ImportFormatError(f"{stream.path}: malformed values ({exc})") from None
+    return AdsbRead(stream.path, stream.format, stream.sha256, table, stream.dropped,
+                    stream.warnings, stream.aircraft, stream.files)

@@ -8,8 +8,9 @@ per aircraft), barometric altitude, speed and track (carried forward per aircraf
 callsign. Surface positions need a reference point and are counted and dropped; so are
 frames with a bad CRC.
 
-The counter is not a clock: times are anchored so that the last frame falls at ``end_time``
-(by default the file's modification time: a recording's end), and the import says so.
+The counter is not a clock: times are anchored so that the first frame falls at a start the
+user gives (``flights import --start``), else so that the last frame falls at ``end_time``
+(the file's modification time: a recording's end), and the import says which.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def _num(x: Any) -> float:
 
 
 def beast_columns(data: bytes, where: str, dropped: dict[str, int],
-                  end_time: float) -> dict[str, Any]:
-    """Position columns of a Beast recording (see the module)."""
+                  end_time: float, *, start_time: float | None = None) -> dict[str, Any]:
+    """Position columns of a Beast recording (see the module): the last frame at ``end_time``
+    (epoch s), or the first at ``start_time`` when given."""
     try:
         import pyModeS
     except ImportError:  # pragma: no cover - a declared dependency
@@ -83,7 +85,8 @@ def beast_columns(data: bytes, where: str, dropped: dict[str, int],
     if not frames:
         raise ImportFormatError(f"{where}: no Mode S frame in this Beast data")
     counters = np.array([c for c, _ in frames], float)
-    t = end_time - (counters[-1] - counters) / 12e6
+    t = (start_time + (counters - counters[0]) / 12e6 if start_time is not None
+         else end_time - (counters[-1] - counters) / 12e6)
     results = pyModeS.decode([m.hex().upper() for _, m in frames], timestamps=t.tolist())
     cols: dict[str, list[Any]] = {k: [] for k in ("t", "hex", "lat", "lon", "alt_ft", "gs_kt",
                                                   "track", "on_ground", "callsign")}

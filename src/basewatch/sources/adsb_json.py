@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -24,11 +25,26 @@ from basewatch.errors import ImportFormatError
 from basewatch.sources._common import max_file_bytes
 from basewatch.sources.adsb_columns import MS_THRESHOLD
 
-__all__ = ["TraceAircraft", "json_columns", "parse_json", "trace_aircraft"]
+__all__ = ["TraceAircraft", "json_columns", "parse_json", "parse_json_batches",
+           "trace_aircraft"]
 
 
 def parse_json(data: bytes, where: str) -> Any:
-    """One JSON document, or one per line; gzip unpacked within the import size limit."""
+    """One JSON document, or one per line (a list of them); gzip unpacked within the import
+    size limit."""
+    docs = list(parse_json_batches(data, where, batch=0))
+    return docs[0] if len(docs) == 1 and not isinstance(docs[0], _Lines) else (
+        [d for chunk in docs for d in chunk])
+
+
+class _Lines(list):  # type: ignore[type-arg]
+    """Documents read one per line (a batch of them)."""
+
+
+def parse_json_batches(data: bytes, where: str, *, batch: int = 5000) -> Iterator[Any]:
+    """As :func:`parse_json`, in batches: a file of one document per line (what ``flights
+    poll`` appends) yields lists of at most ``batch`` documents (0: all), so the parsed
+    objects of a large file are never all held at once; a single document is yielded whole."""
     if data[:2] == b"\x1f\x8b":
         limit = max_file_bytes()
         try:  # read at most the import limit: a small gzip can expand to gigabytes
@@ -40,19 +56,38 @@ def parse_json(data: bytes, where: str) -> Any:
             raise ImportFormatError(f"{where}: unpacks to over the import limit of "
                                     f"{limit / 1e6:.0f} MB (set BASEWATCH_MAX_IMPORT_MB)")
     text = data.decode("utf-8", "replace")
+    del data
     try:
-        return json.loads(text)
+        whole = json.loads(text)
     except json.JSONDecodeError as first:
         err = first
     except RecursionError:
         raise ImportFormatError(f"{where}: JSON nested too deeply") from None
+    else:
+        yield whole
+        return
     if text.lstrip().startswith("{") and "\n{" in text:  # one response per line
-        try:
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as line_err:
-            err = line_err
-        except RecursionError:
-            raise ImportFormatError(f"{where}: JSON nested too deeply") from None
+        chunk = _Lines()
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                chunk.append(json.loads(line))
+            except json.JSONDecodeError as exc:  # named by its line in the file
+                # the last line cut short (a poll killed mid-write) does not close its object
+                last = not any(x.strip() for x in lines[i + 1:])
+                end = (" (the file ends early: truncated?)"
+                       if last and not line.rstrip().endswith("}") else "")
+                raise ImportFormatError(f"{where} line {i + 1} column {exc.colno}: invalid "
+                                        f"JSON: {exc.msg}{end}") from None
+            except RecursionError:
+                raise ImportFormatError(f"{where}: JSON nested too deeply") from None
+            if batch and len(chunk) >= batch:
+                yield chunk
+                chunk = _Lines()
+        yield chunk
+        return
     end = " (the file ends early: truncated?)" if err.pos >= len(text.rstrip()) - 1 else ""
     raise ImportFormatError(f"{where} line {err.lineno} column {err.colno}: invalid JSON: "
                             f"{err.msg}{end}")

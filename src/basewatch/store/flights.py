@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 # functions that read or write positions: the layer specs here are imported by every face that
 # asks "when did anything last change" (queries/reach.py), which should not pay ~0.2 s for them.
 
-__all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_COVERAGE", "FLIGHT_EVENTS", "POSITIONS_DIR", "position_files",
-           "position_files_named",
+__all__ = ["AIRCRAFT", "AIRFIELDS", "FLIGHT_COVERAGE", "FLIGHT_EVENTS", "POSITIONS_DIR",
+           "PositionsWriter", "position_files", "position_files_named", "positions_scratch",
            "read_positions", "write_positions"]
 
 POSITIONS_DIR = "flights"
@@ -121,16 +121,81 @@ def write_positions(folder: str | Path, name: str, table: pa.Table) -> tuple[Pat
     return path, True
 
 
+class PositionsWriter:
+    """``flights/<name>.parquet`` written part by part (one or more row groups per part) to a
+    temporary file, renamed into place by :meth:`commit`: a crash or :meth:`abort` leaves no
+    half file. An existing file of that name (same import content) is left alone
+    (``exists``; parts are then dropped)."""
+
+    def __init__(self, folder: str | Path, name: str) -> None:
+        d = _dir(folder)
+        d.mkdir(parents=True, exist_ok=True)
+        self.path = d / f"{name}.parquet"
+        self.exists = self.path.exists()
+        self._tmp: str | None = None
+        self._writer: Any = None
+        if not self.exists:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=d)
+            os.close(fd)
+
+    def write(self, table: pa.Table) -> None:
+        import pyarrow.parquet as pq
+
+        from basewatch.analysis.flights import POSITION_SCHEMA
+
+        if self.exists or table.num_rows == 0:
+            return
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._tmp, POSITION_SCHEMA, compression="zstd")
+        self._writer.write_table(table.cast(POSITION_SCHEMA))
+
+    def commit(self) -> bool:
+        """Rename the file into place; whether a new file was written."""
+        if self.exists or self._tmp is None:
+            return False
+        if self._writer is None:  # nothing kept: an empty file of the schema
+            self.write_empty()
+        self._writer.close()
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+        return True
+
+    def write_empty(self) -> None:
+        import pyarrow.parquet as pq
+
+        from basewatch.analysis.flights import POSITION_SCHEMA
+
+        self._writer = pq.ParquetWriter(self._tmp, POSITION_SCHEMA, compression="zstd")
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._tmp is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+            self._tmp = None
+
+
+def positions_scratch(folder: str | Path) -> Path:
+    """A new scratch folder beside the positions files (same disk), for an import's spilled
+    partitions; the caller removes it."""
+    d = _dir(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".spill-", dir=d))
+
+
 def read_positions(folder: str | Path, *, hexes: list[str] | None = None,
-                   between: tuple[dt.datetime, dt.datetime] | None = None) -> pa.Table:
+                   between: tuple[dt.datetime, dt.datetime] | None = None,
+                   files: list[Path] | None = None) -> pa.Table:
     """All stored positions (optionally of some aircraft, or in a time span, both ends
-    included), in the position schema."""
+    included; of the given ``files`` only), in the position schema, file by file in name
+    order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from basewatch.analysis.flights import POSITION_SCHEMA
 
-    files = position_files(folder)
+    files = position_files(folder) if files is None else files
     if not files:
         return POSITION_SCHEMA.empty_table()
     conds: list[Any] = [("hex", "in", hexes)] if hexes else []

@@ -6,6 +6,7 @@ bulk insert writes its R-tree rows from the envelopes in hand; small puts look r
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -20,7 +21,19 @@ BATCH = 4000
 _FEW = 200
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
-_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
+_PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int), "DATE": (str,),
+             "DATETIME": (str,)}
+#: Declared types with SQLite's NUMERIC affinity: text that reads as a number is stored as one.
+_NUMERIC_AFFINITY = {"DATE", "DATETIME"}
+
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _number_text(v: str) -> bool:
+    """Whether SQLite would store this text as a number in a NUMERIC-affinity column (a
+    decimal literal; ISO dates fail at their first hyphen)."""
+    return _NUMBER.fullmatch(v) is not None
 
 
 def _hashable(key: tuple[Any, ...]) -> bool:
@@ -48,6 +61,9 @@ class Put:
         self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
                     + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
+        # ISO dates and times (DATE, DATETIME keys: flight events, coverage) read back as the
+        # same text unless they look like numbers, which ISO text never does
+        self.numeric_keys = [self.extract[k][0] in _NUMERIC_AFFINITY for k in spec.key]
         self._stored: dict[tuple[Any, ...], int] | None = None
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
         self.inserted = self.updated = self.unchanged = 0
@@ -65,15 +81,22 @@ class Put:
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
         column...), so that the stored-key map can answer for it."""
-        return all(type(v) in ts for v, ts in zip(key, self.key_types))
+        for v, ts, num in zip(key, self.key_types, self.numeric_keys):
+            if type(v) not in ts or (num and _number_text(v)):
+                return False
+        return True
 
     def write(self, records: list[Any]) -> None:
         spec, extract = self.spec, self.extract
+        getters = [extract[n][1] for n in self.names]
+        # key columns are among the values (spec columns or provenance ones): read them there
+        key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
+        key_get = [extract[k][1] for k in spec.key]
         rows = []
         for rec in records:
             full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
-            values = [extract[n][1](full) for n in self.names]
-            key = tuple(extract[k][1](full) for k in spec.key)
+            values = [g(full) for g in getters]
+            key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
             if spec.geometry_field:
                 full.pop(spec.geometry_field, None)
             rows.append((key, values, dumps(full)))
