@@ -1,6 +1,6 @@
 """Writing records into a GeoPackage layer in batches (the embedded store's ``put``).
 
-Stored keys are read once per large put, inserts and updates go through ``executemany``, and a
+Stored rows are looked up by key in chunks through the key's unique index, inserts and updates go through ``executemany``, and a
 bulk insert writes its R-tree rows from the envelopes in hand; small puts look rows up one by one.
 """
 
@@ -17,7 +17,7 @@ from basewatch.store.gpkg_binary import _encode_many, _envelope
 #: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
 #: that a batch's rows and encoded geometries stay a few MB.
 BATCH = 4000
-#: Batches of fewer records are looked up row by row (no read of every stored key).
+#: Batches of fewer records are looked up row by row.
 _FEW = 200
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
@@ -64,19 +64,29 @@ class Put:
         # ISO dates and times (DATE, DATETIME keys: flight events, coverage) read back as the
         # same text unless they look like numbers, which ISO text never does
         self.numeric_keys = [self.extract[k][0] in _NUMERIC_AFFINITY for k in spec.key]
-        self._stored: dict[tuple[Any, ...], int] | None = None
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
         self.inserted = self.updated = self.unchanged = 0
 
-    @property
-    def stored(self) -> dict[tuple[Any, ...], int]:
-        """Stored keys -> fid, read in one query (an index scan) when a large batch first
-        needs them: a put of a few records into a large layer does not read them all."""
-        if self._stored is None:
-            keys = ", ".join(f'"{k}"' for k in self.spec.key)
-            self._stored = {tuple(r[:-1]): r[-1] for r in
-                            self.con.execute(f'SELECT {keys}, fid FROM "{self.spec.name}"')}
-        return self._stored
+    def _stored_rows(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
+        """The stored rows (fid, record[, geom]) of these keys, looked up through the layer's
+        unique key index in chunks: the cost follows the records put, not the rows stored, so
+        a long series of puts into a growing layer stays linear."""
+        k, t = self.spec.key, self.spec.name
+        cols = ", ".join(f'"{c}"' for c in k)
+        step = max(1, 900 // len(k))  # well under SQLite's limit of bound parameters
+        out: dict[tuple[Any, ...], Any] = {}
+        for i in range(0, len(keys), step):
+            part = keys[i:i + step]
+            if len(k) == 1:
+                where = f'"{k[0]}" IN ({",".join("?" * len(part))})'
+                params = [x[0] for x in part]
+            else:
+                one = "(" + ",".join("?" * len(k)) + ")"
+                where = f"({cols}) IN (VALUES {','.join([one] * len(part))})"
+                params = [v for x in part for v in x]
+            for r in self.con.execute(f'SELECT {cols}, {self.got} FROM "{t}" WHERE {where}', params):
+                out[tuple(r[:len(k)])] = r[len(k):]
+        return out
 
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
@@ -151,17 +161,11 @@ class Put:
     def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
         if not pending:
             return
-        fids = [self.stored[k] for k, *_ in pending if k in self.stored]
-        old: dict[int, Any] = {}
-        for i in range(0, len(fids), 500):  # well under SQLite's limit of bound parameters
-            part = fids[i:i + 500]
-            q = f'SELECT {self.got} FROM "{self.spec.name}" WHERE fid IN ({",".join("?" * len(part))})'
-            old.update((r[0], r) for r in self.con.execute(q, part))
+        old = self._stored_rows([k for k, *_ in pending])
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         for key, values, text, geom in pending:
-            fid = self.stored.get(key)
-            self._apply(None if fid is None else old.get(fid), values, text, geom, inserts, updates)
+            self._apply(old.get(key), values, text, geom, inserts, updates)
         if updates:
             self.con.executemany(self.upd, updates)
         if self.has_geom and len(inserts) >= _BULK_RTREE:
