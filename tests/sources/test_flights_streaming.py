@@ -15,15 +15,11 @@ from basewatch.sources import flights_partition
 from basewatch.sources.flights_ingest import import_positions, refresh_events
 from basewatch.sources.flights_partition import Partitions
 from basewatch.store import Workspace
-from basewatch.store.flights import FLIGHT_COVERAGE, FLIGHT_EVENTS, position_files, read_positions
+from tests.sources.flight_layers import stored_layers
+from basewatch.store.flights import position_files, read_positions
 
 
-def _layers(ws: Workspace) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
-    ev = sorted((e.to_dict() for e in ws.store.select(FLIGHT_EVENTS)),
-                key=lambda d: (d["hex"], d["time"], d["kind"]))
-    cov = sorted((c.to_dict() for c in ws.store.select(FLIGHT_COVERAGE)),
-                 key=lambda d: (d["airfield"], d["day"]))
-    return ev, cov
+_layers = stored_layers
 
 
 def _plain_parquet(table: pa.Table, path: Path) -> None:
