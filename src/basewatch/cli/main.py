@@ -250,3 +250,7 @@ def global_options(
 def main() -> None:
     _PROCESS["freeze"] = True
     app()
+
+
+if __name__ == "__main__":  # python -m basewatch.cli.main, as python -m basewatch
+    main()
