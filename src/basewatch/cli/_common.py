@@ -11,18 +11,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 from basewatch.errors import BasewatchError
 
 if TYPE_CHECKING:  # the store and model load shapely: only when a command opens them
+    from rich.console import Console
+
     from basewatch.store import Workspace
+
+    console: Console
+    err_console: Console
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-console = Console()
-err_console = Console(stderr=True)
+def __getattr__(name: str) -> Any:
+    """``console`` and ``err_console``: rich Consoles made on first use, so a command that
+    prints JSON never imports rich (a module that prints reads them when it prints:
+    ``_common.console``)."""
+    if name in ("console", "err_console"):
+        from rich.console import Console
+
+        made = Console(stderr=name == "err_console")
+        globals()[name] = made
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 
@@ -50,6 +63,10 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); 
 EXIT_USER_ERROR = 2
 
 
+def _self() -> Any:
+    return sys.modules[__name__]
+
+
 def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
     """Turn basewatch errors into one red line and exit code 2, never a traceback."""
 
@@ -58,7 +75,7 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
         try:
             return fn(*args, **kwargs)
         except BasewatchError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            _self().err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
 
     return wrapper
@@ -89,5 +106,5 @@ def print_json(obj: Any) -> None:
 
 def synthetic_note(synthetic: bool) -> None:
     if synthetic:
-        console.print("[bold magenta]SYNTHETIC[/] some records shown were made by a seeded "
+        _self().console.print("[bold magenta]SYNTHETIC[/] some records shown were made by a seeded "
                       "generator to fill a gap; see their provenance.", highlight=False)

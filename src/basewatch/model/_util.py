@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import shapely
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely is imported where a geometry is made: a reader of stored
+    # numbers (exposure timelines) never loads it
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ValidationError
 
@@ -63,6 +63,8 @@ def geom_to_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
     """GeoJSON mapping of a shapely geometry (None stays None)."""
     if geom is None:
         return None
+    from shapely.geometry import mapping
+
     return dict(mapping(geom))
 
 
@@ -70,6 +72,10 @@ def geom_from_json(value: Any) -> BaseGeometry | None:
     """A shapely geometry from a GeoJSON mapping, WKT string or geometry (None stays None)."""
     if value is None or value == "":
         return None
+    import shapely
+    from shapely.geometry import shape
+    from shapely.geometry.base import BaseGeometry
+
     if isinstance(value, BaseGeometry):
         return value
     if isinstance(value, str):
