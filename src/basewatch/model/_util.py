@@ -93,6 +93,18 @@ def check_lon_lat(lon: float, lat: float, *, what: str = "location") -> None:
         raise ValidationError(f"{what}: longitude {lon} outside [-180, 180]")
 
 
+def finite_dumps(v: Any, **kwargs: Any) -> str:
+    """``json.dumps`` of :func:`finite_json` of ``v``, walking ``v`` only when it holds a
+    non-finite number (most payloads hold none: a 769-date timeline is dumped without the
+    walk, ~30 % of its CLI time)."""
+    import json
+
+    try:
+        return json.dumps(v, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(finite_json(v), allow_nan=False, **kwargs)
+
+
 def finite_json(v: Any) -> Any:
     """``v`` with NaN and infinities as None, for JSON: a rate with no baseline yet is NaN,
     which JSON cannot hold (browsers and ``jq`` refuse a body that contains one)."""
