@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import hashlib
 import inspect
-import json
 import re
 import threading
 from collections import OrderedDict
