@@ -37,6 +37,7 @@ class Hostility:
             r.valid_from, r.valid_to + dt.timedelta(days=1) if r.valid_to else None) if d})
         self._pairs: dict[tuple[RelationKind, int], set[frozenset[str]]] = {}
         self._hostile: dict[tuple[str, str, int], bool] = {}
+        self._hostile_to: dict[tuple[str, tuple[str, ...], int], frozenset[str]] = {}
 
     def _direct(self, kind: RelationKind, day: dt.date) -> set[frozenset[str]]:
         key = (kind, bisect.bisect_right(self._edges, day))
@@ -75,4 +76,10 @@ class Hostility:
 
     def hostile_to(self, faction: str, candidates: Iterable[str], day: dt.date) -> set[str]:
         """The candidates hostile to ``faction`` on ``day``."""
-        return {c for c in candidates if self.hostile(c, faction, day)}
+        cands = tuple(candidates)
+        key = (faction, cands, bisect.bisect_right(self._edges, day))
+        found = self._hostile_to.get(key)
+        if found is None:
+            found = self._hostile_to[key] = frozenset(
+                c for c in cands if self.hostile(c, faction, day))
+        return set(found)
