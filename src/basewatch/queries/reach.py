@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -24,9 +25,6 @@ from basewatch.model import Facility
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.exposure import Catalog, exposure_series, load_catalog
 from basewatch.store import Workspace
-from basewatch.store.flights import FLIGHT_EVENTS
-from basewatch.store.imagery import IMAGERY_COUNTS
-from basewatch.store.reports import REPORTS
 
 __all__ = ["NOT_ACTIVE", "NO_CONTROL", "Dated", "SiteReach", "change_dates", "reach_history", "workspace_span"]
 
@@ -70,6 +68,14 @@ def change_dates(ws: Workspace, facilities: Iterable[Dated], end: dt.date | None
                   if (end is None or d <= end) and (first is None or d >= first))
 
 
+#: Dated evidence that extends the workspace's span: layer name and its date column, and where
+#: each layer's spec lives (imported only when the workspace has the layer).
+_EVIDENCE = (("imagery_counts", "time"), ("reports", "published"), ("flight_events", "time"))
+_EVIDENCE_SPECS = {"imagery_counts": ("basewatch.store.imagery", "IMAGERY_COUNTS"),
+                   "reports": ("basewatch.store.reports", "REPORTS"),
+                   "flight_events": ("basewatch.store.flights", "FLIGHT_EVENTS")}
+
+
 def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
     """The workspace's span of dates: its first control snapshot to the last date on which
     anything is known to change (a snapshot, a holding, dated evidence: imagery counts,
@@ -82,7 +88,10 @@ def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
     cat = load_catalog(ws)
     later = [d for h in cat.holdings for d in (h.valid_from, h.valid_to) if d and d > dates[-1]]
     after = dates[-1].isoformat()
-    for spec, col in ((IMAGERY_COUNTS, "time"), (REPORTS, "published"), (FLIGHT_EVENTS, "time")):
+    for layer, col in _EVIDENCE:
+        if not getattr(ws.store, "has_layer", lambda _: True)(layer):
+            continue  # a workspace without that evidence: its capability is not even loaded
+        spec = getattr(importlib.import_module(_EVIDENCE_SPECS[layer][0]), _EVIDENCE_SPECS[layer][1])
         found = ws.store.distinct(spec, col, ranges={col: (after, None)})
         if found:  # ISO text (GeoPackage) or datetimes (PostGIS): the day is the first 10 chars
             later.append(dt.date.fromisoformat(str(found[-1])[:10]))

@@ -335,8 +335,9 @@ class GeoPackageStore:
         """Run a read-only SQL query (for aggregates that would be wasteful in Python)."""
         return list(self._con.execute(sql, params).fetchall())
 
-    def has_layer(self, spec: LayerSpec) -> bool:
-        return spec.name in self._ready
+    def has_layer(self, spec: LayerSpec | str) -> bool:
+        """Whether the layer (a spec or its name) exists in this store."""
+        return (spec if isinstance(spec, str) else spec.name) in self._ready
 
     def close(self) -> None:
         self._con.close()
