@@ -117,3 +117,25 @@ def test_small_last_batch_sees_the_large_one(tmp_path: Path) -> None:
         assert (r.inserted, r.updated, r.unchanged) == (4100, 1, 0)
         assert s.execute("SELECT name FROM roads WHERE id = 'w5'") == [("again",)]
         assert s.execute("SELECT count(*) FROM rtree_roads_geom")[0][0] == 4100
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_put_into_a_large_layer_looks_its_keys_up(tmp_path: Path, monkeypatch, large) -> None:
+    """Past a size, a put looks up its own keys instead of reading every stored key (many puts
+    into a layer of millions of rows would read them all each time): the same counts and the
+    same rows either way."""
+    from basewatch.store import gpkg_put
+
+    if large:
+        monkeypatch.setattr(gpkg_put, "_LARGE_LAYER", 1000)
+    roads = _roads(3000)
+    with GeoPackageStore(tmp_path / "s.gpkg") as s:
+        s.put(ROADS, roads[:2000])
+        moved = [dataclasses.replace(x, name="renamed") if i % 4 == 0 else x
+                 for i, x in enumerate(roads)]
+        r = s.put(ROADS, [*moved[1000:], dataclasses.replace(roads[2500], name="twice")])
+        # w2000-w2999 new, w1000-w1999 stored (a quarter renamed); w2500 again: updated
+        assert (r.inserted, r.updated, r.unchanged) == (1000, 251, 750)
+        names = dict(s.execute("SELECT id, json_extract(record, '$.name') FROM roads"))
+    assert len(names) == 3000
+    assert names["w4"] == "road 4" and names["w1000"] == "renamed" and names["w2500"] == "twice"

@@ -20,6 +20,10 @@ BATCH = 4000
 _FEW = 200
 #: From this many new rows of a spatial layer on, the R-tree is written after the rows.
 _BULK_RTREE = 500
+#: A layer with more rows than this has a put's keys looked up one by one (an index lookup
+#: each) rather than all its stored keys read: many puts into a layer of millions of rows
+#: (exposure distances after a large batch) would otherwise read them all each time.
+_LARGE_LAYER = 100_000
 _PY_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int)}
 
 
@@ -49,6 +53,9 @@ class Put:
                     + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
         self._stored: dict[tuple[Any, ...], int] | None = None
+        self._large: bool | None = None
+        self.sel_fid = (f'SELECT fid FROM "{t}" WHERE '
+                        + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
         self.inserted = self.updated = self.unchanged = 0
 
@@ -61,6 +68,21 @@ class Put:
             self._stored = {tuple(r[:-1]): r[-1] for r in
                             self.con.execute(f'SELECT {keys}, fid FROM "{self.spec.name}"')}
         return self._stored
+
+    def _fids(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+        """The fid of each of ``keys`` that is stored: from the map of every stored key, or,
+        in a large layer, looked up for these keys only."""
+        if self._large is None:
+            last = self.con.execute(f'SELECT max(fid) FROM "{self.spec.name}"').fetchone()[0]
+            self._large = (last or 0) > _LARGE_LAYER
+        if not self._large:
+            return {k: self.stored[k] for k in keys if k in self.stored}
+        out = {}
+        for k in keys:
+            row = self.con.execute(self.sel_fid, list(k)).fetchone()
+            if row is not None:
+                out[k] = row[0]
+        return out
 
     def _mappable(self, key: tuple[Any, ...]) -> bool:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
@@ -128,7 +150,8 @@ class Put:
     def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
         if not pending:
             return
-        fids = [self.stored[k] for k, *_ in pending if k in self.stored]
+        known = self._fids([k for k, *_ in pending])
+        fids = list(known.values())
         old: dict[int, Any] = {}
         for i in range(0, len(fids), 500):  # well under SQLite's limit of bound parameters
             part = fids[i:i + 500]
@@ -137,7 +160,7 @@ class Put:
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         for key, values, text, geom in pending:
-            fid = self.stored.get(key)
+            fid = known.get(key)
             self._apply(None if fid is None else old.get(fid), values, text, geom, inserts, updates)
         if updates:
             self.con.executemany(self.upd, updates)
