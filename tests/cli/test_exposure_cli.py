@@ -55,3 +55,22 @@ def test_rings_are_geodesic_circles_at_the_munition_ranges(demo_ws, tmp_path):
     import pyogrio
 
     assert len(pyogrio.read_dataframe(out)) == len(fc["features"])  # QGIS/GDAL open it
+
+
+def test_a_timeline_on_stored_distances_loads_no_geometry_library(demo_ws):
+    """Once the distances are stored, `exposure timeline` reads them: start-up without numpy,
+    shapely, pyproj, pydantic or rich (docs/exposure.md), with the same answer."""
+    import subprocess
+    import sys
+
+    args = ["exposure", "timeline", "--site", "tartus", "-w", str(demo_ws), "--json"]
+    expected = run_json(*args[:-1])  # in this process: computes and stores what is missing
+    heavy = ("numpy", "shapely", "pyproj", "pydantic", "rich")
+    code = ("import sys\nfrom basewatch.cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True).stdout
+    body, _, loaded = out.rpartition("LOADED=")
+    assert loaded.strip() == ""
+    assert json.loads(body) == expected

@@ -150,3 +150,20 @@ def test_batched_put_of_date_keyed_records_writes_what_row_by_row_writes(tmp_pat
     # ISO text never reads as a number in SQLite's NUMERIC affinity; plain numbers do
     assert not _number_text("2024-10-01") and not _number_text("2024-10-01T00:00:00+00:00")
     assert _number_text("2024") and _number_text(" 1.5e3 ")
+
+
+def test_a_put_into_a_stored_layer_looks_its_keys_up(tmp_path: Path) -> None:
+    """A put looks its own keys up through the key index (never every stored key): stored,
+    changed, unchanged and new records, and a key twice in one call, are counted and written
+    right."""
+    roads = _roads(3000)
+    with GeoPackageStore(tmp_path / "s.gpkg") as s:
+        s.put(ROADS, roads[:2000])
+        moved = [dataclasses.replace(x, name="renamed") if i % 4 == 0 else x
+                 for i, x in enumerate(roads)]
+        r = s.put(ROADS, [*moved[1000:], dataclasses.replace(roads[2500], name="twice")])
+        # w2000-w2999 new, w1000-w1999 stored (a quarter renamed); w2500 again: updated
+        assert (r.inserted, r.updated, r.unchanged) == (1000, 251, 750)
+        names = dict(s.execute("SELECT id, json_extract(record, '$.name') FROM roads"))
+    assert len(names) == 3000
+    assert names["w4"] == "road 4" and names["w1000"] == "renamed" and names["w2500"] == "twice"

@@ -9,20 +9,21 @@ boundary segments near each site, then a search along the remaining geodesic edg
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-from shapely.geometry.base import BaseGeometry
-
-from basewatch.analysis.control import faction_geometries
-from basewatch.analysis.ground import Ground
 from basewatch.analysis.hostility import Hostility
 from basewatch.model import ControlArea, Facility
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.model.weapons import Holding, WeaponSystem
+
+if TYPE_CHECKING:  # numpy, shapely: where geometry is measured; an evaluation on stored
+    # distances (``distances=``, ``factions=``) imports neither
+    import numpy as np
+    from numpy.typing import NDArray
+    from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "Exposure",
@@ -50,6 +51,8 @@ def distances_to_polygon(lons: Sequence[float] | NDArray[np.float64],
     """Geodesic distance (m) from each point to a (multi)polygon, 0 inside, and the nearest
     point (lon, lat) of the polygon for each (method: :mod:`basewatch.analysis.ground`; to ask
     one ground many questions, keep a :class:`~basewatch.analysis.ground.Ground`)."""
+    from basewatch.analysis.ground import Ground
+
     d, lon, lat, _ = Ground(geom).distances(lons, lats)
     return d, lon, lat
 
@@ -154,6 +157,8 @@ def exposure_on(
             raise ValueError("exposure_on: factions without areas needs distances=")
         geoms: dict[str, Any] = dict.fromkeys(factions)
     else:
+        from basewatch.analysis.control import faction_geometries
+
         geoms = faction_geometries(areas)
     if synthetic is None:
         synthetic = any(a.provenance.synthetic for a in areas)
@@ -169,8 +174,8 @@ def exposure_on(
                 else distances_to_polygon(lons, lats, geoms[faction]))
 
     for op, items in by_op.items():
-        lons = np.array([f.lon for f in items])
-        lats = np.array([f.lat for f in items])
+        lons = [f.lon for f in items]
+        lats = [f.lat for f in items]
         for faction in sorted(hostility.hostile_to(op, geoms, day)):
             d, nlon, nlat = dist(faction, lons, lats)
             for k, f in enumerate(items):
@@ -181,13 +186,14 @@ def exposure_on(
                   if any(g.distance_km == 0.0 for g in per_fac[f.id].values())]
         friends = sorted(({op} | hostility.allies(op, day)) & set(geoms))
         if inside and friends:
-            sub = np.array(inside)
-            best_d = np.full(sub.size, np.inf)
+            sub_lons, sub_lats = [lons[k] for k in inside], [lats[k] for k in inside]
+            best_d = [math.inf] * len(inside)
             for faction in friends:
-                best_d = np.minimum(best_d, np.asarray(dist(faction, lons[sub], lats[sub])[0]))
+                near_d = dist(faction, sub_lons, sub_lats)[0]
+                best_d = [min(b, float(x)) for b, x in zip(best_d, near_d, strict=True)]
             for j, k in enumerate(inside):
-                if np.isfinite(best_d[j]):
-                    depth[items[k].id] = float(best_d[j]) / 1000
+                if math.isfinite(best_d[j]):
+                    depth[items[k].id] = best_d[j] / 1000
     for f in facilities:
         near = per_fac[f.id]
         best = min(near.items(), key=lambda kv: kv[1].distance_km) if near else None

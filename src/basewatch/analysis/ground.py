@@ -28,9 +28,7 @@ Distance from a site (exact on the WGS84 ellipsoid, to well under a metre):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +37,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import GEOD
+from basewatch.analysis.ground_cache import GroundCache
 
 __all__ = ["Ground", "GroundCache", "boundary_segments", "simplify_for_display"]
 
@@ -316,33 +315,6 @@ def _refine(plon: NDArray[np.float64], plat: NDArray[np.float64], a: NDArray[np.
             break  # converged everywhere (0.1 mm along the edges): the best point is kept
         s = step
     return best, blon, blat
-
-
-class GroundCache:
-    """A bounded in-memory map from a ground's key to its prepared :class:`Ground` (LRU)."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Ground] = OrderedDict()
-        self._lock = threading.Lock()  # the API's worker threads share one cache
-
-    def get(self, key: str, load: Callable[[], BaseGeometry]) -> Ground:
-        """The prepared ground of ``key``; ``load()`` gives its geometry if not prepared yet."""
-        with self._lock:
-            g = self._items.get(key)
-            if g is not None:
-                self._items.move_to_end(key)
-                return g
-        g = Ground(load())  # outside the lock: two threads may prepare one ground, both right
-        with self._lock:
-            self._items[key] = g
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return g
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 #: Metres in a degree of latitude at most (at the poles); a degree of longitude is shorter.

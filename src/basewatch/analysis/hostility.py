@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -29,9 +30,23 @@ class Hostility:
 
     def __init__(self, relations: Iterable[Relation]) -> None:
         self.relations = list(relations)
+        # The relations in force change only on these days: between two of them every answer
+        # is the same, so the pairs in force are kept per span (an evaluation over years of
+        # daily history asks them on every change date).
+        self._edges = sorted({d for r in self.relations for d in (
+            r.valid_from, r.valid_to + dt.timedelta(days=1) if r.valid_to else None) if d})
+        self._pairs: dict[tuple[RelationKind, int], set[frozenset[str]]] = {}
+        self._hostile: dict[tuple[str, str, int], bool] = {}
+        self._hostile_to: dict[tuple[str, tuple[str, ...], int], frozenset[str]] = {}
 
     def _direct(self, kind: RelationKind, day: dt.date) -> set[frozenset[str]]:
-        return {frozenset((r.a, r.b)) for r in self.relations if r.kind is kind and r.active_on(day)}
+        key = (kind, bisect.bisect_right(self._edges, day))
+        pairs = self._pairs.get(key)
+        if pairs is None:
+            pairs = {frozenset((r.a, r.b)) for r in self.relations
+                     if r.kind is kind and r.active_on(day)}
+            self._pairs[key] = pairs
+        return pairs
 
     def allies(self, faction: str, day: dt.date) -> set[str]:
         pairs = self._direct(RelationKind.ALLIED, day)
@@ -40,6 +55,13 @@ class Hostility:
     def hostile(self, a: str, b: str, day: dt.date) -> bool:
         if a == b:
             return False
+        key = (a, b, bisect.bisect_right(self._edges, day))
+        known = self._hostile.get(key)
+        if known is None:
+            known = self._hostile[key] = self._is_hostile(a, b, day)
+        return known
+
+    def _is_hostile(self, a: str, b: str, day: dt.date) -> bool:
         pair = frozenset((a, b))
         if pair in self._direct(RelationKind.ALLIED, day) or pair in self._direct(
                 RelationKind.NEUTRAL, day):
@@ -54,4 +76,10 @@ class Hostility:
 
     def hostile_to(self, faction: str, candidates: Iterable[str], day: dt.date) -> set[str]:
         """The candidates hostile to ``faction`` on ``day``."""
-        return {c for c in candidates if self.hostile(c, faction, day)}
+        cands = tuple(candidates)
+        key = (faction, cands, bisect.bisect_right(self._edges, day))
+        found = self._hostile_to.get(key)
+        if found is None:
+            found = self._hostile_to[key] = frozenset(
+                c for c in cands if self.hostile(c, faction, day))
+        return set(found)

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import hashlib
 import inspect
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -19,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
 from basewatch.errors import BasewatchError, NotFoundError
-from basewatch.model._util import finite_json
+from basewatch.model._util import finite_dumps
 from basewatch.store import STORE_FILENAME, Workspace
 
 __all__ = ["ERROR_RESPONSES", "IsoDate", "etag_json", "install_error_handlers", "open_workspace",
@@ -166,8 +165,7 @@ def _replay(request: Request, item: tuple[bytes, dict[str, str], str]) -> Respon
 
 def etag_json(request: Request, payload: Any, media_type: str = "application/json") -> Response:
     """The payload as JSON with a strong ETag of its bytes; 304 when If-None-Match matches."""
-    body = json.dumps(finite_json(payload), ensure_ascii=False, separators=(",", ":"), default=str,
-                      allow_nan=False).encode()
+    body = finite_dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     inm = request.headers.get("if-none-match", "")
     if tag in [t.strip() for t in inm.split(",")] or inm.strip() == "*":

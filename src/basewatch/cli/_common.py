@@ -100,10 +100,9 @@ def date_or_today(text: str | None, field: str = "--date") -> dt.date:
 
 
 def print_json(obj: Any) -> None:
-    from basewatch.model._util import finite_json
+    from basewatch.model._util import finite_dumps
 
-    sys.stdout.write(json.dumps(finite_json(obj), indent=2, ensure_ascii=False, default=str,
-                                allow_nan=False) + "\n")
+    sys.stdout.write(finite_dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def synthetic_note(synthetic: bool) -> None:

@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from basewatch.analysis.geodesy import geodesic_circle
-from basewatch.analysis.reach import split_antimeridian
+from basewatch.cli import _common
 from basewatch.cli._common import (
     DateOpt,
     JsonOpt,
     WorkspaceOpt,
-    console,
     date_or_today,
     handle_errors,
     open_workspace,
@@ -23,7 +20,6 @@ from basewatch.cli._common import (
     synthetic_note,
 )
 from basewatch.errors import NotFoundError
-from basewatch.model._util import geom_to_json
 from basewatch.queries.exposure import load_catalog, projection
 from basewatch.queries.reach import (
     NO_CONTROL,
@@ -65,8 +61,10 @@ def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table  # tables only: --json loads no rich
+
     if rows and all(r["state"] == NO_CONTROL for r in rows):
-        console.print(f"No control known on {day}: the first control snapshot is later.")
+        _common.console.print(f"No control known on {day}: the first control snapshot is later.")
         return
     t = Table(title=f"Exposure on {day}")
     for c in ("site", "operator", "km to hostile", "nearest", "in reach (margin, since)"):
@@ -79,7 +77,7 @@ def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
         reach = "; ".join(reach_words(x) for x in r["systems_in_reach"])
         t.add_row(r["name"], r["operator"], state_words(r), r["nearest_faction"] or "-",
                   reach or "-")
-    console.print(t)
+    _common.console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))
 
 
@@ -114,17 +112,19 @@ def exposure_timeline(site: Annotated[str, typer.Option("--site", help="Facility
     if as_json:
         print_json(out)
         return
+    from rich.table import Table
+
     t = Table(title=f"Exposure of {f.name}")
     for c in ("date", "km to hostile", "nearest", "in reach"):
         t.add_column(c)
     for r, s in zip(series, out["series"], strict=True):
         t.add_row(r["date"], state_words(r), r["nearest_faction"] or "-",
                   ", ".join(s["in_reach"]) or "-")
-    console.print(t)
+    _common.console.print(t)
     for x in out["first_in_reach"]:
-        console.print(f"{x['system']} {x['munition']}: in reach since {x['date']}")
+        _common.console.print(f"{x['system']} {x['munition']}: in reach since {x['date']}")
     for x in out["inside_hostile"]:
-        console.print(f"inside ground held by {x['faction']} from {x['from']}"
+        _common.console.print(f"inside ground held by {x['faction']} from {x['from']}"
                       + (f" to {x['to']}" if x["to"] else ""))
     synthetic_note(any(r["synthetic"] for r in out["series"]))
 
@@ -133,6 +133,8 @@ def exposure_timeline(site: Annotated[str, typer.Option("--site", help="Facility
 @handle_errors
 def weapons_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Systems with their munitions' ranges and sources, and who holds them."""
+    from rich.table import Table
+
     with open_workspace(workspace) as ws:
         cat = load_catalog(ws)
     if as_json:
@@ -146,14 +148,14 @@ def weapons_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> No
         for m in s.munitions:
             t.add_row(s.name, s.weapon_class.value, f"{s.calibre_mm:g} mm" if s.calibre_mm else "-",
                       m.name, f"{m.min_range_km:g}-{m.max_range_km:g}", m.source.publisher)
-    console.print(t)
+    _common.console.print(t)
     h = Table(title="Holdings")
     for c in ("faction", "system", "from", "captured", "source"):
         h.add_column(c)
     for x in cat.holdings:
         h.add_row(x.faction, x.system, x.valid_from.isoformat() if x.valid_from else "-",
                   "yes" if x.captured else "", x.provenance.label)
-    console.print(h)
+    _common.console.print(h)
 
 
 @weapons_app.command("import")
@@ -169,7 +171,7 @@ def weapons_import(path: Annotated[Path, typer.Argument(help="Weapons catalog JS
         print_json(report.to_dict())
     else:
         r = report.result
-        console.print(f"{path}: {report.parsed} records: {r.inserted} new, {r.updated} updated, "
+        _common.console.print(f"{path}: {report.parsed} records: {r.inserted} new, {r.updated} updated, "
                       f"{r.unchanged} unchanged")
 
 
@@ -184,6 +186,10 @@ def rings(site: Annotated[str, typer.Option("--site", help="Facility")],
           workspace: WorkspaceOpt = None) -> None:
     """Range rings (true geodesic circles) of a system's munitions around a site: the ground
     from which it can hit the site; with --reach, the hostile ground buffered by each range."""
+    from basewatch.analysis.geodesy import geodesic_circle
+    from basewatch.analysis.reach import split_antimeridian
+    from basewatch.model._util import geom_to_json
+
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
         f = ws.facility(site)
@@ -205,7 +211,7 @@ def rings(site: Annotated[str, typer.Option("--site", help="Facility")],
     fc = {"type": "FeatureCollection", "features": features}
     if out:
         out.write_text(json.dumps(fc), "utf-8")
-        console.print(f"wrote {len(features)} features to {out}")
+        _common.console.print(f"wrote {len(features)} features to {out}")
     if geojson or not out:
         print_json(fc)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import shapely
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely is imported where a geometry is made: a reader of stored
+    # numbers (exposure timelines) never loads it
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ValidationError
 
@@ -63,6 +63,8 @@ def geom_to_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
     """GeoJSON mapping of a shapely geometry (None stays None)."""
     if geom is None:
         return None
+    from shapely.geometry import mapping
+
     return dict(mapping(geom))
 
 
@@ -70,6 +72,10 @@ def geom_from_json(value: Any) -> BaseGeometry | None:
     """A shapely geometry from a GeoJSON mapping, WKT string or geometry (None stays None)."""
     if value is None or value == "":
         return None
+    import shapely
+    from shapely.geometry import shape
+    from shapely.geometry.base import BaseGeometry
+
     if isinstance(value, BaseGeometry):
         return value
     if isinstance(value, str):
@@ -85,6 +91,18 @@ def check_lon_lat(lon: float, lat: float, *, what: str = "location") -> None:
         raise ValidationError(f"{what}: latitude {lat} outside [-90, 90]")
     if not -180.0 <= lon <= 180.0:
         raise ValidationError(f"{what}: longitude {lon} outside [-180, 180]")
+
+
+def finite_dumps(v: Any, **kwargs: Any) -> str:
+    """``json.dumps`` of :func:`finite_json` of ``v``, walking ``v`` only when it holds a
+    non-finite number (most payloads hold none: a 769-date timeline is dumped without the
+    walk, ~30 % of its CLI time)."""
+    import json
+
+    try:
+        return json.dumps(v, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(finite_json(v), allow_nan=False, **kwargs)
 
 
 def finite_json(v: Any) -> Any:

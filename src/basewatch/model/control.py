@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ValidationError
 from basewatch.model._util import EARLIEST_DATE, geom_from_json, geom_to_json, parse_date
 from basewatch.model.provenance import Provenance
 
 __all__ = ["ControlArea", "ControlStatus", "Outline"]
+
+
+def _is_polygonal(geom: Any) -> bool:
+    from shapely.geometry import MultiPolygon, Polygon  # a geometry exists: shapely is loaded
+
+    return isinstance(geom, (Polygon, MultiPolygon))
 
 
 class ControlStatus(str, Enum):
@@ -40,7 +46,7 @@ class ControlArea:
     status: ControlStatus = ControlStatus.ASSESSED
 
     def __post_init__(self) -> None:
-        if not isinstance(self.geometry, (Polygon, MultiPolygon)):
+        if not _is_polygonal(self.geometry):
             raise ValidationError(
                 f"control area {self.faction} {self.date}: geometry must be a Polygon or "
                 f"MultiPolygon, got {self.geometry.geom_type}"
@@ -94,7 +100,7 @@ class Outline:
     sliver_km: float = DEFAULT_SLIVER_KM
 
     def __post_init__(self) -> None:
-        if not isinstance(self.geometry, (Polygon, MultiPolygon)):
+        if not _is_polygonal(self.geometry):
             raise ValidationError(f"outline {self.id}: geometry must be a Polygon or "
                                   f"MultiPolygon, got {self.geometry.geom_type}")
         if not self.id.strip() or not self.faction.strip():

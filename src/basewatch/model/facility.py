@@ -7,10 +7,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:
+    from shapely.geometry import Point
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ValidationError
 from basewatch.model._util import (
@@ -120,6 +121,8 @@ class Facility:
 
     @property
     def point(self) -> Point:
+        from shapely.geometry import Point
+
         return Point(self.lon, self.lat)
 
     @property

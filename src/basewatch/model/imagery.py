@@ -12,10 +12,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import ValidationError
 from basewatch.model._util import geom_from_json, geom_to_json, parse_datetime
@@ -183,6 +183,8 @@ class SiteArea:
     kind: str = ""  # water | apron | airfield | other: tells detectors what to look for
 
     def __post_init__(self) -> None:
+        from shapely.geometry import MultiPolygon, Polygon  # a geometry exists: shapely is loaded
+
         if not isinstance(self.geometry, (Polygon, MultiPolygon)) or self.geometry.is_empty:
             raise ValidationError(f"area {self.site}/{self.name}: geometry must be a polygon")
         if not self.name.strip():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shapely.geometry import Point
+if TYPE_CHECKING:
+    from shapely.geometry import Point
 
 from basewatch.errors import ValidationError
 from basewatch.model._util import check_lon_lat
@@ -41,6 +42,8 @@ class Place:
 
     @property
     def point(self) -> Point:
+        from shapely.geometry import Point
+
         return Point(self.lon, self.lat)
 
     @property

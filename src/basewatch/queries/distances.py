@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
 
 from basewatch.model import Facility
 from basewatch.store import Workspace
@@ -37,7 +35,8 @@ from basewatch.store.exposure_cache import (
 __all__ = ["DistanceFn", "SnapshotDistances", "site_distance_series", "snapshot_distance_fn",
            "snapshots_in_force"]
 
-Arrays = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+#: (metres, nearest lon, nearest lat): sequences of floats, one per point.
+Arrays = tuple[Sequence[float], Sequence[float], Sequence[float]]
 #: (faction, lons, lats) -> (metres, nearest lon, nearest lat), as ``exposure_on`` expects.
 DistanceFn = Callable[[str, Any, Any], Arrays]
 
@@ -68,18 +67,19 @@ class SnapshotDistances:
 
     def fn(self) -> DistanceFn:
         """``distances=`` for ``exposure_on``: cached rows by coordinates; other points are
-        computed on the prepared ground (not stored: they are no site)."""
+        computed on the prepared ground (not stored: they are no site). Plain lists: a
+        question answered from stored rows imports no numpy."""
 
         def distances(faction: str, lons: Any, lats: Any) -> Arrays:
-            lon = np.asarray(lons, dtype=float).ravel()
-            lat = np.asarray(lats, dtype=float).ravel()
-            d, nlon, nlat = np.full(lon.size, np.inf), lon.copy(), lat.copy()
+            lon = [float(x) for x in _flat(lons)]
+            lat = [float(y) for y in _flat(lats)]
+            d, nlon, nlat = [math.inf] * len(lon), list(lon), list(lat)
             key = self.grounds.grounds.get(faction)
             if key is None:
                 return d, nlon, nlat
             by_xy = self.rows.get(faction, {})
             miss = []
-            for i, xy in enumerate(zip(lon.tolist(), lat.tolist(), strict=True)):
+            for i, xy in enumerate(zip(lon, lat, strict=True)):
                 r = by_xy.get(xy)
                 if r is None:
                     miss.append(i)
@@ -88,11 +88,21 @@ class SnapshotDistances:
             if miss:
                 day = self.snapshot
                 g = GROUNDS.get(key, lambda: ground_geometry(self.ws.store, day, faction))
-                m = np.array(miss)
-                d[m], nlon[m], nlat[m], _ = g.distances(lon[m], lat[m])
+                md, mlon, mlat, _ = g.distances([lon[i] for i in miss], [lat[i] for i in miss])
+                for j, i in enumerate(miss):
+                    d[i], nlon[i], nlat[i] = float(md[j]), float(mlon[j]), float(mlat[j])
             return d, nlon, nlat
 
         return distances
+
+
+def _flat(xs: Any) -> list[Any]:
+    """A point list, an array (any shape) or a scalar as a flat list."""
+    if hasattr(xs, "ravel"):
+        return list(xs.ravel().tolist())
+    if isinstance(xs, (int, float)):
+        return [xs]
+    return list(xs)
 
 
 def snapshots_in_force(ws: Workspace, days: Sequence[dt.date]) -> dict[dt.date, dt.date | None]:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,9 +25,6 @@ from basewatch.model import Facility
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.exposure import Catalog, exposure_series, load_catalog
 from basewatch.store import Workspace
-from basewatch.store.flights import FLIGHT_EVENTS
-from basewatch.store.imagery import IMAGERY_COUNTS
-from basewatch.store.reports import REPORTS
 
 __all__ = ["NOT_ACTIVE", "NO_CONTROL", "Dated", "SiteReach", "change_dates", "reach_history", "workspace_span"]
 
@@ -68,6 +68,14 @@ def change_dates(ws: Workspace, facilities: Iterable[Dated], end: dt.date | None
                   if (end is None or d <= end) and (first is None or d >= first))
 
 
+#: Dated evidence that extends the workspace's span: layer name and its date column, and where
+#: each layer's spec lives (imported only when the workspace has the layer).
+_EVIDENCE = (("imagery_counts", "time"), ("reports", "published"), ("flight_events", "time"))
+_EVIDENCE_SPECS = {"imagery_counts": ("basewatch.store.imagery", "IMAGERY_COUNTS"),
+                   "reports": ("basewatch.store.reports", "REPORTS"),
+                   "flight_events": ("basewatch.store.flights", "FLIGHT_EVENTS")}
+
+
 def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
     """The workspace's span of dates: its first control snapshot to the last date on which
     anything is known to change (a snapshot, a holding, dated evidence: imagery counts,
@@ -80,7 +88,10 @@ def workspace_span(ws: Workspace) -> tuple[dt.date, dt.date]:
     cat = load_catalog(ws)
     later = [d for h in cat.holdings for d in (h.valid_from, h.valid_to) if d and d > dates[-1]]
     after = dates[-1].isoformat()
-    for spec, col in ((IMAGERY_COUNTS, "time"), (REPORTS, "published"), (FLIGHT_EVENTS, "time")):
+    for layer, col in _EVIDENCE:
+        if not getattr(ws.store, "has_layer", lambda _: True)(layer):
+            continue  # a workspace without that evidence: its capability is not even loaded
+        spec = getattr(importlib.import_module(_EVIDENCE_SPECS[layer][0]), _EVIDENCE_SPECS[layer][1])
         found = ws.store.distinct(spec, col, ranges={col: (after, None)})
         if found:  # ISO text (GeoPackage) or datetimes (PostGIS): the day is the first 10 chars
             later.append(dt.date.fromisoformat(str(found[-1])[:10]))
@@ -193,10 +204,41 @@ def reach_history(ws: Workspace, facilities: Sequence[Facility], end: dt.date,
     return out
 
 
+#: Reach histories kept in this process for :func:`exposure_rows`, per (store, revision):
+#: facility -> (the facility as evaluated, its history, the last day evaluated).
+_KEPT: OrderedDict[tuple[str, int], dict[str, tuple[Facility, SiteReach, dt.date]]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
 def exposure_rows(ws: Workspace, facilities: Sequence[Facility], day: dt.date) -> list[dict[str, Any]]:
-    """Every facility's row on ``day`` (see :meth:`SiteReach.row`)."""
-    hist = reach_history(ws, facilities, day)
-    return [hist[f.id].row(day) for f in facilities]
+    """Every facility's row on ``day`` (see :meth:`SiteReach.row`).
+
+    A face that asks many dates (the API under the dashboard's slider) pays the history once:
+    the first question evaluates each facility's history up to the workspace's last change
+    date, kept per store revision (any committed change moves it), and every later date is
+    read from it. A row does not depend on what comes after its day (a span's start, hence
+    "since", is where it began), nor on the other facilities asked with it, so it is the row
+    :func:`reach_history` up to ``day`` gives."""
+    store_id = str(getattr(ws.store, "path", None) or getattr(ws.store, "name", id(ws.store)))
+    key = (store_id, ws.store.revision())
+    with _KEPT_LOCK:
+        kept = _KEPT.setdefault(key, {})
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > 4:
+            _KEPT.popitem(last=False)
+        hit = {f.id: kept[f.id][1] for f in facilities
+               if f.id in kept and kept[f.id][0] == f and kept[f.id][2] >= day}
+    todo = [f for f in facilities if f.id not in hit]
+    if todo:
+        end = day
+        if ws.control_dates():
+            end = max(day, workspace_span(ws)[1])
+        fresh = reach_history(ws, todo, end)
+        with _KEPT_LOCK:
+            for f in todo:
+                kept[f.id] = (f, fresh[f.id], end)
+        hit.update(fresh)
+    return [hit[f.id].row(day) for f in facilities]
 
 
 def state_words(row: dict[str, Any]) -> str:

@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from shapely.geometry import MultiPolygon, Point, Polygon
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely is imported where a geometry is made (a reader of stored numbers
+    # never loads it)
+    from shapely.geometry.base import BaseGeometry
 
 from basewatch.errors import AmbiguousNameError, NotFoundError
 from basewatch.model import (
@@ -140,7 +141,15 @@ def _names(d: dict[str, Any]) -> str:
     return "|" + "|".join(normalize_name(n) for n in [d["id"], d["name"], *d.get("aliases", [])]) + "|"
 
 
+def _point(lon: float, lat: float) -> BaseGeometry:
+    from shapely.geometry import Point
+
+    return Point(lon, lat)
+
+
 def _multi(geom: BaseGeometry) -> BaseGeometry:
+    from shapely.geometry import MultiPolygon, Polygon
+
     return MultiPolygon([geom]) if isinstance(geom, Polygon) else geom
 
 
@@ -159,7 +168,7 @@ FACILITIES = LayerSpec(
     },
     key=("id",),
     from_dict=Facility.from_dict,
-    geometry=lambda f: Point(f.lon, f.lat),
+    geometry=lambda f: _point(f.lon, f.lat),
     indexes=(("operator",), ("valid_from", "valid_to")),
     description="Military facilities (bases, airbases, naval bases, checkpoints).",
 )
@@ -176,7 +185,7 @@ PLACES = LayerSpec(
     },
     key=("id",),
     from_dict=Place.from_dict,
-    geometry=lambda p: Point(p.lon, p.lat),
+    geometry=lambda p: _point(p.lon, p.lat),
     description="Named places: cities, towns, crossings.",
 )
 

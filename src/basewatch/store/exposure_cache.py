@@ -29,16 +29,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import shapely
-from shapely.geometry.base import BaseGeometry
-
-from basewatch.analysis.ground import Ground, GroundCache
+from basewatch.analysis.ground_cache import GroundCache
 from basewatch.errors import StoreError
 from basewatch.model import Facility
 from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
+
+if TYPE_CHECKING:  # numpy, shapely: only where a ground is prepared and measured; reading
+    # stored rows (every timeline) imports neither
+    from shapely.geometry.base import BaseGeometry
+
+    from basewatch.analysis.ground import Ground
 
 __all__ = ["GROUND_DISTANCES", "GROUND_KEYS", "GroundDistance", "GroundKey", "GroundWork", "SnapshotGrounds", "compute_ground",
            "ensure_distances",
@@ -263,6 +265,8 @@ def _snapshot_grounds(store: Store, lo: dt.date, hi: dt.date) -> dict[dt.date, S
 def ground_geometry(store: Store, snapshot: dt.date, faction: str) -> BaseGeometry:
     """The faction's ground in one snapshot: its areas unioned (as ``faction_geometries``).
     Only the geometries are read (as WKB), not the records around them."""
+    import shapely
+
     from basewatch.store.gpkg import GeoPackageStore, decode_gpkg_geometry
 
     t = CONTROL.name
@@ -294,6 +298,8 @@ def _read(store: Store, sites: set[str], grounds: set[str]) -> dict[tuple[str, s
 
 def compute_ground(ground: Ground, key: str, sites: Sequence[Facility]) -> list[GroundDistance]:
     """Rows for ``sites`` against one prepared ground (pure: no store)."""
+    import numpy as np
+
     lons = np.array([f.lon for f in sites], float)
     lats = np.array([f.lat for f in sites], float)
     d, nlon, nlat, inside = ground.distances(lons, lats)

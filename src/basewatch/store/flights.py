@@ -14,10 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shapely.geometry import Point
 
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
-from basewatch.store.base import LayerSpec, register_layer
+from basewatch.store.base import LayerSpec, _point, register_layer
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -52,7 +51,7 @@ AIRFIELDS = register_layer(LayerSpec(
              "country": ("TEXT", lambda d: d["country"]), "area": ("TEXT", lambda d: d["area"])},
     key=("ident",),
     from_dict=Airfield.from_dict,
-    geometry=lambda a: Point(a.lon, a.lat),
+    geometry=lambda a: _point(a.lon, a.lat),
     description="Airfields with their runways (OurAirports).",
 ))
 

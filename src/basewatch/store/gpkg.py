@@ -15,14 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import shapely
-
 from basewatch.errors import StoreError
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records
 from basewatch.store.gpkg_binary import (
     _SRS_ID,
     _envelope,
     _wkb_offset,
+    from_wkb as _from_wkb,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
 )
@@ -273,7 +272,7 @@ class GeoPackageStore:
         cols = "record" + (", geom" if spec.geometry_field else "")
         order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
         rows = self._con.execute(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params).fetchall()
-        geoms = shapely.from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if spec.geometry_field and rows else []
+        geoms = _from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if spec.geometry_field and rows else []
         return decode_records(spec, [r[0] for r in rows], list(geoms) if spec.geometry_field else None)
 
     def select_columns(self, spec: LayerSpec, columns: Sequence[str],
@@ -343,8 +342,9 @@ class GeoPackageStore:
         """Run a read-only SQL query (for aggregates that would be wasteful in Python)."""
         return list(self._con.execute(sql, params).fetchall())
 
-    def has_layer(self, spec: LayerSpec) -> bool:
-        return spec.name in self._ready
+    def has_layer(self, spec: LayerSpec | str) -> bool:
+        """Whether the layer (a spec or its name) exists in this store."""
+        return (spec if isinstance(spec, str) else spec.name) in self._ready
 
     def close(self) -> None:
         self._con.close()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import shapely
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely is imported where a geometry is (de)coded
+    from shapely.geometry.base import BaseGeometry
 
 __all__ = ["decode_gpkg_geometry", "encode_gpkg_geometry"]
 
@@ -18,6 +19,8 @@ def encode_gpkg_geometry(geom: BaseGeometry | None) -> bytes | None:
     """GeoPackage binary of a geometry: 'GP', version, flags, srs id, xy envelope, WKB."""
     if geom is None:
         return None
+    import shapely
+
     if geom.is_empty:
         return b"GP\x00\x11" + struct.pack("<i", _SRS_ID) + bytes(shapely.to_wkb(geom, byte_order=1))
     minx, miny, maxx, maxy = geom.bounds
@@ -34,8 +37,17 @@ def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
     """A shapely geometry from GeoPackage binary."""
     if blob is None:
         return None
+    import shapely
+
     geom: BaseGeometry = shapely.from_wkb(blob[_wkb_offset(blob):])
     return geom
+
+
+def from_wkb(blobs: Sequence[bytes]) -> Any:
+    """Shapely geometries of many WKB blobs at once."""
+    import shapely
+
+    return shapely.from_wkb(blobs)
 
 
 def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
@@ -56,6 +68,7 @@ def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
 def _encode_many(geoms: Sequence[BaseGeometry | None]) -> list[bytes | None]:
     """:func:`encode_gpkg_geometry` of many geometries at once (same bytes, vectorized)."""
     import numpy as np
+    import shapely
 
     out: list[bytes | None] = [None] * len(geoms)
     idx = [i for i, g in enumerate(geoms) if g is not None]

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # numpy and shapely: where pixels or geometries are handled
+    import numpy as np
+    from numpy.typing import NDArray
 
 from basewatch.model.imagery import ImageryCount, Scene, SiteArea
-from basewatch.store.base import LayerSpec, Store, register_layer
+from basewatch.store.base import LayerSpec, Store, _multi, register_layer
 
 __all__ = ["IMAGERY_AREAS", "IMAGERY_COUNTS", "IMAGERY_SCENES", "area_background",
            "save_area_pixels", "site_areas", "site_counts", "site_scenes"]
-
-
-def _multi(geom: BaseGeometry) -> BaseGeometry:
-    return MultiPolygon([geom]) if isinstance(geom, Polygon) else geom
 
 
 IMAGERY_COUNTS = register_layer(LayerSpec(
@@ -116,6 +111,8 @@ def save_area_pixels(workspace_folder: Path, site: str, area: str, time: dt.date
                      scene_sha256: str, values: NDArray[Any], transform: tuple[float, ...],
                      crs: str) -> Path:
     """Keep the brightness of one area in one scene (float32) with its grid, for later scenes."""
+    import numpy as np
+
     folder = _history_folder(workspace_folder, site, area)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}_{scene_sha256[:12]}.npz"
@@ -131,6 +128,8 @@ def area_background(workspace_folder: Path, site: str, area: str, before: dt.dat
                     min_scenes: int = 3) -> tuple[NDArray[np.float64] | None, int]:
     """The per-pixel median brightness of an area over the earlier scenes on the same grid
     (None when fewer than ``min_scenes``), and how many scenes it is made of."""
+    import numpy as np
+
     folder = _history_folder(workspace_folder, site, area)
     if not folder.is_dir():
         return None, 0

@@ -346,8 +346,9 @@ class PostGISStore:
         """Run a read-only SQL query with :name parameters (for spatial work in the database)."""
         return [tuple(r) for r in self._rows(sql, params or {})]
 
-    def has_layer(self, spec: LayerSpec) -> bool:
-        return spec.name in self._ready
+    def has_layer(self, spec: LayerSpec | str) -> bool:
+        """Whether the layer (a spec or its name) exists in this store."""
+        return (spec if isinstance(spec, str) else spec.name) in self._ready
 
     def close(self) -> None:
         try:

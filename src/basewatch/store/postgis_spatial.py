@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy: where distances are computed
+    import numpy as np
+    from numpy.typing import NDArray
 
 from basewatch.store.base import CONTROL
 
 __all__ = ["DistanceFn", "faction_distances", "spatial_capable"]
 
-Arrays = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+Arrays = tuple["NDArray[np.float64]", "NDArray[np.float64]", "NDArray[np.float64]"]
 #: (faction, lons, lats) -> (metres, nearest lon, nearest lat): the Python path's signature.
 DistanceFn = Callable[[str, Sequence[float], Sequence[float]], Arrays]
 
@@ -63,6 +64,8 @@ def spatial_capable(store: Any) -> bool:
 
 def faction_distances(store: Any, snapshot: dt.date) -> DistanceFn:
     """A distance function over the control snapshot ``snapshot`` stored in PostGIS."""
+
+    import numpy as np
 
     def distances(faction: str, lons: Sequence[float], lats: Sequence[float]) -> Arrays:
         lon = np.asarray(lons, dtype=float)
