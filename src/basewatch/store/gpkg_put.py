@@ -103,13 +103,18 @@ class Put:
         key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
         key_get = [extract[k][1] for k in spec.key]
         rows = []
+        encode = spec.encode if spec.geometry_field else None
         for rec in records:
-            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
+            if encode is not None:
+                full, text = encode(rec)
+            else:
+                full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
+                if spec.geometry_field:
+                    full.pop(spec.geometry_field, None)
+                text = dumps(full)
             values = [g(full) for g in getters]
             key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
-            if spec.geometry_field:
-                full.pop(spec.geometry_field, None)
-            rows.append((key, values, dumps(full)))
+            rows.append((key, values, text))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
         if len(records) < _FEW:  # a few records: looked up one by one, as always
