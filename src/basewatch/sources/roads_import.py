@@ -41,12 +41,14 @@ class _Bounds:
 
         if not areas or not self.ids:
             return []
-        ids, boxes = np.concatenate(self.ids), np.concatenate(self.boxes).astype(np.float64)
-        hit = np.zeros(len(ids), dtype=bool)
-        for x0, y0, x1, y1 in shapely.bounds(np.array(areas, dtype=object)):
-            hit |= ((boxes[:, 0] <= x1 + 1e-6) & (boxes[:, 2] >= x0 - 1e-6)
-                    & (boxes[:, 1] <= y1 + 1e-6) & (boxes[:, 3] >= y0 - 1e-6))
-        return [i.decode() for i in ids[hit]]
+        tree = shapely.STRtree(np.array(areas, dtype=object))  # few areas; roads a chunk at a time
+        out: list[str] = []
+        for ids, b in zip(self.ids, self.boxes, strict=True):
+            b = b.astype(np.float64)
+            hit = np.unique(tree.query(shapely.box(b[:, 0] - 1e-4, b[:, 1] - 1e-4, b[:, 2] + 1e-4,
+                                                   b[:, 3] + 1e-4))[0])  # float32 rounding: pad
+            out += [i.decode() for i in ids[hit]]
+        return out
 
 
 def import_osm_streamed(ws: Workspace, path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES,
