@@ -348,7 +348,7 @@ def _read_osmium(p: Path, col: _Collector, chunk: int = 4000,
                                  "quarter", "locality", "isolated_dwelling")],
         ("boundary", "administrative"),
         *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
-    whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
+    whole: list[tuple[int, dict[str, str], str]] = []  # complete ways: hex WKB, made in C++
     keep = col.keep
     Way, Area, Node = osmium.osm.Way, osmium.osm.Area, osmium.osm.Node
 
@@ -368,7 +368,7 @@ def _read_osmium(p: Path, col: _Collector, chunk: int = 4000,
                     continue
                 tags = {k: v for k in _WAY_KEYS if (v := get(k)) is not None}
                 try:
-                    whole.append((o.id, tags, bytes.fromhex(wkb.create_linestring(o))))
+                    whole.append((o.id, tags, wkb.create_linestring(o)))  # hex: shapely reads it
                 except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
                     coords: list[tuple[float, float] | None] = [
                         (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
