@@ -18,6 +18,7 @@ Assumptions (from the make-up of real Geofabrik country extracts; nothing is tun
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -55,8 +56,6 @@ class _Out:
         r = self.rng
         u = int(r.integers(1, 20000))
         t = int(r.integers(1_200_000_000, 1_730_000_000))
-        import datetime as dt
-
         ts = dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return f"v{int(r.integers(1, 6))} dV c{int(r.integers(1, 150_000_000))} t{ts} i{u} uuser{u}"
 

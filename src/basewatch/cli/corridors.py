@@ -235,7 +235,8 @@ def _head(path: Path) -> bytes:
         return b""  # the importer gives the error with the file's name
 
 
-def _import_osm(path: Path, kept: tuple[str, ...], places: bool, workspace: Path | None) -> Any:
+def _import_osm(path: Path, kept: tuple[str, ...], places: bool,
+                workspace: Path | None) -> tuple[Any, int, int]:
     """An OSM extract streamed into the workspace (sources/roads_import.py), in one transaction;
     a workspace this command made is removed again when the import fails."""
     import shutil
