@@ -3,12 +3,12 @@
 
 Assumptions (from the make-up of real Geofabrik country extracts; nothing is tuned on a file):
 
-- about 2/3 of the ways are buildings (closed rings of 4 nodes), 1/6 other lines and areas
+- about 60 % of the ways are buildings (closed rings of 4 nodes), 1/6 other lines and areas
   (streams, farmland and forest polygons of ~20 nodes: areas libosmium must assemble), and
-  ~15 % highways; of the highways ~1/4 are of the classes an import keeps by default
-  (motorway to tertiary and their links, long ways of ~25 nodes chained from town to town and
-  sharing their end nodes), the rest minor roads (residential, service, track, footway: short
-  ways branching off the main roads);
+  ~20 % highways; of the highways ~1/6 (3 % of all ways; Liechtenstein 2015: 2.2 %) are of
+  the classes an import keeps by default (motorway to tertiary and their links, ways of 8-20
+  nodes chained from town to town and sharing their end nodes), the rest minor roads
+  (residential, service, track, footway: short ways branching off the main roads);
 - most nodes are untagged way nodes, ~1 % carry tags (shops, trees...); towns are
   ``place=town`` nodes, each with a ``landuse=residential`` ring, a few with a military area
   across a main road;
