@@ -20,6 +20,7 @@ time the first question takes to build its routing graph and later ones to read 
 
 Run: python benchmarks/bench_corridors_osm.py [--pbf FILE] [--from A --to B] [--days 730]
      [--synthetic-mb 100]
+     [--country-mb 150]   (only the import of a synthetic country of realistic density)
 Default extract: $BASEWATCH_SHARED_DATA/osm-dev/liechtenstein-2015.osm.pbf (Balzers -> Ruggell).
 """
 
@@ -78,6 +79,50 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
     return cpu, r1.ru_maxrss / 1024, out.stdout
 
 
+_MEASURE = r'''
+import resource, subprocess, sys, time
+t = time.perf_counter()
+out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(out.stderr)
+print(f"{out.returncode} {wall} {r.ru_utime + r.ru_stime} {r.ru_maxrss / 1024}")
+'''
+
+
+def _measure(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MiB) of one command alone (its own peak, not the largest of
+    every child so far)."""
+    out = subprocess.run([PY, "-c", _MEASURE, *args], capture_output=True, text=True, env=env,
+                         check=False)
+    code, wall, cpu, peak = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(args[:4])}...: exit {code}\n{out.stderr}")
+    return float(wall), float(cpu), float(peak)
+
+
+def country(mb: float, tmp: Path, env: dict[str, str]) -> None:
+    """The import of a seeded synthetic country of realistic density (benchmarks/country_pbf.py
+    says what it assumes) against pyosmium + networkx on the same file, each alone."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from country_pbf import country_pbf
+
+    big = tmp / "country.osm.pbf"
+    t = time.perf_counter()
+    counts = country_pbf(big, mb)
+    size = big.stat().st_size / 1e6
+    print(f"synthetic country PBF {size:.0f} MB ({counts['nodes']:,} nodes, {counts['ways']:,} ways, "
+          f"{counts['kept_roads']:,} of them roads of the default classes) written in "
+          f"{time.perf_counter() - t:.0f} s")
+    wall, cpu, peak = _measure([PY, "-m", "basewatch", "roads", "import", str(big), "-w",
+                                str(tmp / "country-ws"), "--json"], env)
+    rwall, rcpu, rpeak = _measure([PY, "-c", _REFERENCE, str(big)], env)
+    print(f"| import a {size:.0f} MB synthetic country | basewatch {wall:.1f} s wall, {cpu:.1f} s CPU "
+          f"({wall / size * 10:.2f} s wall per 10 MB), peak {peak:.0f} MiB | pyosmium+networkx graph "
+          f"{rwall:.1f} s wall, {rcpu:.1f} s CPU, peak {rpeak:.0f} MiB | ratio {wall / rwall:.2f} wall, "
+          f"{cpu / rcpu:.2f} CPU |")
+
+
 def synthetic_pbf(path: Path, mb: float, seed: int = 0) -> None:
     """A seeded grid of roads, about ``mb`` MB of PBF: every 4th line primary, the rest
     residential and tertiary; jittered nodes (real extracts are not grids)."""
@@ -117,6 +162,9 @@ def main() -> None:
     ap.add_argument("--to", dest="b", default="Ruggell")
     ap.add_argument("--days", type=int, default=730)
     ap.add_argument("--synthetic-mb", type=float, default=0.0)
+    ap.add_argument("--country-mb", type=float, default=0.0,
+                    help="write a synthetic country of realistic density of about this size "
+                         "(e.g. 150) and measure its import only")
     a = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     # As installed: the modules' bytecode compiled once (pip does it at install), not on every
@@ -124,6 +172,9 @@ def main() -> None:
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src" / "basewatch")], check=True,
                    capture_output=True)
     tmp = Path(tempfile.mkdtemp(prefix="bench-corridors-osm-"))
+    if a.country_mb:
+        country(a.country_mb, tmp, env)
+        return
 
     if a.synthetic_mb:
         big = tmp / "synthetic-country.osm.pbf"

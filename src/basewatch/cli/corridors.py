@@ -197,27 +197,68 @@ def roads_import(path: Annotated[Path, typer.Argument(
                      "nodes) as places")] = False,
                  workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Import a road network (see docs/corridors.md and docs/formats.md)."""
-    from basewatch.model import Place
-    from basewatch.model.roads import RoadSegment
-    from basewatch.sources.importing import ImportReport, write_parsed
-    from basewatch.sources.roads import parse_roads, resolve_classes
+    from basewatch.sources.roads import is_osm_file, resolve_classes
 
-    parsed = parse_roads(path, resolve_classes(classes), places=places)  # before the workspace exists: a bad
-    with open_workspace(workspace, create=True) as ws:     # file leaves nothing behind
-        result = write_parsed(ws, parsed)
-    report = ImportReport("roads", str(path), parsed.sha256, len(parsed.records), result,
-                          parsed.warnings)
+    kept = resolve_classes(classes)
+    if is_osm_file(path, _head(path)):
+        report, n_roads, n_places = _import_osm(path, kept, places, workspace)
+    else:
+        from basewatch.model import Place
+        from basewatch.model.roads import RoadSegment
+        from basewatch.sources.importing import ImportReport, write_parsed
+        from basewatch.sources.roads import parse_roads
+
+        parsed = parse_roads(path, kept, places=places)  # before the workspace exists: a bad
+        with open_workspace(workspace, create=True) as ws:     # file leaves nothing behind
+            result = write_parsed(ws, parsed)
+        report = ImportReport("roads", str(path), parsed.sha256, len(parsed.records), result,
+                              parsed.warnings)
+        n_roads = sum(1 for x in parsed.records if isinstance(x, RoadSegment))
+        n_places = sum(1 for x in parsed.records if isinstance(x, Place))
     if as_json:
         print_json(report.to_dict())
         return
     for w in report.warnings:
         _common.console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    n_roads = sum(1 for x in parsed.records if isinstance(x, RoadSegment))
-    n_places = sum(1 for x in parsed.records if isinstance(x, Place))
+    result = report.result
     _common.console.print(f"{path}: {n_roads} roads, {n_places} places and "
-                  f"{len(parsed.records) - n_roads - n_places} areas: "
+                  f"{report.parsed - n_roads - n_places} areas: "
                   f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged",
                   highlight=False)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(4096)
+    except OSError:
+        return b""  # the importer gives the error with the file's name
+
+
+def _import_osm(path: Path, kept: tuple[str, ...], places: bool,
+                workspace: Path | None) -> tuple[Any, int, int]:
+    """An OSM extract streamed into the workspace (sources/roads_import.py), in one transaction;
+    a workspace this command made is removed again when the import fails."""
+    import shutil
+
+    from basewatch.sources.importing import ImportReport
+    from basewatch.sources.osm import OsmStream
+    from basewatch.sources.roads_import import import_osm_streamed
+    from basewatch.store import default_workspace
+
+    OsmStream(path, kept)  # a missing, foreign or DTD-declaring file is refused before anything
+    folder = workspace if workspace is not None else default_workspace()
+    made = not Path(folder).exists()
+    try:
+        with open_workspace(workspace, create=True) as ws:
+            s, result, n, warnings = import_osm_streamed(ws, path, kept, places=places)
+    except BaseException:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    report = ImportReport("roads", str(path), s.sha256, n, result, warnings)
+    n_places = len(s.col.places) if places else 0
+    return report, s.n_roads, n_places
 
 
 @app.command("set-rear")

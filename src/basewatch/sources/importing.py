@@ -16,6 +16,7 @@ from basewatch.sources._common import Parsed
 from basewatch.sources.control import parse_control, parse_outlines, refresh_implied
 from basewatch.sources.mapping import FieldMapping
 from basewatch.sources.registry import parse_facilities, parse_factions, parse_places
+from basewatch.sources.osm import DEFAULT_CLASSES
 from basewatch.sources.roads import parse_roads
 from basewatch.sources.survey import parse_survey
 from basewatch.sources.weapons import parse_weapons
@@ -178,12 +179,29 @@ def import_file(ws: Workspace, kind: str, path: str | Path,
     distances of new snapshots or sites are materialized (store/exposure_cache.py), unless
     ``distances`` is False or the work exceeds :data:`MATERIALIZE_LIMIT` pairs.
     """
+    if kind == "roads" and (mapping is None or mapping.empty) and _is_osm(Path(path)):
+        from basewatch.sources.roads_import import import_osm_streamed
+
+        s, res, n, warnings = import_osm_streamed(ws, path, classes or DEFAULT_CLASSES,
+                                                  places=places)
+        return ImportReport(kind, str(path), s.sha256, n, res, warnings)
     parsed = parse_for(ws, kind, path, mapping, classes, places)
     result = write_parsed(ws, parsed)
     if distances and result.changed and kind in _DISTANCE_KINDS:
         _materialize(ws)
     return ImportReport(kind, str(path), parsed.sha256, len(parsed.records), result,
                         parsed.warnings, parsed.notes)
+
+
+def _is_osm(p: Path) -> bool:
+    from basewatch.sources.osm import is_osm_file
+
+    try:
+        with p.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # the parser gives the error with the file's name
+    return is_osm_file(p, head)
 
 
 def import_files(ws: Workspace, kind: str, paths: list[Path],

@@ -24,6 +24,7 @@ counts. The file is streamed (libosmium, node locations in a sparse index), neve
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -205,56 +206,103 @@ class _Collector:
         return [*self.roads, *self.extents, *self.places], warnings
 
     def _mark_military(self) -> None:
-        import shapely
-
-        from basewatch.analysis.geodesy import length_km
-
-        mil = [e.geometry for e in self.extents if e.kind == "military"]
-        if not mil or not self.roads:
-            return
-        tree = shapely.STRtree(mil)
-        out = []
-        for r in self.roads:
-            hits = tree.query(r.geometry, predicate="intersects")
-            if len(hits) and not r.access:
-                inside = shapely.intersection(r.geometry, shapely.union_all([mil[i] for i in hits]))
-                if length_km(inside) > 0.5 * length_km(r.geometry):  # mostly inside: a base road
-                    r = RoadSegment(r.id, r.geometry, r.provenance, r.road_class, r.ref, r.name,
-                                    r.oneway, "military", r.bridge)
-            out.append(r)
-        self.roads = out
+        self.roads = military_access(self.roads, [e.geometry for e in self.extents
+                                                  if e.kind == "military"])
 
 
 def parse_osm(path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
               places: bool = False) -> Parsed:
     """Roads and areas (and with ``places``, places) of an OSM extract (any of
-    :data:`OSM_SUFFIXES`, or Overpass JSON)."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise ImportFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    if p.is_dir():
-        raise ImportFormatError(f"{p}: is a folder, not a file")
-    with p.open("rb") as f:
-        head = f.read(4096)
-    col = _Collector(p, classes, places)
-    if p.name.lower().endswith(".json"):
-        if size > max_file_bytes():
-            raise ImportFormatError(f"{p}: {size / 1e6:.1f} MB is over the import limit of "
+    :data:`OSM_SUFFIXES`, or Overpass JSON), all in memory (a country's roads are best
+    imported with :class:`OsmStream`, which hands them over in chunks)."""
+    s = OsmStream(path, classes, places=places)
+    roads = [r for chunk in s.chunks() for r in chunk]
+    s.col.roads = roads  # finish() marks those in military areas
+    records, warnings = s.col.finish()
+    return Parsed(s.p, "roads", s.sha256, records, warnings)
+
+
+class OsmStream:
+    """An OSM extract read once, its roads handed over in chunks of about ``chunk`` as they are
+    parsed (:meth:`chunks`), so that a country is never held whole: libosmium keeps the node
+    locations (``locations``: its index type, ``flex_mem`` by default; ``sparse_file_array,PATH``
+    keeps them in a file). The areas and places, a small part of an extract, are collected on the
+    way and read when the chunks are done (:attr:`extents`, :attr:`places`, :attr:`warnings`).
+    Roads are *not* marked as lying in military areas here: those areas may come after the roads
+    in the file (:func:`military_access` marks them afterwards). A bad file raises
+    :class:`ImportFormatError` (possibly after some chunks)."""
+
+    def __init__(self, path: str | Path, classes: tuple[str, ...] = DEFAULT_CLASSES, *,
+                 places: bool = False, chunk: int = 4000, locations: str = "flex_mem") -> None:
+        p = Path(path)
+        try:
+            self.size = p.stat().st_size
+        except OSError as exc:
+            raise ImportFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        if p.is_dir():
+            raise ImportFormatError(f"{p}: is a folder, not a file")
+        with p.open("rb") as f:
+            self.head = f.read(4096)
+        self.p, self.classes, self.chunk, self.locations = p, classes, chunk, locations
+        self.col = _Collector(p, classes, places)
+        self.n_roads = 0
+        if not p.name.lower().endswith(".json"):
+            if self.head.lstrip()[:1] in (b"{", b"["):
+                raise ImportFormatError(f"{p.name}: JSON, not an OSM extract; for Overpass output "
+                                        "use a .json name")
+            _refuse_xml_entities(p)
+        elif self.size > max_file_bytes():
+            raise ImportFormatError(f"{p}: {self.size / 1e6:.1f} MB is over the import limit of "
                                     f"{max_file_bytes() / 1e6:.0f} MB for Overpass JSON "
                                     "(set BASEWATCH_MAX_IMPORT_MB to raise it)")
-        _read_overpass(p, col)
-    else:
-        if head.lstrip()[:1] in (b"{", b"["):
-            raise ImportFormatError(f"{p.name}: JSON, not an OSM extract; for Overpass output "
-                                    "use a .json name")
-        _refuse_xml_entities(p)
-        _read_osmium(p, col)
-    records, warnings = col.finish()
-    if not col.roads:
-        raise ImportFormatError(f"{p.name}: no roads found (classes kept: {', '.join(classes)})")
-    return Parsed(p, "roads", _sha256(p), records, warnings)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        return _sha256(self.p)
+
+    def chunks(self) -> Iterator[list[RoadSegment]]:
+        """The roads, a chunk at a time; raises when the file has none."""
+        col = self.col
+        if self.p.name.lower().endswith(".json"):
+            _read_overpass(self.p, col)  # bounded by the import limit: read whole
+            parts: Iterator[None] = iter([None])
+        else:
+            parts = _read_osmium(self.p, col, self.chunk, self.locations)
+        for _ in parts:
+            out, col.roads = col.roads, []
+            self.n_roads += len(out)
+            if out:
+                yield out
+        if not self.n_roads:
+            raise ImportFormatError(f"{self.p.name}: no roads found (classes kept: "
+                                    f"{', '.join(self.classes)})")
+
+    def rest(self) -> tuple[list[Any], list[str]]:
+        """The extents and places, and the warnings (after :meth:`chunks`)."""
+        records, warnings = self.col.finish()
+        return records, warnings
+
+
+def military_access(roads: list[RoadSegment], military: list[BaseGeometry]) -> list[RoadSegment]:
+    """``roads`` with those lying mostly (over half their length) inside a military area, and
+    open by their tags, closed as ``military``; the others as they were."""
+    import shapely
+
+    from basewatch.analysis.geodesy import length_km
+
+    if not military or not roads:
+        return list(roads)
+    tree = shapely.STRtree(military)
+    out = []
+    for r in roads:
+        hits = tree.query(r.geometry, predicate="intersects")
+        if len(hits) and not r.access:
+            inside = shapely.intersection(r.geometry, shapely.union_all([military[i] for i in hits]))
+            if length_km(inside) > 0.5 * length_km(r.geometry):  # mostly inside: a base road
+                r = RoadSegment(r.id, r.geometry, r.provenance, r.road_class, r.ref, r.name,
+                                r.oneway, "military", r.bridge)
+        out.append(r)
+    return out
 
 
 def _refuse_xml_entities(p: Path) -> None:
@@ -282,7 +330,10 @@ def _refuse_xml_entities(p: Path) -> None:
                                 "and entity expansion is refused")
 
 
-def _read_osmium(p: Path, col: _Collector) -> None:
+def _read_osmium(p: Path, col: _Collector, chunk: int = 4000,
+                 locations: str = "flex_mem") -> Iterator[None]:
+    """Reads the file into ``col``, yielding each time about ``chunk`` roads are in
+    ``col.roads`` (the caller takes them)."""
     import osmium
     import shapely
     import shapely.wkb
@@ -297,11 +348,18 @@ def _read_osmium(p: Path, col: _Collector) -> None:
                                  "quarter", "locality", "isolated_dwelling")],
         ("boundary", "administrative"),
         *[("landuse", v) for v in (*sorted(_BUILT_UP), "military")])
-    whole: list[tuple[int, dict[str, str], bytes]] = []  # complete ways: WKB, made in C++
+    whole: list[tuple[int, dict[str, str], str]] = []  # complete ways: hex WKB, made in C++
     keep = col.keep
     Way, Area, Node = osmium.osm.Way, osmium.osm.Area, osmium.osm.Node
+
+    def flush() -> None:
+        lines = shapely.from_wkb([w for *_, w in whole])
+        for (wid, tags_, _), line in zip(whole, lines, strict=True):
+            col.way(wid, tags_, [], line)
+        whole.clear()
+
     try:
-        fp = (osmium.FileProcessor(str(p)).with_locations().with_areas(area_filter)
+        fp = (osmium.FileProcessor(str(p)).with_locations(locations).with_areas(area_filter)
               .with_filter(wanted))
         for o in fp:
             if type(o) is Way:  # most objects: the tags a road needs, read one by one
@@ -310,11 +368,14 @@ def _read_osmium(p: Path, col: _Collector) -> None:
                     continue
                 tags = {k: v for k in _WAY_KEYS if (v := get(k)) is not None}
                 try:
-                    whole.append((o.id, tags, bytes.fromhex(wkb.create_linestring(o))))
+                    whole.append((o.id, tags, wkb.create_linestring(o)))  # hex: shapely reads it
                 except (osmium.InvalidLocationError, RuntimeError):  # missing nodes, or one point
                     coords: list[tuple[float, float] | None] = [
                         (n.lon, n.lat) if n.location.valid() else None for n in o.nodes]
                     col.way(o.id, tags, coords)
+                if len(whole) + len(col.roads) >= chunk:
+                    flush()
+                    yield
             elif isinstance(o, Area):
                 try:
                     geom = shapely.wkb.loads(wkb.create_multipolygon(o), hex=True)
@@ -325,9 +386,8 @@ def _read_osmium(p: Path, col: _Collector) -> None:
             elif isinstance(o, Node):
                 if "place" in o.tags and o.location.valid():
                     col.node(o.id, dict(o.tags), o.location.lon, o.location.lat)
-        lines = shapely.from_wkb([w for *_, w in whole])
-        for (wid, tags_, _), line in zip(whole, lines, strict=True):
-            col.way(wid, tags_, [], line)
+        flush()
+        yield
     except ImportFormatError:
         raise
     except Exception as exc:  # noqa: BLE001  # libosmium reports broken files with RuntimeError & co

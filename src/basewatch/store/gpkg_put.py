@@ -98,18 +98,30 @@ class Put:
 
     def write(self, records: list[Any]) -> None:
         spec, extract = self.spec, self.extract
-        getters = [extract[n][1] for n in self.names]
+        # the layer's own columns, then the provenance ones (self.names is in that order)
+        own_getters = [extract[n][1] for n in self.names if n in spec.columns]
+        prov_getters = [extract[n][1] for n in self.names if n not in spec.columns]
+        last: Any = None
+        prov_values: list[Any] = []
         # key columns are among the values (spec columns or provenance ones): read them there
         key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
         key_get = [extract[k][1] for k in spec.key]
         rows = []
+        encode = spec.encode if spec.geometry_field else None
         for rec in records:
-            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
-            values = [g(full) for g in getters]
+            if encode is not None:
+                full, text = encode(rec)
+            else:
+                full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
+                if spec.geometry_field:
+                    full.pop(spec.geometry_field, None)
+                text = dumps(full)
+            prov = full.get("provenance")
+            if prov is not last or last is None:  # an import's records share one provenance:
+                last, prov_values = prov, [g(full) for g in prov_getters]  # its columns once
+            values = [g(full) for g in own_getters] + prov_values
             key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
-            if spec.geometry_field:
-                full.pop(spec.geometry_field, None)
-            rows.append((key, values, dumps(full)))
+            rows.append((key, values, text))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
         if len(records) < _FEW:  # a few records: looked up one by one, as always

@@ -29,7 +29,37 @@ ROADS = register_layer(LayerSpec(
     geometry_field="geometry",
     description="Road network (OSM ways or road lines).",
     properties=RoadSegment.properties,
+    encode=lambda r: _encode_road(r),
 ))
+
+
+#: The provenance of recent roads, as a dict and as canonical JSON (an import's roads share one).
+_PROVENANCE: dict[int, tuple[Any, dict[str, Any], str]] = {}
+
+
+def _encode_road(r: RoadSegment) -> tuple[dict[str, Any], str]:
+    """A road's properties and their canonical JSON (``store.base.dumps``: sorted keys, no
+    spaces, UTF-8 kept), made from its strings with the provenance encoded once: the same text
+    as ``dumps(r.properties())``, at a fraction of the cost (tests/store/test_roads_encode.py)."""
+    from json.encoder import encode_basestring as q  # the encoder dumps uses without ensure_ascii
+
+    from basewatch.store.base import dumps
+
+    hit = _PROVENANCE.get(id(r.provenance))
+    if hit is None or hit[0] is not r.provenance:
+        if len(_PROVENANCE) > 64:
+            _PROVENANCE.clear()
+        d = r.provenance.to_dict()
+        hit = _PROVENANCE[id(r.provenance)] = (r.provenance, d, dumps(d))
+    if type(r.oneway) is not int:  # noqa: E721  # True and numpy ints print otherwise
+        full = r.properties()
+        return full, dumps(full)
+    props = {"id": r.id, "road_class": r.road_class, "ref": r.ref, "name": r.name,
+             "oneway": r.oneway, "access": r.access, "bridge": r.bridge, "provenance": hit[1]}
+    text = (f'{{"access":{q(r.access)},"bridge":{q(r.bridge)},"id":{q(r.id)},"name":{q(r.name)},'
+            f'"oneway":{r.oneway},"provenance":{hit[2]},"ref":{q(r.ref)},'
+            f'"road_class":{q(r.road_class)}}}')
+    return props, text
 
 EXTENTS = register_layer(LayerSpec(
     name="extents",
