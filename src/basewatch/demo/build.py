@@ -7,7 +7,6 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from typing import Any
 
 from basewatch.demo.control_gen import DEFAULT_SEED, generate_control
 from basewatch.demo.imagery_gen import build_imagery_demo

@@ -26,7 +26,6 @@ from basewatch.queries.reach import NO_CONTROL, NOT_ACTIVE, reach_history
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS, TRIPWIRES
 from basewatch.store.imagery import site_counts
-from basewatch.store.roads import ROADS
 
 __all__ = ["CHIPS_DIR", "chip_path", "claim_rows", "corridor_features", "default_against",
            "default_sites", "list_chips", "range_rings", "reach_areas", "site_summary",
