@@ -74,6 +74,11 @@ class LayerSpec:
     #: ``to_dict`` without ``geometry_field``, when the record gives it cheaper (a bulk write
     #: stores the geometry apart and would only drop it).
     properties: Callable[[Any], dict[str, Any]] | None = None
+    #: For a layer without geometry whose records are many (flight events): each record's
+    #: column values (``columns`` then the provenance columns, in that order) and its stored
+    #: JSON, for a whole batch at once; must equal the extractors applied to ``to_dict`` and
+    #: :func:`dumps` of it (tested), only cheaper.
+    rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -102,14 +102,21 @@ class Put:
         # key columns are among the values (spec columns or provenance ones): read them there
         key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
         key_get = [extract[k][1] for k in spec.key]
-        rows = []
-        for rec in records:
-            full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
-            values = [g(full) for g in getters]
-            key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
-            if spec.geometry_field:
-                full.pop(spec.geometry_field, None)
-            rows.append((key, values, dumps(full)))
+        if spec.rows is not None and not self.has_geom and not spec.geometry_field \
+                and -1 not in key_at:
+            # the layer encodes its records in bulk (same values and text, tested)
+            rows = [(tuple([values[i] for i in key_at]), values, text)
+                    for values, text in spec.rows(records)]
+        else:
+            rows = []
+            for rec in records:
+                full = spec.properties(rec) if spec.properties and spec.geometry_field \
+                    else rec.to_dict()
+                values = [g(full) for g in getters]
+                key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
+                if spec.geometry_field:
+                    full.pop(spec.geometry_field, None)
+                rows.append((key, values, dumps(full)))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
         if len(records) < _FEW:  # a few records: looked up one by one, as always
