@@ -162,7 +162,12 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
     # not a repeated reading either: a feed may repeat the last altitude for half a minute
     # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
-    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~_repeated(alt, tw, FROZEN_S)
+    # (repeats only matter to landings: looked for in their rows alone)
+    repeated = np.zeros(alt.shape, bool)
+    land = np.flatnonzero(~to)
+    if len(land):
+        repeated[land] = _repeated(alt[land], tw[land], FROZEN_S)
+    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~repeated
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
     last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
