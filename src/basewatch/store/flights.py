@@ -80,7 +80,9 @@ def _num(x: Any) -> str:
 
 
 def _opt_time(x: dt.datetime | None) -> str:
-    return "null" if x is None else _text(_iso(x))
+    if x is None:
+        return "null"
+    return _str(x.isoformat() if x.tzinfo is dt.UTC else _iso(x))
 
 
 def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
@@ -103,7 +105,7 @@ def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
             pd = {"provenance": p.to_dict()}
             got = provs[pk] = (dumps(pd["provenance"]),
                                   [g(pd) for g in _EVENT_EXTRACT[len(_EVENT_COLUMNS):]])
-        time = _iso(e.time)
+        time = e.time.isoformat() if e.time.tzinfo is dt.UTC else _iso(e.time)
         cands = e.candidates
         text = (f'{{"airfield":{_text(e.airfield)},"basis":{_text(e.basis)},'
                 f'"candidates":[{",".join([_text(c) for c in cands]) if cands else ""}],'

@@ -65,6 +65,9 @@ class Put:
         # same text unless they look like numbers, which ISO text never does
         self.numeric_keys = [self.extract[k][0] in _NUMERIC_AFFINITY for k in spec.key]
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
+        # a layer empty when the call began holds only keys of this call, which ``seen``
+        # sends row by row: batches need no lookup (a fresh import's events, coverage)
+        self.was_empty = con.execute(f'SELECT NOT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0] == 1
         self.inserted = self.updated = self.unchanged = 0
 
     def _stored_rows(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
@@ -144,6 +147,7 @@ class Put:
         self._flush(pending)
 
     def _one(self, key: tuple[Any, ...], values: list[Any], text: str, geom: bytes | None) -> None:
+        self.was_empty = False  # its key may equal a later one only in SQLite's eyes
         row = self.con.execute(self.sel, list(key)).fetchone()
         self._apply(row, values, text, geom, inserts=None, updates=None)
 
@@ -168,7 +172,7 @@ class Put:
     def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
         if not pending:
             return
-        old = self._stored_rows([k for k, *_ in pending])
+        old = {} if self.was_empty else self._stored_rows([k for k, *_ in pending])
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         for key, values, text, geom in pending:
