@@ -135,7 +135,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ref_g = np.nanmedian(np.where(ground_read, alt, np.nan), axis=1)
+        ref_g = _median_rows(alt, ground_read)
         low = np.nanmin(np.where(has, alt, np.nan), axis=1)
     # in the flare and on the roll-out the static pressure error reads lower still (ground
     # effect: 25-50 ft under the taxiing reading): for a touch-down the lowest reading near
@@ -228,6 +228,20 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
+
+
+def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Median of each row's used (finite) cells, NaN where none: ``np.nanmedian`` over the
+    masked rows, to the bit (the mean of the two middle values, the middle one twice when
+    their number is odd), with one sort instead of its masked-array path (~10x faster)."""
+    s = np.sort(np.where(use, x, np.nan), axis=1)  # NaN sort last
+    k = use.sum(axis=1)
+    h = k // 2
+    low = np.where(k % 2 == 1, h, h - 1)
+    rows = np.arange(len(x))
+    w = max(x.shape[1] - 1, 0)
+    mid = (s[rows, np.clip(low, 0, w)] + s[rows, np.minimum(h, w)]) / 2.0
+    return np.where(k > 0, mid, np.nan)
 
 
 def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
