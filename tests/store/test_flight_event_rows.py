@@ -61,6 +61,10 @@ def _events(n: int, seed: int = 0) -> list[FlightEvent]:
             course_deg=num(), course_error_deg=num(),
             candidates=tuple(word() for _ in range(int(rng.integers(0, 4)))),
             time_lo=lo, time_hi=when() if rng.random() < 0.7 else None))
+    # fields that are not text where text is expected: stored as the generic path would
+    out[5] = dataclasses.replace(out[5], runway=None)  # type: ignore[arg-type]
+    out[6] = dataclasses.replace(out[6], candidates=("UUEE", 7))  # type: ignore[arg-type]
+    out[7] = dataclasses.replace(out[7], destination=12.5)  # type: ignore[arg-type]
     return out
 
 

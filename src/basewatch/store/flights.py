@@ -69,10 +69,6 @@ _EVENT_EXTRACT = [g for _, g in _EVENT_COLUMNS.values()] + [
 _str = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what dumps uses for str
 
 
-def _text(x: Any) -> str:
-    return _str(x) if type(x) is str else dumps(x)
-
-
 def _num(x: Any) -> str:
     if x is None:
         return "null"
@@ -89,7 +85,7 @@ def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
     """Column values and stored JSON of many flight events: the same as each record's
     ``to_dict`` through the extractors and :func:`~basewatch.store.base.dumps` (sorted keys,
     compact; tested on random records), written out directly. An import stores tens of
-    thousands of events and the generic path spent ~45 us on each; this ~5."""
+    thousands of events and the generic path spent ~20 us on each; this ~5."""
     out: list[tuple[list[Any], str]] = []
     provs: dict[Any, tuple[str, list[Any]]] = {}  # shared provenance: encoded once
     for e in records:
@@ -98,24 +94,32 @@ def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
             out.append(([g(d) for g in _EVENT_EXTRACT], dumps(d)))
             continue
         p = e.provenance
-        # equal provenances encode alike, except for ``extra`` (not compared): by identity then
-        pk: Any = id(p) if p.extra else p
-        got = provs.get(pk)
+        got = provs.get(id(p))  # (the records hold them: ids stay theirs during the call)
         if got is None:
-            pd = {"provenance": p.to_dict()}
-            got = provs[pk] = (dumps(pd["provenance"]),
-                                  [g(pd) for g in _EVENT_EXTRACT[len(_EVENT_COLUMNS):]])
-        time = e.time.isoformat() if e.time.tzinfo is dt.UTC else _iso(e.time)
-        cands = e.candidates
-        text = (f'{{"airfield":{_text(e.airfield)},"basis":{_text(e.basis)},'
-                f'"candidates":[{",".join([_text(c) for c in cands]) if cands else ""}],'
-                f'"course_deg":{_num(e.course_deg)},"course_error_deg":{_num(e.course_error_deg)},'
-                f'"destination":{_text(e.destination)},'
-                f'"destination_method":{_text(e.destination_method)},'
-                f'"flight_id":{_text(e.flight_id)},"hex":{_text(e.hex)},"kind":{_text(e.kind)},'
-                f'"origin":{_text(e.origin)},"provenance":{got[0]},"runway":{_text(e.runway)},'
-                f'"time":{_text(time)},"time_hi":{_opt_time(e.time_hi)},'
-                f'"time_lo":{_opt_time(e.time_lo)}}}')
+            # equal provenances encode alike, except for ``extra`` (not compared)
+            pk: Any = ("id", id(p)) if p.extra else p
+            got = provs.get(pk)
+            if got is None:
+                pd = {"provenance": p.to_dict()}
+                got = provs[pk] = (dumps(pd["provenance"]),
+                                   [g(pd) for g in _EVENT_EXTRACT[len(_EVENT_COLUMNS):]])
+            provs[id(p)] = got
+        tm, lo, hi = e.time, e.time_lo, e.time_hi
+        time = tm.isoformat() if tm.tzinfo is dt.UTC else _iso(tm)
+        try:  # text fields are str (the C encoder refuses anything else: then the slow way)
+            text = (f'{{"airfield":{_str(e.airfield)},"basis":{_str(e.basis)},'
+                    f'"candidates":[{",".join(map(_str, e.candidates))}],'
+                    f'"course_deg":{_num(e.course_deg)},'
+                    f'"course_error_deg":{_num(e.course_error_deg)},'
+                    f'"destination":{_str(e.destination)},'
+                    f'"destination_method":{_str(e.destination_method)},'
+                    f'"flight_id":{_str(e.flight_id)},"hex":{_str(e.hex)},'
+                    f'"kind":{_str(e.kind)},"origin":{_str(e.origin)},"provenance":{got[0]},'
+                    f'"runway":{_str(e.runway)},"time":{_str(time)},'
+                    f'"time_hi":{"null" if hi is None else _opt_time(hi)},'
+                    f'"time_lo":{"null" if lo is None else _opt_time(lo)}}}')
+        except TypeError:
+            text = dumps(e.to_dict())
         out.append(([time, e.hex, e.kind, e.airfield, e.runway, e.destination, *got[1]], text))
     return out
 
