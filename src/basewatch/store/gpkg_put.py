@@ -95,7 +95,7 @@ class Put:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
         column...), so that the stored-key map can answer for it."""
         for v, ts, num in zip(key, self.key_types, self.numeric_keys):
-            if type(v) not in ts or (num and _number_text(v)):
+            if type(v) not in ts or (num and ":" not in v and _number_text(v)):
                 return False
         return True
 
@@ -172,11 +172,16 @@ class Put:
     def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
         if not pending:
             return
-        old = {} if self.was_empty else self._stored_rows([k for k, *_ in pending])
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
-        for key, values, text, geom in pending:
-            self._apply(old.get(key), values, text, geom, inserts, updates)
+        if self.was_empty:  # nothing stored to compare with: all new
+            inserts = [[geom, *values, text] if self.has_geom else [*values, text]
+                       for _, values, text, geom in pending]
+            self.inserted += len(inserts)
+        else:
+            old = self._stored_rows([k for k, *_ in pending])
+            for key, values, text, geom in pending:
+                self._apply(old.get(key), values, text, geom, inserts, updates)
         if updates:
             self.con.executemany(self.upd, updates)
         if self.has_geom and len(inserts) >= _BULK_RTREE:
