@@ -266,9 +266,14 @@ def destination_candidates_many(lon: NDArray[Any], lat: NDArray[Any], course_deg
         off[rr, cc] = np.abs((np.asarray(brg) % 360.0 - course[rr, 0] + 180.0) % 360.0 - 180.0)
         km[rr, cc] = np.asarray(dist) / 1e3
     ok = (off <= cone) & (km >= min_km) & (km <= max_range_km)
-    out: list[list[tuple[Any, float, float]]] = []
-    for r in range(m):
-        order = sorted((int(c) for c in np.flatnonzero(ok[r])),
-                       key=lambda c: (round(float(off[r, c]), 1), float(km[r, c])))
-        out.append([(airfields[c], float(off[r, c]), float(km[r, c])) for c in order])
+    # ranked within each fit by angle off course to 0.1 degree (Python's rounding), then
+    # distance, then airfield order: one sort for all fits
+    rr, cc = np.nonzero(ok)
+    o, d = off[rr, cc].tolist(), km[rr, cc].tolist()
+    rounded = np.array([round(x, 1) for x in o], float)
+    order = np.lexsort((cc, np.asarray(d, float), rounded, rr)).tolist()
+    out: list[list[tuple[Any, float, float]]] = [[] for _ in range(m)]
+    rows, cols = rr.tolist(), cc.tolist()
+    for j in order:
+        out[rows[j]].append((airfields[cols[j]], o[j], d[j]))
     return out

@@ -135,7 +135,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ref_g = np.nanmedian(np.where(ground_read, alt, np.nan), axis=1)
+        ref_g = _median_rows(alt, ground_read)
         low = np.nanmin(np.where(has, alt, np.nan), axis=1)
     # in the flare and on the roll-out the static pressure error reads lower still (ground
     # effect: 25-50 ft under the taxiing reading): for a touch-down the lowest reading near
@@ -162,7 +162,12 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
     # not a repeated reading either: a feed may repeat the last altitude for half a minute
     # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
-    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~_repeated(alt, tw, FROZEN_S)
+    # (repeats only matter to landings: looked for in their rows alone)
+    repeated = np.zeros(alt.shape, bool)
+    land = np.flatnonzero(~to)
+    if len(land):
+        repeated[land] = _repeated(alt[land], tw[land], FROZEN_S)
+    cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~repeated
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
     last = idx.shape[1] - 1 - np.argmax(cand_l[:, ::-1], axis=1)
@@ -223,6 +228,20 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
+
+
+def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Median of each row's used (finite) cells, NaN where none: ``np.nanmedian`` over the
+    masked rows, to the bit (the mean of the two middle values, the middle one twice when
+    their number is odd), with one sort instead of its masked-array path (~10x faster)."""
+    s = np.sort(np.where(use, x, np.nan), axis=1)  # NaN sort last
+    k = use.sum(axis=1)
+    h = k // 2
+    low = np.where(k % 2 == 1, h, h - 1)
+    rows = np.arange(len(x))
+    w = max(x.shape[1] - 1, 0)
+    mid = (s[rows, np.clip(low, 0, w)] + s[rows, np.minimum(h, w)]) / 2.0
+    return np.where(k > 0, mid, np.nan)
 
 
 def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:

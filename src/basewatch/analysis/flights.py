@@ -386,20 +386,31 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
-    for i, kind_n, ident, rw, basis, at, lo_s, hi_s in found:
-        s = int(seg[i])
+    # the aircraft, segment and synthetic mark of every event row, read at once
+    at_rows = np.array([f[0] for f in found], np.int64)
+    hexes = [str(x) for x in hex_col.take(pa.array(at_rows)).to_pylist()] if found else []
+    segs = seg[at_rows].tolist()
+    syn_pass = (table.column("synthetic").take(pa.array(at_rows)).fill_null(False)
+                .to_pylist() if found else [])
+    # (take-offs and landings are at rows read sparsely; segment ends are among them, so
+    # the clip only keeps a pass's unused lookup in range)
+    syn_sparse = synth.values[np.minimum(np.searchsorted(synth.idx, at_rows),
+                                         len(synth.idx) - 1)].tolist() if found else []
+    for n_ev, (i, kind_n, ident, rw, basis, at, lo_s, hi_s) in enumerate(found):
+        s = segs[n_ev]
         when = _utc(at)
-        h = str(hex_col[int(i)].as_py())
-        span = (_utc(min(lo_s, at)), _utc(max(hi_s, at)))
+        h = hexes[n_ev]
+        lo_at, hi_at = min(lo_s, at), max(hi_s, at)
+        span = (when if lo_at == at else _utc(lo_at), when if hi_at == at else _utc(hi_at))
         if kind_n >= 2:  # a runway pass: the flight goes on
             kind = "touch_and_go" if kind_n == 2 else "go_around"
             events.append(Detected(when, h, kind, ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}-{kind}",
-                                   bool(table.column("synthetic")[i].as_py()), basis=basis,
+                                   bool(syn_pass[n_ev]), basis=basis,
                                    time_lo=span[0], time_hi=span[1]))
             continue
         if kind_n == 0:
             ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
-                          bool(synth[i]), origin=ident, basis=basis, time_lo=span[0],
+                          bool(syn_sparse[n_ev]), origin=ident, basis=basis, time_lo=span[0],
                           time_hi=span[1])
             open_takeoff[s] = (len(events), i)
             events.append(ev)
@@ -412,7 +423,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                 to = events[k]
                 events[k] = _with(to, destination=ident, destination_method=how)
                 origin, fid = to.airfield, to.flight_id
-            events.append(Detected(when, h, "landing", ident, rw, fid, bool(synth[i]),
+            events.append(Detected(when, h, "landing", ident, rw, fid, bool(syn_sparse[n_ev]),
                                    origin=origin, destination=ident,
                                    destination_method=how, basis=basis, time_lo=span[0],
                                    time_hi=span[1]))
@@ -464,6 +475,8 @@ def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[in
 
 
 def _with(ev: Detected, **kw: Any) -> Detected:
-    from dataclasses import replace
-
-    return replace(ev, **kw)
+    """``dataclasses.replace`` without its per-call introspection (Detected has no
+    ``__post_init__``; thousands of flights get their destination this way)."""
+    new = object.__new__(Detected)
+    new.__dict__.update(ev.__dict__, **kw)
+    return new

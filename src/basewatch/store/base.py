@@ -78,6 +78,11 @@ class LayerSpec:
     #: ``properties`` and, with it, its canonical JSON text (:func:`dumps`), for layers of
     #: millions of rows whose records can say it cheaper (the same text, byte for byte).
     encode: Callable[[Any], tuple[dict[str, Any], str]] | None = None
+    #: For a layer without geometry whose records are many (flight events): each record's
+    #: column values (``columns`` then the provenance columns, in that order) and its stored
+    #: JSON, for a whole batch at once; must equal the extractors applied to ``to_dict`` and
+    #: :func:`dumps` of it (tested), only cheaper.
+    rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,9 @@ class Put:
         # same text unless they look like numbers, which ISO text never does
         self.numeric_keys = [self.extract[k][0] in _NUMERIC_AFFINITY for k in spec.key]
         self.seen: set[tuple[Any, ...]] = set()  # keys written by this call
+        # a layer empty when the call began holds only keys of this call, which ``seen``
+        # sends row by row: batches need no lookup (a fresh import's events, coverage)
+        self.was_empty = con.execute(f'SELECT NOT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0] == 1
         self.inserted = self.updated = self.unchanged = 0
 
     def _stored_rows(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
@@ -92,7 +95,7 @@ class Put:
         """Whether the key reads back from SQLite as the same Python values (a str in a TEXT
         column...), so that the stored-key map can answer for it."""
         for v, ts, num in zip(key, self.key_types, self.numeric_keys):
-            if type(v) not in ts or (num and _number_text(v)):
+            if type(v) not in ts or (num and ":" not in v and _number_text(v)):
                 return False
         return True
 
@@ -106,22 +109,29 @@ class Put:
         # key columns are among the values (spec columns or provenance ones): read them there
         key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
         key_get = [extract[k][1] for k in spec.key]
-        rows = []
-        encode = spec.encode if spec.geometry_field else None
-        for rec in records:
-            if encode is not None:
-                full, text = encode(rec)
-            else:
-                full = spec.properties(rec) if spec.properties and spec.geometry_field else rec.to_dict()
-                if spec.geometry_field:
-                    full.pop(spec.geometry_field, None)
-                text = dumps(full)
-            prov = full.get("provenance")
-            if prov is not last or last is None:  # an import's records share one provenance:
-                last, prov_values = prov, [g(full) for g in prov_getters]  # its columns once
-            values = [g(full) for g in own_getters] + prov_values
-            key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
-            rows.append((key, values, text))
+        if spec.rows is not None and not self.has_geom and not spec.geometry_field \
+                and -1 not in key_at:
+            # the layer encodes its records in bulk (same values and text, tested)
+            rows = [(tuple([values[i] for i in key_at]), values, text)
+                    for values, text in spec.rows(records)]
+        else:
+            rows = []
+            encode = spec.encode if spec.geometry_field else None
+            for rec in records:
+                if encode is not None:
+                    full, text = encode(rec)
+                else:
+                    full = spec.properties(rec) if spec.properties and spec.geometry_field \
+                        else rec.to_dict()
+                    if spec.geometry_field:
+                        full.pop(spec.geometry_field, None)
+                    text = dumps(full)
+                prov = full.get("provenance")
+                if prov is not last or last is None:  # an import's records share one provenance:
+                    last, prov_values = prov, [g(full) for g in prov_getters]  # its columns once
+                values = [g(full) for g in own_getters] + prov_values
+                key = tuple(values[i] if i >= 0 else g(full) for i, g in zip(key_at, key_get))
+                rows.append((key, values, text))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
         if len(records) < _FEW:  # a few records: looked up one by one, as always
@@ -149,6 +159,7 @@ class Put:
         self._flush(pending)
 
     def _one(self, key: tuple[Any, ...], values: list[Any], text: str, geom: bytes | None) -> None:
+        self.was_empty = False  # its key may equal a later one only in SQLite's eyes
         row = self.con.execute(self.sel, list(key)).fetchone()
         self._apply(row, values, text, geom, inserts=None, updates=None)
 
@@ -173,11 +184,16 @@ class Put:
     def _flush(self, pending: list[tuple[tuple[Any, ...], list[Any], str, bytes | None]]) -> None:
         if not pending:
             return
-        old = self._stored_rows([k for k, *_ in pending])
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
-        for key, values, text, geom in pending:
-            self._apply(old.get(key), values, text, geom, inserts, updates)
+        if self.was_empty:  # nothing stored to compare with: all new
+            inserts = [[geom, *values, text] if self.has_geom else [*values, text]
+                       for _, values, text, geom in pending]
+            self.inserted += len(inserts)
+        else:
+            old = self._stored_rows([k for k, *_ in pending])
+            for key, values, text, geom in pending:
+                self._apply(old.get(key), values, text, geom, inserts, updates)
         if updates:
             self.con.executemany(self.upd, updates)
         if self.has_geom and len(inserts) >= _BULK_RTREE:
