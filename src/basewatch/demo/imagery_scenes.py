@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,54 +190,85 @@ def generate_scene(spec: SceneSpec, basin_lonlat: BaseGeometry, out_dir: Path, b
 
 
 def generate_apron_image(aircraft: tuple[tuple[float, float], ...], n_vehicles: int, seed: int,
-                         size: int = 512, res_m: float = 0.5
+                         size: int = 512, res_m: float = 0.5, tone: float = 0.35
                          ) -> tuple[np.ndarray, list[tuple[float, float, float]]]:
     """A SYNTHETIC high-resolution apron (reflectance, ``size`` px at ``res_m``) with aircraft
     of (length_m, span_m) planted at random headings, and small vehicles as clutter.
 
     Returns the image and the truth: (row, col, length_m) of each aircraft's centre. Concrete is
-    0.60 +- 0.02, aircraft 0.35 (a fuselage and a wing, 2 m and 4 m wide), vehicles 0.30.
+    0.60 +- 0.02. An aircraft (reflectance ``tone``: 0.35 grey camouflage, 0.85 white paint) is
+    a silhouette: a fuselage 9 % of its length wide with a tapered nose, swept and tapered wings
+    (root chord 18 % of the length, tip a third of that, leading edge swept 30 degrees) and a
+    swept tailplane of a third of the span; its shadow (0.25) falls 3 m to the south-east.
+    Vehicles (4 m x 2 m) are 0.30.
     """
     rng = np.random.default_rng(seed)
     img = 0.60 + rng.normal(0, 0.02, (size, size))
     rr, cc = np.mgrid[0:size, 0:size].astype(float)
     taken = np.zeros((size, size), bool)
     truth: list[tuple[float, float, float]] = []
+    shift = max(1, round(3.0 / math.sqrt(2) / res_m))  # the shadow: 3 m to the south-east
 
-    def shape_mask(r0: float, c0: float, parts: list[tuple[float, float, float]], theta: float
-                   ) -> np.ndarray:
+    def body_uv(r0: float, c0: float, theta: float) -> tuple[np.ndarray, np.ndarray]:
+        """Metres along the heading (u, nose positive) and across it (v) of every pixel."""
         u = ((cc - c0) * np.cos(theta) + (rr - r0) * np.sin(theta)) * res_m
         v = (-(cc - c0) * np.sin(theta) + (rr - r0) * np.cos(theta)) * res_m
-        m = np.zeros((size, size), bool)
-        for u0, half_u, half_v in parts:
-            m |= (np.abs(u - u0) <= half_u) & (np.abs(v) <= half_v)
+        return u, v
+
+    def surface(u: np.ndarray, v: np.ndarray, root_le: float, root_chord: float,
+                half_span: float) -> np.ndarray:
+        """A lifting surface (wing, tailplane): leading edge at ``root_le`` on the axis and
+        swept back 30 degrees, the chord tapering to a third at the tip."""
+        av = np.abs(v)
+        le = root_le - av * math.tan(math.radians(30.0))
+        chord = root_chord * (1 - (2 / 3) * av / half_span)
+        out: np.ndarray = (av <= half_span) & (u <= le) & (u >= le - chord)
+        return out
+
+    def aircraft_mask(r0: float, c0: float, theta: float, length: float, span: float) -> np.ndarray:
+        u, v = body_uv(r0, c0, theta)
+        half_w = max(0.75, 0.045 * length)
+        nose = np.clip((length / 2 - u) / (3 * half_w), 0.0, 1.0)
+        m = (np.abs(u) <= length / 2) & (np.abs(v) <= half_w * np.sqrt(nose))
+        m |= surface(u, v, 0.12 * length, 0.18 * length, span / 2)
+        m |= surface(u, v, -0.32 * length, 0.10 * length, span / 6)
         return m
 
-    def place(parts: list[tuple[float, float, float]], reach_m: float, value: float) -> tuple[float, float] | None:
-        margin = reach_m / res_m + 4
+    def vehicle_mask(r0: float, c0: float, theta: float, length: float, span: float) -> np.ndarray:
+        u, v = body_uv(r0, c0, theta)
+        out: np.ndarray = (np.abs(u) <= length / 2) & (np.abs(v) <= span / 2)
+        return out
+
+    def place(draw: Any, length: float, span: float, shadow: bool
+              ) -> tuple[float, float, np.ndarray] | None:
+        margin = (max(length, span) / 2 + 3) / res_m + 4
         for _ in range(200):
             r0, c0 = rng.uniform(margin, size - margin, 2)
-            m = shape_mask(r0, c0, parts, float(rng.uniform(0, np.pi)))
-            grown = m.copy()
+            m = draw(float(r0), float(c0), float(rng.uniform(0, 2 * np.pi)), length, span)
+            foot = m | np.roll(m, (shift, shift), axis=(0, 1)) if shadow else m
+            grown = foot.copy()
             for _ in range(int(5 / res_m)):  # keep 5 m between objects
                 grown[1:] |= grown[:-1]
                 grown[:-1] |= grown[1:]
                 grown[:, 1:] |= grown[:, :-1]
                 grown[:, :-1] |= grown[:, 1:]
             if not (grown & taken).any():
-                taken[m] = True
-                img[m] = value + rng.normal(0, 0.02, int(m.sum()))
-                return float(r0), float(c0)
+                taken[foot] = True
+                return float(r0), float(c0), m
         return None
 
     for length, span in aircraft:
-        # fuselage along u (2 m wide), wing across it at 40 % from the nose (4 m chord)
-        parts = [(0.0, length / 2, 1.0), (length * 0.1, 2.0, span / 2)]
-        at = place(parts, max(length, span) / 2, 0.35)
+        at = place(aircraft_mask, length, span, shadow=True)
         if at:
+            plane = at[2]
+            shade = np.roll(plane, (shift, shift), axis=(0, 1)) & ~plane
+            img[shade] = 0.25 + rng.normal(0, 0.02, int(shade.sum()))
+            img[plane] = tone + rng.normal(0, 0.02, int(plane.sum()))
             truth.append((at[0], at[1], length))
     for _ in range(n_vehicles):
-        place([(0.0, 2.0, 1.0)], 2.5, 0.30)
+        at = place(vehicle_mask, 4.0, 2.0, shadow=False)
+        if at:
+            img[at[2]] = 0.30 + rng.normal(0, 0.02, int(at[2].sum()))
     return img, truth
 
 
