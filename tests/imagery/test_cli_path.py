@@ -80,15 +80,17 @@ def test_process_without_stac_url_is_a_clear_error(sites_ws: Workspace, monkeypa
     assert res.exit_code == 2 and "no STAC API" in res.output
 
 
-def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Path) -> None:
-    """A georeferenced synthetic 50 cm image over a square test apron at Khmeimim."""
-    from rasterio.transform import from_origin
+def _apron_image(sites_ws: Workspace, tmp_path: Path) -> tuple[str, list[tuple[float, float, float]]]:
+    """A georeferenced synthetic 50 cm image over a square test apron at Khmeimim; returns the
+    workspace and the planted aircraft as (lon, lat, length_m)."""
+    from rasterio.transform import from_origin, xy
     from rasterio.warp import transform as warp_transform
 
     from basewatch.demo.imagery_scenes import generate_apron_image
 
     img, truth = generate_apron_image(((22.0, 17.6), (46.6, 50.5), (23.3, 14.7)), 3, seed=7,
                                       size=400)
+    assert len(truth) == 3
     (x,), (y,) = warp_transform("EPSG:4326", "EPSG:32636", [35.9480], [35.4050])
     tr = from_origin(x, y, 0.5, 0.5)
     with rasterio.open(tmp_path / "hr.tif", "w", driver="GTiff", width=400, height=400, count=1,
@@ -107,13 +109,55 @@ def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Pat
     w = str(sites_ws.folder)
     sites_ws.close()
     _run("import-areas", str(tmp_path / "a.geojson"), "-w", w)
+    px, py = xy(tr, [r for r, _, _ in truth], [c for _, c, _ in truth])
+    tlon, tlat = warp_transform("EPSG:32636", "EPSG:4326", list(px), list(py))
+    return w, [(lo, la, n) for lo, la, (_, _, n) in zip(tlon, tlat, truth, strict=True)]
+
+
+def _matched(dets: list[dict[str, Any]], truth: list[tuple[float, float, float]]) -> int:
+    """Planted aircraft with a detection within 10 m of their centre, one to one."""
+    from pyproj import Geod
+
+    geod, used = Geod(ellps="WGS84"), set()
+    for lon, lat, _ in truth:
+        near = sorted((geod.inv(lon, lat, d["lon"], d["lat"])[2], i) for i, d in enumerate(dets)
+                      if i not in used)
+        if near and near[0][0] <= 10.0:
+            used.add(near[0][1])
+    return len(used)
+
+
+def test_count_aircraft_on_a_local_50cm_image(sites_ws: Workspace, tmp_path: Path) -> None:
+    w, truth = _apron_image(sites_ws, tmp_path)
     out = _run("count-aircraft", "--site", "Hmeimim", "--area", "test apron", "--image",
                str(tmp_path / "hr.tif"), "--time", "2024-12-03T09:00:00Z", "--source", "test",
                "--chip", str(tmp_path / "chip.png"), "-w", w, "--json")
-    assert out["count"] == len(truth) == 3
-    assert sorted(round(d["length_m"]) for d in out["detections"]) == [22, 24, 51]
+    assert out["count"] == 3 and _matched(out["detections"], truth) == 3
+    # each aircraft measured at its planted size (the larger of length and span, within 25 %)
+    spans = {22.0: 22.0, 46.6: 50.5, 23.3: 23.3}
+    for lon, lat, n in truth:
+        d = min(out["detections"], key=lambda d: (d["lon"] - lon) ** 2 + (d["lat"] - lat) ** 2)
+        assert abs(d["length_m"] - spans[n]) <= 0.25 * spans[n], (n, d["length_m"])
     assert out["verdicts"][0]["method"] == "detector"
     assert (tmp_path / "chip.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_count_aircraft_and_process_scene_give_the_same_detections(sites_ws: Workspace,
+                                                                    tmp_path: Path) -> None:
+    """One detector for one concept: the same pixels give the same aircraft either way."""
+    w, truth = _apron_image(sites_ws, tmp_path)
+    counted = _run("count-aircraft", "--site", "khmeimim", "--area", "test apron", "--image",
+                   str(tmp_path / "hr.tif"), "--time", "2024-12-03T09:00:00Z", "--source", "test",
+                   "-w", w, "--json")
+    processed = _run("process", "--site", "khmeimim", "--scene", str(tmp_path / "hr.tif"),
+                     "--date", "2024-12-04", "-w", w, "--json")
+    area = next(a for a in processed["areas"] if a["area"] == "test apron")
+
+    def key(d: dict[str, Any]) -> tuple[float, float, float]:
+        return (round(d["lon"], 6), round(d["lat"], 6), round(d["length_m"], 1))
+
+    assert sorted(map(key, counted["detections"])) == sorted(map(key, area["detections"]))
+    assert area["count"] == counted["count"] == 3 and _matched(area["detections"], truth) == 3
 
 
 def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:

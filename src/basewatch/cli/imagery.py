@@ -408,16 +408,14 @@ def count_aircraft_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Count aircraft in a named area of a high-resolution image (<= 1 m), store the count
-    (method detector) and judge it against the site's history."""
-    import httpx
-
-    from basewatch.analysis.detect import count_aircraft
+    (method detector) and judge it against the site's history. The detector is the one of
+    `imagery process --scene` (same pixels, same detections)."""
     from basewatch.errors import NotFoundError, ValidationError
     from basewatch.model import Provenance, Source
     from basewatch.model._util import parse_datetime
     from basewatch.model.imagery import CountMethod, ImageryCount, normalize_area
+    from basewatch.sources.area_detect import AIRCRAFT_MAX_RES_M, detect_area, read_image_area
     from basewatch.sources.chips import render_chip, write_png
-    from basewatch.sources.cog import read_window
     from basewatch.store.imagery import IMAGERY_COUNTS
 
     t = parse_datetime(time, field="--time")
@@ -427,16 +425,14 @@ def count_aircraft_cmd(
         if not hit:
             raise NotFoundError(f"site {fac.id} has no area {area!r} "
                                 f"(has: {', '.join(a.name for a in areas) or 'none'})")
-        with httpx.Client(timeout=30.0) as client:
-            wr = read_window(image, hit[0].geometry, client)
-        if wr.resolution_m > 1.0:
-            raise ValidationError(f"{image}: {wr.resolution_m:g} m pixels; aircraft counting needs "
-                                  "<= 1 m (use presence on Sentinel-2 instead)")
-        inside = ~np.ma.getmaskarray(wr.data)
-        values = np.ma.getdata(wr.data).astype(float)
-        dets = count_aircraft(values, inside, res_m=wr.resolution_m)
+        bands, inside, res_m, lonlat = read_image_area(image, hit[0].geometry)
+        if res_m > AIRCRAFT_MAX_RES_M:
+            raise ValidationError(f"{image}: {res_m:g} m pixels; aircraft counting needs "
+                                  f"<= {AIRCRAFT_MAX_RES_M:g} m (use presence on Sentinel-2 instead)")
+        got = detect_area(bands, inside, res_m=res_m, kind="apron", scene_kind="image")
+        dets = got.detections
         rec = ImageryCount(fac.id, hit[0].name, t, "aircraft", len(dets), sensor,
-                           Provenance(Source(source, "", image)), resolution_m=wr.resolution_m,
+                           Provenance(Source(source, "", image)), resolution_m=round(res_m, 3),
                            method=CountMethod.DETECTOR)
         with ws.store.transaction():
             ws.store.put(IMAGERY_COUNTS, [rec])
@@ -444,11 +440,14 @@ def count_aircraft_cmd(
                 if r.area == rec.area and r.object_class == "aircraft" and r.day == rec.day]
     chip_path = None
     if chip is not None:
-        chip_path = str(write_png(chip, render_chip(values, inside, dets, scale=1, res_m=wr.resolution_m)))
+        chip_path = str(write_png(chip, render_chip(got.chip, inside, dets, scale=1, res_m=res_m)))
     if as_json:
-        print_json({"site": fac.id, "area": rec.area, "count": len(dets),
-                    "detections": [d.to_dict() for d in dets], "chip": chip_path,
-                    "verdicts": [r.to_dict() for r in rows]})
+        where = lonlat([d.row for d in dets], [d.col for d in dets])
+        print_json({"site": fac.id, "area": rec.area, "count": len(dets), "method": got.method,
+                    "resolution_m": round(res_m, 3),
+                    "detections": [{**d.to_dict(), "lon": round(lo, 6), "lat": round(la, 6)}
+                                   for d, (lo, la) in zip(dets, where, strict=True)],
+                    "chip": chip_path, "verdicts": [r.to_dict() for r in rows]})
         return
     console.print(f"{fac.name}, {rec.area}: {len(dets)} aircraft "
                   f"({', '.join(f'{d.length_m:.0f} m' for d in dets)})", highlight=False)

@@ -11,6 +11,7 @@ same detections whichever way they came.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from basewatch.model import Provenance
 from basewatch.model.imagery import CountMethod, ImageryCount, Scene
 
 __all__ = ["AIRCRAFT_MAX_RES_M", "AreaDetection", "AreaMethodError", "HistoryPlace", "area_counts", "detect_area",
-           "sensor_name"]
+           "read_image_area", "sensor_name"]
 
 #: Aircraft are counted on pixels of 1 m or finer; coarser pixels of an apron give presence only.
 AIRCRAFT_MAX_RES_M = 1.0
@@ -134,3 +135,40 @@ def area_counts(scene: Scene, area: str, kind: str, dets: list[Detection], res_m
     if presence_only:
         return [rec("aircraft", int(bool(dets)), presence=True)]
     return [rec("aircraft", len(dets))]
+
+
+def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDArray[np.bool_], float,
+                                                   Callable[[list[float], list[float]], list[tuple[float, float]]]]:
+    """The bands of a high-resolution ``image`` over ``area`` (a WGS84 polygon), for
+    :func:`detect_area`: a local file through the reader of `imagery process --scene` (all its
+    bands, by name), a COG by URL through windowed reads of its first band. Returns (bands,
+    pixels inside the area, pixel size in m, (rows, cols) -> [(lon, lat)])."""
+    if not image.startswith(("http://", "https://")):
+        from basewatch.sources.local_scene import open_scene, read_scene
+
+        win = read_scene(open_scene(image), area)
+        if win.crs is None:
+            from basewatch.errors import ValidationError
+
+            raise ValidationError(f"{image}: no georeferencing; the site's area cannot be placed "
+                                  "on it (count the whole image with `imagery process --scene "
+                                  "PATH --pixel-size M`)")
+        return win.bands, win.inside, win.res_m, win.lonlat
+    import httpx
+    from rasterio.transform import xy
+    from rasterio.warp import transform
+
+    from basewatch.sources.cog import read_window
+
+    with httpx.Client(timeout=30.0) as client:
+        wr = read_window(image, area, client)
+
+    def lonlat(rows: list[float], cols: list[float]) -> list[tuple[float, float]]:
+        if not rows:
+            return []
+        xs, ys = xy(wr.transform, rows, cols)
+        lons, lats = transform(wr.crs, "EPSG:4326", list(np.atleast_1d(xs)), list(np.atleast_1d(ys)))
+        return list(zip(lons, lats, strict=True))
+
+    return ({"gray": np.ma.getdata(wr.data)}, ~np.ma.getmaskarray(wr.data), wr.resolution_m,
+            lonlat)
