@@ -8,13 +8,14 @@ question) reads it instead of evaluating every change date again.
 
 A row is valid for the stamp it was written under (the store's revision, which every committed
 change moves, and on a GeoPackage the control table's change count, which an edit made outside
-basewatch moves too: ``exposure_cache._stamp``). The reader checks the stamp, the facility's
-fingerprint and the body itself; anything else is ignored and recomputed. Writes go to a
+basewatch moves too: ``exposure_cache._stamp``). The reader checks the stamp, a digest of the
+row, the facility's fingerprint and the body itself; anything else is ignored and recomputed. Writes go to a
 ``derived`` layer, so they do not move the revision.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,15 +35,29 @@ class KeptReach:
     fingerprint: str
     end: str
     body: str
+    #: A digest of the other fields: a row whose text was damaged or edited does not match.
+    check: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.check:
+            object.__setattr__(self, "check", self.digest())
+
+    def digest(self) -> str:
+        text = "\x1f".join((self.facility, self.stamp, self.fingerprint, self.end, self.body))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def intact(self) -> bool:
+        return self.check == self.digest()
 
     def to_dict(self) -> dict[str, Any]:
         return {"facility": self.facility, "stamp": self.stamp, "fingerprint": self.fingerprint,
-                "end": self.end, "body": self.body}
+                "end": self.end, "body": self.body, "check": self.check}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> KeptReach:
         return cls(str(d["facility"]), str(d["stamp"]), str(d["fingerprint"]), str(d["end"]),
-                   str(d["body"]))
+                   str(d["body"]), str(d["check"]))
 
 
 REACH_HISTORY = register_layer(LayerSpec(
@@ -54,6 +69,7 @@ REACH_HISTORY = register_layer(LayerSpec(
         "fingerprint": ("TEXT", lambda d: d["fingerprint"]),
         "end": ("TEXT", lambda d: d["end"]),
         "body": ("TEXT", lambda d: d["body"]),
+        "check": ("TEXT", lambda d: d["check"]),
     },
     key=("facility",),
     from_dict=KeptReach.from_dict,
@@ -61,7 +77,7 @@ REACH_HISTORY = register_layer(LayerSpec(
     description="Cache: each facility's evaluated reach history, per store stamp (derived).",
     derived=True,
 ))
-_COLS = ("facility", "stamp", "fingerprint", "end", "body")
+_COLS = ("facility", "stamp", "fingerprint", "end", "body", "check")
 
 
 def reach_stamp(store: Store) -> str | None:
@@ -71,7 +87,8 @@ def reach_stamp(store: Store) -> str | None:
 
 
 def read_kept(store: Store, stamp: str, facilities: Sequence[str]) -> dict[str, KeptReach]:
-    """The rows of these facilities written under ``stamp`` (others are stale: left out)."""
+    """The intact rows of these facilities written under ``stamp`` (stale ones, and rows
+    whose digest does not match their text, are left out)."""
     if not getattr(store, "has_layer", lambda s: True)(REACH_HISTORY):
         return {}
     want = set(facilities)
@@ -80,8 +97,12 @@ def read_kept(store: Store, stamp: str, facilities: Sequence[str]) -> dict[str, 
                 for r in store.select_columns(REACH_HISTORY, _COLS, {"facility": f})]
     else:
         rows = store.select_columns(REACH_HISTORY, _COLS, {"stamp": stamp})
-    return {str(r[0]): KeptReach(*(str(x) for x in r)) for r in rows
-            if str(r[0]) in want and str(r[1]) == stamp}
+    out = {}
+    for r in rows:
+        k = KeptReach(*(str(x) for x in r))
+        if k.facility in want and k.stamp == stamp and k.intact:
+            out[k.facility] = k
+    return out
 
 
 def write_kept(store: Store, rows: Sequence[KeptReach]) -> None:
