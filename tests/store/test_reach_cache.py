@@ -157,3 +157,18 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(ws, monkeypatch):
         _no_evaluation(m)
         _new_process()
         assert exposure_rows(w, facs, days[11]) == _fresh_rows(w, facs, days[11])
+
+
+def test_keep_all_after_an_import_keeps_every_site(ws, monkeypatch):
+    w, h = ws
+    facs = w.facilities()
+    _new_process()
+    assert reach_kept.keep_all(w, limit=1) == 0  # over the limit: left to the first question
+    assert read_kept(w.store, reach_stamp(w.store), [f.id for f in facs]) == {}
+    assert reach_kept.keep_all(w) == len(facs)
+    day = h.dates()[15]
+    expected = _fresh_rows(w, facs, day)
+    with monkeypatch.context() as m:
+        _no_evaluation(m)
+        _new_process()
+        assert exposure_rows(w, facs, day) == expected

@@ -199,3 +199,21 @@ def exposure_rows(ws: Workspace, facilities: Sequence[Facility], day: dt.date) -
     """Every facility's row on ``day`` (see :meth:`SiteReach.row`), from its kept history."""
     hist = kept_histories(ws, facilities, day)
     return [hist[f.id].row(day) for f in facilities]
+
+
+#: Above this many (facility x change date) evaluations an import leaves the histories to the
+#: first question (which evaluates the facilities it is asked about).
+KEEP_LIMIT = 200_000
+
+
+def keep_all(ws: Workspace, limit: int = KEEP_LIMIT) -> int:
+    """Evaluate and keep every facility's history (after an import, once the distances are
+    materialized), unless it exceeds ``limit`` evaluations; returns how many were kept."""
+    if not ws.control_dates():
+        return 0
+    facilities = ws.facilities()
+    end = workspace_span(ws)[1]
+    if not facilities or len(facilities) * len(change_dates(ws, facilities, end)) > limit:
+        return 0
+    kept_histories(ws, facilities, end)
+    return len(facilities)
