@@ -31,7 +31,7 @@ from basewatch.model import Facility
 from basewatch.queries.exposure import load_catalog
 from basewatch.queries.reach import SiteReach, change_dates, reach_history, workspace_span
 from basewatch.store import Workspace
-from basewatch.store.reach_cache import KeptReach, read_kept, reach_stamp, write_kept
+from basewatch.store.reach_cache import KeptReach, reach_stamp, read_kept, write_kept
 
 __all__ = ["decode_history", "encode_history", "exposure_rows", "fingerprint", "kept_histories"]
 
@@ -59,7 +59,7 @@ def _iso(d: dt.date | None) -> str | None:
 
 def _day(x: Any) -> dt.date:
     if not isinstance(x, str):
-        raise ValueError(f"not a date: {x!r}")
+        raise TypeError(f"not a date: {x!r}")
     return dt.date.fromisoformat(x)
 
 
@@ -109,7 +109,7 @@ def decode_history(text: str, f: Facility, end: dt.date) -> SiteReach:
                          bool(cap), str(src), bool(wu))
                    for a, b, c, fa, mx, mg, s, cap, src, wu in reach)
         if not isinstance(dist, dict):
-            raise ValueError("distances are not a mapping")
+            raise TypeError("distances are not a mapping")
         near = NearestGround(float(n[0]), float(n[1]), float(n[2])) if n is not None else None
         states[day] = Exposure(f.id, f.name, f.operator, day,
                                None if nf is None else str(nf), near, rs, bool(syn),
@@ -173,7 +173,7 @@ def kept_histories(ws: Workspace, facilities: Sequence[Facility], day: dt.date,
                 if end < day:
                     continue
                 found[f.id] = (f, decode_history(row.body, f, end), end)
-            except (ValueError, KeyError, TypeError, IndexError):
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                 continue  # corrupt or foreign: evaluated again below, and replaced
         with _KEPT_LOCK:
             kept.update(found)

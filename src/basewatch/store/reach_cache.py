@@ -23,7 +23,7 @@ from typing import Any
 from basewatch.store.base import LayerSpec, Store, register_layer
 from basewatch.store.exposure_cache import _stamp, write_rows
 
-__all__ = ["REACH_HISTORY", "KeptReach", "read_kept", "reach_stamp", "write_kept"]
+__all__ = ["REACH_HISTORY", "KeptReach", "reach_stamp", "read_kept", "write_kept"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class KeptReach:
             object.__setattr__(self, "check", self.digest())
 
     def digest(self) -> str:
-        text = "\x1f".join((self.facility, self.stamp, self.fingerprint, self.end, self.body))
+        sep = "\x1f"
+        text = f"{self.facility}{sep}{self.stamp}{sep}{self.fingerprint}{sep}{self.end}{sep}{self.body}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     @property
