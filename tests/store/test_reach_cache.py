@@ -88,7 +88,7 @@ def test_a_new_process_reads_the_kept_history_on_dates_in_any_order(ws, monkeypa
     for f in facs:
         kept = kept_histories(w, [f], days[20])[f.id]
         alone = reach_history(w, [f], days[20])[f.id]
-        assert projection([kept.states[x] for x in kept.dates if x <= days[20]], cat) == \
+        assert projection(kept.states_upto(days[20]), cat) == \
             projection([alone.states[x] for x in alone.dates], cat)
 
 
@@ -172,3 +172,29 @@ def test_keep_all_after_an_import_keeps_every_site(ws, monkeypatch):
         _no_evaluation(m)
         _new_process()
         assert exposure_rows(w, facs, day) == expected
+
+
+def test_the_projection_walked_from_the_end_picks_the_dates_a_full_scan_picks(ws):
+    """projection() reads a kept history from its end; the window it picks is the one of the
+    plain rule (last dated distance; the latest one >= 3 days before it, else the first),
+    written out here over every prefix of every site's series, gaps included."""
+    w, h = ws
+    cat = load_catalog(w)
+    for f in w.facilities():
+        hist = reach_history(w, [f], h.dates()[-2])[f.id]
+        series = [hist.states[d] for d in hist.dates]
+        # gaps: every third state without a distance
+        series = [dataclasses.replace(e, nearest=None) if i % 3 == 1 else e
+                  for i, e in enumerate(series)]
+        for n in range(len(series) + 1):
+            usable = [e for e in series[:n] if e.nearest is not None]
+            got = projection(series[:n], cat)
+            if len(usable) < 2:
+                assert got["note"] == "not enough dates"
+                continue
+            last = usable[-1]
+            if last.inside:
+                continue
+            earlier = [e for e in usable if (last.date - e.date).days >= 3]
+            first = earlier[-1] if earlier else usable[0]
+            assert got["window"] == {"from": first.date.isoformat(), "to": last.date.isoformat()}

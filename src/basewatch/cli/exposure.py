@@ -57,8 +57,8 @@ def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
     for f in facilities:
         h = hist[f.id]
         d = h.row(day)
-        upto = [h.states[x] for x in h.dates if x <= day]
-        if upto:
+        upto = h.states_upto(day)
+        if len(upto):
             d["projection"] = projection(upto, cat)
         rows.append(d)
     if as_json:

@@ -116,6 +116,11 @@ class SiteReach:
         k = bisect.bisect_right(self.dates, day)
         return self.states[self.dates[k - 1]] if k else None
 
+    def states_upto(self, day: dt.date) -> Sequence[Exposure]:
+        """The states of the change dates up to ``day``, date-ordered, each read only when
+        indexed (a kept history decodes a state when first asked for)."""
+        return _Upto(self, bisect.bisect_right(self.dates, day))
+
     def since(self, key: tuple[str, str], day: dt.date) -> dt.date | None:
         """First day of the uninterrupted span of ``key`` that contains ``day``."""
         for a, b in self.spans.get(key, []):
@@ -159,6 +164,21 @@ class SiteReach:
             since = self.inside_since(day)
             d["inside"]["since"] = since.isoformat() if since else None
         return d
+
+
+class _Upto(Sequence[Exposure]):
+    def __init__(self, h: SiteReach, n: int) -> None:
+        self._h, self._n = h, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return self._h.states[self._h.dates[i % self._n]]
 
 
 def _spans(dates: Sequence[dt.date], on: dict[dt.date, set[Any]]) -> dict[Any, list[Any]]:

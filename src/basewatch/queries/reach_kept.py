@@ -35,7 +35,7 @@ from basewatch.store.reach_cache import KeptReach, reach_stamp, read_kept, write
 
 __all__ = ["decode_history", "encode_history", "exposure_rows", "fingerprint", "kept_histories"]
 
-_FORMAT = 1
+_FORMAT = 2
 _DAY = dt.timedelta(days=1)
 
 #: Reach histories kept in this process, per (store, stamp): facility -> (the facility as
@@ -72,53 +72,73 @@ def _opt_float(x: Any) -> float | None:
 
 
 def encode_history(h: SiteReach, end: dt.date) -> str:
-    """A history as plain JSON (floats written exactly: ``repr`` round-trips)."""
+    """A history as plain JSON (floats written exactly: ``repr`` round-trips; dates of the
+    states as day ordinals)."""
     states = []
     for d in h.dates:
         e = h.states[d]
         n = e.nearest
         states.append([
-            d.isoformat(), e.nearest_faction,
-            [n.distance_km, n.lon, n.lat] if n else None,
+            e.nearest_faction, [n.distance_km, n.lon, n.lat] if n else None,
             [[r.system, r.system_name, r.munition, r.faction, r.max_range_km, r.margin_km,
               _iso(r.since), r.captured, r.source, r.within_uncertainty] for r in e.reach],
             e.synthetic, e.distances_km, e.inside, e.depth_km, e.location_uncertainty_km])
     body = {"format": _FORMAT, "facility": h.facility.id, "end": end.isoformat(),
-            "states": states,
+            "dates": [d.toordinal() for d in h.dates], "states": states,
             "spans": [[k[0], k[1], [[a.isoformat(), _iso(b)] for a, b in v]]
                       for k, v in sorted(h.spans.items())],
             "inside": [[a.isoformat(), _iso(b), k] for a, b, k in h.inside]}
     return json.dumps(body, separators=(",", ":"))
 
 
+def _state(f: Facility, day: dt.date, raw: list[Any]) -> Exposure:
+    nf, n, reach, syn, dist, inside, depth, unc = raw
+    rs = tuple(Reach(str(a), str(b), str(c), str(fa), float(mx), float(mg), _opt_day(s),
+                     bool(cap), str(src), bool(wu))
+               for a, b, c, fa, mx, mg, s, cap, src, wu in reach)
+    if not isinstance(dist, dict):
+        raise TypeError("distances are not a mapping")
+    near = NearestGround(float(n[0]), float(n[1]), float(n[2])) if n is not None else None
+    return Exposure(f.id, f.name, f.operator, day, None if nf is None else str(nf), near, rs,
+                    bool(syn), {str(k): float(v) for k, v in dist.items()},
+                    None if inside is None else str(inside), _opt_float(depth), float(unc))
+
+
+class _States(dict[dt.date, Exposure]):
+    """A kept history's states, each decoded when first asked for: a face that asks one date
+    (``exposure --date``) decodes a few of a facility's hundreds of states."""
+
+    def __init__(self, f: Facility, raw: dict[dt.date, list[Any]]) -> None:
+        super().__init__()
+        self._f = f
+        self._raw = raw
+
+    def __missing__(self, day: dt.date) -> Exposure:
+        e = _state(self._f, day, self._raw[day])
+        self[day] = e
+        return e
+
+
 def decode_history(text: str, f: Facility, end: dt.date) -> SiteReach:
     """A history from :func:`encode_history`'s JSON, checked: raises ValueError (or a
-    KeyError/TypeError from a malformed body) on anything that is not one of ours for ``f``."""
+    KeyError/TypeError from a malformed body) on anything that is not one of ours for ``f``.
+    The shape of every state is checked here; its values when it is first read (the row's
+    digest, checked by the store, already excludes a damaged text)."""
     body = json.loads(text)
     if not isinstance(body, dict) or body.get("format") != _FORMAT:
         raise ValueError("unknown format")
     if body.get("facility") != f.id or _day(body.get("end")) != end:
         raise ValueError("another facility's history")
-    dates: list[dt.date] = []
-    states: dict[dt.date, Exposure] = {}
-    for d, nf, n, reach, syn, dist, inside, depth, unc in body["states"]:
-        day = _day(d)
-        if dates and day <= dates[-1]:
-            raise ValueError("dates out of order")
-        rs = tuple(Reach(str(a), str(b), str(c), str(fa), float(mx), float(mg), _opt_day(s),
-                         bool(cap), str(src), bool(wu))
-                   for a, b, c, fa, mx, mg, s, cap, src, wu in reach)
-        if not isinstance(dist, dict):
-            raise TypeError("distances are not a mapping")
-        near = NearestGround(float(n[0]), float(n[1]), float(n[2])) if n is not None else None
-        states[day] = Exposure(f.id, f.name, f.operator, day,
-                               None if nf is None else str(nf), near, rs, bool(syn),
-                               {str(k): float(v) for k, v in dist.items()},
-                               None if inside is None else str(inside), _opt_float(depth),
-                               float(unc))
-        dates.append(day)
-    if dates and dates[-1] > end:
+    ords, raw_states = body["dates"], body["states"]
+    if not (isinstance(ords, list) and isinstance(raw_states, list)
+            and len(ords) == len(raw_states)
+            and all(type(o) is int for o in ords) and ords == sorted(set(ords))
+            and all(isinstance(r, list) and len(r) == 8 for r in raw_states)):
+        raise ValueError("malformed states")
+    if ords and ords[-1] > end.toordinal():
         raise ValueError("a state after the last day evaluated")
+    dates = [dt.date.fromordinal(o) for o in ords]
+    states = _States(f, dict(zip(dates, raw_states, strict=True)))
     spans = {(str(s), str(m)): [(_day(a), _opt_day(b)) for a, b in v]
              for s, m, v in body["spans"]}
     inside_spans = [(_day(a), _opt_day(b), str(k)) for a, b, k in body["inside"]]
