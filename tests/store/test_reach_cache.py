@@ -198,3 +198,19 @@ def test_the_projection_walked_from_the_end_picks_the_dates_a_full_scan_picks(ws
             earlier = [e for e in usable if (last.date - e.date).days >= 3]
             first = earlier[-1] if earlier else usable[0]
             assert got["window"] == {"from": first.date.isoformat(), "to": last.date.isoformat()}
+
+
+def test_a_kept_historys_states_read_like_the_fresh_ones(ws):
+    w, h = ws
+    facs = w.facilities()
+    _new_process()
+    kept_histories(w, facs, h.dates()[3])
+    _new_process()
+    for f in facs:
+        kept = kept_histories(w, [f], h.dates()[3])[f.id]
+        fresh = reach_history(w, [f], h.dates()[-2])[f.id]
+        assert kept.dates == fresh.dates and len(kept.states) == len(fresh.states)
+        assert all(d in kept.states for d in fresh.dates)
+        assert kept.states.get(fresh.dates[-1]) == fresh.states[fresh.dates[-1]]
+        assert dict(kept.states.items()) == {d: fresh.states[d] for d in fresh.dates}
+        assert kept.spans == fresh.spans and kept.inside == fresh.inside

@@ -23,7 +23,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from basewatch.analysis.exposure import Exposure, NearestGround, Reach
@@ -117,6 +117,28 @@ class _States(dict[dt.date, Exposure]):
         e = _state(self._f, day, self._raw[day])
         self[day] = e
         return e
+
+    # the rest of the dict's reading interface sees every state, decoded or not
+    def __contains__(self, day: object) -> bool:
+        return day in self._raw
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Iterator[dt.date]:
+        return iter(self._raw)
+
+    def get(self, day: dt.date, default: Any = None) -> Any:  # type: ignore[override]
+        return self[day] if day in self._raw else default
+
+    def keys(self) -> Any:
+        return self._raw.keys()
+
+    def values(self) -> Any:
+        return [self[d] for d in self._raw]
+
+    def items(self) -> Any:
+        return [(d, self[d]) for d in self._raw]
 
 
 def decode_history(text: str, f: Facility, end: dt.date) -> SiteReach:
