@@ -74,3 +74,48 @@ def test_a_timeline_on_stored_distances_loads_no_geometry_library(demo_ws):
     body, _, loaded = out.rpartition("LOADED=")
     assert loaded.strip() == ""
     assert json.loads(body) == expected
+
+
+def test_exposure_on_a_date_reads_the_kept_history_without_geometry_library(demo_ws):
+    """`exposure --date D` in a new process reads each site's reach history kept in the store
+    (queries/reach_kept.py): no numpy, shapely or pyproj, and the answer of the process that
+    evaluated it. Another date of the same revision is read from it too."""
+    import subprocess
+    import sys
+
+    heavy = ("numpy", "shapely", "pyproj")
+    for day in ("2024-12-04", "2024-12-01"):
+        args = ["exposure", "--date", day, "-w", str(demo_ws), "--json"]
+        expected = run_json(*args[:-1])  # in this process: evaluates and keeps what is missing
+        code = ("import sys\nfrom basewatch.cli.main import main\n"
+                "import basewatch.queries.reach_kept as k\n"  # evaluating again would fail
+                "k.reach_history = None\n"
+                "try:\n    main()\nexcept SystemExit:\n    pass\n"
+                f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+        run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, check=True)
+        out = run.stdout
+        body, _, loaded = out.rpartition("LOADED=")
+        assert loaded.strip() == ""
+        assert json.loads(body) == expected
+
+
+def test_an_import_keeps_every_sites_reach_history_for_the_new_revision(demo_ws, tmp_path):
+    """`basewatch import` keeps the reach histories once the import is committed, so the next
+    `exposure --date` (and a new server's first /exposure) reads them."""
+    import shutil
+
+    from basewatch.store import Workspace
+    from basewatch.store.reach_cache import reach_stamp, read_kept
+
+    ws_dir = tmp_path / "ws"
+    shutil.copytree(demo_ws, ws_dir)
+    csv = tmp_path / "t4.csv"
+    csv.write_text("id,name,operator,type,lon,lat,valid_from,source\n"
+                   "t4_test,T-4 test row,russia,airbase,37.0,34.5,2015-09-01,test fixture\n")
+    r = runner.invoke(app, ["import", "facilities", str(csv), "-w", str(ws_dir)])
+    assert r.exit_code == 0, r.output
+    with Workspace(ws_dir) as ws:
+        ids = [f.id for f in ws.facilities()]
+        kept = read_kept(ws.store, reach_stamp(ws.store) or "", ids)
+    assert "t4_test" in ids and set(kept) == set(ids)

@@ -15,7 +15,7 @@ from basewatch.errors import NotFoundError
 from basewatch.queries.assessment import site_assessment, site_timeline, table_warning
 from basewatch.queries.corridors import corridor
 from basewatch.queries.flights import daily_rows, event_rows
-from basewatch.queries.reach import exposure_rows
+from basewatch.queries.reach_kept import exposure_rows
 from basewatch.store import Workspace
 from basewatch.store.assessment import ALERTS
 from basewatch.store.imagery import site_counts

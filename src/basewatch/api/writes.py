@@ -59,6 +59,13 @@ def _import_saved(app: FastAPI, kind: str, path: Path, name: str) -> dict[str, A
     try:
         with open_workspace(app) as ws:
             report = import_file(ws, kind, path)
+            if report.result.changed:  # the revision moved: keep the new reach histories now
+                from basewatch.queries.reach_kept import keep_all
+
+                try:
+                    keep_all(ws)
+                except BasewatchError:
+                    pass  # the import stands; the first question evaluates what it needs
     except BasewatchError as exc:
         # Name the upload, not the temporary file it was saved to.
         raise type(exc)(str(exc).replace(str(path), name)) from None

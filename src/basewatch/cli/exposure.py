@@ -28,6 +28,7 @@ from basewatch.queries.reach import (
     state_words,
     workspace_span,
 )
+from basewatch.queries.reach_kept import kept_histories
 
 app = typer.Typer(help="Distance to hostile ground and the weapons that reach each site.",
                   invoke_without_command=True)
@@ -49,14 +50,16 @@ def exposure(ctx: typer.Context, date: DateOpt = None, site: SiteOpt = None,
     day = date_or_today(date)
     with open_workspace(workspace) as ws:
         facilities = [ws.facility(site)] if site else ws.facilities(on=day)
-        hist = reach_history(ws, facilities, day)
+        # each history kept in the store (queries/reach_kept.py): evaluated once per revision
+        hist = kept_histories(ws, facilities, day)
         cat = load_catalog(ws)
     rows = []
     for f in facilities:
         h = hist[f.id]
         d = h.row(day)
-        if h.dates:
-            d["projection"] = projection([h.states[x] for x in h.dates], cat)
+        upto = h.states_upto(day)
+        if len(upto):
+            d["projection"] = projection(upto, cat)
         rows.append(d)
     if as_json:
         print_json(rows)

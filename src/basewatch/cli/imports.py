@@ -141,6 +141,14 @@ def _run(kind: str, items: list[str], mapping: FieldMapping, workspace: Path | N
     with open_workspace(workspace, create=True) as ws, console.status(
             f"importing {kind} from {label}", spinner="dots") if not as_json else nullcontext():
         report = import_files(ws, kind, paths, mapping)
+        if report.result.changed:  # the revision moved: keep the new reach histories now
+            from basewatch.errors import BasewatchError
+            from basewatch.queries.reach_kept import keep_all
+
+            try:
+                keep_all(ws)
+            except BasewatchError:
+                pass  # the import stands; the first question evaluates what it needs
     if as_json:
         print_json(report.to_dict())
         return

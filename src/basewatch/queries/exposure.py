@@ -79,14 +79,20 @@ def exposure_series(ws: Workspace, facilities: Sequence[Facility],
 def projection(series: Sequence[Exposure], cat: Catalog, window_days: int = 3) -> dict[str, Any]:
     """Pace of the hostile front toward a site and when, at that pace, held munitions not yet in
     reach would reach it. ``series`` is one facility's exposure, date-ordered."""
-    usable = [e for e in series if e.nearest is not None]
-    if len(usable) < 2:
+    # Walked from the end: a long series read lazily (a kept history) decodes a few states.
+    # last: the last date with a distance; first: the latest such date at least window_days
+    # before it, else the first date with a distance.
+    last_i = next((i for i in range(len(series) - 1, -1, -1) if series[i].nearest is not None),
+                  None)
+    first_i = next((i for i in range(len(series)) if series[i].nearest is not None), None)
+    if last_i is None or first_i is None or first_i == last_i:
         return {"pace_km_per_day": None, "note": "not enough dates"}
-    last = usable[-1]
+    last = series[last_i]
     if last.inside:
         return {"pace_km_per_day": None, "note": f"inside ground held by {last.inside}"}
-    earlier = [e for e in usable if (last.date - e.date).days >= window_days]
-    first = earlier[-1] if earlier else usable[0]
+    first = next((series[i] for i in range(last_i - 1, -1, -1)
+                  if series[i].nearest is not None
+                  and (last.date - series[i].date).days >= window_days), series[first_i])
     days = max((last.date - first.date).days, 1)
     assert last.nearest is not None and first.nearest is not None
     pace = (first.nearest.distance_km - last.nearest.distance_km) / days

@@ -13,8 +13,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import importlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -118,6 +116,11 @@ class SiteReach:
         k = bisect.bisect_right(self.dates, day)
         return self.states[self.dates[k - 1]] if k else None
 
+    def states_upto(self, day: dt.date) -> Sequence[Exposure]:
+        """The states of the change dates up to ``day``, date-ordered, each read only when
+        indexed (a kept history decodes a state when first asked for)."""
+        return _Upto(self, bisect.bisect_right(self.dates, day))
+
     def since(self, key: tuple[str, str], day: dt.date) -> dt.date | None:
         """First day of the uninterrupted span of ``key`` that contains ``day``."""
         for a, b in self.spans.get(key, []):
@@ -163,6 +166,21 @@ class SiteReach:
         return d
 
 
+class _Upto(Sequence[Exposure]):
+    def __init__(self, h: SiteReach, n: int) -> None:
+        self._h, self._n = h, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return self._h.states[self._h.dates[i % self._n]]
+
+
 def _spans(dates: Sequence[dt.date], on: dict[dt.date, set[Any]]) -> dict[Any, list[Any]]:
     """Uninterrupted spans over the change dates of each key present in ``on[date]``."""
     out: dict[Any, list[list[Any]]] = {}
@@ -204,41 +222,11 @@ def reach_history(ws: Workspace, facilities: Sequence[Facility], end: dt.date,
     return out
 
 
-#: Reach histories kept in this process for :func:`exposure_rows`, per (store, revision):
-#: facility -> (the facility as evaluated, its history, the last day evaluated).
-_KEPT: OrderedDict[tuple[str, int], dict[str, tuple[Facility, SiteReach, dt.date]]] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-
-
 def exposure_rows(ws: Workspace, facilities: Sequence[Facility], day: dt.date) -> list[dict[str, Any]]:
-    """Every facility's row on ``day`` (see :meth:`SiteReach.row`).
+    """Every facility's row on ``day`` from its kept history (``queries/reach_kept.py``)."""
+    from basewatch.queries.reach_kept import exposure_rows as rows
 
-    A face that asks many dates (the API under the dashboard's slider) pays the history once:
-    the first question evaluates each facility's history up to the workspace's last change
-    date, kept per store revision (any committed change moves it), and every later date is
-    read from it. A row does not depend on what comes after its day (a span's start, hence
-    "since", is where it began), nor on the other facilities asked with it, so it is the row
-    :func:`reach_history` up to ``day`` gives."""
-    store_id = str(getattr(ws.store, "path", None) or getattr(ws.store, "name", id(ws.store)))
-    key = (store_id, ws.store.revision())
-    with _KEPT_LOCK:
-        kept = _KEPT.setdefault(key, {})
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > 4:
-            _KEPT.popitem(last=False)
-        hit = {f.id: kept[f.id][1] for f in facilities
-               if f.id in kept and kept[f.id][0] == f and kept[f.id][2] >= day}
-    todo = [f for f in facilities if f.id not in hit]
-    if todo:
-        end = day
-        if ws.control_dates():
-            end = max(day, workspace_span(ws)[1])
-        fresh = reach_history(ws, todo, end)
-        with _KEPT_LOCK:
-            for f in todo:
-                kept[f.id] = (f, fresh[f.id], end)
-        hit.update(fresh)
-    return [hit[f.id].row(day) for f in facilities]
+    return rows(ws, facilities, day)
 
 
 def state_words(row: dict[str, Any]) -> str:
