@@ -7,7 +7,7 @@ seconds (the machine may be shared):
    memory) against loading the same ways into a networkx graph with pyosmium;
 2. a warm corridor question (``basewatch corridor --from A --to B --json``, graph and capture
    caches built by a first call; best of 3) beside the floors it stands on (``basewatch
-   version``: interpreter, typer and the pydantic typer parses options with; numpy + shapely +
+   version``: interpreter and typer (options coerced without pydantic); numpy + shapely +
    pyproj imported alone) and the goal of 0.3 s, against pyosmium + networkx + pyproj.Geod reading the extract and running
    Dijkstra (the independent path of the tests), with the two lengths side by side;
 3. the corridor timeline over ``--days`` daily control snapshots (seeded synthetic control: a

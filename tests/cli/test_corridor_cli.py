@@ -53,3 +53,33 @@ def test_unknown_place_suggests_near_matches(demo_ws):
     r = runner.invoke(app, ["corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
                             "--assume-captured", "Homz", "-w", str(demo_ws)])
     assert r.exit_code == 2 and "did you mean Homs" in r.stderr
+
+
+def test_a_warm_corridor_question_does_not_load_pydantic(demo_ws):
+    """Every option of `corridor` (text, path, flag, float) is coerced without typer's pydantic
+    adapters (cli/main.py: plain_coercion), so a warm question in a fresh interpreter never
+    imports pydantic (docs/faces.md, start-up), with the same answer."""
+    import subprocess
+    import sys
+
+    args = ["corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
+            "--buffer-km", "0.5", "--capture-radius", "3", "-w", str(demo_ws), "--json"]
+    expected = run_json(*args[:-1])  # in this process: builds the graph and capture caches
+    heavy = ("pydantic", "pydantic_core", "rich")
+    code = ("import sys\nfrom basewatch.cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True).stdout
+    body, _, loaded = out.rpartition("LOADED=")
+    assert loaded.strip() == ""
+    assert json.loads(body) == expected
+
+
+def test_a_bad_number_is_a_usage_error_naming_the_option(demo_ws):
+    for opt, value, kind in (("--buffer-km", "abc", "a valid number"),
+                             ("--capture-radius", "1,5", "a valid number")):
+        r = runner.invoke(app, ["corridor", "--from", "Tartus", "--to", "Damascus", opt, value,
+                                "-w", str(demo_ws), "--json"])
+        assert r.exit_code == 2, r.output
+        assert f"Invalid value for '{opt}'" in r.output and kind in r.output

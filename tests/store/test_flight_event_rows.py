@@ -1,4 +1,4 @@
-"""The flight events layer encodes its records in bulk (``LayerSpec.rows``): the same column
+"""The flight events layer encodes its records in bulk (``LayerSpec.encode_rows``): the same column
 values and the same stored JSON as the generic path (each record's ``to_dict`` through the
 layer's extractors, then the canonical ``dumps``), and the same stored table."""
 
@@ -72,8 +72,8 @@ def test_bulk_rows_equal_the_generic_encoding() -> None:
     extract = [g for _, g in FLIGHT_EVENTS.columns.values()] + [
         g for n, (_, g) in PROVENANCE_COLUMNS.items() if n not in FLIGHT_EVENTS.columns]
     events = _events(3000)
-    assert FLIGHT_EVENTS.rows is not None
-    got = FLIGHT_EVENTS.rows(events)
+    assert FLIGHT_EVENTS.encode_rows is not None
+    got = FLIGHT_EVENTS.encode_rows(events)
     want = []
     for e in events:
         d = e.to_dict()
@@ -93,7 +93,7 @@ def _table(path: Path) -> list[tuple[object, ...]]:
 
 def test_store_holds_the_same_rows_either_way(tmp_path: Path) -> None:
     events = _events(1500, seed=1)
-    generic = dataclasses.replace(FLIGHT_EVENTS, rows=None)
+    generic = dataclasses.replace(FLIGHT_EVENTS, encode_rows=None)
     results = []
     for name, spec in (("bulk", FLIGHT_EVENTS), ("generic", generic)):
         store = GeoPackageStore(tmp_path / f"{name}.gpkg", create=True)

@@ -9,6 +9,7 @@ networkx, pyarrow or fastapi for nothing (``benchmarks/bench_startup.py``).
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Annotated, Any
 
 import typer
@@ -101,15 +102,26 @@ def load_command(target: str, name: str) -> _click.Command:
     return cmd
 
 
+#: Numbers written plainly, which ``int()``/``float()`` read as typer's coercion does; any other
+#: spelling goes to typer's.
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def plain_coercion(cmd: _click.Command) -> None:
-    """Give the command's text, path and flag options a coercion that needs no pydantic.
+    """Give the command's text, path, flag, number and text-list options a coercion that needs
+    no pydantic.
 
     Typer converts every parameter's value through a pydantic ``TypeAdapter`` built on first
     use (even a ``None`` default, even ``--help``'s), so every command imported pydantic
     (~40-50 ms of CPU here, a quarter of an ``exposure timeline`` on stored distances). A
     ``str`` needs no conversion, a ``Path`` only ``Path(value)`` before typer's own checks
-    (exists, resolve...), which are kept, a flag is already a bool. Any other type or value
-    keeps typer's coercion; with a typer whose internals differ nothing is changed."""
+    (exists, resolve...), which are kept, a flag is already a bool. An ``int`` or ``float``
+    written plainly (ASCII digits, sign, point, exponent) is what ``int()``/``float()`` make of
+    it; a list of ``str`` (``multiple``, or an argument taking many) is the list of its values.
+    Any other type or value (a bad number, ``1_000``, ``inf``, a range, a choice...) keeps
+    typer's coercion, so its result and error message (exit 2) are typer's own; with a typer
+    whose internals differ nothing is changed."""
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
         from typer._param_types import coerce_cli_path, routes_to_path
@@ -117,6 +129,9 @@ def plain_coercion(cmd: _click.Command) -> None:
     except ImportError:  # pragma: no cover - another typer: its own coercion
         return
     from pathlib import Path
+
+    def typers(value: Any, param: Any, ctx: Any) -> Any:
+        return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
 
     class _Text(RuntimeParam):  # type: ignore[misc]
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -130,22 +145,50 @@ def plain_coercion(cmd: _click.Command) -> None:
 
     class _Flag(RuntimeParam):  # type: ignore[misc]
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            if isinstance(value, bool):
+            return value if isinstance(value, bool) else typers(value, param, ctx)
+
+    class _Int(RuntimeParam):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is int:
                 return value
-            return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+            if type(value) is str and _INT.fullmatch(value):
+                return int(value)
+            return typers(value, param, ctx)
+
+    class _Float(RuntimeParam):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is float or type(value) is int:
+                return float(value)
+            if type(value) is str and _FLOAT.fullmatch(value):
+                return float(value)
+            return typers(value, param, ctx)
+
+    class _Texts(RuntimeParam):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) in (list, tuple) and all(type(v) is str for v in value):
+                return list(value)
+            return typers(value, param, ctx)
+
+    plain_types: dict[Any, type] = {bool: _Flag, int: _Int, float: _Float}
 
     def plain(p: Any) -> Any:
         desc = getattr(p, "type_descriptor", None)
-        if not isinstance(p, _TyperParameter) or desc is None or p.multiple \
+        if not isinstance(p, _TyperParameter) or desc is None \
                 or getattr(p, "_runtime_param", 1) is not None or desc.file_annotation \
-                or desc.parameter_info.parser is not None:
+                or desc.parameter_info.parser is not None or desc.is_ranged or desc.is_choice:
             return p
-        if desc.annotation is str and not routes_to_path(str, desc.parameter_info):
-            p._runtime_param = _Text(desc.parameter_info, desc.annotation)
-        elif desc.annotation is Path:
-            p._runtime_param = _Path(desc.parameter_info, desc.annotation)
-        elif desc.annotation is bool:
-            p._runtime_param = _Flag(desc.parameter_info, desc.annotation)
+        many = p.multiple or p.nargs == -1
+        ann = desc.annotation
+        if ann == list[str] and many and not routes_to_path(str, desc.parameter_info):
+            p._runtime_param = _Texts(desc.parameter_info, ann)
+        elif many:
+            return p
+        elif ann is str and not routes_to_path(str, desc.parameter_info):
+            p._runtime_param = _Text(desc.parameter_info, ann)
+        elif ann is Path:
+            p._runtime_param = _Path(desc.parameter_info, ann)
+        elif ann in (bool, int, float):
+            p._runtime_param = plain_types[ann](desc.parameter_info, ann)
         return p
 
     def walk(c: _click.Command) -> None:

@@ -72,17 +72,12 @@ class LayerSpec:
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     derived: bool = False
-    #: ``to_dict`` without ``geometry_field``, when the record gives it cheaper (a bulk write
-    #: stores the geometry apart and would only drop it).
-    properties: Callable[[Any], dict[str, Any]] | None = None
-    #: ``properties`` and, with it, its canonical JSON text (:func:`dumps`), for layers of
-    #: millions of rows whose records can say it cheaper (the same text, byte for byte).
-    encode: Callable[[Any], tuple[dict[str, Any], str]] | None = None
-    #: For a layer without geometry whose records are many (flight events): each record's
-    #: column values (``columns`` then the provenance columns, in that order) and its stored
-    #: JSON, for a whole batch at once; must equal the extractors applied to ``to_dict`` and
-    #: :func:`dumps` of it (tested), only cheaper.
-    rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
+    #: For layers of many records (roads, flight events): each record's column values
+    #: (``columns``, then the provenance columns not among them, in that order) and its stored
+    #: JSON (:func:`dumps` of ``to_dict`` without ``geometry_field``), for a batch at once. Must
+    #: equal the extractors and :func:`dumps` applied to ``to_dict`` (tested), only cheaper; the
+    #: geometry is still made by ``geometry``.
+    encode_rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent, _iso
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, _point, dumps, register_layer
+from basewatch.store.encoding import ProvenanceCells
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -85,23 +86,13 @@ def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
     compact; tested on random records), written out directly. An import stores tens of
     thousands of events and the generic path spent ~20 us on each; this ~5."""
     out: list[tuple[list[Any], str]] = []
-    provs: dict[Any, tuple[str, list[Any]]] = {}  # shared provenance: encoded once
+    prov_cells = ProvenanceCells(_EVENT_COLUMNS)
     for e in records:
         if type(e) is not FlightEvent:
             d = e.to_dict()
             out.append(([g(d) for g in _EVENT_EXTRACT], dumps(d)))
             continue
-        p = e.provenance
-        got = provs.get(id(p))  # (the records hold them: ids stay theirs during the call)
-        if got is None:
-            # equal provenances encode alike, except for ``extra`` (not compared)
-            pk: Any = ("id", id(p)) if p.extra else p
-            got = provs.get(pk)
-            if got is None:
-                pd = {"provenance": p.to_dict()}
-                got = provs[pk] = (dumps(pd["provenance"]),
-                                   [g(pd) for g in _EVENT_EXTRACT[len(_EVENT_COLUMNS):]])
-            provs[id(p)] = got
+        got = prov_cells(e.provenance)
         tm, lo, hi = e.time, e.time_lo, e.time_hi
         time = tm.isoformat() if tm.tzinfo is dt.UTC else _iso(tm)
         try:  # text fields are str (the C encoder refuses anything else: then the slow way)
@@ -130,7 +121,7 @@ FLIGHT_EVENTS = register_layer(LayerSpec(
     from_dict=FlightEvent.from_dict,
     indexes=(("airfield", "time"),),
     description="Take-offs and landings detected at watched airfields.",
-    rows=_event_rows,
+    encode_rows=_event_rows,
 ))
 
 

@@ -109,23 +109,17 @@ class Put:
         # key columns are among the values (spec columns or provenance ones): read them there
         key_at = [self.names.index(k) if k in self.names else -1 for k in spec.key]
         key_get = [extract[k][1] for k in spec.key]
-        if spec.rows is not None and not self.has_geom and not spec.geometry_field \
-                and -1 not in key_at:
+        if spec.encode_rows is not None and -1 not in key_at:
             # the layer encodes its records in bulk (same values and text, tested)
             rows = [(tuple([values[i] for i in key_at]), values, text)
-                    for values, text in spec.rows(records)]
+                    for values, text in spec.encode_rows(records)]
         else:
             rows = []
-            encode = spec.encode if spec.geometry_field else None
             for rec in records:
-                if encode is not None:
-                    full, text = encode(rec)
-                else:
-                    full = spec.properties(rec) if spec.properties and spec.geometry_field \
-                        else rec.to_dict()
-                    if spec.geometry_field:
-                        full.pop(spec.geometry_field, None)
-                    text = dumps(full)
+                full = rec.to_dict()
+                if spec.geometry_field:
+                    full.pop(spec.geometry_field, None)
+                text = dumps(full)
                 prov = full.get("provenance")
                 if prov is not last or last is None:  # an import's records share one provenance:
                     last, prov_values = prov, [g(full) for g in prov_getters]  # its columns once

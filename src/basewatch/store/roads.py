@@ -28,38 +28,41 @@ ROADS = register_layer(LayerSpec(
     geometry=lambda r: r.geometry,
     geometry_field="geometry",
     description="Road network (OSM ways or road lines).",
-    properties=RoadSegment.properties,
-    encode=lambda r: _encode_road(r),
+    encode_rows=lambda roads: _road_rows(roads),
 ))
 
-
-#: The provenance of recent roads, as a dict and as canonical JSON (an import's roads share one).
-_PROVENANCE: dict[int, tuple[Any, dict[str, Any], str]] = {}
-
-
-def _encode_road(r: RoadSegment) -> tuple[dict[str, Any], str]:
-    """A road's properties and their canonical JSON (``store.base.dumps``: sorted keys, no
-    spaces, UTF-8 kept), made from its strings with the provenance encoded once: the same text
-    as ``dumps(r.properties())``, at a fraction of the cost (tests/store/test_roads_encode.py)."""
+def _road_rows(roads: Any) -> list[tuple[list[Any], str]]:
+    """Column values and stored JSON of many roads: the same as each road's ``to_dict``
+    without its geometry through the extractors and :func:`~basewatch.store.base.dumps`
+    (sorted keys, no spaces, UTF-8 kept), written from its strings with the provenance
+    encoded once, at a fraction of the cost (tests/store/test_roads_encode.py)."""
     from json.encoder import encode_basestring as q  # the encoder dumps uses without ensure_ascii
 
-    from basewatch.store.base import dumps
+    from basewatch.store.base import PROVENANCE_COLUMNS, dumps
+    from basewatch.store.encoding import ProvenanceCells
 
-    hit = _PROVENANCE.get(id(r.provenance))
-    if hit is None or hit[0] is not r.provenance:
-        if len(_PROVENANCE) > 64:
-            _PROVENANCE.clear()
-        d = r.provenance.to_dict()
-        hit = _PROVENANCE[id(r.provenance)] = (r.provenance, d, dumps(d))
-    if type(r.oneway) is not int:  # noqa: E721  # True and numpy ints print otherwise
-        full = r.properties()
-        return full, dumps(full)
-    props = {"id": r.id, "road_class": r.road_class, "ref": r.ref, "name": r.name,
-             "oneway": r.oneway, "access": r.access, "bridge": r.bridge, "provenance": hit[1]}
-    text = (f'{{"access":{q(r.access)},"bridge":{q(r.bridge)},"id":{q(r.id)},"name":{q(r.name)},'
-            f'"oneway":{r.oneway},"provenance":{hit[2]},"ref":{q(r.ref)},'
-            f'"road_class":{q(r.road_class)}}}')
-    return props, text
+    prov_cells = ProvenanceCells(ROADS.columns)
+    getters = [g for _, g in ROADS.columns.values()] + [
+        g for n, (_, g) in PROVENANCE_COLUMNS.items() if n not in ROADS.columns]
+    out: list[tuple[list[Any], str]] = []
+    for r in roads:
+        text = None
+        if type(r) is RoadSegment and type(r.oneway) is int:  # not True, numpy ints
+            ptext, pvalues = prov_cells(r.provenance)
+            try:  # text fields are str (the C encoder refuses anything else: then the slow way)
+                text = (f'{{"access":{q(r.access)},"bridge":{q(r.bridge)},"id":{q(r.id)},'
+                        f'"name":{q(r.name)},"oneway":{r.oneway},"provenance":{ptext},'
+                        f'"ref":{q(r.ref)},"road_class":{q(r.road_class)}}}')
+            except TypeError:
+                pass
+            else:
+                out.append(([r.id, r.road_class, r.ref, r.name, *pvalues], text))
+                continue
+        d = r.properties() if type(r) is RoadSegment else r.to_dict()
+        d.pop("geometry", None)
+        out.append(([g(d) for g in getters], dumps(d)))
+    return out
+
 
 EXTENTS = register_layer(LayerSpec(
     name="extents",
