@@ -99,26 +99,17 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     r = radius_km * 1000.0
     band = radius_km / 110.5 + 0.01
     # with few fields, each looks at its latitude band by a comparison over all positions;
-    # with many, the positions are binned by latitude once (rows of width ``w``, at most
-    # 18,000: 16-bit keys, which numpy's stable sort orders by radix) and each field takes
-    # the rows its band touches (a degree of latitude is at least 110.5 km on the ellipsoid:
-    # nothing within r is outside the band; more candidates only cost distances, the
-    # distance decides)
-    by_lat = lat_s = None
-    w = max(band / 2.0, 0.01)
-    if len(airfields) > 8:
-        rows = np.floor((np.nan_to_num(lat, nan=-91.0) + 91.0) / w).astype(np.int16)
-        by_lat = np.argsort(rows, kind="stable")
-        lat_s = rows[by_lat]
+    # with many, the positions are sorted by latitude once and each field takes its band (a
+    # degree of latitude is at least 110.5 km on the ellipsoid: nothing within r is outside)
+    by_lat = np.argsort(lat, kind="stable") if len(airfields) > 8 else None
+    lat_s = lat[by_lat] if by_lat is not None else None
     # a cap of angular radius δ spans asin(sin δ / cos φ) of longitude on the sphere; δ is
     # taken on a 6,300 km radius (under every radius of curvature of the ellipsoid) + 2 %
     delta = 1.02 * r / 6_300_000.0
     for ident, (alon, alat) in airfields.items():
         if by_lat is not None and lat_s is not None:
-            a, b = np.searchsorted(lat_s, [math.floor((alat - band + 91.0) / w),
-                                           math.floor((alat + band + 91.0) / w) + 1])
+            a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
             cand = by_lat[a:b]
-            cand = cand[np.abs(lat[cand] - alat) <= band]  # the band itself, as below
         else:
             cand = np.flatnonzero(np.abs(lat - alat) <= band)
         cos_lat = math.cos(math.radians(abs(alat)))
