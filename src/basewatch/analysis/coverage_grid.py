@@ -14,6 +14,7 @@ less the half diagonal exceeds the outer limit plus a margin.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -54,6 +55,17 @@ def cell_labels(lon: NDArray[Any], lat: NDArray[Any], fields: Sequence[tuple[flo
     the cell), :data:`OUTSIDE` (no point of its cell within ``outer_m`` of any field), or
     :data:`MEASURE` (anything else, and positions off the globe or NaN). ``band_deg``: the
     latitude reach of a circle (rows beyond it are outside)."""
+    grid = _grid(tuple((float(x), float(y)) for x, y in fields), inner_m, outer_m, band_deg)
+    cells, ok = _cells_of(np.asarray(lon, float), np.asarray(lat, float))
+    out = grid[cells]
+    out[~ok] = MEASURE
+    return out
+
+
+@functools.lru_cache(maxsize=1)  # an import's parts share one set of airfields (26 MB)
+def _grid(fields: tuple[tuple[float, float], ...], inner_m: float, outer_m: float,
+          band_deg: float) -> NDArray[np.int32]:
+    """The label of every cell (read-only)."""
     grid = np.full(_ROWS * _COLS, OUTSIDE, np.int32)
     h = CELL_DEG / 2.0
     for k, (alon, alat) in enumerate(fields):
@@ -82,7 +94,5 @@ def cell_labels(lon: NDArray[Any], lat: NDArray[Any], fields: Sequence[tuple[flo
         t_cell, t_in = cell[touch], inside[touch]
         cur = grid[t_cell]
         grid[t_cell] = np.where((cur == OUTSIDE) & t_in, k, MEASURE)
-    cells, ok = _cells_of(np.asarray(lon, float), np.asarray(lat, float))
-    out = grid[cells]
-    out[~ok] = MEASURE
-    return out
+    grid.flags.writeable = False
+    return grid
