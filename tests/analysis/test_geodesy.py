@@ -48,3 +48,21 @@ def test_geodesic_circle_vertices_are_at_the_radius(lon, lat):
     xs, ys = np.array(ring.exterior.xy)
     _, _, d = GEOD.inv(np.full(xs.size, lon), np.full(xs.size, lat), xs, ys)
     np.testing.assert_allclose(d, 70_000, atol=1e-3)
+
+
+def test_approx_step_is_approx_distance_between_neighbours_to_the_bit():
+    # cleaning uses the step form (one cosine per latitude); the pairwise form is the
+    # reference, at every length (vector loops and their tails) and across the antimeridian
+    from basewatch.analysis.geodesy import approx_distance_m, approx_step_m
+
+    rng = np.random.default_rng(19)
+    for n in (2, 3, 5, 8, 17, 64, 1001, 65_537):
+        lon = rng.uniform(-180, 180, n)
+        lat = rng.uniform(-90, 90, n)
+        lon[::7] = 179.9999  # neighbours either side of the antimeridian
+        lon[1::7] = -179.9999
+        want = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        got = approx_step_m(lon, lat)
+        assert got.shape == (n - 1,)
+        assert got.tobytes() == want.tobytes()
+    assert approx_step_m([0.0, 1.0], [0.0, 0.0])[0] == pytest.approx(111_195, rel=1e-3)

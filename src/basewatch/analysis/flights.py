@@ -33,7 +33,7 @@ from basewatch.analysis.flight_runways import (
 )
 from basewatch.analysis.flight_timing import FROZEN_S, run_starts, runway_by_path, time_events
 from basewatch.analysis.geodesy import (
-    approx_distance_m,
+    approx_step_m,
     azimuth_deg,
     distance_m,
 )
@@ -127,7 +127,7 @@ def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArr
     Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
     measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
     """
-    v = approx_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) if len(lon) > 1 else np.zeros(0)
+    v = approx_step_m(lon, lat) if len(lon) > 1 else np.zeros(0)
     inv_dt = np.diff(t)
     with np.errstate(divide="ignore", invalid="ignore"):
         inv_dt[inv_dt <= 0] = np.nan

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from basewatch.analysis.coverage_grid import MEASURE, cell_labels
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["COVERAGE_RADIUS_KM", "HEAVY_TRANSPORT_TYPES", "DailySorties", "aircraft_category",
@@ -19,6 +20,9 @@ __all__ = ["COVERAGE_RADIUS_KM", "HEAVY_TRANSPORT_TYPES", "DailySorties", "aircr
 #: A day counts as covered at an airfield when the receivers reported any aircraft within this
 #: distance of it (overflights included): a quiet day then means no take-offs, not no receivers.
 COVERAGE_RADIUS_KM = 150.0
+#: From this many positions on, a grid sorts most of them out before any distance
+#: (``coverage_grid``; labelling its cells costs a few milliseconds per airfield).
+_GRID_FROM = 50_000
 
 #: ICAO type designators of heavy transports whose departures make an airlift.
 HEAVY_TRANSPORT_TYPES = frozenset({"IL76", "A124", "IL62", "T154", "AN22", "A225", "IL96", "C17",
@@ -96,8 +100,32 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
         return {ident: {} for ident in airfields}
     day0 = days.min()
     day_n = (days - day0).astype(np.int64)  # day numbers: counted with bincount, no sort
+    n_days = int(day_n.max()) + 1
     r = radius_km * 1000.0
     band = radius_km / 110.5 + 0.01
+    per = np.zeros((len(airfields), n_days), np.int64)
+    if len(days) >= _GRID_FROM:
+        # positions in cells wholly inside one circle counted at once, those in cells beyond
+        # every circle dropped, the rest measured below (the same counts: see coverage_grid)
+        labels = cell_labels(lon, lat, list(airfields.values()), r * 0.99, r * 1.01, band)
+        sure = labels >= 0
+        per += np.bincount(labels[sure].astype(np.int64) * n_days + day_n[sure],
+                           minlength=per.size).reshape(per.shape)
+        rest = labels == MEASURE
+        del labels, sure
+        lon, lat, day_n = lon[rest], lat[rest], day_n[rest]
+    per += _measured(lon, lat, day_n, airfields, r, band, n_days)
+    for k, ident in enumerate(airfields):
+        out[ident] = {(day0 + np.timedelta64(int(j), "D")).astype(dt.date): int(per[k, j])
+                      for j in np.flatnonzero(per[k])}
+    return out
+
+
+def _measured(lon: NDArray[Any], lat: NDArray[Any], day_n: NDArray[Any],
+              airfields: Mapping[str, tuple[float, float]], r: float, band: float,
+              n_days: int) -> NDArray[np.int64]:
+    """Positions per (airfield, day number) within ``r``, measured one by one."""
+    per = np.zeros((len(airfields), n_days), np.int64)
     # with few fields, each looks at its latitude band by a comparison over all positions;
     # with many, the positions are sorted by latitude once and each field takes its band (a
     # degree of latitude is at least 110.5 km on the ellipsoid: nothing within r is outside)
@@ -106,7 +134,7 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     # a cap of angular radius δ spans asin(sin δ / cos φ) of longitude on the sphere; δ is
     # taken on a 6,300 km radius (under every radius of curvature of the ellipsoid) + 2 %
     delta = 1.02 * r / 6_300_000.0
-    for ident, (alon, alat) in airfields.items():
+    for k, (alon, alat) in enumerate(airfields.values()):
         if by_lat is not None and lat_s is not None:
             a, b = np.searchsorted(lat_s, [alat - band, alat + band + 1e-12])
             cand = by_lat[a:b]
@@ -126,10 +154,9 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
             exact = distance_m(lon[edge], lat[edge], np.full(edge.size, alon),
                                np.full(edge.size, alat))
             near = np.r_[near, edge[np.asarray(exact) <= r]]
-        n = np.bincount(day_n[near]) if near.size else np.zeros(0, np.int64)
-        out[ident] = {(day0 + np.timedelta64(int(k), "D")).astype(dt.date): int(n[k])
-                      for k in np.flatnonzero(n)}
-    return out
+        if near.size:
+            per[k] += np.bincount(day_n[near], minlength=n_days)
+    return per
 
 
 def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: str,

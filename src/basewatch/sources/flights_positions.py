@@ -108,14 +108,29 @@ def watched_airfields(ws: Workspace) -> tuple[list[Airfield], list[Airfield]]:
     return watched, watched + [a for a in airfields if not a.runways]
 
 
+def position_days(table: pa.Table) -> np.ndarray:
+    """The day (numpy ``datetime64[D]``, UTC) of each position."""
+    return table.column("time").to_numpy().astype("datetime64[D]")
+
+
+def distinct_days(days: np.ndarray) -> list[dt.date]:
+    """The distinct days of :func:`position_days`, in order (counted, not sorted)."""
+    if len(days) == 0:
+        return []
+    first = days.min()
+    return (first + np.flatnonzero(np.bincount((days - first).astype(np.int64)))
+            ).astype(object).tolist()
+
+
 def count_coverage(table: pa.Table, airfields: Sequence[Airfield], counts: Counter[Any],
-                   synthetic_days: set[dt.date]) -> None:
+                   synthetic_days: set[dt.date], days: np.ndarray | None = None) -> None:
     """Add the positions per (airfield, day) within the coverage radius to ``counts`` and
     the days holding any synthetic position to ``synthetic_days`` (sums over parts of
-    whole aircraft equal the count over all)."""
+    whole aircraft equal the count over all). ``days``: :func:`position_days` of the table,
+    when the caller has them."""
     if table.num_rows == 0 or not airfields:
         return
-    days = table.column("time").to_numpy().astype("datetime64[D]")
+    days = position_days(table) if days is None else days
     per = daily_coverage(table.column("lon").to_numpy(), table.column("lat").to_numpy(), days,
                          {a.ident: (a.lon, a.lat) for a in airfields})
     for ident, per_day in per.items():
@@ -263,11 +278,11 @@ def _by_part(ws: Workspace, parts: Partitions, writer: PositionsWriter) -> tuple
         writer.write(table)
         part_hexes = sorted(set(pc.unique(table.column("hex")).to_pylist()))
         hexes.update(part_hexes)
-        days.update(np.unique(table.column("time").to_numpy().astype("datetime64[D]"))
-                    .astype(object).tolist())
+        part_days = position_days(table)
+        days.update(distinct_days(part_days))
         if not others:
             events += detect_events(table, order)
-            count_coverage(table, watched, counts, syn_days)
+            count_coverage(table, watched, counts, syn_days, part_days)
             continue
         if part_hexes:
             tracks = _in_name_order(_read(ws, before, hexes=part_hexes), table,
