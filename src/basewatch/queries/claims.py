@@ -174,7 +174,7 @@ def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | 
     with their source's Admiralty grade, report link, corroboration and official silence."""
     group_of = {c.id: g for g in cs.groups for c in g.claims}
     rows = [c for c in cs.claims
-            if (not site_ids or c.tied_site in site_ids or c.subject_id in site_ids)
+            if (not site_ids or c.subject_id in site_ids or c.tied_site in site_ids)
             and (start is None or c.event_date >= start) and (end is None or c.event_date <= end)
             and (kind is None or c.kind.value == kind)]
     rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
