@@ -178,20 +178,37 @@ def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | 
             and (start is None or c.event_date >= start) and (end is None or c.event_date <= end)
             and (kind is None or c.kind.value == kind)]
     rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
+    # A source's and a group's columns are the same for each of their claims: made once.
+    by_source: dict[str, dict[str, Any]] = {}
+    by_group: dict[str, dict[str, Any]] = {}
     out = []
     for c in rows:
-        src, rep, g = cs.sources.get(c.source_id), cs.reports.get(c.report_id), group_of.get(c.id)
-        out.append({**c.to_dict(),
-                    "source": {"id": c.source_id, "name": src.name if src else c.source_id,
-                               "grade": src.grade if src else "F6 (ungraded)",
-                               "reliability": src.reliability if src else "F"},
-                    "url": rep.url if rep else "",
+        rep, g = cs.reports.get(c.report_id), group_of.get(c.id)
+        sc = by_source.get(c.source_id)
+        if sc is None:
+            src = cs.sources.get(c.source_id)
+            sc = by_source[c.source_id] = {
+                "id": c.source_id, "name": src.name if src else c.source_id,
+                "grade": src.grade if src else "F6 (ungraded)",
+                "reliability": src.reliability if src else "F"}
+        gc = by_group.get(g.key) if g else None
+        if g and gc is None:
+            gc = by_group[g.key] = {
+                "corroboration": g.corroboration, "corroborating_sources": list(g.sources),
+                "independent_origins": [list(o) for o in g.origins],
+                "group_credibility": g.credibility, "group": g.key, "conflict": g.conflict,
+                "silence": [x.to_dict() for x in g.silences]}
+        out.append({**c.to_dict(), "source": dict(sc), "url": rep.url if rep else "",
                     "synthetic": bool(rep and rep.provenance.synthetic),
-                    "corroboration": g.corroboration if g else 0,
-                    "corroborating_sources": list(g.sources) if g else [],
-                    "independent_origins": [list(o) for o in g.origins] if g else [],
-                    "group_credibility": g.credibility if g else c.credibility,
-                    "group": g.key if g else "",
-                    "conflict": g.conflict if g else False,
-                    "silence": [s.to_dict() for s in g.silences] if g else []})
+                    **(_copy_group(gc) if gc else {
+                        "corroboration": 0, "corroborating_sources": [],
+                        "independent_origins": [], "group_credibility": c.credibility,
+                        "group": "", "conflict": False, "silence": []})})
     return out
+
+
+def _copy_group(gc: dict[str, Any]) -> dict[str, Any]:
+    """A claim row's own copy of its group's columns (lists are not shared between rows)."""
+    return {**gc, "corroborating_sources": list(gc["corroborating_sources"]),
+            "independent_origins": [list(o) for o in gc["independent_origins"]],
+            "silence": [dict(x) for x in gc["silence"]]}
