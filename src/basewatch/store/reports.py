@@ -138,7 +138,7 @@ class CachedClaims:
     site: str
     fingerprint: str
     claims: tuple[dict[str, Any], ...] = ()
-    report: dict[str, Any] | None = None
+    report: Any = None  # the report's fields, laid out by queries/claims.py (_report_ref)
 
     def to_dict(self) -> dict[str, Any]:
         return {"report_id": self.report_id, "site": self.site,
