@@ -191,7 +191,8 @@ def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | 
             and (start is None or c.event_date >= start) and (end is None or c.event_date <= end)
             and (kind is None or c.kind.value == kind)]
     rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
-    # A source's and a group's columns are the same for each of their claims: made once.
+    # A source's and a group's columns are the same for each of their claims: made once (the
+    # rows of one group share its lists; rows are read, not changed, by the faces).
     by_source: dict[str, dict[str, Any]] = {}
     by_group: dict[str, dict[str, Any]] = {}
     out = []
@@ -213,15 +214,9 @@ def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | 
                 "silence": [x.to_dict() for x in g.silences]}
         out.append({**c.to_dict(), "source": dict(sc), "url": rep.url if rep else "",
                     "synthetic": bool(rep and rep.provenance.synthetic),
-                    **(_copy_group(gc) if gc else {
+                    **(gc if gc else {
                         "corroboration": 0, "corroborating_sources": [],
                         "independent_origins": [], "group_credibility": c.credibility,
                         "group": "", "conflict": False, "silence": []})})
     return out
 
-
-def _copy_group(gc: dict[str, Any]) -> dict[str, Any]:
-    """A claim row's own copy of its group's columns (lists are not shared between rows)."""
-    return {**gc, "corroborating_sources": list(gc["corroborating_sources"]),
-            "independent_origins": [list(o) for o in gc["independent_origins"]],
-            "silence": [dict(x) for x in gc["silence"]]}
