@@ -1,13 +1,15 @@
 """The claims of one site read from the claim cache give the same rows and groups as the
 claims of the whole workspace filtered to that site. A seeded export of two channels written
 for the test (synthetic): Ukrainian and Russian posts on three places over three weeks, the
-second channel forwarding and reposting some of the first's posts, one channel graded."""
+second channel forwarding and reposting some of the first's posts, one channel graded; on
+the embedded store and on PostGIS."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from basewatch.queries.claims import claim_rows, load_claimset
 from basewatch.sources.reports import import_posts
 from basewatch.store import PLACES, Workspace
 from basewatch.store.reports import SOURCES
+from tests.store.conftest import pg_server, pg_url  # noqa: F401  (the PostGIS fixtures)
 
 FORMS = {"hostomel": ["Гостомелем", "Гостомеля", "Гостомелі"],
          "kharkiv": ["Харкові", "Харькове", "Харькова"],
@@ -40,9 +43,12 @@ def _msg(i: int, t: int, text: str, **extra: object) -> dict[str, object]:
             .strftime("%Y-%m-%dT%H:%M:%S"), "date_unixtime": str(t), "text": text, **extra}
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    w = Workspace(tmp_path / "ws", create=True)
+@pytest.fixture(params=["gpkg", "postgis"])
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
+    if request.param == "postgis":  # the claim cache is a layer of the store: PostGIS too
+        w = Workspace(store_url=request.getfixturevalue("pg_url"), create=True)
+    else:
+        w = Workspace(tmp_path / "ws", create=True)
     prov = Provenance(Source("test"), synthetic=True, generator="this test")
     w.store.put(PLACES, [
         Place(id="hostomel", name="Hostomel", lon=30.2, lat=50.6, aliases=("Гостомель",),
