@@ -395,6 +395,32 @@ class Claim:
         )
 
 
+    def to_row(self) -> list[Any]:
+        """The claim as a JSON array of its fields (for caches: an array decodes several
+        times faster than :meth:`to_dict`'s object); :meth:`from_row` reads it back."""
+        return [self.id, self.report_id, self.source_id, self.subject_kind.value,
+                self.subject_id, self.subject_label, self.kind.value, self.stance.value,
+                self.published.isoformat(), self.event_date.isoformat(),
+                self.date_precision.value, self.date_basis, self.span[0], self.span[1],
+                self.text, self.credibility, self.site_id, self.site_kind, self.destination_id,
+                list(self.rules)]
+
+    @classmethod
+    def from_row(cls, a: list[Any], credibility: int | None = None) -> Claim:
+        """A claim from :meth:`to_row`'s array; ``credibility`` as in :meth:`from_dict`."""
+        (cid, report_id, source_id, skind, sid, label, kind, stance, published, event_date,
+         precision, basis, start, end, text, cred, site, site_kind, dest, rules) = a
+        return cls(
+            id=cid, report_id=report_id, source_id=source_id,
+            subject_kind=_member(SubjectKind, skind), subject_id=sid, subject_label=label,
+            kind=_member(ClaimKind, kind), stance=_member(Stance, stance),
+            published=parse_datetime(published), event_date=dt.date.fromisoformat(event_date),
+            date_precision=_member(DatePrecision, precision), date_basis=basis,
+            span=(start, end), text=text,
+            credibility=credibility if credibility is not None else cred, site_id=site,
+            site_kind=site_kind, destination_id=dest, rules=tuple(rules))
+
+
 @dataclass(frozen=True, slots=True)
 class Silence:
     """An official source that said nothing on a claim group within a window.

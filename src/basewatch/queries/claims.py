@@ -36,7 +36,7 @@ _BATCH = 2000
 #: Rows of the claim cache written per put.
 _PUT_ROWS = 50_000
 #: The shape of the cache's rows, in the fingerprint: a change re-derives the cache once.
-_ROW_FORMAT = "2"  # 2: the report as an array of its fields (queries/claims.py _report_ref)
+_ROW_FORMAT = "3"  # 3: claims and report as arrays of their fields (Claim.to_row, _report_ref)
 #: The row that records how many reports the cache has derived, under which fingerprint.
 _STATE = CLAIM_STATE
 
@@ -95,7 +95,7 @@ def derive_claims(ws: Workspace, gaz: Gazetteer | None = None) -> tuple[str, int
                 yield CachedClaims(r.id, "", fp)
                 ref = _report_ref(r) if by_site else None
                 for s, cs in by_site.items():
-                    yield CachedClaims(r.id, s, fp, tuple(c.to_dict() for c in cs), ref)
+                    yield CachedClaims(r.id, s, fp, tuple(c.to_row() for c in cs), ref)
 
         # Large puts: each put reads the layer's stored keys once, so a put per 2,000 rows
         # made the cost grow with the square of the reports; 50,000 rows a put keep that
@@ -159,9 +159,9 @@ def load_claimset(ws: Workspace, *, window_days: int = 3, as_of: dt.date | None 
         reports = {r.id: r for r in reports_between(ws.store)}
     claims = []
     for row in rows:
-        for d in row.claims:
-            src = sources.get(str(d["source_id"]))
-            claims.append(Claim.from_dict(d, src.default_credibility if src else 6))
+        for a in row.claims:
+            src = sources.get(a[2])  # the claim's source (Claim.to_row)
+            claims.append(Claim.from_row(a, src.default_credibility if src else 6))
     claims.sort(key=lambda c: (c.published, c.report_id, c.span[0], c.id))
     sites: dict[str, Facility | Place] = {p.id: p for p in places}
     sites.update({f.id: f for f in facilities})  # a facility wins over a place of the same id

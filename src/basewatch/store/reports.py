@@ -137,7 +137,7 @@ class CachedClaims:
     report_id: str
     site: str
     fingerprint: str
-    claims: tuple[dict[str, Any], ...] = ()
+    claims: tuple[Any, ...] = ()  # each claim as Claim.to_row lays it out
     report: Any = None  # the report's fields, laid out by queries/claims.py (_report_ref)
 
     def to_dict(self) -> dict[str, Any]:
