@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -71,4 +72,7 @@ def test_records_round_trip_through_dicts():
               "explicit", (0, 15), "Nothing to add.", 2, "khmeimim", "site", "moscow",
               ("registration",))
     assert Claim.from_dict(c.to_dict()) == c
+    row = json.loads(json.dumps(c.to_row()))  # as the claim cache keeps it
+    assert Claim.from_row(row) == c
+    assert Claim.from_row(row, credibility=5) == Claim.from_dict(c.to_dict(), credibility=5)
     assert c.tied_site == "khmeimim"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from basewatch.model.reports import (
@@ -32,7 +33,10 @@ __all__ = ["ClaimGroup", "group_claims", "independent_origins", "silences"]
 
 @dataclass(frozen=True)
 class ClaimGroup:
-    """Claims on one subject and kind within a time window, with their corroboration."""
+    """Claims on one subject and kind within a time window, with their corroboration.
+
+    Its corroboration, sources and credibility are computed once per group (cached): a face
+    that prints each claim with its group's figures reads them once per claim."""
 
     key: str
     subject_kind: str
@@ -46,13 +50,13 @@ class ClaimGroup:
     stances: dict[str, int] = field(default_factory=dict)
     silences: tuple[Silence, ...] = ()
 
-    @property
+    @cached_property
     def corroboration(self) -> int:
         """Independent origins that *assert* the claim."""
         asserting = {c.source_id for c in self.claims if c.stance == Stance.ASSERTS}
         return sum(1 for o in self.origins if asserting & set(o))
 
-    @property
+    @cached_property
     def sources(self) -> tuple[str, ...]:
         return tuple(sorted({c.source_id for c in self.claims}))
 
@@ -60,7 +64,7 @@ class ClaimGroup:
     def conflict(self) -> bool:
         return bool(self.stances.get("asserts")) and bool(self.stances.get("denies"))
 
-    @property
+    @cached_property
     def credibility(self) -> int:
         """Admiralty credibility of the group: 1 (confirmed) if two or more independent
         origins assert it and none denies, else the best claim credibility."""

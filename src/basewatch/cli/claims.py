@@ -240,8 +240,7 @@ def claims(
             except NotFoundError:
                 if not ids:
                     raise
-        from basewatch.queries.claims import load_claimset
-        from basewatch.queries.sites import claim_rows
+        from basewatch.queries.claims import claim_rows, load_claimset
 
         cs = load_claimset(ws, window_days=window, as_of=d1, site_ids=ids or None)
     out = claim_rows(cs, ids, d0, d1, kind)

@@ -19,7 +19,7 @@ from basewatch.model import Facility
 from basewatch.model._util import geom_to_json
 from basewatch.model.provenance import LOCATION_UNCERTAINTY_KM
 from basewatch.queries.assessment import gather_indicators, load_table, table_warning
-from basewatch.queries.claims import ClaimSet
+from basewatch.queries.claims import claim_rows  # re-exported: faces import it from here
 from basewatch.queries.corridors import corridor, rear_or_none, site_corridors
 from basewatch.queries.exposure import exposure_series, load_catalog
 from basewatch.queries.reach import NO_CONTROL, NOT_ACTIVE, reach_history
@@ -216,35 +216,6 @@ def default_corridors(ws: Workspace) -> list[tuple[str, str]]:
         return pairs
     watched = watched_sites(ws)
     return site_corridors(ws, watched) or ([] if watched else site_corridors(ws, ws.facilities()))
-
-
-def claim_rows(cs: ClaimSet, site_ids: set[str] | None = None, start: dt.date | None = None,
-               end: dt.date | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-    """Claims (optionally on or tied to ``site_ids``, in an event-date window, of one kind)
-    with their source's Admiralty grade, report link, corroboration and official silence."""
-    group_of = {c.id: g for g in cs.groups for c in g.claims}
-    rows = [c for c in cs.claims
-            if (not site_ids or c.tied_site in site_ids or c.subject_id in site_ids)
-            and (start is None or c.event_date >= start) and (end is None or c.event_date <= end)
-            and (kind is None or c.kind.value == kind)]
-    rows.sort(key=lambda c: (c.event_date, c.published, c.span[0]))
-    out = []
-    for c in rows:
-        src, rep, g = cs.sources.get(c.source_id), cs.reports.get(c.report_id), group_of.get(c.id)
-        out.append({**c.to_dict(),
-                    "source": {"id": c.source_id, "name": src.name if src else c.source_id,
-                               "grade": src.grade if src else "F6 (ungraded)",
-                               "reliability": src.reliability if src else "F"},
-                    "url": rep.url if rep else "",
-                    "synthetic": bool(rep and rep.provenance.synthetic),
-                    "corroboration": g.corroboration if g else 0,
-                    "corroborating_sources": list(g.sources) if g else [],
-                    "independent_origins": [list(o) for o in g.origins] if g else [],
-                    "group_credibility": g.credibility if g else c.credibility,
-                    "group": g.key if g else "",
-                    "conflict": g.conflict if g else False,
-                    "silence": [s.to_dict() for s in g.silences] if g else []})
-    return out
 
 
 def list_chips(folder: Path, site: str | None = None) -> list[dict[str, Any]]:

@@ -137,8 +137,8 @@ class CachedClaims:
     report_id: str
     site: str
     fingerprint: str
-    claims: tuple[dict[str, Any], ...] = ()
-    report: dict[str, Any] | None = None
+    claims: tuple[Any, ...] = ()  # each claim as Claim.to_row lays it out
+    report: Any = None  # the report's fields, laid out by queries/claims.py (_report_ref)
 
     def to_dict(self) -> dict[str, Any]:
         return {"report_id": self.report_id, "site": self.site,
