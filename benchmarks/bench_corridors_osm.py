@@ -246,8 +246,11 @@ def main() -> None:
     out = _run(cmd, env)[2]
     ours = json.loads(out)
     floor = min(_run([PY, "-m", "basewatch", "version"], env)[0] for _ in range(3))
-    libs = min(_run([PY, "-c", "import numpy, shapely, pyproj"], env)[0] for _ in range(3))
-    rwall, _, rout = _run([PY, "-c", _REFERENCE, str(a.pbf), json.dumps([[pa.lon, pa.lat], [pb.lon, pb.lat]])], env)
+    # the library floor and the reference with one BLAS thread, as basewatch's CLI runs
+    one = {**env, "OPENBLAS_NUM_THREADS": "1"}
+    libs = min(_run([PY, "-c", "import numpy, shapely, pyproj"], one)[0] for _ in range(3))
+    rwall, _, rout = _run([PY, "-c", _REFERENCE, str(a.pbf),
+                           json.dumps([[pa.lon, pa.lat], [pb.lon, pb.lat]])], one)
     ref = json.loads(rout)
     print(f"| corridor {a.a} -> {a.b} (fresh process, start-up included) | cold {cold:.2f} s, warm "
           f"{warm:.2f} s, {ours['length_km']} km | pyosmium+networkx+Geod {rwall:.2f} s, "

@@ -9,6 +9,7 @@ networkx, pyarrow or fastapi for nothing (``benchmarks/bench_startup.py``).
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from typing import Annotated, Any
 
@@ -356,6 +357,10 @@ def global_options(
 
 def main() -> None:
     _PROCESS["freeze"] = True
+    # One BLAS thread: a command's arrays are small or its work is not linear algebra, and
+    # OpenBLAS starting a thread per core on numpy's import cost each command ~0.1 s of CPU
+    # (more than the rest of a warm corridor question). An analyst's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     app()
 
 
