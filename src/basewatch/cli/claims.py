@@ -23,7 +23,7 @@ from basewatch.cli._common import (
 from basewatch.errors import NotFoundError, ValidationError
 from basewatch.model._util import parse_date, parse_datetime
 from basewatch.model.reports import RELIABILITY, Report, ReportSource
-from basewatch.sources.reports import POST_FORMATS, PostDefaults, import_posts, import_sources
+from basewatch.sources.posts_common import POST_FORMATS, PostDefaults
 from basewatch.store.reports import SOURCES, find_source
 
 posts_app = typer.Typer(help="Posts and articles: import them with their sources.",
@@ -64,6 +64,8 @@ def posts_import(
     defaults = PostDefaults(source=source, url=url, language=language, chat=chat,
                             published=parse_datetime(date, field="--date") if date else None)
     with open_workspace(workspace, create=True) as ws:
+        from basewatch.sources.reports import import_posts  # numpy, shapely, feedparser
+
         parsed, result = import_posts(ws, path, fmt, defaults)
     n_reports = sum(1 for r in parsed.records if isinstance(r, Report))
     if as_json:
@@ -114,6 +116,8 @@ def sources_import(path: Annotated[Path, typer.Argument(help="sources.json")],
                    workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Register sources (and the analyst's grades) from a JSON file."""
     with open_workspace(workspace, create=True) as ws:
+        from basewatch.sources.reports import import_sources
+
         parsed, result = import_sources(ws, path)
     if as_json:
         print_json({"sources": len(parsed.records), "inserted": result.inserted,

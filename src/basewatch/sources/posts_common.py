@@ -11,7 +11,11 @@ from basewatch.errors import BasewatchError, ImportFormatError
 from basewatch.model._util import parse_datetime
 from basewatch.model.reports import SourceKind
 
-__all__ = ["MAX_LINE_CHARS", "Draft", "PostDefaults", "when"]
+__all__ = ["MAX_LINE_CHARS", "POST_FORMATS", "Draft", "PostDefaults", "when"]
+
+#: The post formats `posts import --format` names (here, light, for the command line to list).
+POST_FORMATS = ("rss", "atom", "telegram", "telegram-html", "telethon", "snscrape", "tweets-js",
+                "jsonl", "text")
 
 #: A JSON line (one post) over this many characters is refused.
 MAX_LINE_CHARS = 1024 * 1024

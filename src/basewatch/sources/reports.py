@@ -38,7 +38,7 @@ from basewatch.model.reports import (
     source_id_for,
 )
 from basewatch.sources._common import Parsed, decode_text, load_json, read_limited
-from basewatch.sources.posts_common import MAX_LINE_CHARS, Draft, PostDefaults, when
+from basewatch.sources.posts_common import MAX_LINE_CHARS, POST_FORMATS, Draft, PostDefaults, when
 from basewatch.sources.posts_resolve import resolve_drafts
 from basewatch.store import LayerSpec, PutResult, Workspace
 from basewatch.store.reports import REPORTS, SOURCES, forget_claims
@@ -56,8 +56,6 @@ __all__ = [
     "parse_text",
     "resolve_drafts",
 ]
-
-POST_FORMATS = ("rss", "atom", "telegram", "telegram-html", "telethon", "snscrape", "tweets-js", "jsonl", "text")
 
 #: Feeds above this size are refused (a feed is a page of recent items, not an archive).
 MAX_FEED_BYTES = 20 * 1024 * 1024
