@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from basewatch.cli.main import app
 from basewatch.demo.build import build_demo
+from tests.cli.fresh import run_fresh
 
 runner = CliRunner()
 
@@ -115,17 +116,8 @@ def test_no_silence_recorded_for_a_flight_from_kabul(demo: Path):
 def test_cached_claims_of_a_site_load_no_importer_or_geometry_library(demo: Path):
     """Once the claims are derived, `claims --site` reads the cache: a fresh process loads
     none of the posts importers (feedparser) nor numpy, shapely or pyproj, and answers the same."""
-    import subprocess
-    import sys
-
     args = ["claims", "--site", "tartus", "-w", str(demo), "--json"]
     expected = run_json(*args[:-1])  # in this process: derives and caches what is missing
-    heavy = ("feedparser", "numpy", "shapely", "pyproj")
-    code = ("import sys\nfrom basewatch.cli.main import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True).stdout
-    body, _, loaded = out.rpartition("LOADED=")
-    assert loaded.strip() == ""
+    body, loaded = run_fresh(args, ("feedparser", "numpy", "shapely", "pyproj"))
+    assert loaded == set()
     assert json.loads(body) == expected

@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from basewatch.cli.main import app
+from tests.cli.fresh import run_fresh
 
 runner = CliRunner()
 
@@ -59,20 +60,11 @@ def test_a_warm_corridor_question_does_not_load_pydantic(demo_ws):
     """Every option of `corridor` (text, path, flag, float) is coerced without typer's pydantic
     adapters (cli/main.py: plain_coercion), so a warm question in a fresh interpreter never
     imports pydantic (docs/faces.md, start-up), with the same answer."""
-    import subprocess
-    import sys
-
     args = ["corridor", "--from", "Tartus", "--to", "Damascus", "--date", "2024-12-04",
             "--buffer-km", "0.5", "--capture-radius", "3", "-w", str(demo_ws), "--json"]
     expected = run_json(*args[:-1])  # in this process: builds the graph and capture caches
-    heavy = ("pydantic", "pydantic_core", "rich")
-    code = ("import sys\nfrom basewatch.cli.main import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True).stdout
-    body, _, loaded = out.rpartition("LOADED=")
-    assert loaded.strip() == ""
+    body, loaded = run_fresh(args, ("pydantic", "pydantic_core", "rich"))
+    assert loaded == set()
     assert json.loads(body) == expected
 
 

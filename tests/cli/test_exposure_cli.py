@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from basewatch.cli.main import app
+from tests.cli.fresh import run_fresh
 
 runner = CliRunner()
 
@@ -60,19 +61,10 @@ def test_rings_are_geodesic_circles_at_the_munition_ranges(demo_ws, tmp_path):
 def test_a_timeline_on_stored_distances_loads_no_geometry_library(demo_ws):
     """Once the distances are stored, `exposure timeline` reads them: start-up without numpy,
     shapely, pyproj, pydantic or rich (docs/exposure.md), with the same answer."""
-    import subprocess
-    import sys
-
     args = ["exposure", "timeline", "--site", "tartus", "-w", str(demo_ws), "--json"]
     expected = run_json(*args[:-1])  # in this process: computes and stores what is missing
-    heavy = ("numpy", "shapely", "pyproj", "pydantic", "rich")
-    code = ("import sys\nfrom basewatch.cli.main import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True).stdout
-    body, _, loaded = out.rpartition("LOADED=")
-    assert loaded.strip() == ""
+    body, loaded = run_fresh(args, ("numpy", "shapely", "pyproj", "pydantic", "rich"))
+    assert loaded == set()
     assert json.loads(body) == expected
 
 
@@ -80,23 +72,13 @@ def test_exposure_on_a_date_reads_the_kept_history_without_geometry_library(demo
     """`exposure --date D` in a new process reads each site's reach history kept in the store
     (queries/reach_kept.py): no numpy, shapely or pyproj, and the answer of the process that
     evaluated it. Another date of the same revision is read from it too."""
-    import subprocess
-    import sys
-
-    heavy = ("numpy", "shapely", "pyproj")
     for day in ("2024-12-04", "2024-12-01"):
         args = ["exposure", "--date", day, "-w", str(demo_ws), "--json"]
         expected = run_json(*args[:-1])  # in this process: evaluates and keeps what is missing
-        code = ("import sys\nfrom basewatch.cli.main import main\n"
-                "import basewatch.queries.reach_kept as k\n"  # evaluating again would fail
-                "k.reach_history = None\n"
-                "try:\n    main()\nexcept SystemExit:\n    pass\n"
-                f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
-        run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                             text=True, check=True)
-        out = run.stdout
-        body, _, loaded = out.rpartition("LOADED=")
-        assert loaded.strip() == ""
+        body, loaded = run_fresh(args, ("numpy", "shapely", "pyproj"),
+                                 # evaluating again would fail
+                                 "import basewatch.queries.reach_kept as k\nk.reach_history = None\n")
+        assert loaded == set()
         assert json.loads(body) == expected
 
 

@@ -4,8 +4,6 @@ start."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from typer.testing import CliRunner
 
 from basewatch.cli.main import COMMANDS, app
 from basewatch.store import Workspace
+from tests.cli.fresh import run_fresh
 from tests.conftest import doc_examples
 
 runner = CliRunner()
@@ -111,13 +110,7 @@ HEAVY = ("shapely", "pyproj", "rasterio", "pyarrow", "networkx", "fastapi", "sti
 
 def loaded_after(*args: str) -> set[str]:
     """Heavy libraries in sys.modules after running `basewatch ARGS` in a fresh interpreter."""
-    code = ("import sys\nfrom basewatch.cli.main import app\n"
-            "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True).stdout
-    line = next(x for x in out.splitlines() if x.startswith("LOADED="))
-    return set(filter(None, line.removeprefix("LOADED=").split(",")))
+    return run_fresh(list(args), HEAVY)[1]
 
 
 def test_help_loads_no_heavy_library():
