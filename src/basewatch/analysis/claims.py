@@ -110,6 +110,25 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     return Stance.ASSERTS, "no negation or hedge"
 
 
+#: A source named after a dash at the end of a sentence: "... контролирует город Хама —
+#: Минобороны Сирии".
+_DASH_SOURCE = re.compile(r"\s[—–]\s*[A-ZА-ЯЁІЇЄҐ][\w-]*(?:\s+[\w-]+){0,3}\s*[.!]?\s*$")
+
+
+def _attributed(text: str, sentence: str, s1: int, lex: Compiled, stance: Stance,
+                why: str) -> tuple[Stance, str]:
+    """An asserted claim that the post attributes to someone outside its clause: a source
+    after a dash at the end of its sentence, or a later sentence "Об этом сообщили ..."."""
+    dash = _DASH_SOURCE.search(sentence)
+    if dash:
+        return Stance.SPECULATES, f"attribution:{dash.group().strip()!r}"
+    for sm in _SENTENCE.finditer(text, s1):
+        back = lex.attribution_back.match(sm.group())
+        if back:
+            return Stance.SPECULATES, f"attribution after:{back.group().strip()!r}"
+    return stance, why
+
+
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
@@ -178,6 +197,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
             stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates, k0,
                                   lex, text[min(k1, s1):s1])
+            if stance == Stance.ASSERTS:
+                stance, why = _attributed(text, sentence, s1, lex, stance, why)
             rules.append(f"stance:{stance.value} ({why})")
             site_id = site_kind = destination = ""
             if subj.kind in (SubjectKind.AIRCRAFT, SubjectKind.VESSEL):

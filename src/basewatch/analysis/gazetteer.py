@@ -61,6 +61,8 @@ VESSEL_CLASSES: dict[str, tuple[str, ...]] = {
 WORD = re.compile(r"\w+(?:['’ʼ](?![sS]\b)\w+)*")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Dictionary forms of adjectives made from names (курский, днепропетровский, київський).
+_ADJ_LEMMA = re.compile(r"(?:ск|цк|зк)(?:ий|ой)$|(?:ськ|цьк|зьк)ий$")
 _AR_NORM = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
                           "ـ": None, "ؤ": "و", "ئ": "ي"})
 _AR_CLITIC = re.compile(r"^(?:[وف])?(?:[بلك])?(?:ال)?")
@@ -198,6 +200,7 @@ class Gazetteer:
         self.size = 0
         self.names: list[tuple[str, GazEntry]] = []
         self._keys: dict[str, list[tuple[str, str]]] = {}  # word -> its keys (a memo)
+        self._inner: dict[str, list[tuple[str, str]]] = {}  # the same inside a name
         # word -> the trie nodes its keys reach from the root, with how (a memo); the words
         # that reach one: a post none of whose words is among them names nothing.
         self._root: dict[str, list[tuple[dict[str, Any], str]]] = {}
@@ -215,6 +218,7 @@ class Gazetteer:
         pending, self._pending = self._pending, []
         if pending:
             self._keys.clear()  # the prefixes that gate lemma and skeleton keys change
+            self._inner.clear()
             self._root.clear()
             self._starts.clear()
         for name, entry in pending:
@@ -292,12 +296,30 @@ class Gazetteer:
         if s and f"s:{s[:3]}" in pre:
             keys.append((f"s:{s}", "translit"))
         if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre):
-            for lem in lemmas(word):
+            lems = lemmas(word)
+            for lem in lems:
                 keys.append((f"f:{lem}", "lemma"))
                 keys.append((f"s:{skeleton(lem)}", "lemma"))
-            if stem := cyrillic_stem(f):
+            # An adjective made from a name ("Курской", "Днепропетровской") is not the name:
+            # no stem key for it ("Курской области" is Курская область, not Курск).
+            if (stem := cyrillic_stem(f)) and not any(_ADJ_LEMMA.search(x) for x in lems):
                 keys.append((f"t:{stem}", "stem"))
         return keys
+
+    def inner_keys_of(self, word: str) -> list[tuple[str, str]]:
+        """The keys of a word inside a name after its first word: also its dictionary forms
+        when it is not capitalised, so that "Курской области" matches Курская область."""
+        hit = self._inner.get(word)
+        if hit is None:
+            hit = self.keys_of(word)
+            f = fold(word)
+            if not word[:1].isupper() and len(word) >= 3 and _CYRILLIC.search(f) \
+                    and f"f:{f[:3]}" in self._prefixes:
+                hit = hit + [(f"f:{lem}", "lemma") for lem in lemmas(word)]
+            if len(self._inner) > 500_000:
+                self._inner.clear()
+            self._inner[word] = hit
+        return hit
 
     def _root_of(self, word: str) -> list[tuple[dict[str, Any], str]]:
         trie = self._trie
@@ -328,7 +350,7 @@ class Gazetteer:
 
         def kw(j: int) -> list[tuple[str, str]]:
             if j not in keys:
-                keys[j] = self.keys_of(words[j][2])
+                keys[j] = self.inner_keys_of(words[j][2])
             return keys[j]
 
         root = self._root
