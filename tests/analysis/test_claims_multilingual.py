@@ -108,3 +108,35 @@ def test_stems_catch_names_the_morphology_misses(text: str, found: list) -> None
     g.add("Ирпень", GazEntry(SubjectKind.PLACE, "irpin", "Irpin"))
     g.add("Хама", GazEntry(SubjectKind.PLACE, "hama", "Hama"))
     assert [(m.text, m.how) for m in g.find(text)] == found
+
+
+def _claims_on(text: str, names: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    g = Gazetteer()
+    for pid, aliases in names.items():
+        e = GazEntry(SubjectKind.PLACE, pid, aliases[0])
+        for n in aliases:
+            g.add(n, e)
+    r = Report(id="r", source_id="s", text=text, provenance=PROV, language="ru",
+               published=dt.datetime(2024, 12, 1, 8, tzinfo=dt.UTC))
+    return [(c.subject_id, c.kind.value, c.stance.value) for c in extract_claims(r, g)]
+
+
+OBLAST = {"kursk": ["Курск"], "kursk-oblast": ["Курская область"], "dnipro": ["Днепр",
+                                                                              "Днепропетровск"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    ("Над Курской областью уничтожены два беспилотника.",
+     [("kursk-oblast", "strike", "asserts")]),
+    ("Под Курском слышны взрывы.", [("kursk", "strike", "asserts")]),
+    ("Склад поражен в Днепропетровской области.", []),  # the oblast is not the city
+    ("Армия полностью контролирует город Курск — Минобороны",
+     [("kursk", "capture", "speculates")]),
+    ("Над Курской областью сбиты два БПЛА.\nОб этом сообщили в Минобороны.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Удар по Курску нанесен ночью, передает агентство.",
+     [("kursk", "strike", "speculates")]),
+])
+def test_oblast_adjectives_and_attribution(text: str, expected: list) -> None:
+    assert _claims_on(text, OBLAST) == expected
