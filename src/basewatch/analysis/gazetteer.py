@@ -42,6 +42,7 @@ __all__ = [
     "alias_keys",
     "fold",
     "lemmas",
+    "noun_cases",
     "skeleton",
 ]
 
@@ -115,6 +116,23 @@ def lemmas(word: str) -> tuple[str, ...]:
         for p in morph.parse(w)[:4]:
             out[p.normal_form] = None
     return tuple(fold(x) for x in out)
+
+
+@lru_cache(maxsize=50_000)
+def noun_cases(word: str) -> frozenset[str]:
+    """The grammatical cases (OpenCorpora tags: nomn, gent, datv...) a Russian or Ukrainian
+    word likely has as a noun (analyses of score >= 0.2; Ukrainian when it has і ї є ґ)."""
+    ru, uk = _analyzers()
+    morph = uk if _UK_ONLY.search(word.lower()) else ru
+    return frozenset(str(p.tag.case) for p in morph.parse(word.lower())[:4]
+                     if p.tag.POS == "NOUN" and p.tag.case and p.score >= 0.2)
+
+
+_UK_ONLY = re.compile("[іїєґ]")
+#: The nouns of a region named by an adjective (Курская область, Краснодарский край).
+_REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
+_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:област|облас|краем|края|краях|район|округ)\w*",
+                             re.IGNORECASE)
 
 
 #: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
@@ -205,6 +223,9 @@ class Gazetteer:
         # that reach one: a post none of whose words is among them names nothing.
         self._root: dict[str, list[tuple[dict[str, Any], str]]] = {}
         self._starts: set[str] = set()
+        # "Курская область" is also named by its adjective alone in a list sharing one noun
+        # ("над Брянской, Курской и Орловской областями"): adjective key -> entry.
+        self._region_adj: dict[str, GazEntry] = {}
         self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
@@ -225,6 +246,10 @@ class Gazetteer:
             self._insert(WORD.findall(name), entry)
 
     def _insert(self, tokens: list[str], entry: GazEntry) -> None:
+        if len(tokens) == 2 and fold(tokens[1]) in _REGION_NOUNS and _CYRILLIC.search(tokens[0]):
+            for k in alias_keys(tokens[0]):
+                if k.startswith("f:") and _ADJ_LEMMA.search(k):
+                    self._region_adj.setdefault(k, entry)
         nodes: list[dict[str, Any]] = [self._trie]
         for t in tokens:
             nxt: list[dict[str, Any]] = []
@@ -388,4 +413,25 @@ class Gazetteer:
             s, e = words[i][0], words[last][1]
             out.append(Mention(s, e, text[s:e], entry, how))
             i = last + 1
-        return out
+        return self._with_shared_noun(text, words, out) if self._region_adj else out
+
+    def _with_shared_noun(self, text: str, words: list[tuple[int, int, str]],
+                          found: list[Mention]) -> list[Mention]:
+        """Regions named by their adjective where one noun serves a list: "в Белгородской и
+        Курской областях", "пять – над Брянской, три – над Белгородской" (the noun, in the
+        plural or after an earlier region of the list, stands in the same sentence)."""
+        taken = {i for m in found for i, w in enumerate(words) if m.start <= w[0] < m.end}
+        extra: list[Mention] = []
+        for i, (s, e, w) in enumerate(words):
+            if i in taken or not w[:1].isupper() or not _CYRILLIC.search(w):
+                continue
+            hit = next((self._region_adj[k] for k, _ in self.keys_of(w)
+                        if k in self._region_adj), None)
+            if hit is None:
+                continue
+            sentence = text[max(0, text.rfind(".", 0, s) + 1):]
+            sentence = sentence[:sentence.find(".") if "." in sentence else len(sentence)]
+            if not _REGION_NOUN_IN.search(sentence):
+                continue
+            extra.append(Mention(s, e, w, hit, "lemma, shared noun"))
+        return sorted(found + extra, key=lambda m: m.start) if extra else found
