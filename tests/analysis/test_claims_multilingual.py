@@ -140,3 +140,33 @@ OBLAST = {"kursk": ["Курск"], "kursk-oblast": ["Курская област
 ])
 def test_oblast_adjectives_and_attribution(text: str, expected: list) -> None:
     assert _claims_on(text, OBLAST) == expected
+
+
+REGIONS = {"kursk-oblast": ["Курская область"], "bryansk-oblast": ["Брянская область"],
+           "belgorod-oblast": ["Белгородская область"], "kyiv": ["Киев"], "dnipro": ["Днепр"],
+           "kharkiv": ["Харьков"], "aleppo": ["Алеппо"], "mariupol": ["Мариуполь"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    ("ПВО сбила по одному беспилотнику в Белгородской и Курской областях.",
+     [("belgorod-oblast", "strike", "asserts"), ("kursk-oblast", "strike", "asserts")]),
+    ("ПВО уничтожила 9 БПЛА над регионами: пять – над Брянской, четыре – над Белгородской "
+     "областью.",
+     [("bryansk-oblast", "strike", "asserts"), ("belgorod-oblast", "strike", "asserts")]),
+    ("Брянской делегации вручили награды.", []),  # an adjective alone, no region noun
+    ("США ускорят поставки Киеву ракет для ударов.", []),  # a dative: the government
+    ("Удар по Киеву нанесен ночью.", [("kyiv", "strike", "asserts")]),
+    ("Киев заявил о новых ударах.", []),  # a nominative and a verb of reporting
+    ("Бойцы группировки «Днепр» уничтожили склад.", []),  # a name in quotes
+    ("Удар по селу Марьино в 20 км к югу от Харькова.", []),  # a reference point
+    ("Авиация нанесла удары западнее Алеппо.", [("aleppo", "strike", "asserts")]),
+    ("Взрывы в Киеве, — украинские СМИ.", [("kyiv", "strike", "speculates")]),
+    ("Минобороны РФ:\nНад Брянской областью уничтожены два БПЛА.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    ("Мариуполь: в городе слышны взрывы.", [("mariupol", "strike", "asserts")]),  # a header
+    ("Не менее 40 беспилотников сбиты над Курской областью.",
+     [("kursk-oblast", "strike", "asserts")]),
+])
+def test_real_channel_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, REGIONS) == expected

@@ -131,7 +131,8 @@ def _not_the_subject(text: str, m: Mention) -> bool:
                                                        m.start - len(before) + ref.start()]))
 
 
-_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*(?:\d+\s*(?:км|km)\s+)?$")
+_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
+                           r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")
 
 
 def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
