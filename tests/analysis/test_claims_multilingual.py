@@ -151,8 +151,8 @@ REGIONS = {"kursk-oblast": ["Курская область"], "bryansk-oblast": 
     # Synthetic posts in the style of Russian news channels; answers written by hand.
     ("ПВО сбила по одному беспилотнику в Белгородской и Курской областях.",
      [("belgorod-oblast", "strike", "asserts"), ("kursk-oblast", "strike", "asserts")]),
-    ("ПВО уничтожила 9 БПЛА над регионами: пять – над Брянской, четыре – над Белгородской "
-     "областью.",
+    (("ПВО уничтожила 9 БПЛА над регионами: пять – над Брянской, четыре – над Белгородской "
+      "областью."),
      [("bryansk-oblast", "strike", "asserts"), ("belgorod-oblast", "strike", "asserts")]),
     ("Брянской делегации вручили награды.", []),  # an adjective alone, no region noun
     ("США ускорят поставки Киеву ракет для ударов.", []),  # a dative: the government
