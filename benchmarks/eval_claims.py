@@ -19,10 +19,15 @@ export the run is skipped with the reason (exit status 0).
 
     python benchmarks/eval_claims.py --export PATH/result.json --labels benchmarks/data/X.jsonl
 
-Labels file: first line a header object ``{"source": {"repository", "path", "commit"},
-"gazetteer": "<file under benchmarks/data>", "labelled_by": ..., "notes": ...}``; then one
-object a message: ``{"id": 123, "split": "dev" | "held-out", "gold": [[site, kind, stance]...]}``
-(an empty ``gold``: the message names no known site, or claims nothing about it).
+Labels file: first line a header object ``{"source": {"repository", "path" or "paths",
+"commit"}, "format": "telegram" | "telethon" | ..., "gazetteer": "<file under
+benchmarks/data>", "labelled_by": ..., "notes": ...}``; then one object a message: ``{"id":
+123, "chat": "<channel id, when the export holds several>", "split": "dev" | "held-out",
+"gold": [[site, kind, stance]...]}`` (an empty ``gold``: the message names no known site, or
+claims nothing about it). ``--export`` is the export file, or a directory holding the files
+the header names (the fetched repository's checkout, or the files by their names).
+
+    python benchmarks/eval_claims.py --export CHECKOUT --labels benchmarks/data/claims_real_labels.jsonl
 
 A predicted pair (post, site) is a claim of the extractor on that site; gold pairs come from
 the labels. Kind and stance are scored on the pairs found in both, against the first claim of
@@ -108,29 +113,53 @@ def own_set(name: str) -> Score:
     return score
 
 
+def _export_files(export: Path, where: dict) -> list[Path]:
+    """The export files the labels name: ``export`` itself, or under a directory (the
+    fetched repository's checkout, or a folder holding the files by their names)."""
+    paths = where.get("paths") or [where.get("path", "")]
+    if not export.is_dir():
+        return [export]
+    out = []
+    for rel in paths:
+        for cand in (export / rel, export / Path(rel).name):
+            if cand.is_file():
+                out.append(cand)
+                break
+    return out
+
+
 def real_export(export: Path, labels: Path) -> dict[str, Score] | str:
     """Scores per split, or why the run is skipped."""
     lines = labels.read_text("utf-8").splitlines()
     head = json.loads(lines[0])
     where = head.get("source", {})
-    if not export.exists():
+    files = _export_files(export, where) if export.exists() else []
+    if not files or len(files) < len(where.get("paths") or [1]):
         return (f"skipped: no export at {export} (the labels are of "
-                f"{where.get('repository', '?')}:{where.get('path', '?')} at commit "
+                f"{where.get('repository', '?')}:"
+                f"{', '.join(where.get('paths') or [where.get('path', '?')])} at commit "
                 f"{where.get('commit', '?')}; fetch that repository and pass --export)")
     from basewatch.sources.reports import parse_posts
 
-    parsed = parse_posts(export, [], "telegram")
-    by_id = {r.ref.rsplit("/", 1)[-1]: r for r in parsed.records if isinstance(r, Report)}
+    by_id: dict[str, Report] = {}
+    for f in files:
+        parsed = parse_posts(f, [], head.get("format", "telegram"))
+        for r in parsed.records:
+            if isinstance(r, Report):
+                chat, _, mid = r.ref.removeprefix("telegram:").rpartition("/")
+                by_id[mid] = by_id.get(mid, r)
+                by_id[f"{chat}/{mid}"] = r
     g = gazetteer(DATA / head["gazetteer"])
     scores: dict[str, Score] = {}
     for line in lines[1:]:
         lab = json.loads(line)
-        r = by_id.get(str(lab["id"]))
+        key = f"{lab['chat']}/{lab['id']}" if lab.get("chat") else str(lab["id"])
+        r = by_id.get(key)
         if r is None:
-            return f"labels name message {lab['id']}, which {export} does not hold as a post"
+            return f"labels name message {key}, which {export} does not hold as a post"
         gold = {s: (k, st) for s, k, st in lab["gold"]}
-        scores.setdefault(lab["split"], Score()).add(r.text.replace("\n", " ")[:300], gold,
-                                                     predict(r, g))
+        scores.setdefault(lab["split"], Score()).add(f"[{key}] " + r.text.replace("\n", " ")[:300],
+                                                     gold, predict(r, g))
     return scores
 
 
@@ -139,7 +168,7 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print every miss")
     ap.add_argument("--set", default="claims_eval.jsonl",
                     help="one of the own labelled sets under benchmarks/data")
-    ap.add_argument("--export", type=Path, help="a real Telegram export (result.json)")
+    ap.add_argument("--export", type=Path, help="a real export (result.json), or a directory of the files the labels name")
     ap.add_argument("--labels", type=Path, help="labels of messages of that export")
     a = ap.parse_args()
     if a.labels or a.export:

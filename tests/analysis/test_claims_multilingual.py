@@ -108,3 +108,65 @@ def test_stems_catch_names_the_morphology_misses(text: str, found: list) -> None
     g.add("Ирпень", GazEntry(SubjectKind.PLACE, "irpin", "Irpin"))
     g.add("Хама", GazEntry(SubjectKind.PLACE, "hama", "Hama"))
     assert [(m.text, m.how) for m in g.find(text)] == found
+
+
+def _claims_on(text: str, names: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    g = Gazetteer()
+    for pid, aliases in names.items():
+        e = GazEntry(SubjectKind.PLACE, pid, aliases[0])
+        for n in aliases:
+            g.add(n, e)
+    r = Report(id="r", source_id="s", text=text, provenance=PROV, language="ru",
+               published=dt.datetime(2024, 12, 1, 8, tzinfo=dt.UTC))
+    return [(c.subject_id, c.kind.value, c.stance.value) for c in extract_claims(r, g)]
+
+
+OBLAST = {"kursk": ["Курск"], "kursk-oblast": ["Курская область"], "dnipro": ["Днепр",
+                                                                              "Днепропетровск"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    ("Над Курской областью уничтожены два беспилотника.",
+     [("kursk-oblast", "strike", "asserts")]),
+    ("Под Курском слышны взрывы.", [("kursk", "strike", "asserts")]),
+    ("Склад поражен в Днепропетровской области.", []),  # the oblast is not the city
+    ("Армия полностью контролирует город Курск — Минобороны",
+     [("kursk", "capture", "speculates")]),
+    ("Над Курской областью сбиты два БПЛА.\nОб этом сообщили в Минобороны.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Удар по Курску нанесен ночью, передает агентство.",
+     [("kursk", "strike", "speculates")]),
+])
+def test_oblast_adjectives_and_attribution(text: str, expected: list) -> None:
+    assert _claims_on(text, OBLAST) == expected
+
+
+REGIONS = {"kursk-oblast": ["Курская область"], "bryansk-oblast": ["Брянская область"],
+           "belgorod-oblast": ["Белгородская область"], "kyiv": ["Киев"], "dnipro": ["Днепр"],
+           "kharkiv": ["Харьков"], "aleppo": ["Алеппо"], "mariupol": ["Мариуполь"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    ("ПВО сбила по одному беспилотнику в Белгородской и Курской областях.",
+     [("belgorod-oblast", "strike", "asserts"), ("kursk-oblast", "strike", "asserts")]),
+    (("ПВО уничтожила 9 БПЛА над регионами: пять – над Брянской, четыре – над Белгородской "
+      "областью."),
+     [("bryansk-oblast", "strike", "asserts"), ("belgorod-oblast", "strike", "asserts")]),
+    ("Брянской делегации вручили награды.", []),  # an adjective alone, no region noun
+    ("США ускорят поставки Киеву ракет для ударов.", []),  # a dative: the government
+    ("Удар по Киеву нанесен ночью.", [("kyiv", "strike", "asserts")]),
+    ("Киев заявил о новых ударах.", []),  # a nominative and a verb of reporting
+    ("Бойцы группировки «Днепр» уничтожили склад.", []),  # a name in quotes
+    ("Удар по селу Марьино в 20 км к югу от Харькова.", []),  # a reference point
+    ("Авиация нанесла удары западнее Алеппо.", [("aleppo", "strike", "asserts")]),
+    ("Взрывы в Киеве, — украинские СМИ.", [("kyiv", "strike", "speculates")]),
+    ("Минобороны РФ:\nНад Брянской областью уничтожены два БПЛА.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    ("Мариуполь: в городе слышны взрывы.", [("mariupol", "strike", "asserts")]),  # a header
+    ("Не менее 40 беспилотников сбиты над Курской областью.",
+     [("kursk-oblast", "strike", "asserts")]),
+])
+def test_real_channel_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, REGIONS) == expected

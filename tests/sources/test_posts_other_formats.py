@@ -257,3 +257,22 @@ def test_other_formats_refuse_anything_with_a_one_line_error(
         parse_posts(p, [], fmt, PostDefaults(source="x" if fmt != "snscrape" else ""))
     except ImportFormatError as exc:
         assert "\n" not in str(exc)
+
+
+def test_flat_telethon_dump(tmp_path: Path):
+    """The flat records many Telethon scripts write (message_id, text, date, sender_id as the
+    bot API's -100... id, channel): one channel, its id, each post's origin id. Synthetic."""
+    p = tmp_path / "1001234567890_messages.json"
+    p.write_text(json.dumps([
+        {"message_id": 12, "sender_id": -1001234567890, "text": "SYNTHETIC Второй пост",
+         "date": "2024-12-01T10:00:00+00:00", "channel": "Тестовый канал", "category": "x"},
+        {"message_id": 11, "sender_id": -1001234567890, "text": "SYNTHETIC Первый пост",
+         "date": "2024-12-01T09:00:00+00:00", "channel": "Тестовый канал", "category": "x"},
+    ], ensure_ascii=False), encoding="utf-8")
+    assert guess_format(p, p.read_bytes()[:4096]) == "telethon"
+    reports = sorted((r for r in parse_posts(p, []).records if isinstance(r, Report)),
+                     key=lambda r: r.published)
+    assert [r.ref for r in reports] == ["telegram:1234567890/11", "telegram:1234567890/12"]
+    assert [r.text for r in reports] == ["SYNTHETIC Первый пост", "SYNTHETIC Второй пост"]
+    assert reports[0].published == dt.datetime(2024, 12, 1, 9, tzinfo=UTC)
+    assert len({r.source_id for r in reports}) == 1

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from basewatch.analysis.dates import FoundDate, find_dates
-from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
+from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention, noun_cases
 from basewatch.analysis.language import detect_language
 from basewatch.analysis.lexicon import Compiled, lexicon_for
 from basewatch.model import DatePrecision
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "4"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -110,6 +110,94 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     return Stance.ASSERTS, "no negation or hedge"
 
 
+#: A name that is not the place a claim is about: in quotation marks (a unit, an
+#: operation, a company: группировка войск «Днепр»), or a reference point of a distance or a
+#: direction ("37 км северо-западней Курска", "к северу от Хамы", "north of Aleppo").
+_QUOTED = re.compile(r"[«\"“„']\s*$")
+_REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|северо-запад|северо-восток|юго-запад|"
+                        r"юго-восток)\w*(?:нее|ней|ніше)|к (?:северу|югу|западу|востоку)\w* от|"
+                        r"на (?:північ|південь|захід|схід)\w* від|\bкм (?:от|від)|"
+                        r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
+
+
+def _not_the_subject(text: str, m: Mention) -> bool:
+    before = text[max(0, m.start - 40):m.start]
+    if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
+        return True
+    ref = _REFERENCE.search(before)
+    # A reference point of another named place ("Марея к северу от Алеппо"); a direction
+    # alone ("уничтожили западнее Алеппо") still places the event at the name.
+    return bool(ref) and bool(_NAMED_BEFORE.search(text[max(0, m.start - 80):
+                                                       m.start - len(before) + ref.start()]))
+
+
+_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
+                           r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")
+
+
+def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
+    """A city named as an actor, not a place: "поставки Киеву" (a dative without по/к), "Дамаск
+    считает" (a nominative followed by a verb of reporting). Russian and Ukrainian only."""
+    if " " in m.text or not _CYR.search(m.text):
+        return False
+    cases = noun_cases(m.text)
+    prev = text[:m.start].split()[-1:]
+    if cases == {"datv"} and not (prev and prev[0].lower() in ("по", "к", "ко", "до")):
+        return True
+    after = text[m.end:m.end + 40]
+    return "nomn" in cases and after[:1] == " " and bool(lex.reporting.match(after.lstrip()))
+
+
+_CYR = re.compile(r"[\u0400-\u04ff]")
+
+#: A source named after a dash at the end of a sentence: "... контролирует город Хама —
+#: Минобороны Сирии".
+_DASH_SOURCE = re.compile(
+    r"[\s*_][—–]\s*[*_]*\s*(?:[A-ZА-ЯЁІЇЄҐ][\w.-]*|(?:[\w-]+\s+){0,2}(?:СМИ|ЗМІ|губернатор\w*|"
+    r"мэр\w*|мер\w*|глав\w*|агентств\w*|издани\w*|видани\w*|телеканал\w*|газет\w*|"
+    r"источник\w*|джерел\w*|пресс-служб\w*|пресс-секретар\w*|посол|омбудсмен|командовани\w*|"
+    r"министр\w*|военкор\w*|канал\w*|власт\w*|military|officials?|media|sources?))"
+    r"(?:\s+[\w.-]+){0,4}\s*[.!]?[*_]*\s*$")
+#: A post that opens with a speaker and a colon ("Минобороны РФ:", "Путин:", "The New York
+#: Times: ..."): what follows is the speaker's.
+_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5}):")
+
+
+def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
+                      cues: list) -> list:
+    """A list introduced by a colon takes the verb before it: "ПВО уничтожила 25 БПЛА над
+    регионами: 14 - над Краснодарским краем, 6 – над Брянской областью"."""
+    if c0 == 0 or not text[:c0].rstrip().endswith(":"):
+        return []
+    prev = next(((a, b) for a, b in clauses if b == c0), None)
+    return [c for c in cues if prev and prev[0] <= c[0] < prev[1]]
+
+
+def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stance: Stance,
+                why: str, mentions: Sequence[Mention]) -> tuple[Stance, str]:
+    """An asserted claim that the post attributes to someone outside its clause: a source
+    after a dash at the end of its sentence, a first sentence that relays a report
+    ("…, сообщило Минобороны." then "Над Брянской областью сбиты 20 БПЛА"), or a later
+    sentence "Об этом сообщили ...", or a speaker and a colon opening the post ("Путин:";
+    a place opening it, "Курахово:", is a header)."""
+    dash = _DASH_SOURCE.search(sentence)
+    if dash:
+        return Stance.SPECULATES, f"attribution:{dash.group().strip()!r}"
+    sp = _SPEAKER.match(text)
+    if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
+        return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
+    first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
+    if first is not None and first.end() <= s0:
+        rep = lex.reporting.search(first.group())
+        if rep:
+            return Stance.SPECULATES, f"attribution of the first sentence:{rep.group()!r}"
+    for sm in _SENTENCE.finditer(text, s1):
+        back = lex.attribution_back.match(sm.group())
+        if back:
+            return Stance.SPECULATES, f"attribution after:{back.group().strip()!r}"
+    return stance, why
+
+
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
@@ -145,7 +233,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
         vessels = [_Subject(SubjectKind.VESSEL, m.entry.id, m.entry.label, m.start, m.end,
                             _how(m), m.entry)
                    for m in sent_mentions if m.entry.kind == SubjectKind.VESSEL]
-        places = [m for m in sent_mentions if m.entry.kind != SubjectKind.VESSEL]
+        places = [m for m in sent_mentions if m.entry.kind != SubjectKind.VESSEL
+                  and not _stands_for_government(text, m, lex)
+                  and not _not_the_subject(text, m)]
         movers = regs + vessels
         subjects = movers or [_Subject(m.entry.kind, m.entry.id, m.entry.label, m.start, m.end,
                                        _how(m), m.entry) for m in places]
@@ -165,7 +255,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                       or text[c[1]:subj.start].strip() == ""]
             in_clause = [c for c in usable if c0 <= c[0] < c1] or \
                 [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
-                 or subj.kind == SubjectKind.VESSEL]  # ship lists run long
+                 or subj.kind == SubjectKind.VESSEL] or \
+                _list_after_colon(text, clauses, c0, usable)  # ship lists run long
             if not in_clause:
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
@@ -178,6 +269,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
             stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates, k0,
                                   lex, text[min(k1, s1):s1])
+            if stance == Stance.ASSERTS:
+                stance, why = _attributed(text, sentence, s0, s1, lex, stance, why, mentions)
             rules.append(f"stance:{stance.value} ({why})")
             site_id = site_kind = destination = ""
             if subj.kind in (SubjectKind.AIRCRAFT, SubjectKind.VESSEL):

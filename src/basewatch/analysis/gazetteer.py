@@ -42,6 +42,7 @@ __all__ = [
     "alias_keys",
     "fold",
     "lemmas",
+    "noun_cases",
     "skeleton",
 ]
 
@@ -61,6 +62,8 @@ VESSEL_CLASSES: dict[str, tuple[str, ...]] = {
 WORD = re.compile(r"\w+(?:['’ʼ](?![sS]\b)\w+)*")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Dictionary forms of adjectives made from names (курский, днепропетровский, київський).
+_ADJ_LEMMA = re.compile(r"(?:ск|цк|зк)(?:ий|ой)$|(?:ськ|цьк|зьк)ий$")
 _AR_NORM = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
                           "ـ": None, "ؤ": "و", "ئ": "ي"})
 _AR_CLITIC = re.compile(r"^(?:[وف])?(?:[بلك])?(?:ال)?")
@@ -113,6 +116,23 @@ def lemmas(word: str) -> tuple[str, ...]:
         for p in morph.parse(w)[:4]:
             out[p.normal_form] = None
     return tuple(fold(x) for x in out)
+
+
+@lru_cache(maxsize=50_000)
+def noun_cases(word: str) -> frozenset[str]:
+    """The grammatical cases (OpenCorpora tags: nomn, gent, datv...) a Russian or Ukrainian
+    word likely has as a noun (analyses of score >= 0.2; Ukrainian when it has і ї є ґ)."""
+    ru, uk = _analyzers()
+    morph = uk if _UK_ONLY.search(word.lower()) else ru
+    return frozenset(str(p.tag.case) for p in morph.parse(word.lower())[:4]
+                     if p.tag.POS == "NOUN" and p.tag.case and p.score >= 0.2)
+
+
+_UK_ONLY = re.compile("[іїєґ]")
+#: The nouns of a region named by an adjective (Курская область, Краснодарский край).
+_REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
+_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:област|облас|краем|края|краях|район|округ)\w*",
+                             re.IGNORECASE)
 
 
 #: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
@@ -198,10 +218,14 @@ class Gazetteer:
         self.size = 0
         self.names: list[tuple[str, GazEntry]] = []
         self._keys: dict[str, list[tuple[str, str]]] = {}  # word -> its keys (a memo)
+        self._inner: dict[str, list[tuple[str, str]]] = {}  # the same inside a name
         # word -> the trie nodes its keys reach from the root, with how (a memo); the words
         # that reach one: a post none of whose words is among them names nothing.
         self._root: dict[str, list[tuple[dict[str, Any], str]]] = {}
         self._starts: set[str] = set()
+        # "Курская область" is also named by its adjective alone in a list sharing one noun
+        # ("над Брянской, Курской и Орловской областями"): adjective key -> entry.
+        self._region_adj: dict[str, GazEntry] = {}
         self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
@@ -215,12 +239,17 @@ class Gazetteer:
         pending, self._pending = self._pending, []
         if pending:
             self._keys.clear()  # the prefixes that gate lemma and skeleton keys change
+            self._inner.clear()
             self._root.clear()
             self._starts.clear()
         for name, entry in pending:
             self._insert(WORD.findall(name), entry)
 
     def _insert(self, tokens: list[str], entry: GazEntry) -> None:
+        if len(tokens) == 2 and fold(tokens[1]) in _REGION_NOUNS and _CYRILLIC.search(tokens[0]):
+            for k in alias_keys(tokens[0]):
+                if k.startswith("f:") and _ADJ_LEMMA.search(k):
+                    self._region_adj.setdefault(k, entry)
         nodes: list[dict[str, Any]] = [self._trie]
         for t in tokens:
             nxt: list[dict[str, Any]] = []
@@ -292,12 +321,30 @@ class Gazetteer:
         if s and f"s:{s[:3]}" in pre:
             keys.append((f"s:{s}", "translit"))
         if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre):
-            for lem in lemmas(word):
+            lems = lemmas(word)
+            for lem in lems:
                 keys.append((f"f:{lem}", "lemma"))
                 keys.append((f"s:{skeleton(lem)}", "lemma"))
-            if stem := cyrillic_stem(f):
+            # An adjective made from a name ("Курской", "Днепропетровской") is not the name:
+            # no stem key for it ("Курской области" is Курская область, not Курск).
+            if (stem := cyrillic_stem(f)) and not any(_ADJ_LEMMA.search(x) for x in lems):
                 keys.append((f"t:{stem}", "stem"))
         return keys
+
+    def inner_keys_of(self, word: str) -> list[tuple[str, str]]:
+        """The keys of a word inside a name after its first word: also its dictionary forms
+        when it is not capitalised, so that "Курской области" matches Курская область."""
+        hit = self._inner.get(word)
+        if hit is None:
+            hit = self.keys_of(word)
+            f = fold(word)
+            if not word[:1].isupper() and len(word) >= 3 and _CYRILLIC.search(f) \
+                    and f"f:{f[:3]}" in self._prefixes:
+                hit = hit + [(f"f:{lem}", "lemma") for lem in lemmas(word)]
+            if len(self._inner) > 500_000:
+                self._inner.clear()
+            self._inner[word] = hit
+        return hit
 
     def _root_of(self, word: str) -> list[tuple[dict[str, Any], str]]:
         trie = self._trie
@@ -328,7 +375,7 @@ class Gazetteer:
 
         def kw(j: int) -> list[tuple[str, str]]:
             if j not in keys:
-                keys[j] = self.keys_of(words[j][2])
+                keys[j] = self.inner_keys_of(words[j][2])
             return keys[j]
 
         root = self._root
@@ -366,4 +413,25 @@ class Gazetteer:
             s, e = words[i][0], words[last][1]
             out.append(Mention(s, e, text[s:e], entry, how))
             i = last + 1
-        return out
+        return self._with_shared_noun(text, words, out) if self._region_adj else out
+
+    def _with_shared_noun(self, text: str, words: list[tuple[int, int, str]],
+                          found: list[Mention]) -> list[Mention]:
+        """Regions named by their adjective where one noun serves a list: "в Белгородской и
+        Курской областях", "пять – над Брянской, три – над Белгородской" (the noun, in the
+        plural or after an earlier region of the list, stands in the same sentence)."""
+        taken = {i for m in found for i, w in enumerate(words) if m.start <= w[0] < m.end}
+        extra: list[Mention] = []
+        for i, (s, e, w) in enumerate(words):
+            if i in taken or not w[:1].isupper() or not _CYRILLIC.search(w):
+                continue
+            hit = next((self._region_adj[k] for k, _ in self.keys_of(w)
+                        if k in self._region_adj), None)
+            if hit is None:
+                continue
+            sentence = text[max(0, text.rfind(".", 0, s) + 1):]
+            sentence = sentence[:sentence.find(".") if "." in sentence else len(sentence)]
+            if not _REGION_NOUN_IN.search(sentence):
+                continue
+            extra.append(Mention(s, e, w, hit, "lemma, shared noun"))
+        return sorted(found + extra, key=lambda m: m.start) if extra else found

@@ -64,8 +64,20 @@ def _peer_id(peer: Any) -> str:
     return ""
 
 
+def _flat_dump(m: dict[str, Any]) -> dict[str, Any]:
+    """The flat record many Telethon scripts write (``message_id``, ``text``, ``date``,
+    ``sender_id`` as the bot API's ``-100...`` chat id, ``channel`` as its title) in the
+    shape of ``Message.to_dict()``."""
+    sender = str(m.get("sender_id") or "").strip()
+    channel_id = sender[4:] if sender.startswith("-100") else sender.lstrip("-")
+    return {"id": m.get("message_id"), "message": m.get("text"), "date": m.get("date"),
+            "peer_id": {"channel_id": channel_id} if channel_id.isdigit() else None,
+            "channel_name": m.get("channel") if isinstance(m.get("channel"), str) else ""}
+
+
 def _parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
-    """Telethon ``Message.to_dict()`` objects: a JSON list, ``{"chat": {...}, "messages":
+    """Telethon ``Message.to_dict()`` objects (or the flat ``message_id``/``text`` records
+    scripts write, see :func:`_flat_dump`): a JSON list, ``{"chat": {...}, "messages":
     [...]}`` or one a line. The channel's name is the wrapper's ``chat.title`` (or
     ``--source``); its username, if given, makes each post's URL."""
     data, digest = read_limited(path)
@@ -82,9 +94,12 @@ def _parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], st
             raise ImportFormatError(f"{where}: not an object")
         if m.get("_") == "MessageService":
             continue
+        if "message" not in m and "text" in m and "message_id" in m:
+            m = _flat_dump(m)  # a script's dump: message_id, text, date, sender_id, channel
         if "message" not in m or "date" not in m:
             raise ImportFormatError(f"{where}: not a Telethon message (no 'message' or 'date')")
         cid = _peer_id(m.get("peer_id")) or str(chat.get("id") or "")
+        name = name or str(m.get("channel_name") or "").strip()
         if not name:
             raise ImportFormatError(f"{where}: the file does not name the channel; give "
                                     "--source (or a 'chat': {'title': ...} wrapper)")
@@ -248,7 +263,8 @@ def _guarded(parse: Any, path: Path, defaults: PostDefaults) -> tuple[list[Draft
 
 
 def parse_telethon(path: Path, defaults: PostDefaults) -> tuple[list[Draft], str]:
-    """Telethon ``Message.to_dict()`` objects: a JSON list, ``{"chat": {...}, "messages":
+    """Telethon ``Message.to_dict()`` objects (or the flat ``message_id``/``text`` records
+    scripts write, see :func:`_flat_dump`): a JSON list, ``{"chat": {...}, "messages":
     [...]}`` or one a line. The channel's name is the wrapper's ``chat.title`` (or
     ``--source``); its username, if given, makes each post's URL."""
     return _guarded(_parse_telethon, path, defaults)

@@ -292,7 +292,8 @@ def guess_format(path: Path, head: bytes) -> str:
     if ext in (".md", ".markdown", ".txt"):
         return "text"
     if ext == ".json":
-        if b'"peer_id"' in head or b'"_": "Message"' in head:
+        if b'"peer_id"' in head or b'"_": "Message"' in head or (
+                b'"message_id"' in head and b'"sender_id"' in head):
             return "telethon"
         return "telegram"
     if ext in (".xml", ".rss", ".atom"):

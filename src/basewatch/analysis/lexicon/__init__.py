@@ -40,6 +40,12 @@ class Lexicon:
     clause_split: str = r"(?!x)x"
     from_words: str = r"(?!x)x"
     to_words: str = r"(?!x)x"
+    #: A sentence that begins so ("Об этом сообщили в ...") attributes the sentences before it.
+    attribution_back: str = r"(?!x)x"
+    #: Verbs and phrases of reporting: a first sentence with one relays a report (its later
+    #: sentences' claims are attributed), and a capital followed by one is its government
+    #: ("Дамаск считает", "В Дамаске подтвердили").
+    reporting: str = r"(?!x)x"
 
 
 def _languages() -> dict[str, Lexicon]:
@@ -76,6 +82,8 @@ class Compiled:
     clause_split: re.Pattern[str]
     from_words: re.Pattern[str]
     to_words: re.Pattern[str]
+    attribution_back: re.Pattern[str]
+    reporting: re.Pattern[str]
 
     def month(self, word: str) -> int | None:
         return self.months.get(" ".join(word.lower().rstrip(".").split()))
@@ -126,6 +134,10 @@ def lexicon_for(language: str) -> Compiled:
                               r"(?:\S+\s+){0,2}$", re.IGNORECASE),
         to_words=re.compile(rf"(?<!\w)(?:{_alt([x.to_words for x in lex])})\s+(?:\S+\s+){{0,1}}$",
                             re.IGNORECASE),
+        attribution_back=re.compile(
+            rf"^\W*(?:{_alt([x.attribution_back for x in lex]) or '(?!x)x'})(?!\w)",
+            re.IGNORECASE),
+        reporting=word(_alt([x.reporting for x in lex]) or r"(?!x)x"),
     )
 
 
