@@ -251,13 +251,7 @@ TRUTH = (
 
 #: Truth events basewatch does not yet meet in full, and why (tests mark them xfail, strict:
 #: a fix shows up as an unexpected pass). Keyed by (sample, hex, kind, time).
-SHORT = {
-    ("brussels_ils", "39b415", "landing", "2018-12-08 15:40:32"):
-        "interval: the last 15 s of the descent are a linear fill (375 -> 0 ft in 15 s at "
-        "51-89 kt: a 12 deg path no aeroplane flies) and the touch-down is read from it, "
-        "15 s late; the braking (4 kt/s) says earlier, but ground speed also falls 2-3 kt/s "
-        "in the air (kiruna), so it is not used",
-}
+SHORT: dict[tuple[str, str, str, str], str] = {}
 
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
 #: them take-offs); fields the calibration flights cross at 500-1,000 ft above their
