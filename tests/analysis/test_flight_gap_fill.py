@@ -19,7 +19,7 @@ def _no_flag(tr: Track) -> Track:
     return Track([(t, la, lo, a, g, c, None) for t, la, lo, a, g, c, _ in tr.rows], tr.truth)
 
 
-def _filled(tr: Track, before_s: float, after_s: float) -> tuple[Track, float]:
+def straight_fill(tr: Track, before_s: float, after_s: float) -> tuple[Track, float]:
     """Rows strictly between the last one ``before_s`` before the touch-down and the first
     ``after_s`` after it replaced by a linear fill (time, position, altitude, speed); the
     first real row after reads the field (a surface report)."""
@@ -46,7 +46,7 @@ def _landing(tr: Track):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_touchdown_hidden_by_a_linear_fill_is_inside_an_interval_spanning_the_gap(
         seed: int) -> None:
-    tr, t_real = _filled(_no_flag(landing(seed)), 12.0, 5.0)
+    tr, t_real = straight_fill(_no_flag(landing(seed)), 12.0, 5.0)
     assert not math.isnan(tr.truth)
     e = _landing(tr)
     lo, hi, at = e.time_lo.timestamp(), e.time_hi.timestamp(), e.time.timestamp()
@@ -63,7 +63,7 @@ def test_without_a_fill_the_interval_is_not_widened(seed: int) -> None:
 
 
 def test_a_real_descent_in_25_ft_steps_is_not_a_fill() -> None:
-    from basewatch.analysis.flight_timing import _filled as filled
+    from basewatch.analysis.flight_timing import straight_fill as filled
 
     rng = np.random.default_rng(5)
     n = 40

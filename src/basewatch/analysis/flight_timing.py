@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
-__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events", "window"]
+__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "straight_fill", "time_events",
+           "window"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 FLAG_LAG_S = 30.0  # the on-ground flag may lag the real lift-off / touch-down by this much
@@ -138,7 +139,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # in landing windows only (a fill ending on the runway hides the touch-down)
     land = np.flatnonzero(~np.asarray(is_takeoff, bool))
     if len(land):
-        has[land] &= ~_filled(idx[land], same[land], t, alt[land], read)
+        has[land] &= ~straight_fill(idx[land], same[land], t, alt[land], read)
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -255,8 +256,9 @@ def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]
     return np.where(k > 0, mid, np.nan)
 
 
-def _filled(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any], alt: NDArray[Any],
-            read: Callable[[str, NDArray[Any]], NDArray[Any]]) -> NDArray[np.bool_]:
+def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
+                  alt: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
+                  ) -> NDArray[np.bool_]:
     """Window cells (``idx``: consecutive rows) that lie on the straight line between their two
     neighbours in time in altitude, latitude and longitude at once, the altitude changing: a
     gap filled linearly. A real descent is not that straight: readings come in 25 ft steps
