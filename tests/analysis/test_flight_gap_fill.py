@@ -19,7 +19,7 @@ def _no_flag(tr: Track) -> Track:
     return Track([(t, la, lo, a, g, c, None) for t, la, lo, a, g, c, _ in tr.rows], tr.truth)
 
 
-def straight_fill(tr: Track, before_s: float, after_s: float) -> tuple[Track, float]:
+def _fill_gap(tr: Track, before_s: float, after_s: float) -> tuple[Track, float]:
     """Rows strictly between the last one ``before_s`` before the touch-down and the first
     ``after_s`` after it replaced by a linear fill (time, position, altitude, speed); the
     first real row after reads the field (a surface report)."""
@@ -44,15 +44,26 @@ def _landing(tr: Track):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("gap", [(12.0, 5.0), (10.0, 8.0)])
 def test_touchdown_hidden_by_a_linear_fill_is_inside_an_interval_spanning_the_gap(
-        seed: int) -> None:
-    tr, t_real = straight_fill(_no_flag(landing(seed)), 12.0, 5.0)
+        seed: int, gap: tuple[float, float]) -> None:
+    tr, t_real = _fill_gap(_no_flag(landing(seed)), *gap)
     assert not math.isnan(tr.truth)
     e = _landing(tr)
     lo, hi, at = e.time_lo.timestamp(), e.time_hi.timestamp(), e.time.timestamp()
     assert lo <= tr.truth <= hi
     assert lo <= t_real + 1.0  # the fill was not read as a descent
-    assert abs(at - tr.truth) <= 10.0
+    assert abs(at - tr.truth) <= 15.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_long_fill_after_a_steady_descent_is_timed_by_that_descent(seed: int) -> None:
+    # 30 s filled: the real descent before it (3 deg, steady) still says when it reached
+    # the runway, and the interval holds the truth
+    tr, _ = _fill_gap(_no_flag(landing(seed)), 30.0, 8.0)
+    e = _landing(tr)
+    assert e.time_lo.timestamp() <= tr.truth <= e.time_hi.timestamp()
+    assert abs(e.time.timestamp() - tr.truth) <= 10.0
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -139,7 +139,12 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # in landing windows only (a fill ending on the runway hides the touch-down)
     land = np.flatnonzero(~np.asarray(is_takeoff, bool))
     if len(land):
-        has[land] &= ~straight_fill(idx[land], same[land], t, alt[land], read)
+        # neighbours judged by segment alone (a cell at the time limit is judged too), and
+        # the window's two outermost cells, which have only one neighbour, are not used
+        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
+        has[land] &= ~straight_fill(idx[land], in_seg, t, alt[land], read)
+        has[land, 0] = False
+        has[land, -1] = False
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
