@@ -158,6 +158,15 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
                    np.fmin(elevation_ft, low))
     known = np.isfinite(ref_g) | (low < elevation_ft - 25)
+    # a landing with no reading flagged on the ground: the field's level is the floor the
+    # aircraft's own readings reach and hold (8 s or more within one 25 ft step: a descent
+    # passes a step faster than that), among readings a pressure altimeter can give there
+    # (QNH 980-1050 hPa: no lower than 1,000 ft under the elevation; the calibration feeds'
+    # surface reports read 0 even at Kiruna, 1,508 ft, whose floor that day reads 1,737)
+    floor = _held_floor(alt, tw, has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0))
+    floor = np.where(~to & ~np.isfinite(ref_g), floor, np.nan)
+    ref = np.where(np.isfinite(floor), floor, ref)
+    known |= np.isfinite(floor)
     u_alt = np.where(known, 40.0, 300.0)
     # within a minute of the runway an aircraft is under 1,500 ft above it: higher readings
     # near the ground are another aircraft's (receivers mixing replies: traffic's Zurich
@@ -292,6 +301,20 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
     out[:, :-1] = two
     out[:, 1:] |= two
     return out
+
+
+def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
+                ) -> NDArray[np.float64]:
+    """Per row, the lowest used reading if the readings within 25 ft above it span
+    :data:`FROZEN_S` seconds or more (held: the ground, not a step passed in a descent),
+    else NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low = np.nanmin(np.where(use, alt, np.nan), axis=1)
+        near = use & (alt <= low[:, None] + 25.0)
+        first = np.nanmin(np.where(near, tw, np.nan), axis=1)
+        last = np.nanmax(np.where(near, tw, np.nan), axis=1)
+    return np.where(last - first >= FROZEN_S, low, np.nan)
 
 
 def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
