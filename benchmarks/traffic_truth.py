@@ -26,9 +26,11 @@ without a flag were written against brussels_ils, cardiff, monastir, bornholm, k
 funchal and nice (development); the events marked "for checking only" below (vancouver,
 london_heathrow, toulouse, vienna, sydney, kota_kinabalu, perth, lisbon, the munich landing)
 were read by hand afterwards and never used to set a rule; the guatemala landing, found the
-same way, showed a fill reaching the edge of the timing window and was used to fix that. Scoring: the event is found
-with that kind, field and runway within ``tol`` + 60 s, on time within ``tol`` + 10 s, and the
-truth lies inside the event's reported interval widened by ``tol``.
+same way, showed a fill reaching the edge of the timing window and was used to fix that.
+
+Scoring: the event is found with that kind, field and runway within ``tol`` + 60 s, on time
+within ``tol`` + 10 s, and the truth lies inside the event's reported interval widened by
+``tol``.
 """
 
 from __future__ import annotations

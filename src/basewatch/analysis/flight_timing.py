@@ -163,7 +163,8 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # passes a step faster than that), among readings a pressure altimeter can give there
     # (QNH 980-1050 hPa: no lower than 1,000 ft under the elevation; the calibration feeds'
     # surface reports read 0 even at Kiruna, 1,508 ft, whose floor that day reads 1,737)
-    floor = _held_floor(alt, tw, has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0))
+    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0)
+    floor = _held_floor(alt, tw, plausible)
     floor = np.where(~to & ~np.isfinite(ref_g), floor, np.nan)
     ref = np.where(np.isfinite(floor), floor, ref)
     known |= np.isfinite(floor)
