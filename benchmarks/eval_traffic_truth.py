@@ -10,6 +10,7 @@ event at the no-event flights, are listed as false.
 
 from __future__ import annotations
 
+import statistics
 import sys
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def main() -> int:
           f"and landings, {sum(t.kind not in ('takeoff', 'landing') for t in TRUTH)} runway "
           f"passes): found {tot['found']}, right runway {tot['runway']}, within tol+10 s "
           f"{tot['on_time']}, truth inside the interval {tot['in_interval']}")
+    widths = [e.hi - e.lo for tr, sc, e in rows if sc["found"] and e is not None
+              and tr.kind in ("takeoff", "landing")]
+    every = [e.hi - e.lo for name in sorted(evs) for e in evs[name]
+             if e.kind in ("takeoff", "landing")]
+    print(f"interval width (s), median: the found take-offs and landings of the truth "
+          f"{statistics.median(widths):.1f} (max {max(widths):.1f}); every take-off and landing "
+          f"detected in these samples ({len(every)}) {statistics.median(every):.1f}")
     print(f"false events (a landing/take-off at a pass, any event at a no-event flight): "
           f"{len(wrong)}")
     for sample, e in wrong:

@@ -13,6 +13,10 @@ Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised sc
   at least 300 ft over the two minutes before and followed by a climb of at least 300 ft
   within two minutes, held for 30 s or more, with no ground state in between. A level
   flypast is neither.
+* **Touch-and-go without a flag** (:func:`_wheels`): such a pass whose readings hold the
+  field's level (the same aircraft's own readings on the ground there) over the runway for
+  4 s or more, at no more than 1.2 times the slowest speed it flew near the field: the
+  wheels. Without that evidence it stays a go-around (a low approach).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_ground import SLOW_KT
 from basewatch.analysis.flight_runways import match_runways
-from basewatch.analysis.flight_timing import FROZEN_S, window
+from basewatch.analysis.flight_timing import FROZEN_S, straight_fill, window
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["go_arounds", "touch_and_goes"]
@@ -125,7 +130,101 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
     order = np.lexsort((alt_all[cand], group))
     first = np.r_[True, group[order][1:] != group[order][:-1]]
     cand = np.sort(cand[order][first])
-    return _on_runway(cand, t, airfields, watched, alt_all, read, max_agl_ft=max_agl_ft)
+    found = _on_runway(cand, t, airfields, watched, alt_all, read, max_agl_ft=max_agl_ft)
+    return [_wheels(f, ground, seg, t, rs, watched, alt_all, read) for f in found]
+
+
+def _wheels(f: Found, ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
+            rs: NDArray[Any], watched: Sequence[Any], alt_all: NDArray[Any],
+            read: Callable[[str, NDArray[Any]], NDArray[Any]], *, level_ft: float = 25.0,
+            min_dwell_s: float = 4.0, speed_ratio: float = 1.2, span_s: float = 30.0,
+            near_m: float = 10_000.0) -> Found:
+    """A runway pass of a feed without an on-ground flag (or whose flag never said so) as a
+    touch-and-go when there is evidence of the wheels, else the go-around it was found as.
+
+    The evidence (each physical, none read off one sample):
+
+    * the readings sit at **the field's level** over the runway's surface (between its
+      thresholds, within 120 m of the centreline) for ``min_dwell_s`` or more: two fresh,
+      unfilled readings at most one 25 ft step above the same aircraft's own readings on the
+      ground at this field in the same track (the only readings known to be at the runway's
+      height: the QNH is unknown, so the elevation says nothing to 25 ft). A go-around's
+      low point is a V, one reading at its floor; wheels on the runway hold the level;
+    * at **a speed an aeroplane rolls at**: the ground speed there at most ``speed_ratio``
+      times the slowest the same aircraft flew near this field (above 100 ft over its ground
+      reading) in the same track. It touches down at about its slowest flying speed (Vref
+      is 1.3 times the stall, touch-down a few knots under it); 20 % allows for the wind
+      changing between passes. A pass just over the runway 50 % faster than that is flying
+      (at the touch-down attitude the wing would lift more than twice the weight): traffic's
+      calibration flights read 0 ft for 25-40 s along whole runways at 140-200 kt
+      (cardiff 10:47, london_heathrow 01:06, vancouver 16:15, the last accelerating), low
+      passes, not touch-and-goes.
+
+    Without ground readings of its own at that field in the track, or without slow airborne
+    readings near it, there is no evidence: it stays a go-around (low approach).
+    """
+    c = f[0]
+    a = next(x for x in watched if x.ident == f[2])
+    rw = next(r for r in a.runways if f[3] in (r.le_ident, r.he_ident))
+    s0 = int(np.searchsorted(seg, seg[c], side="left"))
+    s1 = int(np.searchsorted(seg, seg[c], side="right"))
+    if not ground[s0:s1].any():  # never on the ground in this track: nothing to compare with
+        return f
+    rows = np.arange(s0, s1)
+    rows = rows[np.abs(t[rows] - t[c]) <= 3 * 3600.0]  # the same flight, about the same QNH
+    rows = rows[(t[rows] - t[rs[rows]] <= FROZEN_S) & np.isfinite(alt_all[rows])]
+    if len(rows) < 3:
+        return f
+    lon, lat = read("lon", rows), read("lat", rows)
+    gs = read("gs_kt", rows)
+    dist = np.asarray(distance_m(lon, lat, a.lon, a.lat))
+    near = dist <= near_m
+    # on the ground at this field: slow by its own reported speed (a state judged from the
+    # positions can be fooled by filled or frozen positions in the air), within 3 km, and a
+    # reading a pressure altimeter can give at the field (QNH 980-1050 hPa: +-1,000 ft)
+    alt_r = alt_all[rows]
+    on_ground = ground[rows] & (gs < SLOW_KT) & (np.abs(alt_r - a.elevation_ft) <= 1000.0) \
+        & (dist <= 3000.0)
+    if not on_ground.any():
+        return f
+    level = float(np.median(alt_all[rows[on_ground]]))
+    # the dwell: around the low point, at the field's level, over the runway's surface
+    az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+    length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+    w = np.flatnonzero((np.abs(t[rows] - t[c]) <= span_s) & ~ground[rows])
+    if len(w) < 2:
+        return f
+    along, cross = along_cross_track_m(lon[w], lat[w], rw.le_lon, rw.le_lat, az)
+    along, cross = np.atleast_1d(along), np.atleast_1d(cross)
+    dwell = w[(alt_all[rows[w]] <= level + level_ft) & (np.abs(cross) <= 120.0)
+              & (along >= 0.0) & (along <= length)]
+    # a straight-line fill is no reading (flight_timing.straight_fill), nor its ends' echo
+    cells = rows[w][None, :]
+    filled = _filled_cells(cells, t, alt_all, read)[0]
+    dwell = np.intersect1d(dwell, w[~filled])
+    if len(dwell) < 2 or t[rows[dwell[-1]]] - t[rows[dwell[0]]] < min_dwell_s:
+        return f
+    speed = float(np.nanmedian(gs[dwell])) if np.isfinite(gs[dwell]).any() else np.nan
+    # the slowest it flew: reported speeds an aeroplane flies at (flight_ground.SLOW_KT)
+    slow_air = near & ~ground[rows] & (alt_r >= level + 100.0) & (gs >= SLOW_KT)
+    if not slow_air.any() or not np.isfinite(speed):
+        return f
+    slowest = float(np.min(gs[slow_air]))
+    if speed > speed_ratio * slowest:
+        return f
+    t0, t1 = float(t[rows[dwell[0]]]), float(t[rows[dwell[-1]]])
+    before = float(t[max(rows[dwell[0]] - 1, s0)])
+    after = float(t[min(rows[dwell[-1]] + 1, s1 - 1)])
+    return (rows[dwell[0]], KIND_TOUCH_AND_GO, f[2], f[3],
+            "touch-and-go (no flag: at the field's level at landing speed)", (t0 + t1) / 2,
+            before, after)
+
+
+def _filled_cells(cells: NDArray[Any], t: NDArray[Any], alt_all: NDArray[Any],
+                  read: Callable[[str, NDArray[Any]], NDArray[Any]]) -> NDArray[np.bool_]:
+    """flight_timing's straight-line fill test on one row of table rows."""
+    same = np.ones(cells.shape, bool)
+    return straight_fill(cells, same, t, alt_all[cells], read)
 
 
 def _climb_between(cand: NDArray[Any], ground: NDArray[np.bool_], seg: NDArray[Any],

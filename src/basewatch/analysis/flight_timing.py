@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
-__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events", "window"]
+__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "straight_fill", "time_events",
+           "window"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 FLAG_LAG_S = 30.0  # the on-ground flag may lag the real lift-off / touch-down by this much
@@ -132,6 +133,18 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     alt = read("alt_ft", flat).reshape(idx.shape)
     og = read("on_ground", flat).reshape(idx.shape)
     has = fresh & np.isfinite(alt)
+    # a gap filled by a straight line is no reading (traffic's calibration flights: brussels_ils
+    # "descends" 375 -> 250 -> 125 -> 0 ft in 15 s, a 12 deg path no aeroplane flies, between
+    # two real rows): the event then falls between the real rows around the fill. Looked for
+    # in landing windows only (a fill ending on the runway hides the touch-down)
+    land = np.flatnonzero(~np.asarray(is_takeoff, bool))
+    if len(land):
+        # neighbours judged by segment alone (a cell at the time limit is judged too), and
+        # the window's two outermost cells, which have only one neighbour, are not used
+        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
+        has[land] &= ~straight_fill(idx[land], in_seg, t, alt[land], read)
+        has[land, 0] = False
+        has[land, -1] = False
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -145,6 +158,16 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
                    np.fmin(elevation_ft, low))
     known = np.isfinite(ref_g) | (low < elevation_ft - 25)
+    # a landing with no reading flagged on the ground: the field's level is the floor the
+    # aircraft's own readings reach and hold (8 s or more within one 25 ft step: a descent
+    # passes a step faster than that), among readings a pressure altimeter can give there
+    # (QNH 980-1050 hPa: no lower than 1,000 ft under the elevation; the calibration feeds'
+    # surface reports read 0 even at Kiruna, 1,508 ft, whose floor that day reads 1,737)
+    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0)
+    floor = _held_floor(alt, tw, plausible)
+    floor = np.where(~to & ~np.isfinite(ref_g), floor, np.nan)
+    ref = np.where(np.isfinite(floor), floor, ref)
+    known |= np.isfinite(floor)
     u_alt = np.where(known, 40.0, 300.0)
     # within a minute of the runway an aircraft is under 1,500 ft above it: higher readings
     # near the ground are another aircraft's (receivers mixing replies: traffic's Zurich
@@ -164,7 +187,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
     # (repeats only matter to landings: looked for in their rows alone)
     repeated = np.zeros(alt.shape, bool)
-    land = np.flatnonzero(~to)
     if len(land):
         repeated[land] = _repeated(alt[land], tw[land], FROZEN_S)
     cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~repeated
@@ -201,8 +223,13 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # the readings contradict the extrapolation: the bound from the readings stands, and
     # the interval reaches back to (on to) the first reading clear of the field
     hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
-    lo_a = np.where(~to & (lo_a > hi_a), t_c, lo_a)
+    gap = ~to & (lo_a > hi_a)
+    lo_a = np.where(gap, t_c, lo_a)
     e_alt = np.clip(e_alt, lo_a, np.maximum(lo_a, hi_a))
+    # a touch-down the descent would put after the first reading at the field: it happened
+    # between the last reading clear of the field and that one, no nearer either end that
+    # the readings can tell (a gap, or a fill taken out above): the middle
+    e_alt = np.where(gap, (lo_a + np.maximum(lo_a, hi_a)) / 2, e_alt)
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
     tp = t[prev] - ti
@@ -242,6 +269,53 @@ def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]
     w = max(x.shape[1] - 1, 0)
     mid = (s[rows, np.clip(low, 0, w)] + s[rows, np.minimum(h, w)]) / 2.0
     return np.where(k > 0, mid, np.nan)
+
+
+def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
+                  alt: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
+                  ) -> NDArray[np.bool_]:
+    """Window cells (``idx``: consecutive rows) that lie on the straight line between their two
+    neighbours in time in altitude, latitude and longitude at once, the altitude changing: a
+    gap filled linearly. A real descent is not that straight: readings come in 25 ft steps
+    and positions on the decoding grid (metres), so all three on one line to a centimetre
+    and a foot, over two cells in a row, is a fill (a level or parked aircraft, no altitude
+    change, is left alone)."""
+    w = idx.shape[1]
+    out = np.zeros(idx.shape, bool)
+    if w < 3 or len(idx) == 0:
+        return out
+    flat = idx.ravel()
+    lon = read("lon", flat).reshape(idx.shape)
+    lat = read("lat", flat).reshape(idx.shape)
+    ti = t[idx].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (ti[:, 1:-1] - ti[:, :-2]) / (ti[:, 2:] - ti[:, :-2])
+
+        def off(x: NDArray[Any]) -> NDArray[Any]:
+            return np.abs(x[:, 1:-1] - (x[:, :-2] + (x[:, 2:] - x[:, :-2]) * f))
+
+        inner = same[:, :-2] & same[:, 1:-1] & same[:, 2:] & (idx[:, 2:] == idx[:, :-2] + 2) \
+            & (f > 0) & (f < 1) & (np.abs(alt[:, 2:] - alt[:, :-2]) > 0)
+        out[:, 1:-1] = inner & (off(alt) < 1.0) & (off(lat) < 1e-7) & (off(lon) < 1e-7)
+    # two such cells in a row (four rows on one line): one can happen by chance
+    two = out[:, :-1] & out[:, 1:]
+    out[:, :-1] = two
+    out[:, 1:] |= two
+    return out
+
+
+def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
+                ) -> NDArray[np.float64]:
+    """Per row, the lowest used reading if the readings within 25 ft above it span
+    :data:`FROZEN_S` seconds or more (held: the ground, not a step passed in a descent),
+    else NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low = np.nanmin(np.where(use, alt, np.nan), axis=1)
+        near = use & (alt <= low[:, None] + 25.0)
+        first = np.nanmin(np.where(near, tw, np.nan), axis=1)
+        last = np.nanmax(np.where(near, tw, np.nan), axis=1)
+    return np.where(last - first >= FROZEN_S, low, np.nan)
 
 
 def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
