@@ -120,7 +120,18 @@ _REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|севе
                         r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
 
 
+#: A front direction named after a city ("на Купянском направлении", "на Покровском и
+#: Кураховском направлениях", "на Покровському напрямку"): the name is an adjective of the
+#: sector, not the town.
+_DIRECTION = re.compile(r"(?:\s*(?:,|и|і|та)\s*[\w'’-]+)*\s+(?:направлени|напрям)\w*",
+                        re.IGNORECASE)
+_ADJ_FORM = re.compile(r"(?:ск|цк|зк|ськ|цьк|зьк)(?:ом|ого|ое|ой|ом|ому|ім|ому|ого|ий|ій)$",
+                       re.IGNORECASE)
+
+
 def _not_the_subject(text: str, m: Mention) -> bool:
+    if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
+        return True
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
         return True
@@ -156,7 +167,9 @@ _DASH_SOURCE = re.compile(
     r"[\s*_][—–]\s*[*_]*\s*(?:[A-ZА-ЯЁІЇЄҐ][\w.-]*|(?:[\w-]+\s+){0,2}(?:СМИ|ЗМІ|губернатор\w*|"
     r"мэр\w*|мер\w*|глав\w*|агентств\w*|издани\w*|видани\w*|телеканал\w*|газет\w*|"
     r"источник\w*|джерел\w*|пресс-служб\w*|пресс-секретар\w*|посол|омбудсмен|командовани\w*|"
-    r"министр\w*|военкор\w*|канал\w*|власт\w*|military|officials?|media|sources?))"
+    r"министр\w*|военкор\w*|канал\w*|власт\w*|генштаб\w*|штаб\w*|ведомств\w*|разведк\w*|"
+    r"аналитик\w*|эксперт\w*|блогер\w*|очевид\w*|жител\w*|прокурор\w*|прокуратур\w*|"
+    r"представител\w*|спикер\w*|депутат\w*|military|officials?|media|sources?))"
     r"(?:\s+[\w.-]+){0,4}\s*[.!]?[*_]*\s*$")
 #: A post that opens with a speaker and a colon ("Минобороны РФ:", "Путин:", "The New York
 #: Times: ..."): what follows is the speaker's.
@@ -173,6 +186,36 @@ def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
     return [c for c in cues if prev and prev[0] <= c[0] < prev[1]]
 
 
+_ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
+_HEADER_END = re.compile(r":[\s*_]*$")
+
+
+def _list_header(text: str, s0: int) -> tuple[int, int] | None:
+    """The header of the list whose item begins at ``s0``: a line of its own ending with a
+    colon ("ПВО сбила беспилотники:", "Что сказал президент:"), with only list items (short
+    lines, or lines opening with a dash or a bullet) between it and the item. A short header
+    ("Основное:") takes the line before it too. Items of such a list leave out the verb and
+    the source the header gives them (ellipsis): "Курская область — 5 БПЛА;"."""
+    line0 = text.rfind("\n", 0, s0) + 1
+    if text[line0:s0].strip(" *_") or s0 - line0 > 8:
+        return None
+    pos = line0 - 1
+    for _ in range(40):
+        if pos <= 0:
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        line = text[start:pos]
+        if _HEADER_END.search(line):
+            if len(line.strip(" *_:")) < 25:  # "Основное:" -> the line before it too
+                prev = text[:start - 1].rstrip()
+                start = prev.rfind("\n") + 1 if prev else start
+            return start, pos
+        if line.strip() and not (_ITEM.match(line) or len(line) < 120):
+            return None
+        pos = start - 1
+    return None
+
+
 def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stance: Stance,
                 why: str, mentions: Sequence[Mention]) -> tuple[Stance, str]:
     """An asserted claim that the post attributes to someone outside its clause: a source
@@ -186,6 +229,11 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     sp = _SPEAKER.match(text)
     if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
         return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
+    head = _list_header(text, s0)
+    if head is not None:
+        rep = lex.reporting.search(text, *head) or lex.hedge.search(text, *head)
+        if rep:
+            return Stance.SPECULATES, f"attribution of the list's header:{rep.group()!r}"
     first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
     if first is not None and first.end() <= s0:
         rep = lex.reporting.search(first.group())
@@ -225,8 +273,17 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
                 for m in lex.cue_index.finditer(sentence)]
+        head = None
         if not cues:
-            continue
+            # A list item without a verb takes its header's ("…над регионами:" / "Курская
+            # область — 5 БПЛА;").
+            head = _list_header(text, s0) if sent_mentions else None
+            if head is None:
+                continue
+            cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
+                    for m in lex.cue_index.finditer(text[head[0]:head[1]])]
+            if not cues:
+                continue
         if found is None:
             found = find_dates(text, report.published, lex)
         dates, post_dates = found, {d.date for d in found}
@@ -253,7 +310,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             # "fall of X" is about X only, not about the next name in the clause.
             usable = [c for c in cues if not c[4].lower().endswith(" of")
                       or text[c[1]:subj.start].strip() == ""]
-            in_clause = [c for c in usable if c0 <= c[0] < c1] or \
+            in_clause = usable if head is not None else \
+                [c for c in usable if c0 <= c[0] < c1] or \
                 [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
                  or subj.kind == SubjectKind.VESSEL] or \
                 _list_after_colon(text, clauses, c0, usable)  # ship lists run long
@@ -266,9 +324,13 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             seen.add((subj.id, kind))
             rules = [subj.rule, f"cue[{cue[3]}]:{cue[4]!r}->{kind.value}"]
             # Stance is read in the clause of the cue, which may not be the subject's.
-            k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
-            stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates, k0,
-                                  lex, text[min(k1, s1):s1])
+            if head is not None:  # the header's clause gives the stance
+                k0, k1 = head
+                stance, why = _stance(text[k0:k1], cue[0] - k0, cue[1] - k0, dates, k0, lex)
+            else:
+                k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
+                stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates,
+                                      k0, lex, text[min(k1, s1):s1])
             if stance == Stance.ASSERTS:
                 stance, why = _attributed(text, sentence, s0, s1, lex, stance, why, mentions)
             rules.append(f"stance:{stance.value} ({why})")
