@@ -148,15 +148,55 @@ _NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,
 
 def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     """A city named as an actor, not a place: "поставки Киеву" (a dative without по/к), "Дамаск
-    считает" (a nominative followed by a verb of reporting). Russian and Ukrainian only."""
+    считает" (a nominative followed by a verb of reporting), "Киев не раз пытался", "вынудить
+    Киев" (a polity that wants, tries, asks or is pushed), "получения Киевом" (an instrumental
+    agent, not "под Киевом"), "под контролем Киева", "на стороне Киева" (not "в сторону Латакии"), "атаки Киева", "у Киева
+    появится" (a genitive of owner or agent). Russian and Ukrainian only."""
     if " " in m.text or not _CYR.search(m.text):
         return False
     cases = noun_cases(m.text)
-    prev = text[:m.start].split()[-1:]
-    if cases == {"datv"} and not (prev and prev[0].lower() in ("по", "к", "ко", "до")):
+    before = text[max(0, m.start - 60):m.start].split()
+    prev = before[-1].lower().strip("«\"*_(") if before else ""
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
         return True
     after = text[m.end:m.end + 40]
-    return "nomn" in cases and after[:1] == " " and bool(lex.reporting.match(after.lstrip()))
+    if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
+                                                  or _AGENCY.match(after.lstrip())):
+        return True
+    if "accs" in cases and _PUSH.fullmatch(prev):
+        return True
+    if cases == {"ablt"} and prev and prev not in _PLACE_PREPS_ABLT and not prev.isdigit():
+        return True
+    if "gent" in cases and (_OWNER_NOUNS.fullmatch(prev) or (
+            prev == "у" and _POSSESSION.match(after.lstrip()))):
+        return True
+    return False
+
+
+#: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
+#: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
+_AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
+                     r"раз)\s+)*(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
+                     r"планир\w*|планує\w*|готов(?:ит|ится|)\b|получ(?:ил|ит|ает)\w*|отрима\w*|"
+                     r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
+                     r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
+                     r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
+                     r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*)(?!\w)", re.IGNORECASE)
+#: Verbs that push a polity, before a city in the accusative ("провоцировать Киев").
+_PUSH = re.compile(r"(?:с?провоцир|вынуди|вынужда|подталкива|подтолкну|склони|склоня|призыва|"
+                   r"призвал|убеди|убежда|вооружа|поддерж|обвин|подштовху|змуси|закликал|"
+                   r"підтрима)\w*", re.IGNORECASE)
+#: Nouns whose genitive is an owner or an agent ("под контролем Киева", "атаки Киева").
+_OWNER_NOUNS = re.compile(r"(?:контрол|приказ|наказ|просьб|требовани|позици|решени|режим|"
+                          r"атак|удар|план|политик|представител|руководств|правительств|"
+                          r"отказ|согласи|заявлени)\w*|власт(?:и|ей)|стороне",
+                          re.IGNORECASE)
+#: "у Киева появится", "у Києва є": possession.
+_POSSESSION = re.compile(r"(?:\S+\s+){0,1}(?:появ\w*|есть|нет|будет|был[аио]?|имеет\w*|"
+                         r"оста(?:нется|лось|ется)|з'яв\w*|є|немає|буде)(?!\w)", re.IGNORECASE)
+#: Prepositions after which an instrumental names the place ("под Киевом", "між Києвом").
+_PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "между", "с", "со", "під", "над",
+                               "перед", "між", "поміж", "з", "із", "зі"})
 
 
 _CYR = re.compile(r"[\u0400-\u04ff]")
