@@ -129,8 +129,16 @@ _ADJ_FORM = re.compile(r"(?:ск|цк|зк|ськ|цьк|зьк)(?:ом|ого|�
                        re.IGNORECASE)
 
 
+#: A resident's or native's town ("жительница Таганрога", "46 жителей Курской области",
+#: "уродженець Херсона") is where the person is from, not where the event is.
+_RESIDENT = re.compile(r"(?:жител|жительниц|уроженц|уроженк|уроженец|выходц|выходец|мешканц|"
+                       r"мешканк|уродженц|уродженк|уродженець)\w*\s+$", re.IGNORECASE)
+
+
 def _not_the_subject(text: str, m: Mention) -> bool:
     if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
+        return True
+    if _RESIDENT.search(text, max(0, m.start - 20), m.start):
         return True
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
@@ -176,7 +184,7 @@ def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
 #: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
 #: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
 _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
-                     r"раз)\s+)*(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
+                     r"раз)\s+)*\[?(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
                      r"планир\w*|планує\w*|готов(?:ит|ится|)\b|получ(?:ил|ит|ает)\w*|отрима\w*|"
                      r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
                      r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
@@ -200,6 +208,16 @@ _PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "меж
 
 
 _CYR = re.compile(r"[\u0400-\u04ff]")
+_TO_PREP = re.compile(r"(?:^|\s)(?:в|во|на|до|у)\s+$", re.IGNORECASE)
+
+
+def _destination(text: str, start: int) -> bool:
+    """A name in the accusative after в/на/до (Russian, Ukrainian): the goal of a movement."""
+    if not _TO_PREP.search(text, max(0, start - 5), start):
+        return False
+    word = re.match(r"[\w'’-]+", text[start:])
+    cases = noun_cases(word.group()) if word else frozenset()
+    return bool(cases) and cases <= {"nomn", "accs"}
 
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
@@ -359,6 +377,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
+            if kind == ClaimKind.EVACUATION and subj.entry is not None and \
+                    _destination(text, subj.start):
+                continue  # "эвакуировать его в Донецк": where people go, not what is evacuated
             if (subj.id, kind) in seen:
                 continue
             seen.add((subj.id, kind))
