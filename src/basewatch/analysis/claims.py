@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from basewatch.analysis.claim_subjects import destination as goal_of_movement
+from basewatch.analysis.claim_subjects import not_the_subject, stands_for_government
 from basewatch.analysis.dates import FoundDate, find_dates
-from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention, noun_cases
+from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
 from basewatch.analysis.language import detect_language
 from basewatch.analysis.lexicon import Compiled, lexicon_for
 from basewatch.model import DatePrecision
@@ -109,115 +111,6 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
         return Stance.SPECULATES, f"hedge:{hedge.group()!r}"
     return Stance.ASSERTS, "no negation or hedge"
 
-
-#: A name that is not the place a claim is about: in quotation marks (a unit, an
-#: operation, a company: группировка войск «Днепр»), or a reference point of a distance or a
-#: direction ("37 км северо-западней Курска", "к северу от Хамы", "north of Aleppo").
-_QUOTED = re.compile(r"[«\"“„']\s*$")
-_REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|северо-запад|северо-восток|юго-запад|"
-                        r"юго-восток)\w*(?:нее|ней|ніше)|к (?:северу|югу|западу|востоку)\w* от|"
-                        r"на (?:північ|південь|захід|схід)\w* від|\bкм (?:от|від)|"
-                        r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
-
-
-#: A front direction named after a city ("на Купянском направлении", "на Покровском и
-#: Кураховском направлениях", "на Покровському напрямку"): the name is an adjective of the
-#: sector, not the town.
-_DIRECTION = re.compile(r"(?:\s*(?:,|и|і|та)\s*[\w'’-]+)*\s+(?:направлени|напрям)\w*",
-                        re.IGNORECASE)
-_ADJ_FORM = re.compile(r"(?:ск|цк|зк|ськ|цьк|зьк)(?:ом|ого|ое|ой|ом|ому|ім|ому|ого|ий|ій)$",
-                       re.IGNORECASE)
-
-
-#: A resident's or native's town ("жительница Таганрога", "46 жителей Курской области",
-#: "уродженець Херсона") is where the person is from, not where the event is.
-_RESIDENT = re.compile(r"(?:жител|жительниц|уроженц|уроженк|уроженец|выходц|выходец|мешканц|"
-                       r"мешканк|уродженц|уродженк|уродженець)\w*\s+$", re.IGNORECASE)
-
-
-def _not_the_subject(text: str, m: Mention) -> bool:
-    if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
-        return True
-    if _RESIDENT.search(text, max(0, m.start - 20), m.start):
-        return True
-    before = text[max(0, m.start - 40):m.start]
-    if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
-        return True
-    ref = _REFERENCE.search(before)
-    # A reference point of another named place ("Марея к северу от Алеппо"); a direction
-    # alone ("уничтожили западнее Алеппо") still places the event at the name.
-    return bool(ref) and bool(_NAMED_BEFORE.search(text[max(0, m.start - 80):
-                                                       m.start - len(before) + ref.start()]))
-
-
-_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
-                           r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")
-
-
-def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
-    """A city named as an actor, not a place: "поставки Киеву" (a dative without по/к), "Дамаск
-    считает" (a nominative followed by a verb of reporting), "Киев не раз пытался", "вынудить
-    Киев" (a polity that wants, tries, asks or is pushed), "получения Киевом" (an instrumental
-    agent, not "под Киевом"), "под контролем Киева", "на стороне Киева" (not "в сторону Латакии"), "атаки Киева", "у Киева
-    появится" (a genitive of owner or agent). Russian and Ukrainian only."""
-    if " " in m.text or not _CYR.search(m.text):
-        return False
-    cases = noun_cases(m.text)
-    before = text[max(0, m.start - 60):m.start].split()
-    prev = before[-1].lower().strip("«\"*_(") if before else ""
-    if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
-        return True
-    after = text[m.end:m.end + 40]
-    if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
-                                                  or _AGENCY.match(after.lstrip())):
-        return True
-    if "accs" in cases and _PUSH.fullmatch(prev):
-        return True
-    if cases == {"ablt"} and prev and prev not in _PLACE_PREPS_ABLT and not prev.isdigit():
-        return True
-    if "gent" in cases and (_OWNER_NOUNS.fullmatch(prev) or (
-            prev == "у" and _POSSESSION.match(after.lstrip()))):
-        return True
-    return False
-
-
-#: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
-#: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
-_AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
-                     r"раз)\s+)*\[?(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
-                     r"планир\w*|планує\w*|готов(?:ит|ится|)\b|получ(?:ил|ит|ает)\w*|отрима\w*|"
-                     r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
-                     r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
-                     r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
-                     r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*)(?!\w)", re.IGNORECASE)
-#: Verbs that push a polity, before a city in the accusative ("провоцировать Киев").
-_PUSH = re.compile(r"(?:с?провоцир|вынуди|вынужда|подталкива|подтолкну|склони|склоня|призыва|"
-                   r"призвал|убеди|убежда|вооружа|поддерж|обвин|подштовху|змуси|закликал|"
-                   r"підтрима)\w*", re.IGNORECASE)
-#: Nouns whose genitive is an owner or an agent ("под контролем Киева", "атаки Киева").
-_OWNER_NOUNS = re.compile(r"(?:контрол|приказ|наказ|просьб|требовани|позици|решени|режим|"
-                          r"атак|удар|план|политик|представител|руководств|правительств|"
-                          r"отказ|согласи|заявлени)\w*|власт(?:и|ей)|стороне",
-                          re.IGNORECASE)
-#: "у Киева появится", "у Києва є": possession.
-_POSSESSION = re.compile(r"(?:\S+\s+){0,1}(?:появ\w*|есть|нет|будет|был[аио]?|имеет\w*|"
-                         r"оста(?:нется|лось|ется)|з'яв\w*|є|немає|буде)(?!\w)", re.IGNORECASE)
-#: Prepositions after which an instrumental names the place ("под Киевом", "між Києвом").
-_PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "между", "с", "со", "під", "над",
-                               "перед", "між", "поміж", "з", "із", "зі"})
-
-
-_CYR = re.compile(r"[\u0400-\u04ff]")
-_TO_PREP = re.compile(r"(?:^|\s)(?:в|во|на|до|у)\s+$", re.IGNORECASE)
-
-
-def _destination(text: str, start: int) -> bool:
-    """A name in the accusative after в/на/до (Russian, Ukrainian): the goal of a movement."""
-    if not _TO_PREP.search(text, max(0, start - 5), start):
-        return False
-    word = re.match(r"[\w'’-]+", text[start:])
-    cases = noun_cases(word.group()) if word else frozenset()
-    return bool(cases) and cases <= {"nomn", "accs"}
 
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
@@ -349,8 +242,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                             _how(m), m.entry)
                    for m in sent_mentions if m.entry.kind == SubjectKind.VESSEL]
         places = [m for m in sent_mentions if m.entry.kind != SubjectKind.VESSEL
-                  and not _stands_for_government(text, m, lex)
-                  and not _not_the_subject(text, m)]
+                  and not stands_for_government(text, m, lex)
+                  and not not_the_subject(text, m)]
         movers = regs + vessels
         subjects = movers or [_Subject(m.entry.kind, m.entry.id, m.entry.label, m.start, m.end,
                                        _how(m), m.entry) for m in places]
@@ -378,7 +271,7 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
             if kind == ClaimKind.EVACUATION and subj.entry is not None and \
-                    _destination(text, subj.start):
+                    goal_of_movement(text, subj.start):
                 continue  # "эвакуировать его в Донецк": where people go, not what is evacuated
             if (subj.id, kind) in seen:
                 continue
