@@ -112,6 +112,18 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     return Stance.ASSERTS, "no negation or hedge"
 
 
+#: An attack (атака, атаковали, атакують) is a strike when its sentence names a weapon that
+#: strikes from afar (a drone, a missile, an aircraft, artillery, a bomb) or calls it massive or
+#: from the air (массированная атака: an air raid); without one it is
+#: troops attacking: fighting ("ВСУ атаковали позиции", "атаки на Купянск были отбиты").
+_ATTACK = re.compile(r"атак", re.IGNORECASE)
+_STANDOFF = re.compile(
+    r"(?<!\w)(?:БПЛА|беспилот\w*|безпілот\w*|дрон\w*|ракет\w*|авиа\w*|авіа\w*|самол[её]т\w*|"
+    r"літак\w*|вертол[её]т\w*|гелікоптер\w*|артиллер\w*|артилер\w*|арт\w*удар\w*|миномет\w*|"
+    r"міномет\w*|мином[её]т\w*|бомб\w*|КАБ\w*|ФАБ\w*|FPV|ФПВ|шахед\w*|герань\w*|калибр\w*|"
+    r"искандер\w*|ATACMS|HIMARS|Storm Shadow|SCALP|Нептун\w*|РСЗО|ПВО|ППО|ВКС|ВВС|ПС|"
+    r"массирован\w*|масован\w*|комбинирован\w*|комбінован\w*|воздушн\w*|повітрян\w*)(?!\w)",
+    re.IGNORECASE)
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
 _DASH_SOURCE = re.compile(
@@ -270,6 +282,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
+            if kind == ClaimKind.STRIKE and _ATTACK.match(cue[4]) and \
+                    not _STANDOFF.search(text, s0, s1):
+                kind = ClaimKind.FIGHTING  # troops attacking: no weapon that strikes from afar
             if kind == ClaimKind.EVACUATION and subj.entry is not None and \
                     goal_of_movement(text, subj.start):
                 continue  # "эвакуировать его в Донецк": where people go, not what is evacuated
