@@ -133,10 +133,10 @@ _DASH_SOURCE = re.compile(
     r"министр\w*|военкор\w*|канал\w*|власт\w*|генштаб\w*|штаб\w*|ведомств\w*|разведк\w*|"
     r"аналитик\w*|эксперт\w*|блогер\w*|очевид\w*|жител\w*|прокурор\w*|прокуратур\w*|"
     r"представител\w*|спикер\w*|депутат\w*|military|officials?|media|sources?))"
-    r"(?:\s+[\w.-]+){0,4}\s*[.!]?[*_]*\s*$")
-#: A post that opens with a speaker and a colon ("Минобороны РФ:", "Путин:", "The New York
-#: Times: ..."): what follows is the speaker's.
-_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5}):")
+    r"(?:\s+[\w.-]+){0,6}\s*[.!]?[*_]*\s*$")
+#: A post that opens with a speaker and a colon or a quotation ("Минобороны РФ:", "Путин:",
+#: "The New York Times: ...", "Минобороны РФ «Около 07.30 ...»"): what follows is the speaker's.
+_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5})(?::|[\s*_]*«)")
 
 
 def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
@@ -197,11 +197,20 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
         rep = lex.reporting.search(text, *head) or lex.hedge.search(text, *head)
         if rep:
             return Stance.SPECULATES, f"attribution of the list's header:{rep.group()!r}"
+    # A sentence closed by ", сообщило Минобороны" (the verb right after the last comma) is the
+    # source's in all its clauses
+    # ("…над регионами: 14 - над Краснодарским краем, 6 – над Брянской, сообщило Минобороны").
+    comma = sentence.rfind(",")
+    after = len(sentence[comma + 1:]) - len(sentence[comma + 1:].lstrip(" *_"))
+    tail = lex.reporting.match(sentence, comma + 1 + after) \
+        if 0 <= comma > len(sentence) - 90 else None
+    if tail:
+        return Stance.SPECULATES, f"attribution at the sentence's end:{tail.group()!r}"
     first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
     if first is not None and first.end() <= s0:
-        rep = lex.reporting.search(first.group())
+        rep = lex.reporting.search(first.group()) or _DASH_SOURCE.search(first.group())
         if rep:
-            return Stance.SPECULATES, f"attribution of the first sentence:{rep.group()!r}"
+            return Stance.SPECULATES, f"attribution of the first sentence:{rep.group().strip()!r}"
     for sm in _SENTENCE.finditer(text, s1):
         back = lex.attribution_back.match(sm.group())
         if back:
