@@ -170,3 +170,50 @@ REGIONS = {"kursk-oblast": ["Курская область"], "bryansk-oblast": 
 ])
 def test_real_channel_forms(text: str, expected: list) -> None:
     assert _claims_on(text, REGIONS) == expected
+
+
+ROUND4 = {"kupiansk": ["Купянск", "Куп'янськ"], "pokrovsk": ["Покровск", "Покровськ"],
+          "kursk-oblast": ["Курская область"], "bryansk-oblast": ["Брянская область"],
+          "kyiv": ["Киев", "Київ"], "sevastopol": ["Севастополь"], "aleppo": ["Алеппо"],
+          "taganrog": ["Таганрог"], "donetsk": ["Донецк"], "chasiv-yar": ["Часов Яр"],
+          "dnipro": ["Днепр", "Днепропетровск"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian and Ukrainian news channels; answers by hand.
+    # A front direction named after a city is not the city; the city itself is.
+    ("Бои идут на Купянском направлении.", []),
+    ("Противник атакует на Покровском и Купянском направлениях.", []),
+    ("Бои идут у самого Купянска.", [("kupiansk", "fighting", "asserts")]),
+    ("Тривають бої на Покровському напрямку.", []),
+    # A list one item a line takes the verb and the source of its header.
+    (("ПВО за ночь сбила беспилотники над регионами:\n\nКурская область — 4;\n"
+     "Брянская область — 2."),
+     [("kursk-oblast", "strike", "asserts"), ("bryansk-oblast", "strike", "asserts")]),
+    (("Путин выступил с обращением. Что сказал президент:\n\n— Удары нанесены по объектам в "
+     "Брянской области."), [("bryansk-oblast", "strike", "speculates")]),
+    # Cues of round 4.
+    ("В Севастополе подорвали автомобиль офицера.", [("sevastopol", "strike", "asserts")]),
+    ("ВСУ выпустили три ракеты по Брянской области.", [("bryansk-oblast", "strike", "asserts")]),
+    ("Боевики прорвались в Алеппо.", [("aleppo", "fighting", "asserts")]),
+    ("Группировка ВСУ окружена в Часовом Яре.", [("chasiv-yar", "capture", "asserts")]),
+    ("Премьер посетил Киев.", [("kyiv", "arrival", "asserts")]),
+    # An attack with no weapon from afar is troops attacking; with a drone, a strike.
+    ("Противник атаковал позиции у Купянска.", [("kupiansk", "fighting", "asserts")]),
+    ("Дрон атаковал автомобиль под Купянском.", [("kupiansk", "strike", "asserts")]),
+    # Not the place of the event: a polity, a resident's town, prisoners, a destination.
+    ("Киев не раз пытался атаковать мосты.", []),
+    ("Россия ответит, если у Киева появится такое оружие.", []),
+    ("Жительница Таганрога оставила детей у магазина.", []),
+    ("Двое жителей Курской области взяты в плен.", []),
+    ("Раненого эвакуировали в Донецк.", []),
+    # Attribution: a source closing the sentence after its last comma; a speaker and a quote.
+    ("ПВО сбила беспилотники: три – над Брянской областью, сообщило Минобороны.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    ("Минобороны РФ «Над Курской областью сбиты два БПЛА».",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Вагнеровцы покидают Донецк, позиции передают другим частям.",
+     [("donetsk", "departure", "asserts")]),  # передают: not a verb of reporting here
+])
+def test_round4_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, ROUND4) == expected

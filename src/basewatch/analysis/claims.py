@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from basewatch.analysis.claim_subjects import destination as goal_of_movement
+from basewatch.analysis.claim_subjects import not_the_subject, stands_for_government
 from basewatch.analysis.dates import FoundDate, find_dates
-from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention, noun_cases
+from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
 from basewatch.analysis.language import detect_language
 from basewatch.analysis.lexicon import Compiled, lexicon_for
 from basewatch.model import DatePrecision
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -110,57 +112,31 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     return Stance.ASSERTS, "no negation or hedge"
 
 
-#: A name that is not the place a claim is about: in quotation marks (a unit, an
-#: operation, a company: группировка войск «Днепр»), or a reference point of a distance or a
-#: direction ("37 км северо-западней Курска", "к северу от Хамы", "north of Aleppo").
-_QUOTED = re.compile(r"[«\"“„']\s*$")
-_REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|северо-запад|северо-восток|юго-запад|"
-                        r"юго-восток)\w*(?:нее|ней|ніше)|к (?:северу|югу|западу|востоку)\w* от|"
-                        r"на (?:північ|південь|захід|схід)\w* від|\bкм (?:от|від)|"
-                        r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
-
-
-def _not_the_subject(text: str, m: Mention) -> bool:
-    before = text[max(0, m.start - 40):m.start]
-    if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
-        return True
-    ref = _REFERENCE.search(before)
-    # A reference point of another named place ("Марея к северу от Алеппо"); a direction
-    # alone ("уничтожили западнее Алеппо") still places the event at the name.
-    return bool(ref) and bool(_NAMED_BEFORE.search(text[max(0, m.start - 80):
-                                                       m.start - len(before) + ref.start()]))
-
-
-_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
-                           r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")
-
-
-def _stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
-    """A city named as an actor, not a place: "поставки Киеву" (a dative without по/к), "Дамаск
-    считает" (a nominative followed by a verb of reporting). Russian and Ukrainian only."""
-    if " " in m.text or not _CYR.search(m.text):
-        return False
-    cases = noun_cases(m.text)
-    prev = text[:m.start].split()[-1:]
-    if cases == {"datv"} and not (prev and prev[0].lower() in ("по", "к", "ко", "до")):
-        return True
-    after = text[m.end:m.end + 40]
-    return "nomn" in cases and after[:1] == " " and bool(lex.reporting.match(after.lstrip()))
-
-
-_CYR = re.compile(r"[\u0400-\u04ff]")
-
+#: An attack (атака, атаковали, атакують) is a strike when its sentence names a weapon that
+#: strikes from afar (a drone, a missile, an aircraft, artillery, a bomb) or calls it massive or
+#: from the air (массированная атака: an air raid); without one it is
+#: troops attacking: fighting ("ВСУ атаковали позиции", "атаки на Купянск были отбиты").
+_ATTACK = re.compile(r"атак", re.IGNORECASE)
+_STANDOFF = re.compile(
+    r"(?<!\w)(?:БПЛА|беспилот\w*|безпілот\w*|дрон\w*|ракет\w*|авиа\w*|авіа\w*|самол[её]т\w*|"
+    r"літак\w*|вертол[её]т\w*|гелікоптер\w*|артиллер\w*|артилер\w*|арт\w*удар\w*|миномет\w*|"
+    r"міномет\w*|мином[её]т\w*|бомб\w*|КАБ\w*|ФАБ\w*|FPV|ФПВ|шахед\w*|герань\w*|калибр\w*|"
+    r"искандер\w*|ATACMS|HIMARS|Storm Shadow|SCALP|Нептун\w*|РСЗО|ПВО|ППО|ВКС|ВВС|ПС|"
+    r"массирован\w*|масован\w*|комбинирован\w*|комбінован\w*|воздушн\w*|повітрян\w*)(?!\w)",
+    re.IGNORECASE)
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
 _DASH_SOURCE = re.compile(
     r"[\s*_][—–]\s*[*_]*\s*(?:[A-ZА-ЯЁІЇЄҐ][\w.-]*|(?:[\w-]+\s+){0,2}(?:СМИ|ЗМІ|губернатор\w*|"
     r"мэр\w*|мер\w*|глав\w*|агентств\w*|издани\w*|видани\w*|телеканал\w*|газет\w*|"
     r"источник\w*|джерел\w*|пресс-служб\w*|пресс-секретар\w*|посол|омбудсмен|командовани\w*|"
-    r"министр\w*|военкор\w*|канал\w*|власт\w*|military|officials?|media|sources?))"
-    r"(?:\s+[\w.-]+){0,4}\s*[.!]?[*_]*\s*$")
-#: A post that opens with a speaker and a colon ("Минобороны РФ:", "Путин:", "The New York
-#: Times: ..."): what follows is the speaker's.
-_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5}):")
+    r"министр\w*|военкор\w*|канал\w*|власт\w*|генштаб\w*|штаб\w*|ведомств\w*|разведк\w*|"
+    r"аналитик\w*|эксперт\w*|блогер\w*|очевид\w*|жител\w*|прокурор\w*|прокуратур\w*|"
+    r"представител\w*|спикер\w*|депутат\w*|military|officials?|media|sources?))"
+    r"(?:\s+[\w.-]+){0,6}\s*[.!]?[*_]*\s*$")
+#: A post that opens with a speaker and a colon or a quotation ("Минобороны РФ:", "Путин:",
+#: "The New York Times: ...", "Минобороны РФ «Около 07.30 ...»"): what follows is the speaker's.
+_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5})(?::|[\s*_]*«)")
 
 
 def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
@@ -171,6 +147,36 @@ def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
         return []
     prev = next(((a, b) for a, b in clauses if b == c0), None)
     return [c for c in cues if prev and prev[0] <= c[0] < prev[1]]
+
+
+_ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
+_HEADER_END = re.compile(r":[\s*_]*$")
+
+
+def _list_header(text: str, s0: int) -> tuple[int, int] | None:
+    """The header of the list whose item begins at ``s0``: a line of its own ending with a
+    colon ("ПВО сбила беспилотники:", "Что сказал президент:"), with only list items (short
+    lines, or lines opening with a dash or a bullet) between it and the item. A short header
+    ("Основное:") takes the line before it too. Items of such a list leave out the verb and
+    the source the header gives them (ellipsis): "Курская область — 5 БПЛА;"."""
+    line0 = text.rfind("\n", 0, s0) + 1
+    if text[line0:s0].strip(" *_") or s0 - line0 > 8:
+        return None
+    pos = line0 - 1
+    for _ in range(40):
+        if pos <= 0:
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        line = text[start:pos]
+        if _HEADER_END.search(line):
+            if len(line.strip(" *_:")) < 25:  # "Основное:" -> the line before it too
+                prev = text[:start - 1].rstrip()
+                start = prev.rfind("\n") + 1 if prev else start
+            return start, pos
+        if line.strip() and not (_ITEM.match(line) or len(line) < 120):
+            return None
+        pos = start - 1
+    return None
 
 
 def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stance: Stance,
@@ -186,11 +192,25 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     sp = _SPEAKER.match(text)
     if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
         return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
+    head = _list_header(text, s0)
+    if head is not None:
+        rep = lex.reporting.search(text, *head) or lex.hedge.search(text, *head)
+        if rep:
+            return Stance.SPECULATES, f"attribution of the list's header:{rep.group()!r}"
+    # A sentence closed by ", сообщило Минобороны" (the verb right after the last comma) is the
+    # source's in all its clauses
+    # ("…над регионами: 14 - над Краснодарским краем, 6 – над Брянской, сообщило Минобороны").
+    comma = sentence.rfind(",")
+    after = len(sentence[comma + 1:]) - len(sentence[comma + 1:].lstrip(" *_"))
+    tail = lex.reporting.match(sentence, comma + 1 + after) \
+        if 0 <= comma > len(sentence) - 90 else None
+    if tail:
+        return Stance.SPECULATES, f"attribution at the sentence's end:{tail.group()!r}"
     first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
     if first is not None and first.end() <= s0:
-        rep = lex.reporting.search(first.group())
+        rep = lex.reporting.search(first.group()) or _DASH_SOURCE.search(first.group())
         if rep:
-            return Stance.SPECULATES, f"attribution of the first sentence:{rep.group()!r}"
+            return Stance.SPECULATES, f"attribution of the first sentence:{rep.group().strip()!r}"
     for sm in _SENTENCE.finditer(text, s1):
         back = lex.attribution_back.match(sm.group())
         if back:
@@ -225,8 +245,17 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
                 for m in lex.cue_index.finditer(sentence)]
+        head = None
         if not cues:
-            continue
+            # A list item without a verb takes its header's ("…над регионами:" / "Курская
+            # область — 5 БПЛА;").
+            head = _list_header(text, s0) if sent_mentions else None
+            if head is None:
+                continue
+            cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
+                    for m in lex.cue_index.finditer(text[head[0]:head[1]])]
+            if not cues:
+                continue
         if found is None:
             found = find_dates(text, report.published, lex)
         dates, post_dates = found, {d.date for d in found}
@@ -234,8 +263,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                             _how(m), m.entry)
                    for m in sent_mentions if m.entry.kind == SubjectKind.VESSEL]
         places = [m for m in sent_mentions if m.entry.kind != SubjectKind.VESSEL
-                  and not _stands_for_government(text, m, lex)
-                  and not _not_the_subject(text, m)]
+                  and not stands_for_government(text, m, lex)
+                  and not not_the_subject(text, m)]
         movers = regs + vessels
         subjects = movers or [_Subject(m.entry.kind, m.entry.id, m.entry.label, m.start, m.end,
                                        _how(m), m.entry) for m in places]
@@ -253,7 +282,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             # "fall of X" is about X only, not about the next name in the clause.
             usable = [c for c in cues if not c[4].lower().endswith(" of")
                       or text[c[1]:subj.start].strip() == ""]
-            in_clause = [c for c in usable if c0 <= c[0] < c1] or \
+            in_clause = usable if head is not None else \
+                [c for c in usable if c0 <= c[0] < c1] or \
                 [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
                  or subj.kind == SubjectKind.VESSEL] or \
                 _list_after_colon(text, clauses, c0, usable)  # ship lists run long
@@ -261,14 +291,24 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
+            if kind == ClaimKind.STRIKE and _ATTACK.match(cue[4]) and \
+                    not _STANDOFF.search(text, s0, s1):
+                kind = ClaimKind.FIGHTING  # troops attacking: no weapon that strikes from afar
+            if kind == ClaimKind.EVACUATION and subj.entry is not None and \
+                    goal_of_movement(text, subj.start):
+                continue  # "эвакуировать его в Донецк": where people go, not what is evacuated
             if (subj.id, kind) in seen:
                 continue
             seen.add((subj.id, kind))
             rules = [subj.rule, f"cue[{cue[3]}]:{cue[4]!r}->{kind.value}"]
             # Stance is read in the clause of the cue, which may not be the subject's.
-            k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
-            stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates, k0,
-                                  lex, text[min(k1, s1):s1])
+            if head is not None:  # the header's clause gives the stance
+                k0, k1 = head
+                stance, why = _stance(text[k0:k1], cue[0] - k0, cue[1] - k0, dates, k0, lex)
+            else:
+                k0, k1 = next(((a, b) for a, b in clauses if a <= cue[0] < b), (c0, c1))
+                stance, why = _stance(text[k0:min(k1, s1)], cue[0] - k0, cue[1] - k0, dates,
+                                      k0, lex, text[min(k1, s1):s1])
             if stance == Stance.ASSERTS:
                 stance, why = _attributed(text, sentence, s0, s1, lex, stance, why, mentions)
             rules.append(f"stance:{stance.value} ({why})")

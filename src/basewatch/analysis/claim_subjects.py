@@ -1,0 +1,127 @@
+"""Whether a name found in a post is the place a claim is about (Russian and Ukrainian forms).
+Pure.
+
+A name may stand in a post without being the place of the event: a city standing for its
+government ("поставки Киеву", "Киев не раз пытался", "под контролем Киева"), a name in
+quotation marks (группировка войск «Днепр»), the reference point of another place ("37 км
+северо-западней Курска"), a front direction named after a city ("на Купянском направлении"),
+a resident's town ("жительница Таганрога"), or the destination of an evacuation ("эвакуировать
+в Донецк"). Each test reads the words around the name and its grammatical case (pymorphy3,
+through :func:`basewatch.analysis.gazetteer.noun_cases`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from basewatch.analysis.gazetteer import Mention, noun_cases
+from basewatch.analysis.lexicon import Compiled
+
+__all__ = ["destination", "not_the_subject", "stands_for_government"]
+
+#: A name that is not the place a claim is about: in quotation marks (a unit, an
+#: operation, a company: группировка войск «Днепр»), or a reference point of a distance or a
+#: direction ("37 км северо-западней Курска", "к северу от Хамы", "north of Aleppo").
+_QUOTED = re.compile(r"[«\"“„']\s*$")
+_REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|северо-запад|северо-восток|юго-запад|"
+                        r"юго-восток)\w*(?:нее|ней|ніше)|к (?:северу|югу|западу|востоку)\w* от|"
+                        r"на (?:північ|південь|захід|схід)\w* від|\bкм (?:от|від)|"
+                        r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
+
+
+#: A front direction named after a city ("на Купянском направлении", "на Покровском и
+#: Кураховском направлениях", "на Покровському напрямку"): the name is an adjective of the
+#: sector, not the town.
+_DIRECTION = re.compile(r"(?:\s*(?:,|и|і|та)\s*[\w'’-]+)*\s+(?:направлени|напрям)\w*",
+                        re.IGNORECASE)
+_ADJ_FORM = re.compile(r"(?:ск|цк|зк|ськ|цьк|зьк)(?:ом|ого|ое|ой|ом|ому|ім|ому|ого|ий|ій)$",
+                       re.IGNORECASE)
+
+
+#: A resident's or native's town ("жительница Таганрога", "46 жителей Курской области",
+#: "уродженець Херсона") is where the person is from, not where the event is.
+_RESIDENT = re.compile(r"(?:жител|жительниц|уроженц|уроженк|уроженец|выходц|выходец|мешканц|"
+                       r"мешканк|уродженц|уродженк|уродженець)\w*\s+$", re.IGNORECASE)
+
+
+def not_the_subject(text: str, m: Mention) -> bool:
+    if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
+        return True
+    if _RESIDENT.search(text, max(0, m.start - 20), m.start):
+        return True
+    before = text[max(0, m.start - 40):m.start]
+    if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
+        return True
+    ref = _REFERENCE.search(before)
+    # A reference point of another named place ("Марея к северу от Алеппо"); a direction
+    # alone ("уничтожили западнее Алеппо") still places the event at the name.
+    return bool(ref) and bool(_NAMED_BEFORE.search(text[max(0, m.start - 80):
+                                                       m.start - len(before) + ref.start()]))
+
+
+_NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
+                           r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")
+
+
+def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
+    """A city named as an actor, not a place: "поставки Киеву" (a dative without по/к), "Дамаск
+    считает" (a nominative followed by a verb of reporting), "Киев не раз пытался", "вынудить
+    Киев" (a polity that wants, tries, asks or is pushed), "получения Киевом" (an instrumental
+    agent, not "под Киевом"), "под контролем Киева", "на стороне Киева" (not "в сторону Латакии"), "атаки Киева", "у Киева
+    появится" (a genitive of owner or agent). Russian and Ukrainian only."""
+    if " " in m.text or not _CYR.search(m.text):
+        return False
+    cases = noun_cases(m.text)
+    before = text[max(0, m.start - 60):m.start].split()
+    prev = before[-1].lower().strip("«\"*_(") if before else ""
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
+        return True
+    after = text[m.end:m.end + 40]
+    if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
+                                                  or _AGENCY.match(after.lstrip())):
+        return True
+    if "accs" in cases and _PUSH.fullmatch(prev):
+        return True
+    if cases == {"ablt"} and prev and prev not in _PLACE_PREPS_ABLT and not prev.isdigit():
+        return True
+    return "gent" in cases and bool(_OWNER_NOUNS.fullmatch(prev) or (
+        prev == "у" and _POSSESSION.match(after.lstrip())))
+
+
+#: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
+#: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
+_AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
+                     r"раз)\s+)*\[?(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
+                     r"планир\w*|планує\w*|готов(?:ит|ится|)\b|получ(?:ил|ит|ает)\w*|отрима\w*|"
+                     r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
+                     r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
+                     r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
+                     r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*)(?!\w)", re.IGNORECASE)
+#: Verbs that push a polity, before a city in the accusative ("провоцировать Киев").
+_PUSH = re.compile(r"(?:с?провоцир|вынуди|вынужда|подталкива|подтолкну|склони|склоня|призыва|"
+                   r"призвал|убеди|убежда|вооружа|поддерж|обвин|подштовху|змуси|закликал|"
+                   r"підтрима)\w*", re.IGNORECASE)
+#: Nouns whose genitive is an owner or an agent ("под контролем Киева", "атаки Киева").
+_OWNER_NOUNS = re.compile(r"(?:контрол|приказ|наказ|просьб|требовани|позици|решени|режим|"
+                          r"атак|удар|план|политик|представител|руководств|правительств|"
+                          r"отказ|согласи|заявлени)\w*|власт(?:и|ей)|стороне",
+                          re.IGNORECASE)
+#: "у Киева появится", "у Києва є": possession.
+_POSSESSION = re.compile(r"(?:\S+\s+){0,1}(?:появ\w*|есть|нет|будет|был[аио]?|имеет\w*|"
+                         r"оста(?:нется|лось|ется)|з'яв\w*|є|немає|буде)(?!\w)", re.IGNORECASE)
+#: Prepositions after which an instrumental names the place ("под Киевом", "між Києвом").
+_PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "между", "с", "со", "під",
+                               "між", "поміж", "з", "із", "зі"})
+
+
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_TO_PREP = re.compile(r"(?:^|\s)(?:в|во|на|до|у)\s+$", re.IGNORECASE)
+
+
+def destination(text: str, start: int) -> bool:
+    """A name in the accusative after в/на/до (Russian, Ukrainian): the goal of a movement."""
+    if not _TO_PREP.search(text, max(0, start - 5), start):
+        return False
+    word = re.match(r"[\w'’-]+", text[start:])
+    cases = noun_cases(word.group()) if word else frozenset()
+    return bool(cases) and cases <= {"nomn", "accs"}
