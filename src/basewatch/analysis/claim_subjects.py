@@ -41,13 +41,17 @@ _ADJ_FORM = re.compile(r"(?:ск|цк|зк|ськ|цьк|зьк)(?:ом|ого|�
 #: A resident's or native's town ("жительница Таганрога", "46 жителей Курской области",
 #: "уродженець Херсона") is where the person is from, not where the event is.
 _RESIDENT = re.compile(r"(?:жител|жительниц|уроженц|уроженк|уроженец|выходц|выходец|мешканц|"
-                       r"мешканк|уродженц|уродженк|уродженець)\w*\s+$", re.IGNORECASE)
+                       r"мешканк|уродженц|уродженк|уродженець)\w*\s+"
+                       # the genitives that say which part of it ("жителей оккупированной части
+                       # Курской области", "жителей Суджанского района Курской области")
+                       r"(?:(?:\w+(?:ой|ей|ых|их|ого|его|ої|ого)\s+)?(?:част|район|округ|сел|"
+                       r"пос[её]лк|город|міст|громад)\w*\s+){0,2}$", re.IGNORECASE)
 
 
 def not_the_subject(text: str, m: Mention) -> bool:
     if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
         return True
-    if _RESIDENT.search(text, max(0, m.start - 20), m.start):
+    if _RESIDENT.search(text, max(0, m.start - 60), m.start):
         return True
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
@@ -75,10 +79,21 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""
     if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
-        return True
-    after = text[m.end:m.end + 40]
+        # "по городу Днепру", "по украинскому Днепру": a generic noun in apposition or an
+        # adjective that agrees with the name stands between the preposition and the name
+        prev2 = before[-2].lower().strip("«\"*_(") if len(before) > 1 else ""
+        return not (prev2 in ("по", "к", "ко") and _DATV_MODIFIER.fullmatch(prev))
+    if "loct" in cases and prev in ("в", "во", "у") and text[m.end:m.end + 1] == " " and \
+            _THEY_SAID.match(text, m.end + 1):
+        return True  # "В Дамаске подтвердили", not "остаются в Тартусе, заявили в Минобороны"
+    after = text[m.end:m.end + 60]
     if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
                                                   or _AGENCY.match(after.lstrip())):
+        return True
+    # "Киев, как ожидается, сосредоточится", "Киев активно занимается", "Киев будет применять"
+    rest = _PARENTHESIS.sub("", after, count=1).lstrip(" ,")
+    if "nomn" in cases and after[:1] in " ," and rest != after.lstrip(" ,") and \
+            _AGENCY.match(rest) or "nomn" in cases and after[:1] in " ," and _WILL.match(rest):
         return True
     if "accs" in cases and _PUSH.fullmatch(prev):
         return True
@@ -96,16 +111,47 @@ _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|т
                      r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
                      r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
                      r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
-                     r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*)(?!\w)", re.IGNORECASE)
+                     r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*|"
+                     # a polity loses control of ground; a place does not
+                     r"потеря\w* контрол\w*|втрати\w* контрол\w*)(?!\w)", re.IGNORECASE)
+#: A parenthesis after the name ("Киев, как ожидается, сосредоточится", "Киев, вероятно,
+#: останется зависимым") or an adverb ("Киев активно занимается").
+_PARENTHESIS = re.compile(r"^\s*(?:,\s*(?:\w+\s+){0,3}?\w+\s*,|\s\w+(?:но|ски|о)(?=\s))",
+                          re.IGNORECASE)
+#: A polity's will or ability: a modal and an infinitive ("Киев будет применять", "Киев может
+#: попросить", "Киев не стал защищать", "Київ може попросити"), or a reflexive of activity
+#: ("занимается", "сосредоточится"). An infinitive of undergoing is left out: a place can
+#: "стать целью", "оказаться в окружении", "остаться без света".
+_WILL = re.compile(r"(?:не\s+)?(?:(?:будет|будут|может|могут|сможет|смогут|мог|могла|стал|станет|"
+                   r"должен|должна|намерен|вынужден|буде|може|можуть|зможе|став|мусить)\s+"
+                   r"(?:\w+\s+){0,1}?(?!(?:стать|статі?|оказаться|опинитися|подвергнуться|"
+                   r"попасть|потрапити|остаться|залишитися|пасть|лишиться|сдаться)\b)"
+                   r"\w+(?:ть|ти|чь)(?:ся|сь)?\b|"
+                   r"занима(?:ется|лся|ются)|займ[её]тся|сосредоточ(?:ится|ился)|зосеред\w*ться)",
+                   re.IGNORECASE)
+#: "в Дамаске подтвердили", "в Киеве заявили": an indefinite-personal verb of speech after a
+#: city in the locative names its officials, not an event there (not "сообщили": "в Киеве
+#: сообщили о взрывах" reports an event in the city).
+_THEY_SAID = re.compile(r"(?:(?:уже|также|тоже|официально|вновь|снова)\s+)?(?:не\s+)?"
+                        r"(?:заявили|подтвердили|опровергли|признали|ответили|считают|уверены|"
+                        r"отреагировали|пригрозили|потребовали|пообещали|прокомментировали|"
+                        r"отвергли|раскритиковали|заявляют|настаивают|допустили|заявили|"
+                        r"підтвердили|заявили|відповіли|вважають)\b", re.IGNORECASE)
+#: Between по/к and a dative name: a generic noun in apposition or an agreeing adjective.
+_DATV_MODIFIER = re.compile(r"(?:город|селу|посёлку|поселку|посел|област|району|"
+                            r"[а-яё-]+(?:ому|ему|ой|ей))\w*", re.IGNORECASE)
 #: Verbs that push a polity, before a city in the accusative ("провоцировать Киев").
 _PUSH = re.compile(r"(?:с?провоцир|вынуди|вынужда|подталкива|подтолкну|склони|склоня|призыва|"
                    r"призвал|убеди|убежда|вооружа|поддерж|обвин|подштовху|змуси|закликал|"
                    r"підтрима)\w*", re.IGNORECASE)
 #: Nouns whose genitive is an owner or an agent ("под контролем Киева", "атаки Киева").
-_OWNER_NOUNS = re.compile(r"(?:контрол|приказ|наказ|просьб|требовани|позици|решени|режим|"
-                          r"атак|удар|план|политик|представител|руководств|правительств|"
-                          r"отказ|согласи|заявлени)\w*|власт(?:и|ей)|стороне",
-                          re.IGNORECASE)
+_OWNER_NOUNS = re.compile(r"(?:контрол(?:ем|ь|я|ю)|приказ(?:а|ом|у|ы|ов)?|наказ(?:а|ом|у)?|"
+                          r"просьб\w*|требовани\w*|позици\w*|решени\w*|режим(?:а|ом|у)?|"
+                          # nouns, not verbs: "атаки Киева", not "атакуют Сумы"
+                          r"атак(?:а|и|у|ой|ам|ами|ах)?|удар(?:а|у|ом|ы|ов|ам|ами|ах)?|"
+                          r"план(?:а|у|ом|ы|ов|ах)?|политик\w*|представител\w*|руководств\w*|"
+                          r"правительств\w*|отказ(?:а|ом|у)?|согласи[яюе]|заявлени\w*)|"
+                          r"власт(?:и|ей)|стороне", re.IGNORECASE)
 #: "у Киева появится", "у Києва є": possession.
 _POSSESSION = re.compile(r"(?:\S+\s+){0,1}(?:появ\w*|есть|нет|будет|был[аио]?|имеет\w*|"
                          r"оста(?:нется|лось|ется)|з'яв\w*|є|немає|буде)(?!\w)", re.IGNORECASE)

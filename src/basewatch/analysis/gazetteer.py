@@ -150,6 +150,24 @@ def cyrillic_stem(f: str) -> str:
     return f if len(f) >= _MIN_STEM else ""
 
 
+#: Endings of Russian and Ukrainian adjectives (and of possessives in -ов, -ин: "Часов Яр",
+#: "под Часовым Яром"), longest first.
+_ADJ_ENDINGS = ("ыми", "ими", "ого", "его", "ому", "ему", "ой", "ей", "ый", "ий", "ій", "ая",
+                "яя", "ое", "ее", "ую", "юю", "ою", "ею", "ої", "єї", "ым", "им", "ім", "ом",
+                "ем", "ые", "ие", "ых", "их", "і", "а", "я", "у", "ю", "е")
+
+
+def adjective_stem(f: str) -> str:
+    """A folded Cyrillic word without an adjective's ending ("кривому" -> "крив", "часовым"
+    -> "часов"), "" when too short to be safe. Used only for the words before the last of a
+    name of several words, whose modifiers agree with the noun in every case (Кривой Рог ->
+    в Кривом Роге, Часов Яр -> под Часовым Яром, Велика Новосілка -> Великої Новосілки)."""
+    for e in _ADJ_ENDINGS:
+        if f.endswith(e) and len(f) - len(e) >= 3:
+            return f[: -len(e)]
+    return f if len(f) >= 3 else ""
+
+
 def _arabic_variants(f: str) -> list[str]:
     m = _AR_CLITIC.match(f)
     out = [f]
@@ -251,9 +269,12 @@ class Gazetteer:
                 if k.startswith("f:") and _ADJ_LEMMA.search(k):
                     self._region_adj.setdefault(k, entry)
         nodes: list[dict[str, Any]] = [self._trie]
-        for t in tokens:
+        for i, t in enumerate(tokens):
             nxt: list[dict[str, Any]] = []
-            for k in dict.fromkeys(alias_keys(t)):
+            keys = alias_keys(t)
+            if i < len(tokens) - 1 and _CYRILLIC.search(t) and (a := adjective_stem(fold(t))):
+                keys.append(f"a:{a}")  # a modifier of a name of several words, in any case
+            for k in dict.fromkeys(keys):
                 self._prefixes.add(k[:5])
                 for node in nodes:
                     child = node.setdefault(k, {})
@@ -329,6 +350,8 @@ class Gazetteer:
             # no stem key for it ("Курской области" is Курская область, not Курск).
             if (stem := cyrillic_stem(f)) and not any(_ADJ_LEMMA.search(x) for x in lems):
                 keys.append((f"t:{stem}", "stem"))
+        if _CYRILLIC.search(f) and (a := adjective_stem(f)) and f"a:{a[:3]}" in pre:
+            keys.append((f"a:{a}", "lemma"))  # only names of several words hold such keys
         return keys
 
     def inner_keys_of(self, word: str) -> list[tuple[str, str]]:
@@ -340,6 +363,11 @@ class Gazetteer:
             f = fold(word)
             if not word[:1].isupper() and len(word) >= 3 and _CYRILLIC.search(f) \
                     and f"f:{f[:3]}" in self._prefixes:
+                hit = hit + [(f"f:{lem}", "lemma") for lem in lemmas(word)]
+            elif word[:1].isupper() and _CYRILLIC.search(f) and f"f:{f[:2]}" in self._prefixes \
+                    and f"f:{f[:3]}" not in self._prefixes:
+                # A short last word of a name ("Яр": "под Часовым Яром") is looked up by its
+                # dictionary forms too (the three-letter gate of keys_of misses it).
                 hit = hit + [(f"f:{lem}", "lemma") for lem in lemmas(word)]
             if len(self._inner) > 500_000:
                 self._inner.clear()
