@@ -217,3 +217,56 @@ ROUND4 = {"kupiansk": ["Купянск", "Куп'янськ"], "pokrovsk": ["П�
 ])
 def test_round4_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND4) == expected
+
+
+ROUND5 = {"chasiv-yar": ["Часів Яр", "Часов Яр"], "kryvyi-rih": ["Кривий Ріг", "Кривой Рог"],
+          "velyka-novosilka": ["Велика Новосілка", "Великая Новоселка"],
+          "nova-kakhovka": ["Нова Каховка", "Новая Каховка"], "kyiv": ["Киев", "Київ"],
+          "damascus": ["Дамаск"], "idlib": ["Идлиб"], "sumy": ["Сумы", "Суми"],
+          "dnipro": ["Днепр"], "kursk-oblast": ["Курская область"],
+          "bryansk-oblast": ["Брянская область"], "taganrog": ["Таганрог"],
+          "pokrovsk": ["Покровск"], "vuhledar": ["Угледар"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian and Ukrainian news channels; answers by hand.
+    # A name of several words inflects in all its words (adjective and noun agree).
+    ("Бои идут под Часовым Яром.", [("chasiv-yar", "fighting", "asserts")]),
+    ("Обстріл Часового Яру триває.", [("chasiv-yar", "strike", "asserts")]),
+    ("В Кривом Роге прогремели взрывы.", [("kryvyi-rih", "strike", "asserts")]),
+    ("Бои у Великой Новосёлки.", [("velyka-novosilka", "fighting", "asserts")]),
+    ("ВСУ обстреляли Новую Каховку.", [("nova-kakhovka", "strike", "asserts")]),
+    ("Удары по Великой Британии не планируются.", []),  # not Velyka Novosilka
+    # A city as a polity: a modal and an infinitive, a parenthesis, an activity, officials.
+    ("Киев может попросить новые системы ПВО после удара.", []),
+    ("Киев, как ожидается, сосредоточится на обороне и ударах.", []),
+    ("Киев активно занимается разработкой ракет для ударов.", []),
+    ("В Дамаске подтвердили удар по Идлибу.", [("idlib", "strike", "speculates")]),
+    ("Киев может стать целью ударов.", [("kyiv", "strike", "speculates")]),  # a target
+    ("Корабли остаются в Дамаске, заявили в штабе.", [("damascus", "presence", "speculates")]),
+    # Genitive owners are nouns, not verbs; a modifier between по and a dative name.
+    ("«Шахеды» атакуют Сумы.", [("sumy", "strike", "asserts")]),
+    ("Ракета запущена вчера по городу Днепру.", [("dnipro", "strike", "asserts")]),
+    ("Удар ракетами по украинскому Днепру.", [("dnipro", "strike", "asserts")]),
+    # A resident of a part of a region; a bribe is not a capture.
+    ("Вернулись 46 жителей оккупированной части Курской области.", []),
+    ("Начальника полиции Таганрога подозревают во взятке.", []),
+    # Cues of round 5.
+    ("Семь сбитых дронов над Брянской областью.", [("bryansk-oblast", "strike", "asserts")]),
+    ("В Сумах при налете дронов погибли двое.", [("sumy", "strike", "asserts")]),
+    ("Армия готовится к наступлению на Покровск.", [("pokrovsk", "fighting", "asserts")]),
+    ("ВСУ потеряли 40% территории в Курской области.",
+     [("kursk-oblast", "capture", "asserts")]),
+    ("Ракеты, примененной в Днепре, не было в списках.", [("dnipro", "strike", "asserts")]),
+    ("Storm Shadow применялись при ударе по Курской области.",
+     [("kursk-oblast", "strike", "asserts")]),
+    # Threats, expectations, permissions and accusations are not events.
+    ("Посольство закрыто из-за угрозы обстрела Киева.", [("kyiv", "strike", "speculates")]),
+    ("Жители ожидают атаку дронов на Сумы.", [("sumy", "strike", "speculates")]),
+    ("Разрешение использовать ракеты для ударов по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Украина обвинила военных в расстреле пленных около Угледара.",
+     [("vuhledar", "strike", "speculates")]),
+])
+def test_round5_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, ROUND5) == expected
