@@ -2,8 +2,9 @@
 Pure.
 
 A name may stand in a post without being the place of the event: a city standing for its
-government ("поставки Киеву", "Киев не раз пытался", "под контролем Киева"), a name in
-quotation marks (группировка войск «Днепр»), the reference point of another place ("37 км
+government ("поставки Киеву", "Киев не раз пытался", "под контролем Киева", "Киев будет
+применять", "в Дамаске подтвердили"), a name in quotation marks (группировка войск «Днепр»),
+a resident of a part of a region, the reference point of another place ("37 км
 северо-западней Курска"), a front direction named after a city ("на Купянском направлении"),
 a resident's town ("жительница Таганрога"), or the destination of an evacuation ("эвакуировать
 в Донецк"). Each test reads the words around the name and its grammatical case (pymorphy3,
@@ -135,7 +136,7 @@ _WILL = re.compile(r"(?:не\s+)?(?:(?:будет|будут|может|могу
 _THEY_SAID = re.compile(r"(?:(?:уже|также|тоже|официально|вновь|снова)\s+)?(?:не\s+)?"
                         r"(?:заявили|подтвердили|опровергли|признали|ответили|считают|уверены|"
                         r"отреагировали|пригрозили|потребовали|пообещали|прокомментировали|"
-                        r"отвергли|раскритиковали|заявляют|настаивают|допустили|заявили|"
+                        r"отвергли|раскритиковали|заявляют|настаивают|допустили|"
                         r"підтвердили|заявили|відповіли|вважають)\b", re.IGNORECASE)
 #: Between по/к and a dative name: a generic noun in apposition or an agreeing adjective.
 _DATV_MODIFIER = re.compile(r"(?:город|селу|посёлку|поселку|посел|област|району|"
