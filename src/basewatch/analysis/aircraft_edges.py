@@ -77,14 +77,14 @@ def edge_scores(maps: tuple[NDArray[np.float32], NDArray[np.float32]],
     not fit in the image."""
     c2, s2 = maps
     h, w = c2.shape
-    temps = [(edge_templates(L, angles)) for L in lengths_px]
+    temps = [edge_templates(L, angles) for L in lengths_px]
     radii = [math.isqrt(t[0].shape[0]) // 2 for t in temps]
     pad = max(radii) + shift_px
     offs = [(dr, dc) for dr in range(-shift_px, shift_px + 1, step_px)
             for dc in range(-shift_px, shift_px + 1, step_px)]
     out = []
     for r0, c0 in points:
-        r, c = int(round(r0)), int(round(c0))
+        r, c = round(r0), round(c0)
         if r - pad < 0 or c - pad < 0 or r + pad >= h or c + pad >= w:
             out.append(float("nan"))
             continue
