@@ -283,26 +283,35 @@ def table(title: str, scores: list[Score]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(root: Path) -> dict[str, list[Score]]:
+def evaluate(root: Path, aircraft_params: Any = None, *, vessels: bool = True
+             ) -> dict[str, list[Score]]:
     """All scores: per scene, then the totals of each split."""
-    v_dev = run_vessels(root, VESSEL_DEV, "dev")
-    v_held = run_vessels(root, VESSEL_HELD_OUT, "held-out")
+    out: dict[str, list[Score]] = {}
+    if vessels:
+        v_dev = run_vessels(root, VESSEL_DEV, "dev")
+        v_held = run_vessels(root, VESSEL_HELD_OUT, "held-out")
+        out["vessels"] = v_dev + v_held + [total("all dev", "dev", v_dev),
+                                           total("all held-out", "held-out", v_held)]
     imgs = aircraft_images(root)
-    a_dev = run_aircraft(root, imgs[:N_AIRCRAFT_DEV], "dev")
-    a_held = run_aircraft(root, imgs[N_AIRCRAFT_DEV:], "held-out")
-    return {
-        "vessels": v_dev + v_held + [total("all dev", "dev", v_dev),
-                                     total("all held-out", "held-out", v_held)],
-        "aircraft": a_dev + a_held + [aircraft_total("all dev", "dev", a_dev),
-                                      aircraft_total("all held-out", "held-out", a_held)],
-    }
+    a_dev = run_aircraft(root, imgs[:N_AIRCRAFT_DEV], "dev", aircraft_params)
+    a_held = run_aircraft(root, imgs[N_AIRCRAFT_DEV:], "held-out", aircraft_params)
+    out["aircraft"] = a_dev + a_held + [aircraft_total("all dev", "dev", a_dev),
+                                        aircraft_total("all held-out", "held-out", a_held)]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-docs", action="store_true", help="write the tables to docs/imagery.md")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--aircraft-only", action="store_true", help="skip the vessels")
+    ap.add_argument("--aircraft-params", metavar="JSON", default="{}",
+                    help='AircraftParams fields to change, e.g. \'{"edge_weight": 1.0}\' (an option, '
+                         'not the defaults: cannot be written to the docs)')
     args = ap.parse_args(argv)
+    changed = json.loads(args.aircraft_params)
+    if changed and args.write_docs:
+        ap.error("--write-docs writes the defaults' figures: drop --aircraft-params")
     root = shared_data()
     if not (root / "sen2ships-dev").is_dir():
         print(f"no shared data at {root} (set BASEWATCH_SHARED_DATA)", file=sys.stderr)
@@ -310,18 +319,22 @@ def main(argv: list[str] | None = None) -> int:
     from basewatch.analysis.aircraft import AircraftParams
     from basewatch.analysis.vessels import VesselParams
 
-    res = evaluate(root)
+    a_params = AircraftParams(**{k: tuple(v) if isinstance(v, list) else v
+                                 for k, v in changed.items()})
+    res = evaluate(root, a_params, vessels=not args.aircraft_only)
     if args.json:
         print(json.dumps({k: [s.to_dict() for s in v] for k, v in res.items()}, indent=1))
         return 0
-    text = "\n\n".join([
-        table("Vessels, Sentinel-2 L2A (match within 30 m)", res["vessels"]),
-        "Parameters: `" + json.dumps(VesselParams().to_dict()) + "`",
+    parts = [table("Vessels, Sentinel-2 L2A (match within 30 m)", res["vessels"]),
+             "Parameters: `" + json.dumps(VesselParams().to_dict()) + "`"] if "vessels" in res else []
+    text = "\n\n".join(parts + [
         table("Aircraft, Pléiades 0.5 m (counts against labels)", res["aircraft"]),
-        "Parameters: `" + json.dumps(AircraftParams().to_dict()) + "`",
+        "Parameters: `" + json.dumps(a_params.to_dict()) + "`",
     ])
     print(text)
-    if args.write_docs:
+    if args.write_docs and args.aircraft_only:
+        print("not written: --write-docs needs the vessels too", file=sys.stderr)
+    elif args.write_docs:
         doc = DOC.read_text("utf-8")
         a, b = "<!-- bench_imagery_real:start -->", "<!-- bench_imagery_real:end -->"
         if a in doc and b in doc:

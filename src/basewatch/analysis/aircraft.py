@@ -73,6 +73,14 @@ class AircraftParams:
     relaxed_texture: float = 1.6
     relaxed_solidity: float = 0.7
     relaxed_ncc: float = 0.5
+    # Outline (:mod:`basewatch.analysis.aircraft_edges`, at edge_res_m): with edge_weight > 0, an
+    # object is kept when the weighted mean of its cross correlation and its edge-orientation
+    # score reaches mix_strict (mix_relaxed for an object that passed only the relaxed tests),
+    # instead of verify_ncc / relaxed_ncc on the correlation alone.
+    edge_res_m: float = 1.0
+    edge_weight: float = 0.0
+    mix_strict: float = 0.325
+    mix_relaxed: float = 0.35
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

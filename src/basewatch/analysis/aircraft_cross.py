@@ -154,18 +154,48 @@ def verify_and_add(dets: list[Detection], bands: dict[str, NDArray[Any]], area: 
     best, _, _, _, f = scores
     res = res_m * f
     h, w = best.shape
-    out: list[Detection] = []
+    objs: list[tuple[Detection, float, float]] = []     # (object, correlation, its need)
     for i, d in enumerate(dets):
         r, c = min(int(d.row / f), h - 1), min(int(d.col / f), w - 1)
         rad = max(2, int(0.3 * d.length_m / res))
         ncc = float(best[max(r - rad, 0):r + rad + 1, max(c - rad, 0):c + rad + 1].max())
-        if ncc >= (need[i] if need is not None else p.verify_ncc):
-            out.append(d)
-    if p.add_ncc > 0:
-        extra = cross_match(bands, area, res_m=res_m, params=p, scores=scores)
-        for e in sorted(extra, key=lambda e: -e.peak):
-            if e.peak >= p.add_ncc and all(
-                    math.hypot(e.row - d.row, e.col - d.col) * res_m > 0.5 * max(d.length_m, e.length_m)
-                    for d in out):
-                out.append(e)
+        objs.append((d, ncc, need[i] if need is not None else p.verify_ncc))
+    extra = cross_match(bands, area, res_m=res_m, params=p, scores=scores) if p.add_ncc > 0 else []
+    extra = [e for e in extra if e.peak >= p.add_ncc]
+    out: list[Detection] = []
+    if p.edge_weight > 0:
+        # Objects that could reach the mixed score with the best edge score there is (1).
+        wt = p.edge_weight
+        look = [(d, ncc, want) for d, ncc, want in objs
+                if ncc + wt >= (1 + wt) * min(p.mix_strict, p.mix_relaxed)]
+        edges = _edge_scores([d for d, _, _ in look], bands, res_m=res_m, params=p) if look else []
+        for (d, ncc, want), e in zip(look, edges, strict=True):
+            if math.isnan(e):       # the template does not fit: at the image's edge
+                keep = ncc >= want
+            else:
+                keep = (ncc + wt * e) / (1 + wt) >= (p.mix_strict if want <= p.verify_ncc
+                                                     else p.mix_relaxed)
+            if keep:
+                out.append(d)
+    else:
+        out = [d for d, ncc, want in objs if ncc >= want]
+    for e in sorted(extra, key=lambda e: -e.peak):
+        if all(math.hypot(e.row - d.row, e.col - d.col) * res_m > 0.5 * max(d.length_m, e.length_m)
+               for d in out):
+            out.append(e)
     return out
+
+
+def _edge_scores(dets: list[Detection], bands: dict[str, NDArray[Any]], *, res_m: float,
+                 params: AircraftParams) -> list[float]:
+    """:func:`.aircraft_edges.edge_scores` at the detections, on the brightness at ``edge_res_m``."""
+    from basewatch.analysis.aircraft import _block_mean as block_mean
+    from basewatch.analysis.aircraft import _brightness
+    from basewatch.analysis.aircraft_edges import edge_scores, orientation_maps
+
+    p = params
+    f = max(1, round(p.edge_res_m / res_m))
+    res = res_m * f
+    maps = orientation_maps(block_mean(_brightness(bands), f))
+    return edge_scores(maps, [(d.row / f, d.col / f) for d in dets],
+                       lengths_px=tuple(L / res for L in p.cross_lengths_m), angles=p.cross_angles)
