@@ -29,8 +29,8 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from basewatch.analysis.geodesy import distance_m, length_km
-from basewatch.errors import NotFoundError
 from basewatch.analysis.roadgraph_build import EdgeIndex, EdgeKeys, EdgeTable, build_tables
+from basewatch.errors import NotFoundError
 from basewatch.model.roads import RoadSegment
 
 __all__ = [
