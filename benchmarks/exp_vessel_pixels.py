@@ -300,6 +300,63 @@ def score(bench: Any, port: Port, found: list[tuple[float, float]], cols: slice 
     return len(truth), len(found), bench.match_vessels(dets, truth)
 
 
+def pixel_ranking(p: NDArray[Any], mask: NDArray[np.bool_]) -> tuple[float, float, float]:
+    """(ROC AUC, average precision, share of ship pixels) of the probability over all pixels."""
+    s, y = p.ravel(), mask.ravel()
+    order = np.argsort(-s, kind="stable")
+    yo = y[order]
+    tp = np.cumsum(yo)
+    ap = float((tp / np.arange(1, len(yo) + 1))[yo].sum() / max(int(y.sum()), 1))
+    ranks = np.empty(len(s))
+    ranks[np.argsort(s, kind="stable")] = np.arange(len(s))
+    npos, nneg = int(y.sum()), int((~y).sum())
+    auc = float((ranks[y].sum() - npos * (npos - 1) / 2) / max(npos * nneg, 1))
+    return auc, ap, float(y.mean())
+
+
+def hybrid(bench: Any, dev: dict[str, Port], probs: dict[str, NDArray[np.float32]]) -> None:
+    """The kept detector (analysis.vessels) with the leave-one-port-out probability: as a
+    verifier (a detection kept where the probability, 3x3 max, at its centre is >= v), or adding
+    the probability's objects (mask opened by a 3x3 cross, 40-420 m long, <= 60 m wide, length
+    >= 2 widths) farther than 30 m from every detection, everywhere or only in the land core."""
+    from scipy import ndimage
+
+    from basewatch.analysis.vessels import _extent, detect_vessels
+
+    kept: dict[str, tuple[list[tuple[float, float]], NDArray[np.bool_]]] = {}
+    for n, p in dev.items():
+        diag: dict[str, Any] = {}
+        dets = detect_vessels(p.win.bands, p.win.inside, res_m=p.res, diagnostics=diag)
+        kept[n] = ([(d.row, d.col) for d in dets], diag["land_core"])
+    print(_line("kept detector", [(n, *score(bench, p, kept[n][0])) for n, p in dev.items()]))
+    for v in (0.3, 0.5, 0.7):
+        rows = []
+        for n, p in dev.items():
+            pm = ndimage.maximum_filter(probs[n], 3)
+            found = [(r, c) for r, c in kept[n][0] if pm[int(round(r)), int(round(c))] >= v]
+            rows.append((n, *score(bench, p, found)))
+        print(_line(f"kept detector, verified (probability >= {v:g})", rows))
+    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], bool)
+    for where in ("land core", "anywhere"):
+        for thr in (0.6, 0.75, 0.9):
+            rows = []
+            for n, p in dev.items():
+                base, core = kept[n]
+                m = ndimage.binary_opening((probs[n] > thr) & (core if where == "land core" else True), cross)
+                lab, _ = ndimage.label(m, np.ones((3, 3), bool))
+                add = []
+                for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+                    rr, cc = np.nonzero(lab[sl] == i)
+                    if sl is None or len(rr) < 3:
+                        continue
+                    length, width, c = _extent(rr + sl[0].start, cc + sl[1].start, p.res)
+                    far = all(np.hypot(c[0] - r, c[1] - q) * p.res > 30 for r, q in base)
+                    if 40 <= length <= 420 and width <= 60 and length >= 2 * width and far:
+                        add.append((float(c[0]), float(c[1])))
+                rows.append((n, *score(bench, p, base + add)))
+            print(_line(f"kept detector + classifier objects ({where}, thr {thr:g})", rows))
+
+
 def _line(name: str, rows: list[tuple[str, int, int, int]]) -> str:
     lab = sum(r[1] for r in rows)
     det = sum(r[2] for r in rows)
@@ -315,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--held-out", action="store_true", help="the chosen setting on the held-out ports")
     ap.add_argument("--within", action="store_true", help="left/right halves of each dev port")
     ap.add_argument("--no-nir", action="store_true", help="B02, B03, B11 only")
+    ap.add_argument("--hybrid", action="store_true",
+                    help="the kept detector with the classifier as a verifier or as added objects")
     args = ap.parse_args(argv)
     bench = _bench()
     root = bench.shared_data()
@@ -327,11 +386,15 @@ def main(argv: list[str] | None = None) -> int:
           "zone share:", {n: round(float(p.zone.mean()), 2) for n, p in dev.items()})
     rng = np.random.default_rng(SEED)
     results: dict[tuple[float, float, float], list[tuple[str, int, int, int]]] = {}
+    lopo: dict[float, dict[str, NDArray[np.float32]]] = {}
     for posw in GRID_POSW:
-        probs = {}
+        probs = lopo.setdefault(posw, {})
         for held in dev:
             model = train([sample(p, posw, rng) for n, p in dev.items() if n != held])
             probs[held] = probability(model, dev[held])
+        print(f"pixels, leave-one-port-out, posw {posw:g}: " + ", ".join(
+            "{} AUC {:.3f} AP {:.3f} (ships {:.2%} of pixels)".format(n, *pixel_ranking(probs[n], p.mask))
+            for n, p in dev.items()))
         for thr in GRID_THR:
             for min_len in GRID_MINLEN:
                 rows = [(n, *score(bench, p, objects(probs[n], p, thr, min_len))) for n, p in dev.items()]
@@ -345,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     best = max(results, key=lambda k: f1(results[k]))
     print(_line(f"chosen on dev (best pooled F1): posw {best[0]:g} thr {best[1]:g} "
                 f"min length {best[2]:g} m", results[best]))
+    if args.hybrid:
+        hybrid(bench, dev, lopo[best[0]])
     if args.within:
         rows = []
         for n, p in dev.items():
