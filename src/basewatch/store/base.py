@@ -78,6 +78,9 @@ class LayerSpec:
     #: equal the extractors and :func:`dumps` applied to ``to_dict`` (tested), only cheaper; the
     #: geometry is still made by ``geometry``.
     encode_rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
+    #: Each distinct geometry is stored once, keyed by its content, and records point to it
+    #: (a daily control series repeats its ground): ``store/shared_geometry.py``.
+    shared_geometry: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,9 @@ CONTROL = LayerSpec(
     geometry=lambda c: _multi(c.geometry),
     geometry_field="geometry",
     indexes=(("date",),),
-    description="Ground held by each faction on each date (control snapshots).",
+    description="Ground held by each faction on each date (control snapshots; each distinct "
+                "geometry stored once in control_geometries, joined in the view control_areas).",
+    shared_geometry=True,
 )
 
 OUTLINES = LayerSpec(

@@ -35,6 +35,7 @@ from basewatch.analysis.ground_cache import GroundCache
 from basewatch.errors import StoreError
 from basewatch.model import Facility
 from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
+from basewatch.store.shared_geometry import KEY_COLUMN, areas_view
 
 if TYPE_CHECKING:  # numpy, shapely: only where a ground is prepared and measured; reading
     # stored rows (every timeline) imports neither
@@ -107,12 +108,14 @@ class SnapshotGrounds:
 def _fingerprint_sql(store: Store) -> tuple[str, Callable[[str, str], Any]]:
     from basewatch.store.gpkg import GeoPackageStore
 
-    table = CONTROL.name
+    # Each area's geometry is stored once under its content key (store/shared_geometry.py):
+    # the key column is the digest, no stored byte is read again.
+    table, key = CONTROL.name, KEY_COLUMN
     if isinstance(store, GeoPackageStore):
-        sql = (f'SELECT "date", "faction", "status", basewatch_md5(geom), "synthetic" '
+        sql = (f'SELECT "date", "faction", "status", "{key}", "synthetic" '
                f'FROM "{table}" WHERE "date" >= ? AND "date" <= ? ORDER BY 1, 2, 3')
         return sql, lambda lo, hi: [lo, hi]
-    sql = (f'SELECT "date", "faction", "status", md5(ST_AsBinary(geom)), "synthetic" '
+    sql = (f'SELECT "date", "faction", "status", "{key}", "synthetic" '
            f'FROM "{table}" WHERE "date" >= CAST(:lo AS date) AND "date" <= CAST(:hi AS date) '
            "ORDER BY 1, 2, 3")
     return sql, lambda lo, hi: {"lo": lo, "hi": hi}
@@ -269,7 +272,7 @@ def ground_geometry(store: Store, snapshot: dt.date, faction: str) -> BaseGeomet
 
     from basewatch.store.gpkg import GeoPackageStore, decode_gpkg_geometry
 
-    t = CONTROL.name
+    t = areas_view(CONTROL)
     if isinstance(store, GeoPackageStore):
         rows = store.execute(f'SELECT geom FROM "{t}" WHERE "date" = ? AND "faction" = ? '
                              'ORDER BY "status"', [snapshot.isoformat(), faction])
