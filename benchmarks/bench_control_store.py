@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "171c26c"
 
 CHILD = r"""
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, sys, time
 from pathlib import Path
 from basewatch.model import Faction, Relation
 from basewatch.sources.importing import import_file
@@ -46,11 +46,16 @@ ws = Workspace(folder, create=True)
 with ws.store.transaction():
     ws.store.put(FACTIONS, [Faction.from_dict(d) for d in base["factions"]])
     ws.store.put(RELATIONS, [Relation.from_dict(d) for d in base["relations"]])
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():  # this process's peak resident memory, KiB (ru_maxrss would count the parent's
+    # size at fork, which exec keeps)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+rss0 = hwm()
 t = time.perf_counter()
 import_file(ws, "control", gj, distances=False)
 t_import = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm()
 ws.close()
 size = (folder / "basewatch.gpkg").stat().st_size
 ws = Workspace(folder)

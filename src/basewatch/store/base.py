@@ -72,6 +72,10 @@ class LayerSpec:
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     derived: bool = False
+    #: A log of what was done (the API's audit trail): its records are read back as such and
+    #: are no input of any answer, so, like a derived layer's, its writes do not move the
+    #: store's revision (an audited API import keeps the reach histories kept right after it).
+    log: bool = False
     #: For layers of many records (roads, flight events): each record's column values
     #: (``columns``, then the provenance columns not among them, in that order) and its stored
     #: JSON (:func:`dumps` of ``to_dict`` without ``geometry_field``), for a batch at once. Must
@@ -81,6 +85,11 @@ class LayerSpec:
     #: Each distinct geometry is stored once, keyed by its content, and records point to it
     #: (a daily control series repeats its ground): ``store/shared_geometry.py``.
     shared_geometry: bool = False
+
+
+def moves_revision(spec: LayerSpec) -> bool:
+    """Whether a change of this layer's records moves the store's revision."""
+    return not (spec.derived or spec.log)
 
 
 @dataclass(frozen=True)
@@ -336,7 +345,7 @@ class Store(Protocol):
 
     def revision(self) -> int:
         """A number that grows with every committed transaction that changed records (of
-        layers that are not ``derived``)."""
+        layers that are neither ``derived`` nor a ``log``)."""
         ...
 
     def close(self) -> None: ...

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import StoreError
-from basewatch.store.base import LAYERS, PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records
+from basewatch.store.base import (
+    LAYERS,
+    PROVENANCE_COLUMNS,
+    LayerSpec,
+    PutResult,
+    decode_records,
+    moves_revision,
+)
 from basewatch.store.gpkg_binary import (
     _SRS_ID,
     _envelope,
@@ -288,7 +295,7 @@ class GeoPackageStore:
             if w.updated and spec.shared_geometry:
                 self._con.execute(orphans_sql(spec))
             if w.inserted or w.updated:
-                self._wrote = self._wrote or not spec.derived
+                self._wrote = self._wrote or moves_revision(spec)
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name = ?", (spec.name,))
@@ -322,7 +329,7 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
-            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
+            self._wrote = self._wrote or (cur.rowcount > 0 and moves_revision(spec))
             if cur.rowcount > 0 and spec.shared_geometry:
                 self._con.execute(orphans_sql(spec))
         return int(cur.rowcount)

@@ -24,7 +24,15 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from basewatch.errors import StoreError
-from basewatch.store.base import CONTROL, PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
+from basewatch.store.base import (
+    CONTROL,
+    PROVENANCE_COLUMNS,
+    LayerSpec,
+    PutResult,
+    decode_records,
+    dumps,
+    moves_revision,
+)
 from basewatch.store.postgis_shared import create_ddl, geometry_rows_sql, migration_sql
 from basewatch.store.shared_geometry import KEY_COLUMN, areas_view, geometry_key, orphans_sql
 
@@ -321,7 +329,7 @@ class PostGISStore:
                         updated += 1
             if shared and updated:
                 self._con.execute(text(orphans_sql(spec)))
-            self._wrote = self._wrote or (bool(inserted or updated) and not spec.derived)
+            self._wrote = self._wrote or (bool(inserted or updated) and moves_revision(spec))
         return PutResult(inserted, updated, total - inserted - updated)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
@@ -352,7 +360,7 @@ class PostGISStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
-            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
+            self._wrote = self._wrote or (cur.rowcount > 0 and moves_revision(spec))
             if cur.rowcount > 0 and spec.shared_geometry:
                 self._con.execute(text(orphans_sql(spec)))
         return int(cur.rowcount)
