@@ -1,9 +1,10 @@
 """Exposure distances materialized in the store: one row per (site, distinct ground).
 
-A *ground* is one faction's territory in one control snapshot. Its key is a content hash of
-the stored area geometries (:func:`snapshot_grounds`, computed by the database from the stored
-bytes, so no geometry is parsed to find it): a daily series whose territory did not change
-shares one key across days, and a snapshot replaced by different geometry gets a new key.
+A *ground* is one faction's territory in one control snapshot. Its key combines the content
+keys of the faction's stored areas (:func:`snapshot_grounds`: each area's geometry is stored
+once under the SHA-256 of its WKB, ``store/shared_geometry.py``, so finding the key reads one
+short column and no geometry): a daily series whose territory did not change shares one key
+across days, and a snapshot replaced by different geometry gets a new key.
 
 Each row holds the exact geodesic distance (m) from the site to that ground, the nearest point
 and whether the site is inside, computed by :class:`basewatch.analysis.ground.Ground`. Rows are
@@ -143,8 +144,9 @@ class GroundKey:
 
 
 #: Every snapshot's ground keys, written whole (one transaction) for one store stamp: a new
-#: process (each CLI command) reads ~2 rows a snapshot instead of hashing the stored geometry
-#: again (40 MB for two years of daily fronts: ~0.1 s).
+#: process (each CLI command) reads ~2 rows a snapshot. (Made when the keys hashed the stored
+#: geometry, 40 MB for two years of daily fronts; since the control rows carry their
+#: geometry's key, computing them again reads about as little.)
 GROUND_KEYS = register_layer(LayerSpec(
     name="control_ground_keys",
     geometry_type=None,
@@ -214,8 +216,8 @@ def snapshot_grounds(store: Store, start: dt.date | None = None,
                      end: dt.date | None = None) -> dict[dt.date, SnapshotGrounds]:
     """Every control snapshot dated in [start, end] with the key of each faction's ground.
 
-    The key hashes the stored bytes of the faction's areas (all statuses, in key order), as
-    the database gives them: no geometry is decoded. Remembered per store revision.
+    The key hashes the content keys of the faction's areas (all statuses, in key order), as
+    stored in the control rows: no geometry is read. Remembered per store revision.
     """
     if not getattr(store, "has_layer", lambda s: True)(CONTROL):
         return {}

@@ -8,7 +8,6 @@ the workspace stays one file and a failed transaction leaves it byte-for-byte as
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,9 +27,11 @@ from basewatch.store.gpkg_binary import (
     _SRS_ID,
     _envelope,
     _wkb_offset,
-    from_wkb as _from_wkb,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
+)
+from basewatch.store.gpkg_binary import (
+    from_wkb as _from_wkb,
 )
 from basewatch.store.gpkg_put import BATCH, Put
 from basewatch.store.shared_geometry import areas_view, companions, orphans_sql
@@ -92,10 +93,6 @@ def _is_empty(blob: bytes | None) -> int | None:
     return 1 if blob[3] & 0x10 else 0
 
 
-def _md5(blob: bytes | None) -> str | None:
-    return None if blob is None else hashlib.md5(blob, usedforsecurity=False).hexdigest()
-
-
 class GeoPackageStore:
     """A :class:`~basewatch.store.base.Store` in one GeoPackage file."""
 
@@ -112,8 +109,6 @@ class GeoPackageStore:
         for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
-        # Content hash of a stored geometry, as PostgreSQL's md5(): keys of distinct grounds.
-        self._con.create_function("basewatch_md5", 1, _md5, deterministic=True)
         self._depth = 0
         self._wrote = False  # did the open transaction change a record? (bumps the revision)
         self._ready: set[str] = set()

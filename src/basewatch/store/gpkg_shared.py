@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec
-from basewatch.store.gpkg_binary import _SRS_ID, _wkb_offset, decode_gpkg_geometry, encode_gpkg_geometry
+from basewatch.store.gpkg_binary import (
+    _SRS_ID,
+    _wkb_offset,
+    decode_gpkg_geometry,
+    encode_gpkg_geometry,
+)
 from basewatch.store.shared_geometry import KEY_COLUMN, areas_view, geometries_table, geometry_key
 
 if TYPE_CHECKING:
@@ -34,8 +39,8 @@ def _create_geometries(store: GeoPackageStore, spec: LayerSpec) -> None:
               f'geom {spec.geometry_type}, "key" TEXT NOT NULL UNIQUE)')
     c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
               " VALUES (?,?,?,?,?)",
-              (g, "features", g, f"Each distinct geometry of {spec.name} once, by content key "
-               "(SHA-256 of its WKB); never edited in place.", _SRS_ID))
+              (g, "features", g, (f"Each distinct geometry of {spec.name} once, by content key "
+                                  "(SHA-256 of its WKB); never edited in place."), _SRS_ID))
     c.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
               (g, "geom", spec.geometry_type, _SRS_ID))
     store._create_rtree(g)

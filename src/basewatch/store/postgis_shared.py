@@ -31,12 +31,12 @@ _IMMUTABLE_FN = (
 def _geometries_ddl(spec: LayerSpec) -> list[str]:
     g = geometries_table(spec)
     return [
-        f'CREATE TABLE IF NOT EXISTS "{g}" (fid bigserial PRIMARY KEY, "key" text NOT NULL '
-        f'UNIQUE, geom geometry({spec.geometry_type}, {_SRID}))',
+        (f'CREATE TABLE IF NOT EXISTS "{g}" (fid bigserial PRIMARY KEY, "key" text NOT NULL '
+         f'UNIQUE, geom geometry({spec.geometry_type}, {_SRID}))'),
         f'CREATE INDEX IF NOT EXISTS "{g}_geom" ON "{g}" USING gist (geom)',
         _IMMUTABLE_FN,
-        f'CREATE OR REPLACE TRIGGER "{g}_immutable" BEFORE UPDATE OF geom, "key" ON "{g}" '
-        "FOR EACH ROW EXECUTE FUNCTION basewatch_immutable_geometry()",
+        (f'CREATE OR REPLACE TRIGGER "{g}_immutable" BEFORE UPDATE OF geom, "key" ON "{g}" '
+         "FOR EACH ROW EXECUTE FUNCTION basewatch_immutable_geometry()"),
     ]
 
 
@@ -55,8 +55,8 @@ def create_ddl(spec: LayerSpec, columns: list[str], indexes: Callable[[str], lis
     t = spec.name
     return [
         *_geometries_ddl(spec),
-        f'CREATE TABLE IF NOT EXISTS "{t}" (fid bigserial PRIMARY KEY, "{KEY_COLUMN}" text '
-        f'REFERENCES "{geometries_table(spec)}" ("key"), {", ".join(columns)})',
+        (f'CREATE TABLE IF NOT EXISTS "{t}" (fid bigserial PRIMARY KEY, "{KEY_COLUMN}" text '
+         f'REFERENCES "{geometries_table(spec)}" ("key"), {", ".join(columns)})'),
         *indexes(t),
         f'CREATE INDEX IF NOT EXISTS "{t}_{KEY_COLUMN}" ON "{t}" ("{KEY_COLUMN}")',
         _view_ddl(spec),
@@ -81,16 +81,16 @@ def migration_sql(spec: LayerSpec) -> str:
     key = "encode(sha256(ST_AsBinary(geom, 'NDR')), 'hex')"
     body = [
         *_geometries_ddl(spec),
-        f'INSERT INTO "{g}" ("key", geom) SELECT DISTINCT ON (k) k, geom FROM '
-        f'(SELECT {key} AS k, geom FROM "{t}" WHERE geom IS NOT NULL) s ORDER BY k',
+        (f'INSERT INTO "{g}" ("key", geom) SELECT DISTINCT ON (k) k, geom FROM '
+         f'(SELECT {key} AS k, geom FROM "{t}" WHERE geom IS NOT NULL) s ORDER BY k'),
         f'ALTER TABLE "{t}" ADD COLUMN "{KEY_COLUMN}" text REFERENCES "{g}" ("key")',
         f'UPDATE "{t}" SET "{KEY_COLUMN}" = {key} WHERE geom IS NOT NULL',
         f'DROP INDEX IF EXISTS "{t}_geom"',
         f'ALTER TABLE "{t}" DROP COLUMN geom',
         f'CREATE INDEX IF NOT EXISTS "{t}_{KEY_COLUMN}" ON "{t}" ("{KEY_COLUMN}")',
         _view_ddl(spec),
-        "INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') ON CONFLICT (key) "
-        "DO UPDATE SET value = (basewatch_meta.value::bigint + 1)::text",
+        ("INSERT INTO basewatch_meta (key, value) VALUES ('revision', '1') ON CONFLICT (key) "
+         "DO UPDATE SET value = (basewatch_meta.value::bigint + 1)::text"),
     ]
     stmts = "\n".join(f"    EXECUTE {_quote(s)};" for s in body)
     return (f"DO $mig$ BEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE "
