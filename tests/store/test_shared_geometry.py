@@ -254,3 +254,32 @@ def test_db_upgrade_converts_a_postgis_database_of_the_old_layout(pg_url, tmp_pa
         assert ws.store.put(CONTROL, series).unchanged == len(series)
         rows = ws.store.execute("SELECT count(*) FROM control_areas")  # type: ignore[attr-defined]
         assert rows == [(len(series),)]
+
+
+def test_postgis_a_geometry_another_writer_just_pointed_to_is_not_dropped(pg_url, tmp_path, prov):
+    """Writer A points a new snapshot to a stored geometry and has not committed yet; writer B
+    deletes the only committed snapshot of that geometry. B must neither wait for A nor drop
+    the geometry under A (A's row would then point to nothing)."""
+    from basewatch.store.postgis import PostGISStore
+
+    g = MultiPolygon([GROUNDS[0]])
+    with Workspace(tmp_path, create=True, store_url=pg_url) as ws:
+        ws.store.put(CONTROL, [ControlArea("a", D0, g, prov)])
+    a, b = PostGISStore(pg_url), PostGISStore(pg_url)
+    b._con.exec_driver_sql("SET lock_timeout = '5s'")  # a wait would fail, not hang
+    b._con.commit()
+    try:
+        with a.transaction():
+            a.put(CONTROL, [ControlArea("a", D0 + dt.timedelta(days=1), g, prov)])
+            assert b.delete(CONTROL, {"date": D0.isoformat()}) == 1
+        with Workspace(tmp_path, store_url=pg_url) as ws:
+            (got,) = ws.control_on(D0 + dt.timedelta(days=1))
+            assert _wkb(got.geometry) == _wkb(g)
+            assert ws.control_on(D0) == []
+            assert _stored_geometries(ws) == 1
+            # once nobody points to it, the next write that orphans geometries drops it
+            ws.store.delete(CONTROL, {"date": (D0 + dt.timedelta(days=1)).isoformat()})
+            assert _stored_geometries(ws) == 0
+    finally:
+        a.close()
+        b.close()

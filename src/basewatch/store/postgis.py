@@ -328,7 +328,7 @@ class PostGISStore:
                     else:
                         updated += 1
             if shared and updated:
-                self._con.execute(text(orphans_sql(spec)))
+                self._con.execute(text(orphans_sql(spec, skip_locked=True)))
             self._wrote = self._wrote or (bool(inserted or updated) and moves_revision(spec))
         return PutResult(inserted, updated, total - inserted - updated)
 
@@ -362,7 +362,7 @@ class PostGISStore:
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
             self._wrote = self._wrote or (cur.rowcount > 0 and moves_revision(spec))
             if cur.rowcount > 0 and spec.shared_geometry:
-                self._con.execute(text(orphans_sql(spec)))
+                self._con.execute(text(orphans_sql(spec, skip_locked=True)))
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,

@@ -52,8 +52,14 @@ def companions(spec: LayerSpec | str) -> tuple[str, str]:
     return geometries_table(spec), areas_view(spec)
 
 
-def orphans_sql(spec: LayerSpec) -> str:
-    """Delete the geometries no record points to (same statement on both back ends)."""
+def orphans_sql(spec: LayerSpec, *, skip_locked: bool = False) -> str:
+    """Delete the geometries no record points to. ``skip_locked`` (PostgreSQL): leave a
+    geometry that another open transaction has just pointed a record to (its foreign key
+    check holds a lock on the row) instead of waiting for it and failing; a later write drops
+    it if it is still orphaned then."""
     t, g = spec.name, geometries_table(spec)
-    return (f'DELETE FROM "{g}" WHERE NOT EXISTS (SELECT 1 FROM "{t}" '
-            f'WHERE "{t}"."{KEY_COLUMN}" = "{g}"."key")')
+    orphaned = f'NOT EXISTS (SELECT 1 FROM "{t}" WHERE "{t}"."{KEY_COLUMN}" = "{g}"."key")'
+    if not skip_locked:
+        return f'DELETE FROM "{g}" WHERE {orphaned}'
+    return (f'DELETE FROM "{g}" WHERE fid IN (SELECT fid FROM "{g}" WHERE {orphaned} '
+            "FOR UPDATE SKIP LOCKED)")
