@@ -130,12 +130,9 @@ def migrate_layout(store: GeoPackageStore, spec: LayerSpec) -> int:
     blobs: dict[str, bytes] = {}
     pointers: list[tuple[str | None, int]] = []
     for fid, blob in c.execute(f'SELECT fid, geom FROM "{t}"').fetchall():
-        key = None
-        if blob is not None:
-            fresh = encode_gpkg_geometry(decode_gpkg_geometry(blob))
-            assert fresh is not None
-            (key,) = keys_of([fresh])
-            assert key is not None
+        fresh = None if blob is None else encode_gpkg_geometry(decode_gpkg_geometry(blob))
+        (key,) = keys_of([fresh])
+        if key is not None and fresh is not None:
             blobs.setdefault(key, fresh)
         pointers.append((key, fid))
     put_geometries(c, spec, blobs)
