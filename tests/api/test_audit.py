@@ -64,3 +64,39 @@ def test_the_cli_lists_the_audit_trail(demo_ws: Path, tmp_path: Path) -> None:
     rows = json.loads(out.output)
     assert [(e["token_name"], e["method"], e["path"], e["status"]) for e in rows] == [
         ("night desk", "DELETE", "/tripwires/0000000000", 404)]
+
+
+def test_an_api_import_keeps_the_reach_histories_its_audit_record_does_not_stale(
+        demo_ws: Path, tmp_path: Path, monkeypatch) -> None:
+    """The audit record of `POST /imports/...` is written after the import: it must not move
+    the store's revision, or the reach histories kept right after the import are stale and
+    the first `/exposure?date=` evaluates every history again."""
+    from basewatch.queries import reach_kept
+
+    folder = tmp_path / "ws"
+    shutil.copytree(demo_ws, folder)
+    with Workspace(folder) as ws:
+        _, tok = create_token(ws.store, "desk", Role.ANALYST)
+    c = TestClient(create_app(folder))
+    csv = ("id,name,aliases,operator,type,lon,lat,region,country,valid_from,source,source_url,"
+           "source_date,location_precision,date_precision\n"
+           "t4_test,T-4 test row,,russia,airbase,37.0,34.5,Homs,Syria,2015-09-01,test fixture,"
+           ",2024-12-05,approximate,month\n")
+    with Workspace(folder) as ws:
+        before = ws.store.revision()
+    r = c.post("/imports/facilities?filename=t4.csv", content=csv,
+               headers={"Authorization": f"Bearer {tok}"})
+    assert r.status_code == 200 and r.json()["inserted"] == 1
+    with Workspace(folder) as ws:
+        assert len(ws.store.select(AUDIT)) == 1  # the audit record is there
+        assert ws.store.revision() == before + 1  # the import's commit alone moved it
+
+    def refuse(*a, **k):
+        raise AssertionError("evaluated again: the histories kept after the import were stale")
+
+    reach_kept._KEPT.clear()  # nothing kept in this process: read from the store
+    monkeypatch.setattr(reach_kept, "reach_history", refuse)
+    r = c.get("/exposure", params={"date": "2024-12-04"})
+    assert r.status_code == 200
+    rows = {x["facility"]: x for x in r.json()}
+    assert "t4_test" in rows and rows["t4_test"]["state"] != "not_active"

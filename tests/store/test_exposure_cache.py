@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import sqlite3
 
 import numpy as np
 import pyproj
@@ -260,12 +261,17 @@ def test_ground_keys_see_an_edit_made_outside_basewatch(tmp_path, history):
     revision = ws.store.revision()
     # QGIS-like edit: plain SQL on the GeoPackage (the store's connection only because it has
     # the GeoPackage's SQL functions its R-tree triggers need): no revision moved.
+    # Each distinct geometry is stored once and never changed in place (a trigger refuses
+    # it: every snapshot sharing it would change); an edit points a snapshot's row to another
+    # stored geometry.
     con = ws.store._con  # type: ignore[attr-defined]
+    with pytest.raises(sqlite3.IntegrityError, match="never changed in place"), con:
+        con.execute("UPDATE control_geometries SET geom = geom")
     with con:
-        (geom,) = con.execute("SELECT geom FROM control WHERE date = ? AND faction = 'opp'",
-                              [history.dates()[-1].isoformat()]).fetchone()
-        con.execute("UPDATE control SET geom = ? WHERE date = ? AND faction = 'opp'",
-                    [geom, day.isoformat()])
+        (key,) = con.execute("SELECT geom_key FROM control WHERE date = ? AND faction = 'opp'",
+                             [history.dates()[-1].isoformat()]).fetchone()
+        con.execute("UPDATE control SET geom_key = ? WHERE date = ? AND faction = 'opp'",
+                    [key, day.isoformat()])
     assert ws.store.revision() == revision
     _fresh_process()
     after = snapshot_grounds(ws.store)

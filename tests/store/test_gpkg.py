@@ -79,15 +79,17 @@ def test_qgis_and_gdal_read_the_store_as_a_geopackage(tmp_path, prov):
         ws.store.put(CONTROL, [ControlArea("a", dt.date(2024, 12, 1), box(36, 35, 37, 36), prov)])
     path = tmp_path / "basewatch.gpkg"
     layers = dict(pyogrio.list_layers(path))
-    assert layers["facilities"] == "Point" and layers["control"] == "MultiPolygon"
+    assert layers["facilities"] == "Point" and layers["control_areas"] == "MultiPolygon"
+    # the snapshot rows are attributes; their geometries are stored once apart
+    assert layers["control"] is None and layers["control_geometries"] == "MultiPolygon"
     df = pyogrio.read_dataframe(path, layer="facilities")
     assert df.loc[0, "name"] == "Khmeimim Air Base" and df.loc[0, "source"] == "test fixture"
     assert df.geometry[0].x == pytest.approx(35.949)
-    assert pyogrio.read_info(path, layer="control")["crs"] == "EPSG:4326"
+    assert pyogrio.read_info(path, layer="control_areas")["crs"] == "EPSG:4326"
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     # The R-tree is kept by its triggers.
-    assert con.execute("SELECT minx, maxx, miny, maxy FROM rtree_control_geom").fetchall() == [
+    assert con.execute("SELECT minx, maxx, miny, maxy FROM rtree_control_geometries_geom").fetchall() == [
         (36.0, 37.0, 35.0, 36.0)]
 
 

@@ -72,12 +72,24 @@ class LayerSpec:
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     derived: bool = False
+    #: A log of what was done (the API's audit trail): its records are read back as such and
+    #: are no input of any answer, so, like a derived layer's, its writes do not move the
+    #: store's revision (an audited API import keeps the reach histories kept right after it).
+    log: bool = False
     #: For layers of many records (roads, flight events): each record's column values
     #: (``columns``, then the provenance columns not among them, in that order) and its stored
     #: JSON (:func:`dumps` of ``to_dict`` without ``geometry_field``), for a batch at once. Must
     #: equal the extractors and :func:`dumps` applied to ``to_dict`` (tested), only cheaper; the
     #: geometry is still made by ``geometry``.
     encode_rows: Callable[[Sequence[Any]], list[tuple[list[Any], str]]] | None = None
+    #: Each distinct geometry is stored once, keyed by its content, and records point to it
+    #: (a daily control series repeats its ground): ``store/shared_geometry.py``.
+    shared_geometry: bool = False
+
+
+def moves_revision(spec: LayerSpec) -> bool:
+    """Whether a change of this layer's records moves the store's revision."""
+    return not (spec.derived or spec.log)
 
 
 @dataclass(frozen=True)
@@ -230,7 +242,9 @@ CONTROL = LayerSpec(
     geometry=lambda c: _multi(c.geometry),
     geometry_field="geometry",
     indexes=(("date",),),
-    description="Ground held by each faction on each date (control snapshots).",
+    description="Ground held by each faction on each date (control snapshots; each distinct "
+                "geometry stored once in control_geometries, joined in the view control_areas).",
+    shared_geometry=True,
 )
 
 OUTLINES = LayerSpec(
@@ -331,7 +345,7 @@ class Store(Protocol):
 
     def revision(self) -> int:
         """A number that grows with every committed transaction that changed records (of
-        layers that are not ``derived``)."""
+        layers that are neither ``derived`` nor a ``log``)."""
         ...
 
     def close(self) -> None: ...

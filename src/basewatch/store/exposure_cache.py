@@ -1,9 +1,10 @@
 """Exposure distances materialized in the store: one row per (site, distinct ground).
 
-A *ground* is one faction's territory in one control snapshot. Its key is a content hash of
-the stored area geometries (:func:`snapshot_grounds`, computed by the database from the stored
-bytes, so no geometry is parsed to find it): a daily series whose territory did not change
-shares one key across days, and a snapshot replaced by different geometry gets a new key.
+A *ground* is one faction's territory in one control snapshot. Its key combines the content
+keys of the faction's stored areas (:func:`snapshot_grounds`: each area's geometry is stored
+once under the SHA-256 of its WKB, ``store/shared_geometry.py``, so finding the key reads one
+short column and no geometry): a daily series whose territory did not change shares one key
+across days, and a snapshot replaced by different geometry gets a new key.
 
 Each row holds the exact geodesic distance (m) from the site to that ground, the nearest point
 and whether the site is inside, computed by :class:`basewatch.analysis.ground.Ground`. Rows are
@@ -35,6 +36,7 @@ from basewatch.analysis.ground_cache import GroundCache
 from basewatch.errors import StoreError
 from basewatch.model import Facility
 from basewatch.store.base import CONTROL, LayerSpec, Store, register_layer
+from basewatch.store.shared_geometry import KEY_COLUMN, areas_view
 
 if TYPE_CHECKING:  # numpy, shapely: only where a ground is prepared and measured; reading
     # stored rows (every timeline) imports neither
@@ -107,12 +109,14 @@ class SnapshotGrounds:
 def _fingerprint_sql(store: Store) -> tuple[str, Callable[[str, str], Any]]:
     from basewatch.store.gpkg import GeoPackageStore
 
-    table = CONTROL.name
+    # Each area's geometry is stored once under its content key (store/shared_geometry.py):
+    # the key column is the digest, no stored byte is read again.
+    table, key = CONTROL.name, KEY_COLUMN
     if isinstance(store, GeoPackageStore):
-        sql = (f'SELECT "date", "faction", "status", basewatch_md5(geom), "synthetic" '
+        sql = (f'SELECT "date", "faction", "status", "{key}", "synthetic" '
                f'FROM "{table}" WHERE "date" >= ? AND "date" <= ? ORDER BY 1, 2, 3')
         return sql, lambda lo, hi: [lo, hi]
-    sql = (f'SELECT "date", "faction", "status", md5(ST_AsBinary(geom)), "synthetic" '
+    sql = (f'SELECT "date", "faction", "status", "{key}", "synthetic" '
            f'FROM "{table}" WHERE "date" >= CAST(:lo AS date) AND "date" <= CAST(:hi AS date) '
            "ORDER BY 1, 2, 3")
     return sql, lambda lo, hi: {"lo": lo, "hi": hi}
@@ -140,8 +144,9 @@ class GroundKey:
 
 
 #: Every snapshot's ground keys, written whole (one transaction) for one store stamp: a new
-#: process (each CLI command) reads ~2 rows a snapshot instead of hashing the stored geometry
-#: again (40 MB for two years of daily fronts: ~0.1 s).
+#: process (each CLI command) reads ~2 rows a snapshot. (Made when the keys hashed the stored
+#: geometry, 40 MB for two years of daily fronts; since the control rows carry their
+#: geometry's key, computing them again reads about as little.)
 GROUND_KEYS = register_layer(LayerSpec(
     name="control_ground_keys",
     geometry_type=None,
@@ -211,8 +216,8 @@ def snapshot_grounds(store: Store, start: dt.date | None = None,
                      end: dt.date | None = None) -> dict[dt.date, SnapshotGrounds]:
     """Every control snapshot dated in [start, end] with the key of each faction's ground.
 
-    The key hashes the stored bytes of the faction's areas (all statuses, in key order), as
-    the database gives them: no geometry is decoded. Remembered per store revision.
+    The key hashes the content keys of the faction's areas (all statuses, in key order), as
+    stored in the control rows: no geometry is read. Remembered per store revision.
     """
     if not getattr(store, "has_layer", lambda s: True)(CONTROL):
         return {}
@@ -269,7 +274,7 @@ def ground_geometry(store: Store, snapshot: dt.date, faction: str) -> BaseGeomet
 
     from basewatch.store.gpkg import GeoPackageStore, decode_gpkg_geometry
 
-    t = CONTROL.name
+    t = areas_view(CONTROL)
     if isinstance(store, GeoPackageStore):
         rows = store.execute(f'SELECT geom FROM "{t}" WHERE "date" = ? AND "faction" = ? '
                              'ORDER BY "status"', [snapshot.isoformat(), faction])

@@ -8,7 +8,6 @@ the workspace stays one file and a failed transaction leaves it byte-for-byte as
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,16 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from basewatch.errors import StoreError
-from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records
+from basewatch.store.base import (
+    LAYERS,
+    PROVENANCE_COLUMNS,
+    LayerSpec,
+    PutResult,
+    decode_records,
+    moves_revision,
+)
 from basewatch.store.gpkg_binary import (
     _SRS_ID,
     _envelope,
     _wkb_offset,
-    from_wkb as _from_wkb,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
 )
+from basewatch.store.gpkg_binary import (
+    from_wkb as _from_wkb,
+)
 from basewatch.store.gpkg_put import BATCH, Put
+from basewatch.store.shared_geometry import areas_view, companions, orphans_sql
 
 __all__ = ["GeoPackageStore", "decode_gpkg_geometry", "encode_gpkg_geometry"]
 
@@ -37,7 +46,9 @@ _WGS84_WKT = (
     'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
-SCHEMA_VERSION = 1
+#: 2: layers with ``shared_geometry`` (control) keep each distinct geometry once
+#: (``store/gpkg_shared.py``); a file of version 1 is converted when opened.
+SCHEMA_VERSION = 2
 #: SQLite page cache of a connection, KiB.
 _CACHE_KIB = 64 * 1024
 
@@ -82,10 +93,6 @@ def _is_empty(blob: bytes | None) -> int | None:
     return 1 if blob[3] & 0x10 else 0
 
 
-def _md5(blob: bytes | None) -> str | None:
-    return None if blob is None else hashlib.md5(blob, usedforsecurity=False).hexdigest()
-
-
 class GeoPackageStore:
     """A :class:`~basewatch.store.base.Store` in one GeoPackage file."""
 
@@ -102,8 +109,6 @@ class GeoPackageStore:
         for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
             self._con.create_function(name, 1, _st(i), deterministic=True)
         self._con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
-        # Content hash of a stored geometry, as PostgreSQL's md5(): keys of distinct grounds.
-        self._con.create_function("basewatch_md5", 1, _md5, deterministic=True)
         self._depth = 0
         self._wrote = False  # did the open transaction change a record? (bumps the revision)
         self._ready: set[str] = set()
@@ -133,6 +138,27 @@ class GeoPackageStore:
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema {row[0] if row else '?'} is newer than "
                              f"this basewatch ({SCHEMA_VERSION}); upgrade basewatch")
+        if int(row[0]) < SCHEMA_VERSION:
+            self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a file written by an earlier basewatch to this layout, in one transaction:
+        it lands whole or the file stays as it was (and the error says so)."""
+        from basewatch.store.gpkg_shared import migrate_layout, old_layout_layers
+
+        try:
+            with self.transaction():
+                shared = [s for s in LAYERS.values() if s.shared_geometry and s.name in self._ready]
+                for spec in old_layout_layers(self._con, shared):
+                    migrate_layout(self, spec)
+                    self._wrote = True  # the stored bytes changed: caches keyed on it go
+                self._con.execute("UPDATE basewatch_meta SET value = ? WHERE key = "
+                                  "'schema_version'", (str(SCHEMA_VERSION),))
+        except StoreError as exc:
+            raise StoreError(f"{self.path}: this store was written by an earlier basewatch and "
+                             f"could not be converted to this one's layout ({exc}); nothing "
+                             "was changed") from None
+        self._ready = {r[0] for r in self._con.execute("SELECT table_name FROM gpkg_contents")}
 
     def _create_core(self) -> None:
         c = self._con
@@ -161,12 +187,17 @@ class GeoPackageStore:
     def _create_layer(self, spec: LayerSpec) -> None:
         c, t = self._con, spec.name
         cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT"]
-        if spec.geometry_type:
+        if spec.geometry_type and not spec.shared_geometry:
             cols.append(f"geom {spec.geometry_type}")
         cols += [f'"{name}" {sqltype}' for name, (sqltype, _) in spec.columns.items()]
         cols += [f'"{name}" {sqltype}' for name, (sqltype, _) in PROVENANCE_COLUMNS.items()
                  if name not in spec.columns]
         cols.append("record TEXT NOT NULL")
+        if spec.shared_geometry:
+            from basewatch.store.gpkg_shared import create_shared_layer
+
+            create_shared_layer(self, spec, cols[1:])
+            return
         c.execute(f'CREATE TABLE "{t}" ({", ".join(cols)})')
         key = ", ".join(f'"{k}"' for k in spec.key)
         c.execute(f'CREATE UNIQUE INDEX "{t}_key" ON "{t}" ({key})')
@@ -256,8 +287,10 @@ class GeoPackageStore:
                     batch = []
             if batch:
                 w.write(batch)
+            if w.updated and spec.shared_geometry:
+                self._con.execute(orphans_sql(spec))
             if w.inserted or w.updated:
-                self._wrote = self._wrote or not spec.derived
+                self._wrote = self._wrote or moves_revision(spec)
                 self._con.execute(
                     "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name = ?", (spec.name,))
@@ -271,7 +304,8 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, ranges)
         cols = "record" + (", geom" if spec.geometry_field else "")
         order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
-        rows = self._con.execute(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params).fetchall()
+        table = areas_view(spec) if spec.shared_geometry else spec.name
+        rows = self._con.execute(f'SELECT {cols} FROM "{table}"{sql}{order}', params).fetchall()
         geoms = _from_wkb([r[1][_wkb_offset(r[1]):] for r in rows]) if spec.geometry_field and rows else []
         return decode_records(spec, [r[0] for r in rows], list(geoms) if spec.geometry_field else None)
 
@@ -290,7 +324,9 @@ class GeoPackageStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(f'DELETE FROM "{spec.name}"{sql}', params)
-            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
+            self._wrote = self._wrote or (cur.rowcount > 0 and moves_revision(spec))
+            if cur.rowcount > 0 and spec.shared_geometry:
+                self._con.execute(orphans_sql(spec))
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,
@@ -341,6 +377,14 @@ class GeoPackageStore:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only SQL query (for aggregates that would be wasteful in Python)."""
         return list(self._con.execute(sql, params).fetchall())
+
+    def layer_names(self) -> list[str]:
+        """Every layer table in the file (including ones this basewatch does not know), without
+        the geometry tables and views that come with a shared layer."""
+        names = self._ready - {"basewatch_meta"}
+        parts = {c for n in names if (s := LAYERS.get(n)) and s.shared_geometry
+                 for c in companions(s)}
+        return sorted(names - parts)
 
     def has_layer(self, spec: LayerSpec | str) -> bool:
         """Whether the layer (a spec or its name) exists in this store."""

@@ -13,6 +13,8 @@ from typing import Any
 from basewatch.errors import StoreError
 from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, dumps
 from basewatch.store.gpkg_binary import _encode_many, _envelope
+from basewatch.store.gpkg_shared import keys_of, put_geometries
+from basewatch.store.shared_geometry import KEY_COLUMN
 
 #: Records per batch of a put: large enough that a statement's overhead vanishes, small enough
 #: that a batch's rows and encoded geometries stay a few MB.
@@ -52,12 +54,15 @@ class Put:
         self.names = list(spec.columns) + [n for n in PROVENANCE_COLUMNS if n not in spec.columns]
         self.extract = {**PROVENANCE_COLUMNS, **spec.columns}
         self.has_geom = bool(spec.geometry and spec.geometry_type)
-        cols = (["geom"] if spec.geometry_type else []) + self.names + ["record"]
+        # a shared layer's row holds its geometry's content key; the geometry is stored apart,
+        # once (store/gpkg_shared.py); comparing keys compares the geometries' bytes
+        gcol = KEY_COLUMN if spec.shared_geometry else "geom"
+        cols = ([gcol] if spec.geometry_type else []) + self.names + ["record"]
         quoted = ", ".join(f'"{n}"' for n in cols)
         self.ins = f'INSERT INTO "{t}" ({quoted}) VALUES ({", ".join("?" for _ in cols)})'
         self.upd = f'UPDATE "{t}" SET {", ".join(f"{chr(34)}{n}{chr(34)} = ?" for n in cols)} WHERE fid = ?'
         # The geometry is stored apart from the JSON copy: a record is unchanged only if both are.
-        self.got = f'fid, record{", geom" if self.has_geom else ""}'
+        self.got = f'fid, record{", " + chr(34) + gcol + chr(34) if self.has_geom else ""}'
         self.sel = (f'SELECT {self.got} FROM "{t}" WHERE '
                     + " AND ".join(f'"{k}" IS ?' for k in spec.key))
         self.key_types = [_PY_TYPES.get(self.extract[k][0], ()) for k in spec.key]
@@ -128,6 +133,10 @@ class Put:
                 rows.append((key, values, text))
         geoms = _encode_many([spec.geometry(r) if spec.geometry else None for r in records]) \
             if self.has_geom else [None] * len(records)
+        if self.has_geom and spec.shared_geometry:
+            keys = keys_of(geoms)
+            put_geometries(self.con, spec, {k: b for k, b in zip(keys, geoms) if k and b})
+            geoms = keys  # type: ignore[assignment]
         if len(records) < _FEW:  # a few records: looked up one by one, as always
             for (key, values, text), geom in zip(rows, geoms):
                 self._one(key, values, text, geom)

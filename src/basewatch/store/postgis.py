@@ -24,7 +24,17 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from basewatch.errors import StoreError
-from basewatch.store.base import PROVENANCE_COLUMNS, LayerSpec, PutResult, decode_records, dumps
+from basewatch.store.base import (
+    CONTROL,
+    PROVENANCE_COLUMNS,
+    LayerSpec,
+    PutResult,
+    decode_records,
+    dumps,
+    moves_revision,
+)
+from basewatch.store.postgis_shared import create_ddl, geometry_rows_sql, migration_sql
+from basewatch.store.shared_geometry import KEY_COLUMN, areas_view, geometry_key, orphans_sql
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostGISStore", "is_postgres_url", "redact"]
 
@@ -40,6 +50,8 @@ MIGRATIONS: list[list[str]] = [
         ("CREATE TABLE IF NOT EXISTS basewatch_layers (name text PRIMARY KEY, "
          "geometry_type text, description text NOT NULL DEFAULT '')"),
     ],
+    # 2: each distinct control geometry stored once (store/postgis_shared.py)
+    [migration_sql(CONTROL)],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -187,17 +199,24 @@ class PostGISStore:
     def _create_layer(self, spec: LayerSpec) -> None:
         t = spec.name
         cols = ["fid bigserial PRIMARY KEY"]
-        if spec.geometry_type:
+        if spec.geometry_type and not spec.shared_geometry:
             cols.append(f"geom geometry({spec.geometry_type}, {_SRID})")
         cols += [f'"{n}" {_TYPES[ty]}' for n, (ty, _) in _all_columns(spec).items()]
         cols.append("record text NOT NULL")
-        ddl = [f'CREATE TABLE IF NOT EXISTS "{t}" ({", ".join(cols)})']
-        key = ", ".join(f'"{k}"' for k in spec.key)
-        ddl.append(f'CREATE UNIQUE INDEX IF NOT EXISTS "{t}_key" ON "{t}" ({key}) NULLS NOT DISTINCT')
-        for i, idx in enumerate(spec.indexes):
-            ddl.append(f'CREATE INDEX IF NOT EXISTS "{t}_idx{i}" ON "{t}" '
-                       f'({", ".join(chr(34) + c + chr(34) for c in idx)})')
-        if spec.geometry_type:
+
+        def indexes(t: str) -> list[str]:
+            key = ", ".join(f'"{k}"' for k in spec.key)
+            out = [f'CREATE UNIQUE INDEX IF NOT EXISTS "{t}_key" ON "{t}" ({key}) NULLS NOT DISTINCT']
+            for i, idx in enumerate(spec.indexes):
+                out.append(f'CREATE INDEX IF NOT EXISTS "{t}_idx{i}" ON "{t}" '
+                           f'({", ".join(chr(34) + c + chr(34) for c in idx)})')
+            return out
+
+        if spec.shared_geometry:  # each distinct geometry once, and the view QGIS opens
+            ddl = create_ddl(spec, cols[1:], indexes)
+        else:
+            ddl = [f'CREATE TABLE IF NOT EXISTS "{t}" ({", ".join(cols)})', *indexes(t)]
+        if spec.geometry_type and not spec.shared_geometry:
             ddl.append(f'CREATE INDEX IF NOT EXISTS "{t}_geom" ON "{t}" USING gist (geom)')
         for stmt in ddl:
             self._con.exec_driver_sql(stmt)
@@ -250,8 +269,11 @@ class PostGISStore:
         names = list(extract)
         dates = {n for n, (ty, _) in extract.items() if ty == "DATE"}
         geo = bool(spec.geometry and spec.geometry_type)
+        shared = geo and spec.shared_geometry
+        gcol = KEY_COLUMN if shared else "geom"
         # Later records with the same key win, as with one put after another.
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        wkbs: dict[str, bytes] = {}  # a shared layer's geometries, by content key
         for rec in records:
             full = rec.to_dict()
             row = {n: _date_param(extract[n][1](full)) if n in dates else extract[n][1](full)
@@ -262,9 +284,15 @@ class PostGISStore:
             if geo:
                 assert spec.geometry is not None
                 g = spec.geometry(rec)
-                row["geom"] = None if g is None else shapely.to_wkb(g, byte_order=1)
+                wkb = None if g is None else shapely.to_wkb(g, byte_order=1)
+                if shared:
+                    row[gcol] = None if wkb is None else geometry_key(wkb)
+                    if wkb is not None:
+                        wkbs[row[gcol]] = wkb
+                else:
+                    row["geom"] = wkb
             rows[tuple(row[k] for k in spec.key)] = row
-        cols = (["geom"] if geo else []) + names + ["record"]
+        cols = ([gcol] if geo else []) + names + ["record"]
         quoted = ", ".join(f'"{c}"' for c in cols)
         key = ", ".join(f'"{k}"' for k in spec.key)
         sets = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
@@ -274,6 +302,11 @@ class PostGISStore:
         with self.transaction():
             for start in range(0, len(items), _CHUNK):
                 chunk = items[start:start + _CHUNK]
+                if shared:  # the chunk's geometries first: its rows point to them
+                    mine = {r[gcol]: wkbs[r[gcol]] for r in chunk if r[gcol] is not None}
+                    if mine:
+                        gsql, gparams = geometry_rows_sql(spec, mine)
+                        self._con.execute(text(gsql), gparams)
                 params: dict[str, Any] = {}
                 values = []
                 for i, row in enumerate(chunk):
@@ -286,14 +319,17 @@ class PostGISStore:
                 sql = (f'INSERT INTO "{spec.name}" AS t ({quoted}) VALUES {", ".join(values)} '
                        f"ON CONFLICT ({key}) DO UPDATE SET {sets} "
                        "WHERE t.record IS DISTINCT FROM excluded.record"
-                       + (" OR ST_AsBinary(t.geom) IS DISTINCT FROM ST_AsBinary(excluded.geom)"
+                       + (f' OR t."{gcol}" IS DISTINCT FROM excluded."{gcol}"' if shared else
+                          " OR ST_AsBinary(t.geom) IS DISTINCT FROM ST_AsBinary(excluded.geom)"
                           if geo else "") + " RETURNING (xmax = 0)")
                 for (was_insert,) in self._con.execute(text(sql), params):
                     if was_insert:
                         inserted += 1
                     else:
                         updated += 1
-            self._wrote = self._wrote or (bool(inserted or updated) and not spec.derived)
+            if shared and updated:
+                self._con.execute(text(orphans_sql(spec, skip_locked=True)))
+            self._wrote = self._wrote or (bool(inserted or updated) and moves_revision(spec))
         return PutResult(inserted, updated, total - inserted - updated)
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
@@ -304,7 +340,8 @@ class PostGISStore:
         sql, params = self._where(spec, where, ranges)
         cols = "record" + (", ST_AsBinary(geom)" if spec.geometry_field else "")
         order = f" ORDER BY {', '.join(_col(spec, c) for c in order_by)}" if order_by else ""
-        rows = self._rows(f'SELECT {cols} FROM "{spec.name}"{sql}{order}', params)
+        table = areas_view(spec) if spec.shared_geometry else spec.name
+        rows = self._rows(f'SELECT {cols} FROM "{table}"{sql}{order}', params)
         geoms = shapely.from_wkb([bytes(r[1]) for r in rows]) if spec.geometry_field and rows else []
         return decode_records(spec, [r[0] for r in rows], list(geoms) if spec.geometry_field else None)
 
@@ -323,7 +360,9 @@ class PostGISStore:
         sql, params = self._where(spec, where, None)
         with self.transaction():
             cur = self._con.execute(text(f'DELETE FROM "{spec.name}"{sql}'), params)
-            self._wrote = self._wrote or (cur.rowcount > 0 and not spec.derived)
+            self._wrote = self._wrote or (cur.rowcount > 0 and moves_revision(spec))
+            if cur.rowcount > 0 and spec.shared_geometry:
+                self._con.execute(text(orphans_sql(spec, skip_locked=True)))
         return int(cur.rowcount)
 
     def distinct(self, spec: LayerSpec, column: str, *,

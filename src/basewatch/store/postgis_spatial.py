@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # numpy: where distances are computed
     from numpy.typing import NDArray
 
 from basewatch.store.base import CONTROL
+from basewatch.store.shared_geometry import areas_view
 
 __all__ = ["DistanceFn", "faction_distances", "spatial_capable"]
 
@@ -74,7 +75,7 @@ def faction_distances(store: Any, snapshot: dt.date) -> DistanceFn:
         nlon, nlat = lon.copy(), lat.copy()
         if lon.size == 0:
             return d, nlon, nlat
-        rows = store.execute(_SQL.format(table=CONTROL.name),
+        rows = store.execute(_SQL.format(table=areas_view(CONTROL)),
                              {"snap": snapshot.isoformat(), "faction": faction,
                               "lons": lon.tolist(), "lats": lat.tolist()})
         for i, dist, x, y in rows:

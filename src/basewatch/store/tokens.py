@@ -31,6 +31,7 @@ AUDIT = register_layer(LayerSpec(
     key=("at", "token_id", "method", "path"),
     from_dict=AuditEntry.from_dict,
     description="Write requests made with a valid API token: who, what, when, the answer.",
+    log=True,
 ))
 
 
