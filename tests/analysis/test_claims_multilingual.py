@@ -270,3 +270,44 @@ ROUND5 = {"chasiv-yar": ["Часів Яр", "Часов Яр"], "kryvyi-rih": ["
 ])
 def test_round5_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND5) == expected
+
+
+ROUND6 = dict(ROUND5, sudzha=["Суджа"], sevastopol=["Севастополь"], belgorod_oblast=[
+    "Белгородская область"], kursk=["Курск"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    # The future, a plan or a demand is not an event yet.
+    ("Армия будет применять ракеты по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Россия планирует наступление на Покровск.", [("pokrovsk", "fighting", "speculates")]),
+    ("Жители потребовали эвакуировать людей из Суджи.",
+     [("sudzha", "evacuation", "speculates")]),
+    # An office named after its district; a rally is not a departure.
+    ("Начальник управления МВД по городу Таганрогу покинул пост.", []),
+    ("Сотни человек вышли на митинг в Курске.", []),
+    # A weapon or its debris that fell on, hit or flew into a place; a blast.
+    ("Обломки дрона упали на склад в Белгородской области.",
+     [("belgorod_oblast", "strike", "asserts")]),
+    ("Беспилотник попал в жилой дом в Сумах.", [("sumy", "strike", "asserts")]),
+    ("Ракета прилетела в многоэтажку в Днепре.", [("dnipro", "strike", "asserts")]),
+    ("Автомобиль взорвался в центре Таганрога.", [("taganrog", "strike", "asserts")]),
+    # An air attack repelled is a strike; an assault repelled, a unit destroyed: fighting.
+    ("Продолжается отражение атаки беспилотников на Севастополь.",
+     [("sevastopol", "strike", "asserts")]),
+    ("Бойцы отразили атаку пехоты у Покровска.", [("pokrovsk", "fighting", "asserts")]),
+    ("Завершено уничтожение группировки противника в Курской области.",
+     [("kursk-oblast", "fighting", "asserts")]),
+    # An incursion; ground held by the enemy (a participle with its agent).
+    ("Диверсанты вторглись на территорию Брянской области.",
+     [("bryansk-oblast", "fighting", "asserts")]),
+    ("Жилье брошено на занятой ВСУ территории Курской области.",
+     [("kursk-oblast", "capture", "asserts")]),
+    # A city as a polity: an accusation, a denial, an attempt.
+    ("Киев несколько раз обвинял Москву в ударах.", []),
+    ("Киев отрицает участие в ударах.", []),
+    ("В Кремле знают о попытках Киева взорвать газопровод.", []),
+])
+def test_round6_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, ROUND6) == expected

@@ -6,7 +6,8 @@ government ("поставки Киеву", "Киев не раз пытался"
 применять", "в Дамаске подтвердили"), a name in quotation marks (группировка войск «Днепр»),
 a resident of a part of a region, the reference point of another place ("37 км
 северо-западней Курска"), a front direction named after a city ("на Купянском направлении"),
-a resident's town ("жительница Таганрога"), or the destination of an evacuation ("эвакуировать
+a resident's town ("жительница Таганрога"), an office's district ("управления МВД по городу
+Таганрогу"), or the destination of an evacuation ("эвакуировать
 в Донецк"). Each test reads the words around the name and its grammatical case (pymorphy3,
 through :func:`basewatch.analysis.gazetteer.noun_cases`).
 """
@@ -49,10 +50,19 @@ _RESIDENT = re.compile(r"(?:жител|жительниц|уроженц|уро�
                        r"пос[её]лк|город|міст|громад)\w*\s+){0,2}$", re.IGNORECASE)
 
 
+#: An office named after the place it serves ("управления МВД по городу Таганрогу",
+#: "прокуратура по Курской области"): the office acts, the place is its district.
+_OFFICE = re.compile(r"(?<!\w)(?:управлени|отдел|отделени|УМВД|ГУВД|МВД|прокуратур|"
+                     r"администраци|департамент|комитет|суд|УФСБ|ФСБ)\w*\s+(?:[^\s.!?]+\s+){0,2}?"
+                     r"по\s+(?:городу\s+|району\s+|округу\s+)?$")
+
+
 def not_the_subject(text: str, m: Mention) -> bool:
     if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
         return True
     if _RESIDENT.search(text, max(0, m.start - 60), m.start):
+        return True
+    if _OFFICE.search(text, max(0, m.start - 60), m.start):
         return True
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
@@ -107,11 +117,12 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
 #: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
 #: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
 _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
-                     r"раз)\s+)*\[?(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
+                     r"раз|несколько раз|много раз|давно|ранее|кілька разів)\s+)*\[?(?:пыта\w*|попыта\w*|хоч\w*|хотел\w*|хоче\w*|намер\w*|"
                      r"планир\w*|планує\w*|готов(?:ит|ится|)\b|получ(?:ил|ит|ает)\w*|отрима\w*|"
                      r"прос(?:ит|ил)\w*|попрос\w*|запрос\w*|требу\w*|вимага\w*|отказ\w*|"
                      r"відмов\w*|соглас\w*|погод\w*|рассчитыва\w*|надеет\w*|собира(?:ется|ются)|"
                      r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
+                     r"отрица\w*|заперечу\w*|"
                      r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*|"
                      # a polity loses control of ground; a place does not
                      r"потеря\w* контрол\w*|втрати\w* контрол\w*)(?!\w)", re.IGNORECASE)
@@ -151,7 +162,9 @@ _OWNER_NOUNS = re.compile(r"(?:контрол(?:ем|ь|я|ю)|приказ(?:а
                           # nouns, not verbs: "атаки Киева", not "атакуют Сумы"
                           r"атак(?:а|и|у|ой|ам|ами|ах)?|удар(?:а|у|ом|ы|ов|ам|ами|ах)?|"
                           r"план(?:а|у|ом|ы|ов|ах)?|политик\w*|представител\w*|руководств\w*|"
-                          r"правительств\w*|отказ(?:а|ом|у)?|согласи[яюе]|заявлени\w*)|"
+                          r"правительств\w*|отказ(?:а|ом|у)?|согласи[яюе]|заявлени\w*|"
+                          # "о попытках Киева взорвать": an agent's attempt
+                          r"попыт(?:ка|ки|ке|ку|кой|ок|кам|ками|ках))|"
                           r"власт(?:и|ей)|стороне", re.IGNORECASE)
 #: "у Киева появится", "у Києва є": possession.
 _POSSESSION = re.compile(r"(?:\S+\s+){0,1}(?:появ\w*|есть|нет|будет|был[аио]?|имеет\w*|"

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -124,6 +124,15 @@ _STANDOFF = re.compile(
     r"искандер\w*|ATACMS|HIMARS|Storm Shadow|SCALP|Нептун\w*|РСЗО|ПВО|ППО|ВКС|ВВС|ПС|"
     r"массирован\w*|масован\w*|комбинирован\w*|комбінован\w*|воздушн\w*|повітрян\w*)(?!\w)",
     re.IGNORECASE)
+#: A ground unit destroyed ("уничтожение группировки ВСУ", "уничтожили ДРГ") is fighting
+#: unless a weapon from afar is named; an attack repelled ("при отражении атаки", "отражение
+#: комбинированной атаки") is a strike when a weapon from afar is named (troops repelling an
+#: assault stay fighting).
+_GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подразделени|ДРГ|диверсионн|"
+                          r"живой сил|личн\w* состав|пехот|штурмов|десант|рот[ыау]?\b|взвод|"
+                          r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
+_REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
+_AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
 _DASH_SOURCE = re.compile(
@@ -291,9 +300,12 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
-            if kind == ClaimKind.STRIKE and _ATTACK.match(cue[4]) and \
-                    not _STANDOFF.search(text, s0, s1):
-                kind = ClaimKind.FIGHTING  # troops attacking: no weapon that strikes from afar
+            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) or _GROUND_UNIT.match(
+                    text, cue[1])) and not _STANDOFF.search(text, s0, s1):
+                kind = ClaimKind.FIGHTING  # troops attacking or destroyed: no weapon from afar
+            elif kind == ClaimKind.FIGHTING and _REPEL.match(cue[4]) and \
+                    _AIR_ATTACK.match(text, cue[1]) and _STANDOFF.search(text, s0, s1):
+                kind = ClaimKind.STRIKE  # an air attack repelled ("отражение атаки БПЛА")
             if kind == ClaimKind.EVACUATION and subj.entry is not None and \
                     goal_of_movement(text, subj.start):
                 continue  # "эвакуировать его в Донецк": where people go, not what is evacuated
