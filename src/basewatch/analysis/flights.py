@@ -120,6 +120,18 @@ def _codes(table: pa.Table) -> NDArray[np.int32]:
     return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
+def _by_code_then_time(codes: NDArray[Any], t: NDArray[Any]) -> NDArray[np.intp]:
+    """``np.lexsort((t, codes))`` in two stable passes: by time (feeds arrive nearly in time
+    order, which the stable sort's runs exploit), then by aircraft code (as 16-bit keys a
+    radix sort when there are fewer than 65,536 aircraft). Stable sorts give one order: the
+    same permutation as ``lexsort``, about half the time."""
+    by_t = np.argsort(t, kind="stable")
+    c = codes[by_t]
+    if len(c) and int(c.max()) < 65536 and int(c.min()) >= 0:
+        c = c.astype(np.uint16)
+    return by_t[np.argsort(c, kind="stable")]
+
+
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
               limit_kt: float) -> NDArray[Any]:
     """Implied speed from each point to the next (NaN across aircraft); length n-1.
@@ -164,7 +176,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     same_h = codes[by_hex][1:] == codes[by_hex][:-1]
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
     del by_hex, same_h
-    order = np.lexsort((t, codes))
+    order = _by_code_then_time(codes, t)
     c_s, t_s = codes[order], t[order]
     dup = np.zeros(len(order), bool)
     dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])

@@ -160,10 +160,18 @@ def make_table(t: np.ndarray, hexes: Any, lat: Any, lon: Any, alt_ft: Any, gs_kt
     ok_value = np.asarray(pc.fill_null(pc.match_substring_regex(values, r"^[0-9a-f]{6}$"), False)
                           .to_numpy(zero_copy_only=False), bool)
     codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
-    hex_arr = values.take(pa.array(np.maximum(codes, 0))) if len(values) else pa.nulls(n, pa.string())
+    if len(values) and enc.indices.null_count == 0 and values.equals(enc.dictionary):
+        # every address already as stored (trimmed, lower case): the column itself, not a
+        # copy of a million strings rebuilt from the dictionary (the same values)
+        hex_arr = pc.cast(raw, pa.string())
+        if isinstance(hex_arr, pa.ChunkedArray):
+            hex_arr = hex_arr.combine_chunks()
+    elif len(values):
+        hex_arr = values.take(pa.array(np.maximum(codes, 0)))
+    else:
+        hex_arr = pa.nulls(n, pa.string())
     good_np = (codes >= 0) & ok_value[np.maximum(codes, 0)] if len(values) else np.zeros(n, bool)
     good_np &= np.isfinite(t) & (t >= 0) & (t < T_MAX)
-    good = pa.array(good_np)
     bad_hex = n - int(good_np.sum())
     if bad_hex:
         dropped["bad_address_or_time"] = dropped.get("bad_address_or_time", 0) + int(bad_hex)
@@ -179,7 +187,8 @@ def make_table(t: np.ndarray, hexes: Any, lat: Any, lon: Any, alt_ft: Any, gs_kt
         "callsign": pc.utf8_trim_whitespace(pa.array(callsign, pa.string())),
         "synthetic": pa.array(synthetic, pa.bool_()),
     }, schema=POSITION_SCHEMA)
-    return tab.filter(good)
+    # filtering copies every column: only when a row is dropped
+    return tab.filter(pa.array(good_np)) if bad_hex else tab
 
 
 def _from_columns(cols: dict[str, Any], synthetic: bool, dropped: dict[str, int]) -> pa.Table:
