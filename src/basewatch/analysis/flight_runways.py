@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import end_on_runway_or_final
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
@@ -132,7 +133,7 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
 
 
 def take_column(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
-    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
+    return np.asarray(numpy_of(table.column(name).take(arrow_of(idx))),
                       dtype=float)
 
 
