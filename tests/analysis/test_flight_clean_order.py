@@ -31,3 +31,18 @@ def test_two_pass_sort_is_lexsort(n_codes: int, layout: str) -> None:
 def test_empty_and_one() -> None:
     assert _by_code_then_time(np.zeros(0, np.int32), np.zeros(0)).tolist() == []
     assert _by_code_then_time(np.zeros(1, np.int32), np.ones(1)).tolist() == [0]
+
+
+def test_aircraft_runs_change_where_dictionary_codes_do() -> None:
+    import pyarrow as pa
+
+    from basewatch.analysis.flights import _aircraft_runs, _codes
+
+    rng = np.random.default_rng(2)
+    hexes = [f"{x:06x}" for x in rng.integers(0, 40, 5000)]
+    hexes.sort(key=lambda h: int(h, 16) % 7)  # runs of one aircraft, and repeats apart
+    table = pa.table({"hex": pa.chunked_array([hexes[:1234], hexes[1234:]])})
+    runs, codes = _aircraft_runs(table), _codes(table)
+    assert np.array_equal(runs[1:] != runs[:-1], codes[1:] != codes[:-1])
+    assert _aircraft_runs(table.slice(0, 1)).tolist() == [0]
+    assert _aircraft_runs(table.slice(0, 0)).tolist() == []

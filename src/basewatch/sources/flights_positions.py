@@ -192,7 +192,7 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
         return PositionImport(str(p), fmt or ("folder/tar" if is_container(p) else
                                              detect_format(p)), sha,
                               CleanReport(n, n, 0, 0, 0, 0), {}, str(done), False,
-                              len(ws.store.select_columns(FLIGHT_EVENTS, ["kind"])), 0,
+                              ws.store.count(FLIGHT_EVENTS), 0,
                               [f"{p}: already imported (same content); nothing read"])
     if start is not None and start.tzinfo is None:
         raise BasewatchError("--start: give a time zone (e.g. 2024-12-04T10:00:00Z)")
@@ -238,7 +238,7 @@ def _import(ws: Workspace, p: Path, sha: str, stream: AdsbStream, writer: Positi
             for d in sorted(days):
                 ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage_records(counts, syn_days, days))
-    n_events = len(ws.store.select_columns(FLIGHT_EVENTS, ["kind"]))
+    n_events = ws.store.count(FLIGHT_EVENTS)
     with ws.store.transaction():
         log_import(ws, sha, "positions", p, report.kept)
     return PositionImport(str(p), stream.format, sha, report, stream.dropped,
