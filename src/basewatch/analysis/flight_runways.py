@@ -193,10 +193,13 @@ def match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
             # e.g. Le Bourget's and Roissy's, cross): least off the axis, then least beyond it
             score = np.abs(cross) + 0.1 * np.maximum(0.0, np.maximum(-along, along - length))
             better = on & (score < best[idx])
-            for k, sc in zip(idx[better], score[better]):
-                c = course[k]
-                out[k] = j
-                best[k] = sc
-                names[k] = (rw.designator if not math.isfinite(c)
-                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
+            won = idx[better]
+            if len(won) == 0:
+                continue
+            out[won] = j
+            best[won] = score[better]
+            c = course[won]  # the end faced: the course's side of the runway's azimuth
+            le_end = (_angle_diff(c, az) < 90).tolist()
+            for k, known, le in zip(won.tolist(), np.isfinite(c).tolist(), le_end):
+                names[k] = (rw.le_ident if le else rw.he_ident) if known else rw.designator
     return out, names
