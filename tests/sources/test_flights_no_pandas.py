@@ -52,7 +52,7 @@ def _import_fresh(tmp_path: Path, fmt: str, airfields: bool) -> tuple[str, set[s
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_reading_cleaning_and_storing_positions_load_no_pandas(tmp_path: Path, fmt: str) -> None:
-    out, loaded, ws = _import_fresh(tmp_path, fmt, airfields=False)
+    _, loaded, ws = _import_fresh(tmp_path, fmt, airfields=False)
     assert "pandas" not in loaded
     assert {"pyarrow", "numpy"} <= loaded  # it did import (and read) the file
     assert len(list((ws / "flights").glob("*.parquet"))) == 1
@@ -62,7 +62,7 @@ def test_reading_cleaning_and_storing_positions_load_no_pandas(tmp_path: Path, f
                    "flight_timing.run_starts and flight_ground.implied_speed_kt (being changed "
                    "on another branch): they should read lon/lat with arrow_np.numpy_of")
 def test_detecting_events_loads_no_pandas(tmp_path: Path) -> None:
-    out, loaded, ws = _import_fresh(tmp_path, "parquet", airfields=True)
+    _, loaded, ws = _import_fresh(tmp_path, "parquet", airfields=True)
     with Workspace(ws) as w:
         kinds = sorted(e.kind for e in w.store.select(FLIGHT_EVENTS))
     assert kinds == ["landing", "takeoff"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import Any
 
 import pytest
@@ -32,7 +33,7 @@ def _table(url: str, name: str) -> list[tuple[Any, ...]]:
     eng = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with eng.connect() as con:
-            cols = [c for c in con.execute(text(f'SELECT * FROM "{name}" LIMIT 0')).keys()]
+            cols = list(con.execute(text(f'SELECT * FROM "{name}" LIMIT 0')).keys())
             return [tuple(r) for r in con.execute(
                 text(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}" '
                      "ORDER BY fid"))]
@@ -92,4 +93,4 @@ def test_copy_path_reads_back_the_records(pg_url: str) -> None:
 
 def _nan_fields(e: Any) -> bool:
     """NaN course values never compare equal: those records are compared by the first test."""
-    return any(isinstance(x, float) and x != x for x in (e.course_deg, e.course_error_deg))
+    return any(isinstance(x, float) and math.isnan(x) for x in (e.course_deg, e.course_error_deg))
