@@ -6,7 +6,8 @@ The seeded synthetic positions of ``bench_flights.py`` (every take-off known) ar
 as a `traffic`-layout Parquet file (timestamp column with a zone) or an OpenSky CSV, then
 ``basewatch.sources.flights_ingest.import_positions`` runs in a fresh process per step
 (read, clean, store as Parquet, detect events, count coverage) with its peak memory
-(VmHWM). Against what a user would otherwise do to get the same positions stored: pandas
+(VmHWM) and whether it loaded pandas (the import path uses none). Whether two imports stored
+the same results: ``compare_flights_import.py``. Against what a user would otherwise do to get the same positions stored: pandas
 reading the file, dropping rows without a position, sorting by aircraft and time, splitting
 each aircraft's rows into tracks at 15-minute gaps with a groupby, and writing Parquet (no
 cleaning, no detection), in the same run.
@@ -99,8 +100,8 @@ def _child(step: str, ws: str, path: str) -> None:
             else:
                 rep = import_positions(w, path)
                 parts = getattr(rep, "parts", 1)  # (older versions: no parts)
-                print(f"events {rep.events} written {rep.written} parts {parts}",
-                      file=sys.stderr)
+                print(f"events {rep.events} written {rep.written} parts {parts} "
+                      f"pandas loaded {'pandas' in sys.modules}", file=sys.stderr)
     dt_s = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)  # all threads of this process
     cpu_s = ru.ru_utime + ru.ru_stime - cpu0

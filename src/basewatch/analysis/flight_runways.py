@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import end_on_runway_or_final
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
@@ -132,7 +133,7 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
 
 
 def take_column(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
-    return np.asarray(table.column(name).take(pa.array(idx)).to_numpy(zero_copy_only=False),
+    return np.asarray(numpy_of(table.column(name).take(arrow_of(idx))),
                       dtype=float)
 
 
@@ -192,10 +193,13 @@ def match_runways(lon: NDArray[Any], lat: NDArray[Any], course: NDArray[Any],
             # e.g. Le Bourget's and Roissy's, cross): least off the axis, then least beyond it
             score = np.abs(cross) + 0.1 * np.maximum(0.0, np.maximum(-along, along - length))
             better = on & (score < best[idx])
-            for k, sc in zip(idx[better], score[better]):
-                c = course[k]
-                out[k] = j
-                best[k] = sc
-                names[k] = (rw.designator if not math.isfinite(c)
-                            else rw.le_ident if _angle_diff(c, az) < 90 else rw.he_ident)
+            won = idx[better]
+            if len(won) == 0:
+                continue
+            out[won] = j
+            best[won] = score[better]
+            c = course[won]  # the end faced: the course's side of the runway's azimuth
+            le_end = (_angle_diff(c, az) < 90).tolist()
+            for k, known, le in zip(won.tolist(), np.isfinite(c).tolist(), le_end):
+                names[k] = (rw.le_ident if le else rw.he_ident) if known else rw.designator
     return out, names

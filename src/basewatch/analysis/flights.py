@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import (
     BASIS_FINAL,
     destination_candidates_many,
@@ -97,12 +98,12 @@ class CleanReport:
 def _np(table: pa.Table, name: str) -> NDArray[Any]:
     col = table.column(name)
     if name == "time":
-        return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False)) / 1e6
+        return np.asarray(numpy_of(col.cast(pa.int64()))) / 1e6
     if name == "on_ground":  # 1.0 / 0.0 / NaN (unknown)
-        return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        return np.asarray(numpy_of(col.cast(pa.float64())), dtype=float)
     if name == "hex":
-        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
-    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+        return np.asarray(numpy_of(col), dtype=object)
+    return np.asarray(numpy_of(col), dtype=float)
 
 
 def _release() -> None:
@@ -117,7 +118,31 @@ def _codes(table: pa.Table) -> NDArray[np.int32]:
     if table.num_rows == 0:
         return np.zeros(0, np.int32)
     enc = pc.dictionary_encode(table.column("hex")).combine_chunks()
-    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return np.asarray(numpy_of(enc.indices), dtype=np.int32)
+
+
+def _aircraft_runs(table: pa.Table) -> NDArray[np.int32]:
+    """A number per row that changes exactly where the aircraft differs from the previous
+    row's: all :func:`segment_ids` compares. Neighbouring addresses compared as text, ~15x
+    cheaper than hashing every address into dictionary codes (which compare alike)."""
+    n = table.num_rows
+    new = np.zeros(n, bool)
+    if n > 1:
+        h = table.column("hex").combine_chunks()
+        new[1:] = numpy_of(pc.not_equal(h.slice(1), h.slice(0, n - 1)), null=True)
+    return np.cumsum(new, dtype=np.int32) if n < 2**31 else np.cumsum(new)
+
+
+def _by_code_then_time(codes: NDArray[Any], t: NDArray[Any]) -> NDArray[np.intp]:
+    """``np.lexsort((t, codes))`` in two stable passes: by time (feeds arrive nearly in time
+    order, which the stable sort's runs exploit), then by aircraft code (as 16-bit keys a
+    radix sort when there are fewer than 65,536 aircraft). Stable sorts give one order: the
+    same permutation as ``lexsort``, about half the time."""
+    by_t = np.argsort(t, kind="stable")
+    c = codes[by_t]
+    if len(c) and int(c.max()) < 65536 and int(c.min()) >= 0:
+        c = c.astype(np.uint16)
+    return by_t[np.argsort(c, kind="stable")]
 
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
@@ -156,7 +181,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     bad_coords = int((~ok).sum())
     del lat, lon  # read again in sorted order below: not held through the sort
     if bad_coords:  # filtering copies the table: only when needed
-        table = table.filter(pa.array(ok))
+        table = table.filter(arrow_of(ok))
     del ok
     t = _np(table, "time")
     codes = _codes(table)
@@ -164,7 +189,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     same_h = codes[by_hex][1:] == codes[by_hex][:-1]
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
     del by_hex, same_h
-    order = np.lexsort((t, codes))
+    order = _by_code_then_time(codes, t)
     c_s, t_s = codes[order], t[order]
     dup = np.zeros(len(order), bool)
     dup[1:] = (c_s[1:] == c_s[:-1]) & (t_s[1:] == t_s[:-1])
@@ -208,7 +233,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     # already sorted and nothing dropped (files this module wrote): no copy
     same_rows = len(final) == table.num_rows and bool(np.all(final[1:] > final[:-1]))
     _release()  # the sorted columns read above went back to Arrow's pool: return them first
-    out = table if same_rows else table.take(pa.array(final))
+    out = table if same_rows else table.take(arrow_of(final))
     return out, CleanReport(n0, out.num_rows, bad_coords, int(dup.sum()), out_of_order, teleports)
 
 
@@ -295,10 +320,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     if table.num_rows < 2 or not airfields:
         return []
     _release()
-    codes, t = _codes(table), _np(table, "time")
+    runs, t = _aircraft_runs(table), _np(table, "time")
     hex_col = table.column("hex")
-    seg = segment_ids(codes, t, max_gap_s=max_gap_s)
-    del codes
+    seg = segment_ids(runs, t, max_gap_s=max_gap_s)
+    del runs
     og = _np(table, "on_ground")
     flagged = ~np.isnan(og)
     rs = run_starts(table, seg)  # frozen (forward-filled) positions: see flight_timing
@@ -340,8 +365,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                            starts + 1, ends, ends - 1])
     lon, lat, track = (Sparse(need, take_column(table, c, need))
                        for c in ("lon", "lat", "track_deg"))
-    synth = Sparse(need, np.asarray(table.column("synthetic").take(pa.array(need))
-                                     .fill_null(False).to_numpy(zero_copy_only=False)))
+    synth = Sparse(need, numpy_of(table.column("synthetic").take(arrow_of(need)), null=False))
     # course at i: reported track, else the bearing from i-1 to i (only to screen runways:
     # the runway end used is read from the positions, runway_by_path)
     course = np.where(np.isnan(track[trans]), azimuth_deg(lon[trans - 1], lat[trans - 1],
@@ -362,8 +386,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
 
     def read(name: str, ix: NDArray[Any]) -> NDArray[Any]:
         if name == "on_ground":
-            return np.asarray(table.column(name).take(pa.array(ix)).cast(pa.float64())
-                              .to_numpy(zero_copy_only=False), float)
+            return np.asarray(numpy_of(table.column(name).take(arrow_of(ix))
+                                       .cast(pa.float64())), float)
         return take_column(table, name, ix)
 
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
@@ -388,10 +412,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     open_takeoff: dict[int, tuple[int, int]] = {}  # segment -> (event index, position index)
     # the aircraft, segment and synthetic mark of every event row, read at once
     at_rows = np.array([f[0] for f in found], np.int64)
-    hexes = [str(x) for x in hex_col.take(pa.array(at_rows)).to_pylist()] if found else []
+    hexes = [str(x) for x in hex_col.take(arrow_of(at_rows)).to_pylist()] if found else []
     segs = seg[at_rows].tolist()
-    syn_pass = (table.column("synthetic").take(pa.array(at_rows)).fill_null(False)
-                .to_pylist() if found else [])
+    syn_pass = (numpy_of(table.column("synthetic").take(arrow_of(at_rows)), null=False)
+                .tolist() if found else [])
     # (take-offs and landings are at rows read sparsely; segment ends are among them, so
     # the clip only keeps a pass's unused lookup in range)
     syn_sparse = synth.values[np.minimum(np.searchsorted(synth.idx, at_rows),

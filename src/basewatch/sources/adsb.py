@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of, scalar_of
 from basewatch.analysis.flights import POSITION_SCHEMA
 from basewatch.errors import ImportFormatError
 from basewatch.sources._common import max_file_bytes, read_limited
@@ -157,29 +158,50 @@ def make_table(t: np.ndarray, hexes: Any, lat: Any, lon: Any, alt_ft: Any, gs_kt
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
     values = pc.utf8_lower(pc.utf8_trim_whitespace(enc.dictionary))
-    ok_value = np.asarray(pc.fill_null(pc.match_substring_regex(values, r"^[0-9a-f]{6}$"), False)
-                          .to_numpy(zero_copy_only=False), bool)
-    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
-    hex_arr = values.take(pa.array(np.maximum(codes, 0))) if len(values) else pa.nulls(n, pa.string())
+    ok_value = numpy_of(pc.match_substring_regex(values, r"^[0-9a-f]{6}$"), null=False)
+    idx = enc.indices
+    if idx.null_count:
+        idx = pc.fill_null(idx, scalar_of(-1, idx.type))
+    codes = np.asarray(numpy_of(idx), np.int64)
+    if len(values) and enc.indices.null_count == 0 and values.equals(enc.dictionary):
+        # every address already as stored (trimmed, lower case): the column itself, not a
+        # copy of a million strings rebuilt from the dictionary (the same values)
+        hex_arr = pc.cast(raw, pa.string())
+        if isinstance(hex_arr, pa.ChunkedArray):
+            hex_arr = hex_arr.combine_chunks()
+    elif len(values):
+        hex_arr = values.take(arrow_of(np.maximum(codes, 0)))
+    else:
+        hex_arr = pa.nulls(n, pa.string())
     good_np = (codes >= 0) & ok_value[np.maximum(codes, 0)] if len(values) else np.zeros(n, bool)
     good_np &= np.isfinite(t) & (t >= 0) & (t < T_MAX)
-    good = pa.array(good_np)
     bad_hex = n - int(good_np.sum())
     if bad_hex:
         dropped["bad_address_or_time"] = dropped.get("bad_address_or_time", 0) + int(bad_hex)
 
-    def f(x: Any) -> pa.Array:
-        return pa.array(np.asarray(x, dtype=float), pa.float64(), from_pandas=True)
+    def f(x: Any) -> pa.Array:  # NaN: not reported (null)
+        return arrow_of(np.asarray(x, dtype=float), pa.float64(), nan_is_null=True)
 
     tab = pa.table({
-        "time": pa.array((np.clip(np.nan_to_num(t), 0, T_MAX) * 1e6).astype(np.int64),
-                         pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+        "time": arrow_of((np.clip(np.nan_to_num(t), 0, T_MAX) * 1e6).astype(np.int64),
+                         pa.timestamp("us", tz="UTC")),
         "hex": hex_arr, "lat": f(lat), "lon": f(lon), "alt_ft": f(alt_ft), "gs_kt": f(gs_kt),
-        "track_deg": f(track), "on_ground": pa.array(on_ground, pa.bool_()),
-        "callsign": pc.utf8_trim_whitespace(pa.array(callsign, pa.string())),
-        "synthetic": pa.array(synthetic, pa.bool_()),
+        "track_deg": f(track), "on_ground": _typed(on_ground, pa.bool_()),
+        "callsign": pc.utf8_trim_whitespace(_typed(callsign, pa.string())),
+        "synthetic": _typed(synthetic, pa.bool_()),
     }, schema=POSITION_SCHEMA)
-    return tab.filter(good)
+    # filtering copies every column: only when a row is dropped
+    return tab.filter(arrow_of(good_np)) if bad_hex else tab
+
+
+def _typed(x: Any, type: pa.DataType) -> Any:
+    """A column as Arrow of ``type``: Arrow columns cast, boolean numpy arrays through their
+    buffers, anything else (Python lists from JSON feeds) by ``pa.array``."""
+    if isinstance(x, (pa.Array, pa.ChunkedArray)):
+        return x if x.type == type else x.cast(type)
+    if isinstance(x, np.ndarray) and x.dtype == bool and type == pa.bool_():
+        return arrow_of(x)
+    return pa.array(x, type)
 
 
 def _from_columns(cols: dict[str, Any], synthetic: bool, dropped: dict[str, int]) -> pa.Table:

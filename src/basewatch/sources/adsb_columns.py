@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of, scalar_of, strings_of
 from basewatch.errors import ImportFormatError
 
 __all__ = ["LAYOUTS", "MS_THRESHOLD", "T_MAX", "Layout", "layout_of", "times", "to_columns"]
@@ -87,22 +88,22 @@ def times(values: Any, dropped: dict[str, int]) -> np.ndarray:
             raise ImportFormatError("time: a timestamp column without a time zone (write it "
                                     "as UTC, e.g. pandas tz_localize('UTC'))")
         us = pc.cast(pc.cast(values, pa.timestamp("us", tz="UTC")), pa.int64())
-        return np.asarray(us.to_numpy(zero_copy_only=False), float) / 1e6
+        return np.asarray(numpy_of(us), float) / 1e6
     if isinstance(values, pa.Array) and pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()
     if isinstance(values, pa.Array) and (pa.types.is_string(values.type)
                                          or pa.types.is_large_string(values.type)):
         values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-        numeric = pc.fill_null(pc.match_substring_regex(values, r"^[0-9]+(\.[0-9]*)?$"), False)
+        num_mask = numpy_of(pc.match_substring_regex(values, r"^[0-9]+(\.[0-9]*)?$"),
+                            null=False)
         out = np.full(len(values), np.nan)
-        num_mask = np.asarray(numeric.to_numpy(zero_copy_only=False), bool)
         if num_mask.any():
-            out[num_mask] = np.asarray(pc.cast(pc.filter(values, numeric), pa.float64())
-                                       .to_numpy(zero_copy_only=False), float)
-        text_mask = ~num_mask & np.asarray(pc.fill_null(pc.not_equal(values, ""), False)
-                                           .to_numpy(zero_copy_only=False), bool)
+            out[num_mask] = np.asarray(numpy_of(pc.cast(pc.filter(values, arrow_of(num_mask)),
+                                                        pa.float64())), float)
+        text_mask = ~num_mask & numpy_of(pc.not_equal(values, scalar_of("", values.type)),
+                                         null=False)
         if text_mask.any():
-            text = pc.filter(values, pa.array(text_mask))
+            text = pc.filter(values, arrow_of(text_mask))
             try:  # microseconds, or nanoseconds as pandas writes them
                 ts, scale = pc.cast(text, pa.timestamp("us", tz="UTC")), 1e6
             except pa.ArrowInvalid:
@@ -112,11 +113,10 @@ def times(values: Any, dropped: dict[str, int]) -> np.ndarray:
                     raise ImportFormatError(f"time: {exc} (times are epoch seconds, epoch "
                                             "milliseconds, or ISO 8601 with a zone such as Z)"
                                             ) from None
-            out[text_mask] = np.asarray(ts.cast(pa.int64()).to_numpy(zero_copy_only=False),
-                                        float) / scale
+            out[text_mask] = np.asarray(numpy_of(ts.cast(pa.int64())), float) / scale
         values = out
     if isinstance(values, pa.Array):
-        values = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        values = numpy_of(pc.cast(values, pa.float64()))
     t = np.asarray(values, dtype=float)
     ms = t > MS_THRESHOLD
     if ms.any():
@@ -140,8 +140,9 @@ def _num(batch: pa.RecordBatch | pa.Table, name: str) -> np.ndarray:
     if col is None:
         return np.full(batch.num_rows, np.nan)
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        col = pc.cast(pc.if_else(pc.equal(col, ""), None, col), pa.float64())
-    return np.asarray(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        col = pc.cast(pc.if_else(pc.equal(col, scalar_of("", col.type)),
+                                 scalar_of(None, col.type), col), pa.float64())
+    return np.asarray(numpy_of(pc.cast(col, pa.float64())), dtype=float)
 
 
 def _bool(col: Any, n: int) -> pa.Array:
@@ -150,8 +151,10 @@ def _bool(col: Any, n: int) -> pa.Array:
     if pa.types.is_boolean(col.type):
         return col
     s = pc.utf8_lower(pc.cast(col, pa.string()))
-    return pc.if_else(pc.is_in(s, pa.array(["true", "1", "t", "yes"])), True,
-                      pc.if_else(pc.is_in(s, pa.array(["false", "0", "f", "no"])), False, None))
+    yes, no = scalar_of(True, pa.bool_()), scalar_of(False, pa.bool_())
+    return pc.if_else(pc.is_in(s, strings_of(["true", "1", "t", "yes"])), yes,
+                      pc.if_else(pc.is_in(s, strings_of(["false", "0", "f", "no"])), no,
+                                 scalar_of(None, pa.bool_())))
 
 
 def _text(col: Any, n: int) -> pa.Array:
@@ -163,8 +166,8 @@ def to_columns(batch: pa.RecordBatch | pa.Table, layout: Layout, synthetic: bool
     """The position columns of one batch (see ``basewatch.sources.adsb.make_table``)."""
     n = batch.num_rows
     syn_col = _col(batch, "synthetic") if layout.name == "plain" else None
-    syn = (pc.fill_null(_bool(syn_col, n), False) if syn_col is not None
-           else pa.array(np.full(n, synthetic)))
+    syn = (pc.fill_null(_bool(syn_col, n), scalar_of(False, pa.bool_())) if syn_col is not None
+           else arrow_of(np.full(n, synthetic)))
     return {"t": times(_col(batch, layout.time), dropped), "hex": _text(_col(batch, layout.hex), n),
             "lat": _num(batch, layout.lat), "lon": _num(batch, layout.lon),
             "alt_ft": _num(batch, layout.alt) * layout.alt_factor,

@@ -13,6 +13,7 @@ first row, as in one table).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import shutil
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 
 __all__ = ["SPILL_ROWS", "Partitions", "bucket_of"]
 
@@ -39,7 +42,7 @@ def bucket_of(hexes: pa.Array | pa.ChunkedArray, buckets: int) -> np.ndarray:
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
     per = np.array([int(h, 16) % buckets for h in enc.dictionary.to_pylist()], np.int32)
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)
+    codes = np.asarray(numpy_of(enc.indices), np.int64)
     return per[codes] if len(per) else np.zeros(len(codes), np.int32)
 
 
@@ -71,8 +74,9 @@ class Partitions:
     def add(self, table: pa.Table) -> None:
         self.rows += table.num_rows
         if table.num_rows:  # the span of days read (for the coverage of those days)
-            mm = pc.min_max(table.column("time"))
-            lo, hi = mm["min"].as_py(), mm["max"].as_py()
+            mm = pc.min_max(table.column("time").cast(pa.int64()))  # microseconds
+            lo, hi = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+                      + dt.timedelta(microseconds=mm[k].as_py()) for k in ("min", "max"))
             self.first = lo if self.first is None else min(self.first, lo)
             self.last = hi if self.last is None else max(self.last, hi)
         if self._dir is None:
@@ -101,7 +105,7 @@ class Partitions:
         # at most 1,024 parts: as 16-bit keys numpy's stable sort is a radix sort (15x faster)
         order = np.argsort(b.astype(np.int16), kind="stable")
         counts = np.bincount(b, minlength=self.buckets)
-        sorted_t = table.take(pa.array(order))
+        sorted_t = table.take(arrow_of(order))
         at = 0
         for k in np.flatnonzero(counts).tolist():
             self._writers[k].write_table(sorted_t.slice(at, int(counts[k])))

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flights import CleanReport, Detected, clean_positions, detect_events
 from basewatch.analysis.sorties import COVERAGE_RADIUS_KM, daily_coverage
 from basewatch.errors import BasewatchError
@@ -110,7 +111,7 @@ def watched_airfields(ws: Workspace) -> tuple[list[Airfield], list[Airfield]]:
 
 def position_days(table: pa.Table) -> np.ndarray:
     """The day (numpy ``datetime64[D]``, UTC) of each position."""
-    return table.column("time").to_numpy().astype("datetime64[D]")
+    return numpy_of(table.column("time")).astype("datetime64[D]")
 
 
 def distinct_days(days: np.ndarray) -> list[dt.date]:
@@ -131,12 +132,12 @@ def count_coverage(table: pa.Table, airfields: Sequence[Airfield], counts: Count
     if table.num_rows == 0 or not airfields:
         return
     days = position_days(table) if days is None else days
-    per = daily_coverage(table.column("lon").to_numpy(), table.column("lat").to_numpy(), days,
+    per = daily_coverage(numpy_of(table.column("lon")), numpy_of(table.column("lat")), days,
                          {a.ident: (a.lon, a.lat) for a in airfields})
     for ident, per_day in per.items():
         for day, n in per_day.items():
             counts[(ident, day)] += n
-    syn = np.asarray(table.column("synthetic").to_numpy(zero_copy_only=False), bool)
+    syn = numpy_of(table.column("synthetic"), null=False)
     if syn.any():
         synthetic_days.update(np.unique(days[syn]).astype(object))
 
@@ -191,7 +192,7 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
         return PositionImport(str(p), fmt or ("folder/tar" if is_container(p) else
                                              detect_format(p)), sha,
                               CleanReport(n, n, 0, 0, 0, 0), {}, str(done), False,
-                              len(ws.store.select_columns(FLIGHT_EVENTS, ["kind"])), 0,
+                              ws.store.count(FLIGHT_EVENTS), 0,
                               [f"{p}: already imported (same content); nothing read"])
     if start is not None and start.tzinfo is None:
         raise BasewatchError("--start: give a time zone (e.g. 2024-12-04T10:00:00Z)")
@@ -237,7 +238,7 @@ def _import(ws: Workspace, p: Path, sha: str, stream: AdsbStream, writer: Positi
             for d in sorted(days):
                 ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage_records(counts, syn_days, days))
-    n_events = len(ws.store.select_columns(FLIGHT_EVENTS, ["kind"]))
+    n_events = ws.store.count(FLIGHT_EVENTS)
     with ws.store.transaction():
         log_import(ws, sha, "positions", p, report.kept)
     return PositionImport(str(p), stream.format, sha, report, stream.dropped,
@@ -310,7 +311,7 @@ def _read(ws: Workspace, files: list[Path], **filters: Any) -> pa.Table | None:
 def _bucket(table: pa.Table | None, b: int, n_b: int) -> pa.Table | None:
     if table is None or n_b == 1:
         return table
-    return table.filter(pa.array(bucket_of(table.column("hex"), n_b) == b))
+    return table.filter(arrow_of(bucket_of(table.column("hex"), n_b) == b))
 
 
 def _in_name_order(before: pa.Table | None, mine: pa.Table, after: pa.Table | None) -> pa.Table:
