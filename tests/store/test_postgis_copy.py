@@ -58,16 +58,16 @@ def test_copy_path_stores_what_the_chunked_path_stores(pg_server, monkeypatch: p
                                                        ) -> None:
     url_copy, url_chunked = pg_server.new_database(), pg_server.new_database()
     copied: list[int] = []
-    real = PostGISStore._put_copied
+    real = pg.put_copied
 
-    def spy(self: PostGISStore, spec: Any, extract: Any, cols: Any, items: list[Any]) -> Any:
+    def spy(con: Any, spec: Any, cols: Any, items: list[Any], cast: Any) -> Any:
         copied.append(len(items))
-        return real(self, spec, extract, cols, items)
+        return real(con, spec, cols, items, cast)
 
-    monkeypatch.setattr(PostGISStore, "_put_copied", spy)
+    monkeypatch.setattr(pg, "put_copied", spy)
     got = _puts(url_copy)
     assert copied == [2600, 2400, 2500, 2500]  # the 10 rows went the chunked way
-    monkeypatch.setattr(PostGISStore, "_put_copied", real)
+    monkeypatch.setattr(pg, "put_copied", real)
     monkeypatch.setattr(pg, "_COPY_ROWS", 10**9)  # the chunked path only
     want = _puts(url_chunked)
     assert got == want

@@ -33,6 +33,7 @@ from basewatch.store.base import (
     dumps,
     moves_revision,
 )
+from basewatch.store.postgis_copy import put_copied
 from basewatch.store.postgis_shared import create_ddl, geometry_rows_sql, migration_sql
 from basewatch.store.shared_geometry import KEY_COLUMN, areas_view, geometry_key, orphans_sql
 
@@ -313,7 +314,8 @@ class PostGISStore:
         items = list(rows.values())
         with self.transaction():
             if not geo and len(items) >= _COPY_ROWS:
-                inserted, updated = self._put_copied(spec, extract, cols, items)
+                inserted, updated = put_copied(self._con, spec, cols, items,
+                                               lambda c: _cast(extract, c))
                 self._wrote = self._wrote or (bool(inserted or updated) and moves_revision(spec))
                 return PutResult(inserted, updated, total - inserted - updated)
             for start in range(0, len(items), _CHUNK):
@@ -347,37 +349,6 @@ class PostGISStore:
                 self._con.execute(text(orphans_sql(spec, skip_locked=True)))
             self._wrote = self._wrote or (bool(inserted or updated) and moves_revision(spec))
         return PutResult(inserted, updated, total - inserted - updated)
-
-    def _put_copied(self, spec: LayerSpec, extract: dict[str, tuple[str, Any]], cols: list[str],
-                    items: list[dict[str, Any]]) -> tuple[int, int]:
-        """Many rows of a layer without geometry: COPY them as text into a temporary table,
-        then one ``INSERT ... SELECT ... ON CONFLICT`` as the chunked path does (same casts,
-        same rule for updates, rows inserted in the records' order); (inserted, updated).
-        COPY sends the rows in one stream instead of thousands of bound parameters."""
-        tmp = f"_bw_put_{spec.name}"
-        typed = ", ".join(f'"{c}" text' for c in cols)
-        self._con.execute(text(f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" (_n bigint, {typed}) '
-                               "ON COMMIT DELETE ROWS"))
-        self._con.execute(text(f'TRUNCATE "{tmp}"'))
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        cur = self._con.connection.driver_connection.cursor()
-        with cur.copy(f'COPY "{tmp}" (_n, {quoted}) FROM STDIN') as copy:
-            for n, row in enumerate(items):
-                copy.write_row([n, *(_copy_text(row[c]) for c in cols)])
-        key = ", ".join(f'"{k}"' for k in spec.key)
-        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in cols)
-        casts = ", ".join(f'CAST("{c}" AS {_cast(extract, c) if c != "record" else "text"})'
-                          for c in cols)
-        sql = (f'INSERT INTO "{spec.name}" AS t ({quoted}) SELECT {casts} FROM "{tmp}" '
-               f"ORDER BY _n ON CONFLICT ({key}) DO UPDATE SET {sets} "
-               "WHERE t.record IS DISTINCT FROM excluded.record RETURNING (xmax = 0)")
-        inserted = updated = 0
-        for (was_insert,) in self._con.execute(text(sql)):
-            if was_insert:
-                inserted += 1
-            else:
-                updated += 1
-        return inserted, updated
 
     def select(self, spec: LayerSpec, where: dict[str, Any] | None = None, *,
                ranges: dict[str, tuple[Any, Any]] | None = None,
@@ -494,14 +465,6 @@ def _cast(extract: dict[str, tuple[str, Any]], name: str) -> str:
     if name == "fid":
         return "bigint"
     return _TYPES[extract[name][0]] if name in extract else "text"
-
-
-def _copy_text(v: Any) -> Any:
-    """A parameter as COPY text, as the chunked path binds it before its CAST: None stays
-    NULL, booleans as integers would bind (none of the layers' columns holds one)."""
-    if v is None or isinstance(v, str):
-        return v
-    return str(int(v)) if isinstance(v, bool) else str(v)
 
 
 def _date_param(v: Any) -> Any:
