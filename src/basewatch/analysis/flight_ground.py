@@ -14,6 +14,15 @@ Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised).
   and means nothing) decides as well: under 50 kt, on the ground. The baseline is long
   enough that position noise (tens of metres) cannot make a 130 kt aeroplane look like
   50 kt, and a position jumping back and forth makes at most a blip the debounce removes.
+* **Slow is not always on the ground**: where no flag is sent, a slow aircraft aloft (a
+  loitering surveillance type or a helicopter, or any light aircraft flying into a headwind)
+  reads under 50 kt too: traffic's ``border_control`` circles Lydd at 775 ft at 25-57 kt. A
+  row judged on the ground by speed alone is aloft (:func:`drop_aloft`) when its altitude
+  reading is more than :data:`ALOFT_FT` above the lowest reading the same aircraft gives at
+  the same place (within about 1-3 km) in the same track: on the ground the reading moves
+  only with the day's pressure and the ground effect (tens of feet), so a reading 300 ft
+  (10 hPa) above one the aircraft gave there is not the ground. Surface reports (exactly 0
+  ft in the feeds that send them) are no pressure reading and take no part.
 * **Debounce**: a run of one state lasting under 30 s between two runs of the other is flag
   noise and flipped, airborne blips first, then ground ones.
 """
@@ -28,10 +37,15 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
-__all__ = ["BASELINE_S", "SLOW_KT", "debounce", "ground_state", "implied_speed_kt"]
+__all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "SLOW_KT", "debounce",
+           "drop_aloft", "ground_state", "implied_speed_kt"]
 
 SLOW_KT = 50.0  # below this an aeroplane is on the ground
 BASELINE_S = 10.0  # implied speeds over at least this long: position noise averages out
+ALOFT_FT = 300.0  # above the aircraft's own reading at the same place: not on the ground
+ALOFT_NEAR_FT = 100.0  # the same within NEAR_S: ground effect 50 + a 25 ft step + drift
+NEAR_S = 300.0  # readings in the same or a neighbouring bin: at most 10 min apart
+_CELL_DEG = 0.01  # ~1.1 km cells; a row is compared with its cell and the 8 around it
 _KT = 1852.0 / 3600.0
 _CHUNK = 1 << 20
 
@@ -97,6 +111,76 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
                                              lat[pr[near]])) / dt_s[near] / _KT
         pos = np.searchsorted(rows, r)
         out[pos] = kt
+    return out
+
+
+def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.Table,
+               seg: NDArray[Any], t: NDArray[Any]) -> NDArray[np.bool_]:
+    """``ground`` with the rows judged on the ground without a flag (by speed, or by nothing)
+    turned airborne where the altitude reading is above the lowest reading of the same
+    segment at the same place (the same 0.01-degree cell or one of the 8 around it: about
+    1.1-3.3 km; longitude cells scaled by the cosine of the latitude) by more than
+    :data:`ALOFT_FT`, or by more than :data:`ALOFT_NEAR_FT` when that reading is within
+    :data:`NEAR_S` (the same or a neighbouring 5-minute bin). Readings of exactly 0 (surface
+    reports) and missing ones are neither judged nor compared with."""
+    cand = np.flatnonzero(ground & ~flagged)
+    if len(cand) == 0:
+        return ground
+    segs = np.unique(seg[cand])
+    ref = np.flatnonzero(np.isin(seg, segs))
+
+    def col(name: str) -> NDArray[np.float64]:
+        return np.asarray(table.column(name).take(pa.array(ref))
+                          .to_numpy(zero_copy_only=False), float)
+
+    alt = col("alt_ft")
+    ok = np.isfinite(alt) & (alt != 0.0)
+    if not ok.any():
+        return ground
+    lat, lon = col("lat"), col("lon")
+    ci = np.floor(lat / _CELL_DEG).astype(np.int64)
+    cj = np.floor(lon * np.cos(np.radians(lat)) / _CELL_DEG).astype(np.int64)
+    # one id per (segment, 5-minute bin of it), and per segment, with room between
+    # segments so that a neighbouring bin never reaches another segment
+    rank = np.searchsorted(segs, seg[ref]).astype(np.int64)
+    first = np.searchsorted(rank, np.arange(len(segs)))  # ref is sorted by segment
+    tb = np.floor((t[ref] - t[ref][first][rank]) / NEAR_S).astype(np.int64)
+    nbins = np.zeros(len(segs), np.int64)
+    np.maximum.at(nbins, rank, tb + 1)
+    base = np.r_[0, np.cumsum(nbins + 2)[:-1]] + 1
+    pos = np.searchsorted(ref, cand)  # cand is a subset of ref (same segments)
+    a_c = alt[pos]
+    span_cells = np.int64(1 << 16)
+
+    def lowest(bin_id: NDArray[np.int64], offsets: list[tuple[int, int, int]]
+               ) -> NDArray[np.float64]:
+        """Per candidate, the lowest reading in the bins and cells ``offsets`` away from its
+        own (bin, latitude cell, longitude cell)."""
+        def enc(b_: NDArray[Any], i: NDArray[Any], j: NDArray[Any]) -> NDArray[np.int64]:
+            return np.asarray((b_ << 34) | ((i + span_cells) << 17) | (j + span_cells),
+                              np.int64)
+        k = enc(bin_id[ok], ci[ok], cj[ok])
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        starts = np.r_[0, np.flatnonzero(ks[1:] != ks[:-1]) + 1]
+        ukey, umin = ks[starts], np.minimum.reduceat(alt[ok][order], starts)
+        low = np.full(len(cand), np.inf)
+        for db, di, dj in offsets:
+            kk = enc(bin_id[pos] + db, ci[pos] + di, cj[pos] + dj)
+            p = np.minimum(np.searchsorted(ukey, kk), len(ukey) - 1)
+            low = np.where(ukey[p] == kk, np.minimum(low, umin[p]), low)
+        return low
+
+    around = [(0, di, dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
+    low_any = lowest(base[rank], around)
+    low_near = lowest(base[rank] + tb, [(db, di, dj) for db in (-1, 0, 1)
+                                        for _, di, dj in around])
+    aloft = np.isfinite(a_c) & (a_c != 0.0) & ((a_c > low_any + ALOFT_FT)
+                                               | (a_c > low_near + ALOFT_NEAR_FT))
+    if not aloft.any():
+        return ground
+    out = ground.copy()
+    out[cand[aloft]] = False
     return out
 
 

@@ -22,7 +22,13 @@ from basewatch.analysis.flight_ends import (
     destination_candidates_many,
     fit_courses,
 )
-from basewatch.analysis.flight_ground import SLOW_KT, debounce, ground_state, implied_speed_kt
+from basewatch.analysis.flight_ground import (
+    SLOW_KT,
+    debounce,
+    drop_aloft,
+    ground_state,
+    implied_speed_kt,
+)
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
     Sparse,
@@ -307,7 +313,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ask = np.flatnonzero(~flagged & (gs >= SLOW_KT))
     implied = np.full(len(t), np.nan)
     implied[ask] = implied_speed_kt(table, seg, t, rs, ask)
-    raw = ground_state(og, gs, implied)
+    raw = drop_aloft(ground_state(og, gs, implied), flagged, table, seg, t)  # slow, yet aloft
     del og, gs, implied, ask
     ground = debounce(raw, seg, t, min_state_s)
     same = seg[1:] == seg[:-1]
