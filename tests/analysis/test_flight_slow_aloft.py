@@ -20,14 +20,22 @@ Row = tuple[float, float, float, float, float, float, bool | None]
 def _loiter_then_land(*, loiter_agl_ft: float = 800.0) -> tuple[list[Row], float]:
     """10 minutes back and forth along runway 07's line at ``loiter_agl_ft`` and 30-45 kt
     (ground speed into and out of wind), then a 6 deg final at 40 kt onto 07, touch-down 300 m
-    past the threshold, surface reports (0 ft) on the roll to a stop. 10 s rows, no flag."""
+    past the threshold, surface reports (0 ft) on the roll to a stop. 10 s rows, no flag;
+    positions with a few metres of noise and readings in 25 ft steps with a little noise, as
+    real ones (a perfectly straight line in both is what a filled gap looks like)."""
+    rng = np.random.default_rng(7)
+
+    def noisy(lon: float, lat: float) -> tuple[float, float]:
+        return GEOD.fwd(lon, lat, float(rng.uniform(0, 360)), float(rng.uniform(0, 5)))[:2]
+
     rows: list[Row] = []
     t = T0
     lon, lat = GEOD.fwd(*W, HDG_07, 500.0)[:2]
     hdg = HDG_07
     for k in range(60):
         gs = 30.0 if hdg == HDG_07 else 45.0
-        rows.append((t, lat, lon, 25.0 * round((ELEV + loiter_agl_ft) / 25.0), gs, hdg % 360,
+        nlon, nlat = noisy(lon, lat)
+        rows.append((t, nlat, nlon, 25.0 * round((ELEV + loiter_agl_ft) / 25.0), gs, hdg % 360,
                      None))
         if k % 12 == 11:
             hdg = (hdg + 180) % 360
@@ -41,7 +49,9 @@ def _loiter_then_land(*, loiter_agl_ft: float = 800.0) -> tuple[list[Row], float
     while s < 300.0:
         h = (300.0 - s) * math.tan(math.radians(6.0)) / 0.3048
         p = GEOD.fwd(*W, HDG_07, s) if s >= 0 else GEOD.fwd(*W, HDG_07 + 180, -s)
-        rows.append((t, p[1], p[0], 25.0 * round((ELEV + h) / 25.0), 40.0, HDG_07, None))
+        nlon, nlat = noisy(p[0], p[1])
+        rows.append((t, nlat, nlon, 25.0 * round((ELEV + h + rng.normal(0, 6)) / 25.0), 40.0,
+                     HDG_07, None))
         t += 10
         s += v * 10
     gs = 40.0

@@ -19,7 +19,7 @@ Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised).
   reads under 50 kt too: traffic's ``border_control`` circles Lydd at 775 ft at 25-57 kt. A
   row judged on the ground by speed alone is aloft (:func:`drop_aloft`) when its altitude
   reading is more than :data:`ALOFT_FT` above the lowest reading the same aircraft gives at
-  the same place (within about 1-3 km) in the same track: on the ground the reading moves
+  the same airfield (within about 2-7 km) in the same track: on the ground the reading moves
   only with the day's pressure and the ground effect (tens of feet), so a reading 300 ft
   (10 hPa) above one the aircraft gave there is not the ground. Surface reports (exactly 0
   ft in the feeds that send them) are no pressure reading and take no part.
@@ -45,7 +45,7 @@ BASELINE_S = 10.0  # implied speeds over at least this long: position noise aver
 ALOFT_FT = 300.0  # above the aircraft's own reading at the same place: not on the ground
 ALOFT_NEAR_FT = 100.0  # the same within NEAR_S: ground effect 50 + a 25 ft step + drift
 NEAR_S = 300.0  # readings in the same or a neighbouring bin: at most 10 min apart
-_CELL_DEG = 0.01  # ~1.1 km cells; a row is compared with its cell and the 8 around it
+_CELL_DEG = 0.02  # ~2.2 km cells; a row is compared with its cell and the 8 around it
 _KT = 1852.0 / 3600.0
 _CHUNK = 1 << 20
 
@@ -105,6 +105,13 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
         pr, pj = r - lo_row, j - lo_row
         d = approx_distance_m(lon[pj], lat[pj], lon[pr], lat[pr])
         kt = d / dt_s / _KT
+        # positions of a gap filled by a straight line move at whatever speed the fill
+        # implies (traffic's brussels_ils: 1 m/s at 400 ft over the runway for 35 s)
+        if "alt_ft" in table.column_names:
+            alt = np.asarray(table.column("alt_ft").slice(lo_row, hi_row - lo_row)
+                             .to_numpy(zero_copy_only=False), float)
+            fill = _linear_fill(seg[lo_row:hi_row], t[lo_row:hi_row], alt, lat, lon)
+            kt[fill[pr] | fill[pj]] = np.nan
         near = np.flatnonzero(np.abs(kt - SLOW_KT) < 0.05 * SLOW_KT)
         if len(near):
             kt[near] = np.asarray(distance_m(lon[pj[near]], lat[pj[near]], lon[pr[near]],
@@ -118,8 +125,8 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
                seg: NDArray[Any], t: NDArray[Any]) -> NDArray[np.bool_]:
     """``ground`` with the rows judged on the ground without a flag (by speed, or by nothing)
     turned airborne where the altitude reading is above the lowest reading of the same
-    segment at the same place (the same 0.01-degree cell or one of the 8 around it: about
-    1.1-3.3 km; longitude cells scaled by the cosine of the latitude) by more than
+    segment at the same airfield (the same 0.02-degree cell or one of the 8 around it: about
+    2.2-6.6 km, an airfield and its circuit; longitude cells scaled by the cosine of the latitude) by more than
     :data:`ALOFT_FT`, or by more than :data:`ALOFT_NEAR_FT` when that reading is within
     :data:`NEAR_S` (the same or a neighbouring 5-minute bin). Readings of exactly 0 (surface
     reports) and missing ones are neither judged nor compared with."""
@@ -133,11 +140,12 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
         return np.asarray(table.column(name).take(pa.array(ref))
                           .to_numpy(zero_copy_only=False), float)
 
-    alt = col("alt_ft")
-    ok = np.isfinite(alt) & (alt != 0.0)
+    alt, lat, lon = col("alt_ft"), col("lat"), col("lon")
+    # a gap filled by a straight line is no reading either (traffic's guatemala: 4,975 ft to
+    # a surface report over 2 minutes, the roll-out "at" 1,000 ft)
+    ok = np.isfinite(alt) & (alt != 0.0) & ~_linear_fill(seg[ref], t[ref], alt, lat, lon)
     if not ok.any():
         return ground
-    lat, lon = col("lat"), col("lon")
     ci = np.floor(lat / _CELL_DEG).astype(np.int64)
     cj = np.floor(lon * np.cos(np.radians(lat)) / _CELL_DEG).astype(np.int64)
     # one id per (segment, 5-minute bin of it), and per segment, with room between
@@ -175,12 +183,38 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     low_any = lowest(base[rank], around)
     low_near = lowest(base[rank] + tb, [(db, di, dj) for db in (-1, 0, 1)
                                         for _, di, dj in around])
-    aloft = np.isfinite(a_c) & (a_c != 0.0) & ((a_c > low_any + ALOFT_FT)
+    aloft = ok[pos] & ((a_c > low_any + ALOFT_FT)
                                                | (a_c > low_near + ALOFT_NEAR_FT))
     if not aloft.any():
         return ground
     out = ground.copy()
     out[cand[aloft]] = False
+    return out
+
+
+def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDArray[Any],
+                 lon: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows on the straight line between their neighbours in altitude, latitude and longitude
+    at once (to a foot and 1e-7 degree), the altitude changing, two such rows in a row: a gap
+    filled linearly (the rule of :func:`basewatch.analysis.flight_timing.straight_fill`, over
+    consecutive rows of a whole table)."""
+    n = len(t)
+    out = np.zeros(n, bool)
+    if n < 3:
+        return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (t[1:-1] - t[:-2]) / (t[2:] - t[:-2])
+
+        def off(x: NDArray[Any]) -> NDArray[Any]:
+            return np.abs(x[1:-1] - (x[:-2] + (x[2:] - x[:-2]) * f))
+
+        inner = (seg[:-2] == seg[1:-1]) & (seg[2:] == seg[1:-1]) & (f > 0) & (f < 1) \
+            & (np.abs(alt[2:] - alt[:-2]) > 0) & (off(alt) < 1.0) & (off(lat) < 1e-7) \
+            & (off(lon) < 1e-7)
+    out[1:-1] = inner
+    two = out[:-1] & out[1:]
+    out[:-1] = two
+    out[1:] |= two
     return out
 
 
