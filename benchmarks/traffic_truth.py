@@ -357,6 +357,17 @@ TRUTH = (
           "probable (the track ends): 13:12:30 at 100 ft (48 above the field), 263 m short of "
           "29 (|xt| 5 m), sinking 832 ft/min at 113 kt, a landing speed (the low passes were "
           "flown at 155-180); 560 m to a touch-down zone 300 m past at 58 m/s: ~10 s"),
+    # franconia: a glider (ddb056) launched from and landing back at Burg Feuerstein; in
+    # between it thermals at 5,000-5,500 ft at 45-67 kt over EDQD and EDQY (3,400-4,300 ft
+    # above them), where the code before this round reported a landing and a take-off at
+    # each (no-event spans below)
+    Truth("franconia", "ddb056", "takeoff", "EDQE", "26", "2019-05-23 10:03:04", 5,
+          "rolling along 26 (|xt| 12-19 m) reading 1,656-1,660 ft (field 1,673) at 31 -> 54 kt "
+          "to 10:03:02, 1,732 ft climbing at :09, 1,824 at :19: off between :02 and :09"),
+    Truth("franconia", "ddb056", "landing", "EDQE", "26R", "2019-05-23 17:32:35", 6,
+          "1,683 ft at 17:32:28 sinking 384 ft/min 186 m short of 26R, 1,646 at :40 (vertical "
+          "rate 0) over its threshold at 44 kt, 1,640 at :48 at 33 kt, slowing to 17 kt; "
+          "positions 31-44 m from 26R's centreline (58-74 m from 26's)"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -387,6 +398,10 @@ NO_EVENT_SPANS = (
      "circling over Lydd at 575-975 ft at 25-80 kt (ground speed into and out of the wind) "
      "before its landing: slow, not on the ground; the code before session 5's second round "
      "reported a landing at 07:37:36"),
+    ("franconia", "ddb056", "EDQD", "2019-05-23 13:40:00", "2019-05-23 13:55:00",
+     "a glider thermalling at 4,860-5,130 ft (field 1,601) at 45-67 kt"),
+    ("franconia", "ddb056", "EDQY", "2019-05-23 15:08:00", "2019-05-23 15:20:00",
+     "a glider at 5,200-5,660 ft (field 1,184) at 50-72 kt"),
 )
 
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
@@ -398,7 +413,7 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           # session 5's checking samples
           "CYVR", "EGLL", "LOWW", "WBKK", "YPEA", "LPPT", "MGGT",
           # session 5's second round
-          "EGMD",
+          "EGMD", "EDQE", "EDQD", "EDQY",
           # overflown only (NO_EVENT)
           "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
 

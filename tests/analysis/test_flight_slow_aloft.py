@@ -120,3 +120,31 @@ def test_lower_readings_elsewhere_or_surface_reports_prove_nothing() -> None:
     # a surface report (exactly 0) is no reading: a taxi at 1,500 ft next to 0s stays
     rows = [(T0, lat, lon, 1500.0), (T0 + 10, lat, lon, 0.0)]
     assert _aloft(rows) == [False, False]
+
+
+def _glider(elev_ft: float) -> list[Row]:
+    """A glider 3,000 ft over the field flying along runway 07's line, 70 kt for 2 minutes
+    then 45 kt (into wind) for 3, never lower: 5 s rows, no flag."""
+    rng = np.random.default_rng(11)
+    lon, lat = GEOD.fwd(*W, HDG_07 + 180, 4000.0)[:2]
+    rows: list[Row] = []
+    t = T0
+    for k in range(60):
+        gs = 70.0 if k < 24 else 45.0
+        alt = 25.0 * round((elev_ft + 3000.0 + rng.normal(0, 20)) / 25.0)
+        rows.append((t, lat, lon, alt, gs, HDG_07, None))
+        lon, lat = GEOD.fwd(lon, lat, HDG_07 + float(rng.normal(0, 1)), gs * KT * 5)[:2]
+        t += 5
+    return rows
+
+
+def test_slow_3000_ft_over_a_field_is_aloft_at_any_qnh() -> None:
+    import dataclasses
+
+    table = clean_positions(Track(_glider(ELEV), math.nan).table())[0]
+    assert detect_events(table, [FIELD]) == []
+    # a field whose elevation is unknown (0: the default) judges nothing: the slow rows are
+    # the ground as before (a landing), rather than a real landing dropped at a high field
+    unknown = dataclasses.replace(FIELD, elevation_ft=0.0)
+    table = clean_positions(Track(_glider(0.0), math.nan).table())[0]
+    assert [e.kind for e in detect_events(table, [unknown])] == ["landing"]

@@ -37,11 +37,12 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
-__all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "SLOW_KT", "debounce",
-           "drop_aloft", "ground_state", "implied_speed_kt"]
+__all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_KT", "debounce",
+           "drop_aloft", "ground_state", "high_above_field", "implied_speed_kt"]
 
 SLOW_KT = 50.0  # below this an aeroplane is on the ground
 BASELINE_S = 10.0  # implied speeds over at least this long: position noise averages out
+QNH_FT = 1000.0  # a field reads within this of its elevation at any QNH of 980-1050 hPa
 ALOFT_FT = 300.0  # above the aircraft's own reading at the same place: not on the ground
 ALOFT_NEAR_FT = 100.0  # the same within NEAR_S: ground effect 50 + a 25 ft step + drift
 NEAR_S = 300.0  # readings in the same or a neighbouring bin: at most 10 min apart
@@ -190,6 +191,36 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     out = ground.copy()
     out[cand[aloft]] = False
     return out
+
+
+def high_above_field(t: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
+                     is_takeoff: NDArray[Any], elevation_ft: NDArray[Any],
+                     flagged: NDArray[np.bool_], read: Any, *, rows: int = 10,
+                     within_s: float = 120.0) -> NDArray[np.bool_]:
+    """Per state change (``trans``: the first row of the new state), whether its ground side
+    (the rows after a landing's change, before a take-off's, within ``within_s`` and the same
+    segment) was judged without a flag and reads, by the median of its pressure readings (not
+    surface reports, 0), more than :data:`QNH_FT` above the field's elevation: higher than the
+    field reads at any QNH, so aloft however slow (traffic's ``franconia``: a glider at 5,000
+    ft, 3,400 ft over a field, at 45-67 kt). An elevation of 0 or NaN (unknown: the
+    airfield's default) judges nothing."""
+    m = len(trans)
+    out = np.zeros(m, bool)
+    if m == 0:
+        return out
+    to = np.asarray(is_takeoff, bool)
+    off = np.arange(rows)[None, :]
+    idx = np.where(to[:, None], trans[:, None] - 1 - off, trans[:, None] + off)
+    idx = np.clip(idx, 0, len(t) - 1)
+    use = (seg[idx] == seg[trans][:, None]) & (np.abs(t[idx] - t[trans][:, None]) <= within_s) \
+        & ~flagged[idx]
+    alt = np.asarray(read("alt_ft", idx.ravel()), float).reshape(idx.shape)
+    use &= np.isfinite(alt) & (alt != 0.0)
+    with np.errstate(invalid="ignore"):
+        med = np.array([np.median(a[u]) if u.any() else np.nan for a, u in zip(alt, use)])
+        elev = np.asarray(elevation_ft, float)
+        # 0 is also what a field without a known elevation carries: judged by nothing
+        return np.asarray((med > elev + QNH_FT) & (elev != 0.0), bool)
 
 
 def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDArray[Any],

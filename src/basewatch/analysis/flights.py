@@ -27,6 +27,7 @@ from basewatch.analysis.flight_ground import (
     debounce,
     drop_aloft,
     ground_state,
+    high_above_field,
     implied_speed_kt,
 )
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
@@ -373,6 +374,9 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         return take_column(table, name, ix)
 
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
+    # judged on the ground by speed alone, yet higher than the field reads at any QNH
+    keep = ~high_above_field(t, seg, trans[hit], is_takeoff[hit], elev, flagged, read)
+    hit, elev = hit[keep], elev[keep]
     th = trans[hit]
     est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
                                   flagged[th] | flagged[th - 1], read)
