@@ -204,23 +204,31 @@ def high_above_field(t: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
     field reads at any QNH, so aloft however slow (traffic's ``franconia``: a glider at 5,000
     ft, 3,400 ft over a field, at 45-67 kt). An elevation of 0 or NaN (unknown: the
     airfield's default) judges nothing."""
-    m = len(trans)
-    out = np.zeros(m, bool)
-    if m == 0:
-        return out
+    out = np.zeros(len(trans), bool)
     to = np.asarray(is_takeoff, bool)
+    elev = np.asarray(elevation_ft, float)
+    side = np.where(to, trans - 1, trans)
+    # only changes judged without a flag, at fields with a known elevation
+    ev = np.flatnonzero(~flagged[np.clip(side, 0, len(t) - 1)] & np.isfinite(elev)
+                        & (elev != 0.0))
+    if len(ev) == 0:
+        return out
+    tr, to = trans[ev], to[ev]
     off = np.arange(rows)[None, :]
-    idx = np.where(to[:, None], trans[:, None] - 1 - off, trans[:, None] + off)
-    idx = np.clip(idx, 0, len(t) - 1)
-    use = (seg[idx] == seg[trans][:, None]) & (np.abs(t[idx] - t[trans][:, None]) <= within_s) \
+    idx = np.clip(np.where(to[:, None], tr[:, None] - 1 - off, tr[:, None] + off), 0,
+                  len(t) - 1)
+    use = (seg[idx] == seg[tr][:, None]) & (np.abs(t[idx] - t[tr][:, None]) <= within_s) \
         & ~flagged[idx]
     alt = np.asarray(read("alt_ft", idx.ravel()), float).reshape(idx.shape)
     use &= np.isfinite(alt) & (alt != 0.0)
-    with np.errstate(invalid="ignore"):
-        med = np.array([np.median(a[u]) if u.any() else np.nan for a, u in zip(alt, use)])
-        elev = np.asarray(elevation_ft, float)
-        # 0 is also what a field without a known elevation carries: judged by nothing
-        return np.asarray((med > elev + QNH_FT) & (elev != 0.0), bool)
+    # the median of each row's used readings (NaN sort last)
+    srt = np.sort(np.where(use, alt, np.nan), axis=1)
+    k = use.sum(axis=1)
+    r = np.arange(len(ev))
+    w = rows - 1
+    med = (srt[r, np.clip((k - 1) // 2, 0, w)] + srt[r, np.clip(k // 2, 0, w)]) / 2.0
+    out[ev] = (k > 0) & (med > elev[ev] + QNH_FT)
+    return out
 
 
 def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDArray[Any],
