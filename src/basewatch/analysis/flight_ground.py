@@ -106,13 +106,6 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
         pr, pj = r - lo_row, j - lo_row
         d = approx_distance_m(lon[pj], lat[pj], lon[pr], lat[pr])
         kt = d / dt_s / _KT
-        # positions of a gap filled by a straight line move at whatever speed the fill
-        # implies (traffic's brussels_ils: 1 m/s at 400 ft over the runway for 35 s)
-        if "alt_ft" in table.column_names:
-            alt = np.asarray(table.column("alt_ft").slice(lo_row, hi_row - lo_row)
-                             .to_numpy(zero_copy_only=False), float)
-            fill = _linear_fill(seg[lo_row:hi_row], t[lo_row:hi_row], alt, lat, lon)
-            kt[fill[pr] | fill[pj]] = np.nan
         near = np.flatnonzero(np.abs(kt - SLOW_KT) < 0.05 * SLOW_KT)
         if len(near):
             kt[near] = np.asarray(distance_m(lon[pj[near]], lat[pj[near]], lon[pr[near]],
@@ -142,9 +135,10 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
                           .to_numpy(zero_copy_only=False), float)
 
     alt, lat, lon = col("alt_ft"), col("lat"), col("lon")
-    # a gap filled by a straight line is no reading either (traffic's guatemala: 4,975 ft to
-    # a surface report over 2 minutes, the roll-out "at" 1,000 ft)
-    ok = np.isfinite(alt) & (alt != 0.0) & ~_linear_fill(seg[ref], t[ref], alt, lat, lon)
+    # a gap filled by a straight line gives no level (traffic's guatemala: 4,975 ft to a
+    # surface report over 2 minutes, the roll-out "at" 1,000 ft)
+    real = np.isfinite(alt) & (alt != 0.0)
+    ok = real & ~_linear_fill(seg[ref], t[ref], alt, lat, lon)
     if not ok.any():
         return ground
     ci = np.floor(lat / _CELL_DEG).astype(np.int64)
@@ -184,7 +178,9 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     low_any = lowest(base[rank], around)
     low_near = lowest(base[rank] + tb, [(db, di, dj) for db in (-1, 0, 1)
                                         for _, di, dj in around])
-    aloft = ok[pos] & ((a_c > low_any + ALOFT_FT)
+    # a filled reading is judged (a fill climbing 150 ft while the positions crawl at 1 m/s
+    # over the runway, traffic's brussels_ils, is no taxi) but proves no level
+    aloft = real[pos] & ((a_c > low_any + ALOFT_FT)
                                                | (a_c > low_near + ALOFT_NEAR_FT))
     if not aloft.any():
         return ground

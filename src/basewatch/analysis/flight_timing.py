@@ -128,10 +128,8 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     idx = window(centre, n, span, span)
     ti = t[centre]
     tw = t[idx] - ti[:, None]
-    # a landing judged on ground speed is late by the roll-out down to 50 kt (up to a minute
-    # and more): its window reaches that much further back, to the last readings of the
-    # descent (traffic's guatemala: the last real reading 110 s before the filled ground
-    # speed falls under 50 kt)
+    # a landing judged on ground speed is late by the roll-out down to 50 kt (up to a
+    # minute): its window reaches that much further back, to the last readings of the descent
     back = np.where(~np.asarray(is_takeoff, bool) & ~np.asarray(flag_based, bool),
                     span + ROLL_OUT_S, span)
     same = (seg[idx] == seg[trans][:, None]) & (tw <= span) & (tw >= -back[:, None])
