@@ -368,6 +368,12 @@ TRUTH = (
           "1,683 ft at 17:32:28 sinking 384 ft/min 186 m short of 26R, 1,646 at :40 (vertical "
           "rate 0) over its threshold at 44 kt, 1,640 at :48 at 33 kt, slowing to 17 kt; "
           "positions 31-44 m from 26R's centreline (58-74 m from 26's)"),
+    # alto_adige: a glider (3eca6a) launched from Trento; slow (0-46 kt) all through its
+    # roll, so the code before this round never saw it leave the ground
+    Truth("alto_adige", "3eca6a", "takeoff", "LIDT", "36", "2019-05-23 08:39:27", 8,
+          "rolling along 36 (|xt| under 15 m) reading 593-603 ft (field 610) at 0 -> 46 kt to "
+          "08:39:19 (vertical rate +128), 787 ft at :40 climbing 960 ft/min (52 kt): at the "
+          "field's level about 11 s before :40"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -413,7 +419,7 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           # session 5's checking samples
           "CYVR", "EGLL", "LOWW", "WBKK", "YPEA", "LPPT", "MGGT",
           # session 5's second round
-          "EGMD", "EDQE", "EDQD", "EDQY",
+          "EGMD", "EDQE", "EDQD", "EDQY", "LIDT",
           # overflown only (NO_EVENT)
           "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
 
