@@ -148,3 +148,23 @@ def test_slow_3000_ft_over_a_field_is_aloft_at_any_qnh() -> None:
     unknown = dataclasses.replace(FIELD, elevation_ft=0.0)
     table = clean_positions(Track(_glider(0.0), math.nan).table())[0]
     assert [e.kind for e in detect_events(table, [unknown])] == ["landing"]
+
+
+def test_a_reading_repeated_from_the_cruise_to_the_taxi_proves_nothing() -> None:
+    # a feed repeating 25,975 ft from a 298 kt descent to a 22 kt taxi (traffic's
+    # tour_de_france at Valence), with one real reading of 450 ft on the taxiway: the taxi is
+    # on the ground; a reading of 13,200 ft given only while slow is judged as before
+    lat, lon = 44.92, 4.97
+    far = GEOD.fwd(lon, lat, 200.0, 30000.0)[:2]
+    rows = [(T0 + 5.0 * k, far[1], far[0], 25975.0, 298.0) for k in range(10)]
+    rows += [(T0 + 300.0 + 5.0 * k, lat, lon, 25975.0 if k != 3 else 450.0, 22.0)
+             for k in range(8)]
+    rows += [(T0 + 345.0, lat, lon, 13200.0, 22.0)]
+    table = Track([(t, la, lo, a, g, 0.0, None) for t, la, lo, a, g in rows],
+                  math.nan).table()
+    t = np.asarray(table.column("time").cast(pa.int64()).to_numpy(), float) / 1e6
+    seg = np.zeros(len(t), np.int64)
+    slow = np.asarray([r[4] < 50 for r in rows])
+    ground = drop_aloft(slow.copy(), np.zeros(len(t), bool), table, seg, t)
+    assert ground[10:18].all()  # the repeated 25,975 and the real 450 on the taxiway
+    assert not ground[18]  # 13,200 ft, 12,750 above a reading there minutes before

@@ -41,6 +41,7 @@ __all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_
            "drop_aloft", "ground_state", "high_above_field", "implied_speed_kt"]
 
 SLOW_KT = 50.0  # below this an aeroplane is on the ground
+STUCK_FAST_KT = 250.0  # a reading held from this speed to under SLOW_KT is a repeated one
 BASELINE_S = 10.0  # implied speeds over at least this long: position noise averages out
 QNH_FT = 1000.0  # a field reads within this of its elevation at any QNH of 980-1050 hPa
 ALOFT_FT = 300.0  # above the aircraft's own reading at the same place: not on the ground
@@ -137,7 +138,7 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     alt, lat, lon = col("alt_ft"), col("lat"), col("lon")
     # a gap filled by a straight line gives no level (traffic's guatemala: 4,975 ft to a
     # surface report over 2 minutes, the roll-out "at" 1,000 ft)
-    real = np.isfinite(alt) & (alt != 0.0)
+    real = np.isfinite(alt) & (alt != 0.0) & ~_stuck(seg[ref], alt, col("gs_kt"))
     ok = real & ~_linear_fill(seg[ref], t[ref], alt, lat, lon)
     if not ok.any():
         return ground
@@ -195,8 +196,9 @@ def high_above_field(t: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
                      within_s: float = 120.0) -> NDArray[np.bool_]:
     """Per state change (``trans``: the first row of the new state), whether its ground side
     (the rows after a landing's change, before a take-off's, within ``within_s`` and the same
-    segment) was judged without a flag and reads, by the median of its pressure readings (not
-    surface reports, 0), more than :data:`QNH_FT` above the field's elevation: higher than the
+    segment) was judged without a flag and reads, by the lowest of its pressure readings (not
+    surface reports, 0, nor readings a feed repeats from its cruise, :func:`_stuck`), more
+    than :data:`QNH_FT` above the field's elevation: higher than the
     field reads at any QNH, so aloft however slow (traffic's ``franconia``: a glider at 5,000
     ft, 3,400 ft over a field, at 45-67 kt). An elevation of 0 or NaN (unknown: the
     airfield's default) judges nothing."""
@@ -217,13 +219,44 @@ def high_above_field(t: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
         & ~flagged[idx]
     alt = np.asarray(read("alt_ft", idx.ravel()), float).reshape(idx.shape)
     use &= np.isfinite(alt) & (alt != 0.0)
-    # the median of each row's used readings (NaN sort last)
-    srt = np.sort(np.where(use, alt, np.nan), axis=1)
+    # a reading the feed repeats from its cruise to its taxi says nothing (see _stuck)
+    rows_all = np.flatnonzero(np.isin(seg, np.unique(seg[tr])))
+    stuck = _stuck(seg[rows_all], np.asarray(read("alt_ft", rows_all), float),
+                   np.asarray(read("gs_kt", rows_all), float))
+    use &= ~stuck[np.searchsorted(rows_all, idx)]
+    # the lowest: any reading there within reach of the field's level leaves it possible
+    with np.errstate(invalid="ignore"):
+        low = np.min(np.where(use, alt, np.inf), axis=1)
     k = use.sum(axis=1)
-    r = np.arange(len(ev))
-    w = rows - 1
-    med = (srt[r, np.clip((k - 1) // 2, 0, w)] + srt[r, np.clip(k // 2, 0, w)]) / 2.0
-    out[ev] = (k > 0) & (med > elev[ev] + QNH_FT)
+    out[ev] = (k > 0) & (low > elev[ev] + QNH_FT)
+    return out
+
+
+def _stuck(seg: NDArray[Any], alt: NDArray[Any], gs: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows under :data:`SLOW_KT` whose reading is within about 50-100 ft of one the same
+    segment gives at :data:`STUCK_FAST_KT` or more: a reading the feed repeats, not a level
+    flown. No aircraft flies both at one level: one that flies 250 kt stalls over 80 kt (a
+    King Air), and the wind makes a ground speed differ from the airspeed by some 50 kt at
+    most (traffic's ``tour_de_france``: 25,975 ft for 17 minutes, from 298 kt on a descent
+    to 22 kt taxiing at Valence)."""
+    out = np.zeros(len(alt), bool)
+    fin = np.isfinite(alt) & np.isfinite(gs)
+    fast = np.flatnonzero(fin & (gs >= STUCK_FAST_KT))
+    slow = np.flatnonzero(fin & (gs < SLOW_KT))
+    if len(fast) == 0 or len(slow) == 0:
+        return out
+
+    def key(rows: NDArray[Any], d: int = 0) -> NDArray[np.int64]:
+        band = np.floor(alt[rows] / 50.0).astype(np.int64) + d
+        return np.asarray((seg[rows].astype(np.int64) << 24) | (band + (1 << 20)), np.int64)
+
+    known = np.unique(key(fast))
+    hit = np.zeros(len(slow), bool)
+    for d in (-1, 0, 1):
+        k = key(slow, d)
+        p = np.minimum(np.searchsorted(known, k), len(known) - 1)
+        hit |= known[p] == k
+    out[slow[hit]] = True
     return out
 
 
