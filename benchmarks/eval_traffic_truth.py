@@ -16,12 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pandas as pd  # noqa: E402
 from traffic_compare import Ev, basewatch_airfields, to_positions  # noqa: E402
 from traffic_samples import read_sample  # noqa: E402
 from traffic_truth import (  # noqa: E402
     FIELDS,
     NO_EVENT,
     NO_EVENT_SAMPLES,
+    NO_EVENT_SPANS,
     TRUTH,
     score,
     truth_time,
@@ -34,7 +36,7 @@ def events_by_sample() -> dict[str, list[Ev]]:
     fields = basewatch_airfields(FIELDS)
     out: dict[str, list[Ev]] = {}
     for name in sorted({t.sample for t in TRUTH} | {s for s, _, _ in NO_EVENT}
-                       | set(NO_EVENT_SAMPLES)):
+                       | set(NO_EVENT_SAMPLES) | {s[0] for s in NO_EVENT_SPANS}):
         table, _ = clean_positions(to_positions(read_sample(name)))
         out[name] = [Ev(e.hex, e.kind, e.airfield, e.time.timestamp(), e.runway, e.basis,
                         e.time_lo.timestamp() if e.time_lo else float("nan"),
@@ -59,6 +61,10 @@ def main() -> int:
         wrong += [(sample, e) for e in evs[sample] if e.hex == hex_ and e.airfield == field]
     for sample in NO_EVENT_SAMPLES:
         wrong += [(sample, e) for e in evs[sample]]
+    for sample, hex_, field, a, b, _ in NO_EVENT_SPANS:
+        lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
+        wrong += [(sample, e) for e in evs[sample] if e.hex == hex_ and e.airfield == field
+                  and lo <= e.t <= hi]
     print(f"{'sample':16s} {'hex':6s} {'kind':10s} {'field':5s} {'rwy':4s} {'found':9s} "
           f"{'rwy':4s} {'est-truth':>9s} {'interval (s from truth)':>24s} {'in':3s}")
     for tr, sc, e in rows:

@@ -36,6 +36,7 @@ __all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "straight_f
            "window"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
+ROLL_OUT_S = 60.0  # from touch-down to 50 kt: a landing judged on ground speed is this late
 FLAG_LAG_S = 30.0  # the on-ground flag may lag the real lift-off / touch-down by this much
 _CHUNK = 1 << 20
 
@@ -127,24 +128,43 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     idx = window(centre, n, span, span)
     ti = t[centre]
     tw = t[idx] - ti[:, None]
-    same = (seg[idx] == seg[trans][:, None]) & (np.abs(tw) <= span)
+    # a landing judged on ground speed is late by the roll-out down to 50 kt (up to a
+    # minute): its window reaches that much further back, to the last readings of the descent
+    back = np.where(~np.asarray(is_takeoff, bool) & ~np.asarray(flag_based, bool),
+                    span + ROLL_OUT_S, span)
+    same = (seg[idx] == seg[trans][:, None]) & (tw <= span) & (tw >= -back[:, None])
     fresh = same & (t[idx] - t[rs[idx]] <= FROZEN_S)
     flat = idx.ravel()
     alt = read("alt_ft", flat).reshape(idx.shape)
     og = read("on_ground", flat).reshape(idx.shape)
+    # a reading of exactly 0 with no flag is a surface report (traffic's calibration feeds
+    # send 0 on the ground whatever the field's pressure reading: Kiruna, 1,508 ft, reads 0
+    # on the taxiway and 1,737 in the flare): a mark of the ground, not a level
+    # ... unless the field reads about 0 that day: a descent in 25 ft steps passes 25-50 ft
+    # before it reads 0, so a reading within 50 ft of 0 (not 0 itself) in the window makes
+    # 0 a reading like any other
+    near_zero = (fresh & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
+    surface = same & np.isnan(og) & (alt == 0.0) & ~near_zero[:, None]
+    og = np.where(surface, 1.0, og)
+    raw_alt, alt = alt, np.where(surface, np.nan, alt)
     has = fresh & np.isfinite(alt)
     # a gap filled by a straight line is no reading (traffic's calibration flights: brussels_ils
     # "descends" 375 -> 250 -> 125 -> 0 ft in 15 s, a 12 deg path no aeroplane flies, between
     # two real rows): the event then falls between the real rows around the fill. Looked for
-    # in landing windows only (a fill ending on the runway hides the touch-down)
-    land = np.flatnonzero(~np.asarray(is_takeoff, bool))
+    # in landing windows (a fill ending on the runway hides the touch-down) and in take-off
+    # windows without a flag (munich: a fill from the last surface report, 0 ft, to 1,750 ft
+    # reads 875 ft, 600 ft under the field, in the climb)
+    land = np.flatnonzero(~np.asarray(is_takeoff, bool) | ~np.asarray(flag_based, bool))
     if len(land):
         # neighbours judged by segment alone (a cell at the time limit is judged too), and
         # the window's two outermost cells, which have only one neighbour, are not used
         in_seg = seg[idx[land]] == seg[trans[land]][:, None]
-        has[land] &= ~straight_fill(idx[land], in_seg, t, alt[land], read)
+        has[land] &= ~straight_fill(idx[land], in_seg, t, raw_alt[land], read)
         has[land, 0] = False
         has[land, -1] = False
+    # a reading 6,000 ft/min or more from both its neighbours is no aeroplane's: one cell of
+    # a fill (munich: 0 -> 875 -> 1,750 ft in 10 s after the last surface report)
+    has &= ~_steep(alt, tw, has, raw_alt, surface)
     ground_read = same & (og == 1.0) & np.isfinite(alt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -157,7 +177,11 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     to = np.asarray(is_takeoff, bool)
     ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
                    np.fmin(elevation_ft, low))
-    known = np.isfinite(ref_g) | (low < elevation_ft - 25)
+    # a reading under the elevation says the field reads at least that low that day (a high
+    # pressure): a level for a lift-off's taxi; not for a touch-down, where the lowest
+    # reading may be the aircraft still flying (toulouse: 325 ft 373 m short of 32R at a
+    # 499 ft field whose surface reports read 0)
+    known = np.isfinite(ref_g) | (to & (low < elevation_ft - 25))
     # a landing with no reading flagged on the ground: the field's level is the floor the
     # aircraft's own readings reach and hold (8 s or more within one 25 ft step: a descent
     # passes a step faster than that), among readings a pressure altimeter can give there
@@ -181,7 +205,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     cols = np.arange(idx.shape[1])[None, :]
     at_field = has & (alt <= ref[:, None] + 10.0)
     seen_up = np.logical_or.accumulate(up, axis=1)
-    down = at_field & np.c_[np.zeros((m, 1), bool), seen_up[:, :-1]] & (tw >= -60)
+    down = (at_field | surface) & np.c_[np.zeros((m, 1), bool), seen_up[:, :-1]] & (tw >= -60)
     first_down = np.where(down.any(axis=1), np.argmax(down, axis=1), idx.shape[1])
     # not a repeated reading either: a feed may repeat the last altitude for half a minute
     # after the touch-down (traffic's london_gatwick: 75 ft from 03:29:55 while braking)
@@ -208,28 +232,46 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     u = u_alt / rate + np.where(bad_rate, 5.0, 1.0)
     dz = np.maximum(a_c - ref, 0.0) / rate
     e_alt = np.where(to, t_c - dz, t_c + dz)
+    e_raw = e_alt
     lo_a = np.where(to, e_alt - u, np.maximum(t_c, e_alt - u))
     hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
     # a reading at the field's level bounds the event: a lift-off is after the last one
     # before the climb, a touch-down before the first one after the descent
     before = at_field & (cols < col[:, None])
     after = at_field & (cols > col[:, None])
+    # a surface report is after the touch-down, to the second (no 25 ft step to allow for)
+    after_s = surface & (cols > col[:, None])
     t_before = np.where(before.any(axis=1),
                         tw[rows, idx.shape[1] - 1 - np.argmax(before[:, ::-1], axis=1)], -np.inf)
     t_after = np.where(after.any(axis=1), tw[rows, np.argmax(after, axis=1)], np.inf)
     quantum = 25.0 / rate  # readings come in 25 ft steps: "at the field" may be 24 ft up
-    lo_a = np.where(to, np.maximum(lo_a, t_before - quantum), lo_a)
-    hi_a = np.where(to, hi_a, np.minimum(hi_a, t_after + quantum))
+    # a surface report is before the lift-off, to the second
+    t_surf_before = np.where(surface & (cols < col[:, None]), tw, -np.inf).max(axis=1)
+    lo_a = np.where(to, np.maximum(lo_a, np.maximum(t_before - quantum, t_surf_before)), lo_a)
+    t_surface = np.where(after_s.any(axis=1), tw[rows, np.argmax(after_s, axis=1)], np.inf)
+    hi_a = np.where(to, hi_a, np.minimum(hi_a, np.minimum(t_after + quantum, t_surface)))
     # the readings contradict the extrapolation: the bound from the readings stands, and
     # the interval reaches back to (on to) the first reading clear of the field
     hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
-    gap = ~to & (lo_a > hi_a)
+    # (a descent extrapolated past the first surface report is the same contradiction)
+    gap = ~to & ((lo_a > hi_a) | (e_alt > t_surface))
     lo_a = np.where(gap, t_c, lo_a)
     e_alt = np.clip(e_alt, lo_a, np.maximum(lo_a, hi_a))
     # a touch-down the descent would put after the first reading at the field: it happened
     # between the last reading clear of the field and that one, no nearer either end that
     # the readings can tell (a gap, or a fill taken out above): the middle
     e_alt = np.where(gap, (lo_a + np.maximum(lo_a, hi_a)) / 2, e_alt)
+    # the field's level unknown (no reading on the ground, no floor held: only the elevation
+    # and an unknown QNH, +-300 ft) and a surface report after the descent: the touch-down is
+    # after the last reading clear of the field, before that report, and within the
+    # descent's +-300 ft; no nearer either end of what all three leave: the middle (the
+    # readings "at the field's level" say nothing when the level is unknown)
+    vague = ~to & ~known & np.isfinite(t_surface)
+    lo_v = np.maximum(e_raw - u, t_c)
+    hi_v = np.minimum(e_raw + u + 8.0, t_surface)
+    lo_v, hi_v = np.where(lo_v > hi_v, t_c, lo_v), np.where(lo_v > hi_v, t_surface, hi_v)
+    lo_a, hi_a = np.where(vague, lo_v, lo_a), np.where(vague, hi_v, hi_a)
+    e_alt = np.where(vague, (lo_v + hi_v) / 2, e_alt)
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
     tp = t[prev] - ti
@@ -302,6 +344,28 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
     out[:, :-1] = two
     out[:, 1:] |= two
     return out
+
+
+def _steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
+           raw_alt: NDArray[Any], surface: NDArray[np.bool_], max_fps: float = 100.0
+           ) -> NDArray[np.bool_]:
+    """Cells whose reading differs from both the previous and the next reading (a surface
+    report counts as 0 ft) by more than ``max_fps`` feet a second."""
+    use = has | surface
+    a = np.where(surface, 0.0, np.where(has, raw_alt, np.nan))
+    w = alt.shape[1]
+    col = np.arange(w)[None, :]
+    prev = np.maximum.accumulate(np.where(use, col, -1), axis=1)
+    prev = np.c_[np.full((len(alt), 1), -1), prev[:, :-1]]
+    nxt = np.minimum.accumulate(np.where(use, col, w)[:, ::-1], axis=1)[:, ::-1]
+    nxt = np.c_[nxt[:, 1:], np.full((len(alt), 1), w)]
+    rows = np.arange(len(alt))[:, None]
+    pa_ = np.clip(prev, 0, w - 1)
+    na_ = np.clip(nxt, 0, w - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_prev = np.abs(a - a[rows, pa_]) / np.abs(tw - tw[rows, pa_])
+        r_next = np.abs(a[rows, na_] - a) / np.abs(tw[rows, na_] - tw)
+    return has & (prev >= 0) & (nxt < w) & (r_prev > max_fps) & (r_next > max_fps)
 
 
 def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]

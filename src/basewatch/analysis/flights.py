@@ -23,7 +23,14 @@ from basewatch.analysis.flight_ends import (
     destination_candidates_many,
     fit_courses,
 )
-from basewatch.analysis.flight_ground import SLOW_KT, debounce, ground_state, implied_speed_kt
+from basewatch.analysis.flight_ground import (
+    SLOW_KT,
+    debounce,
+    drop_aloft,
+    ground_state,
+    high_above_field,
+    implied_speed_kt,
+)
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
     Sparse,
@@ -332,7 +339,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ask = np.flatnonzero(~flagged & (gs >= SLOW_KT))
     implied = np.full(len(t), np.nan)
     implied[ask] = implied_speed_kt(table, seg, t, rs, ask)
-    raw = ground_state(og, gs, implied)
+    raw = drop_aloft(ground_state(og, gs, implied), flagged, table, seg, t)  # slow, yet aloft
     del og, gs, implied, ask
     ground = debounce(raw, seg, t, min_state_s)
     same = seg[1:] == seg[:-1]
@@ -391,6 +398,9 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         return take_column(table, name, ix)
 
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
+    # judged on the ground by speed alone, yet higher than the field reads at any QNH
+    keep = ~high_above_field(t, seg, trans[hit], is_takeoff[hit], elev, flagged, read)
+    hit, elev = hit[keep], elev[keep]
     th = trans[hit]
     est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
                                   flagged[th] | flagged[th - 1], read)
