@@ -58,9 +58,6 @@ def test_reading_cleaning_and_storing_positions_load_no_pandas(tmp_path: Path, f
     assert len(list((ws / "flights").glob("*.parquet"))) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="detection still reaches Array.to_numpy in "
-                   "flight_timing.run_starts and flight_ground.implied_speed_kt (being changed "
-                   "on another branch): they should read lon/lat with arrow_np.numpy_of")
 def test_detecting_events_loads_no_pandas(tmp_path: Path) -> None:
     _, loaded, ws = _import_fresh(tmp_path, "parquet", airfields=True)
     with Workspace(ws) as w:

@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_KT", "debounce",
@@ -100,10 +101,8 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
             continue
         # rows are sorted and j is at most max_back_s before r: one contiguous slice
         lo_row, hi_row = int(j.min()), int(r.max()) + 1
-        lon = np.asarray(table.column("lon").slice(lo_row, hi_row - lo_row)
-                         .to_numpy(zero_copy_only=False), float)
-        lat = np.asarray(table.column("lat").slice(lo_row, hi_row - lo_row)
-                         .to_numpy(zero_copy_only=False), float)
+        lon = np.asarray(numpy_of(table.column("lon").slice(lo_row, hi_row - lo_row)), float)
+        lat = np.asarray(numpy_of(table.column("lat").slice(lo_row, hi_row - lo_row)), float)
         pr, pj = r - lo_row, j - lo_row
         d = approx_distance_m(lon[pj], lat[pj], lon[pr], lat[pr])
         kt = d / dt_s / _KT
@@ -132,8 +131,7 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     ref = np.flatnonzero(np.isin(seg, segs))
 
     def col(name: str) -> NDArray[np.float64]:
-        return np.asarray(table.column(name).take(pa.array(ref))
-                          .to_numpy(zero_copy_only=False), float)
+        return np.asarray(numpy_of(table.column(name).take(arrow_of(ref))), float)
 
     alt, lat, lon = col("alt_ft"), col("lat"), col("lon")
     # a gap filled by a straight line gives no level (traffic's guatemala: 4,975 ft to a

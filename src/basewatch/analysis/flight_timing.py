@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import numpy_of
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "straight_fill", "time_events",
@@ -48,8 +49,8 @@ def run_starts(table: pa.Table, seg: NDArray[Any]) -> NDArray[np.int64]:
     new = np.ones(n, bool)
     for a in range(0, n, _CHUNK):
         b = min(n, a + _CHUNK + 1)
-        lon = np.asarray(table.column("lon").slice(a, b - a).to_numpy(zero_copy_only=False), float)
-        lat = np.asarray(table.column("lat").slice(a, b - a).to_numpy(zero_copy_only=False), float)
+        lon = np.asarray(numpy_of(table.column("lon").slice(a, b - a)), float)
+        lat = np.asarray(numpy_of(table.column("lat").slice(a, b - a)), float)
         new[a + 1:b] = (lon[1:] != lon[:-1]) | (lat[1:] != lat[:-1])
     if n > 1:
         new[1:] |= seg[1:] != seg[:-1]
