@@ -71,3 +71,73 @@ def test_a_bad_number_is_exit_2_with_typers_message() -> None:
     code, out = _run(_app(True), ["--n", "1.5"])
     assert code == 2
     assert "Invalid value for '--n'" in out and "valid integer" in out
+
+
+_RECHECK = ("plain_coercion (cli/main.py) reaches into typer's private coercion (typer._coercion."
+            "RuntimeParam/build_runtime_param, typer._param_types.coerce_cli_path/routes_to_path, "
+            "typer.core._TyperParameter, a parameter's type_descriptor and _runtime_param) and "
+            "changes nothing when they differ. typer {v}: {what}. Re-check plain_coercion against "
+            "this typer (or drop it), then the start-up figures of docs/faces.md and "
+            "docs/exposure.md and tests/cli/test_corridor_cli.py's pydantic-free question.")
+
+
+def _recheck(what: str) -> str:
+    return _RECHECK.format(v=typer.__version__, what=what)
+
+
+def test_the_shortcut_is_active_on_every_plain_option() -> None:
+    """Every text, number, path and text-list option of a command gets plain_coercion's
+    coercer: a typer upgrade that moves the private names makes this fail, saying why."""
+    try:
+        from typer._coercion import RuntimeParam  # noqa: F401
+        from typer._param_types import coerce_cli_path, routes_to_path  # noqa: F401
+        from typer.core import _TyperParameter  # noqa: F401
+    except ImportError as exc:
+        pytest.fail(_recheck(f"a private name is gone ({exc})"))
+    cmd = _app(True)
+    for p in cmd.params:  # type: ignore[attr-defined]
+        coercer = getattr(p, "_runtime_param", None)
+        owner = getattr(type(coercer), "__qualname__", "")
+        assert owner.startswith("plain_coercion.<locals>."), _recheck(
+            f"option {p.name!r} keeps typer's coercion ({owner or coercer!r})")
+
+
+_SUBPROCESS = '''
+import sys
+from pathlib import Path
+from typing import Annotated
+import typer
+from basewatch.cli.main import plain_coercion
+app = typer.Typer()
+@app.command()
+def show(n: Annotated[int, typer.Option("--n")] = 3,
+         x: Annotated[float | None, typer.Option("--x")] = None,
+         tag: Annotated[list[str] | None, typer.Option("--tag")] = None,
+         name: Annotated[str | None, typer.Option("--name")] = None,
+         where: Annotated[Path | None, typer.Option("--where")] = None,
+         files: Annotated[list[str] | None, typer.Argument()] = None) -> None:
+    print(repr((n, x, tag, name, where, files)))
+cmd = typer.main.get_command(app)
+if sys.argv[1] == "plain":
+    plain_coercion(cmd)
+cmd.main(["--n", "7", "--x", "1.5", "--tag", "a", "--name", "b", "--where", "c", "d"],
+         standalone_mode=False)
+print("PYDANTIC=" + str("pydantic" in sys.modules))
+'''
+
+
+def test_plain_options_load_no_pydantic_in_a_fresh_interpreter() -> None:
+    """The point of the shortcut, end to end: typer's own coercion imports pydantic, the plain
+    one does not (whatever typer's internals are called)."""
+    import subprocess
+    import sys
+
+    def loads_pydantic(mode: str) -> bool:
+        out = subprocess.run([sys.executable, "-c", _SUBPROCESS, mode], capture_output=True,
+                             text=True, check=True).stdout
+        assert "(7, 1.5, ['a'], 'b', PosixPath('c'), ['d'])" in out, out
+        return out.strip().endswith("PYDANTIC=True")
+
+    assert not loads_pydantic("plain"), _recheck("plain options loaded pydantic")
+    assert loads_pydantic("typer"), _recheck(
+        "its own coercion no longer loads pydantic: the shortcut may be dead code")

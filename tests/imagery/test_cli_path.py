@@ -80,22 +80,41 @@ def test_process_without_stac_url_is_a_clear_error(sites_ws: Workspace, monkeypa
     assert res.exit_code == 2 and "no STAC API" in res.output
 
 
-def _apron_image(sites_ws: Workspace, tmp_path: Path) -> tuple[str, list[tuple[float, float, float]]]:
+def _apron_image(sites_ws: Workspace, tmp_path: Path, *, rgb: bool = False
+                 ) -> tuple[str, list[tuple[float, float, float]]]:
     """A georeferenced synthetic 50 cm image over a square test apron at Khmeimim; returns the
-    workspace and the planted aircraft as (lon, lat, length_m)."""
+    workspace and the planted aircraft as (lon, lat, length_m).
+
+    ``rgb``: an 8-bit RGB COG instead of one float band, the aircraft painted cyan (bright in
+    green and blue, as bright as the concrete in red): the red band alone shows none of them."""
+    import numpy as np
     from rasterio.transform import from_origin, xy
     from rasterio.warp import transform as warp_transform
 
     from basewatch.demo.imagery_scenes import generate_apron_image
 
     img, truth = generate_apron_image(((22.0, 17.6), (46.6, 50.5), (23.3, 14.7)), 3, seed=7,
-                                      size=400)
+                                      size=400, tone=0.85 if rgb else 0.35)
     assert len(truth) == 3
     (x,), (y,) = warp_transform("EPSG:4326", "EPSG:32636", [35.9480], [35.4050])
     tr = from_origin(x, y, 0.5, 0.5)
-    with rasterio.open(tmp_path / "hr.tif", "w", driver="GTiff", width=400, height=400, count=1,
-                       dtype="float32", crs="EPSG:32636", transform=tr) as ds:
-        ds.write(img.astype("float32"), 1)
+    if rgb:
+        red = 0.60 + np.random.default_rng(8).normal(0, 0.02, img.shape)  # bare concrete
+        rgb8 = np.clip(np.round(np.stack([red, img, 0.95 * img]) * 255), 0, 255).astype("uint8")
+        from rasterio.shutil import copy
+
+        # an RGB GeoTIFF made a COG (as gdal_translate -of COG does): the bands keep their
+        # colour interpretation red, green, blue
+        with rasterio.open(tmp_path / "rgb.tif", "w", driver="GTiff", width=400, height=400,
+                           count=3, dtype="uint8", crs="EPSG:32636", transform=tr,
+                           photometric="RGB") as ds:
+            ds.write(rgb8)
+        copy(tmp_path / "rgb.tif", tmp_path / "hr.tif", driver="COG", blocksize=128,
+             compress="deflate")
+    else:
+        with rasterio.open(tmp_path / "hr.tif", "w", driver="GTiff", width=400, height=400,
+                           count=1, dtype="float32", crs="EPSG:32636", transform=tr) as ds:
+            ds.write(img.astype("float32"), 1)
     # the test apron: the image's footprint shrunk by 10 m, in lon/lat
     xs = [x + 10, x + 190, x + 190, x + 10]
     ys = [y - 10, y - 10, y - 190, y - 190]
@@ -158,6 +177,34 @@ def test_count_aircraft_and_process_scene_give_the_same_detections(sites_ws: Wor
 
     assert sorted(map(key, counted["detections"])) == sorted(map(key, area["detections"]))
     assert area["count"] == counted["count"] == 3 and _matched(area["detections"], truth) == 3
+
+
+def test_count_aircraft_reads_an_rgb_cog_by_url_as_a_local_file(sites_ws: Workspace,
+                                                                 tmp_path: Path) -> None:
+    """An RGB COG over HTTP is read like the same file on disk: all three bands, one
+    brightness. The aircraft are cyan, invisible in the red (first) band alone."""
+    from basewatch.demo.stac_server import LoopbackStac
+
+    w, truth = _apron_image(sites_ws, tmp_path, rgb=True)
+    with rasterio.open(tmp_path / "hr.tif") as ds:
+        assert ds.count == 3 and ds.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+        red = ds.read(1).astype(float)
+    assert red.max() - red.min() < 0.3 * 255  # nothing stands out in red
+    common = ["--site", "khmeimim", "--area", "test apron", "--time", "2024-12-03T09:00:00Z",
+              "--source", "test", "-w", w, "--json"]
+    local = _run("count-aircraft", "--image", str(tmp_path / "hr.tif"), *common)
+    with LoopbackStac(tmp_path) as srv:
+        remote = _run("count-aircraft", "--image", f"{srv.url}/hr.tif", *common)
+        assert srv.requests["/hr.tif"] > 0  # really read over HTTP
+
+    def key(d: dict[str, Any]) -> tuple[float, float, float, float]:
+        return (round(d["lon"], 7), round(d["lat"], 7), round(d["length_m"], 2),
+                round(d["width_m"], 2))
+
+    assert local["count"] == remote["count"] == 3
+    assert _matched(local["detections"], truth) == 3
+    assert sorted(map(key, remote["detections"])) == sorted(map(key, local["detections"]))
+    assert remote["resolution_m"] == local["resolution_m"]
 
 
 def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:

@@ -73,3 +73,56 @@ def test_cli_import_reports_roads_places_and_areas(tmp_path):
     assert r.exit_code == 0, r.output
     assert "9 roads, 1 places and 1 areas: 11 new" in " ".join(r.output.split())
     assert N  # the fixture's nodes are those of test_osm_import
+
+
+
+NO_BASE = {k: v for k, v in W.items() if k != 200}  # the same nine roads, no military area
+
+
+@pytest.mark.parametrize(("first", "then", "expected"), [
+    # another file's name: every road's provenance changes, each road is updated once
+    (("a.osm.pbf", W), ("b.osm.pbf", NO_BASE), (0, 9, 0)),
+    # the same file re-read without the base: the roads it closed open again
+    (("a.osm.pbf", W), ("a.osm.pbf", NO_BASE), None),
+    # the same file re-read with the base: those roads closed again, its area (stored from
+    # base.osm.pbf) now from a.osm.pbf
+    (("a.osm.pbf", NO_BASE), ("a.osm.pbf", W), None),
+    # a file without the base read again while the base's area stays stored: nothing changes
+    (("b.osm.pbf", NO_BASE), ("b.osm.pbf", NO_BASE), (0, 0, 9)),
+])
+def test_each_road_is_counted_once_when_the_stored_military_areas_differ(
+        tmp_path, first, then, expected):
+    """Importing over roads whose military areas differ from the file's: every road (and area)
+    of the file is counted once, as inserted, updated or unchanged against what was stored
+    before the import (docs/corridors.md, "Military areas after the roads"). The expected
+    counts compare the whole-file parse (parse_osm) with the rows stored before."""
+    ws = Workspace(tmp_path / "ws", create=True)
+    write(tmp_path / "base.osm.pbf")  # its military area (way 200) is stored and stays stored
+    import_osm_streamed(ws, tmp_path / "base.osm.pbf", chunk=2)
+    name, ways = first
+    write(tmp_path / name, ways=ways)
+    import_osm_streamed(ws, tmp_path / name, chunk=2)
+    name, ways = then
+    (tmp_path / name).unlink(missing_ok=True)  # the extract downloaded again
+    write(tmp_path / name, ways=ways)
+    before = {**stored(ws), **{e.id: e.to_dict() for e in ws.store.select(EXTENTS)}}
+    imports = ws.store.select(IMPORTS)
+    parsed = {r.id: r.to_dict() for r in parse_osm(tmp_path / name).records}
+    want = (sum(k not in before for k in parsed),
+            sum(k in before and before[k] != v for k, v in parsed.items()),
+            sum(before.get(k) == v for k, v in parsed.items()))
+    assert want == (expected or want)
+    if expected is None:  # the roads the base closes change, the others stay
+        closed = {k for k, v in parsed.items() if v.get("access") == "military"} | {
+            k for k, v in before.items() if v.get("access") == "military"}
+        assert closed >= {"osm-way-102", "osm-way-109"}
+        assert want == (0, len(closed) + (200 in ways), 9 - len(closed))
+    s, result, n, _ = import_osm_streamed(ws, tmp_path / name, chunk=2)
+    assert n == len(parsed) == 9 + (200 in ways)
+    assert (result.inserted, result.updated, result.unchanged) == want
+    assert stored(ws) == {k: v.to_dict() for k, v in roads_of(parse_osm(tmp_path / name)).items()}
+    if result.changed:  # the import's record gives the same counts
+        assert {(i.inserted, i.updated) for i in ws.store.select(IMPORTS)
+                if i.sha256 == s.sha256} == {want[:2]}
+    else:
+        assert ws.store.select(IMPORTS) == imports  # nothing changed: no import record

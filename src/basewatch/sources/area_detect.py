@@ -140,9 +140,13 @@ def area_counts(scene: Scene, area: str, kind: str, dets: list[Detection], res_m
 def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDArray[np.bool_], float,
                                                    Callable[[list[float], list[float]], list[tuple[float, float]]]]:
     """The bands of a high-resolution ``image`` over ``area`` (a WGS84 polygon), for
-    :func:`detect_area`: a local file through the reader of `imagery process --scene` (all its
-    bands, by name), a COG by URL through windowed reads of its first band. Returns (bands,
-    pixels inside the area, pixel size in m, (rows, cols) -> [(lon, lat)])."""
+    :func:`detect_area`, read the same way from a local file or a COG by URL: all its bands,
+    named by one rule (:func:`basewatch.sources.local_scene.tiff_band_names`: an RGB image gives
+    ``red``/``green``/``blue``), the window of the area's bounds, pixels inside the polygon with
+    data in every band, and the ground pixel size at the window's centre. A local file goes
+    through the reader of `imagery process --scene`; a URL through windowed COG reads (the first
+    band fixes the grid, the others are read onto it). Returns (bands, pixels inside the area,
+    pixel size in m, (rows, cols) -> [(lon, lat)])."""
     if not image.startswith(("http://", "https://")):
         from basewatch.sources.local_scene import open_scene, read_scene
 
@@ -154,21 +158,32 @@ def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDA
                                   "on it (count the whole image with `imagery process --scene "
                                   "PATH --pixel-size M`)")
         return win.bands, win.inside, win.res_m, win.lonlat
+    from urllib.parse import urlparse
+
     import httpx
     from rasterio.transform import xy
     from rasterio.warp import transform
 
-    from basewatch.sources.cog import read_window
+    from basewatch.sources.cog import FetchStats, read_window
+    from basewatch.sources.local_scene import ground_pixel_size_m, tiff_band_names
 
+    stats = FetchStats()
     with httpx.Client(timeout=30.0) as client:
-        wr = read_window(image, area, client)
+        first = read_window(image, area, client, stats)
+        names = tiff_band_names(Path(urlparse(image).path).name or image, first.band_count,
+                                first.descriptions, first.colorinterp)
+        reads = [first] + [read_window(image, area, client, stats, band=i, like=first)
+                           for i in range(2, first.band_count + 1)]
+    bands = {n: np.ma.getdata(r.data) for n, r in zip(names, reads, strict=True)}
+    inside = ~np.logical_or.reduce([np.ma.getmaskarray(r.data) for r in reads])
+    h, w = first.data.shape
+    res_m = ground_pixel_size_m(first.transform, first.crs, h / 2, w / 2)
 
     def lonlat(rows: list[float], cols: list[float]) -> list[tuple[float, float]]:
         if not rows:
             return []
-        xs, ys = xy(wr.transform, rows, cols)
-        lons, lats = transform(wr.crs, "EPSG:4326", list(np.atleast_1d(xs)), list(np.atleast_1d(ys)))
+        xs, ys = xy(first.transform, rows, cols)
+        lons, lats = transform(first.crs, "EPSG:4326", list(np.atleast_1d(xs)), list(np.atleast_1d(ys)))
         return list(zip(lons, lats, strict=True))
 
-    return ({"gray": np.ma.getdata(wr.data)}, ~np.ma.getmaskarray(wr.data), wr.resolution_m,
-            lonlat)
+    return bands, inside, res_m, lonlat

@@ -247,6 +247,10 @@ class WindowRead:
     window: Window
     resolution_m: float
     full_shape: tuple[int, int]
+    #: The file's bands: how many, their descriptions and colour interpretations (to name them).
+    band_count: int = 1
+    descriptions: tuple[str | None, ...] = ()
+    colorinterp: tuple[str, ...] = ()
 
     @property
     def valid_pixels(self) -> int:
@@ -420,6 +424,8 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
                     res = float(abs(ds.transform.a))
                     crs = ds.crs.to_string()
                     shape_full = (ds.height, ds.width)
+                layout = (int(ds.count), tuple(ds.descriptions),
+                          tuple(ci.name for ci in ds.colorinterp))
     except ImageryReadError:
         raise
     except (RasterioError, OSError, ValueError) as exc:
@@ -438,4 +444,4 @@ def read_window(url: str, area_lonlat: BaseGeometry, client: httpx.Client,
     data = np.ma.MaskedArray(arr, mask=mask)
     if not np.ma.count(data):
         raise ImageryReadError(f"{url}: all pixels are nodata over the area")
-    return WindowRead(url, data, tr, crs, win, res, shape_full)
+    return WindowRead(url, data, tr, crs, win, res, shape_full, *layout)

@@ -27,6 +27,7 @@ import hashlib
 import re
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from numpy.typing import NDArray
 from basewatch.errors import BasewatchError
 
 __all__ = ["LocalScene", "SceneReadError", "SceneWindow", "band_name", "georeferenced",
-           "ground_pixel_size_m", "open_scene", "parse_time", "read_scene"]
+           "ground_pixel_size_m", "open_scene", "parse_time", "read_scene", "tiff_band_names"]
 
 #: Largest image read whole (pixels); a larger scene must be read through a site's area.
 MAX_PIXELS = 120_000_000
@@ -221,22 +222,36 @@ def _tiff_bands(path: Path, given: list[str] | None) -> tuple[dict[str, tuple[st
     except (RasterioError, OSError) as exc:
         raise SceneReadError(f"{path.name}: cannot read the image, truncated or damaged? "
                              f"({_gdal_message(exc)})") from None
+    names = tiff_band_names(path.name, count, descs, interp, given)
+    return {n: (str(path), i + 1) for i, n in enumerate(names)}, tags
+
+
+def tiff_band_names(file_name: str, count: int, descs: Sequence[str | None],
+                    interp: Sequence[str], given: list[str] | None = None) -> list[str]:
+    """The canonical names of an image's ``count`` bands, in order: ``given`` (``--bands``), else
+    a single band by its description or the file's name (``gray`` if neither names it), else the
+    band descriptions, else red/green/blue(/alpha) for a JPEG/PNG or an RGB(A) GeoTIFF by its
+    colour interpretation. One rule for a local file and a COG read by URL.
+
+    >>> tiff_band_names("x.tif", 3, [None, None, None], ["red", "green", "blue"])
+    ['red', 'green', 'blue']
+    >>> tiff_band_names("scene_B08.tif", 1, [None], ["gray"])
+    ['B08']
+    """
     if given:
         if len(given) != count:
-            raise SceneReadError(f"{path.name}: --bands names {len(given)} bands, the file has {count}")
-        names = [band_name(b) or b.upper() for b in given]
-    elif count == 1:
-        names = [band_name(descs[0] or "") or band_name(path.name) or "gray"]
-    elif all(d and band_name(d) for d in descs):
-        names = [band_name(d or "") or "" for d in descs]
-    elif count in (3, 4) and path.suffix.lower() in (".jpg", ".jpeg", ".png"):
-        names = ["red", "green", "blue", "alpha"][:count]
-    elif {"red", "green", "blue"} <= set(interp) and len(set(interp)) == count:
-        names = interp  # an RGB(A) GeoTIFF: its colour interpretation names the bands
-    else:
-        raise SceneReadError(f"{path.name}: {count} bands without band descriptions: "
-                             "name them with --bands (e.g. B02,B03,B04,B08)")
-    return {n: (str(path), i + 1) for i, n in enumerate(names)}, tags
+            raise SceneReadError(f"{file_name}: --bands names {len(given)} bands, the file has {count}")
+        return [band_name(b) or b.upper() for b in given]
+    if count == 1:
+        return [band_name(descs[0] or "") or band_name(file_name) or "gray"]
+    if all(d and band_name(d) for d in descs):
+        return [band_name(d or "") or "" for d in descs]
+    if count in (3, 4) and Path(file_name).suffix.lower() in (".jpg", ".jpeg", ".png"):
+        return ["red", "green", "blue", "alpha"][:count]
+    if {"red", "green", "blue"} <= set(interp) and len(set(interp)) == count:
+        return list(interp)  # an RGB(A) GeoTIFF: its colour interpretation names the bands
+    raise SceneReadError(f"{file_name}: {count} bands without band descriptions: "
+                         "name them with --bands (e.g. B02,B03,B04,B08)")
 
 
 def open_scene(path: str | Path, *, bands: list[str] | None = None,

@@ -282,6 +282,17 @@ class OsmStream:
         records, warnings = self.col.finish()
         return records, warnings
 
+    def military_areas(self) -> list[BaseGeometry]:
+        """The file's military areas, read in a pass of their own that builds no road (the
+        same areas :meth:`rest` gives), so that roads can be written as they will stay."""
+        col = _Collector(self.p, ())
+        if self.p.name.lower().endswith(".json"):
+            _read_overpass(self.p, col)
+        else:
+            for _ in _read_osmium(self.p, col, 1 << 62, self.locations):
+                col.roads = []
+        return [e.geometry for e in col.extents if e.kind == "military"]
+
 
 def military_access(roads: list[RoadSegment], military: list[BaseGeometry]) -> list[RoadSegment]:
     """``roads`` with those lying mostly (over half their length) inside a military area, and

@@ -56,41 +56,40 @@ def import_osm_streamed(ws: Workspace, path: str | Path, classes: tuple[str, ...
                         locations: str = "flex_mem") -> tuple[OsmStream, PutResult, int, list[str]]:
     """Import an OSM extract's roads, areas (and with ``places``, places) into ``ws`` in one
     transaction, the roads written a chunk at a time as they are parsed. Returns the stream,
-    what the writes did, how many records were read and the warnings.
+    what the writes did (each record of the file counted once, as inserted, updated or
+    unchanged against what was stored before), how many records were read and the warnings.
 
-    Roads lying mostly in a military area are closed (``access`` ``military``), but such areas
-    may come after the roads in the file: the roads are written with the military areas already
-    in the workspace (a re-import of the same file writes them as they will stay), and those
-    near the file's own military areas (or the stored ones) are put again once the file is read.
+    Roads lying mostly in one of the file's military areas are closed (``access``
+    ``military``), but such areas may come after the roads in the file. Over stored roads the
+    file's military areas are read first, in a pass of their own, and every road is written
+    once, as it will stay: the store compares it with what it replaces. Into an empty roads
+    layer the roads are written in one pass, and those near the file's military areas are put
+    again once the file is read (all of them are new: the counts are those of the first write).
     """
     s = OsmStream(path, classes, places=places, chunk=chunk, locations=locations)
-    stored_mil = [e.geometry for e in ws.store.select(EXTENTS, {"kind": "military"})]
     bounds = _Bounds()
     with ws.store.transaction():
         fresh = ws.store.count(ROADS) == 0
+        known = [] if fresh else s.military_areas()
 
         def roads() -> Any:
             for part in s.chunks():
-                part = military_access(part, stored_mil)
-                bounds.add(part)
+                if fresh:
+                    bounds.add(part)
+                else:
+                    part = military_access(part, known)
                 yield from part
 
         result = ws.store.put(ROADS, roads())
         rest, warnings = s.rest()
         mil = [e.geometry for e in rest if getattr(e, "kind", "") == "military"]
-        near = bounds.near(mil + stored_mil)
+        near = bounds.near(mil) if fresh else []
         if near:
             written = [r for rid in near for r in ws.store.select(ROADS, {"id": rid})]
-            # the access by tags: a road written as military by a stored area was open by them
-            opened = [r if r.access != "military" else RoadSegment(
-                r.id, r.geometry, r.provenance, r.road_class, r.ref, r.name, r.oneway, "", r.bridge)
-                for r in written]
-            final = military_access(opened, mil)
+            final = military_access(written, mil)
             redo = [f for f, w in zip(final, written, strict=True) if f.access != w.access]
             if redo:
-                again = ws.store.put(ROADS, redo)
-                if not fresh:  # on a fresh layer these rows were inserted by this import
-                    result = result + PutResult(0, again.updated, 0)
+                ws.store.put(ROADS, redo)  # rows this import inserted: counted once, as inserted
         extents = [x for x in rest if not isinstance(x, Place)]
         found = [x for x in rest if isinstance(x, Place)]
         if extents:
