@@ -207,6 +207,35 @@ def test_count_aircraft_reads_an_rgb_cog_by_url_as_a_local_file(sites_ws: Worksp
     assert remote["resolution_m"] == local["resolution_m"]
 
 
+def test_count_aircraft_names_unnamed_bands_with_bands_option(sites_ws: Workspace,
+                                                              tmp_path: Path) -> None:
+    """A three-band GeoTIFF whose bands carry neither descriptions nor an RGB colour
+    interpretation: refused with a line naming the file and ``--bands``; named with
+    ``--bands red,green,blue`` it counts what the RGB file counts."""
+    import numpy as np
+    from rasterio.enums import ColorInterp
+
+    w, truth = _apron_image(sites_ws, tmp_path, rgb=True)
+    with rasterio.open(tmp_path / "hr.tif") as ds:
+        data, profile = ds.read(), ds.profile
+    profile.update(driver="GTiff", photometric="MINISBLACK")
+    for k in ("tiled", "blockxsize", "blockysize", "layout"):
+        profile.pop(k, None)
+    with rasterio.open(tmp_path / "plain.tif", "w", **profile) as ds:
+        ds.write(np.asarray(data))
+        ds.colorinterp = [ColorInterp.gray, ColorInterp.undefined, ColorInterp.undefined]
+    common = ["--site", "khmeimim", "--area", "test apron", "--time", "2024-12-03T09:00:00Z",
+              "--source", "test", "-w", w]
+    res = runner.invoke(app, ["imagery", "count-aircraft", "--image", str(tmp_path / "plain.tif"),
+                              *common], env={"COLUMNS": "200"})
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    assert "plain.tif" in res.output and "--bands" in res.output
+    named = _run("count-aircraft", "--image", str(tmp_path / "plain.tif"), "--bands",
+                 "red,green,blue", *common, "--json")
+    rgb = _run("count-aircraft", "--image", str(tmp_path / "hr.tif"), *common, "--json")
+    assert named["count"] == rgb["count"] == 3 and _matched(named["detections"], truth) == 3
+
+
 def test_search_failure_is_one_red_line(sites_ws: Workspace, stac: Any) -> None:
     stac.faults["/search"] = ["malformed"]
     res = runner.invoke(app, ["imagery", "search", "--site", "tartus", "--from", "2024-11-01",

@@ -403,6 +403,9 @@ def count_aircraft_cmd(
     area: Annotated[str, typer.Option("--area", help="Named area of the site")] = "apron",
     sensor: Annotated[str, typer.Option("--sensor", help="Sensor label")] = "high-resolution image",
     chip: Annotated[Path | None, typer.Option("--chip", help="Write a PNG chip here")] = None,
+    bands: Annotated[str | None, typer.Option(
+        "--bands", help="Band names of the image in order where the file has none, "
+                        "e.g. red,green,blue")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -424,11 +427,12 @@ def count_aircraft_cmd(
         if not hit:
             raise NotFoundError(f"site {fac.id} has no area {area!r} "
                                 f"(has: {', '.join(a.name for a in areas) or 'none'})")
-        bands, inside, res_m, lonlat = read_image_area(image, hit[0].geometry)
+        names = [b.strip() for b in bands.split(",") if b.strip()] if bands else None
+        pixels, inside, res_m, lonlat = read_image_area(image, hit[0].geometry, names)
         if res_m > AIRCRAFT_MAX_RES_M:
             raise ValidationError(f"{image}: {res_m:g} m pixels; aircraft counting needs "
                                   f"<= {AIRCRAFT_MAX_RES_M:g} m (use presence on Sentinel-2 instead)")
-        got = detect_area(bands, inside, res_m=res_m, kind="apron", scene_kind="image")
+        got = detect_area(pixels, inside, res_m=res_m, kind="apron", scene_kind="image")
         dets = got.detections
         rec = ImageryCount(fac.id, hit[0].name, t, "aircraft", len(dets), sensor,
                            Provenance(Source(source, "", image)), resolution_m=round(res_m, 3),

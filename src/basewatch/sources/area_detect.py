@@ -137,7 +137,7 @@ def area_counts(scene: Scene, area: str, kind: str, dets: list[Detection], res_m
     return [rec("aircraft", len(dets))]
 
 
-def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDArray[np.bool_], float,
+def read_image_area(image: str, area: Any, bands: list[str] | None = None) -> tuple[dict[str, NDArray[Any]], NDArray[np.bool_], float,
                                                    Callable[[list[float], list[float]], list[tuple[float, float]]]]:
     """The bands of a high-resolution ``image`` over ``area`` (a WGS84 polygon), for
     :func:`detect_area`, read the same way from a local file or a COG by URL: all its bands,
@@ -146,11 +146,12 @@ def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDA
     data in every band, and the ground pixel size at the window's centre. A local file goes
     through the reader of `imagery process --scene`; a URL through windowed COG reads (the first
     band fixes the grid, the others are read onto it). Returns (bands, pixels inside the area,
-    pixel size in m, (rows, cols) -> [(lon, lat)])."""
+    pixel size in m, (rows, cols) -> [(lon, lat)]). ``bands`` names the bands in order where
+    the file does not (``--bands``)."""
     if not image.startswith(("http://", "https://")):
         from basewatch.sources.local_scene import open_scene, read_scene
 
-        win = read_scene(open_scene(image), area)
+        win = read_scene(open_scene(image, bands=bands), area)
         if win.crs is None:
             from basewatch.errors import ValidationError
 
@@ -171,7 +172,7 @@ def read_image_area(image: str, area: Any) -> tuple[dict[str, NDArray[Any]], NDA
     with httpx.Client(timeout=30.0) as client:
         first = read_window(image, area, client, stats)
         names = tiff_band_names(Path(urlparse(image).path).name or image, first.band_count,
-                                first.descriptions, first.colorinterp)
+                                first.descriptions, first.colorinterp, bands)
         reads = [first] + [read_window(image, area, client, stats, band=i, like=first)
                            for i in range(2, first.band_count + 1)]
     bands = {n: np.ma.getdata(r.data) for n, r in zip(names, reads, strict=True)}
