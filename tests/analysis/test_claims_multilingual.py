@@ -311,3 +311,48 @@ ROUND6 = dict(ROUND5, sudzha=["Суджа"], sevastopol=["Севастополь
 ])
 def test_round6_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND6) == expected
+
+
+ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": ["Белгородская область"],
+          "bryansk-oblast": ["Брянская область"], "kharkiv-oblast": ["Харьковская область"],
+          "mykolaiv": ["Николаев"], "zaporizhzhia": ["Запорожье"], "kurakhove": ["Курахово"],
+          "sudzha": ["Суджа"], "kursk": ["Курск"], "kyiv": ["Киев"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    # Drones over regions, downed or not, are an air attack on them; "а также" shares the verb.
+    ("Власти сообщали о беспилотниках над Брянской и Курской областями.",
+     [("bryansk-oblast", "strike", "speculates"), ("kursk-oblast", "strike", "speculates")]),
+    ("Два дрона сбиты над морем, а также над Белгородской и Тульской областями.",
+     [("belgorod-oblast", "strike", "asserts")]),
+    # Numbered items after a sentence take its verb and its source.
+    ("ПВО уничтожила 30 беспилотников над регионами, сообщили в Минобороны. 20 — над Курской "
+     "областью, 10 — над Брянской.",
+     [("kursk-oblast", "strike", "speculates"), ("bryansk-oblast", "strike", "speculates")]),
+    # The genitive plural of атака; the weapon named in the next sentence makes it a strike.
+    ("После атак на Николаев без света остались дома. Город атаковали ударные дроны.",
+     [("mykolaiv", "strike", "asserts")]),
+    ("Атаки на Николаев продолжаются. Пехота пытается прорваться.",
+     [("mykolaiv", "fighting", "asserts")]),
+    ("Армии разрешили бить ракетами только по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    # An advance on a town: approaching, setting off toward it, reaching its outskirts.
+    ("Штурмовики приближаются к Курахово.", [("kurakhove", "fighting", "asserts")]),
+    ("Десантники начали движение на Суджу.", [("sudzha", "fighting", "asserts")]),
+    ("Наши подошли к окраинам Суджи.", [("sudzha", "fighting", "asserts")]),
+    ("Гости подошли к зданию в Курске.", [("kursk", "arrival", "asserts")]),
+    # Troops blockaded in a place; troops that may leave it; a drone launched from it.
+    ("Около тысячи военных противника блокированы в Курской области.",
+     [("kursk-oblast", "capture", "asserts")]),
+    ("Сайт заблокирован пользователям в Курской области.", []),
+    ("Войска могут уйти с части Харьковской области.",
+     [("kharkiv-oblast", "departure", "speculates")]),
+    ("Охрана попросила людей уйти с площади Курска.", []),
+    # No nominative after a preposition: the place, not a polity that can.
+    ("Наступление на Запорожье может начаться зимой.",
+     [("zaporizhzhia", "fighting", "speculates")]),
+    ("Киев может попросить новые ракеты.", []),
+])
+def test_round7_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, ROUND7) == expected

@@ -98,6 +98,10 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
             _THEY_SAID.match(text, m.end + 1):
         return True  # "В Дамаске подтвердили", not "остаются в Тартусе, заявили в Минобороны"
     after = text[m.end:m.end + 60]
+    if prev in _PREPOSITIONS:
+        # no nominative follows a preposition: "наступление на Запорожье может создать" is an
+        # accusative of direction, the place (not "Запорожье может": a polity that can)
+        cases = cases - {"nomn"}
     if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
                                                   or _AGENCY.match(after.lstrip())):
         return True
@@ -174,6 +178,10 @@ _PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "меж
                                "між", "поміж", "з", "із", "зі"})
 
 
+#: Prepositions (Russian, Ukrainian): a name after one is never in the nominative.
+_PREPOSITIONS = frozenset({"в", "во", "на", "по", "за", "через", "про", "под", "к", "ко", "от",
+                           "из", "с", "со", "у", "до", "о", "об", "при", "над", "перед", "між",
+                           "під", "від", "із", "зі", "з", "крізь"})
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _TO_PREP = re.compile(r"(?:^|\s)(?:в|во|на|до|у)\s+$", re.IGNORECASE)
 

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -162,6 +162,31 @@ _ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
 _HEADER_END = re.compile(r":[\s*_]*$")
 
 
+#: An item of a list given as sentences of numbers: "43 — над Курской областью, 27 — над
+#: Липецкой, 7 — в Белгородской".
+_NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[—–-]\s*(?:над|в|во|на)\s")
+
+
+def _list_after_sentence(text: str, s0: int, sentence: str) -> tuple[int, int] | None:
+    """The sentence before a list of numbered items without a verb: "ПВО уничтожили 110
+    беспилотников над разными регионами, сообщили в Минобороны. 43 — над Курской областью, 27 —
+    над Липецкой" (the items leave out the verb and the source of the sentence before)."""
+    if not _NUMBERED_ITEM.match(sentence):
+        return None
+    end = len(text[:s0].rstrip())
+    if end == 0:
+        return None
+    start = max(text.rfind(c, 0, end - 1) for c in ".!?\n") + 1
+    return start, end
+
+
+def _next_sentence_end(text: str, s1: int) -> int:
+    """Where the sentence after the one ending at ``s1`` ends: an attack's weapon is often named
+    there ("ВСУ атаковали город Железногорск. ... ПВО отработала по дрону")."""
+    nxt = next((m for m in _SENTENCE.finditer(text, s1) if m.group().strip()), None)
+    return nxt.end() if nxt else s1
+
+
 def _list_header(text: str, s0: int) -> tuple[int, int] | None:
     """The header of the list whose item begins at ``s0``: a line of its own ending with a
     colon ("ПВО сбила беспилотники:", "Что сказал президент:"), with only list items (short
@@ -258,7 +283,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
         if not cues:
             # A list item without a verb takes its header's ("…над регионами:" / "Курская
             # область — 5 БПЛА;").
-            head = _list_header(text, s0) if sent_mentions else None
+            head = (_list_header(text, s0) or _list_after_sentence(text, s0, sentence)) \
+                if sent_mentions else None
             if head is None:
                 continue
             cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
@@ -300,8 +326,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
-            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) or _GROUND_UNIT.match(
-                    text, cue[1])) and not _STANDOFF.search(text, s0, s1):
+            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _STANDOFF.search(
+                    text, s0, _next_sentence_end(text, s1)) or _GROUND_UNIT.match(
+                    text, cue[1]) and not _STANDOFF.search(text, s0, s1)):
                 kind = ClaimKind.FIGHTING  # troops attacking or destroyed: no weapon from afar
             elif kind == ClaimKind.FIGHTING and _REPEL.match(cue[4]) and \
                     _AIR_ATTACK.match(text, cue[1]) and _STANDOFF.search(text, s0, s1):
