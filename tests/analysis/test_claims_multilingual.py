@@ -353,6 +353,13 @@ ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": 
     ("Наступление на Запорожье может начаться зимой.",
      [("zaporizhzhia", "fighting", "speculates")]),
     ("Киев может попросить новые ракеты.", []),
+    # A name inside a link's address; an oblast's office is not the oblast; a speaker whose
+    # name holds a preposition.
+    ("Как [пишет](https://example.org/news/kursk-assault) газета, под Курском идут бои.",
+     [("kursk", "fighting", "speculates")]),
+    ("Удар по Салтовскому району, сообщил глава Харьковской областной администрации.", []),
+    ("Источник Reuters в Пентагоне: над Брянской областью сбиты две ракеты.",
+     [("bryansk-oblast", "strike", "speculates")]),
 ])
 def test_round7_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND7) == expected

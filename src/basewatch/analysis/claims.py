@@ -145,7 +145,9 @@ _DASH_SOURCE = re.compile(
     r"(?:\s+[\w.-]+){0,6}\s*[.!]?[*_]*\s*$")
 #: A post that opens with a speaker and a colon or a quotation ("Минобороны РФ:", "Путин:",
 #: "The New York Times: ...", "Минобороны РФ «Около 07.30 ...»"): what follows is the speaker's.
-_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5})(?::|[\s*_]*«)")
+#: A lower-case preposition may stand inside the speaker's name ("Источник Reuters в Пентагоне:").
+_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*(?:(?:в|во|из|при|у|у|з|із)\s+(?=[A-ZА-ЯЁІЇЄҐ]))?)"
+                      r"{1,5})(?::|[\s*_]*«)")
 
 
 def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
@@ -162,6 +164,7 @@ _ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
 _HEADER_END = re.compile(r":[\s*_]*$")
 
 
+_LINK = re.compile(r"(?:https?|tg)://[^\s)\]>]+")
 #: An item of a list given as sentences of numbers: "43 — над Курской областью, 27 — над
 #: Липецкой, 7 — в Белгородской".
 _NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[—–-]\s*(?:над|в|во|на)\s")
@@ -257,7 +260,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
     text = report.text
     credibility = source.default_credibility if source is not None else 6
-    mentions = gazetteer.find(text)
+    # A name inside a link's address ("…/putin-kursk-assault-…") is not a mention.
+    links = [m.span() for m in _LINK.finditer(text)] if "://" in text else []
+    mentions = [m for m in gazetteer.find(text)
+                if not any(a <= m.start < b for a, b in links)]
     if not mentions and not _REG.search(text):
         return []
     language = report.language or detect_language(text)
