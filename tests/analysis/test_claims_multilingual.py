@@ -360,6 +360,17 @@ ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": 
     ("Удар по Салтовскому району, сообщил глава Харьковской областной администрации.", []),
     ("Источник Reuters в Пентагоне: над Брянской областью сбиты две ракеты.",
      [("bryansk-oblast", "strike", "speculates")]),
+    # Attribution: "согласно сводке", "объяснили", a possible attack, a long quotation opening
+    # the sentence (a short name in quotation marks is not speech).
+    ("Еще два дрона, согласно сводке ведомства, уничтожены над Брянской областью.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    ("Цены выросли из-за обстрелов Курской области, объяснили аналитики.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Посольство в Киеве закрыто из-за информации о потенциальной воздушной атаке.",
+     [("kyiv", "strike", "speculates")]),
+    ("«Две тысячи военных противника окружены в Курской области и будут уничтожены», — сказал он.",
+     [("kursk-oblast", "capture", "speculates")]),
+    ("«Шахеды» атакуют Николаев.", [("mykolaiv", "strike", "asserts")]),
 ])
 def test_round7_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND7) == expected

@@ -164,6 +164,9 @@ _ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
 _HEADER_END = re.compile(r":[\s*_]*$")
 
 
+#: A sentence that opens a quotation: someone's words, not the channel's (a long one: a name in
+#: quotation marks, "«Шахеды» атакуют", "\"Хайат Тахрир аш-Шам\", захватившая", is not speech).
+_QUOTE_OPENS = re.compile(r"^[\s*_]*[«\"“„][^»\"”“]{40}")
 _LINK = re.compile(r"(?:https?|tg)://[^\s)\]>]+")
 #: An item of a list given as sentences of numbers: "43 — над Курской областью, 27 — над
 #: Липецкой, 7 — в Белгородской".
@@ -226,6 +229,8 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     dash = _DASH_SOURCE.search(sentence)
     if dash:
         return Stance.SPECULATES, f"attribution:{dash.group().strip()!r}"
+    if _QUOTE_OPENS.match(sentence):  # direct speech: «…», — сказал он; a quoted headline
+        return Stance.SPECULATES, "quotation"
     sp = _SPEAKER.match(text)
     if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
         return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
