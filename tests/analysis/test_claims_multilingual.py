@@ -371,6 +371,11 @@ ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": 
     ("«Две тысячи военных противника окружены в Курской области и будут уничтожены», — сказал он.",
      [("kursk-oblast", "capture", "speculates")]),
     ("«Шахеды» атакуют Николаев.", [("mykolaiv", "strike", "asserts")]),
+    # A point of the compass from a place is near it, not in it; a drone launched from a place.
+    ("Наши теснят врага, двигаясь с северо-запада от Суджи.", []),
+    ("Бои идут к югу от Суджи.", []),
+    ("Дрон запускали, предположительно, из Харьковской области.",
+     [("kharkiv-oblast", "departure", "speculates")]),
 ])
 def test_round7_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND7) == expected

@@ -31,6 +31,13 @@ _REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|севе
                         r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
 
 
+#: A point of the compass from a place ("к северо-западу от Суджи", "с северо-запада от
+#: Суджи", "на південь від Курахового"): the event is near the place, not in it.
+_FROM_SIDE = re.compile(r"(?:(?:к|с|со)\s+(?:северо-|юго-)?(?:север|юг|запад|восток)\w*|"
+                        r"(?:на|з|із)\s+(?:північн\w*-|південн\w*-)?(?:північ|південь|захід|схід|"
+                        r"півночі|півдня|заходу|сходу)\w*)\s+(?:от|від)\s+$", re.IGNORECASE)
+
+
 #: A front direction named after a city ("на Купянском направлении", "на Покровском и
 #: Кураховском направлениях", "на Покровському напрямку"): the name is an adjective of the
 #: sector, not the town.
@@ -67,6 +74,8 @@ def not_the_subject(text: str, m: Mention) -> bool:
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
         return True
+    if _FROM_SIDE.search(before):
+        return True  # "к северо-западу от Суджи", "с северо-запада от Суджи": near it, not in it
     ref = _REFERENCE.search(before)
     # A reference point of another named place ("Марея к северу от Алеппо"); a direction
     # alone ("уничтожили западнее Алеппо") still places the event at the name.
