@@ -376,6 +376,15 @@ ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": 
     ("Бои идут к югу от Суджи.", []),
     ("Дрон запускали, предположительно, из Харьковской области.",
      [("kharkiv-oblast", "departure", "speculates")]),
+    # A state attacks a city from afar; troops attack positions. The dative after a verb of
+    # threatening is the place; a polity goes to talks; speech elided after a dash; a comment.
+    ("Россия атаковала центр Николаева.", [("mykolaiv", "strike", "asserts")]),
+    ("ВСУ атаковали позиции под Курском.", [("kursk", "fighting", "asserts")]),
+    ("Сбиты дроны, угрожавшие Киеву.", [("kyiv", "strike", "asserts")]),
+    ("Помощь продолжится, если Киев пойдет на переговоры.", []),
+    ("Одни заявили о рекорде, а другие — о том, что ракеты ударили по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Мэр прокомментировал удары по Николаеву.", [("mykolaiv", "strike", "speculates")]),
 ])
 def test_round7_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND7) == expected

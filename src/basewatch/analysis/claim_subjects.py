@@ -98,7 +98,7 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     cases = noun_cases(m.text)
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""
-    if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev):
         # "по городу Днепру", "по украинскому Днепру": a generic noun in apposition or an
         # adjective that agrees with the name stands between the preposition and the name
         prev2 = before[-2].lower().strip("«\"*_(") if len(before) > 1 else ""
@@ -127,6 +127,11 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
         prev == "у" and _POSSESSION.match(after.lstrip())))
 
 
+#: The dative after a verb of threatening is the place threatened ("беспилотников, угрожавших
+#: Киеву"), not a polity given something.
+_THREAT = re.compile(r"(?:угрож|погроз|загрож)\w*", re.IGNORECASE)
+
+
 #: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
 #: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
 _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
@@ -137,6 +142,8 @@ _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|т
                      r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
                      r"отрица\w*|заперечу\w*|"
                      r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*|"
+                     # a polity goes to talks ("если Киев пойдет на мирные переговоры")
+                     r"пойд[её]т на (?:\w+ )?(?:переговор|уступк|сделк|компромисс)\w*|"
                      # a polity loses control of ground; a place does not
                      r"потеря\w* контрол\w*|втрати\w* контрол\w*)(?!\w)", re.IGNORECASE)
 #: A parenthesis after the name ("Киев, как ожидается, сосредоточится", "Киев, вероятно,

@@ -131,6 +131,9 @@ _STANDOFF = re.compile(
 _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подразделени|ДРГ|диверсионн|"
                           r"живой сил|личн\w* состав|пехот|штурмов|десант|рот[ыау]?\b|взвод|"
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
+#: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
+#: afar; troops and units attack positions.
+_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
@@ -338,7 +341,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
             if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _STANDOFF.search(
-                    text, s0, _next_sentence_end(text, s1)) or _GROUND_UNIT.match(
+                    text, s0, _next_sentence_end(text, s1)) and not _STATE_AGENT.search(
+                    text, max(s0, cue[0] - 25), cue[0]) or _GROUND_UNIT.match(
                     text, cue[1]) and not _STANDOFF.search(text, s0, s1)):
                 kind = ClaimKind.FIGHTING  # troops attacking or destroyed: no weapon from afar
             elif kind == ClaimKind.FIGHTING and _REPEL.match(cue[4]) and \
