@@ -385,6 +385,12 @@ ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": 
     ("Одни заявили о рекорде, а другие — о том, что ракеты ударили по Курской области.",
      [("kursk-oblast", "strike", "speculates")]),
     ("Мэр прокомментировал удары по Николаеву.", [("mykolaiv", "strike", "speculates")]),
+    # Prisoners are not ground, also with a no-break space; the oblique "боевых действиях".
+    ("Суд в\u00a0Курске арестовал взятого в\u00a0плен наемника.", []),
+    ("Он участвовал в боевых действиях на территории Курской области.",
+     [("kursk-oblast", "fighting", "asserts")]),
+    ("Его обвиняют в участии в боевых действиях в Курской области.",
+     [("kursk-oblast", "fighting", "speculates")]),
 ])
 def test_round7_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND7) == expected
