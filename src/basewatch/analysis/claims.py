@@ -266,7 +266,9 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
-    text = report.text
+    # A no-break space (often after a short preposition: "в\u00a0Курске") is a space to every
+    # pattern; one character for one, so the spans stay those of the report's text.
+    text = report.text.replace("\u00a0", " ").replace("\u202f", " ")
     credibility = source.default_credibility if source is not None else 6
     # A name inside a link's address ("…/putin-kursk-assault-…") is not a mention.
     links = [m.span() for m in _LINK.finditer(text)] if "://" in text else []
