@@ -311,3 +311,86 @@ ROUND6 = dict(ROUND5, sudzha=["Суджа"], sevastopol=["Севастополь
 ])
 def test_round6_forms(text: str, expected: list) -> None:
     assert _claims_on(text, ROUND6) == expected
+
+
+ROUND7 = {"kursk-oblast": ["Курская область"], "belgorod-oblast": ["Белгородская область"],
+          "bryansk-oblast": ["Брянская область"], "kharkiv-oblast": ["Харьковская область"],
+          "mykolaiv": ["Николаев"], "zaporizhzhia": ["Запорожье"], "kurakhove": ["Курахово"],
+          "sudzha": ["Суджа"], "kursk": ["Курск"], "kyiv": ["Киев"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Synthetic posts in the style of Russian news channels; answers written by hand.
+    # Drones over regions, downed or not, are an air attack on them; "а также" shares the verb.
+    ("Власти сообщали о беспилотниках над Брянской и Курской областями.",
+     [("bryansk-oblast", "strike", "speculates"), ("kursk-oblast", "strike", "speculates")]),
+    ("Два дрона сбиты над морем, а также над Белгородской и Тульской областями.",
+     [("belgorod-oblast", "strike", "asserts")]),
+    # Numbered items after a sentence take its verb and its source.
+    ("ПВО уничтожила 30 беспилотников над регионами, сообщили в Минобороны. 20 — над Курской "
+     "областью, 10 — над Брянской.",
+     [("kursk-oblast", "strike", "speculates"), ("bryansk-oblast", "strike", "speculates")]),
+    # The genitive plural of атака; the weapon named in the next sentence makes it a strike.
+    ("После атак на Николаев без света остались дома. Город атаковали ударные дроны.",
+     [("mykolaiv", "strike", "asserts")]),
+    ("Атаки на Николаев продолжаются. Пехота пытается прорваться.",
+     [("mykolaiv", "fighting", "asserts")]),
+    ("Армии разрешили бить ракетами только по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    # An advance on a town: approaching, setting off toward it, reaching its outskirts.
+    ("Штурмовики приближаются к Курахово.", [("kurakhove", "fighting", "asserts")]),
+    ("Десантники начали движение на Суджу.", [("sudzha", "fighting", "asserts")]),
+    ("Наши подошли к окраинам Суджи.", [("sudzha", "fighting", "asserts")]),
+    ("Гости подошли к зданию в Курске.", [("kursk", "arrival", "asserts")]),
+    # Troops blockaded in a place; troops that may leave it; a drone launched from it.
+    ("Около тысячи военных противника блокированы в Курской области.",
+     [("kursk-oblast", "capture", "asserts")]),
+    ("Сайт заблокирован пользователям в Курской области.", []),
+    ("Войска могут уйти с части Харьковской области.",
+     [("kharkiv-oblast", "departure", "speculates")]),
+    ("Охрана попросила людей уйти с площади Курска.", []),
+    # No nominative after a preposition: the place, not a polity that can.
+    ("Наступление на Запорожье может начаться зимой.",
+     [("zaporizhzhia", "fighting", "speculates")]),
+    ("Киев может попросить новые ракеты.", []),
+    # A name inside a link's address; an oblast's office is not the oblast; a speaker whose
+    # name holds a preposition.
+    ("Как [пишет](https://example.org/news/kursk-assault) газета, под Курском идут бои.",
+     [("kursk", "fighting", "speculates")]),
+    ("Удар по Салтовскому району, сообщил глава Харьковской областной администрации.", []),
+    ("Источник Reuters в Пентагоне: над Брянской областью сбиты две ракеты.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    # Attribution: "согласно сводке", "объяснили", a possible attack, a long quotation opening
+    # the sentence (a short name in quotation marks is not speech).
+    ("Еще два дрона, согласно сводке ведомства, уничтожены над Брянской областью.",
+     [("bryansk-oblast", "strike", "speculates")]),
+    ("Цены выросли из-за обстрелов Курской области, объяснили аналитики.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Посольство в Киеве закрыто из-за информации о потенциальной воздушной атаке.",
+     [("kyiv", "strike", "speculates")]),
+    ("«Две тысячи военных противника окружены в Курской области и будут уничтожены», — сказал он.",
+     [("kursk-oblast", "capture", "speculates")]),
+    ("«Шахеды» атакуют Николаев.", [("mykolaiv", "strike", "asserts")]),
+    # A point of the compass from a place is near it, not in it; a drone launched from a place.
+    ("Наши теснят врага, двигаясь с северо-запада от Суджи.", []),
+    ("Бои идут к югу от Суджи.", []),
+    ("Дрон запускали, предположительно, из Харьковской области.",
+     [("kharkiv-oblast", "departure", "speculates")]),
+    # A state attacks a city from afar; troops attack positions. The dative after a verb of
+    # threatening is the place; a polity goes to talks; speech elided after a dash; a comment.
+    ("Россия атаковала центр Николаева.", [("mykolaiv", "strike", "asserts")]),
+    ("ВСУ атаковали позиции под Курском.", [("kursk", "fighting", "asserts")]),
+    ("Сбиты дроны, угрожавшие Киеву.", [("kyiv", "strike", "asserts")]),
+    ("Помощь продолжится, если Киев пойдет на переговоры.", []),
+    ("Одни заявили о рекорде, а другие — о том, что ракеты ударили по Курской области.",
+     [("kursk-oblast", "strike", "speculates")]),
+    ("Мэр прокомментировал удары по Николаеву.", [("mykolaiv", "strike", "speculates")]),
+    # Prisoners are not ground, also with a no-break space; the oblique "боевых действиях".
+    ("Суд в\u00a0Курске арестовал взятого в\u00a0плен наемника.", []),
+    ("Он участвовал в боевых действиях на территории Курской области.",
+     [("kursk-oblast", "fighting", "asserts")]),
+    ("Его обвиняют в участии в боевых действиях в Курской области.",
+     [("kursk-oblast", "fighting", "speculates")]),
+])
+def test_round7_forms(text: str, expected: list) -> None:
+    assert _claims_on(text, ROUND7) == expected

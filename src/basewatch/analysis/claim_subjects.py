@@ -31,6 +31,13 @@ _REFERENCE = re.compile(r"(?:(?:север|юг|запад|восток|севе
                         r"(?:north|south|east|west)\w* of)\s+$", re.IGNORECASE)
 
 
+#: A point of the compass from a place ("к северо-западу от Суджи", "с северо-запада от
+#: Суджи", "на південь від Курахового"): the event is near the place, not in it.
+_FROM_SIDE = re.compile(r"(?:(?:к|с|со)\s+(?:северо-|юго-)?(?:север|юг|запад|восток)\w*|"
+                        r"(?:на|з|із)\s+(?:північн\w*-|південн\w*-)?(?:північ|південь|захід|схід|"
+                        r"півночі|півдня|заходу|сходу)\w*)\s+(?:от|від)\s+$", re.IGNORECASE)
+
+
 #: A front direction named after a city ("на Купянском направлении", "на Покровском и
 #: Кураховском направлениях", "на Покровському напрямку"): the name is an adjective of the
 #: sector, not the town.
@@ -67,6 +74,8 @@ def not_the_subject(text: str, m: Mention) -> bool:
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
         return True
+    if _FROM_SIDE.search(before):
+        return True  # "к северо-западу от Суджи", "с северо-запада от Суджи": near it, not in it
     ref = _REFERENCE.search(before)
     # A reference point of another named place ("Марея к северу от Алеппо"); a direction
     # alone ("уничтожили западнее Алеппо") still places the event at the name.
@@ -89,7 +98,7 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     cases = noun_cases(m.text)
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""
-    if cases == {"datv"} and prev not in ("по", "к", "ко", "до"):
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev):
         # "по городу Днепру", "по украинскому Днепру": a generic noun in apposition or an
         # adjective that agrees with the name stands between the preposition and the name
         prev2 = before[-2].lower().strip("«\"*_(") if len(before) > 1 else ""
@@ -98,6 +107,10 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
             _THEY_SAID.match(text, m.end + 1):
         return True  # "В Дамаске подтвердили", not "остаются в Тартусе, заявили в Минобороны"
     after = text[m.end:m.end + 60]
+    if prev in _PREPOSITIONS:
+        # no nominative follows a preposition: "наступление на Запорожье может создать" is an
+        # accusative of direction, the place (not "Запорожье может": a polity that can)
+        cases = cases - {"nomn"}
     if "nomn" in cases and after[:1] == " " and (lex.reporting.match(after.lstrip())
                                                   or _AGENCY.match(after.lstrip())):
         return True
@@ -114,6 +127,11 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
         prev == "у" and _POSSESSION.match(after.lstrip())))
 
 
+#: The dative after a verb of threatening is the place threatened ("беспилотников, угрожавших
+#: Киеву"), not a polity given something.
+_THREAT = re.compile(r"(?:угрож|погроз|загрож)\w*", re.IGNORECASE)
+
+
 #: Verbs of will, attempt, request or acquisition after a city in the nominative: a place
 #: cannot want, try, ask or get ("Киев не раз пытался атаковать", "Київ хоче").
 _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|также|теперь|снова|вновь|ще|вже|не "
@@ -124,6 +142,8 @@ _AGENCY = re.compile(r"(?:(?:не раз|не|неоднократно|уже|т
                      r"добива\w*|настаива\w*|угрожа\w*|обвиня\w*|призна(?:ет|л)\w*|отверг\w*|"
                      r"отрица\w*|заперечу\w*|"
                      r"эвакуир\w*|хорон\w*|ответ(?:ит|ил)\w*|"
+                     # a polity goes to talks ("если Киев пойдет на мирные переговоры")
+                     r"пойд[её]т на (?:\w+ )?(?:переговор|уступк|сделк|компромисс)\w*|"
                      # a polity loses control of ground; a place does not
                      r"потеря\w* контрол\w*|втрати\w* контрол\w*)(?!\w)", re.IGNORECASE)
 #: A parenthesis after the name ("Киев, как ожидается, сосредоточится", "Киев, вероятно,
@@ -174,6 +194,10 @@ _PLACE_PREPS_ABLT = frozenset({"под", "над", "перед", "за", "меж
                                "між", "поміж", "з", "із", "зі"})
 
 
+#: Prepositions (Russian, Ukrainian): a name after one is never in the nominative.
+_PREPOSITIONS = frozenset({"в", "во", "на", "по", "за", "через", "про", "под", "к", "ко", "от",
+                           "из", "с", "со", "у", "до", "о", "об", "при", "над", "перед", "між",
+                           "під", "від", "із", "зі", "з", "крізь"})
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _TO_PREP = re.compile(r"(?:^|\s)(?:в|во|на|до|у)\s+$", re.IGNORECASE)
 

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -131,6 +131,9 @@ _STANDOFF = re.compile(
 _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подразделени|ДРГ|диверсионн|"
                           r"живой сил|личн\w* состав|пехот|штурмов|десант|рот[ыау]?\b|взвод|"
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
+#: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
+#: afar; troops and units attack positions.
+_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
@@ -145,7 +148,9 @@ _DASH_SOURCE = re.compile(
     r"(?:\s+[\w.-]+){0,6}\s*[.!]?[*_]*\s*$")
 #: A post that opens with a speaker and a colon or a quotation ("Минобороны РФ:", "Путин:",
 #: "The New York Times: ...", "Минобороны РФ «Около 07.30 ...»"): what follows is the speaker's.
-_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*){1,5})(?::|[\s*_]*«)")
+#: A lower-case preposition may stand inside the speaker's name ("Источник Reuters в Пентагоне:").
+_SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*(?:(?:в|во|из|при|у|у|з|із)\s+(?=[A-ZА-ЯЁІЇЄҐ]))?)"
+                      r"{1,5})(?::|[\s*_]*«)")
 
 
 def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
@@ -160,6 +165,35 @@ def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
 
 _ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
 _HEADER_END = re.compile(r":[\s*_]*$")
+
+
+#: A sentence that opens a quotation: someone's words, not the channel's (a long one: a name in
+#: quotation marks, "«Шахеды» атакуют", "\"Хайат Тахрир аш-Шам\", захватившая", is not speech).
+_QUOTE_OPENS = re.compile(r"^[\s*_]*[«\"“„][^»\"”“]{40}")
+_LINK = re.compile(r"(?:https?|tg)://[^\s)\]>]+")
+#: An item of a list given as sentences of numbers: "43 — над Курской областью, 27 — над
+#: Липецкой, 7 — в Белгородской".
+_NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[—–-]\s*(?:над|в|во|на)\s")
+
+
+def _list_after_sentence(text: str, s0: int, sentence: str) -> tuple[int, int] | None:
+    """The sentence before a list of numbered items without a verb: "ПВО уничтожили 110
+    беспилотников над разными регионами, сообщили в Минобороны. 43 — над Курской областью, 27 —
+    над Липецкой" (the items leave out the verb and the source of the sentence before)."""
+    if not _NUMBERED_ITEM.match(sentence):
+        return None
+    end = len(text[:s0].rstrip())
+    if end == 0:
+        return None
+    start = max(text.rfind(c, 0, end - 1) for c in ".!?\n") + 1
+    return start, end
+
+
+def _next_sentence_end(text: str, s1: int) -> int:
+    """Where the sentence after the one ending at ``s1`` ends: an attack's weapon is often named
+    there ("ВСУ атаковали город Железногорск. ... ПВО отработала по дрону")."""
+    nxt = next((m for m in _SENTENCE.finditer(text, s1) if m.group().strip()), None)
+    return nxt.end() if nxt else s1
 
 
 def _list_header(text: str, s0: int) -> tuple[int, int] | None:
@@ -198,6 +232,8 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     dash = _DASH_SOURCE.search(sentence)
     if dash:
         return Stance.SPECULATES, f"attribution:{dash.group().strip()!r}"
+    if _QUOTE_OPENS.match(sentence):  # direct speech: «…», — сказал он; a quoted headline
+        return Stance.SPECULATES, "quotation"
     sp = _SPEAKER.match(text)
     if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
         return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
@@ -230,9 +266,14 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
-    text = report.text
+    # A no-break space (often after a short preposition: "в\u00a0Курске") is a space to every
+    # pattern; one character for one, so the spans stay those of the report's text.
+    text = report.text.replace("\u00a0", " ").replace("\u202f", " ")
     credibility = source.default_credibility if source is not None else 6
-    mentions = gazetteer.find(text)
+    # A name inside a link's address ("…/putin-kursk-assault-…") is not a mention.
+    links = [m.span() for m in _LINK.finditer(text)] if "://" in text else []
+    mentions = [m for m in gazetteer.find(text)
+                if not any(a <= m.start < b for a, b in links)]
     if not mentions and not _REG.search(text):
         return []
     language = report.language or detect_language(text)
@@ -258,7 +299,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
         if not cues:
             # A list item without a verb takes its header's ("…над регионами:" / "Курская
             # область — 5 БПЛА;").
-            head = _list_header(text, s0) if sent_mentions else None
+            head = (_list_header(text, s0) or _list_after_sentence(text, s0, sentence)) \
+                if sent_mentions else None
             if head is None:
                 continue
             cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
@@ -300,8 +342,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
-            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) or _GROUND_UNIT.match(
-                    text, cue[1])) and not _STANDOFF.search(text, s0, s1):
+            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _STANDOFF.search(
+                    text, s0, _next_sentence_end(text, s1)) and not _STATE_AGENT.search(
+                    text, max(s0, cue[0] - 25), cue[0]) or _GROUND_UNIT.match(
+                    text, cue[1]) and not _STANDOFF.search(text, s0, s1)):
                 kind = ClaimKind.FIGHTING  # troops attacking or destroyed: no weapon from afar
             elif kind == ClaimKind.FIGHTING and _REPEL.match(cue[4]) and \
                     _AIR_ATTACK.match(text, cue[1]) and _STANDOFF.search(text, s0, s1):

@@ -131,7 +131,10 @@ def noun_cases(word: str) -> frozenset[str]:
 _UK_ONLY = re.compile("[іїєґ]")
 #: The nouns of a region named by an adjective (Курская область, Краснодарский край).
 _REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
-_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:област|облас|краем|края|краях|район|округ)\w*",
+_OFFICE_ADJ = re.compile(r"\s+(?:областн|обласн|городск|міськ)\w*", re.IGNORECASE)
+#: A region noun, not its adjective: "Харьковской областной военной администрации" names the
+#: oblast's administration, no region (областной, обласна, районный are adjectives).
+_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:(?:област|облас|район)(?!н)|краем|края|краях|округ)\w*",
                              re.IGNORECASE)
 
 
@@ -457,6 +460,8 @@ class Gazetteer:
                         if k in self._region_adj), None)
             if hit is None:
                 continue
+            if _OFFICE_ADJ.match(text, e):
+                continue  # "Харьковской областной военной администрации": an office
             sentence = text[max(0, text.rfind(".", 0, s) + 1):]
             sentence = sentence[:sentence.find(".") if "." in sentence else len(sentence)]
             if not _REGION_NOUN_IN.search(sentence):
