@@ -374,6 +374,27 @@ TRUTH = (
           "rolling along 36 (|xt| under 15 m) reading 593-603 ft (field 610) at 0 -> 46 kt to "
           "08:39:19 (vertical rate +128), 787 ft at :40 climbing 960 ft/min (52 kt): at the "
           "field's level about 11 s before :40"),
+    # -- session 5, third round. brussels_ils 14:09 was read before and used to write the
+    #    rule that a straight-line fill's positions imply no speed (development); the rest of
+    #    this round's events are for checking only (read by hand from the rows, after the
+    #    rules were written) --
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 14:09:35", 5,
+          "on 19's centreline (|xt| < 6 m) from 14 km out, 1,800 -> 375 ft at 121 kt to 543 m "
+          "past the 19 threshold at 14:09:35 (field 184 ft); then a straight-line fill (38 m "
+          "in 35 s, 375 -> 525 ft), another (1,200 m per 5 s) and 1,000-2,200 ft climbing "
+          "1,400 ft/min south of the runway: a low approach"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 14:39:00", 6,
+          "on 19's centreline (|xt| < 41 m), 825 -> 550 ft at 122 kt to 291 m short of the 19 "
+          "threshold at 14:39:00, vertical rate -704 -> +512, then climbing 1,400-2,000 "
+          "ft/min turning right to the west: a low approach broken off short"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 15:00:40", 6,
+          "on 19's centreline (|xt| < 3 m), 887 -> 550 ft at 127 kt to 530 m short of the 19 "
+          "threshold at 15:00:40, 625 ft at :45 climbing 320 ft/min, then 1,000-1,500 ft/min "
+          "turning right: a low approach broken off short"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 15:10:45", 6,
+          "on 19's centreline (|xt| < 5 m), 825 -> 400 ft at 149 kt to 575 m past the 19 "
+          "threshold at 15:10:45, 500 ft at :50, then 700-1,537 ft climbing turning left: a "
+          "low approach (this aircraft touches down at 15:40 at about 120 kt)"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "

@@ -105,7 +105,8 @@ def test_implied_speed_is_the_distance_over_the_baseline_geodesic_near_50_kt() -
         lat.append(la)
         t.append(t[-1] + 1)
     n = len(t)
-    table = pa.table({"lon": pa.array(lon), "lat": pa.array(lat)})
+    table = pa.table({"lon": pa.array(lon), "lat": pa.array(lat),
+                      "alt_ft": pa.array(np.full(n, np.nan))})
     seg = np.zeros(n, np.int64)
     tt = np.array(t, float)
     rs = run_starts(table, seg)
@@ -128,3 +129,33 @@ def test_ground_state_believes_a_reported_flag_over_any_speed() -> None:
     # wins); no flag, stale 140 kt but positions at 20 kt; no flag, flying; nothing known;
     # no flag, reported 30 kt
     assert ground_state(og, gs, imp).tolist() == [True, True, False, True, False, True, True]
+
+
+def test_a_straight_line_fill_crawling_after_a_low_point_is_no_ground_roll() -> None:
+    # like traffic's brussels_ils at 14:09 (no flag; 5 s rows): a low approach whose
+    # climb-out the feed lost and filled with straight lines, first 38 m in 35 s while the
+    # altitude rises 150 ft (positions "crawling" at 2 kt over the runway), then a jump to
+    # where the track resumes. A filled position is no measurement: it implies the speed the
+    # filler chose, not the aircraft's, so the pass is one go-around, not a stop
+    from tests.analysis.flight_tracks import go_around
+
+    tr = go_around(24)
+    rows = [(r[0], r[1], r[2], r[3], r[4], r[5], None) for r in tr.rows]
+    k0 = next(i for i, r in enumerate(rows) if r[0] == tr.truth)
+    low = rows[k0]
+    lon_k, lat_k, _ = GEOD.fwd(low[2], low[1], HDG_07, 38.0)
+    knot = (low[0] + 35, lat_k, lon_k, low[3] + 150.0)
+    k1 = k0 + 50
+    end = rows[k1]
+
+    def line(a: tuple[float, ...], b: tuple[float, ...], tt: float) -> tuple[float, ...]:
+        f = (tt - a[0]) / (b[0] - a[0])
+        return tuple(a[i] + (b[i] - a[i]) * f for i in (1, 2, 3))
+
+    for i in range(k0 + 1, k1):
+        tt = rows[i][0]
+        la, lo, al = line(low, knot, tt) if tt <= knot[0] else line(knot, end, tt)
+        rows[i] = (tt, la, lo, al, 150.0, HDG_07, None)  # the ground speed stale at 150 kt
+    ev = _events(rows)
+    assert [(e.kind, e.runway) for e in ev] == [("go_around", "07")]
+    assert abs(ev[0].time.timestamp() - tr.truth) <= 5

@@ -78,7 +78,14 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
     out = np.full(len(rows), np.nan)
     if len(rows) == 0:
         return out
-    fresh_all = np.flatnonzero(rs == np.arange(len(rs)))
+    fresh = rs == np.arange(len(rs))
+    # a position of a gap filled by a straight line is no measurement either: it implies
+    # the speed the filler chose (traffic's brussels_ils "crawls" 38 m in 35 s over runway
+    # 19 at 375-525 ft, a fill between a low approach and its climb-out)
+    # (from 120 rows before the first asked: baselines lie up to max_back_s before it)
+    fresh[_filled_between(table, seg, t, max(int(rows.min()) - 120, 0),
+                          int(rows.max()) + 1)] = False
+    fresh_all = np.flatnonzero(fresh)
     # rows are sorted by segment then time: one sorted key for both (float64 keeps ~0.05 s
     # at a million segments over years of data)
     t0 = float(t.min())
@@ -86,8 +93,7 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
     key_f = seg[fresh_all] * span + (t[fresh_all] - t0)
     for a in range(0, len(rows), _CHUNK):
         r = rows[a:a + _CHUNK]
-        ok = rs[r] == r
-        r = r[ok]
+        r = r[fresh[r]]
         if len(r) == 0:
             continue
         # the last fresh row of the segment at or before t - baseline
@@ -113,6 +119,22 @@ def implied_speed_kt(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], rs: ND
         pos = np.searchsorted(rows, r)
         out[pos] = kt
     return out
+
+
+def _filled_between(table: pa.Table, seg: NDArray[Any], t: NDArray[Any], lo: int,
+                    hi: int) -> NDArray[np.int64]:
+    """Rows of ``[lo, hi)`` that :func:`_linear_fill` finds on a straight line (read in
+    chunks with two rows of overlap, so memory stays bounded on large tables)."""
+    out: list[NDArray[np.int64]] = []
+    for a in range(max(lo - 2, 0), hi, _CHUNK):
+        b = min(a + _CHUNK + 4, len(t))
+
+        def col(name: str) -> NDArray[np.float64]:
+            return np.asarray(numpy_of(table.column(name).slice(a, b - a)), float)
+
+        f = _linear_fill(seg[a:b], t[a:b], col("alt_ft"), col("lat"), col("lon"))
+        out.append(np.flatnonzero(f) + a)
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, np.int64)
 
 
 def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.Table,
