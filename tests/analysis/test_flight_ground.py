@@ -159,3 +159,33 @@ def test_a_straight_line_fill_crawling_after_a_low_point_is_no_ground_roll() -> 
     ev = _events(rows)
     assert [(e.kind, e.runway) for e in ev] == [("go_around", "07")]
     assert abs(ev[0].time.timestamp() - tr.truth) <= 5
+
+
+def test_first_fast_position_past_the_runway_end_is_no_take_off_roll() -> None:
+    # like traffic's calfire a606a2 over Riverside (no flag, rows minutes apart): slow
+    # (30 kt) 600 m beside the runway, then first fast (60 kt) 1.2 km past its end on the
+    # extended centreline, 3 minutes later. The first fast position stands for the roll only
+    # when it is on the runway; past its end it is flying and nothing says where it rolled
+    lon0, lat0, _ = GEOD.fwd(*W, HDG_07 + 90, 600.0)
+    rows: list[Row] = []
+    t = T0
+    for _ in range(40):  # creeping along at 30 kt, 600 m to the side
+        lon0, lat0, _ = GEOD.fwd(lon0, lat0, HDG_07, 30 * KT)
+        rows.append((t, lat0, lon0, math.nan, 30.0, HDG_07, None))
+        t += 1
+    t += 180
+    lon1, lat1, _ = GEOD.fwd(*W, HDG_07 + 180, 1200.0)
+    for _ in range(60):  # 60 kt westward along the extended centreline, beyond the 07 end
+        rows.append((t, lat1, lon1, math.nan, 60.0, (HDG_07 + 180) % 360, None))
+        lon1, lat1, _ = GEOD.fwd(lon1, lat1, HDG_07 + 180, 60 * KT)
+        t += 1
+    assert [e.kind for e in _events(rows)] == []
+    # the same, first fast on the runway 300 m inside its end: a take-off on 25
+    lon2, lat2, _ = GEOD.fwd(*W, HDG_07, 300.0)
+    rows2 = rows[:40]
+    t = rows[40][0]
+    for _ in range(60):
+        rows2.append((t, lat2, lon2, math.nan, 60.0, (HDG_07 + 180) % 360, None))
+        lon2, lat2, _ = GEOD.fwd(lon2, lat2, HDG_07 + 180, 60 * KT)
+        t += 1
+    assert [(e.kind, e.runway) for e in _events(rows2)] == [("takeoff", "25")]
