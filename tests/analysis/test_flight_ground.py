@@ -189,3 +189,31 @@ def test_first_fast_position_past_the_runway_end_is_no_take_off_roll() -> None:
         lon2, lat2, _ = GEOD.fwd(lon2, lat2, HDG_07 + 180, 60 * KT)
         t += 1
     assert [(e.kind, e.runway) for e in _events(rows2)] == [("takeoff", "25")]
+
+
+def test_an_altitude_filled_off_the_25_ft_grid_while_taxiing_is_no_climb() -> None:
+    # like traffic's tour_de_france at LFLU on 2 Sep 2020 (no flag): taxiing to the runway
+    # in surface position messages, which carry no altitude, the feed fills the altitude
+    # with a straight line (300 -> 418 ft in 6.94 ft steps) while the positions are real. A
+    # barometric reading comes in 25 ft steps: those are made up, not a climb, and the taxi
+    # stays on the ground; the same climb on the 25 ft grid (a real one) is aloft
+    from basewatch.analysis.flight_ground import drop_aloft
+
+    n = 90
+    lon, lat = [W[0]], [W[1]]
+    for _ in range(n - 1):  # 10 kt along the taxiway, real positions (a little noise)
+        lo, la, _ = GEOD.fwd(lon[-1], lat[-1], HDG_07, 10 * KT + (len(lon) % 3))
+        lon.append(lo)
+        lat.append(la)
+    filled = np.array([300.0 + 125.0 * k / (n - 1) for k in range(n)])
+    stepped = 25.0 * np.round(filled / 25.0)  # the same path read in 25 ft steps
+    seg = np.zeros(n, np.int64)
+    tt = T0 + 5.0 * np.arange(n)
+    ground = np.ones(n, bool)
+    # the fill's two ends are real readings, judged: 425 is more than 100 ft above 300 (one
+    # row, which the debounce then removes); the rows between are not judged
+    for alt, aloft_rows in ((filled, 1), (stepped, int((stepped > 400.0).sum()))):
+        table = pa.table({"lon": pa.array(lon), "lat": pa.array(lat),
+                          "alt_ft": pa.array(alt), "gs_kt": pa.array(np.full(n, np.nan))})
+        got = drop_aloft(ground, np.zeros(n, bool), table, seg, tt)
+        assert int((~got).sum()) == aloft_rows
