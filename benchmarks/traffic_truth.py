@@ -431,6 +431,15 @@ TRUTH = (
           "rolling west on 29 reading 100 -> 75 ft at 45 -> 80 kt to 13:48:25 (vertical rate 0), 200 at :30 (+1,344)"),
     Truth("tour_de_france", "39cd0b", "go_around", "LFPM", "28", "2020-09-13 08:43:45", 5,
           "on 28's extended centreline (|xt| 17-35 m): 800 ft at 08:42:45, 250 at 08:43:40, 225 at :45 1,405 m short of the 28 threshold (field 302 ft), 250 at :50 (+384), then 350-700 ft climbing over the runway: a low approach"),
+    # quickstart (OpenSky, flagged), a sample of its events, for checking only
+    Truth("quickstart", "39ceb1", "landing", "LFPO", "06", "2021-10-07 13:28:58", 3,
+          "on 06's centreline (|xt| < 6 m): 0 ft at the threshold at 13:28:45, -125 from :55 598 m past it, vertical rate -384 -> -128 (:58) -> -64 (13:29:00), ground speed 123 -> 111 kt at :04 (braking), floor -150 from :02; flag only at 13:29:10"),
+    Truth("quickstart", "3964f9", "takeoff", "LFPO", "07", "2021-10-07 14:34:57", 3,
+          "rolling east on 07 (|xt| < 3 m), no altitude on the ground, flag 'airborne' at 14:35:00 2,590 m down; first reading 0 ft at 14:35:01 climbing 1,792-1,920 ft/min (31 ft/s), 100 at :04; the field reads -125 to -150 that day (39ceb1's floor at 13:29, 39cea2's roll at 12:03): 125 ft, 4 s before 14:35:01"),
+    Truth("quickstart", "3965a3", "takeoff", "LFPG", "27L", "2021-10-07 12:01:48", 8,
+          "first seen 12:02:09 at 750 ft, 187 kt, climbing 2,304 ft/min (38 ft/s) 49 m past the 27L's far end on its centreline (|xt| < 5 m); the day's pressure reads ~430 ft under the elevation (Orly, 291 ft, reads -125/-150 on its runways), so CDG (392 ft) reads about -40: ~790 ft climbed, ~21 s"),
+    Truth("quickstart", "398564", "landing", "LFPG", "26L", "2021-10-07 12:22:41", 8,
+          "on 26L's extended centreline (|xt| < 10 m) at 136 kt, 325 ft 1,923 m short (12:22:08, then frozen), 200 -> 100 ft 1,159 m short at 12:22:20, where the position freezes for good (the flag says 'ground' only from 12:24:14); 1,159 m + 300 m to the touch-down zone at ~70 m/s: about 21 s later (a probable landing: not observed)"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -452,6 +461,12 @@ SHORT: dict[tuple[str, str, str, str], str] = {
         "(8.6 ft/s fitted against 20 ft/s over the first 10 s), so the extrapolation runs back "
         "past the last reading at the field's level and the interval closes before the "
         "lift-off. Not fixed (session 5, third round)",
+    ("quickstart", "398564", "landing", "2021-10-07 12:22:41"):
+        "17 s early, interval [-21, -17] s: the position froze in the air 1,159 m short of "
+        "26L and the flag said 'ground' two minutes later; a landing after a frozen run is "
+        "timed at the freeze, but a freeze short of the threshold leaves the rest of the final "
+        "to fly (about 20 s at 136 kt), which needs the runway in the timing step. Not fixed "
+        "(session 5, third round)",
 }
 
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
