@@ -424,7 +424,9 @@ TRUTH = (
     Truth("tour_de_france", "39cd0b", "landing", "LFRO", "29", "2020-09-10 16:17:15", 4,
           "westbound on 11/29 (|xt| < 5 m): 125 ft at 16:17:05, 100 at :10 (-576 ft/min), 50 at :15 (-384, 71 kt), 50 after, slowing to 34 kt by :35"),
     Truth("tour_de_france", "39cd0b", "takeoff", "LFRO", "29", "2020-09-11 07:15:02", 3,
-          "rolling west on 29 reading 100-125 ft at 53 -> 83 kt to 07:15:00 (vertical rate -192), 150 at :05 (+1,088), 250 at :10"),
+          "(development: used to write the rule that a climb extrapolated back past the "
+          "last reading at the field's level leaves the interval open to the first reading "
+          "clear of it) rolling west on 29 reading 100-125 ft at 53 -> 83 kt to 07:15:00 (vertical rate -192), 150 at :05 (+1,088), 250 at :10"),
     Truth("tour_de_france", "39cd0b", "landing", "LFRO", "29", "2020-09-11 12:09:04", 4,
           "westbound on 29: 175 ft at 12:08:55 (-768 ft/min), 125 at 12:09:00 (-832), 100 at :05 (-192, 69 kt), 100 after, 53 kt by :15"),
     Truth("tour_de_france", "39cd0b", "takeoff", "LFRO", "29", "2020-09-11 13:48:26", 3,
@@ -455,12 +457,6 @@ SHORT: dict[tuple[str, str, str, str], str] = {
         "altitude fill starts (10:05:15; the roll reads 400-425), is taken for the field's "
         "level, so the fill's real end (425 ft at 10:06:45, still rolling at 50 kt) reads as "
         "50 ft above it. Not fixed (session 5, third round)",
-    ("tour_de_france", "39cd0b", "takeoff", "2020-09-11 07:15:02"):
-        "5 s early, interval [-4.9, -3.8] s: the climb rate is fitted over the 30 s after the "
-        "first reading clear of the field, but this aircraft levels off at 550 ft within 25 s "
-        "(8.6 ft/s fitted against 20 ft/s over the first 10 s), so the extrapolation runs back "
-        "past the last reading at the field's level and the interval closes before the "
-        "lift-off. Not fixed (session 5, third round)",
     ("quickstart", "398564", "landing", "2021-10-07 12:22:41"):
         "17 s early, interval [-21, -17] s: the position froze in the air 1,159 m short of "
         "26L and the flag said 'ground' two minutes later; a landing after a frozen run is "

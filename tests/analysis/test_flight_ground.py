@@ -217,3 +217,24 @@ def test_an_altitude_filled_off_the_25_ft_grid_while_taxiing_is_no_climb() -> No
                           "alt_ft": pa.array(alt), "gs_kt": pa.array(np.full(n, np.nan))})
         got = drop_aloft(ground, np.zeros(n, bool), table, seg, tt)
         assert int((~got).sum()) == aloft_rows
+
+
+def test_a_climb_levelling_off_soon_after_lift_off_keeps_the_lift_off_in_the_interval() -> None:
+    # like traffic's tour_de_france at Lannion (no flag, 5 s rows): the climb levels off
+    # 450 ft up within half a minute, so the rate fitted over 30 s is too slow and the
+    # extrapolation falls before the last reading at the field's level; the readings then
+    # bound the lift-off: after that reading, before the first one clear of the field
+    from tests.analysis.flight_tracks import takeoff
+
+    tr = takeoff(51)
+    rows: list[Row] = []
+    for r in tr.rows:
+        up = r[0] - tr.truth
+        # a high pressure (the field reads 200 ft under its elevation, a known level)
+        alt = ELEV - 200.0 + (450.0 * (1.0 - math.exp(-up / 12.0)) if up > 0 else 0.0)
+        keep = int(r[0] - tr.truth + 2) % 5 == 0  # a reading every 5 s, one 2 s before
+        rows.append((r[0], r[1], r[2], 25.0 * round(alt / 25.0) if keep else math.nan,
+                     r[4], r[5], None))
+    ev = _events(rows)
+    assert [(e.kind, e.runway) for e in ev] == [("takeoff", "25")]
+    assert ev[0].time_lo.timestamp() <= tr.truth <= ev[0].time_hi.timestamp()

@@ -253,7 +253,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     hi_a = np.where(to, hi_a, np.minimum(hi_a, np.minimum(t_after + quantum, t_surface)))
     # the readings contradict the extrapolation: the bound from the readings stands, and
     # the interval reaches back to (on to) the first reading clear of the field
-    hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
+    # (so too when the climb puts the lift-off before the last reading at the field's level:
+    # the rate fitted was too slow, the climb slowing within the fit, traffic's
+    # tour_de_france at Lannion levelling off at 550 ft within 25 s)
+    hi_a = np.where(to & ((hi_a < lo_a) | (e_alt < lo_a)), t_c, hi_a)
     # (a descent extrapolated past the first surface report is the same contradiction)
     gap = ~to & ((lo_a > hi_a) | (e_alt > t_surface))
     lo_a = np.where(gap, t_c, lo_a)
