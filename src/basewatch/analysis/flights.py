@@ -381,9 +381,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
     af_idx, rw_name = match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
     # a take-off judged on ground speed alone: the last "slow" position may be at the holding
-    # point; the first fast one is then on the runway: on it, between its ends (past them
-    # it is flying, and nothing says where it rolled: traffic's calfire a606a2, a helicopter
-    # slow over Riverside, first "fast" 0.9-1.7 km past the ends of KRIR 06 and KRAL 34)
+    # point; the first fast one is then on the runway, between its ends (docs/flights.md)
     retry = np.flatnonzero((af_idx < 0) & is_takeoff)
     if len(retry):
         af2, rw2 = match_runways(lon[trans[retry]], lat[trans[retry]], course[retry],
