@@ -18,11 +18,8 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
-from basewatch.analysis.flight_ends import (
-    BASIS_FINAL,
-    destination_candidates_many,
-    fit_courses,
-)
+from basewatch.analysis.flight_destinations import infer_destinations, replaced
+from basewatch.analysis.flight_ends import BASIS_FINAL
 from basewatch.analysis.flight_ground import (
     SLOW_KT,
     debounce,
@@ -301,6 +298,14 @@ def _utc(t: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(round(t, 3), dt.UTC)
 
 
+def _stamp(when: dt.datetime) -> str:
+    """``when`` as ``%Y%m%dT%H%M%S`` (what ``strftime`` gives, 3x faster: one per event)."""
+    if when.year < 1000:  # strftime's %Y is not zero-padded on every platform
+        return when.strftime("%Y%m%dT%H%M%S")
+    return "%04d%02d%02dT%02d%02d%02d" % (when.year, when.month, when.day, when.hour,
+                                          when.minute, when.second)
+
+
 def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float = 900.0,
                   max_cross_m: float = 250.0, margin_m: float = 3000.0,
                   infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0,
@@ -434,83 +439,36 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
         s = segs[n_ev]
         when = _utc(at)
         h = hexes[n_ev]
+        stamp = f"{h}-{_stamp(when)}"
         lo_at, hi_at = min(lo_s, at), max(hi_s, at)
         span = (when if lo_at == at else _utc(lo_at), when if hi_at == at else _utc(hi_at))
         if kind_n >= 2:  # a runway pass: the flight goes on
             kind = "touch_and_go" if kind_n == 2 else "go_around"
-            events.append(Detected(when, h, kind, ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}-{kind}",
+            events.append(Detected(when, h, kind, ident, rw, f"{stamp}-{kind}",
                                    bool(syn_pass[n_ev]), basis=basis,
                                    time_lo=span[0], time_hi=span[1]))
             continue
         if kind_n == 0:
-            ev = Detected(when, h, "takeoff", ident, rw, f"{h}-{when:%Y%m%dT%H%M%S}",
+            ev = Detected(when, h, "takeoff", ident, rw, stamp,
                           bool(syn_sparse[n_ev]), origin=ident, basis=basis, time_lo=span[0],
                           time_hi=span[1])
             open_takeoff[s] = (len(events), i)
             events.append(ev)
         else:
             pending = open_takeoff.pop(s, None)
-            origin, fid = "", f"{h}-{when:%Y%m%dT%H%M%S}-arr"
+            origin, fid = "", f"{stamp}-arr"
             how = basis if basis == BASIS_FINAL else "landing observed"
             if pending is not None:
                 k = pending[0]
                 to = events[k]
-                events[k] = _with(to, destination=ident, destination_method=how)
+                events[k] = replaced(to, destination=ident, destination_method=how)
                 origin, fid = to.airfield, to.flight_id
             events.append(Detected(when, h, "landing", ident, rw, fid, bool(syn_sparse[n_ev]),
                                    origin=origin, destination=ident,
                                    destination_method=how, basis=basis, time_lo=span[0],
                                    time_hi=span[1]))
-    _infer_destinations(events, open_takeoff, table, t, ground, seg_start, seg_end, airfields,
+    infer_destinations(events, open_takeoff, table, t, ground, seg_start, seg_end, airfields,
                         window_s=course_window_s, min_cone_deg=infer_max_angle_deg,
                         min_km=infer_min_km, max_range_km=max_range_km)
     events.sort(key=lambda e: (e.time, e.hex, e.kind))  # independent of input row order
     return events
-
-
-def _infer_destinations(events: list[Detected], open_takeoff: dict[int, tuple[int, int]],
-                        table: pa.Table, t: NDArray[Any], ground: NDArray[Any],
-                        seg_start: NDArray[Any], seg_end: NDArray[Any],
-                        airfields: Sequence[Any], *, window_s: float, min_cone_deg: float,
-                        min_km: float, max_range_km: float, k: int = 16) -> None:
-    """Destinations of flights whose track went dark airborne, from the course fitted over
-    their last ``window_s`` seconds (``k`` positions spread evenly over it), in place."""
-    todo = [(s, ev_k, i_to) for s, (ev_k, i_to) in open_takeoff.items()
-            if not ground[int(seg_end[s])]]
-    if not todo:
-        return
-    last = np.array([int(seg_end[s]) for s, _, _ in todo])
-    first = np.array([max(i_to, int(seg_start[s])) for s, _, i_to in todo])
-    # window start, vectorised: the last of 64 evenly spread positions before the window
-    # (fit_courses then keeps only the positions inside it)
-    coarse = first[:, None] + np.round(np.linspace(0.0, 1.0, 64)[None, :]
-                                       * (last - first)[:, None]).astype(np.int64)
-    inside = t[coarse] >= (t[last] - window_s)[:, None]
-    w = coarse[np.arange(len(todo)), np.maximum(np.argmax(inside, axis=1) - 1, 0)]
-    idx = w[:, None] + np.round(np.linspace(0.0, 1.0, k)[None, :] * (last - w)[:, None]
-                                ).astype(np.int64)
-    flat = idx.ravel()
-    lon = take_column(table, "lon", flat).reshape(idx.shape)
-    lat = take_column(table, "lat", flat).reshape(idx.shape)
-    course, err, _ = fit_courses(lon, lat, t[idx], np.ones(idx.shape, bool), window_s=window_s)
-    okr = np.flatnonzero(~np.isnan(course))
-    cands = destination_candidates_many(lon[okr, -1], lat[okr, -1], course[okr], err[okr],
-                                        airfields, [events[todo[r][1]].airfield for r in okr],
-                                        min_km=min_km, max_range_km=max_range_km,
-                                        min_cone_deg=min_cone_deg)
-    for r, cs in zip(okr, cands):
-        ev_k = todo[r][1]
-        best = cs[0][0] if cs else None
-        events[ev_k] = _with(events[ev_k], destination=(best.area or best.ident) if best else "",
-                             destination_method="inferred from bearing" if best else "unknown",
-                             course_deg=round(float(course[r]), 1),
-                             course_error_deg=round(float(err[r]), 1),
-                             candidates=tuple(a.ident for a, _, _ in cs[:5]))
-
-
-def _with(ev: Detected, **kw: Any) -> Detected:
-    """``dataclasses.replace`` without its per-call introspection (Detected has no
-    ``__post_init__``; thousands of flights get their destination this way)."""
-    new = object.__new__(Detected)
-    new.__dict__.update(ev.__dict__, **kw)
-    return new
