@@ -31,6 +31,7 @@ from basewatch.errors import BasewatchError
 from basewatch.model import Provenance, Source
 from basewatch.model.flights import Aircraft, Airfield, AirfieldCoverage, FlightEvent
 from basewatch.sources.adsb import AdsbStream, detect_format, is_container, source_sha256
+from basewatch.sources.flights_heap import heap_kept
 from basewatch.sources.flights_partition import Partitions, bucket_of
 from basewatch.store import IMPORTS, Workspace
 from basewatch.store.base import ImportRecord
@@ -204,7 +205,8 @@ def import_positions(ws: Workspace, path: str | Path, *, fmt: str | None = None,
     gc_was = gc.isenabled()
     gc.disable()
     try:
-        return _import(ws, p, sha, stream, writer, synthetic)
+        with heap_kept():  # freed arrays reused, not faulted in again (flights_heap)
+            return _import(ws, p, sha, stream, writer, synthetic)
     finally:
         if gc_was:
             gc.enable()

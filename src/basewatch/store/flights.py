@@ -90,6 +90,14 @@ def _opt_time(x: dt.datetime | None) -> str:
     return _str(x.isoformat() if x.tzinfo is dt.UTC else _iso(x))
 
 
+def _span_end(x: dt.datetime | None, tm: dt.datetime, time: str) -> str:
+    """:func:`_opt_time` of an interval's end, the event's own text when it is the event's
+    time object (detection shares it: no second ``isoformat``)."""
+    if x is tm:
+        return _str(time)
+    return "null" if x is None else _opt_time(x)
+
+
 def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
     """Column values and stored JSON of many flight events: the same as each record's
     ``to_dict`` through the extractors and :func:`~basewatch.store.base.dumps` (sorted keys,
@@ -115,8 +123,8 @@ def _event_rows(records: Any) -> list[tuple[list[Any], str]]:
                     f'"flight_id":{_str(e.flight_id)},"hex":{_str(e.hex)},'
                     f'"kind":{_str(e.kind)},"origin":{_str(e.origin)},"provenance":{got[0]},'
                     f'"runway":{_str(e.runway)},"time":{_str(time)},'
-                    f'"time_hi":{"null" if hi is None else _opt_time(hi)},'
-                    f'"time_lo":{"null" if lo is None else _opt_time(lo)}}}')
+                    f'"time_hi":{_span_end(hi, tm, time)},'
+                    f'"time_lo":{_span_end(lo, tm, time)}}}')
         except TypeError:
             text = dumps(e.to_dict())
         out.append(([time, e.hex, e.kind, e.airfield, e.runway, e.destination, *got[1]], text))
