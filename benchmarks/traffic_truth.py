@@ -441,13 +441,20 @@ TRUTH = (
     Truth("quickstart", "3965a3", "takeoff", "LFPG", "27L", "2021-10-07 12:01:48", 8,
           "first seen 12:02:09 at 750 ft, 187 kt, climbing 2,304 ft/min (38 ft/s) 49 m past the 27L's far end on its centreline (|xt| < 5 m); the day's pressure reads ~430 ft under the elevation (Orly, 291 ft, reads -125/-150 on its runways), so CDG (392 ft) reads about -40: ~790 ft climbed, ~21 s"),
     Truth("quickstart", "398564", "landing", "LFPG", "26L", "2021-10-07 12:22:41", 8,
-          "on 26L's extended centreline (|xt| < 10 m) at 136 kt, 325 ft 1,923 m short (12:22:08, then frozen), 200 -> 100 ft 1,159 m short at 12:22:20, where the position freezes for good (the flag says 'ground' only from 12:24:14); 1,159 m + 300 m to the touch-down zone at ~70 m/s: about 21 s later (a probable landing: not observed)"),
+          "(development: used to write the rule that a lowest reading with the field's level unknown bounds no touch-down) on 26L's extended centreline (|xt| < 10 m) at 136 kt, 325 ft 1,923 m short (12:22:08, then frozen), 200 -> 100 ft 1,159 m short at 12:22:20, where the position freezes for good (the flag says 'ground' only from 12:24:14); 1,159 m + 300 m to the touch-down zone at ~70 m/s: about 21 s later (a probable landing: not observed)"),
     # session 5, fourth round, for checking only: quickstart take-offs whose times moved when
     # a lift-off's field level became one the aircraft holds (read from the rows afterwards)
     Truth("quickstart", "0a0046", "takeoff", "LFPO", "24", "2021-10-07 13:04:29", 3,
           "rolling west on 06/24 (|xt| < 10 m, along falling 2,958 -> 1,265 m), flag 'airborne' at 13:04:12 at 104 kt (early); the roll reads -100/-125 ft at 104-158 kt; vertical rate 64 (:25), 192 (:28), 320 (:29), 512 (:30), 832 (:31); -175 at :29 (rotation), -75 at :33, 0 at :35"),
     Truth("quickstart", "440237", "takeoff", "LFPO", "24", "2021-10-07 13:11:59", 3,
           "rolling west on 06/24 (|xt| < 8 m), flag 'airborne' at 13:11:41 at ~100 kt (early); the roll reads -75/-100 ft at 104-161 kt; vertical rate 64 (:56), 128 (:57-58), 384 (:59), 896 (13:12:00); -150 at :58 (rotation), -75 at 13:12:01, 0 at :03"),
+    Truth("quickstart", "400804", "landing", "LFPG", "26L", "2021-10-07 12:57:19", 8,
+          "(found when the rule for a position frozen in the air was written, used to write the "
+          "rule that its estimate is the interval's middle: development) BAW308 on 26L's extended "
+          "centreline (|xt| < 6 m) at 137 kt, -768 ft/min, 250 ft (the field reads about -40 that "
+          "day) 1,716 m short of the 26L threshold at 12:56:50, where the position freezes for "
+          "good (altitude repeated; the flag says 'ground' only from 12:57:38); 1,716 m + 300 m "
+          "to the touch-down zone at ~70 m/s: about 29 s later"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -458,12 +465,6 @@ TRUTH = (
 #: Truth events basewatch does not yet meet in full, and why (tests mark them xfail, strict:
 #: a fix shows up as an unexpected pass). Keyed by (sample, hex, kind, time).
 SHORT: dict[tuple[str, str, str, str], str] = {
-    ("quickstart", "398564", "landing", "2021-10-07 12:22:41"):
-        "17 s early, interval [-21, -17] s: the position froze in the air 1,159 m short of "
-        "26L and the flag said 'ground' two minutes later; a landing after a frozen run is "
-        "timed at the freeze, but a freeze short of the threshold leaves the rest of the final "
-        "to fly (about 20 s at 136 kt), which needs the runway in the timing step. Not fixed "
-        "(session 5, third round)",
 }
 
 #: (sample, hex, field): no event there. Flypasts at ~2,000 ft over Lelystad (traffic calls

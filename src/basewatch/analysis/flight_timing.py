@@ -204,7 +204,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # passes a step faster than that), among readings a pressure altimeter can give there
     # (QNH 980-1050 hPa: no lower than 1,000 ft under the elevation; the calibration feeds'
     # surface reports read 0 even at Kiruna, 1,508 ft, whose floor that day reads 1,737)
-    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0)
+    # (and read at new positions: a feed whose position froze repeats its last values, and a
+    # level "held" there is the feed's, not the ground's; on the roll-out positions move)
+    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0) \
+        & (rs[idx] == idx)
     floor = _held_floor(alt, tw, plausible)
     floor = np.where(~to & ~np.isfinite(ref_g), floor, np.nan)
     ref = np.where(np.isfinite(floor), floor, ref)
@@ -261,6 +264,19 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     t_before = np.where(before.any(axis=1),
                         tw[rows, idx.shape[1] - 1 - np.argmax(before[:, ::-1], axis=1)], -np.inf)
     t_after = np.where(after.any(axis=1), tw[rows, np.argmax(after, axis=1)], np.inf)
+    # ... but not a landing whose position froze in the air with the level unknown (no
+    # reading on the ground, no level held): still descending at an approach's rate when it
+    # froze (50 ft or more in the last 6 s; a flare sinks under 5 ft/s), its lowest reading
+    # is the aircraft still flying (quickstart 398564: 100 ft, frozen 1,159 m short of
+    # Roissy's 26L, the field reading about -40 that day)
+    last6 = has & (tw >= -6.0) & (tw <= 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        at0 = alt[rows, np.where(last6.any(axis=1),
+                                 idx.shape[1] - 1 - np.argmax(last6[:, ::-1], axis=1), 0)]
+        sink6 = np.nanmax(np.where(last6, alt, np.nan), axis=1) - at0
+    in_air = ~to & frozen & ~known & (sink6 >= 50.0)
+    t_after = np.where(in_air, np.inf, t_after)
     quantum = 25.0 / rate  # readings come in 25 ft steps: "at the field" may be 24 ft up
     # a surface report is before the lift-off, to the second
     t_surf_before = np.where(surface & (cols < col[:, None]), tw, -np.inf).max(axis=1)
@@ -292,6 +308,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     lo_v, hi_v = np.where(lo_v > hi_v, t_c, lo_v), np.where(lo_v > hi_v, t_surface, hi_v)
     lo_a, hi_a = np.where(vague, lo_v, lo_a), np.where(vague, hi_v, hi_a)
     e_alt = np.where(vague, (lo_v + hi_v) / 2, e_alt)
+    # so too a landing whose position froze in the air (above): the feed went on repeating
+    # a flying aircraft's values, the readings stop before the ground (quickstart 400804,
+    # 1,716 m short of Roissy's 26L at 250 ft, the lowest reading)
+    e_alt = np.where(in_air, (lo_a + np.maximum(lo_a, hi_a)) / 2, e_alt)
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
     tp = t[prev] - ti
