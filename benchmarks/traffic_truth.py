@@ -455,6 +455,37 @@ TRUTH = (
           "day) 1,716 m short of the 26L threshold at 12:56:50, where the position freezes for "
           "good (altitude repeated; the flag says 'ground' only from 12:57:38); 1,716 m + 300 m "
           "to the touch-down zone at ~70 m/s: about 29 s later"),
+    # session 5, fourth round, for checking only: a seeded random sample (random.Random(
+    # 20261207), 8 of quickstart's 221 events and 6 of the calibration samples' 95 go-arounds
+    # the scan listed as not in the truth), read from the rows as above; all 14 real
+    Truth("quickstart", "399c41", "landing", "LFPB", "27", "2021-10-07 12:23:06", 4,
+          "westbound on 09/27 (|xt| < 15 m, along falling), over the 27 threshold at ~12:23:04; -100 ft at 12:22:55 descending to -225 at :05, -250 held from :06 (Le Bourget reads about -210 that day), 154 m past the threshold; ground speed 120 -> 113 kt; flag at :09"),
+    Truth("quickstart", "4cac5e", "landing", "LFPB", "07", "2021-10-07 14:21:00", 3,
+          "eastbound on 07/25 (|xt| < 8 m), over the 07 threshold at 14:20:46 at 81 kt; -200 ft from :55, vertical rate -448 (:57-:59), -64 at 14:21:00, 0 at :01; ground speed 87 -> 82 (:00) -> 79 kt; flag at :05"),
+    Truth("quickstart", "4401d1", "landing", "LFPG", "26L", "2021-10-07 12:32:25", 6,
+          "on 26L's extended centreline (|xt| < 6 m) at 133 kt, -640 ft/min; the position freezes at 12:32:17 363 m short of the threshold at 50 ft (the field reads about -40); the altitude updates once more, -50 at :24 (the field's level in ground effect); flag only at 12:32:49; 663 m to the touch-down zone at ~68 m/s: ~:27"),
+    Truth("quickstart", "4400ec", "landing", "LFPO", "25", "2021-10-07 12:32:03", 3,
+          "westbound on 07/25 (|xt| < 7 m), 0 ft over the 25 threshold at 12:31:49, -150 from 12:32:01, vertical rate -192 (:00-:03), -64 at :04; ground speed 137 -> 131 kt by :06 (braking)"),
+    Truth("quickstart", "3992f1", "takeoff", "LFPB", "25", "2021-10-07 13:13:24", 3,
+          "rolling west on 07/25 (|xt| < 4 m), no altitude on the ground, flag 'airborne' at 13:13:23; -225 ft (the field's level that day) at :24 with vertical rate +256 and at :25 (+704), -175 at :26 (+1,216)"),
+    Truth("quickstart", "440612", "takeoff", "LFPG", "08L", "2021-10-07 14:09:20", 8,
+          "first seen 14:09:43 at 750 ft, 165 kt, climbing 2,048 ft/min (34 ft/s) on 08L's centreline (|xt| < 3 m) 139 m past its far end, eastbound; the field reads about -40 that day (Orly's readings): ~790 ft climbed, ~23 s"),
+    Truth("quickstart", "440612", "landing", "LFPG", "26L", "2021-10-07 12:33:57", 6,
+          "on 26L's extended centreline (|xt| < 9 m) at 142 kt, -768 ft/min; the position freezes at 12:33:29 at 250 ft 1,594 m short; vertical rate -256 from 12:33:56 (the flare), -75 ft (the field's level) at 12:34:03, the track's last row; 1,894 m at ~73 m/s: ~:55"),
+    Truth("quickstart", "ab8b7f", "landing", "LFPG", "09R", "2021-10-07 14:42:29", 5,
+          "on 09R's extended centreline (|xt| < 5 m) at 151 kt, -704 ft/min, 75 ft 202 m short at 14:42:22 (position then frozen), 25 ft at :24 (the field reads about -40), where the track ends: ~500 m to the touch-down zone at 78 m/s, ~6 s"),
+    Truth("munich", "3cce6f", "go_around", "EDDM", "08L", "2019-03-05 02:08:02", 5,
+          "on 08L's centreline (|xt| < 6 m), 1,675 ft 325 m short at 02:07:50, 1,625-1,650 ft (140-160 ft over the 1,487 ft elevation) from 148 m to 1,593 m past the threshold at 152-164 kt, vertical rate -128 -> +128 at :00-:05, then climbing 768-1,856 ft/min turning off: a low approach"),
+    Truth("munich", "3cce6f", "go_around", "EDDM", "08L", "2019-03-05 01:06:12", 5,
+          "on 08L's extended centreline (|xt| < 11 m), 1,775 ft at 01:06:10 662 m short (vertical rate turning +192), 1,725 at :15 158 m short, then 1,875, 2,025 ... climbing over the runway at 163-173 kt: a low approach"),
+    Truth("lisbon", "4070f4", "go_around", "LPPT", "20", "2018-11-13 03:15:05", 5,
+          "on 20's extended centreline (|xt| < 14 m) at 171 kt, 450 ft (field 374) 746 m short at 03:15:05, then +1,856 and +2,688 ft/min, 550 and 825 ft, turning off the axis (xt 29 -> 150 m): a low approach"),
+    Truth("kiruna", "4ab179", "go_around", "ESNQ", "21", "2019-01-30 08:50:05", 5,
+          "on 21's centreline (|xt| < 3 m): 1,800 ft at 08:50:05 340 m past the threshold (the field reads 1,737 that day), then 1,825-1,850 along the whole runway at 157-162 kt (this aircraft touches down at 71-88 kt) and climbing away past its far end: a low approach"),
+    Truth("vancouver", "c052bb", "go_around", "CYVR", "08R", "2018-10-06 16:54:20", 5,
+          "on 08R's centreline (|xt| < 33 m), 0 ft from 16:54:20 (103 m past the threshold) to :55 (past the far end) at 200-209 kt, then 200, 375, 475 ft climbing: a 205 kt pass, like its 16:15 pass over 26L (a low approach)"),
+    Truth("vancouver", "c052bb", "go_around", "CYVR", "26L", "2018-10-06 16:33:25", 5,
+          "westbound 100-170 m south of 26L's extended centreline at 188-195 kt: 150 ft at 16:33:20, 50 ft at :25 951 m short, 256 at :30, then climbing 832-2,624 ft/min: a low approach"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
@@ -492,6 +523,19 @@ NO_EVENT_SPANS = (
      "a glider at 5,200-5,660 ft (field 1,184) at 50-72 kt"),
 )
 
+#: (sample, hex, field, from, to, why): events basewatch still reports that the rows show to
+#: be false, not fixed yet (tests: xfail, strict; a fix shows up as an unexpected pass).
+KNOWN_FALSE = (
+    ("calfire", "a544de", "KPRB", "2020-09-10 02:28:00", "2020-09-10 02:31:00",
+     "one row after a 7-minute gap, 1,600 ft (760 ft over the 840 ft field) at 218 kt, "
+     "271 m short of 19 and 288 m off its centreline, the previous row 10 km away at 3,500 "
+     "ft, speed, track, vertical rate (-1,984 ft/min) and GNSS height (6,675 ft) repeated from "
+     "it: 760 ft in the 571 m to a touch-down zone is a 23 deg path (5 s at 218 kt, ~9,000 "
+     "ft/min; 14 deg even 300 ft lower for an unknown QNH): no landing. flight_ends' "
+     "probable-landing rule checks neither the glide path nor the speed (another helper owns "
+     "that file)"),
+)
+
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
           "LFOB", "LFPN", "LFPT", "LFOE", "LFPC", "LFPM", "EDHI", "KSAN", "LFMI", "LFML",
           "KDEN",
@@ -504,6 +548,8 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           "EGMD", "EDQE", "EDQD", "EDQY", "LIDT",
           # session 5's third round
           "LFLU", "LFRO", "LFPM",
+          # known false events
+          "KPRB",
           # overflown only (NO_EVENT)
           "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
 
@@ -532,5 +578,5 @@ def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
             "in_interval": bool(lo - truth.tol_s <= t <= hi + truth.tol_s)}
 
 
-__all__ = ["FIELDS", "NO_EVENT", "NO_EVENT_SAMPLES", "NO_EVENT_SPANS", "PASS_KINDS", "SHORT", "TRUTH", "Truth",
+__all__ = ["FIELDS", "KNOWN_FALSE", "NO_EVENT", "NO_EVENT_SAMPLES", "NO_EVENT_SPANS", "PASS_KINDS", "SHORT", "TRUTH", "Truth",
            "score", "truth_time"]
