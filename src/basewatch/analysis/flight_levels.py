@@ -4,10 +4,10 @@ vectorised over events: one row per event, one column per window cell).
 
 * a level the aircraft **holds** (readings within one 25 ft step spanning 8 s or more) is the
   ground's: on the ground the reading moves only with the pressure, and a descent or climb
-  passes a step faster (:func:`_held_floor`, :func:`_lowest_held`);
-* a reading 6,000 ft/min or more from both its neighbours is no aeroplane's (:func:`_steep`);
+  passes a step faster (:func:`held_floor`, :func:`lowest_held`);
+* a reading 6,000 ft/min or more from both its neighbours is no aeroplane's (:func:`steep`);
 * a run of one value lasting over 8 s is news only at its first row: a feed repeating its last
-  altitude (:func:`_repeated`).
+  altitude (:func:`repeated`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FROZEN_S"]
+__all__ = ["FROZEN_S", "held_floor", "lowest_held", "median_rows", "repeated", "steep"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 
 
-def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+def median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]:
     """Median of each row's used (finite) cells, NaN where none: ``np.nanmedian`` over the
     masked rows, to the bit (the mean of the two middle values, the middle one twice when
     their number is odd), with one sort instead of its masked-array path (~10x faster)."""
@@ -37,7 +37,7 @@ def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]
     return np.where(k > 0, mid, np.nan)
 
 
-def _steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
+def steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
            raw_alt: NDArray[Any], surface: NDArray[np.bool_], max_fps: float = 100.0
            ) -> NDArray[np.bool_]:
     """Cells whose reading differs from both the previous and the next reading (a surface
@@ -59,7 +59,7 @@ def _steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
     return has & (prev >= 0) & (nxt < w) & (r_prev > max_fps) & (r_next > max_fps)
 
 
-def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
+def held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
                 ) -> NDArray[np.float64]:
     """Per row, the lowest used reading if the readings within 25 ft above it span
     :data:`FROZEN_S` seconds or more (held: the ground, not a step passed in a descent),
@@ -73,7 +73,7 @@ def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
     return np.where(last - first >= FROZEN_S, low, np.nan)
 
 
-def _lowest_held(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_],
+def lowest_held(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_],
                  elevation_ft: NDArray[Any], tries: int = 3) -> NDArray[np.float64]:
     """Per row, the lowest reading the aircraft holds on the ground: readings within 25 ft
     above it spanning :data:`FROZEN_S` s or more, one of them at or before the state change
@@ -100,7 +100,7 @@ def _lowest_held(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_],
     return out
 
 
-def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
+def repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
     """Cells repeating the first reading of a run of one value (missing cells skipped) that
     lasts over ``after_s`` seconds: a feed repeating its last altitude. Only the run's first
     cell is news (a 25 ft step lasts a few seconds in a real flare, not half a minute)."""

@@ -31,14 +31,12 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
-from basewatch.analysis.flight_levels import (
-    FROZEN_S,
-    _held_floor,
-    _lowest_held,
-    _median_rows,
-    _repeated,
-    _steep,
-)
+from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_levels import held_floor as _held_floor
+from basewatch.analysis.flight_levels import lowest_held as _lowest_held
+from basewatch.analysis.flight_levels import median_rows as _median_rows
+from basewatch.analysis.flight_levels import repeated as _repeated
+from basewatch.analysis.flight_levels import steep as _steep
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["FLAG_LAG_S", "FROZEN_S", "alt_fill", "run_starts", "runway_by_path", "straight_fill", "time_events",
