@@ -486,6 +486,28 @@ TRUTH = (
           "on 08R's centreline (|xt| < 33 m), 0 ft from 16:54:20 (103 m past the threshold) to :55 (past the far end) at 200-209 kt, then 200, 375, 475 ft climbing: a 205 kt pass, like its 16:15 pass over 26L (a low approach)"),
     Truth("vancouver", "c052bb", "go_around", "CYVR", "26L", "2018-10-06 16:33:25", 5,
           "westbound 100-170 m south of 26L's extended centreline at 188-195 kt: 150 ft at 16:33:20, 50 ft at :25 951 m short, 256 at :30, then climbing 832-2,624 ft/min: a low approach"),
+    # a second seeded sample (random.Random(20261208) over what the scan then listed: 6 of
+    # quickstart's 213, 4 of the 89 calibration go-arounds), read the same way; all 10 real
+    Truth("quickstart", "ab1d30", "takeoff", "LFPG", "08L", "2021-10-07 13:53:39", 8,
+          "first seen 13:53:53 at 600 ft, 173 kt, climbing 2,880 ft/min (48 ft/s) 126 m past 08L's far end, 31 m off its centreline, eastbound; the field reads about -40 that day: ~640 ft, 13-15 s"),
+    Truth("quickstart", "3944e7", "takeoff", "LFPG", "26R", "2021-10-07 12:39:49", 8,
+          "first seen 12:40:09 at 725 ft, 163 kt, climbing 2,368 ft/min (39 ft/s) on 08L/26R's centreline (|xt| < 13 m) 112 m past the 08L threshold (26R's far end), westbound; ~765 ft over the field's reading, ~20 s"),
+    Truth("quickstart", "7380c1", "takeoff", "LFPG", "08L", "2021-10-07 13:29:17", 6,
+          "first seen 13:29:30 at 275 ft, 181 kt, climbing 1,472 ft/min (25 ft/s) 96 m past 08L's far end (|xt| < 15 m), eastbound; ~315 ft over the field's reading, ~13 s"),
+    Truth("quickstart", "3944e4", "takeoff", "LFPO", "07", "2021-10-07 14:18:08", 3,
+          "rolling east on 07/25 (|xt| < 6 m), no altitude on the ground, flag 'airborne' at 14:18:13 with the first reading, 25 ft climbing 1,792 ft/min (30 ft/s), 50 at :14, 100 at :15; the field reads -125/-150: ~160 ft, ~5 s before"),
+    Truth("quickstart", "44015a", "takeoff", "LFPO", "24", "2021-10-07 12:12:00", 3,
+          "rolling west on 06/24 (|xt| < 7 m) reading -75/-100 at 100-154 kt; vertical rate 64-128 (:56-:59), 448 at 12:12:00, 704 at :01; -125 at :58-:00 (rotation), -100 at :01, -75 at :02, 0 at :04"),
+    Truth("quickstart", "39ceb0", "takeoff", "LFPO", "07", "2021-10-07 13:58:06", 3,
+          "rolling east on 07/25 (|xt| < 6 m) reading -75/-100 at 120-151 kt; vertical rate 64-128 until :05, 192 at :06, 640 at :07, 960 at :08; -75 at :06-:07, -50 at :08, 0 at :11"),
+    Truth("nice", "39b415", "go_around", "LFMN", "04R", "2019-12-11 13:55:40", 5,
+          "on 04R's extended centreline (|xt| < 60 m): 250 ft 846 m short at 13:55:30, 100 ft over the threshold at :40 (159 kt, -576 ft/min), 175 ft 863 m past at :50 (+1,280), then 575, 750 climbing away: a low approach"),
+    Truth("london_heathrow", "4070f4", "go_around", "EGLL", "09L", "2018-01-13 01:21:35", 10,
+          "on 09L's extended centreline (|xt| < 18 m); altitude and position filled linearly between real rows (off the 25 ft grid): 350 ft 1,850 m short at 01:21:15, 200 ft 249 m past the threshold at :35, 625 ft 840 m past and 380 m left at :50; vertical rate positive from :25 at 138-143 kt: a low approach (no touch-and-go climbs 425 ft in 15 s from the runway)"),
+    Truth("vienna", "3cce6f", "go_around", "LOWW", "29", "2018-11-21 00:25:15", 5,
+          "on 29's extended centreline (|xt| < 16 m) at 160 kt: 825 ft 958 m short at 00:25:10 (-384 ft/min), 750 ft (150 ft over the 600 ft elevation) 447 m short at :15 (+128), 937 ft 38 m past the threshold at :20, then climbing 1,700-2,000 ft/min: a low approach"),
+    Truth("sydney", "7c1a89", "go_around", "YSSY", "16L", "2018-11-10 04:37:30", 10,
+          "on 16L's extended centreline (|xt| < 41 m); the altitude filled 250 -> 125 ft between real readings at 04:37:00 (1,337 m short) and :30 (917 m past the threshold, 165 kt, field 21 ft), vertical rate 63 (:15-:20) then +1,408, +2,176; 275 ft at :35: a low approach along the runway at 164-170 kt"),
     # found while checking, then used to fix the window's edge cells (development)
     Truth("guatemala", "0b206f", "landing", "MGGT", "02", "2018-03-26 18:56:40", 10,
           "last real row 18:56:20 (4,975 ft, field 4,952, 143 kt, 1,127 m short of 02); then "
