@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from traffic_compare import basewatch_airfields, ourairports_files, to_positions  # noqa: E402
 from traffic_samples import read_sample, samples_dir  # noqa: E402
-from traffic_truth import NO_EVENT, NO_EVENT_SAMPLES, TRUTH, truth_time  # noqa: E402
+from traffic_truth import KNOWN_FALSE, NO_EVENT, NO_EVENT_SAMPLES, TRUTH, truth_time  # noqa: E402
 
 from basewatch.analysis.flights import clean_positions, detect_events  # noqa: E402
 
@@ -77,6 +77,10 @@ def main(argv: list[str]) -> int:
                 tag = "truth"
             elif (name, e.hex, e.airfield) in NO_EVENT or name in NO_EVENT_SAMPLES:
                 tag = "FALSE (no-event check)"
+            elif any(k[0] == name and k[1] == e.hex and k[2] == e.airfield
+                     and pd.Timestamp(k[3], tz="UTC").timestamp() <= t
+                     <= pd.Timestamp(k[4], tz="UTC").timestamp() for k in KNOWN_FALSE):
+                tag = "FALSE (known, KNOWN_FALSE)"
             new += tag != "truth"
             print(f"  {tag:6s} {e.hex} {e.kind:12s} {e.airfield:5s} {e.runway:4s} "
                   f"{e.time:%Y-%m-%d %H:%M:%S} [{e.time_lo:%H:%M:%S}, {e.time_hi:%H:%M:%S}] "

@@ -31,12 +31,17 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
+from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_levels import held_floor as _held_floor
+from basewatch.analysis.flight_levels import lowest_held as _lowest_held
+from basewatch.analysis.flight_levels import median_rows as _median_rows
+from basewatch.analysis.flight_levels import repeated as _repeated
+from basewatch.analysis.flight_levels import steep as _steep
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["FLAG_LAG_S", "FROZEN_S", "alt_fill", "run_starts", "runway_by_path", "straight_fill", "time_events",
            "window"]
 
-FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 ROLL_OUT_S = 60.0  # from touch-down to 50 kt: a landing judged on ground speed is this late
 FLAG_LAG_S = 30.0  # the on-ground flag may lag the real lift-off / touch-down by this much
 _CHUNK = 1 << 20
@@ -176,6 +181,15 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # the runway counts; for a lift-off the taxiing one (the roll reads low as well, and
     # taking that for the field would call the taxi "airborne": traffic's Zurich samples)
     to = np.asarray(is_takeoff, bool)
+    # a lift-off with no reading flagged on the ground: the lowest level the aircraft holds
+    # (8 s within a 25 ft step), not a lone lower reading: on the ground the reading moves
+    # only with the pressure, and one held by nothing is no level (tour_de_france at LFLU:
+    # 300 ft once at a taxi's start, a fill, then the roll holds 400-425)
+    pick = np.flatnonzero(to & ~np.isfinite(ref_g))
+    if len(pick):
+        held = _lowest_held(alt[pick], tw[pick], has[pick],
+                            np.asarray(elevation_ft, float)[pick])
+        low[pick] = np.where(np.isfinite(held), held, low[pick])
     ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
                    np.fmin(elevation_ft, low))
     # a reading under the elevation says the field reads at least that low that day (a high
@@ -188,7 +202,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # passes a step faster than that), among readings a pressure altimeter can give there
     # (QNH 980-1050 hPa: no lower than 1,000 ft under the elevation; the calibration feeds'
     # surface reports read 0 even at Kiruna, 1,508 ft, whose floor that day reads 1,737)
-    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0)
+    # (and read at new positions: a feed whose position froze repeats its last values, and a
+    # level "held" there is the feed's, not the ground's; on the roll-out positions move)
+    plausible = has & (alt >= np.asarray(elevation_ft, float)[:, None] - 1000.0) \
+        & (rs[idx] == idx)
     floor = _held_floor(alt, tw, plausible)
     floor = np.where(~to & ~np.isfinite(ref_g), floor, np.nan)
     ref = np.where(np.isfinite(floor), floor, ref)
@@ -245,6 +262,19 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     t_before = np.where(before.any(axis=1),
                         tw[rows, idx.shape[1] - 1 - np.argmax(before[:, ::-1], axis=1)], -np.inf)
     t_after = np.where(after.any(axis=1), tw[rows, np.argmax(after, axis=1)], np.inf)
+    # ... but not a landing whose position froze in the air with the level unknown (no
+    # reading on the ground, no level held): still descending at an approach's rate when it
+    # froze (50 ft or more in the last 6 s; a flare sinks under 5 ft/s), its lowest reading
+    # is the aircraft still flying (quickstart 398564: 100 ft, frozen 1,159 m short of
+    # Roissy's 26L, the field reading about -40 that day)
+    last6 = has & (tw >= -6.0) & (tw <= 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        at0 = alt[rows, np.where(last6.any(axis=1),
+                                 idx.shape[1] - 1 - np.argmax(last6[:, ::-1], axis=1), 0)]
+        sink6 = np.nanmax(np.where(last6, alt, np.nan), axis=1) - at0
+    in_air = ~to & frozen & ~known & (sink6 >= 50.0)
+    t_after = np.where(in_air, np.inf, t_after)
     quantum = 25.0 / rate  # readings come in 25 ft steps: "at the field" may be 24 ft up
     # a surface report is before the lift-off, to the second
     t_surf_before = np.where(surface & (cols < col[:, None]), tw, -np.inf).max(axis=1)
@@ -276,6 +306,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     lo_v, hi_v = np.where(lo_v > hi_v, t_c, lo_v), np.where(lo_v > hi_v, t_surface, hi_v)
     lo_a, hi_a = np.where(vague, lo_v, lo_a), np.where(vague, hi_v, hi_a)
     e_alt = np.where(vague, (lo_v + hi_v) / 2, e_alt)
+    # so too a landing whose position froze in the air (above): the feed went on repeating
+    # a flying aircraft's values, the readings stop before the ground (quickstart 400804,
+    # 1,716 m short of Roissy's 26L at 250 ft, the lowest reading)
+    e_alt = np.where(in_air, (lo_a + np.maximum(lo_a, hi_a)) / 2, e_alt)
     ok &= np.abs(e_alt) <= 120.0  # an extrapolation far from the state change is not this one
     # without altitude: the state change, widened by what the basis may be off by
     tp = t[prev] - ti
@@ -301,20 +335,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
-
-
-def _median_rows(x: NDArray[Any], use: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """Median of each row's used (finite) cells, NaN where none: ``np.nanmedian`` over the
-    masked rows, to the bit (the mean of the two middle values, the middle one twice when
-    their number is odd), with one sort instead of its masked-array path (~10x faster)."""
-    s = np.sort(np.where(use, x, np.nan), axis=1)  # NaN sort last
-    k = use.sum(axis=1)
-    h = k // 2
-    low = np.where(k % 2 == 1, h, h - 1)
-    rows = np.arange(len(x))
-    w = max(x.shape[1] - 1, 0)
-    mid = (s[rows, np.clip(low, 0, w)] + s[rows, np.minimum(h, w)]) / 2.0
-    return np.where(k > 0, mid, np.nan)
 
 
 def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
@@ -371,61 +391,6 @@ def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
     out[..., 1:-2] = two
     out[..., 2:-1] |= two
     return out
-
-
-def _steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
-           raw_alt: NDArray[Any], surface: NDArray[np.bool_], max_fps: float = 100.0
-           ) -> NDArray[np.bool_]:
-    """Cells whose reading differs from both the previous and the next reading (a surface
-    report counts as 0 ft) by more than ``max_fps`` feet a second."""
-    use = has | surface
-    a = np.where(surface, 0.0, np.where(has, raw_alt, np.nan))
-    w = alt.shape[1]
-    col = np.arange(w)[None, :]
-    prev = np.maximum.accumulate(np.where(use, col, -1), axis=1)
-    prev = np.c_[np.full((len(alt), 1), -1), prev[:, :-1]]
-    nxt = np.minimum.accumulate(np.where(use, col, w)[:, ::-1], axis=1)[:, ::-1]
-    nxt = np.c_[nxt[:, 1:], np.full((len(alt), 1), w)]
-    rows = np.arange(len(alt))[:, None]
-    pa_ = np.clip(prev, 0, w - 1)
-    na_ = np.clip(nxt, 0, w - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r_prev = np.abs(a - a[rows, pa_]) / np.abs(tw - tw[rows, pa_])
-        r_next = np.abs(a[rows, na_] - a) / np.abs(tw[rows, na_] - tw)
-    return has & (prev >= 0) & (nxt < w) & (r_prev > max_fps) & (r_next > max_fps)
-
-
-def _held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
-                ) -> NDArray[np.float64]:
-    """Per row, the lowest used reading if the readings within 25 ft above it span
-    :data:`FROZEN_S` seconds or more (held: the ground, not a step passed in a descent),
-    else NaN."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low = np.nanmin(np.where(use, alt, np.nan), axis=1)
-        near = use & (alt <= low[:, None] + 25.0)
-        first = np.nanmin(np.where(near, tw, np.nan), axis=1)
-        last = np.nanmax(np.where(near, tw, np.nan), axis=1)
-    return np.where(last - first >= FROZEN_S, low, np.nan)
-
-
-def _repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.bool_]:
-    """Cells repeating the first reading of a run of one value (missing cells skipped) that
-    lasts over ``after_s`` seconds: a feed repeating its last altitude. Only the run's first
-    cell is news (a 25 ft step lasts a few seconds in a real flare, not half a minute)."""
-    w = alt.shape[1]
-    col = np.arange(w)[None, :]
-    fin = np.isfinite(alt)
-    last = np.maximum.accumulate(np.where(fin, col, 0), axis=1)  # forward fill across gaps
-    filled = np.take_along_axis(alt, last, axis=1)
-    changed = np.ones(alt.shape, bool)
-    changed[:, 1:] = filled[:, 1:] != filled[:, :-1]
-    begun = np.maximum.accumulate(np.where(changed, col, 0), axis=1)
-    ends = np.ones(alt.shape, bool)  # the run's last cell: the next one changes
-    ends[:, :-1] = changed[:, 1:]
-    end = np.minimum.accumulate(np.where(ends, col, w - 1)[:, ::-1], axis=1)[:, ::-1]
-    dur = np.take_along_axis(tw, end, axis=1) - np.take_along_axis(tw, begun, axis=1)
-    return np.asarray(fin & (col != begun) & (dur > after_s), bool)
 
 
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
