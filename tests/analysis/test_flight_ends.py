@@ -29,8 +29,9 @@ KT = 1852 / 3600
 
 
 def approach_rwy35(stop_m: float, gs_kt: float = 140.0, hex_: str = "abcdef",
-                   on_ground: bool | None = False) -> tuple[list[tuple], float]:
-    """Fly straight in on runway 35 (from the south, course 356) on a 3 degree glide path,
+                   on_ground: bool | None = False, glide_deg: float = 3.0
+                   ) -> tuple[list[tuple], float]:
+    """Fly straight in on runway 35 (from the south, course 356) on a ``glide_deg`` path,
     positions every 5 s, the last one ``stop_m`` from the 35 threshold (negative: short of
     it). Returns the rows and the true touchdown time, 300 m past the threshold."""
     v = gs_kt * KT
@@ -40,7 +41,7 @@ def approach_rwy35(stop_m: float, gs_kt: float = 140.0, hex_: str = "abcdef",
     while d <= stop_m + 1e-6:
         lon, lat, _ = GEOD.fwd(_S[0], _S[1], 356.0, d) if d >= 0 else \
             GEOD.fwd(_S[0], _S[1], 176.0, -d)
-        agl_ft = max(0.0, (300.0 - d) * math.tan(math.radians(3))) / 0.3048
+        agl_ft = max(0.0, (300.0 - d) * math.tan(math.radians(glide_deg))) / 0.3048
         rows.append((t, hex_, lat, lon, 157.0 + agl_ft, gs_kt, 356.0, on_ground))
         d += v * 5
         t += 5
@@ -76,6 +77,19 @@ def test_track_lost_high_or_far_out_or_off_axis_is_not_a_landing() -> None:
         lon, lat, _ = GEOD.fwd(r[3], r[2], 86.0, 1500.0)
         off.append((r[0], r[1], lat, lon, *r[4:]))
     assert detect_events(clean_positions(_table(off))[0], [OSLK]) == []
+
+
+@pytest.mark.parametrize(("glide_deg", "landing"), [(3.0, True), (5.5, True), (12.0, False),
+                                                   (23.0, False)])
+def test_track_lost_on_final_above_any_approach_path_is_not_a_landing(glide_deg: float,
+                                                                      landing: bool) -> None:
+    """Lost 600 m short of the threshold (900 m from the touch-down zone): on a 3 degree path
+    (~155 ft up) or a steep 5.5 degree one (London City's; ~285 ft) a probable landing; on a
+    12 or 23 degree "path" (~630 / ~1,260 ft up, higher than a 6 degree approach plus 300 ft
+    of unknown pressure) no approach could land from there."""
+    rows, _ = approach_rwy35(stop_m=-600.0, glide_deg=glide_deg)
+    ev = detect_events(clean_positions(_table(rows))[0], [OSLK])
+    assert [(e.kind, e.basis) for e in ev] == ([("landing", BASIS_FINAL)] if landing else [])
 
 
 def test_departure_climbing_over_the_runway_is_not_a_landing() -> None:

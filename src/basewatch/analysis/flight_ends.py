@@ -66,7 +66,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            *, max_cross_m: float = 600.0, max_final_m: float = 8000.0,
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
-                           default_gs_kt: float = 140.0,
+                           default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
+                           qnh_ft: float = 300.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -83,7 +84,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     * short of the threshold by at most ``max_final_m`` and under ``max_agl_ft`` above the
       field: ``track ended on final (probable landing)``; touchdown = last time plus the time
       to fly to ``touchdown_m`` past the threshold at the last ground speed (``default_gs_kt``
-      when none is reported). It is a probable landing: a go-around cannot be excluded.
+      when none is reported), unless the last position lies above a ``max_glide_deg`` path
+      to the touch-down zone by more than ``qnh_ft`` (the altitude's uncertainty for an unknown
+      pressure). It is a probable landing: a go-around cannot be excluded.
     """
     if len(lon) < 2:
         return None
@@ -98,6 +101,7 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     if math.isfinite(a0) and math.isfinite(a1) and a1 > a0:
         return None  # climbing: a departure or a go-around, not an arrival
     gs = float(gs_kt[-1])
+    max_glide = math.tan(math.radians(max_glide_deg))
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
     best: tuple[float, EndLanding] | None = None
     far = approx_distance_m(np.full(len(airfields), lo1), np.full(len(airfields), la1),
@@ -126,7 +130,12 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                     # touched down between the threshold and here
                     when = t_end - max(0.0, along - touchdown_m) / v
                     hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - along / v, t_end)
-                elif -max_final_m <= along < 0.0 and not agl > max_agl_ft:
+                elif (-max_final_m <= along < 0.0 and not agl > max_agl_ft
+                      and not agl - qnh_ft > (touchdown_m - along) / _FT * max_glide):
+                    # no approach is flown steeper than ~6 deg (3 deg is the norm): higher
+                    # than that over the touch-down zone, even with ``qnh_ft`` of unknown
+                    # pressure, the track did not end on a landing (traffic's calfire
+                    # a544de: 760 ft up 571 m out, a 23 deg path)
                     # touch-down zone: the threshold to 900 m past it, at 0.8-1.2x the speed
                     hit = EndLanding(j, name, t_end + (touchdown_m - along) / v, BASIS_FINAL,
                                      t_end + -along / (1.2 * v),
