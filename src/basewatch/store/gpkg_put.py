@@ -88,11 +88,19 @@ class Put:
             if len(k) == 1:
                 where = f'"{k[0]}" IN ({",".join("?" * len(part))})'
                 params = [x[0] for x in part]
+                sql = f'SELECT {cols}, {self.got} FROM "{t}" WHERE {where}'
             else:
+                # the keys as a table driving the join: SQLite then searches the unique index
+                # once per key; ``(a, b) IN (VALUES ...)`` scans the whole index instead (every
+                # chunk, so a growing layer's puts turned quadratic: `batch distances`)
                 one = "(" + ",".join("?" * len(k)) + ")"
-                where = f"({cols}) IN (VALUES {','.join([one] * len(part))})"
+                names = ", ".join(f"_k{j}" for j in range(len(k)))
+                on = " AND ".join(f'"{t}"."{c}" IS _keys._k{j}' for j, c in enumerate(k))
+                picked = ", ".join(f'"{t}"."{c}"' for c in k)
+                sql = (f"WITH _keys({names}) AS (VALUES {','.join([one] * len(part))}) "
+                       f'SELECT {picked}, {self.got} FROM _keys CROSS JOIN "{t}" ON {on}')
                 params = [v for x in part for v in x]
-            for r in self.con.execute(f'SELECT {cols}, {self.got} FROM "{t}" WHERE {where}', params):
+            for r in self.con.execute(sql, params):
                 out[tuple(r[:len(k)])] = r[len(k):]
         return out
 
