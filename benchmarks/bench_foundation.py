@@ -106,13 +106,13 @@ def main() -> None:
         return len(ws.control_on(day))
 
     def gpd_control_naive():
-        df = gpd.read_file(gpkg, layer="control")
+        df = gpd.read_file(gpkg, layer="control_areas")
         latest = df.loc[df.date <= day.isoformat(), "date"].max()
         return len(df[df.date == latest])
 
     def gpd_control_where():
-        where = f"date = (SELECT max(date) FROM control WHERE date <= '{day.isoformat()}')"
-        return len(gpd.read_file(gpkg, layer="control", where=where))
+        where = f"date = (SELECT max(date) FROM control_areas WHERE date <= '{day.isoformat()}')"
+        return len(gpd.read_file(gpkg, layer="control_areas", where=where))
 
     rows = []
     for name, ours, theirs in (("inventory", bw_inventory, [("geopandas", gpd_inventory)]),

@@ -345,7 +345,7 @@ def bench_postgis(a: argparse.Namespace, tmp: Path) -> None:
         out = {}
         for label, sph in (("sphere", "false"), ("spheroid", "true")):
             sql = (f"SELECT s.i, c.date, ST_Distance(geography(c.geom), geography(ST_SetSRID("
-                   f"ST_MakePoint(s.lon, s.lat), 4326)), {sph}) FROM control c, unnest("
+                   f"ST_MakePoint(s.lon, s.lat), 4326)), {sph}) FROM control_areas c, unnest("
                    "CAST(:lons AS float8[]), CAST(:lats AS float8[])) WITH ORDINALITY AS s(lon, lat, i)"
                    " WHERE c.faction = 'opp' ORDER BY 1, 2")
             t = time.perf_counter()
