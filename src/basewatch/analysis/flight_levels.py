@@ -64,13 +64,21 @@ def held_floor(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
     """Per row, the lowest used reading if the readings within 25 ft above it span
     :data:`FROZEN_S` seconds or more (held: the ground, not a step passed in a descent),
     else NaN."""
+    low, first, last = _held_span(alt, tw, use)
+    return np.where(last - first >= FROZEN_S, low, np.nan)
+
+
+def _held_span(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_]
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per row, the lowest used reading and the first and last times of the used readings
+    within 25 ft above it (NaN where a row uses none)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanmin(np.where(use, alt, np.nan), axis=1)
         near = use & (alt <= low[:, None] + 25.0)
         first = np.nanmin(np.where(near, tw, np.nan), axis=1)
         last = np.nanmax(np.where(near, tw, np.nan), axis=1)
-    return np.where(last - first >= FROZEN_S, low, np.nan)
+    return low, first, last
 
 
 def lowest_held(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_],
@@ -86,12 +94,7 @@ def lowest_held(alt: NDArray[Any], tw: NDArray[Any], use: NDArray[np.bool_],
     for _ in range(tries):
         if not todo.any():
             break
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low = np.nanmin(np.where(use, alt, np.nan), axis=1)
-            near = use & (alt <= low[:, None] + 25.0)
-            first = np.nanmin(np.where(near, tw, np.nan), axis=1)
-            last = np.nanmax(np.where(near, tw, np.nan), axis=1)
+        low, first, last = _held_span(alt, tw, use)
         ok = todo & (last - first >= FROZEN_S) & (first <= 0.0)
         out = np.where(ok, low, out)
         todo &= ~ok
