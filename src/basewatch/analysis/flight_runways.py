@@ -14,9 +14,14 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import end_on_runway_or_final
-from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+from basewatch.analysis.geodesy import (
+    along_cross_track_m,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
 
-__all__ = ["Sparse", "ahead", "airborne_starts", "match_runways", "take_column",
+__all__ = ["Sparse", "ahead", "airborne_starts", "field_level", "match_runways", "take_column",
            "track_end_landings"]
 
 
@@ -46,8 +51,9 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     track that starts at lift-off and turns at once is aligned only at its start).
 
     The lift-off is before the first position: estimated by extrapolating the climb of the
-    first ``ahead_s`` seconds down to the field elevation; the interval runs from that minus
-    300 ft of unknown QNH (over the climb rate) to the first position."""
+    first ``ahead_s`` seconds down to the field's reading that day (:func:`field_level`: the
+    level the feed's other aircraft read there, else the elevation); the interval runs from
+    that minus 300 ft (the level's uncertainty, over the climb rate) to the first position."""
     if len(starts) == 0:
         return []
     crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
@@ -69,6 +75,7 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     climb = (al_[m:2 * m] - al_[:m]) / np.maximum(t[nxt] - t[cand], 1e-9)
     af_idx, names = match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
     out: list[tuple[int, int, str, str, str, float, float, float]] = []
+    whole: dict[str, NDArray[Any]] = {}
     for k in np.flatnonzero((af_idx >= 0) & rising):
         a = airfields[af_idx[k]]
         if not float(al_[k]) - a.elevation_ft <= max_agl_ft:
@@ -83,7 +90,9 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
-        t0, agl = float(t[cand[k]]), max(0.0, float(al_[k]) - a.elevation_ft)
+        t0 = float(t[cand[k]])
+        level = field_level(table, t, a, t0, whole)
+        agl = max(0.0, float(al_[k]) - (a.elevation_ft if level is None else level))
         rate = float(climb[k])
         if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
             est, lo = t0 - agl / rate, t0 - (agl + 300.0) / rate
@@ -91,6 +100,45 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
             est, lo = t0, t0 - 120.0
         out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, t0))
     return out
+
+
+def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
+                cache: dict[str, NDArray[Any]] | None = None, *, near_m: float = 3000.0,
+                window_s: float = 3 * 3600.0, band_ft: float = 150.0, min_aircraft: int = 3,
+                qnh_ft: float = 1000.0) -> float | None:
+    """The pressure altitude field ``a`` reads around ``t0`` in this feed, or None.
+
+    Pressure altitude is referred to 1013.25 hPa, so a field reads its elevation only at that
+    QNH (about 30 ft per hPa: Roissy read ~-40 ft, 430 ft under its 392 ft, on traffic's
+    quickstart day). An aircraft that touched down or rolled there read the field's level;
+    one that only passed read higher. So each aircraft's lowest reading within ``near_m`` of
+    the field (within ``window_s``: about the same pressure), among readings an altimeter can
+    give there (within ``qnh_ft`` of the elevation, QNH 980-1050 hPa), is at or over the
+    level: the lowest ``band_ft`` span holding the lowest readings of at least
+    ``min_aircraft`` aircraft (ground effect and static error: tens of feet; one faulty
+    reading is no level) is the level, its median returned. Fewer aircraft: None."""
+    c = {} if cache is None else cache
+    if not c:
+        c["lon"], c["lat"], c["alt"] = (np.asarray(numpy_of(table.column(n)), float)
+                                        for n in ("lon", "lat", "alt_ft"))
+        c["hex"] = np.asarray(numpy_of(table.column("hex").dictionary_encode()
+                                       .combine_chunks().indices), np.int64)
+    alt = c["alt"]
+    ok = np.isfinite(alt) & (np.abs(alt - a.elevation_ft) <= qnh_ft) \
+        & (np.abs(t - t0) <= window_s)
+    ix = np.flatnonzero(ok)
+    ix = ix[np.asarray(approx_distance_m(c["lon"][ix], c["lat"][ix], a.lon, a.lat)) <= near_m]
+    if len(ix) == 0:
+        return None
+    codes, inv = np.unique(c["hex"][ix], return_inverse=True)
+    low = np.full(len(codes), np.inf)
+    np.minimum.at(low, inv, alt[ix])
+    low.sort()
+    for i in range(len(low) - min_aircraft + 1):
+        j = int(np.searchsorted(low, low[i] + band_ft, side="right"))
+        if j - i >= min_aircraft:
+            return float(np.median(low[i:j]))
+    return None
 
 
 def _first_moved(rs: Any, i: int, j: int, end: int) -> int:
