@@ -46,3 +46,15 @@ def test_field_level_needs_three_aircraft_at_one_level() -> None:
     t = np.asarray(tab.column("time").cast(pa.int64()), float) / 1e6
     level = field_level(tab, t, FIELD, float(t[0]))
     assert level is not None and abs(level - (ELEV + QNH)) <= 50.0
+
+
+def test_field_level_leaves_out_the_aircraft_timed_and_readings_off_the_runways() -> None:
+    import numpy as np
+
+    three = pa.concat_tables([landing(51 + n, qnh_ft=QNH).table(f"dd00{n:02d}") for n in range(3)])
+    tab = clean_positions(three)[0]
+    t = np.asarray(tab.column("time").cast(pa.int64()), float) / 1e6
+    assert field_level(tab, t, FIELD, float(t[0])) is not None
+    assert field_level(tab, t, FIELD, float(t[0]), but=0) is None  # two aircraft left
+    # readings count only on a runway's centreline: with no width allowed, none does
+    assert field_level(tab, t, FIELD, float(t[0]), cross_m=0.0) is None

@@ -53,7 +53,8 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     The lift-off is before the first position: estimated by extrapolating the climb of the
     first ``ahead_s`` seconds down to the field's reading that day (:func:`field_level`: the
     level the feed's other aircraft read there, else the elevation); the interval runs from
-    that minus 300 ft (the level's uncertainty, over the climb rate) to the first position."""
+    that minus 300 ft (the level's uncertainty, over the climb rate) to the first position,
+    or to that plus 300 ft where the day's level was read."""
     if len(starts) == 0:
         return []
     crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
@@ -91,32 +92,40 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         if float(along) < 0:
             continue
         t0 = float(t[cand[k]])
-        level = field_level(table, t, a, t0, whole)
+        level = field_level(table, t, a, t0, whole, but=int(cand[k]))
         agl = max(0.0, float(al_[k]) - (a.elevation_ft if level is None else level))
         rate = float(climb[k])
         if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
             est, lo = t0 - agl / rate, t0 - (agl + 300.0) / rate
+            # the day's level measured: the height is known to 300 ft either way (a climb
+            # slower nearer the ground puts the lift-off earlier still, never later)
+            hi = t0 if level is None else t0 - max(0.0, agl - 300.0) / rate
         else:
-            est, lo = t0, t0 - 120.0
-        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, t0))
+            est, lo, hi = t0, t0 - 120.0, t0
+        out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, hi))
     return out
 
 
 def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
-                cache: dict[str, NDArray[Any]] | None = None, *, near_m: float = 3000.0,
+                cache: dict[str, NDArray[Any]] | None = None, *, but: int = -1,
                 window_s: float = 3 * 3600.0, band_ft: float = 150.0, min_aircraft: int = 3,
-                qnh_ft: float = 1000.0) -> float | None:
+                cross_m: float = 100.0, beyond_m: float = 1500.0, qnh_ft: float = 1000.0
+                ) -> float | None:
     """The pressure altitude field ``a`` reads around ``t0`` in this feed, or None.
 
     Pressure altitude is referred to 1013.25 hPa, so a field reads its elevation only at that
     QNH (about 30 ft per hPa: Roissy read ~-40 ft, 430 ft under its 392 ft, on traffic's
-    quickstart day). An aircraft that touched down or rolled there read the field's level;
-    one that only passed read higher. So each aircraft's lowest reading within ``near_m`` of
-    the field (within ``window_s``: about the same pressure), among readings an altimeter can
-    give there (within ``qnh_ft`` of the elevation, QNH 980-1050 hPa), is at or over the
-    level: the lowest ``band_ft`` span holding the lowest readings of at least
-    ``min_aircraft`` aircraft (ground effect and static error: tens of feet; one faulty
-    reading is no level) is the level, its median returned. Fewer aircraft: None."""
+    quickstart day). An aircraft that touched down or rolled there read the field's level
+    over a runway; one that only passed over it read higher. So each aircraft's lowest
+    reading on a runway's centreline (within ``cross_m``), between its ends or up to
+    ``beyond_m`` past them (the feeds freeze positions on short final and the roll-out while
+    the altitude goes on: traffic's quickstart at Roissy), within ``window_s`` (about the
+    same pressure), among readings an altimeter can give
+    there (within ``qnh_ft`` of the elevation, QNH 980-1050 hPa), is at or over the level:
+    the lowest ``band_ft`` span holding the lowest readings of at least ``min_aircraft``
+    aircraft (ground effect and static error: tens of feet; one faulty reading is no
+    level) is the level, its median returned. Fewer aircraft: None. ``but`` (a row) names
+    an aircraft left out: the one being timed, whose first readings are airborne."""
     c = {} if cache is None else cache
     if not c:
         c["lon"], c["lat"], c["alt"] = (np.asarray(numpy_of(table.column(n)), float)
@@ -126,12 +135,23 @@ def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
     alt = c["alt"]
     ok = np.isfinite(alt) & (np.abs(alt - a.elevation_ft) <= qnh_ft) \
         & (np.abs(t - t0) <= window_s)
+    if but >= 0:
+        ok &= c["hex"] != c["hex"][but]
     ix = np.flatnonzero(ok)
-    ix = ix[np.asarray(approx_distance_m(c["lon"][ix], c["lat"][ix], a.lon, a.lat)) <= near_m]
+    ix = ix[np.asarray(approx_distance_m(c["lon"][ix], c["lat"][ix], a.lon, a.lat)) <= 8000.0]
+    on_rw = np.zeros(len(ix), bool)
+    for rw in a.runways:
+        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+        along, cross = (np.atleast_1d(v) for v in along_cross_track_m(
+            c["lon"][ix], c["lat"][ix], rw.le_lon, rw.le_lat, az))
+        on_rw |= (np.abs(cross) <= cross_m) & (along >= -beyond_m) \
+            & (along <= length + beyond_m)
+    ix = ix[on_rw]
     if len(ix) == 0:
         return None
-    codes, inv = np.unique(c["hex"][ix], return_inverse=True)
-    low = np.full(len(codes), np.inf)
+    _, inv = np.unique(c["hex"][ix], return_inverse=True)
+    low = np.full(int(inv.max()) + 1, np.inf)
     np.minimum.at(low, inv, alt[ix])
     low.sort()
     for i in range(len(low) - min_aircraft + 1):
