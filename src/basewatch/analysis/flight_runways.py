@@ -76,7 +76,7 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     climb = (al_[m:2 * m] - al_[:m]) / np.maximum(t[nxt] - t[cand], 1e-9)
     af_idx, names = match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
     out: list[tuple[int, int, str, str, str, float, float, float]] = []
-    whole: dict[str, NDArray[Any]] = {}
+    whole: dict[Any, NDArray[Any]] = {}
     for k in np.flatnonzero((af_idx >= 0) & rising):
         a = airfields[af_idx[k]]
         if not float(al_[k]) - a.elevation_ft <= max_agl_ft:
@@ -107,7 +107,7 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
 
 
 def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
-                cache: dict[str, NDArray[Any]] | None = None, *, but: int = -1,
+                cache: dict[Any, NDArray[Any]] | None = None, *, but: int = -1,
                 window_s: float = 3 * 3600.0, band_ft: float = 150.0, min_aircraft: int = 3,
                 cross_m: float = 100.0, beyond_m: float = 1500.0, qnh_ft: float = 1000.0
                 ) -> float | None:
@@ -126,30 +126,34 @@ def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
     aircraft (ground effect and static error: tens of feet; one faulty reading is no
     level) is the level, its median returned. Fewer aircraft: None. ``but`` (a row) names
     an aircraft left out: the one being timed, whose first readings are airborne."""
-    c = {} if cache is None else cache
-    if not c:
+    c: dict[Any, NDArray[Any]] = {} if cache is None else cache
+    if "alt" not in c:
         c["lon"], c["lat"], c["alt"] = (np.asarray(numpy_of(table.column(n)), float)
                                         for n in ("lon", "lat", "alt_ft"))
         c["hex"] = np.asarray(numpy_of(table.column("hex").dictionary_encode()
                                        .combine_chunks().indices), np.int64)
-    alt = c["alt"]
-    ok = np.isfinite(alt) & (np.abs(alt - a.elevation_ft) <= qnh_ft) \
-        & (np.abs(t - t0) <= window_s)
+    key = (a.ident, cross_m, beyond_m, qnh_ft)
+    if key not in c:  # the field's rows, found once per table
+        alt = c["alt"]
+        ix = np.flatnonzero(np.isfinite(alt) & (np.abs(alt - a.elevation_ft) <= qnh_ft))
+        ix = ix[np.asarray(approx_distance_m(c["lon"][ix], c["lat"][ix], a.lon, a.lat))
+                <= 8000.0]
+        on_rw = np.zeros(len(ix), bool)
+        for rw in a.runways:
+            az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+            along, cross = (np.atleast_1d(v) for v in along_cross_track_m(
+                c["lon"][ix], c["lat"][ix], rw.le_lon, rw.le_lat, az))
+            on_rw |= (np.abs(cross) <= cross_m) & (along >= -beyond_m) \
+                & (along <= length + beyond_m)
+        c[key] = ix[on_rw]
+    ix = c[key]
+    ix = ix[np.abs(t[ix] - t0) <= window_s]
     if but >= 0:
-        ok &= c["hex"] != c["hex"][but]
-    ix = np.flatnonzero(ok)
-    ix = ix[np.asarray(approx_distance_m(c["lon"][ix], c["lat"][ix], a.lon, a.lat)) <= 8000.0]
-    on_rw = np.zeros(len(ix), bool)
-    for rw in a.runways:
-        az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-        length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-        along, cross = (np.atleast_1d(v) for v in along_cross_track_m(
-            c["lon"][ix], c["lat"][ix], rw.le_lon, rw.le_lat, az))
-        on_rw |= (np.abs(cross) <= cross_m) & (along >= -beyond_m) \
-            & (along <= length + beyond_m)
-    ix = ix[on_rw]
+        ix = ix[c["hex"][ix] != c["hex"][but]]
     if len(ix) == 0:
         return None
+    alt = c["alt"]
     _, inv = np.unique(c["hex"][ix], return_inverse=True)
     low = np.full(int(inv.max()) + 1, np.inf)
     np.minimum.at(low, inv, alt[ix])
