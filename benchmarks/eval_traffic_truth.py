@@ -16,7 +16,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pandas as pd  # noqa: E402
 from traffic_compare import Ev, basewatch_airfields, to_positions  # noqa: E402
 from traffic_samples import read_sample  # noqa: E402
 from traffic_truth import (  # noqa: E402
@@ -26,6 +25,7 @@ from traffic_truth import (  # noqa: E402
     NO_EVENT_SAMPLES,
     NO_EVENT_SPANS,
     TRUTH,
+    in_span,
     score,
     truth_time,
 )
@@ -63,10 +63,8 @@ def main() -> int:
         wrong += [(sample, e) for e in evs[sample] if e.hex == hex_ and e.airfield == field]
     for sample in NO_EVENT_SAMPLES:
         wrong += [(sample, e) for e in evs[sample]]
-    for sample, hex_, field, a, b, _ in NO_EVENT_SPANS:
-        lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
-        wrong += [(sample, e) for e in evs[sample] if e.hex == hex_ and e.airfield == field
-                  and lo <= e.t <= hi]
+    for span in NO_EVENT_SPANS:
+        wrong += [(span[0], e) for e in in_span(evs[span[0]], span)]
     print(f"{'sample':16s} {'hex':6s} {'kind':10s} {'field':5s} {'rwy':4s} {'found':9s} "
           f"{'rwy':4s} {'est-truth':>9s} {'interval (s from truth)':>24s} {'in':3s}")
     for tr, sc, e in rows:
@@ -97,10 +95,8 @@ def main() -> int:
     for sample, e in wrong:
         print(f"  {sample} {e.hex} {e.kind} {e.airfield} {e.runway} {e.t:.0f} ({e.basis})")
     known = []
-    for sample, hex_, field, a, b, _ in KNOWN_FALSE:
-        lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
-        known += [(sample, e) for e in evs[sample] if e.hex == hex_ and e.airfield == field
-                  and lo <= e.t <= hi]
+    for span in KNOWN_FALSE:
+        known += [(span[0], e) for e in in_span(evs[span[0]], span)]
     print(f"known false events still reported (KNOWN_FALSE, not fixed): {len(known)} of "
           f"{len(KNOWN_FALSE)}")
     return 0

@@ -625,6 +625,14 @@ def truth_time(truth: Truth) -> float:
     return float(pd.Timestamp(truth.time, tz="UTC").timestamp())
 
 
+def in_span(events: Sequence[Any], span: Sequence[str]) -> list[Any]:
+    """The events of ``span`` = (sample, hex, field, from, to, why) (a no-event span or a
+    known false event): the span's aircraft at its field between its two UTC times."""
+    _, hex_, field, a, b = span[:5]
+    lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
+    return [e for e in events if e.hex == hex_ and e.airfield == field and lo <= e.t <= hi]
+
+
 def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
     """How one tool did on one truth event: found (same aircraft, kind, field, within
     ``tol`` + 60 s), right runway, time within ``tol`` + 10 s, truth inside the reported
@@ -642,5 +650,5 @@ def score(truth: Truth, events: Sequence[Any]) -> dict[str, bool]:
             "in_interval": bool(lo - truth.tol_s <= t <= hi + truth.tol_s)}
 
 
-__all__ = ["FIELDS", "KNOWN_FALSE", "NO_EVENT", "NO_EVENT_SAMPLES", "NO_EVENT_SPANS", "PASS_KINDS", "SHORT", "TRUTH", "Truth",
+__all__ = ["FIELDS", "KNOWN_FALSE", "NO_EVENT", "NO_EVENT_SAMPLES", "NO_EVENT_SPANS", "PASS_KINDS", "SHORT", "TRUTH", "Truth", "in_span",
            "score", "truth_time"]

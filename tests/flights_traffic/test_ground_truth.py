@@ -39,6 +39,7 @@ from traffic_truth import (  # noqa: E402
     SHORT,
     TRUTH,
     Truth,
+    in_span,
     score,
     truth_time,
 )
@@ -113,21 +114,12 @@ def test_no_event_at_flypasts_or_away_from_runways(events: dict[str, list[Ev]]) 
 
 def test_no_event_while_a_slow_aircraft_circles_over_the_field(
         events: dict[str, list[Ev]]) -> None:
-    import pandas as pd
-
-    for sample, hex_, field, a, b, why in NO_EVENT_SPANS:
-        lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
-        assert not [(e.kind, e.t) for e in events[sample] if e.hex == hex_
-                    and e.airfield == field and lo <= e.t <= hi], why
+    for span in NO_EVENT_SPANS:
+        assert not [(e.kind, e.t) for e in in_span(events[span[0]], span)], span[5]
 
 
 @pytest.mark.parametrize("case", [pytest.param(k, marks=pytest.mark.xfail(reason=k[5], strict=True),
                                                id=f"{k[0]}-{k[1]}-{k[2]}") for k in KNOWN_FALSE])
 def test_known_false_events_are_not_reported(events: dict[str, list[Ev]],
                                              case: tuple[str, ...]) -> None:
-    import pandas as pd
-
-    sample, hex_, field, a, b, why = case
-    lo, hi = (pd.Timestamp(x, tz="UTC").timestamp() for x in (a, b))
-    assert not [(e.kind, e.t) for e in events[sample] if e.hex == hex_
-                and e.airfield == field and lo <= e.t <= hi], why
+    assert not [(e.kind, e.t) for e in in_span(events[case[0]], case)], case[5]
