@@ -35,8 +35,10 @@ within ``tol`` + 10 s, and the truth lies inside the event's reported interval w
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -54,7 +56,7 @@ class Truth:
     how: str
 
 
-TRUTH = (
+_TRUTH_HERE = (
     Truth("noisy_takeoff", "3946e4", "takeoff", "LSZH", "28", "2019-11-11 17:39:44", 3,
           "roll west on 10/28 (|xt| < 6 m, along decreasing); taxi reading 1525 ft until "
           "17:39:41, 1625 ft at :47 (first 'airborne'), 1725 at :50: 33 ft/s back to 1525"),
@@ -598,7 +600,39 @@ NO_EVENT_SPANS = (
 #: (sample, hex, field, from, to, why): events basewatch still reports that the rows show to
 #: be false, not fixed yet (tests: xfail, strict; a fix shows up as an unexpected pass).
 #: None now (calfire's a544de at KPRB, the last one, is a no-event span above).
-KNOWN_FALSE: tuple[tuple[str, ...], ...] = ()
+_KNOWN_FALSE_HERE: tuple[tuple[str, ...], ...] = ()
+
+#: Later reading rounds keep their rows in CSV files, one file per round and reader, so that
+#: rounds read side by side never edit the same lines: ``<round>_truth.csv`` (the fields of
+#: ``Truth``), ``<round>_false.csv`` and ``<round>_noevent.csv`` (sample, hex, field, from,
+#: to, why: as KNOWN_FALSE and NO_EVENT_SPANS).
+TRUTH_DIR = Path(__file__).resolve().parent / "data" / "flight_truth"
+SPAN_FIELDS = ("sample", "hex", "field", "from", "to", "why")
+
+
+def _csv_rows(suffix: str, fields: Sequence[str]) -> list[dict[str, str]]:
+    rows = []
+    for path in sorted(TRUTH_DIR.glob(f"*_{suffix}.csv")):
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            if tuple(reader.fieldnames or ()) != tuple(fields):
+                raise ValueError(f"{path}: columns {reader.fieldnames}, expected {list(fields)}")
+            for n, row in enumerate(reader, start=2):
+                if any(not (row.get(k) or "").strip() for k in fields):
+                    raise ValueError(f"{path}: line {n}: an empty column")
+                rows.append(row)
+    return rows
+
+
+TRUTH = _TRUTH_HERE + tuple(
+    Truth(r["sample"], r["hex"], r["kind"], r["field"], r["runway"], r["time"],
+          float(r["tol_s"]), r["how"])
+    for r in _csv_rows("truth", ("sample", "hex", "kind", "field", "runway", "time", "tol_s",
+                                 "how")))
+KNOWN_FALSE = _KNOWN_FALSE_HERE + tuple(
+    tuple(r[k] for k in SPAN_FIELDS) for r in _csv_rows("false", SPAN_FIELDS))
+NO_EVENT_SPANS = NO_EVENT_SPANS + tuple(
+    tuple(r[k] for k in SPAN_FIELDS) for r in _csv_rows("noevent", SPAN_FIELDS))
 
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
           "LFOB", "LFPN", "LFPT", "LFOE", "LFPC", "LFPM", "EDHI", "KSAN", "LFMI", "LFML",
@@ -616,6 +650,9 @@ FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM"
           "KPRB",
           # overflown only (NO_EVENT)
           "LFBR", "LFCL", "CSB3", "YSSY", "LFBO")
+# and every field named in the CSV rounds
+FIELDS = FIELDS + tuple(sorted(({t.field for t in TRUTH} | {k[2] for k in KNOWN_FALSE}
+                                | {k[2] for k in NO_EVENT_SPANS}) - set(FIELDS)))
 
 #: kinds that count for a truth of kind "pass" (a runway pass, never a landing + take-off)
 PASS_KINDS = ("go_around", "touch_and_go")
