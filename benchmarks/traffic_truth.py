@@ -633,6 +633,10 @@ KNOWN_FALSE = _KNOWN_FALSE_HERE + tuple(
     tuple(r[k] for k in SPAN_FIELDS) for r in _csv_rows("false", SPAN_FIELDS))
 NO_EVENT_SPANS = NO_EVENT_SPANS + tuple(
     tuple(r[k] for k in SPAN_FIELDS) for r in _csv_rows("noevent", SPAN_FIELDS))
+#: ``<round>_short.csv`` (sample, hex, kind, time, why): truth events of that round that
+#: basewatch does not yet meet in full (as SHORT: xfail, strict)
+SHORT = SHORT | {(r["sample"], r["hex"], r["kind"], r["time"]): r["why"]
+                 for r in _csv_rows("short", ("sample", "hex", "kind", "time", "why"))}
 
 FIELDS = ("LSZH", "LIRF", "LLBG", "LFPO", "LFPB", "LFPG", "KNZY", "EHLE", "EHAM", "LFPV",
           "LFOB", "LFPN", "LFPT", "LFOE", "LFPC", "LFPM", "EDHI", "KSAN", "LFMI", "LFML",
