@@ -137,7 +137,7 @@ def _records(files: list[Path], head: dict) -> dict[str, Report]:
     channel or a time. ``"published"`` in the header stands for every post's time (the latest
     it can be: relative dates are then wrong, and dates are not scored here)."""
     f = {"id": "id", "text": "text", "language": "language", **head.get("fields", {})}
-    when = dt.datetime.fromisoformat(head["published"].replace("Z", "+00:00"))
+    when = dt.datetime.fromisoformat(head["published"])
     prov = Provenance(Source(head["source"].get("repository", "records")))
     out: dict[str, Report] = {}
     for path in files:
