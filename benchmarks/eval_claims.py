@@ -26,6 +26,9 @@ benchmarks/data>", "labelled_by": ..., "notes": ...}``; then one object a messag
 "gold": [[site, kind, stance]...]}`` (an empty ``gold``: the message names no known site, or
 claims nothing about it). ``--export`` is the export file, or a directory holding the files
 the header names (the fetched repository's checkout, or the files by their names).
+``"format": "records"`` is a table of posts without channel or time (Parquet or JSON lines;
+``"fields"`` names the id, text and language columns, ``"published"`` stands for every post's
+time): ``id`` is then the row's id.
 
     python benchmarks/eval_claims.py --export CHECKOUT --labels benchmarks/data/claims_real_labels.jsonl
 
@@ -128,6 +131,30 @@ def _export_files(export: Path, where: dict) -> list[Path]:
     return out
 
 
+def _records(files: list[Path], head: dict) -> dict[str, Report]:
+    """Posts of a table of records (``"format": "records"``): a Parquet or JSON-lines file whose
+    rows give a post's id, text and language (``"fields"`` names those columns), without a
+    channel or a time. ``"published"`` in the header stands for every post's time (the latest
+    it can be: relative dates are then wrong, and dates are not scored here)."""
+    f = {"id": "id", "text": "text", "language": "language", **head.get("fields", {})}
+    when = dt.datetime.fromisoformat(head["published"])
+    prov = Provenance(Source(head["source"].get("repository", "records")))
+    out: dict[str, Report] = {}
+    for path in files:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            rows = pq.read_table(path, columns=[f["id"], f["text"], f["language"]]).to_pylist()
+        else:
+            rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+        for row in rows:
+            rid, text = str(row[f["id"]]), row.get(f["text"]) or ""
+            if text.strip():
+                out[rid] = Report(id=f"r-{rid}", source_id="records", published=when, text=text,
+                                  provenance=prov, language=row.get(f["language"]) or "", ref=rid)
+    return out
+
+
 def real_export(export: Path, labels: Path) -> dict[str, Score] | str:
     """Scores per split, or why the run is skipped."""
     lines = labels.read_text("utf-8").splitlines()
@@ -141,8 +168,8 @@ def real_export(export: Path, labels: Path) -> dict[str, Score] | str:
                 f"{where.get('commit', '?')}; fetch that repository and pass --export)")
     from basewatch.sources.reports import parse_posts
 
-    by_id: dict[str, Report] = {}
-    for f in files:
+    by_id: dict[str, Report] = _records(files, head) if head.get("format") == "records" else {}
+    for f in files if head.get("format") != "records" else []:
         parsed = parse_posts(f, [], head.get("format", "telegram"))
         for r in parsed.records:
             if isinstance(r, Report):

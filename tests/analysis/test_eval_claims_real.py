@@ -65,3 +65,49 @@ def test_a_label_of_a_message_the_export_lacks_is_reported(tmp_path: Path) -> No
     out = _module().real_export(export, _labels(tmp_path, [{"id": 2, "split": "dev",
                                                              "gold": []}]))
     assert isinstance(out, str) and "message 2" in out
+
+
+def _records_labels(tmp_path: Path, name: str, rows: list[dict]) -> Path:
+    head = {"source": {"repository": "someone/post-table", "paths": [f"data/{name}"],
+                       "commit": "0" * 40}, "format": "records",
+            "fields": {"id": "id", "text": "content", "language": "lang"},
+            "published": "2025-01-15T00:00:00Z", "gazetteer": "claims_eval_gazetteer.json"}
+    p = tmp_path / "labels.jsonl"
+    p.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [head, *rows]), "utf-8")
+    return p
+
+
+RECORDS = [{"id": "a-1", "content": "Вчора окупанти обстріляли Харків.", "lang": "uk"},
+           {"id": "b-2", "content": "Тиша в Гостомелі.", "lang": "uk"},
+           {"id": "c-3", "content": "", "lang": "uk"}]
+RECORD_LABELS = [{"id": "a-1", "split": "held-out", "gold": [["kharkiv", "strike", "asserts"]]},
+                 {"id": "b-2", "split": "held-out", "gold": [["hostomel", "presence", "asserts"]]}]
+
+
+def test_a_table_of_records_is_scored_by_row_id(tmp_path: Path) -> None:
+    """A table of posts without channel or time (JSON lines), the text in a named column."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "posts.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS), "utf-8")
+    scores = _module().real_export(tmp_path, _records_labels(tmp_path, "posts.jsonl",
+                                                             RECORD_LABELS))
+    assert not isinstance(scores, str)
+    held = scores["held-out"]
+    assert (held.tp, held.fp, held.fn, held.kind_ok, held.stance_ok) == (1, 0, 1, 1, 1)
+    # a row without text is no post: a label of it is reported
+    out = _module().real_export(tmp_path, _records_labels(tmp_path, "posts.jsonl", [
+        {"id": "c-3", "split": "held-out", "gold": []}]))
+    assert isinstance(out, str) and "message c-3" in out
+
+
+def test_a_parquet_table_of_records_reads_the_same(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "data").mkdir()
+    pq.write_table(pa.Table.from_pylist(RECORDS), tmp_path / "data" / "train.parquet")
+    scores = _module().real_export(tmp_path, _records_labels(tmp_path, "train.parquet",
+                                                             RECORD_LABELS))
+    assert not isinstance(scores, str)
+    held = scores["held-out"]
+    assert (held.tp, held.fp, held.fn) == (1, 0, 1)
