@@ -128,7 +128,7 @@ _STANDOFF = re.compile(
 #: unless a weapon from afar is named; an attack repelled ("при отражении атаки", "отражение
 #: комбинированной атаки") is a strike when a weapon from afar is named (troops repelling an
 #: assault stay fighting).
-_GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подразделени|ДРГ|диверсионн|"
+_GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|плацдарм|подразделени|ДРГ|диверсионн|"
                           r"живой сил|личн\w* состав|пехот|штурмов|десант|рот[ыау]?\b|взвод|"
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
 #: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
@@ -136,6 +136,10 @@ _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подр�
 _STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
+#: The goal of a movement named after its verb: "в/на" and a capitalised name within a few
+#: words ("приедет в Киев", "заводит солдат ВСУ на передовую в Курскую область").
+_GOAL_AFTER = re.compile(r"\s+(?:[^\s.!?]+\s+){0,3}?(?:в|во|на|до|у|to|into)\s+"
+                         r"(?:[^\s.!?]+\s+){0,2}?[«\"]?[A-ZА-ЯЁІЇЄҐ]")
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
 _DASH_SOURCE = re.compile(
@@ -187,6 +191,56 @@ def _list_after_sentence(text: str, s0: int, sentence: str) -> tuple[int, int] |
         return None
     start = max(text.rfind(c, 0, end - 1) for c in ".!?\n") + 1
     return start, end
+
+
+#: A list item "name — number": "Курская область — 5 БПЛА;", "Белгородская — 3".
+_NAME_NUMBER_ITEM = re.compile(r"^[\s*_]*[^\n—–:]{2,60}?\s[—–-]\s*(?:по\s+)?\d+")
+
+
+def _list_before_items(text: str, s0: int, sentence: str) -> tuple[int, int] | None:
+    """The line before a block of "name — number" items that has no colon: "44 украинских
+    беспилотника уничтожено над регионами РФ, сообщили в Минобороны" / "Курская область — 5
+    БПЛА;" / "Белгородская область — 3 БПЛА;" (the items leave out its verb and source)."""
+    if not _NAME_NUMBER_ITEM.match(sentence):
+        return None
+    pos = text.rfind("\n", 0, s0)
+    if pos < 0 or text[pos + 1:s0].strip(" *_"):
+        return None
+    for _ in range(40):
+        if pos <= 0:
+            return None
+        start = text.rfind("\n", 0, pos) + 1
+        line = text[start:pos]
+        if line.strip() and not _NAME_NUMBER_ITEM.match(line):
+            return start, pos
+        pos = start - 1
+    return None
+
+
+#: Power cut in a post that reports an attack earlier: the attack's effect on the place ("Сообщается
+#: о массированном ударе по объектам на Украине. В Киеве ... перебои с электричеством").
+_POWER_CUT = re.compile(
+    r"(?<!\w)(?:(?:перебо|отключ|отключени|сбо|веерн|аварийн|экстренн)\w*\s+(?:\S+\s+){0,2}?"
+    r"(?:с\s+)?(?:электр|свет|энерго)\w*|(?:без|нет)\s+(?:света|электр\w*)|блэкаут\w*|"
+    r"знеструм\w*|(?:відключ|вимкн|перебо)\w*\s+(?:\S+\s+){0,2}?(?:з\s+)?(?:світл|електр|енерго)\w*|"
+    r"(?:power|electricity)\s+(?:cuts?|outages?)|blackouts?)", re.IGNORECASE)
+#: ...unless the post says the cause is unknown or another one.
+_CAUSE_UNKNOWN = re.compile(r"причин\w*\s+(?:\S+\s+){0,3}?(?:неизвестн|не\s+(?:извест|уточн|называ|связан))|"
+                            r"не\s+связан|причин\w*\s+(?:\S+\s+){0,3}?(?:невідом|не\s+(?:відом|уточн|пов'язан))|"
+                            r"плановы\w*|планов\w*|авари[яи]\s+на\s+подстанц", re.IGNORECASE)
+
+
+def _power_cut_cues(text: str, s0: int, sentence: str, lex: Compiled) -> list:
+    """Power cuts as strike cues when an earlier sentence of the post reports an attack."""
+    if not _POWER_CUT.search(sentence) or _CAUSE_UNKNOWN.search(text):
+        return []
+    earlier = [m for m in lex.cue_index.finditer(text[:s0])
+               if lex.cue_kinds[m.index][0] == ClaimKind.STRIKE]
+    if not earlier:
+        return []
+    lang = lex.languages[0]
+    return [(m.start() + s0, m.end() + s0, ClaimKind.STRIKE, lang, m.group())
+            for m in _POWER_CUT.finditer(sentence)]
 
 
 def _next_sentence_end(text: str, s1: int) -> int:
@@ -295,12 +349,14 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
                 for m in lex.cue_index.finditer(sentence)]
+        if sent_mentions and "\n" not in sentence:
+            cues = sorted(cues + _power_cut_cues(text, s0, sentence, lex))
         head = None
         if not cues:
             # A list item without a verb takes its header's ("…над регионами:" / "Курская
             # область — 5 БПЛА;").
-            head = (_list_header(text, s0) or _list_after_sentence(text, s0, sentence)) \
-                if sent_mentions else None
+            head = (_list_header(text, s0) or _list_after_sentence(text, s0, sentence)
+                    or _list_before_items(text, s0, sentence)) if sent_mentions else None
             if head is None:
                 continue
             cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
@@ -338,6 +394,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
                  or subj.kind == SubjectKind.VESSEL] or \
                 _list_after_colon(text, clauses, c0, usable)  # ship lists run long
+            # A movement to a named place ("заводит солдат на передовую в Курскую область",
+            # "жалеет о поездке на Украину") is about that place, not a name before the verb.
+            in_clause = [c for c in in_clause if c[2] != ClaimKind.ARRIVAL
+                         or subj.start > c[0] or not _GOAL_AFTER.match(text, c[1])]
             if not in_clause:
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
