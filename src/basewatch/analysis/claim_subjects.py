@@ -73,7 +73,11 @@ _DASH_NAME_AFTER = re.compile(r"\s*[-–—]\s*[«\"“]?[A-ZА-ЯЁІЇЄҐ]")
 #: A name joined by a hyphen, without spaces, to another capitalised word is part of another
 #: name (Покровское-Стрешнево is a Moscow district, Купянск-Узловой a town of its own) or a
 #: route (Алеппо-Дамаск): not the place alone.
-_HYPHEN_AFTER = re.compile(r"-[A-ZА-ЯЁІЇЄҐ]")
+#: (A compass point or a station's word after the hyphen names the town's airfield or station:
+#: "Курск-Восточный" is Kursk's airfield.)
+_HYPHEN_AFTER = re.compile(r"-(?!(?:Восточн|Западн|Северн|Южн|Центральн|Главн|Пассажирск|"
+                           r"Сортировочн|Товарн|Східн|Західн|Північн|Південн|Центральн|"
+                           r"Пасажирськ)\w*)[A-ZА-ЯЁІЇЄҐ]")
 _HYPHEN_BEFORE = re.compile(r"[A-Za-zА-Яа-яЁёІіЇїЄєҐґ]-$")
 #: A place named as what another borders ("провинции Хама, которая граничит с провинциями
 #: Алеппо и Идлиб"): a neighbour, not the place of the event.

@@ -230,6 +230,21 @@ _CAUSE_UNKNOWN = re.compile(r"причин\w*\s+(?:\S+\s+){0,3}?(?:неизве�
                             r"плановы\w*|планов\w*|авари[яи]\s+на\s+подстанц", re.IGNORECASE)
 
 
+#: Troops, fighters or a unit followed by "в/на/под/возле" and a name: where they are, when the
+#: sentence has no verb of its own for them.
+_TROOPS_IN = re.compile(
+    r"(?<!\w)(?:боевик|военнослужащ|военн(?!оплен)|войск|солдат|наемник|наёмник|бойц|"
+    r"подразделени|группировк|отряд|добровол|ВСУ|ВС РФ|арми|бригад|батальон|полк|бойовик|"
+    r"військ|підрозділ|угрупован|загін|загон|ЗСУ|ЗС РФ|fighters|troops|soldiers|militants|units)"
+    r"\w*(?=\s+(?:[^\s.!?]+\s+){0,2}?(?:в|во|на|под|возле|около|у|під|біля|in|near|around)\s+"
+    r"[«\"]?(?-i:[A-ZА-ЯЁІЇЄҐ]))", re.IGNORECASE)
+
+#: From the troops to the place they are in: a preposition, then names of a list.
+_TROOPS_TO = re.compile(r"\s+(?:[^\s.!?]+\s+){0,2}?(?:в|во|на|под|возле|около|у|під|біля|in|near|"
+                        r"around)\s+(?:[^\s.!?,;:]+\s+){0,2}?(?:[«\"]?(?-i:[A-ZА-ЯЁІЇЄҐ])[^\s.!?;:]*"
+                        r"(?:,\s*|\s+(?:и|і|та|and)\s+|\s+)){0,6}?", re.IGNORECASE)
+
+
 def _power_cut_cues(text: str, s0: int, sentence: str, lex: Compiled) -> list:
     """Power cuts as strike cues when an earlier sentence of the post reports an attack."""
     if not _POWER_CUT.search(sentence) or _CAUSE_UNKNOWN.search(text):
@@ -349,9 +364,17 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
                 for m in lex.cue_index.finditer(sentence)]
+        troops: list = []
         if sent_mentions and "\n" not in sentence:
             cues = sorted(cues + _power_cut_cues(text, s0, sentence, lex))
         head = None
+        if not cues and sent_mentions:
+            # No verb: troops named in a place are there ("вооружают боевиков в Идлибе",
+            # "добровольцы «Барс» в Крыму, Белгороде", "ВС РФ будут возле Днепра").
+            troops = [(m.start() + s0, m.end() + s0, ClaimKind.PRESENCE, lex.languages[0],
+                       m.group()) for m in _TROOPS_IN.finditer(sentence)]
+            cues = [c for c in troops if any(_TROOPS_TO.fullmatch(text, c[1], m.start)
+                                             for m in sent_mentions if m.start > c[1])]
         if not cues:
             # A list item without a verb takes its header's ("…над регионами:" / "Курская
             # область — 5 БПЛА;").
@@ -396,6 +419,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 _list_after_colon(text, clauses, c0, usable)  # ship lists run long
             # A movement to a named place ("заводит солдат на передовую в Курскую область",
             # "жалеет о поездке на Украину") is about that place, not a name before the verb.
+            if head is None and in_clause and in_clause[0] in troops:
+                # troops in a place: only the places that follow them ("боевиков в Идлибе")
+                in_clause = [c for c in in_clause if subj.start > c[1]
+                             and _TROOPS_TO.fullmatch(text, c[1], subj.start)]
             in_clause = [c for c in in_clause if c[2] != ClaimKind.ARRIVAL
                          or subj.start > c[0] or not _GOAL_AFTER.match(text, c[1])]
             if not in_clause:
