@@ -332,6 +332,38 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     return stance, why
 
 
+#: A word that points back to a place named in the sentence before: "там", "в самом городе",
+#: "на подступах к поселку", "Этот район", "в регионе"; Ukrainian "у місті", "цей район".
+_ANAPHOR = re.compile(
+    r"(?<!\w)(?:там|туда|оттуда|здесь|туди|звідти|тут|"
+    r"(?:этот|этом|этого|этому|эта|этой|эту|эти|этих|самом|самого|самому|самой|"
+    r"цей|цьому|цього|ця|цій|цю|самому|самого)\s+(?:город|посел|сел|район|регион|област|"
+    r"населенн|провинци|деревн|місто|місті|міста|селищ|регіон|облас)\w*|"
+    r"(?:в|во|к|у|под|на|над|из|за|до|біля|під|з)\s+(?:город[еау]?|пос[её]лк[еау]?|сел[еау]|"
+    r"районе|регионе|регион|деревн[еюи]|населенн\w* пункт\w*|провинци[июи]|окрестност\w*|"
+    r"місті|місто|міста|селищ[іеа]|селі|регіоні|регіон)|подступах)(?!\w)", re.IGNORECASE)
+
+
+def _carried(text: str, sentence: str, s0: int, before: tuple[int, int],
+             mentions: Sequence[Mention], claims: list[Claim], lex: Compiled) -> Mention | None:
+    """The one place of the sentence before, about which it claims nothing, when this
+    sentence points back to it ("Бои идут у Коренево Курской области. На подступах к
+    поселку ...", "... в Курской области. Этот район частично под контролем ВСУ")."""
+    ana = _ANAPHOR.search(sentence)
+    if ana is None:
+        return None
+    places = [m for m in mentions if before[0] <= m.start < before[1]
+              and m.entry.kind in (SubjectKind.PLACE, SubjectKind.SITE)
+              and not stands_for_government(text, m, lex) and not not_the_subject(text, m)]
+    claimed = {c.subject_id for c in claims if c.span == before}
+    entries = {m.entry.id: m.entry for m in places if m.entry.id not in claimed}
+    if len(entries) != 1 or len({m.entry.id for m in places}) != 1:
+        return None
+    (entry,) = entries.values()
+    return Mention(s0 + ana.start(), s0 + ana.end(), ana.group(), entry,
+                   f"anaphor of the sentence before: {entry.label}")
+
+
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
@@ -353,13 +385,20 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     post_site = next(iter(post_sites.values())) if len(post_sites) == 1 else None
     claims: list[Claim] = []
     found: list[FoundDate] | None = None
+    prev_span: tuple[int, int] | None = None
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         sentence = sm.group()
+        if not sentence.strip():
+            continue
+        before_span, prev_span = prev_span, (s0, s1)
         sent_mentions = [m for m in mentions if s0 <= m.start < s1]
         regs = [_Subject(SubjectKind.AIRCRAFT, f"{m.group(1).upper()}-{m.group(2)}",
                          f"{m.group(1).upper()}-{m.group(2)}", m.start() + s0, m.end() + s0,
                          "registration") for m in _REG.finditer(sentence)]
+        if not sent_mentions and not regs and before_span is not None:
+            carried = _carried(text, sentence, s0, before_span, mentions, claims, lex)
+            sent_mentions = [carried] if carried is not None else []
         if not sent_mentions and not regs and post_site is None:
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
