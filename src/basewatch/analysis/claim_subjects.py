@@ -130,8 +130,8 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     Киев" (a polity that wants, tries, asks or is pushed), "получения Киевом" (an instrumental
     agent, not "под Киевом"), "под контролем Киева", "на стороне Киева" (not "в сторону Латакии"), "атаки Киева", "у Киева
     появится" (a genitive of owner or agent). Russian and Ukrainian only."""
-    if " " in m.text or not _CYR.search(m.text):
-        return False
+    if " " in m.text or not _CYR.search(m.text) or "adjective" in m.how:
+        return False  # a region's adjective ("в курском приграничье") is no polity
     cases = noun_cases(m.text)
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""

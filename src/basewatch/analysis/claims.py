@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 # --- aircraft --------------------------------------------------------------------------------
 
