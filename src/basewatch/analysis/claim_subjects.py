@@ -69,6 +69,7 @@ _OFFICE = re.compile(r"(?<!\w)(?:управлени|отдел|отделени|
 _ROAD = re.compile(r"(?<!\w)(?:трасс|шоссе|автодорог|дорог|магистрал|автомагистрал|траса|шосе|"
                    r"автошлях|road|highway|motorway)\w*\s+(?:[A-ZА-ЯЁІЇЄҐ]-?\d+\s+)?[«\"“]?\s*"
                    r"(?:[\w'’]+\s*[-–—]\s*)?$", re.IGNORECASE)
+_DASH_BEFORE = re.compile(r"[\w'’]\s*[-–—]\s*[«\"“]?$")
 _DASH_NAME_AFTER = re.compile(r"\s*[-–—]\s*[«\"“]?[A-ZА-ЯЁІЇЄҐ]")
 #: A name joined by a hyphen, without spaces, to another capitalised word is part of another
 #: name (Покровское-Стрешнево is a Moscow district, Купянск-Узловой a town of its own) or a
@@ -99,12 +100,13 @@ def not_the_subject(text: str, m: Mention) -> bool:
     if _HYPHEN_AFTER.match(text, m.end) or _HYPHEN_BEFORE.search(text, max(0, m.start - 2),
                                                                 m.start):
         return True
-    if _BORDERING.search(text, max(0, m.start - 80), m.start):
+    window = text[max(0, m.start - 80):m.start]
+    if ("ранич" in window or "ежу" in window) and _BORDERING.search(window):
         return True
     if _DASH_NAME_AFTER.match(text, m.end) and _ROAD.search(text, max(0, m.start - 40), m.start):
         return True  # the first city of a road's name
-    if _ROAD.search(text, max(0, m.start - 60), m.start) and \
-            re.search(r"[\w'’]\s*[-–—]\s*[«\"“]?$", text[max(0, m.start - 4):m.start]):
+    if _DASH_BEFORE.search(text, max(0, m.start - 4), m.start) and \
+            _ROAD.search(text, max(0, m.start - 60), m.start):
         return True  # the second city of a road's name
     if _OFFICE.search(text, max(0, m.start - 60), m.start):
         return True

@@ -24,6 +24,7 @@ from basewatch.analysis.dates import FoundDate, find_dates
 from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
 from basewatch.analysis.language import detect_language
 from basewatch.analysis.lexicon import Compiled, lexicon_for
+from basewatch.analysis.lexicon.cue_index import gate
 from basewatch.model import DatePrecision
 from basewatch.model.reports import Claim, ClaimKind, Report, ReportSource, Stance, SubjectKind
 
@@ -219,11 +220,12 @@ def _list_before_items(text: str, s0: int, sentence: str) -> tuple[int, int] | N
 
 #: Power cut in a post that reports an attack earlier: the attack's effect on the place ("Сообщается
 #: о массированном ударе по объектам на Украине. В Киеве ... перебои с электричеством").
-_POWER_CUT = re.compile(
-    r"(?<!\w)(?:(?:перебо|отключ|отключени|сбо|веерн|аварийн|экстренн)\w*\s+(?:\S+\s+){0,2}?"
+_POWER_CUT_ALT = (
+    r"(?:(?:перебо|отключ|отключени|сбо|веерн|аварийн|экстренн)\w*\s+(?:\S+\s+){0,2}?"
     r"(?:с\s+)?(?:электр|свет|энерго)\w*|(?:без|нет)\s+(?:света|электр\w*)|блэкаут\w*|"
     r"знеструм\w*|(?:відключ|вимкн|перебо)\w*\s+(?:\S+\s+){0,2}?(?:з\s+)?(?:світл|електр|енерго)\w*|"
-    r"(?:power|electricity)\s+(?:cuts?|outages?)|blackouts?)", re.IGNORECASE)
+    r"(?:power|electricity)\s+(?:cuts?|outages?)|blackouts?)")
+_POWER_CUT = re.compile(r"(?<!\w)" + gate(_POWER_CUT_ALT) + _POWER_CUT_ALT, re.IGNORECASE)
 #: ...unless the post says the cause is unknown or another one.
 _CAUSE_UNKNOWN = re.compile(r"причин\w*\s+(?:\S+\s+){0,3}?(?:неизвестн|не\s+(?:извест|уточн|называ|связан))|"
                             r"не\s+связан|причин\w*\s+(?:\S+\s+){0,3}?(?:невідом|не\s+(?:відом|уточн|пов'язан))|"
@@ -334,14 +336,15 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
 
 #: A word that points back to a place named in the sentence before: "там", "в самом городе",
 #: "на подступах к поселку", "Этот район", "в регионе"; Ukrainian "у місті", "цей район".
-_ANAPHOR = re.compile(
-    r"(?<!\w)(?:там|туда|оттуда|здесь|туди|звідти|тут|"
+_ANAPHOR_ALT = (
+    r"(?:там|туда|оттуда|здесь|туди|звідти|тут|"
     r"(?:этот|этом|этого|этому|эта|этой|эту|эти|этих|самом|самого|самому|самой|"
     r"цей|цьому|цього|ця|цій|цю|самому|самого)\s+(?:город|посел|сел|район|регион|област|"
     r"населенн|провинци|деревн|місто|місті|міста|селищ|регіон|облас)\w*|"
     r"(?:в|во|к|у|под|на|над|из|за|до|біля|під|з)\s+(?:город[еау]?|пос[её]лк[еау]?|сел[еау]|"
     r"районе|регионе|регион|деревн[еюи]|населенн\w* пункт\w*|провинци[июи]|окрестност\w*|"
-    r"місті|місто|міста|селищ[іеа]|селі|регіоні|регіон)|подступах)(?!\w)", re.IGNORECASE)
+    r"місті|місто|міста|селищ[іеа]|селі|регіоні|регіон)|подступах)(?!\w)")
+_ANAPHOR = re.compile(r"(?<!\w)" + gate(_ANAPHOR_ALT) + _ANAPHOR_ALT, re.IGNORECASE)
 
 
 def _carried(text: str, sentence: str, s0: int, before: tuple[int, int],

@@ -42,9 +42,37 @@ def word_forms(lemma: str, language: str) -> tuple[str, ...]:
     return tuple(sorted(forms, key=lambda w: (-len(w), w)))
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """An alternation of ``words`` with common prefixes factored out ("ликвидир(?:овал|ует)"):
+    the engine tries each letter once instead of once per form. Longer continuations first,
+    so a form is never cut short by a shorter one that is its prefix."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        alts = []
+        for ch in sorted((k for k in node if k), key=lambda k: -_depth(node[k])):
+            alts.append(re.escape(ch) + walk(node[ch]))
+        if "" in node:
+            alts.append("")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return walk(trie)
+
+
+def _depth(node: dict) -> int:
+    return 1 + max((_depth(v) for k, v in node.items() if k), default=0)
+
+
 def lemma_pattern(lemmas: str, language: str, after: str = "", before: str = "") -> str:
     """One cue pattern: the forms of the space-separated ``lemmas``, each lemma's forms as
     one top-level alternative (so that the cue index gates it by its first letters), with
     ``before`` (lookbehinds) in front of each and ``after`` (a lookahead) after each."""
-    return "|".join(before + "(?:" + "|".join(re.escape(f) for f in word_forms(lem, language))
-                    + ")" + after for lem in lemmas.split())
+    return "|".join(before + "(?:" + _trie_pattern(list(word_forms(lem, language))) + ")"
+                    + after for lem in lemmas.split())
