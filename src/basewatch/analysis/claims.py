@@ -226,6 +226,8 @@ _POWER_CUT_ALT = (
     r"знеструм\w*|(?:відключ|вимкн|перебо)\w*\s+(?:\S+\s+){0,2}?(?:з\s+)?(?:світл|електр|енерго)\w*|"
     r"(?:power|electricity)\s+(?:cuts?|outages?)|blackouts?)")
 _POWER_CUT = re.compile(r"(?<!\w)" + gate(_POWER_CUT_ALT) + _POWER_CUT_ALT, re.IGNORECASE)
+_POWER_WORDS = ("электр", "свет", "энерго", "світл", "електр", "енерго", "блэкаут", "знеструм",
+                "power", "electricity", "blackout")
 #: ...unless the post says the cause is unknown or another one.
 _CAUSE_UNKNOWN = re.compile(r"причин\w*\s+(?:\S+\s+){0,3}?(?:неизвестн|не\s+(?:извест|уточн|называ|связан))|"
                             r"не\s+связан|причин\w*\s+(?:\S+\s+){0,3}?(?:невідом|не\s+(?:відом|уточн|пов'язан))|"
@@ -249,7 +251,9 @@ _TROOPS_TO = re.compile(r"\s+(?:[^\s.!?]+\s+){0,2}?(?:в|во|на|под|воз
 
 def _power_cut_cues(text: str, s0: int, sentence: str, lex: Compiled) -> list:
     """Power cuts as strike cues when an earlier sentence of the post reports an attack."""
-    if not _POWER_CUT.search(sentence) or _CAUSE_UNKNOWN.search(text):
+    low = sentence.lower()
+    if not any(w in low for w in _POWER_WORDS) or not _POWER_CUT.search(sentence) or \
+            _CAUSE_UNKNOWN.search(text):
         return []
     earlier = [m for m in lex.cue_index.finditer(text[:s0])
                if lex.cue_kinds[m.index][0] == ClaimKind.STRIKE]
@@ -352,12 +356,15 @@ def _carried(text: str, sentence: str, s0: int, before: tuple[int, int],
     """The one place of the sentence before, about which it claims nothing, when this
     sentence points back to it ("Бои идут у Коренево Курской области. На подступах к
     поселку ...", "... в Курской области. Этот район частично под контролем ВСУ")."""
+    named = [m for m in mentions if before[0] <= m.start < before[1]
+             and m.entry.kind in (SubjectKind.PLACE, SubjectKind.SITE)]
+    if not named:
+        return None
     ana = _ANAPHOR.search(sentence)
     if ana is None:
         return None
-    places = [m for m in mentions if before[0] <= m.start < before[1]
-              and m.entry.kind in (SubjectKind.PLACE, SubjectKind.SITE)
-              and not stands_for_government(text, m, lex) and not not_the_subject(text, m)]
+    places = [m for m in named
+              if not stands_for_government(text, m, lex) and not not_the_subject(text, m)]
     claimed = {c.subject_id for c in claims if c.span == before}
     entries = {m.entry.id: m.entry for m in places if m.entry.id not in claimed}
     if len(entries) != 1 or len({m.entry.id for m in places}) != 1:

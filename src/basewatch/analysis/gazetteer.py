@@ -143,6 +143,7 @@ _REGION_NOUN_IN = re.compile(r"(?<!\w)(?:(?:област|облас|район)(
 #: (A direction, "на Курском направлении", is a sector: not the region.)
 _AREA_NOUN = re.compile(r"\s+(?:приграничь|прикордонн|фронт|губерни|обл\.|обл(?!\w))\w*",
                         re.IGNORECASE)
+_AREA_WORDS = ("приграничь", "ПРИГРАНИЧЬ", "прикордонн", "ронт", "РОНТ", "губерни", "обл", "ОБЛ")
 _AREA_AFTER_ADJ = re.compile(r"(?:ск|цк|зьк|цьк|ськ)\w{1,3}\s+(?:приграничь|прикордонн|фронт|"
                              r"губерни|обл\.|обл(?!\w))", re.IGNORECASE)
 
@@ -406,8 +407,9 @@ class Gazetteer:
         distinct = set(WORD.findall(text))
         for w in distinct.difference(self._root):
             self._root_of(w)
-        if self._starts.isdisjoint(distinct) and not (self._region_adj and
-                                                      _AREA_AFTER_ADJ.search(text)):
+        if self._starts.isdisjoint(distinct) and not (
+                self._region_adj and any(w in text for w in _AREA_WORDS)
+                and _AREA_AFTER_ADJ.search(text)):
             return []
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         out: list[Mention] = []
