@@ -81,22 +81,22 @@ def test_forms_are_generated_from_the_dictionary_form() -> None:
     ("Власти заявили, что армия не имеет отношения к боям в Горловке.",
      [("horlivka", "fighting", "speculates")]),
     # A modifier between the verb and its noun; a participle of a listed verb.
-    ("Армия установила полный контроль над селами провинции Хама, которая граничит с "
-     "провинцией Хомс.", [("hama", "capture", "asserts")]),
+    (("Армия установила полный контроль над селами провинции Хама, которая граничит с "
+      "провинцией Хомс."), [("hama", "capture", "asserts")]),
     ("Тысяча солдат оказалась в полном окружении в Курской области.",
      [("kursk-oblast", "capture", "asserts")]),
     ("Речь о боевиках, блокированных в Курской области.",
      [("kursk-oblast", "capture", "asserts")]),
     # Power cuts after an attack the post reports earlier; not without one, nor when the post
     # calls the cause unknown.
-    ("Ночью армия нанесла массированный удар ракетами по энергетике. В Херсоне и Запорожской "
-     "области перебои с электричеством.",
+    (("Ночью армия нанесла массированный удар ракетами по энергетике. В Херсоне и Запорожской "
+      "области перебои с электричеством."),
      [("kherson", "strike", "asserts"), ("zaporizhzhia-oblast", "strike", "asserts")]),
     ("В Херсоне перебои с электричеством из-за ремонта.", []),
     ("Город обстреляли ночью. В Херсоне отключения света, причины пока неизвестны.", []),
     # Items "name — number" after a line without a colon take its verb and its source.
-    ("Над регионами за ночь сбиты 12 беспилотников, сообщили в Минобороны\n\n"
-     "Ростовская область — 7 БПЛА;\nЗапорожская область — 5 БПЛА.",
+    (("Над регионами за ночь сбиты 12 беспилотников, сообщили в Минобороны\n\n"
+      "Ростовская область — 7 БПЛА;\nЗапорожская область — 5 БПЛА."),
      [("rostov-oblast", "strike", "speculates"), ("zaporizhzhia-oblast", "strike", "speculates")]),
     # A road named after the cities it joins is not the cities; a hyphenated name is another
     # name (a compass word after the hyphen names the town's airfield).
