@@ -30,7 +30,7 @@ PLACES = {
     "zaporizhzhia-oblast": ["Запорожская область", "Запорізька область"],
     "rostov-oblast": ["Ростовская область"], "belgorod-oblast": ["Белгородская область"],
     "kursk-oblast": ["Курская область"], "kursk": ["Курск"], "pokrovsk": ["Покровск"],
-    "hama": ["Хама"], "homs": ["Хомс"], "idlib": ["Идлиб"],
+    "hama": ["Хама"], "homs": ["Хомс"], "idlib": ["Идлиб"], "petersburg": ["Петербург"],
 }
 
 
@@ -105,6 +105,7 @@ def test_forms_are_generated_from_the_dictionary_form() -> None:
      [("melitopol", "strike", "asserts")]),
     ("В Покровском-Стрешнево находились пожарные.", []),
     ("Дроны атаковали аэродром Курск-Восточный.", [("kursk", "strike", "asserts")]),
+    ("Дроны атаковали порт в Санкт-Петербурге.", [("petersburg", "strike", "asserts")]),
     # A resident's region is the event's place when a relative clause puts it there, or when
     # the residents are the ones evacuated.
     ("Компенсаций требуют жители Белгородской области, где обстреливают приграничные села.",

@@ -79,7 +79,7 @@ _DASH_NAME_AFTER = re.compile(r"\s*[-–—]\s*[«\"“]?[A-ZА-ЯЁІЇЄҐ]")
 _HYPHEN_AFTER = re.compile(r"-(?!(?:Восточн|Западн|Северн|Южн|Центральн|Главн|Пассажирск|"
                            r"Сортировочн|Товарн|Східн|Західн|Північн|Південн|Центральн|"
                            r"Пасажирськ)\w*)[A-ZА-ЯЁІЇЄҐ]")
-_HYPHEN_BEFORE = re.compile(r"[A-Za-zА-Яа-яЁёІіЇїЄєҐґ]-$")
+_HYPHEN_BEFORE = re.compile(r"[A-Za-zА-Яа-яЁёІіЇїЄєҐґ](?<!Санкт)(?<!Sankt)(?<!Saint)-$")  # Санкт-Петербург
 #: A place named as what another borders ("провинции Хама, которая граничит с провинциями
 #: Алеппо и Идлиб"): a neighbour, not the place of the event.
 _BORDERING = re.compile(r"(?<!\w)(?:гранич|межу)\w*\s+(?:\S+\s+)?(?:с|со|з|із)\s+[^.!?;:]*$",
