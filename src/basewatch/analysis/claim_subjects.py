@@ -64,11 +64,50 @@ _OFFICE = re.compile(r"(?<!\w)(?:управлени|отдел|отделени|
                      r"по\s+(?:городу\s+|району\s+|округу\s+)?$")
 
 
+#: A road named after the cities it joins ("на трассе М-5 «Алеппо - Дамаск»", "трассу Н15
+#: Запорожье-Донецк", "шоссе Харьков — Сумы"): the road, not the cities.
+_ROAD = re.compile(r"(?<!\w)(?:трасс|шоссе|автодорог|дорог|магистрал|автомагистрал|траса|шосе|"
+                   r"автошлях|road|highway|motorway)\w*\s+(?:[A-ZА-ЯЁІЇЄҐ]-?\d+\s+)?[«\"“]?\s*"
+                   r"(?:[\w'’]+\s*[-–—]\s*)?$", re.IGNORECASE)
+_DASH_BEFORE = re.compile(r"[\w'’]\s*[-–—]\s*[«\"“]?$")
+_DASH_NAME_AFTER = re.compile(r"\s*[-–—]\s*[«\"“]?[A-ZА-ЯЁІЇЄҐ]")
+#: A name joined by a hyphen, without spaces, to another capitalised word is part of another
+#: name (Покровское-Стрешнево is a Moscow district, Купянск-Узловой a town of its own) or a
+#: route (Алеппо-Дамаск): not the place alone.
+#: (A compass point or a station's word after the hyphen names the town's airfield or station:
+#: "Курск-Восточный" is Kursk's airfield.)
+_HYPHEN_AFTER = re.compile(r"-(?!(?:Восточн|Западн|Северн|Южн|Центральн|Главн|Пассажирск|"
+                           r"Сортировочн|Товарн|Східн|Західн|Північн|Південн|Центральн|"
+                           r"Пасажирськ)\w*)[A-ZА-ЯЁІЇЄҐ]")
+_HYPHEN_BEFORE = re.compile(r"[A-Za-zА-Яа-яЁёІіЇїЄєҐґ](?<!Санкт)(?<!Sankt)(?<!Saint)-$")  # Санкт-Петербург
+#: A place named as what another borders ("провинции Хама, которая граничит с провинциями
+#: Алеппо и Идлиб"): a neighbour, not the place of the event.
+_BORDERING = re.compile(r"(?<!\w)(?:гранич|межу)\w*\s+(?:\S+\s+)?(?:с|со|з|із)\s+[^.!?;:]*$",
+                        re.IGNORECASE)
+#: After a resident's region, the event's place is still the region when a relative clause
+#: places it there ("жители Белгородской области, где приграничные города обстреливают") or the
+#: residents are the ones evacuated ("откуда жители Курской области вынуждены были
+#: эвакуироваться").
+_RESIDENTS_HERE = re.compile(r"\s*,?\s*(?:где|де)\b|[^.!?]{0,40}?(?:эваку|евакуй|евакую)", re.IGNORECASE)
+
+
 def not_the_subject(text: str, m: Mention) -> bool:
     if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
         return True
-    if _RESIDENT.search(text, max(0, m.start - 60), m.start):
+    if _RESIDENT.search(text, max(0, m.start - 60), m.start) and \
+            not _RESIDENTS_HERE.match(text, m.end):
         return True
+    if _HYPHEN_AFTER.match(text, m.end) or _HYPHEN_BEFORE.search(text, max(0, m.start - 2),
+                                                                m.start):
+        return True
+    window = text[max(0, m.start - 80):m.start]
+    if ("ранич" in window or "ежу" in window) and _BORDERING.search(window):
+        return True
+    if _DASH_NAME_AFTER.match(text, m.end) and _ROAD.search(text, max(0, m.start - 40), m.start):
+        return True  # the first city of a road's name
+    if _DASH_BEFORE.search(text, max(0, m.start - 4), m.start) and \
+            _ROAD.search(text, max(0, m.start - 60), m.start):
+        return True  # the second city of a road's name
     if _OFFICE.search(text, max(0, m.start - 60), m.start):
         return True
     before = text[max(0, m.start - 40):m.start]
@@ -93,8 +132,8 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     Киев" (a polity that wants, tries, asks or is pushed), "получения Киевом" (an instrumental
     agent, not "под Киевом"), "под контролем Киева", "на стороне Киева" (not "в сторону Латакии"), "атаки Киева", "у Киева
     появится" (a genitive of owner or agent). Russian and Ukrainian only."""
-    if " " in m.text or not _CYR.search(m.text):
-        return False
+    if " " in m.text or not _CYR.search(m.text) or "adjective" in m.how:
+        return False  # a region's adjective ("в курском приграничье") is no polity
     cases = noun_cases(m.text)
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""

@@ -18,6 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from basewatch.analysis.claim_context import (
+    TROOPS_IN,
+    TROOPS_TO,
+    carried,
+    list_after_colon,
+    list_after_sentence,
+    list_before_items,
+    list_header,
+    power_cut_cues,
+)
 from basewatch.analysis.claim_subjects import destination as goal_of_movement
 from basewatch.analysis.claim_subjects import not_the_subject, stands_for_government
 from basewatch.analysis.dates import FoundDate, find_dates
@@ -38,7 +48,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -128,7 +138,7 @@ _STANDOFF = re.compile(
 #: unless a weapon from afar is named; an attack repelled ("при отражении атаки", "отражение
 #: комбинированной атаки") is a strike when a weapon from afar is named (troops repelling an
 #: assault stay fighting).
-_GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подразделени|ДРГ|диверсионн|"
+_GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|плацдарм|подразделени|ДРГ|диверсионн|"
                           r"живой сил|личн\w* состав|пехот|штурмов|десант|рот[ыау]?\b|взвод|"
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
 #: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
@@ -136,6 +146,10 @@ _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|подр�
 _STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
+#: The goal of a movement named after its verb: "в/на" and a capitalised name within a few
+#: words ("приедет в Киев", "заводит солдат ВСУ на передовую в Курскую область").
+_GOAL_AFTER = re.compile(r"\s+(?:[^\s.!?]+\s+){0,3}?(?:в|во|на|до|у|to|into)\s+"
+                         r"(?:[^\s.!?]+\s+){0,2}?[«\"]?[A-ZА-ЯЁІЇЄҐ]")
 #: A source named after a dash at the end of a sentence: "... контролирует город Хама —
 #: Минобороны Сирии".
 _DASH_SOURCE = re.compile(
@@ -153,73 +167,16 @@ _SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*(?:(?:в|во|�
                       r"{1,5})(?::|[\s*_]*«)")
 
 
-def _list_after_colon(text: str, clauses: list[tuple[int, int]], c0: int,
-                      cues: list) -> list:
-    """A list introduced by a colon takes the verb before it: "ПВО уничтожила 25 БПЛА над
-    регионами: 14 - над Краснодарским краем, 6 – над Брянской областью"."""
-    if c0 == 0 or not text[:c0].rstrip().endswith(":"):
-        return []
-    prev = next(((a, b) for a, b in clauses if b == c0), None)
-    return [c for c in cues if prev and prev[0] <= c[0] < prev[1]]
-
-
-_ITEM = re.compile(r"^\s*(?:[-—–•▪️▫🔻🔹🔸►*]|\d+[.)]\s)")
-_HEADER_END = re.compile(r":[\s*_]*$")
-
-
 #: A sentence that opens a quotation: someone's words, not the channel's (a long one: a name in
 #: quotation marks, "«Шахеды» атакуют", "\"Хайат Тахрир аш-Шам\", захватившая", is not speech).
 _QUOTE_OPENS = re.compile(r"^[\s*_]*[«\"“„][^»\"”“]{40}")
 _LINK = re.compile(r"(?:https?|tg)://[^\s)\]>]+")
-#: An item of a list given as sentences of numbers: "43 — над Курской областью, 27 — над
-#: Липецкой, 7 — в Белгородской".
-_NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[—–-]\s*(?:над|в|во|на)\s")
-
-
-def _list_after_sentence(text: str, s0: int, sentence: str) -> tuple[int, int] | None:
-    """The sentence before a list of numbered items without a verb: "ПВО уничтожили 110
-    беспилотников над разными регионами, сообщили в Минобороны. 43 — над Курской областью, 27 —
-    над Липецкой" (the items leave out the verb and the source of the sentence before)."""
-    if not _NUMBERED_ITEM.match(sentence):
-        return None
-    end = len(text[:s0].rstrip())
-    if end == 0:
-        return None
-    start = max(text.rfind(c, 0, end - 1) for c in ".!?\n") + 1
-    return start, end
-
 
 def _next_sentence_end(text: str, s1: int) -> int:
     """Where the sentence after the one ending at ``s1`` ends: an attack's weapon is often named
     there ("ВСУ атаковали город Железногорск. ... ПВО отработала по дрону")."""
     nxt = next((m for m in _SENTENCE.finditer(text, s1) if m.group().strip()), None)
     return nxt.end() if nxt else s1
-
-
-def _list_header(text: str, s0: int) -> tuple[int, int] | None:
-    """The header of the list whose item begins at ``s0``: a line of its own ending with a
-    colon ("ПВО сбила беспилотники:", "Что сказал президент:"), with only list items (short
-    lines, or lines opening with a dash or a bullet) between it and the item. A short header
-    ("Основное:") takes the line before it too. Items of such a list leave out the verb and
-    the source the header gives them (ellipsis): "Курская область — 5 БПЛА;"."""
-    line0 = text.rfind("\n", 0, s0) + 1
-    if text[line0:s0].strip(" *_") or s0 - line0 > 8:
-        return None
-    pos = line0 - 1
-    for _ in range(40):
-        if pos <= 0:
-            return None
-        start = text.rfind("\n", 0, pos) + 1
-        line = text[start:pos]
-        if _HEADER_END.search(line):
-            if len(line.strip(" *_:")) < 25:  # "Основное:" -> the line before it too
-                prev = text[:start - 1].rstrip()
-                start = prev.rfind("\n") + 1 if prev else start
-            return start, pos
-        if line.strip() and not (_ITEM.match(line) or len(line) < 120):
-            return None
-        pos = start - 1
-    return None
 
 
 def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stance: Stance,
@@ -237,7 +194,7 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     sp = _SPEAKER.match(text)
     if sp and not any(sp.start(1) <= m.start < sp.end(1) for m in mentions):  # "Курахово:"
         return Stance.SPECULATES, f"speaker:{sp.group(1).strip()!r}"
-    head = _list_header(text, s0)
+    head = list_header(text, s0)
     if head is not None:
         rep = lex.reporting.search(text, *head) or lex.hedge.search(text, *head)
         if rep:
@@ -284,23 +241,40 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     post_site = next(iter(post_sites.values())) if len(post_sites) == 1 else None
     claims: list[Claim] = []
     found: list[FoundDate] | None = None
+    prev_span: tuple[int, int] | None = None
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         sentence = sm.group()
+        if not sentence.strip():
+            continue
+        before_span, prev_span = prev_span, (s0, s1)
         sent_mentions = [m for m in mentions if s0 <= m.start < s1]
         regs = [_Subject(SubjectKind.AIRCRAFT, f"{m.group(1).upper()}-{m.group(2)}",
                          f"{m.group(1).upper()}-{m.group(2)}", m.start() + s0, m.end() + s0,
                          "registration") for m in _REG.finditer(sentence)]
+        if not sent_mentions and not regs and before_span is not None:
+            back = carried(text, sentence, s0, before_span, mentions, claims, lex)
+            sent_mentions = [back] if back is not None else []
         if not sent_mentions and not regs and post_site is None:
             continue  # nothing to claim about: the cue scan is the costly part
         cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
                 for m in lex.cue_index.finditer(sentence)]
+        troops: list = []
+        if sent_mentions and "\n" not in sentence:
+            cues = sorted(cues + power_cut_cues(text, s0, sentence, lex))
         head = None
+        if not cues and sent_mentions:
+            # No verb: troops named in a place are there ("вооружают боевиков в Идлибе",
+            # "добровольцы «Барс» в Крыму, Белгороде", "ВС РФ будут возле Днепра").
+            troops = [(m.start() + s0, m.end() + s0, ClaimKind.PRESENCE, lex.languages[0],
+                       m.group()) for m in TROOPS_IN.finditer(sentence)]
+            cues = [c for c in troops if any(TROOPS_TO.fullmatch(text, c[1], m.start)
+                                             for m in sent_mentions if m.start > c[1])]
         if not cues:
             # A list item without a verb takes its header's ("…над регионами:" / "Курская
             # область — 5 БПЛА;").
-            head = (_list_header(text, s0) or _list_after_sentence(text, s0, sentence)) \
-                if sent_mentions else None
+            head = (list_header(text, s0) or list_after_sentence(text, s0, sentence)
+                    or list_before_items(text, s0, sentence)) if sent_mentions else None
             if head is None:
                 continue
             cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
@@ -337,7 +311,15 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 [c for c in usable if c0 <= c[0] < c1] or \
                 [c for c in usable if abs(c[0] - subj.start) <= _MAX_CUE_DISTANCE
                  or subj.kind == SubjectKind.VESSEL] or \
-                _list_after_colon(text, clauses, c0, usable)  # ship lists run long
+                list_after_colon(text, clauses, c0, usable)  # ship lists run long
+            # A movement to a named place ("заводит солдат на передовую в Курскую область",
+            # "жалеет о поездке на Украину") is about that place, not a name before the verb.
+            if head is None and in_clause and in_clause[0] in troops:
+                # troops in a place: only the places that follow them ("боевиков в Идлибе")
+                in_clause = [c for c in in_clause if subj.start > c[1]
+                             and TROOPS_TO.fullmatch(text, c[1], subj.start)]
+            in_clause = [c for c in in_clause if c[2] != ClaimKind.ARRIVAL
+                         or subj.start > c[0] or not _GOAL_AFTER.match(text, c[1])]
             if not in_clause:
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))

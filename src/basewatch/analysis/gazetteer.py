@@ -138,6 +138,16 @@ _REGION_NOUN_IN = re.compile(r"(?<!\w)(?:(?:област|облас|район)(
                              re.IGNORECASE)
 
 
+#: A region's adjective followed by a noun of its land, not of a sector ("в курском
+#: приграничье", "на Курском фронте", "Курской обл.", "на Брянщине" is an alias): the region.
+#: (A direction, "на Курском направлении", is a sector: not the region.)
+_AREA_NOUN = re.compile(r"\s+(?:приграничь|прикордонн|фронт|губерни|обл\.|обл(?!\w))\w*",
+                        re.IGNORECASE)
+_AREA_WORDS = ("приграничь", "ПРИГРАНИЧЬ", "прикордонн", "ронт", "РОНТ", "губерни", "обл", "ОБЛ")
+_AREA_AFTER_ADJ = re.compile(r"(?:ск|цк|зьк|цьк|ськ)\w{1,3}\s+(?:приграничь|прикордонн|фронт|"
+                             r"губерни|обл\.|обл(?!\w))", re.IGNORECASE)
+
+
 #: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
 #: and does not reduce ("Ирпеня") is matched by its stem against the alias's stem.
 _ENDINGS = ("ями", "ами", "ях", "ах", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ов", "ев", "ів",
@@ -397,7 +407,9 @@ class Gazetteer:
         distinct = set(WORD.findall(text))
         for w in distinct.difference(self._root):
             self._root_of(w)
-        if self._starts.isdisjoint(distinct):
+        if self._starts.isdisjoint(distinct) and not (
+                self._region_adj and any(w in text for w in _AREA_WORDS)
+                and _AREA_AFTER_ADJ.search(text)):
             return []
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         out: list[Mention] = []
@@ -454,7 +466,16 @@ class Gazetteer:
         taken = {i for m in found for i, w in enumerate(words) if m.start <= w[0] < m.end}
         extra: list[Mention] = []
         for i, (s, e, w) in enumerate(words):
-            if i in taken or not w[:1].isupper() or not _CYRILLIC.search(w):
+            if i in taken or not _CYRILLIC.search(w):
+                continue
+            if _AREA_NOUN.match(text, e):
+                # "в курском приграничье", "на Курском фронте", "Курской обл.": the region
+                hit = next((self._region_adj[f"f:{x}"] for x in lemmas(w)
+                            if f"f:{x}" in self._region_adj), None)
+                if hit is not None:
+                    extra.append(Mention(s, e, w, hit, "lemma, region's adjective"))
+                continue
+            if not w[:1].isupper():
                 continue
             hit = next((self._region_adj[k] for k, _ in self.keys_of(w)
                         if k in self._region_adj), None)

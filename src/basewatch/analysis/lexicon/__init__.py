@@ -46,6 +46,21 @@ class Lexicon:
     #: sentences' claims are attributed), and a capital followed by one is its government
     #: ("Дамаск считает", "В Дамаске подтвердили").
     reporting: str = r"(?!x)x"
+    #: Cues given by their dictionary forms, every inflected form generated (``forms.py``):
+    #: (kind, "lemma lemma ..."), optionally with a lookahead that must follow each form and
+    #: lookbehinds that must precede it: (kind, "lemma ...", after, before).
+    lemma_cues: tuple[tuple[ClaimKind, ...], ...] = ()
+
+
+def _cue_patterns(x: Lexicon) -> list[tuple[ClaimKind, str]]:
+    """A lexicon's cue patterns: its stem patterns, then its lemmas' generated forms."""
+    out = list(x.cues)
+    if x.lemma_cues:
+        from basewatch.analysis.lexicon.forms import lemma_pattern
+
+        for kind, lemmas, *ctx in x.lemma_cues:
+            out.append((kind, lemma_pattern(lemmas, x.code, *ctx)))
+    return out
 
 
 def _languages() -> dict[str, Lexicon]:
@@ -98,8 +113,9 @@ def lexicon_for(language: str) -> Compiled:
     """The compiled lexicon to read a post in ``language`` (ISO 639-1); unknown: all."""
     langs = _WITH.get(language, LANGUAGES)
     lex = [_languages()[c] for c in langs]
-    cue_kinds = tuple((k, x.code) for x in lex for k, _ in x.cues)
-    pats = [p for x in lex for _, p in x.cues]
+    per_lex = [(x, _cue_patterns(x)) for x in lex]
+    cue_kinds = tuple((k, x.code) for x, cues in per_lex for k, _ in cues)
+    pats = [p for _, cues in per_lex for _, p in cues]
     # The word boundaries stand outside the alternation, so that a position inside a word
     # fails once instead of once per cue (the same matches: the engine backtracks into the
     # alternation when the closing boundary fails).

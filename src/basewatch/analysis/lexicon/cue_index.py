@@ -57,7 +57,9 @@ def _first(items: Any) -> set[str] | None:
     pattern can match the empty string)."""
     out: set[str] = set()
     for op, av in items:
-        if op is C.AT:  # a boundary or anchor takes no character
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            # a boundary, an anchor or a lookaround takes no character: the next item's first
+            # characters are a superset of what can start a match here (a safe gate)
             continue
         if op in (C.MAX_REPEAT, C.MIN_REPEAT):
             inner = _first(av[2])
