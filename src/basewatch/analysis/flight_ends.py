@@ -67,7 +67,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
                            default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
-                           qnh_ft: float = 300.0,
+                           qnh_ft: float = 300.0, parallel_deg: float = 5.0,
+                           min_kt: float = 30.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -87,6 +88,12 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
       when none is reported), unless the last position lies above a ``max_glide_deg`` path
       to the touch-down zone by more than ``qnh_ft`` (the altitude's uncertainty for an unknown
       pressure). It is a probable landing: a go-around cannot be excluded.
+
+    No landing either when the last two positions are nearer each other than ``min_kt``
+    implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
+    traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99 kt), nor a probable
+    landing when the last position lies nearer the extended centreline of a parallel runway
+    (azimuth within ``parallel_deg``) than the one whose final it would be on.
     """
     if len(lon) < 2:
         return None
@@ -97,13 +104,22 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
         course = course_deg
     else:
         return None
+    dt_s = float(t_s[-1]) - float(t_s[-2])
+    if (lo0, la0) != (lo1, la1) and dt_s > 0 and \
+            float(distance_m(lo0, la0, lo1, la1)) / dt_s < min_kt * _KT:
+        return None  # the last positions move at a taxi's pace: not flying (a stuck speed)
     a0, a1 = float(alt_ft[-2]), float(alt_ft[-1])
     if math.isfinite(a0) and math.isfinite(a1) and a1 > a0:
         return None  # climbing: a departure or a go-around, not an arrival
     gs = float(gs_kt[-1])
     max_glide = math.tan(math.radians(max_glide_deg))
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
-    best: tuple[float, EndLanding] | None = None
+    best: tuple[float, EndLanding, float] | None = None
+    # every aligned runway end near whose extended centreline the track ended: a probable
+    # landing on one of parallels is vetoed when the track is nearer another's centreline
+    # (traffic's quickstart 3944ee ended on Roissy's 08R axis, |xt| < 5 m, 8.8 km out:
+    # beyond 08R's final, it was put on 08L, 400 m off that axis)
+    axes: list[tuple[int, float, float, float]] = []  # (airfield, azimuth, |cross|, along)
     far = approx_distance_m(np.full(len(airfields), lo1), np.full(len(airfields), la1),
                             np.array([a.lon for a in airfields], float),
                             np.array([a.lat for a in airfields], float)) > 25000.0
@@ -123,6 +139,7 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 along, cross = float(along), float(cross)
                 if abs(cross) > max_cross_m:
                     continue
+                axes.append((j, run_az, abs(cross), along))
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
                 t_end = float(t_s[-1])
@@ -143,8 +160,15 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 else:
                     continue
                 if best is None or abs(cross) < best[0]:
-                    best = (abs(cross), hit)
-    return best[1] if best else None
+                    best = (abs(cross), hit, run_az)
+    if best is None:
+        return None
+    _, hit, run_az = best
+    if hit.basis == BASIS_FINAL and any(
+            j == hit.airfield_index and _angle_diff(az, run_az) <= parallel_deg
+            and c < best[0] for j, az, c, _ in axes):
+        return None  # on a parallel's final, beyond what counts as final for it
+    return hit
 
 
 @dataclass(frozen=True)

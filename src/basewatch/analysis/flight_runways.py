@@ -13,7 +13,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
-from basewatch.analysis.flight_ends import end_on_runway_or_final
+from basewatch.analysis.flight_ends import BASIS_FINAL, end_on_runway_or_final
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
     approx_distance_m,
@@ -175,12 +175,23 @@ def _first_moved(rs: Any, i: int, j: int, end: int) -> int:
 
 def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDArray[Any],
                         table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
-                        back_s: float = 10.0
+                        back_s: float = 10.0, recording_end_s: float = math.inf,
+                        cut_rows: int = 3, cut_min_s: float = 5.0,
+                        last_times: NDArray[Any] | None = None
                         ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Landings of tracks that end airborne over a runway or on short final (see
     :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`), judged from the last
     position and the one about ``back_s`` before it. Ends near no runway (grid index, 600 m
-    across, 8 km beyond the ends) are screened out vectorised first."""
+    across, 8 km beyond the ends) are screened out vectorised first.
+
+    A track cut by the end of the recording (``recording_end_s``) is not a loss of signal
+    near the ground: no probable landing when its last position is within ``cut_rows`` of
+    the track's own row intervals (the median of its last ten; ``cut_min_s`` at least) of
+    that end: the feed would not have sent the next rows in time (traffic's quickstart ends
+    at 14:59:59 with a06310 4.1 km short of Roissy's 09R, 1 s rows: no landing is read).
+    Only where the feed was receiving other tracks up to then too (``last_times``: the last
+    time of every track; two or more within that margin of the end): a recording of one
+    flight ends where its signal did (traffic's bornholm, lost 263 m short of EKRN 29)."""
     if len(ends) == 0:
         return []
     crs = np.atleast_1d(azimuth_deg(lon[ends - 1], lat[ends - 1], lon[ends], lat[ends]))
@@ -198,6 +209,15 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
         pair = [k, m + k]
         hit = end_on_runway_or_final(lo_[pair], la_[pair], al_[pair], gs_[pair],
                                      t[pos[pair]], airfields, course_deg=float(tr_[m + k]))
+        if hit is not None and hit.basis == BASIS_FINAL:
+            e = int(cand[k])
+            tt = t[max(seg_start_of[e], e - 10):e + 1]
+            cadence = float(np.median(np.diff(tt))) if len(tt) > 1 else 0.0
+            margin = max(cut_min_s, cut_rows * cadence)
+            live = 2 if last_times is None else int(
+                np.count_nonzero(last_times >= recording_end_s - margin))
+            if recording_end_s - float(t[e]) <= margin and live >= 2:
+                continue
         if hit is not None:
             out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
                         hit.basis, hit.time_s, hit.time_lo_s, hit.time_hi_s))
