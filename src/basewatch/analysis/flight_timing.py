@@ -103,7 +103,7 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
 def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                  is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                  read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float,
-                 span: int, fit_s: float
+                 span: int, fit_s: float, high_ft: float = 3000.0
                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
 
@@ -227,6 +227,29 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
     # take-offs: the first reading above the field from a minute before the flag on
     cand_t = up & (tw >= -60)
+    # ... and where the feed sends no altitude under that (OpenSky's flagged feeds send none
+    # on the ground, some none under a few thousand feet: quickstart 4241bb at Le Bourget,
+    # whose first reading, 61 s after the flag's flip, is 2,100 ft), the first reading up to
+    # ``high_ft`` above the field that starts a climb held for ``fit_s`` (every later reading
+    # in it as high or higher, 3 ft/s or more on average): one aircraft's climb, not replies
+    # mixed from another (those jump about), extrapolated down like a low one
+    high = to & ~cand_t.any(axis=1)
+    if high.any():
+        up_h = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + high_ft) \
+            & (tw >= -60) & high[:, None]
+        c_h = np.argmax(up_h, axis=1)
+        r_ = np.arange(m)
+        t_h, a_h = tw[r_, c_h], alt[r_, c_h]
+        nxt = has & (tw > t_h[:, None]) & (tw <= t_h[:, None] + fit_s)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gain = np.nanmax(np.where(nxt, alt, np.nan), axis=1) - a_h
+            took = np.nanmax(np.where(nxt, tw, np.nan), axis=1) - t_h
+            steady = ~(nxt & (alt < a_h[:, None])).any(axis=1) & nxt.any(axis=1) \
+                & (gain >= 3.0 * took)
+        high &= up_h.any(axis=1) & steady
+        cand_t[high, :] = False
+        cand_t[high, c_h[high]] = True
     # landings: the last one up to a minute after, and before the descent first reaches the
     # field's level (the roll-out and the taxi read higher again: belevingsvlucht's roll
     # reads -59 ft in ground effect, its taxi 0, so a taxi reading is not "still flying")
@@ -251,7 +274,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     a_c = alt[rows, col]
     fit = has & np.where(to[:, None], (tw >= t_c[:, None]) & (tw <= t_c[:, None] + fit_s),
                          (tw <= t_c[:, None]) & (tw >= t_c[:, None] - fit_s)) \
-        & (alt < ref[:, None] + 1500.0)
+        & (alt < ref[:, None] + np.where(high, high_ft + 3000.0, 1500.0)[:, None])
     slope, _ = _slope(tw, alt, fit)
     rate = np.where(to, slope, -slope)  # ft/s, positive when climbing (descending)
     default = np.where(to, 25.0, 12.0)  # 1,500 ft/min climb, 700 ft/min descent
