@@ -89,8 +89,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
       to the touch-down zone by more than ``qnh_ft`` (the altitude's uncertainty for an unknown
       pressure). It is a probable landing: a go-around cannot be excluded.
 
-    No landing either when the last two positions are nearer each other than ``min_kt``
-    implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
+    No landing either when the last two positions, up to 30 s apart, are nearer each other
+    than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
     traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99 kt), nor a probable
     landing when the last position lies nearer the extended centreline of a parallel runway
     (azimuth within ``parallel_deg``) than the one whose final it would be on.
@@ -105,7 +105,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     else:
         return None
     dt_s = float(t_s[-1]) - float(t_s[-2])
-    if (lo0, la0) != (lo1, la1) and dt_s > 0 and \
+    # (over 30 s at most: a longer baseline may span a turn, whose chord is shorter)
+    if (lo0, la0) != (lo1, la1) and 0 < dt_s <= 30.0 and \
             float(distance_m(lo0, la0, lo1, la1)) / dt_s < min_kt * _KT:
         return None  # the last positions move at a taxi's pace: not flying (a stuck speed)
     a0, a1 = float(alt_ft[-2]), float(alt_ft[-1])
