@@ -231,3 +231,44 @@ def test_a_lift_off_with_no_altitude_under_2000_ft_is_timed_from_the_held_climb(
     e = ev[0]
     assert e.time_lo.timestamp() <= truth <= e.time_hi.timestamp()
     assert abs(e.time.timestamp() - truth) <= 10.0
+
+
+def _displaced_field(disp_ft: float) -> Airfield:
+    rw = FIELD.runways[0]
+    return Airfield("TST3", "Displaced", CENTRE[1], CENTRE[0], Provenance(Source("test")),
+                    elevation_ft=ELEV, runways=(Runway(
+                        "07", rw.le_lat, rw.le_lon, HDG_07, "25", rw.he_lat, rw.he_lon,
+                        HDG_07 + 180, rw.length_ft, le_displaced_ft=disp_ft),))
+
+
+@pytest.mark.parametrize("disp_ft", [0.0, 1969.0])
+def test_a_probable_landing_touches_down_past_a_displaced_threshold(disp_ft: float) -> None:
+    # lost 2.5 km short of 07's end at 140 kt on a 3 deg path to the landing threshold; the
+    # touch-down zone is 300 m past the landing threshold (600 m past the end when displaced)
+    disp_m = disp_ft * 0.3048
+    thr = GEOD.fwd(*W, HDG_07, disp_m)[:2] if disp_m else W
+    tr = _approach_to(thr, 2500.0 + disp_m)
+    truth = tr.rows[-1][0] + (2500.0 + disp_m + 300.0) / (140.0 * KT)
+    ev = detect_events(clean_positions(tr.table())[0], [_displaced_field(disp_ft)])
+    assert [(e.kind, e.runway, e.probable) for e in ev] == [("landing", "07", True)]
+    e = ev[0]
+    assert abs(e.time.timestamp() - truth) <= 1.0
+    assert e.time_lo.timestamp() <= truth <= e.time_hi.timestamp()
+
+
+def test_the_runways_parser_keeps_displaced_thresholds_and_the_store_round_trips_them() -> None:
+    from pathlib import Path
+
+    from basewatch.sources.aircraftdb import parse_runways
+
+    text = ("airport_ident,length_ft,closed,le_ident,le_latitude_deg,le_longitude_deg,"
+            "le_heading_degT,le_displaced_threshold_ft,he_ident,he_latitude_deg,"
+            "he_longitude_deg,he_heading_degT,he_displaced_threshold_ft\n"
+            "LFPG,13780,0,09R,49.0206,2.51306,86,,27L,49.0237,2.57029,266,1969\n")
+    out, skipped = parse_runways(Path("runways.csv"), text)
+    rw = out["LFPG"][0]
+    assert (rw.le_displaced_ft, rw.he_displaced_ft, skipped) == (0.0, 1969.0, [])
+    assert Runway.from_dict(rw.to_dict()) == rw
+    # a runway stored before the field existed reads as not displaced
+    old = {k: v for k, v in rw.to_dict().items() if "displaced" not in k}
+    assert Runway.from_dict(old).he_displaced_ft == 0.0

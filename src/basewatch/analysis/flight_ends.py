@@ -89,6 +89,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
       to the touch-down zone by more than ``qnh_ft`` (the altitude's uncertainty for an unknown
       pressure). It is a probable landing: a go-around cannot be excluded.
 
+    Distances to the touch-down zone run from the landing threshold: the runway's end, or
+    where the runway says its threshold is displaced (``le_displaced_ft``/``he_displaced_ft``).
+
     No landing either when the last two positions, up to 30 s apart, are nearer each other
     than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
     traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99 kt), nor a probable
@@ -130,9 +133,11 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
         if not af.runways or far[j]:
             continue
         for rw in af.runways:
-            for name, (tlon, tlat), (olon, olat) in (
-                    (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)),
-                    (rw.he_ident, (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat))):
+            for name, (tlon, tlat), (olon, olat), disp_ft in (
+                    (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat),
+                     rw.le_displaced_ft),
+                    (rw.he_ident, (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat),
+                     rw.he_displaced_ft)):
                 run_az = float(azimuth_deg(tlon, tlat, olon, olat))
                 if _angle_diff(course, run_az) > max_misalign_deg:
                     continue
@@ -144,20 +149,24 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
                 t_end = float(t_s[-1])
+                # the landing threshold: displaced from the runway's end on some runways
+                # (Roissy's 27L by 600 m: quickstart 39856c was timed 11 s early)
+                thr = min(max(0.0, float(disp_ft or 0.0)) * _FT, length)
                 if 0.0 <= along <= length and not agl > runway_agl_ft:
                     # touched down between the threshold and here
-                    when = t_end - max(0.0, along - touchdown_m) / v
-                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - along / v, t_end)
+                    when = t_end - max(0.0, along - thr - touchdown_m) / v
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY,
+                                     t_end - max(0.0, along - thr) / v, t_end)
                 elif (-max_final_m <= along < 0.0 and not agl > max_agl_ft
-                      and not agl - qnh_ft > (touchdown_m - along) / _FT * max_glide):
+                      and not agl - qnh_ft > (thr + touchdown_m - along) / _FT * max_glide):
                     # no approach is flown steeper than ~6 deg (3 deg is the norm): higher
                     # than that over the touch-down zone, even with ``qnh_ft`` of unknown
                     # pressure, the track did not end on a landing (traffic's calfire
                     # a544de: 760 ft up 571 m out, a 23 deg path)
                     # touch-down zone: the threshold to 900 m past it, at 0.8-1.2x the speed
-                    hit = EndLanding(j, name, t_end + (touchdown_m - along) / v, BASIS_FINAL,
-                                     t_end + -along / (1.2 * v),
-                                     t_end + (900.0 - along) / (0.8 * v))
+                    hit = EndLanding(j, name, t_end + (thr + touchdown_m - along) / v,
+                                     BASIS_FINAL, t_end + (thr - along) / (1.2 * v),
+                                     t_end + (thr + 900.0 - along) / (0.8 * v))
                 else:
                     continue
                 if best is None or abs(cross) < best[0]:
