@@ -90,7 +90,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
       pressure). It is a probable landing: a go-around cannot be excluded.
 
     Distances to the touch-down zone run from the landing threshold: the runway's end, or
-    where the runway says its threshold is displaced (``le_displaced_ft``/``he_displaced_ft``).
+    where the runway says its threshold is displaced (``le_displaced_ft``/``he_displaced_ft``);
+    a track ending over the runway short of a displaced threshold is still on final.
 
     No landing either when the last two positions, up to 30 s apart, are nearer each other
     than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
@@ -152,12 +153,12 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 # the landing threshold: displaced from the runway's end on some runways
                 # (Roissy's 27L by 600 m: quickstart 39856c was timed 11 s early)
                 thr = min(max(0.0, float(disp_ft or 0.0)) * _FT, length)
-                if 0.0 <= along <= length and not agl > runway_agl_ft:
+                if thr <= along <= length and not agl > runway_agl_ft:
                     # touched down between the threshold and here
                     when = t_end - max(0.0, along - thr - touchdown_m) / v
-                    hit = EndLanding(j, name, when, BASIS_RUNWAY,
-                                     t_end - max(0.0, along - thr) / v, t_end)
-                elif (-max_final_m <= along < 0.0 and not agl > max_agl_ft
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - (along - thr) / v,
+                                     t_end)
+                elif (-max_final_m <= along < thr and not agl > max_agl_ft
                       and not agl - qnh_ft > (thr + touchdown_m - along) / _FT * max_glide):
                     # no approach is flown steeper than ~6 deg (3 deg is the norm): higher
                     # than that over the touch-down zone, even with ``qnh_ft`` of unknown
