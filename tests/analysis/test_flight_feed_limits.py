@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+import pyarrow as pa
 import pytest
 
 from basewatch.analysis.flight_runways import BASIS_ROLL
@@ -43,8 +44,6 @@ from tests.analysis.flight_tracks import (
     landing,
     takeoff,
 )
-
-import pyarrow as pa  # noqa: E402  (after the shared builders, as the other flight tests)
 
 
 def _events(*tracks: tuple[Track, str]) -> list:
