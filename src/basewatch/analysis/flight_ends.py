@@ -94,8 +94,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     a track ending over the runway short of a displaced threshold is still on final.
 
     No landing either when the last two positions, up to 30 s apart, are nearer each other
-    than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed the feed reports:
-    traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99 kt), nor a probable
+    than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed
+    the feed reports: traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99
+    kt), nor a probable
     landing when the last position lies nearer the extended centreline of a parallel runway
     (azimuth within ``parallel_deg``) than the one whose final it would be on.
     """
@@ -121,7 +122,7 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
     best: tuple[float, EndLanding, float] | None = None
     # every aligned runway end near whose extended centreline the track ended: a probable
-    # landing on one of parallels is vetoed when the track is nearer another's centreline
+    # landing on one of two parallels is vetoed when the track is nearer another's centreline
     # (traffic's quickstart 3944ee ended on Roissy's 08R axis, |xt| < 5 m, 8.8 km out:
     # beyond 08R's final, it was put on 08L, 400 m off that axis)
     axes: list[tuple[int, float, float, float]] = []  # (airfield, azimuth, |cross|, along)

@@ -23,8 +23,8 @@ from basewatch.analysis.geodesy import (
     distance_m,
 )
 
-__all__ = ["BASIS_ROLL", "Sparse", "ahead", "airborne_starts", "field_level", "match_runways", "take_column",
-           "track_end_landings"]
+__all__ = ["BASIS_ROLL", "Sparse", "ahead", "airborne_starts", "field_level", "match_runways",
+           "take_column", "track_end_landings"]
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -99,14 +99,14 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         # leaving: beyond the threshold of the runway in use, not short of it on approach
         lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
         run_az = az if names[k] == rw.le_ident else (az + 180) % 360
-        along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
+        along, cross = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
         t0 = float(t[cand[k]])
         level = field_level(table, t, a, t0, whole, but=int(cand[k]))
         if seg is not None and read is not None and rs is not None:
             rolled = _rolling_start(int(cand[k]), seg_end_of[int(cand[k])], float(along),
-                                    rw, lo, la, run_az, float(al_[k]), level, a, t, seg, rs,
+                                    float(cross), rw, float(al_[k]), level, a, t, seg, rs,
                                     read)
             if rolled is not None:
                 out.append((int(cand[k]), 0, a.ident, names[k], BASIS_ROLL) + rolled)
@@ -128,16 +128,14 @@ BASIS_ROLL = "first seen rolling (airborne flag, altitude at the field's level)"
 _ON_RUNWAY_M = 120.0  # over the runway: its half-width and the positions' noise
 
 
-def _rolling_start(i: int, end: int, along: float, rw: Any, tlon: float, tlat: float,
-                   run_az: float, a0: float, level: float | None, a: Any, t: NDArray[Any],
-                   seg: NDArray[Any], rs: NDArray[Any], read: Any
-                   ) -> tuple[float, float, float] | None:
-    """The lift-off (time, earliest, latest) of a track first seen at row ``i`` that is in
-    fact rolling (see :func:`airborne_starts`), or None."""
+def _rolling_start(i: int, end: int, along: float, cross: float, rw: Any, a0: float,
+                   level: float | None, a: Any, t: NDArray[Any], seg: NDArray[Any],
+                   rs: NDArray[Any], read: Any) -> tuple[float, float, float] | None:
+    """The lift-off (time, earliest, latest) of a track first seen at row ``i`` (``along``
+    and ``cross`` the runway ``rw`` from the threshold it rolls from) that is in fact rolling
+    (see :func:`airborne_starts`), or None."""
     length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-    _, cross = along_cross_track_m(read("lon", np.array([i]))[0],
-                                   read("lat", np.array([i]))[0], tlon, tlat, run_az)
-    if not (0.0 <= along <= length and abs(float(cross)) <= _ON_RUNWAY_M):
+    if not (0.0 <= along <= length and abs(cross) <= _ON_RUNWAY_M):
         return None
     near = a0 - level if level is not None else a0 - a.elevation_ft
     if not math.isfinite(a0) or abs(near) > (100.0 if level is not None else 1000.0):
