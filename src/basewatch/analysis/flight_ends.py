@@ -67,7 +67,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
                            default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
-                           qnh_ft: float = 300.0,
+                           qnh_ft: float = 300.0, parallel_deg: float = 5.0,
+                           min_kt: float = 30.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -87,6 +88,17 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
       when none is reported), unless the last position lies above a ``max_glide_deg`` path
       to the touch-down zone by more than ``qnh_ft`` (the altitude's uncertainty for an unknown
       pressure). It is a probable landing: a go-around cannot be excluded.
+
+    Distances to the touch-down zone run from the landing threshold: the runway's end, or
+    where the runway says its threshold is displaced (``le_displaced_ft``/``he_displaced_ft``);
+    a track ending over the runway short of a displaced threshold is still on final.
+
+    No landing either when the last two positions, up to 30 s apart, are nearer each other
+    than ``min_kt`` implies over their interval (the aircraft was taxiing, whatever speed
+    the feed reports: traffic's quickstart 4d22d2 taxied at 2-50 kt reporting a stale 99
+    kt), nor a probable
+    landing when the last position lies nearer the extended centreline of a parallel runway
+    (azimuth within ``parallel_deg``) than the one whose final it would be on.
     """
     if len(lon) < 2:
         return None
@@ -97,13 +109,23 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
         course = course_deg
     else:
         return None
+    dt_s = float(t_s[-1]) - float(t_s[-2])
+    # (over 30 s at most: a longer baseline may span a turn, whose chord is shorter)
+    if (lo0, la0) != (lo1, la1) and 0 < dt_s <= 30.0 and \
+            float(distance_m(lo0, la0, lo1, la1)) / dt_s < min_kt * _KT:
+        return None  # the last positions move at a taxi's pace: not flying (a stuck speed)
     a0, a1 = float(alt_ft[-2]), float(alt_ft[-1])
     if math.isfinite(a0) and math.isfinite(a1) and a1 > a0:
         return None  # climbing: a departure or a go-around, not an arrival
     gs = float(gs_kt[-1])
     max_glide = math.tan(math.radians(max_glide_deg))
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
-    best: tuple[float, EndLanding] | None = None
+    best: tuple[float, EndLanding, float] | None = None
+    # every aligned runway end near whose extended centreline the track ended: a probable
+    # landing on one of two parallels is vetoed when the track is nearer another's centreline
+    # (traffic's quickstart 3944ee ended on Roissy's 08R axis, |xt| < 5 m, 8.8 km out:
+    # beyond 08R's final, it was put on 08L, 400 m off that axis)
+    axes: list[tuple[int, float, float, float]] = []  # (airfield, azimuth, |cross|, along)
     far = approx_distance_m(np.full(len(airfields), lo1), np.full(len(airfields), la1),
                             np.array([a.lon for a in airfields], float),
                             np.array([a.lat for a in airfields], float)) > 25000.0
@@ -113,9 +135,11 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
         if not af.runways or far[j]:
             continue
         for rw in af.runways:
-            for name, (tlon, tlat), (olon, olat) in (
-                    (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)),
-                    (rw.he_ident, (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat))):
+            for name, (tlon, tlat), (olon, olat), disp_ft in (
+                    (rw.le_ident, (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat),
+                     rw.le_displaced_ft),
+                    (rw.he_ident, (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat),
+                     rw.he_displaced_ft)):
                 run_az = float(azimuth_deg(tlon, tlat, olon, olat))
                 if _angle_diff(course, run_az) > max_misalign_deg:
                     continue
@@ -123,28 +147,40 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 along, cross = float(along), float(cross)
                 if abs(cross) > max_cross_m:
                     continue
+                axes.append((j, run_az, abs(cross), along))
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
                 t_end = float(t_s[-1])
-                if 0.0 <= along <= length and not agl > runway_agl_ft:
+                # the landing threshold: displaced from the runway's end on some runways
+                # (Roissy's 27L by 600 m: quickstart 39856c was timed 11 s early)
+                thr = min(max(0.0, float(disp_ft or 0.0)) * _FT, length)
+                if thr <= along <= length and not agl > runway_agl_ft:
                     # touched down between the threshold and here
-                    when = t_end - max(0.0, along - touchdown_m) / v
-                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - along / v, t_end)
-                elif (-max_final_m <= along < 0.0 and not agl > max_agl_ft
-                      and not agl - qnh_ft > (touchdown_m - along) / _FT * max_glide):
+                    when = t_end - max(0.0, along - thr - touchdown_m) / v
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - (along - thr) / v,
+                                     t_end)
+                elif (-max_final_m <= along < thr and not agl > max_agl_ft
+                      and not agl - qnh_ft > (thr + touchdown_m - along) / _FT * max_glide):
                     # no approach is flown steeper than ~6 deg (3 deg is the norm): higher
                     # than that over the touch-down zone, even with ``qnh_ft`` of unknown
                     # pressure, the track did not end on a landing (traffic's calfire
                     # a544de: 760 ft up 571 m out, a 23 deg path)
                     # touch-down zone: the threshold to 900 m past it, at 0.8-1.2x the speed
-                    hit = EndLanding(j, name, t_end + (touchdown_m - along) / v, BASIS_FINAL,
-                                     t_end + -along / (1.2 * v),
-                                     t_end + (900.0 - along) / (0.8 * v))
+                    hit = EndLanding(j, name, t_end + (thr + touchdown_m - along) / v,
+                                     BASIS_FINAL, t_end + (thr - along) / (1.2 * v),
+                                     t_end + (thr + 900.0 - along) / (0.8 * v))
                 else:
                     continue
                 if best is None or abs(cross) < best[0]:
-                    best = (abs(cross), hit)
-    return best[1] if best else None
+                    best = (abs(cross), hit, run_az)
+    if best is None:
+        return None
+    _, hit, run_az = best
+    if hit.basis == BASIS_FINAL and any(
+            j == hit.airfield_index and _angle_diff(az, run_az) <= parallel_deg
+            and c < best[0] for j, az, c, _ in axes):
+        return None  # on a parallel's final, beyond what counts as final for it
+    return hit
 
 
 @dataclass(frozen=True)

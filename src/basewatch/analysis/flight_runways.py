@@ -13,7 +13,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
-from basewatch.analysis.flight_ends import end_on_runway_or_final
+from basewatch.analysis.flight_ends import BASIS_FINAL, end_on_runway_or_final
+from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_timing import time_events
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
     approx_distance_m,
@@ -21,8 +23,8 @@ from basewatch.analysis.geodesy import (
     distance_m,
 )
 
-__all__ = ["Sparse", "ahead", "airborne_starts", "field_level", "match_runways", "take_column",
-           "track_end_landings"]
+__all__ = ["BASIS_ROLL", "Sparse", "ahead", "airborne_starts", "field_level", "match_runways",
+           "take_column", "track_end_landings"]
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -43,7 +45,8 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
                      table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
                      max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
                      max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
-                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None
+                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None,
+                     seg: Any = None, read: Any = None
                      ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
     climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
@@ -54,7 +57,15 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     first ``ahead_s`` seconds down to the field's reading that day (:func:`field_level`: the
     level the feed's other aircraft read there, else the elevation); the interval runs from
     that minus 300 ft (the level's uncertainty, over the climb rate) to the first position,
-    or to that plus 300 ft where the day's level was read."""
+    or to that plus 300 ft where the day's level was read.
+
+    Not from the flag alone: a track that starts over the runway (between its ends, within
+    ``_ON_RUNWAY_M`` of the centreline) holding one reading (within 25 ft for 8 s) at the
+    field's level (100 ft of the day's level, or with none read 1,000 ft of the elevation)
+    is rolling, whatever the flag says (traffic's quickstart 06a133 at Le Bourget: flagged
+    airborne at -225 ft, the field's reading, for 9 s accelerating 98 -> 143 kt along 09):
+    its lift-off is timed as a state change's, from its own readings
+    (:func:`basewatch.analysis.flight_timing.time_events`; needs ``seg`` and ``read``)."""
     if len(starts) == 0:
         return []
     crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
@@ -88,11 +99,18 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         # leaving: beyond the threshold of the runway in use, not short of it on approach
         lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
         run_az = az if names[k] == rw.le_ident else (az + 180) % 360
-        along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
+        along, cross = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
         t0 = float(t[cand[k]])
         level = field_level(table, t, a, t0, whole, but=int(cand[k]))
+        if seg is not None and read is not None and rs is not None:
+            rolled = _rolling_start(int(cand[k]), seg_end_of[int(cand[k])], float(along),
+                                    float(cross), rw, float(al_[k]), level, a, t, seg, rs,
+                                    read)
+            if rolled is not None:
+                out.append((int(cand[k]), 0, a.ident, names[k], BASIS_ROLL) + rolled)
+                continue
         agl = max(0.0, float(al_[k]) - (a.elevation_ft if level is None else level))
         rate = float(climb[k])
         if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
@@ -104,6 +122,39 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
             est, lo, hi = t0, t0 - 120.0, t0
         out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, hi))
     return out
+
+
+BASIS_ROLL = "first seen rolling (airborne flag, altitude at the field's level)"
+_ON_RUNWAY_M = 120.0  # over the runway: its half-width and the positions' noise
+
+
+def _rolling_start(i: int, end: int, along: float, cross: float, rw: Any, a0: float,
+                   level: float | None, a: Any, t: NDArray[Any], seg: NDArray[Any],
+                   rs: NDArray[Any], read: Any) -> tuple[float, float, float] | None:
+    """The lift-off (time, earliest, latest) of a track first seen at row ``i`` (``along``
+    and ``cross`` the runway ``rw`` from the threshold it rolls from) that is in fact rolling
+    (see :func:`airborne_starts`), or None."""
+    length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+    if not (0.0 <= along <= length and abs(cross) <= _ON_RUNWAY_M):
+        return None
+    near = a0 - level if level is not None else a0 - a.elevation_ft
+    if not math.isfinite(a0) or abs(near) > (100.0 if level is not None else 1000.0):
+        return None
+    j = ahead(t, i, i, end, FROZEN_S)
+    if t[j] - t[i] < FROZEN_S:
+        return None
+    rows = np.arange(i, j + 1)
+    alt = read("alt_ft", rows)
+    fresh = np.isfinite(alt) & (t[rows] - t[rs[rows]] <= FROZEN_S)
+    if not (np.all(np.abs(alt[fresh] - a0) <= 25.0)
+            and t[rows[fresh]].max() - t[i] >= FROZEN_S):
+        return None
+    trans = np.array([i + 1])  # the roll seen from its first row: the change after it
+    est, lo, hi = time_events(t, seg, rs, trans, np.array([True]),
+                              np.array([float(a.elevation_ft)]), np.array([True]), read)
+    if not (np.isfinite(est[0]) and lo[0] >= t[i] - 1.0):
+        return None  # no climb read in the readings: the flag's times say nothing here
+    return float(est[0]), float(lo[0]), float(hi[0])
 
 
 def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
@@ -175,12 +226,23 @@ def _first_moved(rs: Any, i: int, j: int, end: int) -> int:
 
 def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDArray[Any],
                         table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
-                        back_s: float = 10.0
+                        back_s: float = 10.0, recording_end_s: float = math.inf,
+                        cut_rows: int = 3, cut_min_s: float = 5.0,
+                        last_times: NDArray[Any] | None = None
                         ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Landings of tracks that end airborne over a runway or on short final (see
     :func:`basewatch.analysis.flight_ends.end_on_runway_or_final`), judged from the last
     position and the one about ``back_s`` before it. Ends near no runway (grid index, 600 m
-    across, 8 km beyond the ends) are screened out vectorised first."""
+    across, 8 km beyond the ends) are screened out vectorised first.
+
+    A track cut by the end of the recording (``recording_end_s``) is not a loss of signal
+    near the ground: no probable landing when its last position is within ``cut_rows`` of
+    the track's own row intervals (the median of its last ten; ``cut_min_s`` at least) of
+    that end: the feed would not have sent the next rows in time (traffic's quickstart ends
+    at 14:59:59 with a06310 4.1 km short of Roissy's 09R, 1 s rows: no landing is read).
+    Only where the feed was receiving other tracks up to then too (``last_times``: the last
+    time of every track; two or more within that margin of the end): a recording of one
+    flight ends where its signal did (traffic's bornholm, lost 263 m short of EKRN 29)."""
     if len(ends) == 0:
         return []
     crs = np.atleast_1d(azimuth_deg(lon[ends - 1], lat[ends - 1], lon[ends], lat[ends]))
@@ -198,6 +260,15 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
         pair = [k, m + k]
         hit = end_on_runway_or_final(lo_[pair], la_[pair], al_[pair], gs_[pair],
                                      t[pos[pair]], airfields, course_deg=float(tr_[m + k]))
+        if hit is not None and hit.basis == BASIS_FINAL:
+            e = int(cand[k])
+            tt = t[max(seg_start_of[e], e - 10):e + 1]
+            cadence = float(np.median(np.diff(tt))) if len(tt) > 1 else 0.0
+            margin = max(cut_min_s, cut_rows * cadence)
+            live = 2 if last_times is None else int(
+                np.count_nonzero(last_times >= recording_end_s - margin))
+            if recording_end_s - float(t[e]) <= margin and live >= 2:
+                continue
         if hit is not None:
             out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
                         hit.basis, hit.time_s, hit.time_lo_s, hit.time_hi_s))

@@ -103,7 +103,7 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
 def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                  is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                  read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float,
-                 span: int, fit_s: float
+                 span: int, fit_s: float, high_ft: float = 3000.0
                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
 
@@ -171,7 +171,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # a reading 6,000 ft/min or more from both its neighbours is no aeroplane's: one cell of
     # a fill (munich: 0 -> 875 -> 1,750 ft in 10 s after the last surface report)
     has &= ~_steep(alt, tw, has, raw_alt, surface)
-    ground_read = same & (og == 1.0) & np.isfinite(alt)
+    # among readings a pressure altimeter can give there (QNH 980-1050 hPa: within 1,000 ft
+    # of the elevation): quickstart 7cfa71 sent 9,600 ft parked at Le Bourget (218 ft)
+    ground_read = same & (og == 1.0) & np.isfinite(alt) \
+        & (np.abs(alt - np.asarray(elevation_ft, float)[:, None]) <= 1000.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         ref_g = _median_rows(alt, ground_read)
@@ -186,17 +189,24 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # only with the pressure, and one held by nothing is no level (tour_de_france at LFLU:
     # 300 ft once at a taxi's start, a fill, then the roll holds 400-425)
     pick = np.flatnonzero(to & ~np.isfinite(ref_g))
+    held_ok = np.zeros(m, bool)
     if len(pick):
         held = _lowest_held(alt[pick], tw[pick], has[pick],
                             np.asarray(elevation_ft, float)[pick])
         low[pick] = np.where(np.isfinite(held), held, low[pick])
+        held_ok[pick] = np.isfinite(held)
+    # ... and a lowest reading neither held, nor read before the state change, nor twice
+    # is the climb's first (quickstart 3950cc at Orly: no altitude on the ground, 25 ft
+    # climbing 1,920 ft/min at the flag's flip, ~100 ft over the field): a bound, no level
+    at_low = has & (alt <= low[:, None])
+    taxi_low = held_ok | (at_low & (tw < 0)).any(axis=1) | (at_low.sum(axis=1) >= 2)
     ref = np.where(np.isfinite(ref_g), np.where(to, ref_g, np.fmin(ref_g, low)),
                    np.fmin(elevation_ft, low))
     # a reading under the elevation says the field reads at least that low that day (a high
     # pressure): a level for a lift-off's taxi; not for a touch-down, where the lowest
     # reading may be the aircraft still flying (toulouse: 325 ft 373 m short of 32R at a
     # 499 ft field whose surface reports read 0)
-    known = np.isfinite(ref_g) | (to & (low < elevation_ft - 25))
+    known = np.isfinite(ref_g) | (to & (low < elevation_ft - 25) & taxi_low)
     # a landing with no reading flagged on the ground: the field's level is the floor the
     # aircraft's own readings reach and hold (8 s or more within one 25 ft step: a descent
     # passes a step faster than that), among readings a pressure altimeter can give there
@@ -217,6 +227,29 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     up = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + 1500.0)
     # take-offs: the first reading above the field from a minute before the flag on
     cand_t = up & (tw >= -60)
+    # ... and where the feed sends no altitude under that (OpenSky's flagged feeds send none
+    # on the ground, some none under a few thousand feet: quickstart 4241bb at Le Bourget,
+    # whose first reading, 61 s after the flag's flip, is 2,100 ft), the first reading up to
+    # ``high_ft`` above the field that starts a climb held for ``fit_s`` (every later reading
+    # in it as high or higher, 3 ft/s or more on average): one aircraft's climb, not replies
+    # mixed from another (those jump about), extrapolated down like a low one
+    high = to & ~cand_t.any(axis=1)
+    if high.any():
+        up_h = has & (alt > ref[:, None] + above_ft) & (alt < ref[:, None] + high_ft) \
+            & (tw >= -60) & high[:, None]
+        c_h = np.argmax(up_h, axis=1)
+        r_ = np.arange(m)
+        t_h, a_h = tw[r_, c_h], alt[r_, c_h]
+        nxt = has & (tw > t_h[:, None]) & (tw <= t_h[:, None] + fit_s)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gain = np.nanmax(np.where(nxt, alt, np.nan), axis=1) - a_h
+            took = np.nanmax(np.where(nxt, tw, np.nan), axis=1) - t_h
+            steady = ~(nxt & (alt < a_h[:, None])).any(axis=1) & nxt.any(axis=1) \
+                & (gain >= 3.0 * took)
+        high &= up_h.any(axis=1) & steady
+        cand_t[high, :] = False
+        cand_t[high, c_h[high]] = True
     # landings: the last one up to a minute after, and before the descent first reaches the
     # field's level (the roll-out and the taxi read higher again: belevingsvlucht's roll
     # reads -59 ft in ground effect, its taxi 0, so a taxi reading is not "still flying")
@@ -241,7 +274,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     a_c = alt[rows, col]
     fit = has & np.where(to[:, None], (tw >= t_c[:, None]) & (tw <= t_c[:, None] + fit_s),
                          (tw <= t_c[:, None]) & (tw >= t_c[:, None] - fit_s)) \
-        & (alt < ref[:, None] + 1500.0)
+        & (alt < ref[:, None] + np.where(high, high_ft + 3000.0, 1500.0)[:, None])
     slope, _ = _slope(tw, alt, fit)
     rate = np.where(to, slope, -slope)  # ft/s, positive when climbing (descending)
     default = np.where(to, 25.0, 12.0)  # 1,500 ft/min climb, 700 ft/min descent
@@ -255,7 +288,14 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     hi_a = np.where(to, np.minimum(t_c, e_alt + u), e_alt + u + 8.0)  # the flare slows the sink
     # a reading at the field's level bounds the event: a lift-off is after the last one
     # before the climb, a touch-down before the first one after the descent
-    before = at_field & (cols < col[:, None])
+    # (not the climb's first reading taken for the level: it is no reading at the field;
+    # nor a row repeating the one before it, position and altitude: the feed's repeat, no
+    # observation, quickstart 39cea8 at Orly repeating its rotation row for 9 s while it
+    # lifted off)
+    rep = np.zeros(idx.shape, bool)
+    rep[:, 1:] = (rs[idx[:, 1:]] == rs[idx[:, :-1]]) & (raw_alt[:, 1:] == raw_alt[:, :-1]) \
+        & (idx[:, 1:] != idx[:, :-1])
+    before = at_field & (cols < col[:, None]) & ~(to & ~taxi_low)[:, None] & ~rep
     after = at_field & (cols > col[:, None])
     # a surface report is after the touch-down, to the second (no 25 ft step to allow for)
     after_s = surface & (cols > col[:, None])

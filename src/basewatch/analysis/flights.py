@@ -319,7 +319,8 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                   max_cross_m: float = 250.0, margin_m: float = 3000.0,
                   infer_max_angle_deg: float = 10.0, infer_min_km: float = 100.0,
                   max_range_km: float = 5000.0, course_window_s: float = 600.0,
-                  min_state_s: float = 30.0) -> list[Detected]:
+                  min_state_s: float = 30.0,
+                  recording_end_s: float | None = None) -> list[Detected]:
     """Take-offs and landings at ``airfields`` (objects with ident, lat, lon, runways, area).
 
     ``table`` must be cleaned (sorted by aircraft and time). The ground state is the reported
@@ -336,7 +337,9 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     airfields inside a cone around the course fitted over its last ``course_window_s``
     seconds (half-angle ``infer_max_angle_deg`` or twice the course's standard error), at
     ``infer_min_km`` to ``max_range_km``: "inferred from bearing", with the course, its error
-    and the candidates.
+    and the candidates. ``recording_end_s``: when the recording ends (default: the table's
+    last time; a caller detecting one part of an import passes the whole import's): a track
+    cut by it is no probable landing (:func:`track_end_landings`).
     """
     if table.num_rows < 2 or not airfields:
         return []
@@ -368,6 +371,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     # tracks ending airborne; a frozen tail ends where the position froze
     ends = seg_end[~ground[seg_end] & (seg_end > seg_start)]
     ends = np.where(t[ends] - t[rs[ends]] > FROZEN_S, rs[ends], ends)
+    ends = ends[~ground[ends]]  # frozen while on the ground: the flag's later flip is no news
     # state changes inside a frozen run are not evidence: a take-off needs a new position
     # after it, and a track frozen since before its last state change ended with that change
     starts_of_runs = np.flatnonzero(rs == np.arange(len(rs)))
@@ -425,8 +429,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
          float(t_hi[m])) for m, k in enumerate(hit)]
     seg_of_end = {int(e): int(seg_start[seg[e]]) for e in ends}
     found += airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
-                              table, lon, lat, airfields, rs=rs)
-    found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields)
+                              table, lon, lat, airfields, rs=rs, seg=seg, read=read)
+    found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields,
+                                recording_end_s=float(t.max()) if recording_end_s is None
+                                else recording_end_s, last_times=t[seg_end])
     found += touch_and_goes(raw, flagged, seg, t, rs, airfields, read)
     # no ground contact at all, not even a blip the debounce removed
     found += go_arounds(raw, seg, t, rs, airfields, _np(table, "alt_ft"), read)

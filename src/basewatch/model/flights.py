@@ -67,6 +67,10 @@ class Runway:
     he_lon: float
     he_heading_deg: float
     length_ft: float | None = None
+    # landing thresholds displaced from the ends (OurAirports' le/he_displaced_threshold_ft):
+    # a landing on that end touches down past it
+    le_displaced_ft: float = 0.0
+    he_displaced_ft: float = 0.0
 
     def __post_init__(self) -> None:
         check_lon_lat(self.le_lon, self.le_lat, what=f"runway {self.le_ident}")
@@ -80,7 +84,9 @@ class Runway:
         return {"le_ident": self.le_ident, "le_lat": self.le_lat, "le_lon": self.le_lon,
                 "le_heading_deg": self.le_heading_deg, "he_ident": self.he_ident,
                 "he_lat": self.he_lat, "he_lon": self.he_lon,
-                "he_heading_deg": self.he_heading_deg, "length_ft": self.length_ft}
+                "he_heading_deg": self.he_heading_deg, "length_ft": self.length_ft,
+                **({"le_displaced_ft": self.le_displaced_ft} if self.le_displaced_ft else {}),
+                **({"he_displaced_ft": self.he_displaced_ft} if self.he_displaced_ft else {})}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Runway:
@@ -88,7 +94,8 @@ class Runway:
         return cls(str(d["le_ident"]), float(d["le_lat"]), float(d["le_lon"]),
                    float(d["le_heading_deg"]), str(d["he_ident"]), float(d["he_lat"]),
                    float(d["he_lon"]), float(d["he_heading_deg"]),
-                   None if length is None else float(length))
+                   None if length is None else float(length),
+                   float(d.get("le_displaced_ft") or 0.0), float(d.get("he_displaced_ft") or 0.0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,7 +173,9 @@ def parse_runways(path: Path, text: str) -> tuple[dict[str, list[Runway]], list[
                         row.number("le_heading_degT", required=False) or float("nan"),
                         row.get("he_ident"), nums[2], nums[3],
                         row.number("he_heading_degT", required=False) or float("nan"),
-                        row.number("length_ft", required=False))
+                        row.number("length_ft", required=False),
+                        row.number("le_displaced_threshold_ft", required=False, lo=0) or 0.0,
+                        row.number("he_displaced_threshold_ft", required=False, lo=0) or 0.0)
         except BasewatchError as exc:
             raise ImportFormatError(f"{row.where}: {exc}") from None
         out.setdefault(row.require("airport_ident"), []).append(rw)
