@@ -41,7 +41,12 @@ def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any]
     * its first readings hold one level (one 25 ft step) for 8 s or more over the runway's
       surface while its ground speed rises by ``gain_kt`` or more: accelerating along the
       runway at a level is the roll (london_gatwick 4076f1 reads 25 ft at 67, 82 and 90 kt
-      from 759 m down 26L, then climbs).
+      from 759 m down 26L, then climbs);
+
+    and that first reading is at the lowest the aircraft gives near the field (no more than
+    100 ft over its lowest there within 10 minutes, nor 300 ft over its lowest in the track:
+    the test :func:`basewatch.analysis.flight_ground.drop_aloft` makes of a slow row), else it
+    was aloft (a slow aircraft circling over the runway before it lands: border_control).
 
     The rows so held (or that first row) are the roll: the take-off is then a state change
     timed from the climb like any other (flight_timing.time_events)."""
@@ -84,12 +89,15 @@ def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any]
                 break  # a fill, off the runway, or off the level
             held.append(j)
         h = np.asarray(held)
+        if not np.isfinite(alt[0]):
+            continue
+        (low10, low_track), slowest = _lowest_and_slowest(table, t, rs, a, i0, end, alt[0],
+                                                          cache, read, near_m, window_s)
+        if alt[0] > low10 + 100.0 or alt[0] > low_track + 300.0:
+            continue  # lower readings of its own at the field: it was aloft (flight_ground)
         accelerating = (t[rows[h[-1]]] - t[i0] >= FROZEN_S
                         and gs[h[-1]] - gs[0] >= gain_kt)
-        if not accelerating and not (np.isfinite(alt[0]) and np.isfinite(gs[0])
-                                     and gs[0] <= ratio * _slowest(table, t, rs, a, i0, alt[0],
-                                                                   cache, read, near_m,
-                                                                   window_s)):
+        if not accelerating and not gs[0] <= ratio * slowest:  # NaN, inf: no evidence
             continue
         if out is ground:
             out = ground.copy()
@@ -97,19 +105,26 @@ def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any]
     return out
 
 
-def _slowest(table: pa.Table, t: NDArray[Any], rs: NDArray[Any], a: Any, row: int,
-             alt0: float, cache: dict[Any, Any], read: Any, near_m: float,
-             window_s: float) -> float:
-    """The slowest reported ground speed the aircraft of ``row`` flies near field ``a``
-    (rows 100 ft or more over ``alt0``, 50 kt or more, fresh and unfilled), else inf."""
+def _lowest_and_slowest(table: pa.Table, t: NDArray[Any], rs: NDArray[Any], a: Any, row: int,
+                        end: int, alt0: float, cache: dict[Any, Any], read: Any,
+                        near_m: float, window_s: float, lowest_s: float = 600.0
+                        ) -> tuple[tuple[float, float], float]:
+    """Of the aircraft of ``row`` near field ``a`` (``near_m``), fresh and unfilled rows only:
+    its lowest readings within ``lowest_s`` of ``row`` and in its track (``row`` to ``end``;
+    not surface reports, 0 with no flag; ``alt0`` if none), and the slowest reported ground
+    speed it flies within ``window_s`` (rows 100 ft or more over ``alt0``, 50 kt or more;
+    inf if none)."""
     rows = aircraft_rows(table, cache, row)
     rows = rows[np.abs(t[rows] - t[row]) <= window_s]
     if len(rows) < 3:
-        return math.inf
-    alt, gs = read("alt_ft", rows), read("gs_kt", rows)
-    fly = (alt >= alt0 + 100.0) & (gs >= SLOW_KT)
-    fly &= np.asarray(distance_m(read("lon", rows), read("lat", rows), a.lon, a.lat)) <= near_m
-    if not fly.any():
-        return math.inf
-    fly &= real_rows(rows, t, rs, alt, read)
-    return float(np.min(gs[fly])) if fly.any() else math.inf
+        return (alt0, alt0), math.inf
+    alt, gs, og = read("alt_ft", rows), read("gs_kt", rows), read("on_ground", rows)
+    near = np.asarray(distance_m(read("lon", rows), read("lat", rows), a.lon, a.lat)) <= near_m
+    near &= real_rows(rows, t, rs, alt, read) & np.isfinite(alt)
+    low = near & ~(np.isnan(og) & (alt == 0.0))
+    low10 = low & (np.abs(t[rows] - t[row]) <= lowest_s)
+    track = low & (rows >= row) & (rows <= end)
+    fly = near & (alt >= alt0 + 100.0) & (gs >= SLOW_KT)
+    return ((float(np.min(alt[low10])) if low10.any() else alt0,
+             float(np.min(alt[track])) if track.any() else alt0),
+            float(np.min(gs[fly])) if fly.any() else math.inf)
