@@ -6,7 +6,6 @@ not a track first seen airborne (:func:`basewatch.analysis.flight_runways.airbor
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,30 +13,37 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from basewatch.analysis.flight_ground import SLOW_KT
 from basewatch.analysis.flight_levels import FROZEN_S
 from basewatch.analysis.flight_runways import match_runways, take_column
-from basewatch.analysis.flight_starts import aircraft_rows, real_rows, reader
-from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+from basewatch.analysis.flight_starts import aircraft_rows, reader, real_rows, whole_columns
+from basewatch.analysis.geodesy import (
+    along_cross_track_m,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
 
 __all__ = ["rolling_starts"]
 
 
 def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
                    rs: NDArray[Any], table: pa.Table, airfields: Sequence[Any], *,
-                   cross_m: float = 120.0, ratio: float = 0.8, gain_kt: float = 10.0,
-                   near_m: float = 10_000.0, window_s: float = 3 * 3600.0,
-                   horizon_s: float = 120.0) -> NDArray[np.bool_]:
+                   cross_m: float = 120.0, ratio: float = 0.7, min_kt_s: float = 1.0,
+                   gain_kt: float = 10.0, near_m: float = 10_000.0,
+                   horizon_s: float = 120.0, clear_s: float = 60.0) -> NDArray[np.bool_]:
     """``ground`` with the first rows of tracks that start on the runway's roll set to the
     ground (a new array; unchanged if none). A track first seen airborne starts on the roll
     when its first row is over a runway's surface (between its thresholds, ``cross_m`` of its
     centreline) and
 
-    * its ground speed is at most ``ratio`` of the slowest the same aircraft flies near the
-      field (``near_m``, 100 ft or more over that first reading, 50 kt or more, fresh and
-      unfilled rows, ``window_s`` either side): an aeroplane lifts off at about its slowest
-      flying speed and flies no slower after (traffic's lisbon 4070f4 starts at 52 kt 474 m
-      down 02 at the field's reading; it climbs out at 85-93 kt and finals at 92); or
+    * its ground speed is at most ``ratio`` of the one it has at its first fresh, unfilled
+      reading 100 ft or more higher (within ``clear_s``: surely airborne), gained at
+      ``min_kt_s`` or more on average: a take-off roll gains speed at 1.5-5 kt/s up to the
+      lift-off; after it an aeroplane climbs out within 10-25 % of its lift-off speed over
+      the first minute (V2 + 10-20 kt), and a slow rotorcraft or loiterer gains speed more
+      slowly (traffic's lisbon 4070f4 starts at 52 kt 474 m down 02 at the field's reading
+      and is 175 ft up at 85 kt 25 s later; the first rows of real tracks first seen
+      airborne over a runway keep 0.8 or more of their speed 100 ft up); or
     * its first readings hold one level (one 25 ft step) for 8 s or more over the runway's
       surface while its ground speed rises by ``gain_kt`` or more: accelerating along the
       runway at a level is the roll (london_gatwick 4076f1 reads 25 ft at 67, 82 and 90 kt
@@ -91,13 +97,17 @@ def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any]
         h = np.asarray(held)
         if not np.isfinite(alt[0]):
             continue
-        (low10, low_track), slowest = _lowest_and_slowest(table, t, rs, a, i0, end, alt[0],
-                                                          cache, read, near_m, window_s)
+        low10, low_track = _lowest(table, t, rs, a, i0, end, alt[0], cache, read, near_m)
         if alt[0] > low10 + 100.0 or alt[0] > low_track + 300.0:
             continue  # lower readings of its own at the field: it was aloft (flight_ground)
         accelerating = (t[rows[h[-1]]] - t[i0] >= FROZEN_S
                         and gs[h[-1]] - gs[0] >= gain_kt)
-        if not accelerating and not gs[0] <= ratio * slowest:  # NaN, inf: no evidence
+        up = np.flatnonzero(real & (alt >= alt[0] + 100.0) & (t[rows] <= t[i0] + clear_s))
+        rolling = False
+        if len(up):
+            j, dt_s = int(up[0]), float(t[rows[up[0]]] - t[i0])
+            rolling = bool(gs[0] <= ratio * gs[j] and gs[j] - gs[0] >= min_kt_s * dt_s)
+        if not (accelerating or rolling):
             continue
         if out is ground:
             out = ground.copy()
@@ -105,26 +115,23 @@ def rolling_starts(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any]
     return out
 
 
-def _lowest_and_slowest(table: pa.Table, t: NDArray[Any], rs: NDArray[Any], a: Any, row: int,
-                        end: int, alt0: float, cache: dict[Any, Any], read: Any,
-                        near_m: float, window_s: float, lowest_s: float = 600.0
-                        ) -> tuple[tuple[float, float], float]:
-    """Of the aircraft of ``row`` near field ``a`` (``near_m``), fresh and unfilled rows only:
-    its lowest readings within ``lowest_s`` of ``row`` and in its track (``row`` to ``end``;
-    not surface reports, 0 with no flag; ``alt0`` if none), and the slowest reported ground
-    speed it flies within ``window_s`` (rows 100 ft or more over ``alt0``, 50 kt or more;
-    inf if none)."""
+def _lowest(table: pa.Table, t: NDArray[Any], rs: NDArray[Any], a: Any, row: int, end: int,
+            alt0: float, cache: dict[Any, Any], read: Any, near_m: float,
+            lowest_s: float = 600.0) -> tuple[float, float]:
+    """The lowest readings the aircraft of ``row`` gives near field ``a`` (``near_m``; fresh,
+    unfilled rows, not surface reports, 0 with no flag) within ``lowest_s`` of ``row`` and in
+    its track (``row`` to ``end``); ``alt0`` where none."""
     rows = aircraft_rows(table, cache, row)
-    rows = rows[np.abs(t[rows] - t[row]) <= window_s]
+    rows = rows[np.abs(t[rows] - t[row]) <= max(lowest_s, float(t[end] - t[row]))]
+    col = whole_columns(table, cache)
+    rows = rows[np.asarray(approx_distance_m(col["lon"][rows], col["lat"][rows], a.lon, a.lat))
+                <= 1.2 * near_m]  # screened on the sphere, measured on the ellipsoid
     if len(rows) < 3:
-        return (alt0, alt0), math.inf
-    alt, gs, og = read("alt_ft", rows), read("gs_kt", rows), read("on_ground", rows)
-    near = np.asarray(distance_m(read("lon", rows), read("lat", rows), a.lon, a.lat)) <= near_m
-    near &= real_rows(rows, t, rs, alt, read) & np.isfinite(alt)
-    low = near & ~(np.isnan(og) & (alt == 0.0))
+        return alt0, alt0
+    alt, og = col["alt"][rows], col["og"][rows]
+    low = np.asarray(distance_m(col["lon"][rows], col["lat"][rows], a.lon, a.lat)) <= near_m
+    low &= real_rows(rows, t, rs, alt, read) & np.isfinite(alt) & ~(np.isnan(og) & (alt == 0.0))
     low10 = low & (np.abs(t[rows] - t[row]) <= lowest_s)
     track = low & (rows >= row) & (rows <= end)
-    fly = near & (alt >= alt0 + 100.0) & (gs >= SLOW_KT)
-    return ((float(np.min(alt[low10])) if low10.any() else alt0,
-             float(np.min(alt[track])) if track.any() else alt0),
-            float(np.min(gs[fly])) if fly.any() else math.inf)
+    return (float(np.min(alt[low10])) if low10.any() else alt0,
+            float(np.min(alt[track])) if track.any() else alt0)

@@ -24,9 +24,21 @@ from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ground import SLOW_KT
 from basewatch.analysis.flight_levels import FROZEN_S
 from basewatch.analysis.flight_timing import straight_fill
-from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
+from basewatch.analysis.geodesy import (
+    along_cross_track_m,
+    approx_distance_m,
+    azimuth_deg,
+    distance_m,
+)
 
-__all__ = ["aircraft_rows", "own_floor", "real_rows", "reader", "runway_start_bound"]
+__all__ = [
+    "aircraft_rows",
+    "own_floor",
+    "reader",
+    "real_rows",
+    "runway_start_bound",
+    "whole_columns",
+]
 
 KT_MS = 1852.0 / 3600.0
 MAX_CLIMB_FPS = 100.0  # 6,000 ft/min: no aeroplane climbs faster (flight_levels.steep)
@@ -37,12 +49,26 @@ def aircraft_rows(table: pa.Table, cache: dict[Any, Any], row: int) -> NDArray[n
     """The rows of the aircraft of ``row`` (the table is sorted by aircraft and time, so they
     are one block), the blocks found once per table."""
     if "blocks" not in cache:
-        codes = np.asarray(numpy_of(table.column("hex").dictionary_encode().combine_chunks()
-                                    .indices), np.int64)
+        codes = whole_columns(table, cache)["hex"]
         cache["blocks"] = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1, len(codes)]
     b = cache["blocks"]
     j = int(np.searchsorted(b, row, side="right")) - 1
     return np.arange(b[j], b[j + 1])
+
+
+def whole_columns(table: pa.Table, cache: dict[Any, Any]) -> dict[Any, Any]:
+    """``cache`` holding the table's lon, lat, alt (and hex codes: the arrays
+    :func:`basewatch.analysis.flight_runways.field_level` keeps under the same keys), gs and
+    og (the flag as 1/0/NaN) as numpy arrays, read once per table."""
+    if "alt" not in cache:
+        cache["lon"], cache["lat"], cache["alt"] = (
+            np.asarray(numpy_of(table.column(n)), float) for n in ("lon", "lat", "alt_ft"))
+        cache["hex"] = np.asarray(numpy_of(table.column("hex").dictionary_encode()
+                                           .combine_chunks().indices), np.int64)
+    if "gs" not in cache:
+        cache["gs"] = np.asarray(numpy_of(table.column("gs_kt")), float)
+        cache["og"] = np.asarray(numpy_of(table.column("on_ground").cast(pa.float64())), float)
+    return cache
 
 
 def reader(table: pa.Table):  # type: ignore[no-untyped-def]
@@ -87,9 +113,13 @@ def own_floor(table: pa.Table, t: NDArray[Any], rs: NDArray[Any], a: Any, row: i
     rows = rows[np.abs(t[rows] - t[row]) <= window_s]
     if len(rows) < 2 or not a.runways:
         return None
+    col = whole_columns(table, c)
+    rows = rows[np.asarray(approx_distance_m(col["lon"][rows], col["lat"][rows], a.lon, a.lat))
+                <= 8000.0]  # near the field (screened on the sphere)
+    if len(rows) < 2:
+        return None
     read = reader(table)
-    alt, og, gs = (read(n, rows) for n in ("alt_ft", "on_ground", "gs_kt"))
-    lon, lat = read("lon", rows), read("lat", rows)
+    alt, og, gs, lon, lat = (col[n][rows] for n in ("alt", "og", "gs", "lon", "lat"))
     surface = np.isnan(og) & (alt == 0.0)
     near = np.asarray(distance_m(lon, lat, a.lon, a.lat)) <= 3000.0
     on_ground = near & ((og == 1.0) | (gs < SLOW_KT) | surface)

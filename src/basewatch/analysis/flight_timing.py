@@ -31,11 +31,10 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
-from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
 from basewatch.analysis.flight_levels import median_rows as _median_rows
-from basewatch.analysis.flight_levels import passed_zero
 from basewatch.analysis.flight_levels import repeated as _repeated
 from basewatch.analysis.flight_levels import steep as _steep
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
