@@ -187,3 +187,45 @@ def touch_and_go(seed: int) -> Track:
         lon, lat, _ = GEOD.fwd(lon, lat, HDG_07, 140 * KT)
         rows.append((t, lat, lon, alt, 140.0, HDG_07, False))
     return Track(rows, truth)
+
+
+def low_pass(seed: int, *, turn_in: bool, agl_ft: float = 300.0) -> Track:
+    """A descent at 700 ft/min and 140 kt to ``agl_ft`` 400 m short of 07's threshold, then
+    45 s level along the runway and a climb at 600 ft/min; ``truth`` is the time it levels.
+
+    ``turn_in``: the last 30 s of the descent are a rate-one right turn (3 deg/s, radius
+    1,375 m) from a heading square to the runway onto its axis, after 40 s on that heading
+    (traffic's london_gatwick 4076f1 at 03:24, a flypast); else the same descent is flown
+    straight down the extended centreline (a low approach)."""
+    rng = np.random.default_rng(seed)
+    v = 140.0 * KT
+    r = v / math.radians(3.0)
+    x_low = -400.0
+
+    def at(x: float, y: float) -> tuple[float, float]:  # along 07 from W, y to the left
+        lon, lat, _ = GEOD.fwd(*W, HDG_07 if x >= 0 else HDG_07 + 180, abs(x))
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07 - 90 if y >= 0 else HDG_07 + 90, abs(y))
+        return lon, lat
+
+    rows: list[tuple[float, float, float, float, float, float, bool | None]] = []
+    t, h = T0, agl_ft + 70 * 700.0 / 60.0
+    for k in range(70):  # the descent: 40 s straight, 30 s turning (or all on the axis)
+        if not turn_in:
+            x, y, crs = x_low - (70 - k) * v, 0.0, HDG_07
+        elif k < 40:
+            x, y, crs = x_low - r, -r - (40 - k) * v, HDG_07 - 90
+        else:
+            th = math.radians(3.0 * (k - 40))
+            x, y = x_low - r * math.cos(th), -r + r * math.sin(th)
+            crs = HDG_07 - 90 + 3.0 * (k - 40)
+        lon, lat = at(x, y)
+        rows.append((t, lat, lon, _q(ELEV + h, rng), 140.0, crs % 360, None))
+        t, h = t + 1, h - 700.0 / 60.0
+    truth = t
+    for k in range(135):  # level 45 s, then climbing
+        if k >= 45:
+            h += 10.0
+        lon, lat = at(x_low + k * v, 0.0)
+        rows.append((t, lat, lon, _q(ELEV + h, rng), 140.0, HDG_07, None))
+        t += 1
+    return Track(rows, truth)

@@ -7,7 +7,9 @@ vectorised over events: one row per event, one column per window cell).
   passes a step faster (:func:`held_floor`, :func:`lowest_held`);
 * a reading 6,000 ft/min or more from both its neighbours is no aeroplane's (:func:`steep`);
 * a run of one value lasting over 8 s is news only at its first row: a feed repeating its last
-  altitude (:func:`repeated`).
+  altitude (:func:`repeated`);
+* a 0 between a higher reading before and a lower one after, in one descent, is a pressure
+  reading passed through, not a surface report (:func:`passed_zero`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FROZEN_S", "held_floor", "lowest_held", "median_rows", "repeated", "steep"]
+__all__ = ["FROZEN_S", "held_floor", "lowest_held", "median_rows", "passed_zero", "repeated",
+           "steep"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 
@@ -120,3 +123,28 @@ def repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.
     end = np.minimum.accumulate(np.where(ends, col, w - 1)[:, ::-1], axis=1)[:, ::-1]
     dur = np.take_along_axis(tw, end, axis=1) - np.take_along_axis(tw, begun, axis=1)
     return np.asarray(fin & (col != begun) & (dur > after_s), bool)
+
+
+def passed_zero(alt: NDArray[Any], tw: NDArray[Any], fresh: NDArray[np.bool_],
+                gap_s: float = 10.0) -> NDArray[np.bool_]:
+    """Cells reading exactly 0 that a descent passes through: the fresh reading before them
+    is above 0 and the one after them below 0, each within ``gap_s`` seconds.
+
+    The calibration feeds send 0 in surface reports, but 0 is also what the altimeter reads
+    at 0 ft of pressure altitude: on a day a field reads under 0 (a high pressure: Arcachon
+    read -100/-125 ft on 6 Sep 2020, traffic's ``tour_de_france``), a descent reads 100, 0,
+    -100 in 5 s rows on its way down. A surface report marks the ground; a reading lower
+    still in the same descent, seconds later, says the aircraft was not there yet."""
+    use = fresh & np.isfinite(alt) & (alt != 0.0)
+    w = alt.shape[1]
+    if w == 0:
+        return np.zeros(alt.shape, bool)
+    col = np.arange(w)[None, :]
+    rows = np.arange(len(alt))[:, None]
+    prev = np.maximum.accumulate(np.where(use, col, -1), axis=1)
+    nxt = np.minimum.accumulate(np.where(use, col, w)[:, ::-1], axis=1)[:, ::-1]
+    pa_, na_ = np.clip(prev, 0, w - 1), np.clip(nxt, 0, w - 1)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(fresh & (alt == 0.0) & (prev >= 0) & (nxt < w)
+                          & (alt[rows, pa_] > 0.0) & (alt[rows, na_] < 0.0)
+                          & (tw - tw[rows, pa_] <= gap_s) & (tw[rows, na_] - tw <= gap_s), bool)

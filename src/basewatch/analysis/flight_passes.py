@@ -11,8 +11,9 @@ Helpers of :func:`basewatch.analysis.flights.detect_events` (pure, vectorised sc
   centreline, over the runway or up to 3 km short of its threshold, flying along it (30 deg),
   under 400 ft above the field's elevation (QNH unknown: generous), reached after descending
   at least 300 ft over the two minutes before and followed by a climb of at least 300 ft
-  within two minutes, held for 30 s or more, with no ground state in between. A level
-  flypast is neither.
+  within two minutes, held for 30 s or more, with no ground state in between, and flown down
+  the extended centreline (600 m) for the 30 s before the low point (:func:`_on_final`). A
+  level flypast is neither.
 * **Touch-and-go without a flag** (:func:`_wheels`): such a pass whose readings hold the
   field's level (the same aircraft's own readings on the ground there) over the runway for
   4 s or more, at no more than 1.2 times the slowest speed it flew near the field: the
@@ -131,7 +132,30 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
     first = np.r_[True, group[order][1:] != group[order][:-1]]
     cand = np.sort(cand[order][first])
     found = _on_runway(cand, t, airfields, watched, alt_all, read, max_agl_ft=max_agl_ft)
+    found = [f for f in found if _on_final(f, seg, t, rs, watched, read)]
     return [_wheels(f, ground, seg, t, rs, watched, alt_all, read) for f in found]
+
+
+def _on_final(f: Found, seg: NDArray[Any], t: NDArray[Any], rs: NDArray[Any],
+              watched: Sequence[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
+              before_s: float = 30.0, max_cross_m: float = 600.0) -> bool:
+    """Whether the pass was flown down the runway's extended centreline: every fresh
+    position of the ``before_s`` seconds before the low point within ``max_cross_m`` of it
+    (the low point's own test). An approach, and a go-around from it, is established on the
+    final (2 km at 130 kt) before its low point; an aircraft still turning onto the axis then
+    is manoeuvring: traffic's london_gatwick 4076f1 turned in from 1.1 km off 26L's axis 30 s
+    before a level run at 500-525 ft along the airport (425-450 ft over its own ground
+    reading), a flypast; the truth's 133 runway passes were all within 350 m then."""
+    c = f[0]
+    rows = np.arange(max(c - 400, 0), c + 1)
+    rows = rows[(seg[rows] == seg[c]) & (t[rows] >= t[c] - before_s)
+                & (t[rows] - t[rs[rows]] <= FROZEN_S)]
+    a = next(x for x in watched if x.ident == f[2])
+    rw = next(r for r in a.runways if f[3] in (r.le_ident, r.he_ident))
+    az = float(azimuth_deg(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
+    _, cross = along_cross_track_m(read("lon", rows), read("lat", rows), rw.le_lon, rw.le_lat,
+                                   az)
+    return bool(np.all(np.abs(np.atleast_1d(cross)) <= max_cross_m))
 
 
 def _wheels(f: Found, ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import BASIS_FINAL, end_on_runway_or_final
 from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_starts import own_floor, runway_start_bound
 from basewatch.analysis.flight_timing import time_events
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
@@ -120,6 +121,9 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
             hi = t0 if level is None else t0 - max(0.0, agl - 300.0) / rate
         else:
             est, lo, hi = t0, t0 - 120.0, t0
+        # the aircraft's own floor at the field that day, and the runway's start (flight_starts)
+        est, lo, hi = _own_start(table, t, rs, a, int(cand[k]), whole, est, lo, hi, float(al_[k]),
+                                 rate, float(along), _slowest_kt(gs_[[k, m + k]]), agl)
         out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, hi))
     return out
 
@@ -155,6 +159,30 @@ def _rolling_start(i: int, end: int, along: float, cross: float, rw: Any, a0: fl
     if not (np.isfinite(est[0]) and lo[0] >= t[i] - 1.0):
         return None  # no climb read in the readings: the flag's times say nothing here
     return float(est[0]), float(lo[0]), float(hi[0])
+
+
+def _own_start(table: pa.Table, t: NDArray[Any], rs: Any, a: Any, row: int,
+               cache: dict[Any, Any], est: float, lo: float, hi: float, alt0: float,
+               rate: float, along_m: float, speed_kt: float, agl: float
+               ) -> tuple[float, float, float]:
+    """A first-seen-airborne lift-off timed from the aircraft's own floor at the field that
+    day where it has one (:func:`basewatch.analysis.flight_starts.own_floor`: its landing's
+    level, to 40 ft and the pressure's drift) rather than the feed's other aircraft or the
+    elevation, and never before the runway's start allows
+    (:func:`basewatch.analysis.flight_starts.runway_start_bound`)."""
+    u, t0 = 300.0, float(t[row])
+    own = own_floor(table, t, rs, a, row, cache) if rs is not None else None
+    if own is not None and math.isfinite(rate) and rate >= 3.0 and math.isfinite(alt0):
+        agl, u = max(0.0, alt0 - own[0]), own[1]
+        est, lo, hi = t0 - agl / rate, t0 - (agl + u) / rate, t0 - max(0.0, agl - u) / rate
+    if not math.isfinite(agl):
+        return est, lo, hi
+    return runway_start_bound(est, lo, hi, t0=t0, along_m=along_m, speed_kt=speed_kt,
+                              agl_ft=agl, u_ft=u)
+
+
+def _slowest_kt(gs: NDArray[Any]) -> float:
+    return float(np.min(gs[np.isfinite(gs)])) if np.isfinite(gs).any() else math.nan
 
 
 def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,

@@ -31,7 +31,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
-from basewatch.analysis.flight_levels import FROZEN_S
+from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
 from basewatch.analysis.flight_levels import median_rows as _median_rows
@@ -151,6 +151,8 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # 0 a reading like any other
     near_zero = (fresh & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
     surface = same & np.isnan(og) & (alt == 0.0) & ~near_zero[:, None]
+    # ... nor a 0 a descent passes through to lower readings (tour_de_france at Arcachon)
+    surface &= ~passed_zero(alt, tw, fresh)
     og = np.where(surface, 1.0, og)
     raw_alt, alt = alt, np.where(surface, np.nan, alt)
     has = fresh & np.isfinite(alt)

@@ -29,6 +29,7 @@ from basewatch.analysis.flight_ground import (
     implied_speed_kt,
 )
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
+from basewatch.analysis.flight_rolls import rolling_starts
 from basewatch.analysis.flight_runways import (
     Sparse,
     airborne_starts,
@@ -359,6 +360,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     raw = drop_aloft(ground_state(og, gs, implied), flagged, table, seg, t)  # slow, yet aloft
     del og, gs, implied, ask
     ground = debounce(raw, seg, t, min_state_s)
+    ground = rolling_starts(ground, seg, t, rs, table, airfields)  # first rows on the roll
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
