@@ -14,9 +14,7 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_ends import BASIS_FINAL, end_on_runway_or_final
-from basewatch.analysis.flight_levels import FROZEN_S
 from basewatch.analysis.flight_starts import own_floor, runway_start_bound
-from basewatch.analysis.flight_timing import time_events
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
     approx_distance_m,
@@ -24,7 +22,7 @@ from basewatch.analysis.geodesy import (
     distance_m,
 )
 
-__all__ = ["BASIS_ROLL", "Sparse", "ahead", "airborne_starts", "field_level", "match_runways",
+__all__ = ["Sparse", "ahead", "airborne_starts", "field_level", "match_runways",
            "take_column", "track_end_landings"]
 
 
@@ -46,8 +44,7 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
                      table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
                      max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
                      max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
-                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None,
-                     seg: Any = None, read: Any = None
+                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None
                      ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
     climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
@@ -60,13 +57,9 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     that minus 300 ft (the level's uncertainty, over the climb rate) to the first position,
     or to that plus 300 ft where the day's level was read.
 
-    Not from the flag alone: a track that starts over the runway (between its ends, within
-    ``_ON_RUNWAY_M`` of the centreline) holding one reading (within 25 ft for 8 s) at the
-    field's level (100 ft of the day's level, or with none read 1,000 ft of the elevation)
-    is rolling, whatever the flag says (traffic's quickstart 06a133 at Le Bourget: flagged
-    airborne at -225 ft, the field's reading, for 9 s accelerating 98 -> 143 kt along 09):
-    its lift-off is timed as a state change's, from its own readings
-    (:func:`basewatch.analysis.flight_timing.time_events`; needs ``seg`` and ``read``)."""
+    Not from the flag alone: a track whose first rows are the roll (flagged airborne or not)
+    was made to start on the ground before this (:func:`basewatch.analysis.flight_rolls.
+    rolling_starts`), and its take-off is a state change's."""
     if len(starts) == 0:
         return []
     crs0 = np.atleast_1d(azimuth_deg(lon[starts], lat[starts], lon[starts + 1], lat[starts + 1]))
@@ -100,18 +93,11 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         # leaving: beyond the threshold of the runway in use, not short of it on approach
         lo, la = (rw.le_lon, rw.le_lat) if names[k] == rw.le_ident else (rw.he_lon, rw.he_lat)
         run_az = az if names[k] == rw.le_ident else (az + 180) % 360
-        along, cross = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
+        along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
         t0 = float(t[cand[k]])
         level = field_level(table, t, a, t0, whole, but=int(cand[k]))
-        if seg is not None and read is not None and rs is not None:
-            rolled = _rolling_start(int(cand[k]), seg_end_of[int(cand[k])], float(along),
-                                    float(cross), rw, float(al_[k]), level, a, t, seg, rs,
-                                    read)
-            if rolled is not None:
-                out.append((int(cand[k]), 0, a.ident, names[k], BASIS_ROLL) + rolled)
-                continue
         agl = max(0.0, float(al_[k]) - (a.elevation_ft if level is None else level))
         rate = float(climb[k])
         if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
@@ -126,39 +112,6 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
                                  rate, float(along), _slowest_kt(gs_[[k, m + k]]), agl)
         out.append((int(cand[k]), 0, a.ident, names[k], "first seen airborne", est, lo, hi))
     return out
-
-
-BASIS_ROLL = "first seen rolling (airborne flag, altitude at the field's level)"
-_ON_RUNWAY_M = 120.0  # over the runway: its half-width and the positions' noise
-
-
-def _rolling_start(i: int, end: int, along: float, cross: float, rw: Any, a0: float,
-                   level: float | None, a: Any, t: NDArray[Any], seg: NDArray[Any],
-                   rs: NDArray[Any], read: Any) -> tuple[float, float, float] | None:
-    """The lift-off (time, earliest, latest) of a track first seen at row ``i`` (``along``
-    and ``cross`` the runway ``rw`` from the threshold it rolls from) that is in fact rolling
-    (see :func:`airborne_starts`), or None."""
-    length = float(distance_m(rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat))
-    if not (0.0 <= along <= length and abs(cross) <= _ON_RUNWAY_M):
-        return None
-    near = a0 - level if level is not None else a0 - a.elevation_ft
-    if not math.isfinite(a0) or abs(near) > (100.0 if level is not None else 1000.0):
-        return None
-    j = ahead(t, i, i, end, FROZEN_S)
-    if t[j] - t[i] < FROZEN_S:
-        return None
-    rows = np.arange(i, j + 1)
-    alt = read("alt_ft", rows)
-    fresh = np.isfinite(alt) & (t[rows] - t[rs[rows]] <= FROZEN_S)
-    if not (np.all(np.abs(alt[fresh] - a0) <= 25.0)
-            and t[rows[fresh]].max() - t[i] >= FROZEN_S):
-        return None
-    trans = np.array([i + 1])  # the roll seen from its first row: the change after it
-    est, lo, hi = time_events(t, seg, rs, trans, np.array([True]),
-                              np.array([float(a.elevation_ft)]), np.array([True]), read)
-    if not (np.isfinite(est[0]) and lo[0] >= t[i] - 1.0):
-        return None  # no climb read in the readings: the flag's times say nothing here
-    return float(est[0]), float(lo[0]), float(hi[0])
 
 
 def _own_start(table: pa.Table, t: NDArray[Any], rs: Any, a: Any, row: int,

@@ -431,7 +431,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
          float(t_hi[m])) for m, k in enumerate(hit)]
     seg_of_end = {int(e): int(seg_start[seg[e]]) for e in ends}
     found += airborne_starts(starts, dict(zip(seg_start.tolist(), seg_end.tolist())), t,
-                              table, lon, lat, airfields, rs=rs, seg=seg, read=read)
+                              table, lon, lat, airfields, rs=rs)
     found += track_end_landings(ends, seg_of_end, t, table, lon, lat, airfields,
                                 recording_end_s=float(t.max()) if recording_end_s is None
                                 else recording_end_s, last_times=t[seg_end])
