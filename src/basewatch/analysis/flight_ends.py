@@ -34,7 +34,8 @@ from basewatch.analysis.geodesy import (
 )
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
-           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses"]
+           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
+           "off_the_runway"]
 
 BASIS_RUNWAY = "track ended on runway"
 BASIS_FINAL = "track ended on final (probable landing)"
@@ -67,7 +68,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            max_agl_ft: float = 1500.0, runway_agl_ft: float = 200.0,
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
                            default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
-                           qnh_ft: float = 300.0,
+                           qnh_ft: float = 300.0, course_gap_s: float = 30.0,
+                           lateral_m: float = 150.0, established_agl_ft: float = 500.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -91,7 +93,10 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     if len(lon) < 2:
         return None
     lo0, la0, lo1, la1 = float(lon[-2]), float(lat[-2]), float(lon[-1]), float(lat[-1])
-    if (lo0, la0) != (lo1, la1):
+    # a bearing across minutes unseen is no course (calfire a61b8e: "north" across a 5.7-min
+    # gap, while crossing 16/34 heading 240): the reported track then, if any
+    recent = not float(t_s[-1]) - float(t_s[-2]) > course_gap_s
+    if (lo0, la0) != (lo1, la1) and recent:
         course = float(azimuth_deg(lo0, la0, lo1, la1))
     elif course_deg is not None and math.isfinite(course_deg):
         course = course_deg
@@ -125,6 +130,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                     continue
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
+                if off_the_runway(along, cross, course - run_az, agl, lateral_m,
+                                  established_agl_ft):
+                    continue
                 t_end = float(t_s[-1])
                 if 0.0 <= along <= length and not agl > runway_agl_ft:
                     # touched down between the threshold and here
@@ -145,6 +153,24 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 if best is None or abs(cross) < best[0]:
                     best = (abs(cross), hit)
     return best[1] if best else None
+
+
+def off_the_runway(along: float, cross: float, off_course_deg: float, agl_ft: float,
+                   lateral_m: float = 150.0, established_agl_ft: float = 500.0) -> bool:
+    """A track's last position (``along``/``cross`` from a threshold, its course
+    ``off_course_deg`` from the runway's) that is no landing on that runway: over the runway
+    more than ``lateral_m`` from its centreline (runways are 23-60 m wide: such a track flies
+    beside it, to a pad or a parallel taxiway), or on final under ``established_agl_ft``
+    above the field (where an arrival is established on the centreline: the stabilised
+    approach) on a course that reaches the threshold more than ``lateral_m`` off it
+    (calfire a3c6bd, 345 m off 08 1.8 km out at 340 ft, and a3d599, 63 m off 17 but 17 deg
+    across it 838 m out at 190 ft, both heading for the heliport beside the field)."""
+    if along >= 0.0:
+        return abs(cross) > lateral_m
+    if not agl_ft < established_agl_ft:  # higher, or unknown: still turning in, perhaps
+        return False
+    d = math.radians((off_course_deg + 180.0) % 360.0 - 180.0)
+    return abs(cross - along * math.tan(d)) > lateral_m
 
 
 @dataclass(frozen=True)

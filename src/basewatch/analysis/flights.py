@@ -27,6 +27,7 @@ from basewatch.analysis.flight_ground import (
     ground_state,
     high_above_field,
     implied_speed_kt,
+    unseen_changes,
 )
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_runways import (
@@ -358,6 +359,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ground = debounce(raw, seg, t, min_state_s)
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
+    trans = trans[~unseen_changes(trans, ground, flagged, seg, t)]  # slow rows minutes apart
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
     del same
     seg_start = np.r_[0, seg_end[:-1] + 1]
