@@ -149,7 +149,15 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # ... unless the field reads about 0 that day: a descent in 25 ft steps passes 25-50 ft
     # before it reads 0, so a reading within 50 ft of 0 (not 0 itself) in the window makes
     # 0 a reading like any other
-    near_zero = (fresh & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
+    # (a reading of a straight-line fill is none: brussels_vor's fill to its surface reports
+    # passes 31 ft, which made the reports a level of 0 and the touch-down 35 s late)
+    land = np.flatnonzero(~np.asarray(is_takeoff, bool) | ~np.asarray(flag_based, bool))
+    filled = np.zeros(idx.shape, bool)
+    if len(land):
+        # neighbours judged by segment alone (a cell at the time limit is judged too)
+        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
+        filled[land] = straight_fill(idx[land], in_seg, t, alt[land], read)
+    near_zero = (fresh & ~filled & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
     surface = same & np.isnan(og) & (alt == 0.0) & ~near_zero[:, None]
     og = np.where(surface, 1.0, og)
     raw_alt, alt = alt, np.where(surface, np.nan, alt)
@@ -160,12 +168,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # in landing windows (a fill ending on the runway hides the touch-down) and in take-off
     # windows without a flag (munich: a fill from the last surface report, 0 ft, to 1,750 ft
     # reads 875 ft, 600 ft under the field, in the climb)
-    land = np.flatnonzero(~np.asarray(is_takeoff, bool) | ~np.asarray(flag_based, bool))
     if len(land):
-        # neighbours judged by segment alone (a cell at the time limit is judged too), and
-        # the window's two outermost cells, which have only one neighbour, are not used
-        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
-        has[land] &= ~straight_fill(idx[land], in_seg, t, raw_alt[land], read)
+        # (the fill found above), and the window's two outermost cells, which have only one
+        # neighbour, are not used
+        has[land] &= ~filled[land]
         has[land, 0] = False
         has[land, -1] = False
     # a reading 6,000 ft/min or more from both its neighbours is no aeroplane's: one cell of
@@ -363,7 +369,7 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
         inner = same[:, :-2] & same[:, 1:-1] & same[:, 2:] & (idx[:, 2:] == idx[:, :-2] + 2) \
             & (f > 0) & (f < 1) & (np.abs(alt[:, 2:] - alt[:, :-2]) > 0)
         line = inner & (off(alt) < 1.0)
-        out[:, 1:-1] = line & (off(lat) < 1e-7) & (off(lon) < 1e-7)
+        out[:, 1:-1] = line & (off(lat) < 1e-6) & (off(lon) < 1e-6)
     # two such cells in a row (four rows on one line): one can happen by chance
     two = out[:, :-1] & out[:, 1:]
     single = _midpoint_fill(out, f, idx, read)
