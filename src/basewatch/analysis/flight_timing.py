@@ -372,10 +372,10 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
         out[:, 1:-1] = line & (off(lat) < 1e-6) & (off(lon) < 1e-6)
     # two such cells in a row (four rows on one line): one can happen by chance
     two = out[:, :-1] & out[:, 1:]
-    single = _midpoint_fill(out, f, idx, read)
+    lone = out.copy()
     out[:, :-1] = two
     out[:, 1:] |= two
-    return out | single | alt_fill(line, alt)
+    return out | _midpoint_fill(lone & ~out, f, idx, read) | alt_fill(line, alt)
 
 
 def _midpoint_fill(line: NDArray[np.bool_], f: NDArray[Any], idx: NDArray[Any],
