@@ -422,6 +422,18 @@ def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
     return out
 
 
+def _filled_rows(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
+                 t: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
+                 ) -> NDArray[np.bool_]:
+    """Of the rows ``window(rows, n, half, half, step)``, those of a straight-line fill
+    (:func:`straight_fill`, judged on consecutive rows): a filled position is drawn, not
+    flown."""
+    idx1 = window(rows, n, half, half)
+    same = seg[idx1] == seg[rows][:, None]
+    alt = read("alt_ft", idx1.ravel()).reshape(idx1.shape)
+    return straight_fill(idx1, same, t, alt, read)[:, ::step]
+
+
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                    t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
                    read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
@@ -454,7 +466,21 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     use &= ~(gs < 40.0)
     lon = read("lon", flat).reshape(idx.shape)
     lat = read("lat", flat).reshape(idx.shape)
-    best = np.full(m, -np.inf)
+    # real positions decide; a fill's only where there are no others (a fill drawn from 2.5
+    # km off the axis across the grass strip 01L, 73 m west of LFLU's 01, made 01L the
+    # runway of a roll on 01's centreline: tour_de_france, 12 Sep 2020)
+    real = use & ~_filled_rows(rows, n, 64, step, seg, t, read)
+    _follow(af_idx, airfields, real, tw, lon, lat, max_cross_m, out)
+    left = np.array([o == "" for o in out])
+    _follow(np.where(left, af_idx, -1), airfields, use, tw, lon, lat, max_cross_m, out)
+    return out
+
+
+def _follow(af_idx: NDArray[Any], airfields: Sequence[Any], use: NDArray[np.bool_],
+            tw: NDArray[Any], lon: NDArray[Any], lat: NDArray[Any], max_cross_m: float,
+            out: list[str]) -> None:
+    """The scoring of :func:`runway_by_path` over the positions ``use``, into ``out``."""
+    best = np.full(len(out), -np.inf)
     for j in np.unique(af_idx[af_idx >= 0]):
         ev = np.flatnonzero(af_idx == j)
         u = use[ev]
@@ -477,4 +503,3 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                 e = int(ev[r])
                 best[e] = score[r]
                 out[e] = rw.le_ident if slope[r] > 0 else rw.he_ident
-    return out
