@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_approach import not_before_threshold
 from basewatch.analysis.flight_destinations import infer_destinations, replaced
 from basewatch.analysis.flight_ends import BASIS_FINAL
 from basewatch.analysis.flight_ground import (
@@ -421,6 +422,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
                                   flagged[th] | flagged[th - 1], read)
     by_path = runway_by_path(af_idx[hit], th, est, t, seg, rs, airfields, read)
+    # no touch-down before the last real position on final could reach the threshold
+    est, t_lo, t_hi = not_before_threshold(
+        th, is_takeoff[hit], est, t_lo, t_hi, af_idx[hit],
+        [by_path[m] or rw_name[k] for m, k in enumerate(hit)], t, seg, rs, airfields, read)
     found: list[tuple[int, int, str, str, str, float, float, float]] = [
         (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident,
          by_path[m] or rw_name[k], "ground state change", float(est[m]), float(t_lo[m]),
