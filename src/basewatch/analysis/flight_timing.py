@@ -31,6 +31,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
+from basewatch.analysis.flight_fills import midpoint_fill
 from basewatch.analysis.flight_levels import FROZEN_S
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
@@ -375,29 +376,7 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
     lone = out.copy()
     out[:, :-1] = two
     out[:, 1:] |= two
-    return out | _midpoint_fill(lone & ~out, f, idx, read) | alt_fill(line, alt)
-
-
-def _midpoint_fill(line: NDArray[np.bool_], f: NDArray[Any], idx: NDArray[Any],
-                   read: Callable[[str, NDArray[Any]], NDArray[Any]]) -> NDArray[np.bool_]:
-    """Cells of a **one-row** fill: on the line of :func:`straight_fill` (``line``), halfway
-    in time and at the exact midpoint of their neighbours in ground speed too, in a row with
-    no on-ground flag. The feeds that fill gaps with straight lines send no flag (traffic's
-    calibration flights, 5-10 s rows: ``perth`` 7c1a89 reads 250 -> 125 -> 0 ft and 74 -> 64
-    -> 54 kt at 00:33:20-:30 on 24's roll-out, the 125 ft taken as the last reading aloft);
-    flagged feeds (OpenSky state vectors, 1 s) repeat a position they have not decoded, and
-    a 1 s step on the position grid can be a midpoint by chance (quickstart: 589 such rows)."""
-    out = np.zeros(idx.shape, bool)
-    inner = line[:, 1:-1] & (np.abs(f - 0.5) < 1e-6)
-    if not inner.any():
-        return out
-    flat = idx.ravel()
-    gs = read("gs_kt", flat).reshape(idx.shape)
-    og = read("on_ground", flat).reshape(idx.shape)
-    with np.errstate(invalid="ignore"):
-        mid = np.abs(gs[:, 1:-1] - (gs[:, :-2] + gs[:, 2:]) / 2) < 0.01
-    out[:, 1:-1] = inner & mid & np.isnan(og[:, 1:-1])
-    return out
+    return out | midpoint_fill(lone & ~out, f, idx, read) | alt_fill(line, alt)
 
 
 def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
