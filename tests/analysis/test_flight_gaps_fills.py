@@ -1,0 +1,149 @@
+"""Gaps, fills, frozen tails and slow rotorcraft (issue #19, traffic's calfire, perth,
+brussels_vor, zero_gravity): seeded tracks around the test field's runway 07/25 with answers
+computed here with pyproj, independently of basewatch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from basewatch.analysis.flight_ends import end_on_runway_or_final, off_the_runway
+from basewatch.analysis.flight_timing import straight_fill
+from basewatch.analysis.flights import clean_positions, detect_events
+from tests.analysis.flight_tracks import ELEV, FIELD, GEOD, HDG_07, KT, T0, Track, W, landing
+
+Row = tuple[float, float, float, float, float, float, bool | None]
+
+
+def _at(along_m: float, cross_m: float) -> tuple[float, float]:
+    """(lat, lon) ``along_m`` from 07's threshold along the runway, ``cross_m`` to its right."""
+    lon, lat, _ = GEOD.fwd(*W, HDG_07, along_m) if along_m >= 0 else \
+        GEOD.fwd(*W, HDG_07 + 180, -along_m)
+    if cross_m:
+        lon, lat, _ = GEOD.fwd(lon, lat, HDG_07 + 90, cross_m)
+    return lat, lon
+
+
+def _events(rows: list[Row]) -> list:
+    table, _ = clean_positions(Track(rows, math.nan).table())
+    return detect_events(table, [FIELD])
+
+
+def test_a_slow_rotorcraft_beside_the_runway_between_gaps_gives_no_event() -> None:
+    # a helicopter, no flag, rows minutes apart: 90 kt 3 km out, then 35 kt 150 ft up 200 m
+    # beside the runway's middle, then 4 minutes unseen, then 80 kt 900 ft up 3 km away
+    rows: list[Row] = [
+        (T0, *_at(-3000, 400), ELEV + 800, 90.0, HDG_07, None),
+        (T0 + 240, *_at(1500, 200), ELEV + 150, 35.0, HDG_07, None),
+        (T0 + 480, *_at(4500, -300), ELEV + 900, 80.0, HDG_07, None),
+    ]
+    assert [e.kind for e in _events(rows)] == []
+
+
+def test_a_roll_out_seen_on_two_slow_rows_after_a_gap_is_still_a_landing() -> None:
+    # the same gap before the ground, but the roll-out and the taxi are seen (two rows at 40
+    # and 20 kt 20 s apart on the centreline, at the field's level): the aircraft was there
+    rows: list[Row] = [
+        (T0, *_at(-3000, 0), ELEV + 900, 130.0, HDG_07, None),
+        (T0 + 5, *_at(-2660, 0), ELEV + 860, 130.0, HDG_07, None),
+        (T0 + 120, *_at(1500, 0), ELEV, 40.0, HDG_07, None),
+        (T0 + 140, *_at(1800, 0), ELEV, 20.0, HDG_07, None),
+        (T0 + 170, *_at(1900, 0), ELEV, 10.0, HDG_07, None),
+    ]
+    kinds = [(e.kind, e.runway) for e in _events(rows)]
+    assert kinds == [("landing", "07")]
+
+
+def test_a_first_row_past_the_runway_too_low_for_a_climb_from_it_is_no_take_off() -> None:
+    # first seen 7 km past 07's far end (3 km runway: 10 km from its threshold) at 300 ft
+    # over the field, 55 kt, climbing 600 ft/min: from the far end at that speed and rate it
+    # would be ~2,300 ft up (7,000 m / 28.3 m/s = 247 s x 10 ft/s)
+    rows: list[Row] = []
+    for k in range(6):
+        rows.append((T0 + 5 * k, *_at(10000 + 5 * k * 55 * KT, 0), ELEV + 300 + 50 * k, 55.0,
+                     HDG_07, None))
+    assert 7000 / (55 * KT) * 10 - 300 > 300  # the hand computation: far lower than that
+    assert [e.kind for e in _events(rows)] == []
+    # the same first row 1.5 km past the far end (a climb from it: ~530 ft) is a take-off
+    near = [(r[0], *_at(4500 + 5 * k * 55 * KT, 0), *r[3:]) for k, r in enumerate(rows)]
+    assert [e.kind for e in _events(near)] == ["takeoff"]
+
+
+def test_a_first_row_whose_climb_is_measured_across_minutes_is_no_take_off() -> None:
+    # first row 2 km beyond 07's threshold (5 km past 25's) flying 25's way at 700 ft; the
+    # next row 8 minutes later, 200 ft higher: a climb "measured" across the gap
+    rows: list[Row] = [
+        (T0, *_at(-2000, 100), ELEV + 700, 100.0, (HDG_07 + 180) % 360, None),
+        (T0 + 480, *_at(-20000, 300), ELEV + 900, 100.0, (HDG_07 + 180) % 360, None),
+    ]
+    assert [e.kind for e in _events(rows)] == []
+
+
+def test_a_single_interpolated_row_is_a_fill_where_the_feed_sends_no_flag() -> None:
+    # 5 s rows; row 2 is the exact midpoint of rows 1 and 3 in every column
+    t = np.array([0.0, 5.0, 10.0, 15.0, 20.0])
+    lat = np.array([0.0, 0.001, 0.0023, 0.0036, 0.0047])
+    lon = np.array([0.0, 0.002, 0.0041, 0.0062, 0.0080])
+    alt = np.array([400.0, 250.0, 125.0, 0.0, 0.0])
+    gs = np.array([90.0, 74.0, 64.0, 54.0, 46.0])
+    lat[2], lon[2] = (lat[1] + lat[3]) / 2, (lon[1] + lon[3]) / 2
+    idx = np.arange(5)[None, :]
+    same = np.ones((1, 5), bool)
+    for flag, want in ((math.nan, True), (1.0, False)):
+        cols = {"lat": lat, "lon": lon, "gs_kt": gs, "on_ground": np.full(5, flag)}
+        got = straight_fill(idx, same, t, alt[None, :], lambda c, ix: cols[c][ix])
+        assert got[0].tolist() == [False, False, want, False, False]
+    # a real row is off the midpoint in some column: 1 kt of speed is enough
+    gs2 = gs.copy()
+    gs2[2] += 1.0
+    cols = {"lat": lat, "lon": lon, "gs_kt": gs2, "on_ground": np.full(5, math.nan)}
+    assert not straight_fill(idx, same, t, alt[None, :], lambda c, ix: cols[c][ix]).any()
+
+
+def test_a_frozen_tail_aloft_beside_the_runway_is_no_landing() -> None:
+    # descending along 07 200 m to the right of its centreline, 600 ft over the threshold,
+    # the last fresh fix 100 ft up (the reading: the QNH unknown) 2.6 km down the runway;
+    # then every column frozen 5 minutes (zero_gravity at LFBD 23)
+    rows: list[Row] = []
+    for k in range(40):
+        s = -1000 + k * 90.0
+        h = max(100.0, 700 - 0.2 * (s + 1000))
+        rows.append((T0 + k, *_at(s, 200), ELEV + 25 * round(h / 25), 130.0, HDG_07, None))
+    last = rows[-1]
+    rows += [(last[0] + k, *last[1:]) for k in range(1, 300)]
+    assert [e.kind for e in _events(rows)] == []
+    # on the centreline at 30 ft the same tail is a landing (the track ended on the runway)
+    on = [(r[0], *_at(-1000 + min(k, 39) * 90.0, 0), ELEV + 25 if k >= 30 else r[3], *r[4:])
+          for k, r in enumerate(rows)]
+    assert [e.kind for e in _events(on)] == ["landing"]
+
+
+def test_off_the_runway_by_hand() -> None:
+    # over the runway: 150 m from the centreline is the limit
+    assert not off_the_runway(500.0, 140.0, 0.0, 50.0)
+    assert off_the_runway(500.0, 160.0, 0.0, 50.0)
+    # on final under 500 ft: 63 m off 838 m out but 17 deg across: 63 - 838 x tan 17 = -193 m
+    # at the threshold; 345 m off 1.8 km out flying parallel stays 345 m off
+    assert off_the_runway(-838.0, 63.0, -17.0, 190.0)
+    assert off_the_runway(-1815.0, -345.0, 0.0, 340.0)
+    assert not off_the_runway(-838.0, 63.0, -3.0, 190.0)  # 63 - 44 = 19 m
+    # higher than 500 ft over the field: still turning in, perhaps
+    assert not off_the_runway(-2850.0, -75.0, 8.2, 1100.0)
+
+
+def test_a_course_across_a_gap_is_not_taken_for_the_runway_s() -> None:
+    # two positions 6 minutes apart that line up with 07, the last over the runway 100 m off
+    # its centreline at 100 ft, while the reported track crosses it at 60 deg
+    p0, p1 = _at(-15000, 100), _at(600, 100)
+    args = ([p0[1], p1[1]], [p0[0], p1[0]], [ELEV + 1500, ELEV + 100], [60.0, 60.0])
+    assert end_on_runway_or_final(*args, [T0, T0 + 2], [FIELD],
+                                  course_deg=(HDG_07 + 60) % 360) is not None
+    assert end_on_runway_or_final(*args, [T0, T0 + 360], [FIELD],
+                                  course_deg=(HDG_07 + 60) % 360) is None
+
+
+def test_landing_timing_unchanged_on_a_clean_final() -> None:
+    tr = landing(3)
+    ev = [e for e in _events([(*r[:6], None) for r in tr.rows]) if e.kind == "landing"]
+    assert len(ev) == 1 and abs(ev[0].time.timestamp() - tr.truth) < 10
