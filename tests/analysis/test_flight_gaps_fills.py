@@ -92,7 +92,7 @@ def test_a_single_interpolated_row_is_a_fill_where_the_feed_sends_no_flag() -> N
     same = np.ones((1, 5), bool)
     for flag, want in ((math.nan, True), (1.0, False)):
         cols = {"lat": lat, "lon": lon, "gs_kt": gs, "on_ground": np.full(5, flag)}
-        got = straight_fill(idx, same, t, alt[None, :], lambda c, ix: cols[c][ix])
+        got = straight_fill(idx, same, t, alt[None, :], lambda c, ix, cols=cols: cols[c][ix])
         assert got[0].tolist() == [False, False, want, False, False]
     # a real row is off the midpoint in some column: 1 kt of speed is enough
     gs2 = gs.copy()
