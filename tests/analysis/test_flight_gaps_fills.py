@@ -147,3 +147,57 @@ def test_landing_timing_unchanged_on_a_clean_final() -> None:
     tr = landing(3)
     ev = [e for e in _events([(*r[:6], None) for r in tr.rows]) if e.kind == "landing"]
     assert len(ev) == 1 and abs(ev[0].time.timestamp() - tr.truth) < 10
+
+
+def _filled_final(seed: int, *, fill_from_m: float = -3900.0, roll_s: float = 40.0
+                  ) -> tuple[list[Row], float, float]:
+    """:func:`landing` without a flag, its rows from ``fill_from_m`` short of the threshold to
+    ``roll_s`` after the touch-down replaced by a straight-line fill (position, altitude and
+    speed at once, 5 s rows) ending on a surface report (0 ft), then surface reports on the
+    roll-out; 5 s rows throughout (a calibration feed). Returns the rows, the touch-down and
+    the time of the last real row."""
+    tr = landing(seed)
+    v = 140.0 * KT
+    t_real = tr.truth - (400.0 - fill_from_m) / v  # the touch-down is 400 m past
+    t_end = tr.truth + roll_s
+    real = [r for r in tr.rows if r[0] <= t_real and round(r[0] - T0) % 5 == 0]
+    a = real[-1]
+    b = min(tr.rows, key=lambda r: abs(r[0] - t_end))
+    rows: list[Row] = [(*r[:6], None) for r in real]
+    n = round((b[0] - a[0]) / 5.0)
+    for k in range(1, n):
+        f = k / n
+        rows.append((a[0] + 5 * k, *(a[j] + (b[j] - a[j]) * f for j in (1, 2)),
+                     a[3] + (0.0 - a[3]) * f, a[4] + (b[4] - a[4]) * f, a[5], None))
+    rows += [(r[0], r[1], r[2], 0.0, r[4], r[5], None) for r in tr.rows
+             if r[0] >= a[0] + 5 * n and round(r[0] - T0) % 5 == 0]
+    return rows, tr.truth, a[0]
+
+
+def test_no_touch_down_before_the_last_real_position_on_final_could_reach_the_threshold() -> None:
+    rows, truth, t_real = _filled_final(11)
+    ev = [e for e in _events(rows) if e.kind == "landing"]
+    assert len(ev) == 1 and ev[0].runway == "07"
+    # 3,900 m at 140 kt (72 m/s): the threshold no earlier than 54 s after the last real row
+    earliest = t_real + 3900.0 / (140.0 * KT)
+    assert ev[0].time_lo.timestamp() >= earliest - 1.0
+    assert ev[0].time_lo.timestamp() <= truth <= ev[0].time_hi.timestamp()
+    assert abs(ev[0].time.timestamp() - truth) < 15.0
+
+
+def test_a_track_ending_on_a_braking_roll_is_timed_back_at_the_speed_flown() -> None:
+    # landing(): touch-down 400 m past 07's threshold at 140 kt, braking 3 kt/s; no flag,
+    # the track ends 18 s into the roll (86 kt, over the runway at the field's level)
+    tr = landing(4)
+    rows = [(*r[:6], None) for r in tr.rows if r[0] <= tr.truth + 18]
+    ev = [e for e in _events(rows) if e.kind == "landing"]
+    assert len(ev) == 1 and ev[0].basis == "track ended on runway"
+    # at the last speed, 86 kt, the 1,100-odd metres rolled since 300 m past the threshold
+    # take ~26 s: ~7.5 s early; the mean speed of the last 10 s (~105 kt) is nearer the truth
+    # (the mean since the touch-down, ~113 kt, is not known from the last rows)
+    last = rows[-1]
+    along = GEOD.inv(*W, last[2], last[1])[2]
+    at_last_speed = last[0] - (along - 300.0) / (last[4] * KT)
+    assert tr.truth - at_last_speed > 6.0
+    assert abs(ev[0].time.timestamp() - tr.truth) < tr.truth - at_last_speed - 1.5
+    assert ev[0].time_lo.timestamp() <= tr.truth <= ev[0].time_hi.timestamp()
