@@ -101,22 +101,32 @@ def test_a_single_interpolated_row_is_a_fill_where_the_feed_sends_no_flag() -> N
     assert not straight_fill(idx, same, t, alt[None, :], lambda c, ix: cols[c][ix]).any()
 
 
-def test_a_frozen_tail_aloft_beside_the_runway_is_no_landing() -> None:
-    # descending along 07 200 m to the right of its centreline, 600 ft over the threshold,
-    # the last fresh fix 100 ft up (the reading: the QNH unknown) 2.6 km down the runway;
-    # then every column frozen 5 minutes (zero_gravity at LFBD 23)
+def _frozen_tail(cross_m: float, last_along_m: float, floor_ft: float, top_ft: float = 700.0
+                 ) -> list[Row]:
+    """Along 07 ``cross_m`` right of its centreline at 130 kt, 90 m a second, descending from
+    ``top_ft`` over the field 1 km short of the threshold to ``floor_ft``, the last fresh fix
+    ``last_along_m`` down the runway; then every column frozen for 5 minutes (no flag)."""
     rows: list[Row] = []
-    for k in range(40):
+    n = int((last_along_m + 1000) / 90.0) + 1
+    for k in range(n):
         s = -1000 + k * 90.0
-        h = max(100.0, 700 - 0.2 * (s + 1000))
-        rows.append((T0 + k, *_at(s, 200), ELEV + 25 * round(h / 25), 130.0, HDG_07, None))
+        h = max(floor_ft, top_ft - 0.2 * (s + 1000))
+        rows.append((T0 + k, *_at(s, cross_m), ELEV + 25 * round(h / 25), 130.0, HDG_07, None))
     last = rows[-1]
-    rows += [(last[0] + k, *last[1:]) for k in range(1, 300)]
-    assert [e.kind for e in _events(rows)] == []
-    # on the centreline at 30 ft the same tail is a landing (the track ended on the runway)
-    on = [(r[0], *_at(-1000 + min(k, 39) * 90.0, 0), ELEV + 25 if k >= 30 else r[3], *r[4:])
-          for k, r in enumerate(rows)]
-    assert [e.kind for e in _events(on)] == ["landing"]
+    return rows + [(last[0] + k, *last[1:]) for k in range(1, 300)]
+
+
+def test_a_frozen_tail_aloft_beside_the_runway_is_no_landing() -> None:
+    # zero_gravity at LFBD 23: 200 m beside the centreline, the last fresh fix 100 ft up
+    # (the reading: the QNH unknown) 2.6 km down the 3 km runway, then frozen
+    assert [e.kind for e in _events(_frozen_tail(200.0, 2600.0, 100.0))] == []
+    # on the centreline there it is no landing either: 400 m left at 130 kt (67 m/s) needs
+    # 560 m even braking at 4 m/s^2 (67^2 / 8)
+    assert (130 * KT) ** 2 / 8.0 > 400.0
+    assert [e.kind for e in _events(_frozen_tail(0.0, 2600.0, 25.0))] == []
+    # on the centreline 1 km down the runway at 25 ft, it is (the track ended on the runway)
+    ev = _events(_frozen_tail(0.0, 1000.0, 25.0, top_ft=300.0))
+    assert [(e.kind, e.basis) for e in ev] == [("landing", "track ended on runway")]
 
 
 def test_off_the_runway_by_hand() -> None:

@@ -70,6 +70,7 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
                            qnh_ft: float = 300.0, course_gap_s: float = 30.0,
                            lateral_m: float = 150.0, established_agl_ft: float = 500.0,
+                           max_brake_ms2: float = 4.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -81,7 +82,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     runway's, and the altitude is not increasing; then:
 
     * over the runway (between the threshold and the far end) and under ``runway_agl_ft`` above
-      the field (or no altitude): ``track ended on runway``; touchdown = last time minus the
+      the field (or no altitude), with runway enough left to stop from the last ground speed
+      braking at ``max_brake_ms2`` (hard braking on a dry runway is about 3 m/s²):
+      ``track ended on runway``; touchdown = last time minus the
       time to fly from ``touchdown_m`` past the threshold to there at the last ground speed;
     * short of the threshold by at most ``max_final_m`` and under ``max_agl_ft`` above the
       field: ``track ended on final (probable landing)``; touchdown = last time plus the time
@@ -141,6 +144,8 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                     continue
                 t_end = float(t_s[-1])
                 if 0.0 <= along <= length and not agl > runway_agl_ft:
+                    if length - along < v * v / (2.0 * max_brake_ms2):
+                        continue  # no runway left to stop on (zero_gravity: 400 m at 132 kt)
                     # touched down between the threshold and here
                     when = t_end - max(0.0, along - touchdown_m) / v_roll
                     hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - along / v_roll,
