@@ -376,7 +376,7 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
     lone = out.copy()
     out[:, :-1] = two
     out[:, 1:] |= two
-    return out | midpoint_fill(lone & ~out, f, idx, read) | alt_fill(line, alt)
+    return out | midpoint_fill(lone & ~out, f, idx, t, read) | alt_fill(line, alt)
 
 
 def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
