@@ -34,7 +34,8 @@ from basewatch.analysis.geodesy import (
 )
 
 __all__ = ["BASIS_FINAL", "BASIS_RUNWAY", "CourseFit", "EndLanding", "destination_candidates",
-           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses"]
+           "destination_candidates_many", "end_on_runway_or_final", "fit_course", "fit_courses",
+           "off_the_runway"]
 
 BASIS_RUNWAY = "track ended on runway"
 BASIS_FINAL = "track ended on final (probable landing)"
@@ -68,7 +69,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                            max_misalign_deg: float = 20.0, touchdown_m: float = 300.0,
                            default_gs_kt: float = 140.0, max_glide_deg: float = 6.0,
                            qnh_ft: float = 300.0, parallel_deg: float = 5.0,
-                           min_kt: float = 30.0,
+                           min_kt: float = 30.0, course_gap_s: float = 30.0,
+                           lateral_m: float = 150.0, established_agl_ft: float = 500.0,
+                           max_brake_ms2: float = 4.0, level_agl_ft: float = 50.0,
                            course_deg: float | None = None) -> EndLanding | None:
     """The landing a track ending airborne implies, if any.
 
@@ -80,7 +83,9 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     runway's, and the altitude is not increasing; then:
 
     * over the runway (between the threshold and the far end) and under ``runway_agl_ft`` above
-      the field (or no altitude): ``track ended on runway``; touchdown = last time minus the
+      the field (or no altitude), with runway enough left to stop from the last ground speed
+      braking at ``max_brake_ms2`` (hard braking on a dry runway is about 3 m/s²):
+      ``track ended on runway``; touchdown = last time minus the
       time to fly from ``touchdown_m`` past the threshold to there at the last ground speed;
     * short of the threshold by at most ``max_final_m`` and under ``max_agl_ft`` above the
       field: ``track ended on final (probable landing)``; touchdown = last time plus the time
@@ -103,7 +108,10 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     if len(lon) < 2:
         return None
     lo0, la0, lo1, la1 = float(lon[-2]), float(lat[-2]), float(lon[-1]), float(lat[-1])
-    if (lo0, la0) != (lo1, la1):
+    # a bearing across minutes unseen is no course (calfire a61b8e: "north" across a 5.7-min
+    # gap, while crossing 16/34 heading 240): the reported track then, if any
+    recent = not float(t_s[-1]) - float(t_s[-2]) > course_gap_s
+    if (lo0, la0) != (lo1, la1) and recent:
         course = float(azimuth_deg(lo0, la0, lo1, la1))
     elif course_deg is not None and math.isfinite(course_deg):
         course = course_deg
@@ -120,6 +128,12 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
     gs = float(gs_kt[-1])
     max_glide = math.tan(math.radians(max_glide_deg))
     v = (gs if math.isfinite(gs) and gs > 30 else default_gs_kt) * _KT
+    # over the runway the last speed is the lowest of a braking roll: the touch-down is timed
+    # back at no less than the mean speed from the row before (kiwi at NZCH 20: a surface
+    # report at 68 kt 1,533 m down, 946 m in the 18 s before: 102 kt; at 68 kt the
+    # touch-down came out 19 s early, while the aircraft was still 572 m short at 550 ft)
+    v_roll = max(v, _mean_speed(lo0, la0, lo1, la1, float(t_s[-2]), float(t_s[-1]))
+                 if recent else 0.0)
     best: tuple[float, EndLanding, float] | None = None
     # every aligned runway end near whose extended centreline the track ended: a probable
     # landing on one of two parallels is vetoed when the track is nearer another's centreline
@@ -150,14 +164,24 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
                 axes.append((j, run_az, abs(cross), along))
                 length = float(distance_m(tlon, tlat, olon, olat))
                 agl = a1 - af.elevation_ft if math.isfinite(a1) else float("nan")
+                if off_the_runway(along, cross, course - run_az, agl, lateral_m,
+                                  established_agl_ft):
+                    continue
                 t_end = float(t_s[-1])
                 # the landing threshold: displaced from the runway's end on some runways
-                # (Roissy's 27L by 600 m: quickstart 39856c was timed 11 s early)
+                # (Roissy's 27L by 600 m: quickstart 39856c was timed 11 s early); but a
+                # reading at the field's level over the pavement short of it is a touch-down
+                # there (tour_de_france 39cd0b at LFJR 26: 0 ft 34 m past the end, 150 m
+                # short of the displaced threshold, the field reading ~0 that day)
                 thr = min(max(0.0, float(disp_ft or 0.0)) * _FT, length)
+                if 0.0 <= along < thr and agl <= level_agl_ft:
+                    thr = 0.0
                 if thr <= along <= length and not agl > runway_agl_ft:
+                    if length - along < v * v / (2.0 * max_brake_ms2):
+                        continue  # no runway left to stop on (zero_gravity: 400 m at 132 kt)
                     # touched down between the threshold and here
-                    when = t_end - max(0.0, along - thr - touchdown_m) / v
-                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - (along - thr) / v,
+                    when = t_end - max(0.0, along - thr - touchdown_m) / v_roll
+                    hit = EndLanding(j, name, when, BASIS_RUNWAY, t_end - (along - thr) / v_roll,
                                      t_end)
                 elif (-max_final_m <= along < thr and not agl > max_agl_ft
                       and not agl - qnh_ft > (thr + touchdown_m - along) / _FT * max_glide):
@@ -181,6 +205,30 @@ def end_on_runway_or_final(lon: _Floats, lat: _Floats, alt_ft: _Floats, gs_kt: _
             and c < best[0] for j, az, c, _ in axes):
         return None  # on a parallel's final, beyond what counts as final for it
     return hit
+
+
+def _mean_speed(lo0: float, la0: float, lo1: float, la1: float, t0: float, t1: float
+                ) -> float:
+    """Metres per second from one position to the next (0 when no time passed)."""
+    return float(distance_m(lo0, la0, lo1, la1)) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def off_the_runway(along: float, cross: float, off_course_deg: float, agl_ft: float,
+                   lateral_m: float = 150.0, established_agl_ft: float = 500.0) -> bool:
+    """A track's last position (``along``/``cross`` from a threshold, its course
+    ``off_course_deg`` from the runway's) that is no landing on that runway: over the runway
+    more than ``lateral_m`` from its centreline (runways are 23-60 m wide: such a track flies
+    beside it, to a pad or a parallel taxiway), or on final under ``established_agl_ft``
+    above the field (where an arrival is established on the centreline: the stabilised
+    approach) on a course that reaches the threshold more than ``lateral_m`` off it
+    (calfire a3c6bd, 345 m off 08 1.8 km out at 340 ft, and a3d599, 63 m off 17 but 17 deg
+    across it 838 m out at 190 ft, both heading for the heliport beside the field)."""
+    if along >= 0.0:
+        return abs(cross) > lateral_m
+    if not agl_ft < established_agl_ft:  # higher, or unknown: still turning in, perhaps
+        return False
+    d = math.radians((off_course_deg + 180.0) % 360.0 - 180.0)
+    return abs(cross - along * math.tan(d)) > lateral_m
 
 
 @dataclass(frozen=True)

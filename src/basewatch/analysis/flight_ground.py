@@ -40,7 +40,7 @@ from basewatch.analysis.flight_timing import alt_fill
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_KT", "debounce",
-           "drop_aloft", "ground_state", "high_above_field", "implied_speed_kt"]
+           "drop_aloft", "ground_state", "high_above_field", "implied_speed_kt", "unseen_changes"]
 
 SLOW_KT = 50.0  # below this an aeroplane is on the ground
 STUCK_FAST_KT = 250.0  # a reading held from this speed to under SLOW_KT is a repeated one
@@ -342,3 +342,25 @@ def _flip_short(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any], m
     if not short.any():
         return ground
     return np.asarray(ground ^ np.repeat(short, ends - starts + 1), bool)
+
+
+UNSEEN_S = 60.0  # a change judged on speed alone across a longer gap was not seen
+
+
+def unseen_changes(trans: NDArray[Any], ground: NDArray[np.bool_], flagged: NDArray[np.bool_],
+                   seg: NDArray[Any], t: NDArray[Any], max_gap_s: float = UNSEEN_S
+                   ) -> NDArray[np.bool_]:
+    """State changes (rows ``trans``, differing from the row before) whose ground side is
+    judged by speed alone (no flag) across a gap of more than ``max_gap_s``, on one slow row
+    (no other ground row of the segment within ``max_gap_s`` of it): the change happened
+    somewhere unseen. A slow row minutes from its neighbours is as likely a slow
+    pass aloft or a landing on a pad beside the runway (traffic's ``calfire``: rotorcraft at
+    30-44 kt over Yakima and McClellan, rows 3.5-7 min apart) as a roll on the runway."""
+    n = len(t)
+    gside = np.where(ground[trans], trans, trans - 1)
+    # the ground side seen on a second row, within max_gap_s (a roll-out or a taxi: the
+    # aircraft seen on the ground, not one slow row between gaps)
+    nb = np.clip(np.where(ground[trans], trans + 1, trans - 2), 0, n - 1)
+    seen = ground[nb] & (np.abs(t[nb] - t[gside]) <= max_gap_s) & (nb != gside) \
+        & (seg[nb] == seg[gside])
+    return ~flagged[gside] & (t[trans] - t[trans - 1] > max_gap_s) & ~seen

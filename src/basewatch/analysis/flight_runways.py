@@ -44,12 +44,16 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
                      table: pa.Table, lon: Any, lat: Any, airfields: Sequence[Any], *,
                      max_agl_ft: float = 1500.0, max_cross_m: float = 600.0,
                      max_beyond_m: float = 8000.0, max_misalign_deg: float = 20.0,
-                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None
+                     ahead_s: float = 20.0, course_s: float = 6.0, rs: Any = None,
+                     seen_s: float = 60.0
                      ) -> list[tuple[int, int, str, str, str, float, float, float]]:
     """Take-offs of tracks first seen airborne: low (under ``max_agl_ft`` above the field),
-    climbing or accelerating over the first ``ahead_s`` seconds, on the extended centreline
-    beyond the runway's threshold and flying along it over the first ``course_s`` seconds (a
-    track that starts at lift-off and turns at once is aligned only at its start).
+    climbing or accelerating over the first ``ahead_s`` seconds (measured to a row more than
+    ``seen_s`` after the first, only over the runway itself), on the extended centreline
+    beyond the runway's threshold and
+    flying along it over the first ``course_s`` seconds (a track that starts at lift-off and
+    turns at once is aligned only at its start), and no higher than a climb from the
+    runway's far end would put it (:func:`too_low_for`).
 
     The lift-off is before the first position: estimated by extrapolating the climb of the
     first ``ahead_s`` seconds down to the field's reading that day (:func:`field_level`: the
@@ -78,6 +82,10 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
     crs = np.atleast_1d(azimuth_deg(lo_[:m], la_[:m], lo_[2 * m:], la_[2 * m:]))
     rising = (np.nan_to_num(al_[m:2 * m] - al_[:m], nan=-1.0) > 0) \
         | (np.nan_to_num(gs_[m:2 * m] - gs_[:m], nan=-1.0) > 5)
+    # a climb measured across minutes unseen says nothing of the first row (calfire a3d599:
+    # descending at its first row after 21 minutes, 8 minutes and 400 ft from the next): then
+    # only a first row over the runway itself is taken (below)
+    unseen = t[nxt] - t[cand] > seen_s
     climb = (al_[m:2 * m] - al_[:m]) / np.maximum(t[nxt] - t[cand], 1e-9)
     af_idx, names = match_runways(lo_[:m], la_[:m], crs, airfields, max_cross_m, max_beyond_m)
     out: list[tuple[int, int, str, str, str, float, float, float]] = []
@@ -96,10 +104,15 @@ def airborne_starts(starts: NDArray[Any], seg_end_of: dict[int, int], t: NDArray
         along, _ = along_cross_track_m(lo_[k], la_[k], lo, la, run_az)
         if float(along) < 0:
             continue
+        length = float(distance_m(lo, la, *_far_end(rw, names[k])))
+        if unseen[k] and float(along) > length:
+            continue
         t0 = float(t[cand[k]])
         level = field_level(table, t, a, t0, whole, but=int(cand[k]))
         agl = max(0.0, float(al_[k]) - (a.elevation_ft if level is None else level))
         rate = float(climb[k])
+        if too_low_for(float(along) - length, float(gs_[k]), rate, agl):
+            continue
         if np.isfinite(agl) and np.isfinite(rate) and rate >= 3.0:
             est, lo = t0 - agl / rate, t0 - (agl + 300.0) / rate
             # the day's level measured: the height is known to 300 ft either way (a climb
@@ -136,6 +149,23 @@ def _own_start(table: pa.Table, t: NDArray[Any], rs: Any, a: Any, row: int,
 
 def _slowest_kt(gs: NDArray[Any]) -> float:
     return float(np.min(gs[np.isfinite(gs)])) if np.isfinite(gs).any() else math.nan
+
+
+def _far_end(rw: Any, name: str) -> tuple[float, float]:
+    return (rw.he_lon, rw.he_lat) if name == rw.le_ident else (rw.le_lon, rw.le_lat)
+
+
+def too_low_for(past_end_m: float, gs_kt: float, rate_fps: float, agl_ft: float, *,
+                qnh_ft: float = 300.0) -> bool:
+    """A track first seen ``past_end_m`` beyond the far end of the runway (the latest a roll
+    on it can have lifted off), at ``gs_kt`` and climbing ``rate_fps``: had it climbed from
+    there at that speed and rate it would be higher than ``agl_ft`` by more than ``qnh_ft``
+    (the height's uncertainty with the day's pressure unknown). It rose from somewhere else
+    (calfire a3d1e2, first seen 7 km past W56's 779 m runway at 54 kt and 576 ft/min, a few
+    hundred feet up: ~2,400 ft short of a climb from W56)."""
+    if not (past_end_m > 0 and gs_kt > 0 and rate_fps > 0 and math.isfinite(agl_ft)):
+        return False
+    return past_end_m / (gs_kt * _KT) * rate_fps - agl_ft > qnh_ft
 
 
 def field_level(table: pa.Table, t: NDArray[Any], a: Any, t0: float,
@@ -275,6 +305,7 @@ class Sparse:
         return self.values[np.searchsorted(self.idx, i)]
 
 
+_KT = 1852.0 / 3600.0  # m/s per knot
 _CELL_DEG = 0.2  # grid cell used only to find candidate airfields; all measuring is geodesic
 
 

@@ -31,6 +31,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
+from basewatch.analysis.flight_fills import midpoint_fill
 from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
@@ -149,7 +150,15 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # ... unless the field reads about 0 that day: a descent in 25 ft steps passes 25-50 ft
     # before it reads 0, so a reading within 50 ft of 0 (not 0 itself) in the window makes
     # 0 a reading like any other
-    near_zero = (fresh & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
+    # (a reading of a straight-line fill is none: brussels_vor's fill to its surface reports
+    # passes 31 ft, which made the reports a level of 0 and the touch-down 35 s late)
+    land = np.flatnonzero(~np.asarray(is_takeoff, bool) | ~np.asarray(flag_based, bool))
+    filled = np.zeros(idx.shape, bool)
+    if len(land):
+        # neighbours judged by segment alone (a cell at the time limit is judged too)
+        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
+        filled[land] = straight_fill(idx[land], in_seg, t, alt[land], read)
+    near_zero = (fresh & ~filled & (np.abs(alt) <= 50.0) & (alt != 0.0)).any(axis=1)
     surface = same & np.isnan(og) & (alt == 0.0) & ~near_zero[:, None]
     # ... nor a 0 a descent passes through to lower readings (tour_de_france at Arcachon)
     surface &= ~passed_zero(alt, tw, fresh)
@@ -162,12 +171,10 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # in landing windows (a fill ending on the runway hides the touch-down) and in take-off
     # windows without a flag (munich: a fill from the last surface report, 0 ft, to 1,750 ft
     # reads 875 ft, 600 ft under the field, in the climb)
-    land = np.flatnonzero(~np.asarray(is_takeoff, bool) | ~np.asarray(flag_based, bool))
     if len(land):
-        # neighbours judged by segment alone (a cell at the time limit is judged too), and
-        # the window's two outermost cells, which have only one neighbour, are not used
-        in_seg = seg[idx[land]] == seg[trans[land]][:, None]
-        has[land] &= ~straight_fill(idx[land], in_seg, t, raw_alt[land], read)
+        # (the fill found above), and the window's two outermost cells, which have only one
+        # neighbour, are not used
+        has[land] &= ~filled[land]
         has[land, 0] = False
         has[land, -1] = False
     # a reading 6,000 ft/min or more from both its neighbours is no aeroplane's: one cell of
@@ -405,12 +412,13 @@ def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
         inner = same[:, :-2] & same[:, 1:-1] & same[:, 2:] & (idx[:, 2:] == idx[:, :-2] + 2) \
             & (f > 0) & (f < 1) & (np.abs(alt[:, 2:] - alt[:, :-2]) > 0)
         line = inner & (off(alt) < 1.0)
-        out[:, 1:-1] = line & (off(lat) < 1e-7) & (off(lon) < 1e-7)
+        out[:, 1:-1] = line & (off(lat) < 1e-6) & (off(lon) < 1e-6)
     # two such cells in a row (four rows on one line): one can happen by chance
     two = out[:, :-1] & out[:, 1:]
+    lone = out.copy()
     out[:, :-1] = two
     out[:, 1:] |= two
-    return out | alt_fill(line, alt)
+    return out | midpoint_fill(lone & ~out, f, idx, t, read) | alt_fill(line, alt)
 
 
 def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
@@ -433,6 +441,18 @@ def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
     out[..., 1:-2] = two
     out[..., 2:-1] |= two
     return out
+
+
+def _filled_rows(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
+                 t: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
+                 ) -> NDArray[np.bool_]:
+    """Of the rows ``window(rows, n, half, half, step)``, those of a straight-line fill
+    (:func:`straight_fill`, judged on consecutive rows): a filled position is drawn, not
+    flown."""
+    idx1 = window(rows, n, half, half)
+    same = seg[idx1] == seg[rows][:, None]
+    alt = read("alt_ft", idx1.ravel()).reshape(idx1.shape)
+    return straight_fill(idx1, same, t, alt, read)[:, ::step]
 
 
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
@@ -467,7 +487,21 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     use &= ~(gs < 40.0)
     lon = read("lon", flat).reshape(idx.shape)
     lat = read("lat", flat).reshape(idx.shape)
-    best = np.full(m, -np.inf)
+    # real positions decide; a fill's only where there are no others (a fill drawn from 2.5
+    # km off the axis across the grass strip 01L, 73 m west of LFLU's 01, made 01L the
+    # runway of a roll on 01's centreline: tour_de_france, 12 Sep 2020)
+    real = use & ~_filled_rows(rows, n, 64, step, seg, t, read)
+    _follow(af_idx, airfields, real, tw, lon, lat, max_cross_m, out)
+    left = np.array([o == "" for o in out])
+    _follow(np.where(left, af_idx, -1), airfields, use, tw, lon, lat, max_cross_m, out)
+    return out
+
+
+def _follow(af_idx: NDArray[Any], airfields: Sequence[Any], use: NDArray[np.bool_],
+            tw: NDArray[Any], lon: NDArray[Any], lat: NDArray[Any], max_cross_m: float,
+            out: list[str]) -> None:
+    """The scoring of :func:`runway_by_path` over the positions ``use``, into ``out``."""
+    best = np.full(len(out), -np.inf)
     for j in np.unique(af_idx[af_idx >= 0]):
         ev = np.flatnonzero(af_idx == j)
         u = use[ev]
@@ -490,4 +524,3 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                 e = int(ev[r])
                 best[e] = score[r]
                 out[e] = rw.le_ident if slope[r] > 0 else rw.he_ident
-    return out

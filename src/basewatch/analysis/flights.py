@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_approach import not_before_threshold
 from basewatch.analysis.flight_destinations import infer_destinations, replaced
 from basewatch.analysis.flight_ends import BASIS_FINAL
 from basewatch.analysis.flight_ground import (
@@ -27,6 +28,7 @@ from basewatch.analysis.flight_ground import (
     ground_state,
     high_above_field,
     implied_speed_kt,
+    unseen_changes,
 )
 from basewatch.analysis.flight_passes import go_arounds, touch_and_goes
 from basewatch.analysis.flight_rolls import rolling_starts
@@ -363,6 +365,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     ground = rolling_starts(ground, seg, t, rs, table, airfields)  # first rows on the roll
     same = seg[1:] == seg[:-1]
     trans = np.flatnonzero(same & (ground[1:] != ground[:-1])) + 1  # i: state differs from i-1
+    trans = trans[~unseen_changes(trans, ground, flagged, seg, t)]  # slow rows minutes apart
     seg_end = np.r_[np.flatnonzero(~same), len(t) - 1]  # last index of each segment
     del same
     seg_start = np.r_[0, seg_end[:-1] + 1]
@@ -425,6 +428,10 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     est, t_lo, t_hi = time_events(t, seg, rs, th, is_takeoff[hit], elev,
                                   flagged[th] | flagged[th - 1], read)
     by_path = runway_by_path(af_idx[hit], th, est, t, seg, rs, airfields, read)
+    # no touch-down before the last real position on final could reach the threshold
+    est, t_lo, t_hi = not_before_threshold(
+        th, is_takeoff[hit], est, t_lo, t_hi, af_idx[hit],
+        [by_path[m] or rw_name[k] for m, k in enumerate(hit)], t, seg, rs, airfields, read)
     found: list[tuple[int, int, str, str, str, float, float, float]] = [
         (int(trans[k]), 0 if is_takeoff[k] else 1, airfields[af_idx[k]].ident,
          by_path[m] or rw_name[k], "ground state change", float(est[m]), float(t_lo[m]),
