@@ -30,6 +30,7 @@ from basewatch.analysis.claim_context import (
 )
 from basewatch.analysis.claim_subjects import destination as goal_of_movement
 from basewatch.analysis.claim_subjects import not_the_subject, stands_for_government
+from basewatch.analysis.claim_war import usable_cues
 from basewatch.analysis.dates import FoundDate, find_dates
 from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
 from basewatch.analysis.language import detect_language
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -242,6 +243,7 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     claims: list[Claim] = []
     found: list[FoundDate] | None = None
     prev_span: tuple[int, int] | None = None
+    war: list[bool] = []  # whether the post speaks of war: asked once, when a cue needs it
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         sentence = sm.group()
@@ -257,8 +259,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             sent_mentions = [back] if back is not None else []
         if not sent_mentions and not regs and post_site is None:
             continue  # nothing to claim about: the cue scan is the costly part
-        cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
-                for m in lex.cue_index.finditer(sentence)]
+        cues = usable_cues(text, [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
+                                  for m in lex.cue_index.finditer(sentence)], war)
         troops: list = []
         if sent_mentions and "\n" not in sentence:
             cues = sorted(cues + power_cut_cues(text, s0, sentence, lex))
@@ -277,8 +279,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                     or list_before_items(text, s0, sentence)) if sent_mentions else None
             if head is None:
                 continue
-            cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
-                    for m in lex.cue_index.finditer(text[head[0]:head[1]])]
+            cues = usable_cues(text, [(m.start + head[0], m.end + head[0],
+                                       *lex.cue_kinds[m.index], m.text)
+                                      for m in lex.cue_index.finditer(text[head[0]:head[1]])],
+                               war)
             if not cues:
                 continue
         if found is None:
