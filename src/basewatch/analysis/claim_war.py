@@ -68,6 +68,10 @@ _EPITHET = re.compile(
 _COPULA = re.compile(r"(?:был[аио]?|были|будет|будут|стал[аио]?|стали|був|була|було|були|"
                      r"буде|будуть|став|стала|стало|стали|оказал\w*|виявил\w*)\s+(?:\S+\s+)?$",
                      re.IGNORECASE)
+#: A relative clause of where something is ("где находится", "де розташований"): a
+#: description, not an event.
+_WHERE = re.compile(r"(?<!\w)(?:где|де|в котором|в которой|в якому|в якій)\s+(?:\S+\s+)?$",
+                    re.IGNORECASE)
 _CYR = re.compile(r"[\u0400-\u04ff]")
 
 
@@ -97,6 +101,8 @@ def usable_cues(text: str, cues: list, war: list) -> list:
     for c in cues:
         if epithet(text, c[0], c[4]):
             continue
+        if c[2].value == "presence" and _WHERE.search(text, max(0, c[0] - 20), c[0]):
+            continue  # "город Алексин (где находится химкомбинат)": what a place holds
         if everyday_cue(c[4]):
             if not war:
                 war.append(war_context(text))
