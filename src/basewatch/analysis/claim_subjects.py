@@ -110,10 +110,13 @@ def _inside_quotes(text: str, m: Mention) -> bool:
     for o, c in _OPEN_QUOTES.items():
         i = before.rfind(o)
         if i >= 0 and c not in before[i:] and c in after and o not in after[:after.find(c)] \
+                and (before[i + 1:].lstrip() + m.text)[:1].isupper() and len((before[i:] + after).split()) <= 12 \
                 and not any(ch in before[i:] + after[:after.find(c)] for ch in ".!?\n"):
             return True
     line = text[text.rfind("\n", 0, m.start) + 1:m.start]
-    return line.count('"') % 2 == 1 and '"' in after and "." not in after[:after.find('"')] \
+    q = line.rfind('"')
+    return line.count('"') % 2 == 1 and (line[q + 1:].lstrip() + m.text)[:1].isupper() and '"' in after \
+        and "." not in after[:after.find('"')] \
         and "\n" not in after[:after.find('"')]
 
 

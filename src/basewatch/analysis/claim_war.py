@@ -39,45 +39,51 @@ _WAR = re.compile(
     r"обстрел\w*|обстріл\w*|прил[её]т\w*|приліт\w*|войн[аеыуо]\w*|війн\w*|воюю\w*|воюва\w*|"
     r"воева\w*|вторжени\w*|вторгл\w*|вторгнен\w*|вторгн\w*|агресс\w*|агрес\w*|"
     r"мобилиз\w*|мобіліз\w*|контрнаступ\w*|наступлени\w*|оборон\w*|"
+    r"СБУ|ЧФ|ЧФ РФ|авиабаз\w*|авіабаз\w*|аэродром\w*|аеродром\w*|флот\w*|корабл\w*|"
+    r"фрегат\w*|подлодк\w*|(?:Ил|Ан|Ту|Су|Іл)-\d+\w*|переворот\w*|повстан\w*|мятеж\w*|"
+    r"заколот\w*|массирован\w*|масован\w*|ракетн\w*|авиаудар\w*|конфликт\w* (?:в|на) Украин\w*|урегулир\w*|"
     r"troops|army|military|missile\w*|drone\w*|shelling|airstrike\w*|war)(?!\w)",
     re.IGNORECASE)
 
 #: Cue words with a common sense outside war (their stems as the lexicons match them):
 #: seizing and taking (hostages, land by raiders), attacking (a person), fire and burning,
-#: being somewhere, leaving and coming, being seen or recorded, blowing up, liquidating,
-#: destroying, covering ("накрыли казино"), hitting, falling, evacuating, freeing (hostages),
-#: shooting.
+#: being somewhere, leaving, being seen or recorded, blowing up, liquidating, destroying,
+#: covering ("накрыли казино"), hitting, falling, freeing (hostages), shooting. Not visits,
+#: trips, evacuations or a conflict "в/на" a place, which the lexicons already confine.
 _EVERYDAY = re.compile(
     r"(?:захват|захвач|захоп|взял|взят|взя|напал|напад|пожар|пожеж|возгоран|загоран|гор[иія]т|"
     r"горел|горі|находи|находя|находил|знаход|перебува|вышл|вышел|ушл|уш[её]л|вийш|пішл|пішов|"
-    r"приех|приезж|приїх|приїзд|поездк|поїздк|зафиксир|зафіксов|замеч|поміч|подрыв|подорва|"
-    r"підрив|підірва|ликвидир|ліквідув|уничтож|знищ|накрыл|накрил|попадани|влучанн|падени|"
-    r"падінн|эваку|евакуа|евакуй|освобожд|освободи|звільн|стрельб|стрілянин|расстрел|"
-    r"розстріл|бригад|конфликт|конфлікт|впал|упал|поврежд|пошкодж)",
+    r"зафиксир|зафіксов|замеч|поміч|подрыв|подорва|підрив|підірва|ликвидир|ліквідув|уничтож|"
+    r"знищ|накрыл|накрил|попадани|влучанн|падени|падінн|освобожд|освободи|звільн|стрельб|"
+    r"стрілянин|расстрел|розстріл|бригад|впал|упал)",
     re.IGNORECASE)
 
 #: The long (attributive) participle of occupying, annexing, capturing, liberating or knocking
 #: out, in Russian and Ukrainian: "оккупированной", "окупованого", "захопленої",
 #: "аннексированный", "захваченные", "освобождённых", "звільненого", "вибиті".
 _EPITHET = re.compile(
-    r"(?:оккупированн|аннексированн|захваченн|освобожд[её]нн)(?:ый|ая|ое|ые|ого|ой|ому|"
+    r"(?:оккупированн|аннексированн|захваченн)(?:ый|ая|ое|ые|ого|ой|ому|"
     r"ым|ом|ую|ых|ыми)|"
-    r"(?:окупован|анексован|захоплен|звільнен|вибит)(?:ий|а|е|і|ого|ої|ому|ій|им|ім|у|их|ими)",
+    r"(?:окупован|анексован|захоплен|вибит)(?:ий|а|е|і|ого|ої|ому|ій|им|ім|у|их|ими)",
     re.IGNORECASE)
-#: A copula before the participle makes it the predicate: "был оккупирован", "було звільнене".
+#: A copula or an adverb of time before the participle makes it the predicate: "был
+#: оккупирован", "Ізюм досі окупований."
 _COPULA = re.compile(r"(?:был[аио]?|были|будет|будут|стал[аио]?|стали|був|була|було|були|"
+                     r"досі|досих пір|до сих пор|ещ[её]|все ещё|вс[её] ещ[её]|уже|вже|ще|"
                      r"буде|будуть|став|стала|стало|стали|оказал\w*|виявил\w*)\s+(?:\S+\s+)?$",
                      re.IGNORECASE)
-#: A relative clause of where something is ("где находится", "де розташований"): a
-#: description, not an event.
-_WHERE = re.compile(r"(?<!\w)(?:где|де|в котором|в которой|в якому|в якій)\s+(?:\S+\s+)?$",
-                    re.IGNORECASE)
+_TERROR = re.compile(r"(?<!\w)(?:террорист|терорист|боевик|бойовик)\w*", re.IGNORECASE)
+_HOSTAGE = re.compile(r"заложник|заручник", re.IGNORECASE)
+_HOSTAGES = re.compile(r"\s+(?:\S+\s+){0,2}?(?:в\s+)?(?:заложник|заручник)", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+[«\"]?[A-ZА-ЯЁІЇЄҐ][а-яёіїєґ'’]+")
+_NEXT_WORD = re.compile(r"\s+[^\W\d_]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 
 
 def war_context(text: str) -> bool:
-    """Whether the post names a military actor, a weapon or the war anywhere."""
-    return bool(_WAR.search(text))
+    """Whether the post names a military actor, a weapon or the war anywhere. Terrorists count
+    unless the post is about hostages (a prison siege, a robbery: crime, not war)."""
+    return bool(_WAR.search(text)) or bool(_TERROR.search(text)) and not _HOSTAGE.search(text)
 
 
 def everyday_cue(cue_text: str) -> bool:
@@ -90,6 +96,8 @@ def epithet(text: str, start: int, cue_text: str) -> bool:
     not an event: "в оккупированной Волновахе", "ЗАЕС, окупованої з 4 березня"."""
     if not _EPITHET.fullmatch(cue_text):
         return False
+    if not _NEXT_WORD.match(text, start + len(cue_text)):
+        return False  # "Ізюм окупований." ends its sentence: the predicate
     return not _COPULA.search(text, max(0, start - 30), start)
 
 
@@ -101,9 +109,10 @@ def usable_cues(text: str, cues: list, war: list) -> list:
     for c in cues:
         if epithet(text, c[0], c[4]):
             continue
-        if c[2].value == "presence" and _WHERE.search(text, max(0, c[0] - 20), c[0]):
-            continue  # "город Алексин (где находится химкомбинат)": what a place holds
-        if everyday_cue(c[4]):
+        if _HOSTAGES.match(text, c[1]):
+            continue  # "захватили в заложники", "взяли в заложники": hostages, not ground
+        if everyday_cue(c[4]) and not _NAME_AFTER.match(text, c[1]):
+            # (a place named right after the verb is its object: "Взять Одессу")
             if not war:
                 war.append(war_context(text))
             if not war[0]:

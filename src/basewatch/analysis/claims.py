@@ -226,6 +226,10 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     first = next((m for m in _SENTENCE.finditer(text) if _WORD.search(m.group())), None)
     if first is not None and first.end() <= s0:
         rep = lex.reporting.search(first.group()) or _DASH_SOURCE.search(first.group())
+        if rep and not lex.reporting.search(first.group()) and any(
+                first.start() + rep.start() <= m.start < first.start() + rep.end()
+                for m in mentions):
+            rep = None  # "єВідновлення — Харківщина.": a header naming a place, no source
         if rep:
             return Stance.SPECULATES, f"attribution of the first sentence:{rep.group().strip()!r}"
     for sm in _SENTENCE.finditer(text, s1):

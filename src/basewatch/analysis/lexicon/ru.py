@@ -68,6 +68,8 @@ LEXICON = Lexicon(
                             r"ую\w*)|поражен\w*|порази\w*|уничтож\w*|бомб\w*|накрыл\w*|сбит\w*|сбил[иа]?|"
                             # an air raid (налёт дронов: a strike from the air)
                             r"нал[её]т\w*|"
+                            # an attempt on someone's life (a car bomb, a drone at an official)
+                            r"покушени\w*|"
                             r"работа(?:ет|ла) ПВО|ПВО работа\w*|перехват\w*|перехвач\w*|пожар\w*|гор(?:ит|ят)|поврежд(?:ен|ени)\w*|"
                             # debris of a downed drone or missile falling (падение обломков)
                             r"падени\w* (?:обломк|осколк)\w*|"
