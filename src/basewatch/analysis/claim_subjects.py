@@ -110,14 +110,17 @@ def _inside_quotes(text: str, m: Mention) -> bool:
     for o, c in _OPEN_QUOTES.items():
         i = before.rfind(o)
         if i >= 0 and c not in before[i:] and c in after and o not in after[:after.find(c)] \
-                and (before[i + 1:].lstrip() + m.text)[:1].isupper() and len((before[i:] + after).split()) <= 12 \
+                and (before[i + 1:].lstrip() + m.text)[:1].isupper() \
+                and len((before[i:] + m.text + after[:after.find(c)]).split()) <= 4 \
                 and not any(ch in before[i:] + after[:after.find(c)] for ch in ".!?\n"):
             return True
     line = text[text.rfind("\n", 0, m.start) + 1:m.start]
     q = line.rfind('"')
-    return line.count('"') % 2 == 1 and (line[q + 1:].lstrip() + m.text)[:1].isupper() and '"' in after \
-        and "." not in after[:after.find('"')] \
-        and "\n" not in after[:after.find('"')]
+    close = after.find('"')
+    return line.count('"') % 2 == 1 and close >= 0 and \
+        (line[q + 1:].lstrip() + m.text)[:1].isupper() and \
+        len((line[q:] + m.text + after[:close]).split()) <= 4 and \
+        not any(ch in after[:close] for ch in ".!?\n")
 
 
 def _first_name(text: str, m: Mention) -> bool:
@@ -185,7 +188,8 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     if cases == {"datv"} and prev in ("и", "і", "та", "й") and \
             any(w.lower() in ("по", "к", "до") for w in before[-6:-1]):
         return False  # "по территории ЗАЭС и Энергодару": a dative coordinated after по
-    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev):
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev) \
+            and prev not in _PREPOSITIONS:  # "з Енергодару": a genitive the parser misses
         # "по городу Днепру", "по украинскому Днепру": a generic noun in apposition or an
         # adjective that agrees with the name stands between the preposition and the name
         prev2 = before[-2].lower().strip("«\"*_(") if len(before) > 1 else ""

@@ -39,7 +39,7 @@ _WAR = re.compile(
     r"обстрел\w*|обстріл\w*|прил[её]т\w*|приліт\w*|войн[аеыуо]\w*|війн\w*|воюю\w*|воюва\w*|"
     r"воева\w*|вторжени\w*|вторгл\w*|вторгнен\w*|вторгн\w*|агресс\w*|агрес\w*|"
     r"мобилиз\w*|мобіліз\w*|контрнаступ\w*|наступлени\w*|оборон\w*|"
-    r"СБУ|ЧФ|ЧФ РФ|авиабаз\w*|авіабаз\w*|аэродром\w*|аеродром\w*|флот\w*|корабл\w*|"
+    r"СБУ|ЧФ|ЧФ РФ|офицер\w*|офіцер\w*|авиабаз\w*|авіабаз\w*|аэродром\w*|аеродром\w*|флот\w*|корабл\w*|"
     r"фрегат\w*|подлодк\w*|(?:Ил|Ан|Ту|Су|Іл)-\d+\w*|переворот\w*|повстан\w*|мятеж\w*|"
     r"заколот\w*|массирован\w*|масован\w*|ракетн\w*|авиаудар\w*|конфликт\w* (?:в|на) Украин\w*|урегулир\w*|"
     r"troops|army|military|missile\w*|drone\w*|shelling|airstrike\w*|war)(?!\w)",
@@ -48,14 +48,15 @@ _WAR = re.compile(
 #: Cue words with a common sense outside war (their stems as the lexicons match them):
 #: seizing and taking (hostages, land by raiders), attacking (a person), fire and burning,
 #: being somewhere, leaving, being seen or recorded, blowing up, liquidating, destroying,
-#: covering ("накрыли казино"), hitting, falling, freeing (hostages), shooting. Not visits,
+#: covering ("накрыли казино"), hitting, falling, freeing (hostages). Not shooting (стрельба
+#: in a town is fighting, round 8), visits,
 #: trips, evacuations or a conflict "в/на" a place, which the lexicons already confine.
 _EVERYDAY = re.compile(
     r"(?:захват|захвач|захоп|взял|взят|взя|напал|напад|пожар|пожеж|возгоран|загоран|гор[иія]т|"
     r"горел|горі|находи|находя|находил|знаход|перебува|вышл|вышел|ушл|уш[её]л|вийш|пішл|пішов|"
     r"зафиксир|зафіксов|замеч|поміч|подрыв|подорва|підрив|підірва|ликвидир|ліквідув|уничтож|"
-    r"знищ|накрыл|накрил|попадани|влучанн|падени|падінн|освобожд|освободи|звільн|стрельб|"
-    r"стрілянин|расстрел|розстріл|бригад|впал|упал)",
+    r"знищ|накрыл|накрил|попадани|влучанн|падени|падінн|освобожд|освободи|звільн|расстрел|"
+    r"розстріл|бригад|впал|упал)",
     re.IGNORECASE)
 
 #: The long (attributive) participle of occupying, annexing, capturing, liberating or knocking
