@@ -57,6 +57,9 @@ def test_war_context_and_everyday_words() -> None:
     assert war_context("ЗСУ відбили штурм.")
     assert not war_context("Блогер ударил болельщика на стадионе.")
     assert not war_context("Террористы взяли в заложники сотрудников изолятора.")
+    # abbreviations in their own case; words whose stems hide another sense
+    assert war_context("Удар КАБ по окраине.") and not war_context("Открыли новый кабинет.")
+    assert not war_context("Фабрика закрыта, наступление зимы, новая ракетка, позиция МИД.")
     assert everyday_cue("захватили") and everyday_cue("пожар") and everyday_cue("знаходиться")
     assert not everyday_cue("обстрел") and not everyday_cue("штурм")
 
