@@ -91,7 +91,55 @@ _BORDERING = re.compile(r"(?<!\w)(?:гранич|межу)\w*\s+(?:\S+\s+)?(?:с
 _RESIDENTS_HERE = re.compile(r"\s*,?\s*(?:где|де)\b|[^.!?]{0,40}?(?:эваку|евакуй|евакую)", re.IGNORECASE)
 
 
+#: Round 9: a name inside another object's name. "Славянск-на-Кубани", "Ростов-на-Дону" (a
+#: town on a river: another town unless the gazetteer holds the whole name, which then matches
+#: first); a club, an estate or a firm ("СКА Ростов", "ЖК «Ростов сити»", "ФК Днепр"); a name
+#: in quotation marks that close after another word (поезда "Воркута - Новороссийск"); the
+#: side something comes from ("со стороны Калужской области", "з боку Білорусі").
+_ON_RIVER = re.compile(r"-(?:на|над)-[A-ZА-ЯЁІЇЄҐ]")
+_FIRM = re.compile(r"(?<![\w-])(?:ФК|СКА|ЖК|ХК|ТЦ|ТРЦ|ПФК|МФК|БК|ГК|АО|ООО|ПАО|ЗАО|ТОВ|ПрАТ|"
+                   r"ЖБК|ФСК|СК|ЦСКА|FC)\s+[«\"“]?$")
+_SIDE = re.compile(r"(?<!\w)(?:со|с|з|із|зі)\s+(?:\S+\s+)?(?:сторон[ыи]|боку)\s+$", re.IGNORECASE)
+_OPEN_QUOTES = {"«": "»", "“": "”", "„": "“"}
+
+
+def _inside_quotes(text: str, m: Mention) -> bool:
+    """Whether the name stands inside a quoted name of up to a few words."""
+    before = text[max(0, m.start - 30):m.start]
+    after = text[m.end:m.end + 30]
+    for o, c in _OPEN_QUOTES.items():
+        i = before.rfind(o)
+        if i >= 0 and c not in before[i:] and c in after and o not in after[:after.find(c)] \
+                and (before[i + 1:].lstrip() + m.text)[:1].isupper() \
+                and len((before[i:] + m.text + after[:after.find(c)]).split()) <= 4 \
+                and not any(ch in before[i:] + after[:after.find(c)] for ch in ".!?\n"):
+            return True
+    line = text[text.rfind("\n", 0, m.start) + 1:m.start]
+    q = line.rfind('"')
+    close = after.find('"')
+    return line.count('"') % 2 == 1 and close >= 0 and \
+        (line[q + 1:].lstrip() + m.text)[:1].isupper() and \
+        len((line[q:] + m.text + after[:close]).split()) <= 4 and \
+        not any(ch in after[:close] for ch in ".!?\n")
+
+
+def _first_name(text: str, m: Mention) -> bool:
+    """A person's given name before a surname ("Николай Гайдук"), not Николаев."""
+    from basewatch.analysis.gazetteer import _analyzers
+
+    if " " in m.text or not _CYR.search(m.text) or not re.match(r"\s[A-ZА-ЯЁІЇЄҐ][а-яёіїєґ']+",
+                                                                   text[m.end:m.end + 30]):
+        return False
+    ru, uk = _analyzers()
+    return any("Name" in p.tag for morph in (ru, uk) for p in morph.parse(m.text.lower())[:3]
+               if p.score >= 0.1)
+
+
 def not_the_subject(text: str, m: Mention) -> bool:
+    if _ON_RIVER.match(text, m.end) or _FIRM.search(text, max(0, m.start - 8), m.start) or \
+            _SIDE.search(text, max(0, m.start - 40), m.start) or _inside_quotes(text, m) or \
+            _first_name(text, m):
+        return True
     if _ADJ_FORM.search(m.text) and _DIRECTION.match(text, m.end):
         return True
     if _RESIDENT.search(text, max(0, m.start - 60), m.start) and \
@@ -137,7 +185,11 @@ def stands_for_government(text: str, m: Mention, lex: Compiled) -> bool:
     cases = noun_cases(m.text)
     before = text[max(0, m.start - 60):m.start].split()
     prev = before[-1].lower().strip("«\"*_(") if before else ""
-    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev):
+    if cases == {"datv"} and prev in ("и", "і", "та", "й") and \
+            any(w.lower() in ("по", "к", "до") for w in before[-6:-1]):
+        return False  # "по территории ЗАЭС и Энергодару": a dative coordinated after по
+    if cases == {"datv"} and prev not in ("по", "к", "ко", "до") and not _THREAT.match(prev) \
+            and prev not in _PREPOSITIONS:  # "з Енергодару": a genitive the parser misses
         # "по городу Днепру", "по украинскому Днепру": a generic noun in apposition or an
         # adjective that agrees with the name stands between the preposition and the name
         prev2 = before[-2].lower().strip("«\"*_(") if len(before) > 1 else ""

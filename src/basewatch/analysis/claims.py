@@ -30,6 +30,7 @@ from basewatch.analysis.claim_context import (
 )
 from basewatch.analysis.claim_subjects import destination as goal_of_movement
 from basewatch.analysis.claim_subjects import not_the_subject, stands_for_government
+from basewatch.analysis.claim_war import usable_cues
 from basewatch.analysis.dates import FoundDate, find_dates
 from basewatch.analysis.gazetteer import VESSEL_CLASSES, GazEntry, Gazetteer, Mention
 from basewatch.analysis.language import detect_language
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -144,6 +145,13 @@ _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|плац�
 #: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
 #: afar; troops and units attack positions.
 _STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
+#: An attack on a town, a region or a facility ("атаки окупантів на місто та область", "атаке
+#: на объект ТЭК", "атаки по Кривому Рогу") comes from afar: a strike (troops attack positions).
+_ATTACK_ON = re.compile(
+    r"\w*\s+(?:[^\s.!?]+\s+){0,3}?(?:на|по)\s+(?:[^\s.!?]+\s+)?(?:объект|об['’ʼ]?єкт|город|міст|"
+    r"област|регион|регіон|столиц|НПЗ|нефтебаз|нафтобаз|завод|предприяти|підприємств|"
+    r"инфраструктур|інфраструктур|ТЭК|ПЕК|энерг|енерг|жил|житл|дом|будин|маршрутк|больниц|"
+    r"лікарн|школ)|\w*\s+(?:[^\s.!?]+\s+){0,3}?по\s+(?-i:[A-ZА-ЯЁІЇЄҐ])", re.IGNORECASE)
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: The goal of a movement named after its verb: "в/на" and a capitalised name within a few
@@ -170,6 +178,7 @@ _SPEAKER = re.compile(r"^[\W_]*((?:[A-ZА-ЯЁІЇЄҐ][\w.-]*\s*(?:(?:в|во|�
 #: A sentence that opens a quotation: someone's words, not the channel's (a long one: a name in
 #: quotation marks, "«Шахеды» атакуют", "\"Хайат Тахрир аш-Шам\", захватившая", is not speech).
 _QUOTE_OPENS = re.compile(r"^[\s*_]*[«\"“„][^»\"”“]{40}")
+_WORD = re.compile(r"[^\W\d_]{2}")
 _LINK = re.compile(r"(?:https?|tg)://[^\s)\]>]+")
 
 def _next_sentence_end(text: str, s1: int) -> int:
@@ -189,6 +198,11 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     dash = _DASH_SOURCE.search(sentence)
     if dash:
         return Stance.SPECULATES, f"attribution:{dash.group().strip()!r}"
+    # A source on a line of its own after the headline ("…у боях за Бахмут\n– НАТО\n")
+    nxt = next((m for m in _SENTENCE.finditer(text, s1) if m.group().strip()), None)
+    if nxt is not None and nxt.group().lstrip(" *_")[:1] in "—–" and \
+            _DASH_SOURCE.fullmatch(" " + nxt.group().strip()):
+        return Stance.SPECULATES, f"attribution on the next line:{nxt.group().strip()!r}"
     if _QUOTE_OPENS.match(sentence):  # direct speech: «…», — сказал он; a quoted headline
         return Stance.SPECULATES, "quotation"
     sp = _SPEAKER.match(text)
@@ -208,9 +222,14 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
         if 0 <= comma > len(sentence) - 90 else None
     if tail:
         return Stance.SPECULATES, f"attribution at the sentence's end:{tail.group()!r}"
-    first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
+    # (Ukrainian channels open with an emoji on a line of its own: the first sentence has words)
+    first = next((m for m in _SENTENCE.finditer(text) if _WORD.search(m.group())), None)
     if first is not None and first.end() <= s0:
         rep = lex.reporting.search(first.group()) or _DASH_SOURCE.search(first.group())
+        if rep and not lex.reporting.search(first.group()) and any(
+                first.start() + rep.start() <= m.start < first.start() + rep.end()
+                for m in mentions):
+            rep = None  # "єВідновлення — Харківщина.": a header naming a place, no source
         if rep:
             return Stance.SPECULATES, f"attribution of the first sentence:{rep.group().strip()!r}"
     for sm in _SENTENCE.finditer(text, s1):
@@ -242,6 +261,7 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
     claims: list[Claim] = []
     found: list[FoundDate] | None = None
     prev_span: tuple[int, int] | None = None
+    war: list[bool] = []  # whether the post speaks of war: asked once, when a cue needs it
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.start(), sm.end()
         sentence = sm.group()
@@ -257,8 +277,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             sent_mentions = [back] if back is not None else []
         if not sent_mentions and not regs and post_site is None:
             continue  # nothing to claim about: the cue scan is the costly part
-        cues = [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
-                for m in lex.cue_index.finditer(sentence)]
+        cues = usable_cues(text, [(m.start + s0, m.end + s0, *lex.cue_kinds[m.index], m.text)
+                                  for m in lex.cue_index.finditer(sentence)], war)
         troops: list = []
         if sent_mentions and "\n" not in sentence:
             cues = sorted(cues + power_cut_cues(text, s0, sentence, lex))
@@ -277,8 +297,10 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                     or list_before_items(text, s0, sentence)) if sent_mentions else None
             if head is None:
                 continue
-            cues = [(m.start + head[0], m.end + head[0], *lex.cue_kinds[m.index], m.text)
-                    for m in lex.cue_index.finditer(text[head[0]:head[1]])]
+            cues = usable_cues(text, [(m.start + head[0], m.end + head[0],
+                                       *lex.cue_kinds[m.index], m.text)
+                                      for m in lex.cue_index.finditer(text[head[0]:head[1]])],
+                               war)
             if not cues:
                 continue
         if found is None:
@@ -324,7 +346,8 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
                 continue
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
-            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _STANDOFF.search(
+            if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _ATTACK_ON.match(
+                    text, cue[1]) and not _STANDOFF.search(
                     text, s0, _next_sentence_end(text, s1)) and not _STATE_AGENT.search(
                     text, max(s0, cue[0] - 25), cue[0]) or _GROUND_UNIT.match(
                     text, cue[1]) and not _STANDOFF.search(text, s0, s1)):
