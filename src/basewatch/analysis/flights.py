@@ -143,10 +143,16 @@ def _by_code_then_time(codes: NDArray[Any], t: NDArray[Any]) -> NDArray[np.intp]
     radix sort when there are fewer than 65,536 aircraft). Stable sorts give one order: the
     same permutation as ``lexsort``, about half the time."""
     by_t = np.argsort(t, kind="stable")
-    c = codes[by_t]
-    if len(c) and int(c.max()) < 65536 and int(c.min()) >= 0:
-        c = c.astype(np.uint16)
-    return by_t[np.argsort(c, kind="stable")]
+    return by_t[np.argsort(_radix_keys(codes)[by_t], kind="stable")]
+
+
+def _radix_keys(codes: NDArray[Any]) -> NDArray[Any]:
+    """Aircraft codes as 16-bit keys when they fit (numpy's stable sort of 16-bit keys is a
+    radix sort, ~6x faster than its timsort of int32 on codes in time order; equal keys stay
+    in order either way, so the permutation is the same)."""
+    if len(codes) and int(codes.max()) < 65536 and int(codes.min()) >= 0:
+        return codes.astype(np.uint16)
+    return codes
 
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
@@ -189,8 +195,10 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     del ok
     t = _np(table, "time")
     codes = _codes(table)
-    by_hex = np.argsort(codes, kind="stable")
-    same_h = codes[by_hex][1:] == codes[by_hex][:-1]
+    by_hex = np.argsort(_radix_keys(codes), kind="stable")
+    c_h = codes[by_hex]
+    same_h = c_h[1:] == c_h[:-1]
+    del c_h
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
     del by_hex, same_h
     order = _by_code_then_time(codes, t)
