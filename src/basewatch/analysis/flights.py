@@ -143,16 +143,20 @@ def _by_code_then_time(codes: NDArray[Any], t: NDArray[Any]) -> NDArray[np.intp]
     radix sort when there are fewer than 65,536 aircraft). Stable sorts give one order: the
     same permutation as ``lexsort``, about half the time."""
     by_t = np.argsort(t, kind="stable")
-    return by_t[np.argsort(_radix_keys(codes)[by_t], kind="stable")]
+    return by_t[_by_code(codes[by_t])]
 
 
-def _radix_keys(codes: NDArray[Any]) -> NDArray[Any]:
-    """Aircraft codes as 16-bit keys when they fit (numpy's stable sort of 16-bit keys is a
-    radix sort, ~6x faster than its timsort of int32 on codes in time order; equal keys stay
-    in order either way, so the permutation is the same)."""
-    if len(codes) and int(codes.max()) < 65536 and int(codes.min()) >= 0:
-        return codes.astype(np.uint16)
-    return codes
+def _by_code(codes: NDArray[Any]) -> NDArray[np.intp]:
+    """``np.argsort(codes, kind="stable")`` by the faster of numpy's two stable sorts for the
+    input: its timsort on rows already grouped by aircraft (a file in flight order: ~3 ms per
+    million), its radix sort of 16-bit keys on interleaved aircraft (a feed in time order:
+    ~10 ms per million where the timsort takes ~55). Stable sorts give one permutation."""
+    n = len(codes)
+    if n > 1 and np.count_nonzero(codes[1:] != codes[:-1]) * 16 < n:
+        return np.argsort(codes, kind="stable")
+    if n and int(codes.max()) < 65536 and int(codes.min()) >= 0:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    return np.argsort(codes, kind="stable")
 
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
@@ -195,7 +199,7 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     del ok
     t = _np(table, "time")
     codes = _codes(table)
-    by_hex = np.argsort(_radix_keys(codes), kind="stable")
+    by_hex = _by_code(codes)
     c_h = codes[by_hex]
     same_h = c_h[1:] == c_h[:-1]
     del c_h
