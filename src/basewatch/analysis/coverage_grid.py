@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.geodesy import approx_distance_m
 
 __all__ = ["CELL_DEG", "MEASURE", "OUTSIDE", "cell_labels", "edge_field"]
@@ -85,7 +86,7 @@ def _grid(fields: tuple[tuple[float, float], ...], inner_m: float, outer_m: floa
             cols = np.arange(_COLS)
         else:
             c0 = math.floor((alon - reach + 180.0) / CELL_DEG)
-            cols = np.unique(np.arange(c0, math.floor((alon + reach + 180.0) / CELL_DEG) + 1)
+            cols = unique_sorted(np.arange(c0, math.floor((alon + reach + 180.0) / CELL_DEG) + 1)
                              % _COLS)
         clat = np.repeat(-90.0 + (rows + 0.5) * CELL_DEG, len(cols))
         clon = np.tile(-180.0 + (cols + 0.5) * CELL_DEG, len(rows))

@@ -31,6 +31,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.flight_levels import FROZEN_S
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
@@ -429,7 +430,7 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     lon = read("lon", flat).reshape(idx.shape)
     lat = read("lat", flat).reshape(idx.shape)
     best = np.full(m, -np.inf)
-    for j in np.unique(af_idx[af_idx >= 0]):
+    for j in unique_sorted(af_idx[af_idx >= 0]):
         ev = np.flatnonzero(af_idx == j)
         u = use[ev]
         for rw in airfields[int(j)].runways:

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.flight_destinations import infer_destinations, replaced
 from basewatch.analysis.flight_ends import BASIS_FINAL
 from basewatch.analysis.flight_ground import (
@@ -394,7 +395,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     del starts_of_runs
     ends = ends[ends > seg_start[seg[ends]]]
     # only the positions around transitions and at segment ends are read in full
-    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
+    need = unique_sorted(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
                            starts + 1, ends, ends - 1])
     lon, lat, track = (Sparse(need, take_column(table, c, need))
                        for c in ("lon", "lat", "track_deg"))
