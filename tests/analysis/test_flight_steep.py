@@ -12,6 +12,18 @@ import pytest
 from basewatch.analysis.flight_levels import steep
 
 
+def _rate(tw, raw, surface, i, c1, c2):
+    """Feet a second between two cells of row ``i`` (a surface report reads 0 ft)."""
+    def val(c):
+        return 0.0 if surface[i, c] else float(raw[i, c])
+
+    dt = abs(float(tw[i, c1]) - float(tw[i, c2]))
+    da = abs(val(c1) - val(c2))
+    if dt == 0.0:
+        return math.inf if da > 0 else math.nan
+    return da / dt
+
+
 def _by_hand(alt, tw, has, raw, surface, max_fps=100.0):
     m, w = alt.shape
     out = np.zeros((m, w), bool)
@@ -20,19 +32,9 @@ def _by_hand(alt, tw, has, raw, surface, max_fps=100.0):
         for k, j in enumerate(used):
             if not has[i, j] or k == 0 or k == len(used) - 1:
                 continue
-
-            def val(c):
-                return 0.0 if surface[i, c] else float(raw[i, c])
-
-            def rate(c1, c2):
-                dt = abs(float(tw[i, c1]) - float(tw[i, c2]))
-                da = abs(val(c1) - val(c2))
-                if dt == 0.0:
-                    return math.inf if da > 0 else math.nan
-                return da / dt
-
             p, n = used[k - 1], used[k + 1]
-            out[i, j] = rate(j, p) > max_fps and rate(n, j) > max_fps
+            out[i, j] = (_rate(tw, raw, surface, i, j, p) > max_fps
+                         and _rate(tw, raw, surface, i, n, j) > max_fps)
     return out
 
 
