@@ -1,6 +1,6 @@
 """Benchmark: importing N positions into a workspace, and importing the same file again.
 
-    python benchmarks/bench_flights_import.py [--n 1000000] [--format parquet|csv]
+    python benchmarks/bench_flights_import.py [--n 1000000] [--format parquet|csv] [--cli]
 
 The seeded synthetic positions of ``bench_flights.py`` (every take-off known) are written
 as a `traffic`-layout Parquet file (timestamp column with a zone) or an OpenSky CSV, then
@@ -10,7 +10,9 @@ as a `traffic`-layout Parquet file (timestamp column with a zone) or an OpenSky 
 the same results: ``compare_flights_import.py``. Against what a user would otherwise do to get the same positions stored: pandas
 reading the file, dropping rows without a position, sorting by aircraft and time, splitting
 each aircraft's rows into tracks at 15-minute gaps with a groupby, and writing Parquet (no
-cleaning, no detection), in the same run.
+cleaning, no detection), in the same run. ``--cli`` also times the same import as the
+command a user runs (``basewatch flights import FILE --json``, in a fresh process: the
+command's own start-up and process settings included).
 """
 
 from __future__ import annotations
@@ -89,6 +91,18 @@ def _child(step: str, ws: str, path: str) -> None:
         df["segment"] = ((gap > limit) | gap.isna()).cumsum()
         print(f"segments {df['segment'].iloc[-1]}", file=sys.stderr)
         df.to_parquet(Path(ws) / "pandas.parquet", compression="zstd")
+    elif step == "cli":  # the command, in this process, its output (JSON) kept aside
+        import contextlib
+        import io
+        import json
+
+        from basewatch.cli.main import main as cli
+
+        sys.argv = ["basewatch", "flights", "import", path, "-w", ws, "--json"]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            cli()
+        print(f"events {json.loads(out.getvalue())['events']} (the command)", file=sys.stderr)
     else:
         from basewatch.sources.flights_ingest import import_airports, import_positions
         from basewatch.store import Workspace
@@ -117,6 +131,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    ap.add_argument("--cli", action="store_true",
+                    help="also import with the basewatch command into a second workspace")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -136,9 +152,20 @@ def main() -> None:
                 print(f"  ({step}: {out.stderr.strip()})")
             return float(s), float(cpu), float(mib)
 
+        def run_in(step: str, where: Path) -> tuple[float, float, float]:
+            nonlocal ws
+            ws, was = where, ws
+            try:
+                return run(step)
+            finally:
+                ws = was
+
         run("setup")
         imp, imp_cpu, imp_mib = run("import")
         again, again_cpu, again_mib = run("import")
+        if args.cli:
+            run_in("setup", folder / "ws_cli")
+            cli, cli_cpu, cli_mib = run_in("cli", folder / "ws_cli")
         pd_s, pd_cpu, pd_mib = run("pandas")
         print(f"{n:,} positions ({args.format}, {path.stat().st_size / 1e6:.0f} MB), one process "
               f"per step (os.cpu_count() = {os.cpu_count()}, shared machine). Wall time waits "
@@ -148,6 +175,10 @@ def main() -> None:
               f"{n / imp_cpu / 1e6:.2f} M positions/CPU-s; peak {imp_mib:.0f} MiB")
         print(f"  same file again: {again:.2f} s wall, {again_cpu:.2f} s CPU (peak "
               f"{again_mib:.0f} MiB)")
+        if args.cli:
+            print(f"  the command (basewatch flights import FILE --json, start-up included): "
+                  f"{cli:.2f} s wall, {cli_cpu:.2f} s CPU = {n / cli_cpu / 1e6:.2f} M "
+                  f"positions/CPU-s; peak {cli_mib:.0f} MiB")
         print(f"  pandas read + dropna + sort + groupby segments + to_parquet (no cleaning, "
               f"no detection): {pd_s:.2f} s wall, {pd_cpu:.2f} s CPU = "
               f"{n / pd_cpu / 1e6:.2f} M/CPU-s, peak {pd_mib:.0f} MiB")

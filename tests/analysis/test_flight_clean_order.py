@@ -46,3 +46,23 @@ def test_aircraft_runs_change_where_dictionary_codes_do() -> None:
     assert np.array_equal(runs[1:] != runs[:-1], codes[1:] != codes[:-1])
     assert _aircraft_runs(table.slice(0, 1)).tolist() == [0]
     assert _aircraft_runs(table.slice(0, 0)).tolist() == []
+
+
+@pytest.mark.parametrize("n_codes", [1, 7, 2000, 70_000])
+@pytest.mark.parametrize("layout", ["grouped", "interleaved", "mixed"])
+def test_code_sort_is_the_stable_argsort(n_codes: int, layout: str) -> None:
+    """Either of numpy's stable sorts (timsort on rows grouped by aircraft, radix on 16-bit
+    keys otherwise) gives ``np.argsort(codes, kind="stable")``."""
+    from basewatch.analysis.flights import _by_code
+
+    rng = np.random.default_rng(n_codes + 1)
+    n = 100_000
+    if layout == "grouped":  # a file in flight order: runs of one aircraft, repeats apart
+        codes = np.repeat(rng.integers(0, n_codes, n // 50), 50).astype(np.int32)
+    elif layout == "interleaved":  # a feed in time order
+        codes = rng.integers(0, n_codes, n).astype(np.int32)
+    else:  # grouped, then interleaved
+        codes = np.r_[np.repeat(rng.integers(0, n_codes, n // 100), 50),
+                      rng.integers(0, n_codes, n // 2)].astype(np.int32)
+    assert np.array_equal(_by_code(codes), np.argsort(codes, kind="stable"))
+    assert _by_code(codes[:0]).tolist() == [] and _by_code(codes[:1]).tolist() == [0]

@@ -4,7 +4,8 @@
 airfield (the great-circle distance decides, the ellipsoid near the limit). Most positions
 of a feed lie in cells that are wholly inside one airfield's circle or wholly outside every
 circle; this module labels the cells once per call (a few thousand per airfield) so that only
-the positions of cells on a circle's edge, or near two airfields, are measured. Pure.
+the positions of cells on a circle's edge, or near two airfields, are measured, and those of a
+cell that only one airfield's circle reaches only against that airfield. Pure.
 
 A cell is wholly inside when the distance from the airfield to its centre plus its half
 diagonal (the farthest corner; the great circle is a metric, so every point of the cell is
@@ -22,15 +23,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.geodesy import approx_distance_m
 
-__all__ = ["CELL_DEG", "MEASURE", "OUTSIDE", "cell_labels"]
+__all__ = ["CELL_DEG", "MEASURE", "OUTSIDE", "cell_labels", "edge_field"]
 
 #: Cell size (degrees of latitude and of longitude).
 CELL_DEG = 0.1
 _ROWS, _COLS = 1800, 3600
-#: Labels: no airfield's circle reaches the cell / measure its positions one by one.
-OUTSIDE, MEASURE = -1, -2
+#: Labels: no airfield's circle reaches the cell / measure its positions one by one against
+#: every airfield. A cell that only airfield ``k``'s circle reaches (its edge runs through
+#: the cell) is labelled ``EDGE - k``: measure its positions against ``k`` alone (every other
+#: airfield is farther from all of the cell's points than its outer limit plus the margin).
+OUTSIDE, MEASURE, EDGE = -1, -2, -3
 #: Metres kept between a cell's bound and a limit (rounding of the great-circle formula is
 #: far below a millimetre at these distances).
 _MARGIN_M = 50.0
@@ -52,9 +57,10 @@ def cell_labels(lon: NDArray[Any], lat: NDArray[Any], fields: Sequence[tuple[flo
                 inner_m: float, outer_m: float, band_deg: float) -> NDArray[np.int32]:
     """Per position: the index of the one field whose circle holds it for certain (every
     point of its cell within ``inner_m``, and no other field's circle within ``outer_m`` of
-    the cell), :data:`OUTSIDE` (no point of its cell within ``outer_m`` of any field), or
-    :data:`MEASURE` (anything else, and positions off the globe or NaN). ``band_deg``: the
-    latitude reach of a circle (rows beyond it are outside)."""
+    the cell), :data:`OUTSIDE` (no point of its cell within ``outer_m`` of any field),
+    ``EDGE - k`` (only field ``k``'s circle comes within ``outer_m`` of the cell, not wholly:
+    :func:`edge_field`), or :data:`MEASURE` (anything else, and positions off the globe or
+    NaN). ``band_deg``: the latitude reach of a circle (rows beyond it are outside)."""
     grid = _grid(tuple((float(x), float(y)) for x, y in fields), inner_m, outer_m, band_deg)
     cells, ok = _cells_of(np.asarray(lon, float), np.asarray(lat, float))
     out = grid[cells]
@@ -80,7 +86,7 @@ def _grid(fields: tuple[tuple[float, float], ...], inner_m: float, outer_m: floa
             cols = np.arange(_COLS)
         else:
             c0 = math.floor((alon - reach + 180.0) / CELL_DEG)
-            cols = np.unique(np.arange(c0, math.floor((alon + reach + 180.0) / CELL_DEG) + 1)
+            cols = unique_sorted(np.arange(c0, math.floor((alon + reach + 180.0) / CELL_DEG) + 1)
                              % _COLS)
         clat = np.repeat(-90.0 + (rows + 0.5) * CELL_DEG, len(cols))
         clon = np.tile(-180.0 + (cols + 0.5) * CELL_DEG, len(rows))
@@ -93,6 +99,11 @@ def _grid(fields: tuple[tuple[float, float], ...], inner_m: float, outer_m: floa
         inside = d + half <= inner_m - _MARGIN_M
         t_cell, t_in = cell[touch], inside[touch]
         cur = grid[t_cell]
-        grid[t_cell] = np.where((cur == OUTSIDE) & t_in, k, MEASURE)
+        grid[t_cell] = np.where(cur == OUTSIDE, np.where(t_in, k, EDGE - k), MEASURE)
     grid.flags.writeable = False
     return grid
+
+
+def edge_field(labels: NDArray[Any]) -> NDArray[Any]:
+    """The field index of ``EDGE - k`` labels (any label at or under :data:`EDGE`)."""
+    return EDGE - labels

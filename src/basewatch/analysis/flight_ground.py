@@ -36,6 +36,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.flight_timing import alt_fill
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
@@ -128,7 +129,7 @@ def drop_aloft(ground: NDArray[np.bool_], flagged: NDArray[np.bool_], table: pa.
     cand = np.flatnonzero(ground & ~flagged)
     if len(cand) == 0:
         return ground
-    segs = np.unique(seg[cand])
+    segs = unique_sorted(seg[cand])
     ref = np.flatnonzero(np.isin(seg, segs))
 
     def col(name: str) -> NDArray[np.float64]:
@@ -230,7 +231,7 @@ def high_above_field(t: NDArray[Any], seg: NDArray[Any], trans: NDArray[Any],
     alt = np.asarray(read("alt_ft", idx.ravel()), float).reshape(idx.shape)
     use &= np.isfinite(alt) & (alt != 0.0)
     # a reading the feed repeats from its cruise to its taxi says nothing (see _stuck)
-    rows_all = np.flatnonzero(np.isin(seg, np.unique(seg[tr])))
+    rows_all = np.flatnonzero(np.isin(seg, unique_sorted(seg[tr])))
     stuck = _stuck(seg[rows_all], np.asarray(read("alt_ft", rows_all), float),
                    np.asarray(read("gs_kt", rows_all), float))
     use &= ~stuck[np.searchsorted(rows_all, idx)]
@@ -260,7 +261,7 @@ def _stuck(seg: NDArray[Any], alt: NDArray[Any], gs: NDArray[Any]) -> NDArray[np
         band = np.floor(alt[rows] / 50.0).astype(np.int64) + d
         return np.asarray((seg[rows].astype(np.int64) << 24) | (band + (1 << 20)), np.int64)
 
-    known = np.unique(key(fast))
+    known = unique_sorted(key(fast))
     hit = np.zeros(len(slow), bool)
     for d in (-1, 0, 1):
         k = key(slow, d)

@@ -118,9 +118,11 @@ def go_arounds(ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[Any],
     minima = low[prev_hi & nxt_ge]
     if len(minima) == 0:
         return []
-    keep = [_climb_between(minima[a:a + 4096], ground, seg, t, rs, alt_all, n,
+    # chunks bound the window arrays (1,024 low points x 151 cells: small enough to stay in
+    # cache and be reused; each point is judged from its own row, so the size changes nothing)
+    keep = [_climb_between(minima[a:a + 1024], ground, seg, t, rs, alt_all, n,
                            min_change_ft=min_change_ft, span_s=span_s)
-            for a in range(0, len(minima), 4096)]  # chunks bound the window arrays
+            for a in range(0, len(minima), 1024)]
     cand = minima[np.concatenate(keep)]
     if len(cand) == 0:
         return []

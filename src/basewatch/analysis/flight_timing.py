@@ -31,6 +31,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.flight_fills import midpoint_fill
 from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
@@ -87,10 +88,13 @@ def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[A
 def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
-                span: int = 100, fit_s: float = 30.0, chunk: int = 4096
+                span: int = 100, fit_s: float = 30.0, chunk: int = 1024
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """:func:`_time_events` in chunks of ``chunk`` events: the windows are events x 201
-    cells per array, which at 10 M positions (78,000 events) would be gigabytes at once."""
+    cells per array, which at 10 M positions (78,000 events) would be gigabytes at once.
+    Each event is timed from its own row alone, so the chunk changes no result; 1,024 events
+    (1.6 MB an array) keep the temporaries small enough to be reused and cached (4,096 did
+    the same work with ~25 % more CPU and 40 % more page faults at 1 M positions)."""
     parts = [_time_events(t, seg, rs, trans[a:a + chunk], is_takeoff[a:a + chunk],
                           elevation_ft[a:a + chunk], flag_based[a:a + chunk], read,
                           above_ft=above_ft, span=span, fit_s=fit_s)
@@ -502,7 +506,7 @@ def _follow(af_idx: NDArray[Any], airfields: Sequence[Any], use: NDArray[np.bool
             out: list[str]) -> None:
     """The scoring of :func:`runway_by_path` over the positions ``use``, into ``out``."""
     best = np.full(len(out), -np.inf)
-    for j in np.unique(af_idx[af_idx >= 0]):
+    for j in unique_sorted(af_idx[af_idx >= 0]):
         ev = np.flatnonzero(af_idx == j)
         u = use[ev]
         for rw in airfields[int(j)].runways:

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_approach import not_before_threshold
+from basewatch.analysis.flight_arrays import unique_sorted
 from basewatch.analysis.flight_destinations import infer_destinations, replaced
 from basewatch.analysis.flight_ends import BASIS_FINAL
 from basewatch.analysis.flight_ground import (
@@ -146,10 +147,20 @@ def _by_code_then_time(codes: NDArray[Any], t: NDArray[Any]) -> NDArray[np.intp]
     radix sort when there are fewer than 65,536 aircraft). Stable sorts give one order: the
     same permutation as ``lexsort``, about half the time."""
     by_t = np.argsort(t, kind="stable")
-    c = codes[by_t]
-    if len(c) and int(c.max()) < 65536 and int(c.min()) >= 0:
-        c = c.astype(np.uint16)
-    return by_t[np.argsort(c, kind="stable")]
+    return by_t[_by_code(codes[by_t])]
+
+
+def _by_code(codes: NDArray[Any]) -> NDArray[np.intp]:
+    """``np.argsort(codes, kind="stable")`` by the faster of numpy's two stable sorts for the
+    input: its timsort on rows already grouped by aircraft (a file in flight order: ~3 ms per
+    million), its radix sort of 16-bit keys on interleaved aircraft (a feed in time order:
+    ~10 ms per million where the timsort takes ~55). Stable sorts give one permutation."""
+    n = len(codes)
+    if n > 1 and np.count_nonzero(codes[1:] != codes[:-1]) * 16 < n:
+        return np.argsort(codes, kind="stable")
+    if n and int(codes.max()) < 65536 and int(codes.min()) >= 0:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    return np.argsort(codes, kind="stable")
 
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
@@ -192,8 +203,10 @@ def clean_positions(table: pa.Table, *, max_speed_kt: float = 1200.0) -> tuple[p
     del ok
     t = _np(table, "time")
     codes = _codes(table)
-    by_hex = np.argsort(codes, kind="stable")
-    same_h = codes[by_hex][1:] == codes[by_hex][:-1]
+    by_hex = _by_code(codes)
+    c_h = codes[by_hex]
+    same_h = c_h[1:] == c_h[:-1]
+    del c_h
     out_of_order = int((same_h & (np.diff(t[by_hex]) < 0)).sum())
     del by_hex, same_h
     order = _by_code_then_time(codes, t)
@@ -391,7 +404,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     del starts_of_runs
     ends = ends[ends > seg_start[seg[ends]]]
     # only the positions around transitions and at segment ends are read in full
-    need = np.unique(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
+    need = unique_sorted(np.r_[trans - 1, trans, seg_end, np.maximum(seg_end - 5, 0), starts,
                            starts + 1, ends, ends - 1])
     lon, lat, track = (Sparse(need, take_column(table, c, need))
                        for c in ("lon", "lat", "track_deg"))

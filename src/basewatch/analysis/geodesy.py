@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from shapely.geometry import LineString, MultiLineString, Polygon
-from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
     import pyproj
+    from shapely.geometry import Polygon
+    from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "GEOD",
@@ -72,6 +72,8 @@ def area_km2(geom: BaseGeometry) -> float:
 
 def length_km(geom: BaseGeometry) -> float:
     """Geodesic length of a (multi)line, or perimeter of a polygon, in km."""
+    from shapely.geometry import LineString, MultiLineString  # (geometry given: loaded)
+
     if geom.is_empty:
         return 0.0
     if isinstance(geom, (LineString, MultiLineString)):
@@ -86,6 +88,8 @@ def geodesic_circle(lon: float, lat: float, radius_m: float, n_vertices: int = 1
     Vertices are exact geodesic destinations (:meth:`pyproj.Geod.fwd`); longitudes are unwrapped
     to stay continuous, so a circle across the antimeridian has longitudes beyond ±180.
     """
+    from shapely.geometry import Polygon  # here: measuring points needs no shapely
+
     az = np.linspace(0.0, 360.0, n_vertices, endpoint=False)
     lons, lats, _ = GEOD.fwd(np.full(n_vertices, lon), np.full(n_vertices, lat), az,
                              np.full(n_vertices, radius_m))

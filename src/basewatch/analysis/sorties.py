@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from basewatch.analysis.coverage_grid import MEASURE, cell_labels
+from basewatch.analysis.coverage_grid import EDGE, MEASURE, cell_labels, edge_field
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["COVERAGE_RADIUS_KM", "HEAVY_TRANSPORT_TYPES", "DailySorties", "aircraft_category",
@@ -106,13 +106,24 @@ def daily_coverage(lon: NDArray[Any], lat: NDArray[Any], days: NDArray[Any],
     per = np.zeros((len(airfields), n_days), np.int64)
     if len(days) >= _GRID_FROM:
         # positions in cells wholly inside one circle counted at once, those in cells beyond
-        # every circle dropped, the rest measured below (the same counts: see coverage_grid)
+        # every circle dropped, those on one circle's edge measured against that field only,
+        # the rest against every field below (the same counts: see coverage_grid)
         labels = cell_labels(lon, lat, list(airfields.values()), r * 0.99, r * 1.01, band)
         sure = labels >= 0
         per += np.bincount(labels[sure].astype(np.int64) * n_days + day_n[sure],
                            minlength=per.size).reshape(per.shape)
+        edge = np.flatnonzero(labels <= EDGE)
+        if len(edge):
+            k_of = edge_field(labels[edge])
+            by_k = np.argsort(k_of, kind="stable")
+            edge, k_of = edge[by_k], k_of[by_k]
+            cut = np.searchsorted(k_of, np.arange(len(airfields) + 1))
+            for k, (alon, alat) in enumerate(airfields.values()):
+                if cut[k + 1] > cut[k]:
+                    one = edge[cut[k]:cut[k + 1]]
+                    per[k] += _within(lon[one], lat[one], day_n[one], alon, alat, r, n_days)
         rest = labels == MEASURE
-        del labels, sure
+        del labels, sure, edge
         lon, lat, day_n = lon[rest], lat[rest], day_n[rest]
     per += _measured(lon, lat, day_n, airfields, r, band, n_days)
     for k, ident in enumerate(airfields):
@@ -145,18 +156,24 @@ def _measured(lon: NDArray[Any], lat: NDArray[Any], day_n: NDArray[Any],
             half = math.degrees(math.asin(math.sin(delta) / cos_lat))
             dlon = np.abs((lon[cand] - alon + 180.0) % 360.0 - 180.0)
             cand = cand[dlon <= half]
-        d = approx_distance_m(lon[cand], lat[cand], alon, alat)
-        # the great circle (mean radius) is within 0.6 % of the geodesic: beyond a 1 % margin
-        # the answer is clear; only the ring between is measured on the ellipsoid
-        near = cand[d <= r * 0.99]
-        edge = cand[(d > r * 0.99) & (d <= r * 1.01)]
-        if edge.size:
-            exact = distance_m(lon[edge], lat[edge], np.full(edge.size, alon),
-                               np.full(edge.size, alat))
-            near = np.r_[near, edge[np.asarray(exact) <= r]]
-        if near.size:
-            per[k] += np.bincount(day_n[near], minlength=n_days)
+        if cand.size:
+            per[k] += _within(lon[cand], lat[cand], day_n[cand], alon, alat, r, n_days)
     return per
+
+
+def _within(lon: NDArray[Any], lat: NDArray[Any], day_n: NDArray[Any], alon: float,
+            alat: float, r: float, n_days: int) -> NDArray[np.int64]:
+    """Positions per day number within ``r`` (geodesic) of one airfield."""
+    d = approx_distance_m(lon, lat, alon, alat)
+    # the great circle (mean radius) is within 0.6 % of the geodesic: beyond a 1 % margin
+    # the answer is clear; only the ring between is measured on the ellipsoid
+    near = np.flatnonzero(d <= r * 0.99)
+    edge = np.flatnonzero((d > r * 0.99) & (d <= r * 1.01))
+    if edge.size:
+        exact = distance_m(lon[edge], lat[edge], np.full(edge.size, alon),
+                           np.full(edge.size, alat))
+        near = np.r_[near, edge[np.asarray(exact) <= r]]
+    return np.bincount(day_n[near], minlength=n_days)
 
 
 def daily_sorties(takeoffs: Sequence[tuple[dt.datetime, str, bool]], airfield: str,

@@ -7,20 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from basewatch.cli import _common
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
-    console,
     handle_errors,
     open_workspace,
     print_json,
     synthetic_note,
 )
 
-# the queries and importers (pyarrow, numpy, pyproj) are imported inside each command:
-# `basewatch --help` and other commands do not pay for them
+# the queries and importers (pyarrow, numpy, pyproj) are imported inside each command, and
+# rich (its console, made on first use: _common.console; its tables) where something is
+# printed: `basewatch --help`, other commands and `flights import --json` do not pay for them
 
 app = typer.Typer(help="ADS-B positions, take-offs and landings, sorties per day.",
                   no_args_is_help=True)
@@ -41,8 +41,16 @@ def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
             "zone (default: the last frame at the file's modification time)")] = None) -> None:
     """Import ADS-B positions; bad rows are counted and reported, good rows kept."""
     import datetime as dt
+    import os
 
     from basewatch.errors import BasewatchError
+
+    # Arrow's allocator (mimalloc) hands freed pages back to the system after 10 ms, and an
+    # import frees and allocates part-sized blocks over and over: each comes back page by page
+    # (~60,000 of ~120,000 page faults at 10 M positions). Kept for this process, which ends
+    # with the import; read when pyarrow loads (next line), so only if it has not yet, and a
+    # user's own setting wins.
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
     from basewatch.sources.flights_ingest import import_positions
 
     begin = None
@@ -60,14 +68,14 @@ def flights_import(path: FileArg, fmt: Annotated[str | None, typer.Option(
         print_json(rep.to_dict())
         return
     c = rep.clean
-    console.print(f"{path} ({rep.format}): {c.rows_in} positions read, {c.kept} kept; dropped: "
+    _common.console.print(f"{path} ({rep.format}): {c.rows_in} positions read, {c.kept} kept; dropped: "
                   f"{c.bad_coordinates} impossible coordinates, {c.duplicates} duplicates, "
                   f"{c.teleports} teleports; {c.out_of_order} out of order (sorted)", highlight=False)
     for w in rep.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        _common.console.print(f"[yellow]warning:[/] {w}", highlight=False)
     if rep.unknown_aircraft:
-        console.print(f"{rep.unknown_aircraft} aircraft not in the aircraft database", highlight=False)
-    console.print("already imported; nothing changed" if not rep.written
+        _common.console.print(f"{rep.unknown_aircraft} aircraft not in the aircraft database", highlight=False)
+    _common.console.print("already imported; nothing changed" if not rep.written
                   else f"stored in {rep.parquet}; {rep.events} take-offs/landings detected")
 
 
@@ -79,7 +87,7 @@ def aircraft_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
 
     with open_workspace(workspace, create=True) as ws:
         r = import_aircraft(ws, path)
-    console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged aircraft")
+    _common.console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged aircraft")
 
 
 @airports_app.command("import")
@@ -91,8 +99,8 @@ def airports_import(path: FileArg, workspace: WorkspaceOpt = None) -> None:
     with open_workspace(workspace, create=True) as ws:
         r, warnings = import_airports(ws, path)
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged airfields")
+        _common.console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    _common.console.print(f"{path}: {r.inserted} new, {r.updated} updated, {r.unchanged} unchanged airfields")
 
 
 @app.command("events")
@@ -109,6 +117,8 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     t = Table("time (UTC)", "reg", "type", "operator", "mil", "kind", "airfield", "rwy",
               "destination", "")
     for r in rows:
@@ -120,7 +130,7 @@ def events(site: Annotated[str | None, typer.Option("--site", help="Airfield ICA
                   r["kind"] + (" (probable: track ended on final)" if r["status"] != r["kind"]
                                else ""), r["airfield"], r["runway"], dest,
                   "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
-    console.print(t)
+    _common.console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))
 
 
@@ -141,6 +151,8 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
                     "surge if P(X>=n) < 0.01 and n >= 2; a day is covered when any position "
                     f"was reported within {COVERAGE_RADIUS_KM:.0f} km", "rows": rows})
         return
+    from rich.table import Table
+
     t = Table()
     t.add_column("day", no_wrap=True)
     for c in ("category", "take-offs", "baseline/day", "P(X>=n)", "surge", ""):
@@ -157,7 +169,7 @@ def daily(site: Annotated[str, typer.Option("--site", help="Airfield ICAO or fac
         t.add_row(r["day"], r["category"], str(r["count"]), num(r["baseline_rate"], ".2f"),
                   num(r["p_value"], ".4f"), "[bold red]SURGE[/]" if r["surge"] else "",
                   "[magenta]SYNTHETIC[/]" if r["synthetic"] else "")
-    console.print(t)
+    _common.console.print(t)
     synthetic_note(any(r["synthetic"] for r in rows))
 
 
@@ -178,10 +190,10 @@ def flights_poll(url: Annotated[str, typer.Argument(
     from basewatch.sources.adsb_poll import poll
 
     st = state or out.with_name(out.name + ".state.json")
-    with console.status("polling") as status:
+    with _common.console.status("polling") as status:
         rep = poll(url, out, st, interval_s=interval, count=count,
                    on_poll=lambda r: status.update(f"poll {r.polls}/{count}: {r.positions} positions"))
-    console.print(f"{rep.polls} polls, {rep.positions} new positions, {rep.duplicates} repeats "
+    _common.console.print(f"{rep.polls} polls, {rep.positions} new positions, {rep.duplicates} repeats "
                   f"skipped, {rep.retries} retries; appended to {out}")
     if then_import and out.exists():
         flights_import(out, "v2-api", workspace, False)
@@ -205,12 +217,12 @@ def flights_listen(address: Annotated[str, typer.Argument(
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():
         raise BasewatchError(f"listen: {address!r} is not HOST:PORT")
-    with console.status("listening") as status:
+    with _common.console.status("listening") as status:
         rep = listen_sbs(host, int(port), out, max_lines=lines, duration_s=seconds,
                          on_line=lambda r: status.update(f"{r.lines} lines, {r.positions} "
                                                          "positions") if r.lines % 500 == 0
                          else None)
-    console.print(f"{rep.lines} lines ({rep.positions} positions), {rep.reconnects} reconnects, "
+    _common.console.print(f"{rep.lines} lines ({rep.positions} positions), {rep.reconnects} reconnects, "
                   f"{rep.discarded} partial lines discarded; appended to {out}", highlight=False)
     if then_import and out.exists():
         flights_import(out, "sbs", workspace, False)

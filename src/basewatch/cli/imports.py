@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from basewatch.cli import _common
 from basewatch.cli._common import (
     JsonOpt,
     WorkspaceOpt,
-    console,
     handle_errors,
     open_workspace,
     print_json,
@@ -138,7 +138,7 @@ def _run(kind: str, items: list[str], mapping: FieldMapping, workspace: Path | N
 
     paths = expand_paths(items, kind)
     label = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
-    with open_workspace(workspace, create=True) as ws, console.status(
+    with open_workspace(workspace, create=True) as ws, _common.console.status(
             f"importing {kind} from {label}", spinner="dots") if not as_json else nullcontext():
         report = import_files(ws, kind, paths, mapping)
         if report.result.changed:  # the revision moved: keep the new reach histories now
@@ -154,17 +154,17 @@ def _run(kind: str, items: list[str], mapping: FieldMapping, workspace: Path | N
         return
     r = report.result
     for n in report.notes:
-        console.print(f"[cyan]note:[/] {escape(n)}", highlight=False)
+        _common.console.print(f"[cyan]note:[/] {escape(n)}", highlight=False)
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+        _common.console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     for f in report.files:
-        console.print(f"  {escape(f['path'])}: {f['parsed']} records, {f['inserted']} new, "
+        _common.console.print(f"  {escape(f['path'])}: {f['parsed']} records, {f['inserted']} new, "
                       f"{f['updated']} updated", highlight=False)
     if not r.changed:
-        console.print(f"{escape(label)}: {report.parsed} {kind} records, all already in the "
+        _common.console.print(f"{escape(label)}: {report.parsed} {kind} records, all already in the "
                       "workspace; nothing changed", highlight=False)
     else:
-        console.print(f"{escape(label)}: {report.parsed} {kind} records: {r.inserted} new, "
+        _common.console.print(f"{escape(label)}: {report.parsed} {kind} records: {r.inserted} new, "
                       f"{r.updated} updated, {r.unchanged} unchanged", highlight=False)
 
 

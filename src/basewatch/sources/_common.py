@@ -17,15 +17,14 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import BasewatchError, ImportFormatError, ValidationError
 from basewatch.model import DatePrecision, LocationPrecision, Provenance, Source
 from basewatch.model._util import EARLIEST_DATE, parse_date
+
+if TYPE_CHECKING:  # shapely is loaded by the importers of geometries, not by every importer
+    from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -237,6 +236,8 @@ def parse_geometry(obj: Any, where: str, warnings: list[str]) -> BaseGeometry:
     Invalid polygons (self-intersections) are *repaired* with ``shapely.make_valid`` keeping
     the polygonal parts, and a warning names the feature and the area change.
     """
+    from shapely.geometry import shape
+
     if not isinstance(obj, dict):
         raise ImportFormatError(f"{where}: geometry missing")
     try:
@@ -248,6 +249,8 @@ def parse_geometry(obj: Any, where: str, warnings: list[str]) -> BaseGeometry:
 
 def check_geometry(g: BaseGeometry, where: str, warnings: list[str]) -> BaseGeometry:
     """A geometry checked for lon/lat range and repaired if invalid (see parse_geometry)."""
+    import shapely
+
     if g is None:
         raise ImportFormatError(f"{where}: geometry missing")
     if g.is_empty:

@@ -114,22 +114,29 @@ class Partitions:
     def parts(self) -> Iterator[tuple[int, int, pa.Table]]:
         """(part number, number of parts, table) of every part, empty ones too; each holds
         every position read of its aircraft, in file order. Held in memory: one part."""
+        # (each part is handed over without a reference kept here: the caller frees it once
+        # cleaned, before detection, instead of when the next part is read)
         if self._dir is None:
-            table = pa.concat_tables(self._mem) if self._mem else None
-            self._mem = []
-            if table is not None:
-                yield 0, 1, table
+            if self._mem:
+                yield 0, 1, self._take_mem()
             return
         for w, f in zip(self._writers, self._files):
             w.close()
             f.close()
         self._writers, self._files = [], []
         for b in range(self.buckets):
-            path = self._dir / f"part-{b:04d}.arrows"
-            with pa.OSFile(str(path), "rb") as src:
-                table = pa.ipc.open_stream(src).read_all()
-            path.unlink()
-            yield b, self.buckets, table
+            yield b, self.buckets, self._read_part(self._dir / f"part-{b:04d}.arrows")
+
+    def _take_mem(self) -> pa.Table:
+        mem, self._mem = self._mem, []
+        return pa.concat_tables(mem)
+
+    @staticmethod
+    def _read_part(path: Path) -> pa.Table:
+        with pa.OSFile(str(path), "rb") as src:
+            table = pa.ipc.open_stream(src).read_all()
+        path.unlink()
+        return table
 
     def close(self) -> None:
         for w, f in zip(self._writers, self._files):

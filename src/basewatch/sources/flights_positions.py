@@ -233,10 +233,13 @@ def _import(ws: Workspace, p: Path, sha: str, stream: AdsbStream, writer: Positi
     unknown = len(hexes - known)
     watched, _ = watched_airfields(ws)
     with ws.store.transaction():  # only the aircraft and days of this file can have changed
-        for h in sorted(hexes):
+        # (only aircraft with stored events, and coverage only if any is stored: deleting
+        # what is not there is a no-op, ~10 us a statement, thousands per import)
+        stored = set(ws.store.distinct(FLIGHT_EVENTS, "hex")) if hexes else set()
+        for h in sorted(hexes & stored):
             ws.store.delete(FLIGHT_EVENTS, {"hex": h})
         ws.store.put(FLIGHT_EVENTS, [detected_event(d) for d in events])
-        for a in watched:
+        for a in watched if ws.store.count(FLIGHT_COVERAGE) else ():
             for d in sorted(days):
                 ws.store.delete(FLIGHT_COVERAGE, {"airfield": a.ident, "day": d.isoformat()})
         ws.store.put(FLIGHT_COVERAGE, coverage_records(counts, syn_days, days))
