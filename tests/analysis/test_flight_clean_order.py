@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from basewatch.analysis.flights import _by_code_then_time
+from basewatch.analysis.flight_clean import _by_code_then_time
 
 
 @pytest.mark.parametrize("n_codes", [1, 7, 2000, 70_000])  # 70,000: past the 16-bit keys
@@ -36,7 +36,7 @@ def test_empty_and_one() -> None:
 def test_aircraft_runs_change_where_dictionary_codes_do() -> None:
     import pyarrow as pa
 
-    from basewatch.analysis.flights import _aircraft_runs, _codes
+    from basewatch.analysis.flight_clean import _aircraft_runs, _codes
 
     rng = np.random.default_rng(2)
     hexes = [f"{x:06x}" for x in rng.integers(0, 40, 5000)]
@@ -53,7 +53,7 @@ def test_aircraft_runs_change_where_dictionary_codes_do() -> None:
 def test_code_sort_is_the_stable_argsort(n_codes: int, layout: str) -> None:
     """Either of numpy's stable sorts (timsort on rows grouped by aircraft, radix on 16-bit
     keys otherwise) gives ``np.argsort(codes, kind="stable")``."""
-    from basewatch.analysis.flights import _by_code
+    from basewatch.analysis.flight_clean import _by_code
 
     rng = np.random.default_rng(n_codes + 1)
     n = 100_000

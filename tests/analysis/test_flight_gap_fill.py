@@ -73,7 +73,7 @@ def test_without_a_fill_the_interval_is_not_widened(seed: int) -> None:
 
 
 def test_a_real_descent_in_25_ft_steps_is_not_a_fill() -> None:
-    from basewatch.analysis.flight_timing import straight_fill as filled
+    from basewatch.analysis.flight_fills import straight_fill as filled
 
     rng = np.random.default_rng(5)
     n = 40

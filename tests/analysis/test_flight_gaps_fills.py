@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from basewatch.analysis.flight_ends import end_on_runway_or_final, off_the_runway
-from basewatch.analysis.flight_timing import straight_fill
+from basewatch.analysis.flight_fills import straight_fill
 from basewatch.analysis.flights import clean_positions, detect_events
 from tests.analysis.flight_tracks import ELEV, FIELD, GEOD, HDG_07, KT, T0, Track, W, landing
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-__all__ = ["arrow_of", "numpy_of", "scalar_of", "strings_of"]
+__all__ = ["arrow_of", "numpy_of", "scalar_of", "strings_of", "take_column"]
 
 
 def _one(arr: Any) -> pa.Array:
@@ -115,3 +115,8 @@ def scalar_of(value: Any, type: pa.DataType) -> pa.Scalar:
     if isinstance(value, str):
         return strings_of([value], type)[0]
     return arrow_of(np.array([value]), type)[0]
+
+
+def take_column(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
+    """Column ``name`` of ``table`` at rows ``idx``, as float64 (nulls NaN)."""
+    return np.asarray(numpy_of(table.column(name).take(arrow_of(idx))), dtype=float)

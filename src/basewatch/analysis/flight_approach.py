@@ -4,7 +4,7 @@ Helper of :func:`basewatch.analysis.flights.detect_events` (pure; measuring on t
 through :mod:`basewatch.analysis.geodesy`). An aircraft on final slows toward the runway: from
 its last real position short of the threshold it needs at least the distance to the
 threshold over the speed it flew there. Filled rows (a straight line drawn over a gap,
-:func:`basewatch.analysis.flight_timing.straight_fill`) are no positions: traffic's ``vienna``
+:func:`basewatch.analysis.flight_fills.straight_fill`) are no positions: traffic's ``vienna``
 3cce6f flies its last real row 3,928 m short of LOWW's 16 at 116 kt, decelerating, then a
 2-minute fill runs to a surface report; the touch-down was put at the fill's middle,
 03:21:44, when reaching the threshold alone took until 03:21:56 (truth 03:22:12).
@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from basewatch.analysis.flight_timing import FROZEN_S, straight_fill, window
+from basewatch.analysis.flight_fills import straight_fill
+from basewatch.analysis.flight_timing import FROZEN_S, window
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg
 
 __all__ = ["not_before_threshold"]

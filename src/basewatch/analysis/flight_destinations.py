@@ -15,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import take_column
 from basewatch.analysis.flight_ends import destination_candidates_many, fit_courses
-from basewatch.analysis.flight_runways import take_column
 
 
 def replaced(ev: Any, **kw: Any) -> Any:

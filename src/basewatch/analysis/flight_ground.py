@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
 from basewatch.analysis.flight_arrays import unique_sorted
-from basewatch.analysis.flight_timing import alt_fill
+from basewatch.analysis.flight_fills import alt_fill
 from basewatch.analysis.geodesy import approx_distance_m, distance_m
 
 __all__ = ["ALOFT_FT", "ALOFT_NEAR_FT", "BASELINE_S", "NEAR_S", "QNH_FT", "SLOW_KT", "debounce",
@@ -275,9 +275,9 @@ def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDA
                  lon: NDArray[Any]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Rows on the straight line between their neighbours in altitude, latitude and longitude
     at once (to a foot and 1e-7 degree), the altitude changing, two such rows in a row: a gap
-    filled linearly (the rule of :func:`basewatch.analysis.flight_timing.straight_fill`, over
+    filled linearly (the rule of :func:`basewatch.analysis.flight_fills.straight_fill`, over
     consecutive rows of a whole table); and, apart, the rows of a fill of the altitude alone
-    (:func:`basewatch.analysis.flight_timing.alt_fill`)."""
+    (:func:`basewatch.analysis.flight_fills.alt_fill`)."""
     n = len(t)
     out = np.zeros(n, bool)
     if n < 3:
@@ -295,7 +295,7 @@ def _linear_fill(seg: NDArray[Any], t: NDArray[Any], alt: NDArray[Any], lat: NDA
     two = out[:-1] & out[1:]
     out[:-1] = two
     out[1:] |= two
-    # and a fill of the altitude alone, off the 25 ft grid (flight_timing.alt_fill)
+    # and a fill of the altitude alone, off the 25 ft grid (flight_fills.alt_fill)
     return out, alt_fill(line, alt) & ~out
 
 

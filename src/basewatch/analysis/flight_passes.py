@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from basewatch.analysis.flight_fills import straight_fill
 from basewatch.analysis.flight_ground import SLOW_KT
 from basewatch.analysis.flight_runways import match_runways
-from basewatch.analysis.flight_timing import FROZEN_S, straight_fill, window
+from basewatch.analysis.flight_timing import FROZEN_S, window
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["go_arounds", "touch_and_goes"]
@@ -224,7 +225,7 @@ def _wheels(f: Found, ground: NDArray[np.bool_], seg: NDArray[Any], t: NDArray[A
     along, cross = np.atleast_1d(along), np.atleast_1d(cross)
     dwell = w[(alt_all[rows[w]] <= level + level_ft) & (np.abs(cross) <= 120.0)
               & (along >= 0.0) & (along <= length)]
-    # a straight-line fill is no reading (flight_timing.straight_fill), nor its ends' echo
+    # a straight-line fill is no reading (flight_fills.straight_fill), nor its ends' echo
     cells = rows[w][None, :]
     filled = _filled_cells(cells, t, alt_all, read)[0]
     dwell = np.intersect1d(dwell, w[~filled])

@@ -13,8 +13,9 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from basewatch.analysis.arrow_np import take_column
 from basewatch.analysis.flight_levels import FROZEN_S
-from basewatch.analysis.flight_runways import match_runways, take_column
+from basewatch.analysis.flight_runways import match_runways
 from basewatch.analysis.flight_starts import aircraft_rows, reader, real_rows, whole_columns
 from basewatch.analysis.geodesy import (
     along_cross_track_m,

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.arrow_np import numpy_of, take_column
 from basewatch.analysis.flight_ends import BASIS_FINAL, end_on_runway_or_final
 from basewatch.analysis.flight_starts import own_floor, runway_start_bound
 from basewatch.analysis.geodesy import (
@@ -23,7 +23,7 @@ from basewatch.analysis.geodesy import (
 )
 
 __all__ = ["Sparse", "ahead", "airborne_starts", "field_level", "match_runways",
-           "take_column", "track_end_landings"]
+           "track_end_landings"]
 
 
 def _angle_diff(a: Any, b: Any) -> Any:
@@ -284,11 +284,6 @@ def track_end_landings(ends: NDArray[Any], seg_start_of: dict[int, int], t: NDAr
             out.append((int(cand[k]), 1, airfields[hit.airfield_index].ident, hit.runway,
                         hit.basis, hit.time_s, hit.time_lo_s, hit.time_hi_s))
     return out
-
-
-def take_column(table: pa.Table, name: str, idx: NDArray[Any]) -> NDArray[Any]:
-    return np.asarray(numpy_of(table.column(name).take(arrow_of(idx))),
-                      dtype=float)
 
 
 class Sparse:

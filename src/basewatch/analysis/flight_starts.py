@@ -21,9 +21,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of
+from basewatch.analysis.flight_fills import straight_fill
 from basewatch.analysis.flight_ground import SLOW_KT
 from basewatch.analysis.flight_levels import FROZEN_S
-from basewatch.analysis.flight_timing import straight_fill
 from basewatch.analysis.geodesy import (
     along_cross_track_m,
     approx_distance_m,

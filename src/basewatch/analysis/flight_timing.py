@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import numpy_of
 from basewatch.analysis.flight_arrays import unique_sorted
-from basewatch.analysis.flight_fills import midpoint_fill
+from basewatch.analysis.flight_fills import straight_fill
 from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
@@ -41,7 +41,7 @@ from basewatch.analysis.flight_levels import repeated as _repeated
 from basewatch.analysis.flight_levels import steep as _steep
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
-__all__ = ["FLAG_LAG_S", "FROZEN_S", "alt_fill", "run_starts", "runway_by_path", "straight_fill", "time_events",
+__all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events",
            "window"]
 
 ROLL_OUT_S = 60.0  # from touch-down to 50 kt: a landing judged on ground speed is this late
@@ -388,63 +388,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     est = np.where(cap, np.minimum(est, hi), est)
     lo = np.where(cap, np.minimum(lo, est - width), lo)
     return est, np.minimum(lo, est), np.maximum(hi, est)
-
-
-def straight_fill(idx: NDArray[Any], same: NDArray[np.bool_], t: NDArray[Any],
-                  alt: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
-                  ) -> NDArray[np.bool_]:
-    """Window cells (``idx``: consecutive rows) that lie on the straight line between their two
-    neighbours in time in altitude, latitude and longitude at once, the altitude changing: a
-    gap filled linearly. A real descent is not that straight: readings come in 25 ft steps
-    and positions on the decoding grid (metres), so all three on one line to a centimetre
-    and a foot, over two cells in a row, is a fill (a level or parked aircraft, no altitude
-    change, is left alone)."""
-    w = idx.shape[1]
-    out = np.zeros(idx.shape, bool)
-    if w < 3 or len(idx) == 0:
-        return out
-    flat = idx.ravel()
-    lon = read("lon", flat).reshape(idx.shape)
-    lat = read("lat", flat).reshape(idx.shape)
-    ti = t[idx].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = (ti[:, 1:-1] - ti[:, :-2]) / (ti[:, 2:] - ti[:, :-2])
-
-        def off(x: NDArray[Any]) -> NDArray[Any]:
-            return np.abs(x[:, 1:-1] - (x[:, :-2] + (x[:, 2:] - x[:, :-2]) * f))
-
-        inner = same[:, :-2] & same[:, 1:-1] & same[:, 2:] & (idx[:, 2:] == idx[:, :-2] + 2) \
-            & (f > 0) & (f < 1) & (np.abs(alt[:, 2:] - alt[:, :-2]) > 0)
-        line = inner & (off(alt) < 1.0)
-        out[:, 1:-1] = line & (off(lat) < 1e-6) & (off(lon) < 1e-6)
-    # two such cells in a row (four rows on one line): one can happen by chance
-    two = out[:, :-1] & out[:, 1:]
-    lone = out.copy()
-    out[:, :-1] = two
-    out[:, 1:] |= two
-    return out | midpoint_fill(lone & ~out, f, idx, t, read) | alt_fill(line, alt)
-
-
-def alt_fill(line: NDArray[np.bool_], alt: NDArray[Any]) -> NDArray[np.bool_]:
-    """Cells of an **altitude-only** straight-line fill, from ``line`` (the inner cells,
-    ``[:, 1:-1]``, whose reading is on the line between its neighbours to a foot): two such
-    cells in a row, one of the three readings around each off the 25 ft grid. A barometric
-    reading is sent in 25 ft (or 100 ft) steps, so a reading off that grid was made up, and a
-    run of them on a straight line in time is a fill even where the positions are real (a
-    taxi reported in surface position messages, which carry no altitude: traffic's
-    ``tour_de_france`` "climbs" 300 -> 418 ft in 6.94 ft steps while taxiing to LFLU 01). A
-    real climb on the grid can be as straight, and is left alone."""
-    out = np.zeros(alt.shape, bool)
-    if alt.shape[-1] < 3:
-        return out
-    with np.errstate(invalid="ignore"):
-        offg = np.abs(alt - 25.0 * np.round(alt / 25.0)) > 0.5
-    near = offg[..., :-2] | offg[..., 1:-1] | offg[..., 2:]
-    inner = line & near
-    two = inner[..., :-1] & inner[..., 1:]
-    out[..., 1:-2] = two
-    out[..., 2:-1] |= two
-    return out
 
 
 def _filled_rows(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
