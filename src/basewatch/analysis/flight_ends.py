@@ -214,21 +214,28 @@ def _mean_speed(lo0: float, la0: float, lo1: float, la1: float, t0: float, t1: f
 
 
 def off_the_runway(along: float, cross: float, off_course_deg: float, agl_ft: float,
-                   lateral_m: float = 150.0, established_agl_ft: float = 500.0) -> bool:
+                   lateral_m: float = 150.0, established_agl_ft: float = 500.0,
+                   intercept_deg: float = 8.0) -> bool:
     """A track's last position (``along``/``cross`` from a threshold, its course
     ``off_course_deg`` from the runway's) that is no landing on that runway: over the runway
     more than ``lateral_m`` from its centreline (runways are 23-60 m wide: such a track flies
-    beside it, to a pad or a parallel taxiway), or on final under ``established_agl_ft``
-    above the field (where an arrival is established on the centreline: the stabilised
-    approach) on a course that reaches the threshold more than ``lateral_m`` off it
+    beside it, to a pad or a parallel taxiway), or on final on a course that, extended, does
+    not meet the threshold: under ``established_agl_ft`` above the field (where an arrival is
+    established on the centreline: the stabilised approach) more than ``lateral_m`` off it
     (calfire a3c6bd, 345 m off 08 1.8 km out at 340 ft, and a3d599, 63 m off 17 but 17 deg
-    across it 838 m out at 190 ft, both heading for the heliport beside the field)."""
+    across it 838 m out at 190 ft, both heading for the heliport beside the field); higher (or
+    no altitude), still joining the final perhaps, more than ``lateral_m`` plus
+    ``intercept_deg`` of the distance out (tan 8 deg: 0.14, 1 km at 7 km): the course aims
+    more than about that angle off the threshold (calfire a53602 at KREI 08: 282 m off the
+    axis 6.9 km out but crossing it at 19 deg, reaching the threshold 2.1 km off; the truth's
+    probable landings aim at most 4.3 deg off beyond the 150 m)."""
     if along >= 0.0:
         return abs(cross) > lateral_m
-    if not agl_ft < established_agl_ft:  # higher, or unknown: still turning in, perhaps
-        return False
     d = math.radians((off_course_deg + 180.0) % 360.0 - 180.0)
-    return abs(cross - along * math.tan(d)) > lateral_m
+    miss = abs(cross - along * math.tan(d))  # cross-track where the course meets the threshold
+    if agl_ft < established_agl_ft:
+        return miss > lateral_m
+    return miss > lateral_m - along * math.tan(math.radians(intercept_deg))
 
 
 @dataclass(frozen=True)
