@@ -92,6 +92,11 @@ def _clauses(start: int, sentence: str, lex: Compiled) -> list[tuple[int, int]]:
     return [(start + a, start + b) for a, b in pairwise(bounds) if b > a]
 
 
+_SYNTHETIC_FUTURE = re.compile(r"\wтим(?:у|уть|е|еш|емо|ете)(?:ся|сь)?(?!\w)", re.IGNORECASE)
+#: "щоб/аби/чтобы" and up to three words before the cue (an infinitive of purpose).
+_PURPOSE = re.compile(r"(?<!\w)(?:щоб|аби|чтобы|дабы)\s+(?:[^\s.!?,]+\s+){0,3}$", re.IGNORECASE)
+
+
 def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], offset: int,
             lex: Compiled, after: str = "") -> tuple[Stance, str]:
     """Stance of the cue at ``cue_at`` in ``clause``; ``after`` is the rest of the sentence,
@@ -115,6 +120,12 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     verdict = lex.denial_after.search(text, cue_end) or lex.denial_after.search(after)
     if verdict:
         return Stance.DENIES, f"denial after the statement:{verdict.group()!r}"
+    # A cue in the Ukrainian synthetic future ("звільнятимуть Херсон") is not an event yet.
+    if _SYNTHETIC_FUTURE.search(text, cue_at, cue_end):
+        return Stance.SPECULATES, f"future:{text[cue_at:cue_end]!r}"
+    # A purpose ("щоб захопити", "чтобы взять") is an aim, not an event.
+    if _PURPOSE.search(text[max(0, cue_at - 40):cue_at]):
+        return Stance.SPECULATES, "purpose"
     # A hedge word inside the cue itself ("может достать") is not a hedge of the cue.
     hedge = next((m for m in lex.hedge.finditer(text)
                   if not (cue_at <= m.start() < cue_end)), None)
@@ -144,7 +155,7 @@ _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|плац�
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
 #: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
 #: afar; troops and units attack positions.
-_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
+_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи]|[Рр]осі[яї]|[Рр]Ф|рф)\s+(?:\S+\s+){0,1}$")
 #: An attack on a town, a region or a facility ("атаки окупантів на місто та область", "атаке
 #: на объект ТЭК", "атаки по Кривому Рогу") comes from afar: a strike (troops attack positions).
 _ATTACK_ON = re.compile(
@@ -152,6 +163,13 @@ _ATTACK_ON = re.compile(
     r"област|регион|регіон|столиц|НПЗ|нефтебаз|нафтобаз|завод|предприяти|підприємств|"
     r"инфраструктур|інфраструктур|ТЭК|ПЕК|энерг|енерг|жил|житл|дом|будин|маршрутк|больниц|"
     r"лікарн|школ)|\w*\s+(?:[^\s.!?]+\s+){0,3}?по\s+(?-i:[A-ZА-ЯЁІЇЄҐ])", re.IGNORECASE)
+#: A town or a region as the object of the verb ("росіяни атакували Харківщину", "атакуют
+#: Сумы"): from afar, unless troops are the attackers ("ВСУ атаковали Суджу": fighting).
+_ATTACK_VERB = re.compile(r"(?:ували|ував|увала|ують|ує|овали|овал|овала|уют|ует)$", re.IGNORECASE)
+_CAP_OBJECT = re.compile(r"\s+(?:[«\"]\s*)?[A-ZА-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]{2,}")
+_TROOPS_BEFORE = re.compile(r"(?<!\w)(?:ВСУ|ЗСУ|ВС РФ|войск|військ|арми|армі|штурмов|пехот|піхот|"
+                            r"десант|ДРГ|подраздел|підрозділ|бригад|батальон|боевик|бойовик)",
+                            re.IGNORECASE)
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: The goal of a movement named after its verb: "в/на" and a capitalised name within a few
@@ -347,7 +365,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
             if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _ATTACK_ON.match(
-                    text, cue[1]) and not _STANDOFF.search(
+                    text, cue[1]) and not (_ATTACK_VERB.search(cue[4]) and _CAP_OBJECT.match(
+                    text, cue[1]) and not _TROOPS_BEFORE.search(text, max(s0, cue[0] - 40),
+                                                               cue[0])) and not _STANDOFF.search(
                     text, s0, _next_sentence_end(text, s1)) and not _STATE_AGENT.search(
                     text, max(s0, cue[0] - 25), cue[0]) or _GROUND_UNIT.match(
                     text, cue[1]) and not _STANDOFF.search(text, s0, s1)):

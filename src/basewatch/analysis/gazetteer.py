@@ -118,6 +118,22 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(fold(x) for x in out)
 
 
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
+
+
+@lru_cache(maxsize=50_000)
+def function_word(word: str) -> bool:
+    """A word a Russian or Ukrainian dictionary knows only as a preposition, a conjunction or
+    a particle ("Крім", "Окрім", "Біля", "Хоча"): capitalised at a sentence's start, it is
+    no name, whatever its transliteration resembles (Krim ~ Krym)."""
+    w = word.lower()
+    for morph in _analyzers():
+        known = [p for p in morph.parse(w) if p.is_known]
+        if known and all(p.tag.POS in _FUNCTION_POS for p in known):
+            return True
+    return False
+
+
 @lru_cache(maxsize=50_000)
 def noun_cases(word: str) -> frozenset[str]:
     """The grammatical cases (OpenCorpora tags: nomn, gent, datv...) a Russian or Ukrainian
@@ -352,6 +368,9 @@ class Gazetteer:
             return keys
         pre = self._prefixes
         s = skeleton(word)
+        if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre) and \
+                function_word(word):
+            return keys  # "Крім того": a preposition, not Крим
         if s and f"s:{s[:3]}" in pre:
             keys.append((f"s:{s}", "translit"))
         if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre):
