@@ -257,12 +257,27 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     return stance, why
 
 
+#: A line break inside a sentence: exports put a formatted word (bold, a link) on a line of
+#: its own with the spaces around it ("що Харків \nзакупить\n нових автобусів", "«Киев
+#: готовит \nХарьков\n и \nСумы\n к сдаче»"). A break that touches a space, after a letter,
+#: a comma or an opening quotation mark, before a letter or a quotation mark, is a space (one
+#: character for one: spans stay the text's); a break between two words with no space is a
+#: line's end (a headline, an item).
+_INLINE_BREAK = re.compile(r"(?<=[^\W\d_]|[,«\"])(?: +\n *| *\n +)(?=[^\W\d_]|[«\"])")
+
+
+def _inline_breaks(text: str) -> str:
+    return _INLINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+
+
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
     # A no-break space (often after a short preposition: "в\u00a0Курске") is a space to every
     # pattern; one character for one, so the spans stay those of the report's text.
     text = report.text.replace("\u00a0", " ").replace("\u202f", " ")
+    if "\n" in text:
+        text = _inline_breaks(text)
     credibility = source.default_credibility if source is not None else 6
     # A name inside a link's address ("…/putin-kursk-assault-…") is not a mention.
     links = [m.span() for m in _LINK.finditer(text)] if "://" in text else []

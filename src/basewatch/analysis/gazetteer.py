@@ -118,6 +118,22 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(fold(x) for x in out)
 
 
+#: A region named "X-ська область" is also called by its land, "X-щина" (Бєлгородська область:
+#: Бєлгородщина, Брянська: Брянщина, Донецька: Донеччина; Russian Брянская: Брянщина,
+#: Донецкая: Донетчина); Запорізька (Запоріжжя) has no such form.
+_LAND_ENDINGS = (("цька", "ччина"), ("цкая", "тчина"), ("ська", "щина"), ("ская", "щина"))
+
+
+def land_name(tokens: list[str]) -> str:
+    """The "X-щина" name of a region given as two words "X-ська область" ("" if none)."""
+    if len(tokens) != 2 or fold(tokens[1]) != "область":
+        return ""
+    for end, land in _LAND_ENDINGS:
+        if tokens[0].lower().endswith(end) and len(tokens[0]) > len(end) + 2:
+            return tokens[0][:-len(end)] + land
+    return ""
+
+
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
 
 
@@ -273,6 +289,7 @@ class Gazetteer:
         # "Курская область" is also named by its adjective alone in a list sharing one noun
         # ("над Брянской, Курской и Орловской областями"): adjective key -> entry.
         self._region_adj: dict[str, GazEntry] = {}
+        self._land_names: set[str] = set()  # the "X-щина" names derived from "X-ська область"
         self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
@@ -290,7 +307,11 @@ class Gazetteer:
             self._root.clear()
             self._starts.clear()
         for name, entry in pending:
-            self._insert(WORD.findall(name), entry)
+            tokens = WORD.findall(name)
+            self._insert(tokens, entry)
+            if (land := land_name(tokens)) and fold(land) not in self._land_names:
+                self._land_names.add(fold(land))
+                self._insert([land], entry)
 
     def _insert(self, tokens: list[str], entry: GazEntry) -> None:
         if len(tokens) == 2 and fold(tokens[1]) in _REGION_NOUNS and _CYRILLIC.search(tokens[0]):
