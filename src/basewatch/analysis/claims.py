@@ -123,7 +123,8 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     # A cue in the Ukrainian synthetic future ("звільнятимуть Херсон") is not an event yet.
     if _SYNTHETIC_FUTURE.search(text, cue_at, cue_end):
         return Stance.SPECULATES, f"future:{text[cue_at:cue_end]!r}"
-    # A purpose ("щоб захопити", "чтобы взять") is an aim, not an event.
+    # A purpose ("щоб захопити", "чтобы взять") is an aim, not an event (an attempt is not:
+    # "пытались прорваться" is fighting that took place).
     if _PURPOSE.search(text[max(0, cue_at - 40):cue_at]):
         return Stance.SPECULATES, "purpose"
     # A hedge word inside the cue itself ("может достать") is not a hedge of the cue.

@@ -161,6 +161,11 @@ def noun_cases(word: str) -> frozenset[str]:
 
 
 _UK_ONLY = re.compile("[іїєґ]")
+#: A list of region adjectives whose noun (plural) follows the last ("Донецьку та Луганську
+#: області", "Курской и Брянской областей").
+_LIST_THEN_REGION = re.compile(r"(?:\s*,\s*[^\W\d_]+)*\s+(?:та|і|й|и|или|або)\s+[^\W\d_]+\s+"
+                               r"(?:област|облас)(?:і|ей|ях|ям|ями|ах|ам|ами)(?!\w)",
+                               re.IGNORECASE)
 #: The nouns of a region named by an adjective (Курская область, Краснодарский край).
 _REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
 _OFFICE_ADJ = re.compile(r"\s+(?:областн|обласн|городск|міськ)\w*", re.IGNORECASE)
@@ -503,6 +508,16 @@ class Gazetteer:
         """Regions named by their adjective where one noun serves a list: "в Белгородской и
         Курской областях", "пять – над Брянской, три – над Белгородской" (the noun, in the
         plural or after an earlier region of the list, stands in the same sentence)."""
+        # "захопити Донецьку та Луганську області": the first adjective of a list whose noun
+        # comes after the last is the region, not the city its form also inflects (Донецьку:
+        # the dative of Донецьк).
+        for j, m in enumerate(found):
+            if " " not in m.text and _CYRILLIC.search(m.text) and \
+                    _LIST_THEN_REGION.match(text, m.end):
+                hit = next((self._region_adj[k] for k, _ in self.keys_of(m.text)
+                            if k in self._region_adj), None)
+                if hit is not None and hit.id != m.entry.id:
+                    found[j] = Mention(m.start, m.end, m.text, hit, "lemma, shared noun")
         taken = {i for m in found for i, w in enumerate(words) if m.start <= w[0] < m.end}
         extra: list[Mention] = []
         for i, (s, e, w) in enumerate(words):
