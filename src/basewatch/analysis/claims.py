@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -113,13 +113,6 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     strong = lex.strong_hedge.search(text)
     if strong:  # "не подтверждают", "not confirmed": doubt, not denial
         return Stance.SPECULATES, f"hedge:{strong.group()!r}"
-    neg = [m for m in lex.negation.finditer(text) if m.start() < cue_at
-           and cue_at - m.end() < _MAX_NEGATION_DISTANCE]
-    if neg:
-        return Stance.DENIES, f"negation:{neg[-1].group()!r}"
-    verdict = lex.denial_after.search(text, cue_end) or lex.denial_after.search(after)
-    if verdict:
-        return Stance.DENIES, f"denial after the statement:{verdict.group()!r}"
     # A cue in the Ukrainian synthetic future ("звільнятимуть Херсон") is not an event yet.
     if _SYNTHETIC_FUTURE.search(text, cue_at, cue_end):
         return Stance.SPECULATES, f"future:{text[cue_at:cue_end]!r}"
@@ -127,6 +120,13 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     # "пытались прорваться" is fighting that took place).
     if _PURPOSE.search(text[max(0, cue_at - 40):cue_at]):
         return Stance.SPECULATES, "purpose"
+    neg = [m for m in lex.negation.finditer(text) if m.start() < cue_at
+           and cue_at - m.end() < _MAX_NEGATION_DISTANCE]
+    if neg:
+        return Stance.DENIES, f"negation:{neg[-1].group()!r}"
+    verdict = lex.denial_after.search(text, cue_end) or lex.denial_after.search(after)
+    if verdict:
+        return Stance.DENIES, f"denial after the statement:{verdict.group()!r}"
     # A hedge word inside the cue itself ("может достать") is not a hedge of the cue.
     hedge = next((m for m in lex.hedge.finditer(text)
                   if not (cue_at <= m.start() < cue_end)), None)
