@@ -154,3 +154,15 @@ def test_river_street_and_collision() -> None:
     assert claims_on("Зіткнення двох авто на трасі біля Миколаєва.") == []
     assert claims_on("Ворог біля лінії бойового зіткнення під Горлівкою.") == [
         ("horlivka", "fighting", "asserts")]
+
+
+def test_destroyed_driven_out_defended() -> None:
+    assert claims_on("Ми відстояли Миколаїв, вигнали окупантів з Херсонщини.") == [
+        ("mykolaiv", "fighting", "asserts"), ("kherson-oblast", "capture", "asserts")]
+    assert claims_on("ЗСУ відкинули ворога від Мелітополя.") == [
+        ("melitopol", "fighting", "asserts")]
+    assert claims_on("Окупанти зруйнували школу в Горлівці артилерією.") == [
+        ("horlivka", "strike", "asserts")]
+    # the everyday sense, in a post that does not speak of war
+    assert claims_on("Пошкоджено дорожнє покриття у Миколаєві, ремонт триває.") == []
+    assert claims_on("Учня вигнали зі школи в Мелітополі.") == []

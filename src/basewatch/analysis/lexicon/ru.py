@@ -135,6 +135,11 @@ LEXICON = Lexicon(
         # ликвидировать like уничтожить: a strike, fighting when a ground unit is named
         # without a weapon from afar ("ликвидировали плацдарм ВСУ")
         (ClaimKind.STRIKE, "попадание опробовать ликвидировать"),
+        # round 10, the Russian of the same forms (a post about war only): "разрушенный
+        # стадион", "выгнали оккупантов из области", "отстояли Киев", "отбросили противника"
+        (ClaimKind.STRIKE, "разрушить разрушать разрушение"),
+        (ClaimKind.CAPTURE, "выгнать выгонять изгнать"),
+        (ClaimKind.FIGHTING, "отстоять отбросить отбрасывать"),
     ),
     # "не имеют отношения к боям", "не вовлечена в конфликт", "не участвует в": the speaker
     # denies taking part, not the event

@@ -72,6 +72,13 @@ LEXICON = Lexicon(
         (ClaimKind.FIGHTING, "обороняти оборонятися"),
         (ClaimKind.PRESENCE, "дислокуватися дислокувати накопичення зосередити зосереджувати"),
         (ClaimKind.DEPARTURE, "відведення виведення"),
+        # round 10 (real Ukrainian channels): destroyed and damaged buildings ("зруйнований РФ
+        # стадіон", "кадри пошкоджених кораблів"); the enemy driven out of a region ("вигнали
+        # окупантів з Київщини"); a town defended or the enemy thrown back ("відстояли Київ",
+        # "відкинули ворога від Києва"). Each has an everyday sense: a post about war only.
+        (ClaimKind.STRIKE, "зруйнувати руйнувати руйнування пошкодити пошкоджувати пошкодження"),
+        (ClaimKind.CAPTURE, "вигнати виганяти"),
+        (ClaimKind.FIGHTING, "відстояти відкинути відкидати"),
     ),
     # "не мають відношення до боїв", "не залучена до конфлікту": taking part denied, not the event
     negations=(r"не(?! (?:менше|більше|лише|тільки|менее|более|только)\b)"
