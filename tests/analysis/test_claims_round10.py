@@ -166,3 +166,9 @@ def test_destroyed_driven_out_defended() -> None:
     # the everyday sense, in a post that does not speak of war
     assert claims_on("Пошкоджено дорожнє покриття у Миколаєві, ремонт триває.") == []
     assert claims_on("Учня вигнали зі школи в Мелітополі.") == []
+
+
+def test_a_person_freed_or_dismissed_is_no_capture() -> None:
+    assert claims_on("Після звільнення генерала з полону він повернувся до Горлівки.") == []
+    assert claims_on("Звільнення з посади голови Миколаївської ОВА.") == []
+    assert claims_on("ЗСУ звільнили Мелітополь.") == [("melitopol", "capture", "asserts")]
