@@ -268,6 +268,8 @@ _INLINE_BREAK = re.compile(r"(?<=[^\W\d_]|[,«\"])(?: +\n *| *\n +)(?=[^\W\d_]|[
 
 
 def _inline_breaks(text: str) -> str:
+    if " \n" not in text and "\n " not in text:
+        return text
     return _INLINE_BREAK.sub(lambda m: " " * len(m.group()), text)
 
 

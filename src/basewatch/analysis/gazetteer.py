@@ -108,14 +108,24 @@ def _analyzers() -> tuple[Any, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def _analysis(w: str) -> tuple[tuple[str, ...], bool]:
+    """A lower-case word's dictionary forms (both languages' first four analyses) and whether
+    a dictionary knows it only as a preposition, a conjunction or a particle: one parse per
+    analyser for both."""
+    out: dict[str, None] = {}
+    function = False
+    for morph in _analyzers():
+        parses = morph.parse(w)
+        for p in parses[:4]:
+            out[p.normal_form] = None
+        known = [p for p in parses if p.is_known]
+        function = function or bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
+    return tuple(fold(x) for x in out), function
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """Dictionary forms of a Russian or Ukrainian word (both languages' analyses)."""
-    w = word.lower()
-    out: dict[str, None] = {}
-    for morph in _analyzers():
-        for p in morph.parse(w)[:4]:
-            out[p.normal_form] = None
-    return tuple(fold(x) for x in out)
+    return _analysis(word.lower())[0]
 
 
 #: A region named "X-ська область" is also called by its land, "X-щина" (Бєлгородська область:
@@ -137,17 +147,11 @@ def land_name(tokens: list[str]) -> str:
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
 
 
-@lru_cache(maxsize=50_000)
 def function_word(word: str) -> bool:
     """A word a Russian or Ukrainian dictionary knows only as a preposition, a conjunction or
     a particle ("Крім", "Окрім", "Біля", "Хоча"): capitalised at a sentence's start, it is
     no name, whatever its transliteration resembles (Krim ~ Krym)."""
-    w = word.lower()
-    for morph in _analyzers():
-        known = [p for p in morph.parse(w) if p.is_known]
-        if known and all(p.tag.POS in _FUNCTION_POS for p in known):
-            return True
-    return False
+    return _analysis(word.lower())[1]
 
 
 @lru_cache(maxsize=50_000)
