@@ -264,13 +264,26 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
 #: a comma or an opening quotation mark, before a letter or a quotation mark, is a space (one
 #: character for one: spans stay the text's); a break between two words with no space is a
 #: line's end (a headline, an item).
-_INLINE_BREAK = re.compile(r"(?<=[^\W\d_]|[,«\"])(?: +\n *| *\n +)(?=[^\W\d_]|[«\"])")
-
-
 def _inline_breaks(text: str) -> str:
     if " \n" not in text and "\n " not in text:
         return text
-    return _INLINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+    out: list[str] | None = None
+    n = len(text)
+    i = text.find("\n")
+    while i != -1:
+        a, b = i, i + 1
+        while a > 0 and text[a - 1] == " ":
+            a -= 1
+        while b < n and text[b] == " ":
+            b += 1
+        if (a < i or b > i + 1) and a > 0 and b < n:
+            before, after = text[a - 1], text[b]
+            if (before.isalpha() or before in ',«"') and (after.isalpha() or after in '«"'):
+                if out is None:
+                    out = list(text)
+                out[i] = " "
+        i = text.find("\n", i + 1)
+    return "".join(out) if out is not None else text
 
 
 def extract_claims(report: Report, gazetteer: Gazetteer,

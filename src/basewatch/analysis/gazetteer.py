@@ -118,8 +118,11 @@ def _analysis(w: str) -> tuple[tuple[str, ...], bool]:
         parses = morph.parse(w)
         for p in parses[:4]:
             out[p.normal_form] = None
-        known = [p for p in parses if p.is_known]
-        function = function or bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
+        # (the first analysis decides cheaply; only then are the others asked whether the
+        # dictionary knows them, which costs a look-up each)
+        if not function and parses and parses[0].tag.POS in _FUNCTION_POS:
+            known = [p for p in parses if p.is_known]
+            function = bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
     return tuple(fold(x) for x in out), function
 
 
