@@ -31,6 +31,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from basewatch.analysis.region_names import (
+    _AREA_AFTER_ADJ,
+    _AREA_NOUN,
+    _AREA_WORDS,
+    _LIST_THEN_REGION,
+    _OFFICE_ADJ,
+    _REGION_NOUN_IN,
+    _REGION_NOUNS,
+    land_name,
+)
 from basewatch.model import Facility, Place
 from basewatch.model.reports import SubjectKind
 
@@ -131,22 +141,6 @@ def lemmas(word: str) -> tuple[str, ...]:
     return _analysis(word.lower())[0]
 
 
-#: A region named "X-ська область" is also called by its land, "X-щина" (Бєлгородська область:
-#: Бєлгородщина, Брянська: Брянщина, Донецька: Донеччина; Russian Брянская: Брянщина,
-#: Донецкая: Донетчина); Запорізька (Запоріжжя) has no such form.
-_LAND_ENDINGS = (("цька", "ччина"), ("цкая", "тчина"), ("ська", "щина"), ("ская", "щина"))
-
-
-def land_name(tokens: list[str]) -> str:
-    """The "X-щина" name of a region given as two words "X-ська область" ("" if none)."""
-    if len(tokens) != 2 or fold(tokens[1]) != "область":
-        return ""
-    for end, land in _LAND_ENDINGS:
-        if tokens[0].lower().endswith(end) and len(tokens[0]) > len(end) + 2:
-            return tokens[0][:-len(end)] + land
-    return ""
-
-
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
 
 
@@ -168,30 +162,6 @@ def noun_cases(word: str) -> frozenset[str]:
 
 
 _UK_ONLY = re.compile("[іїєґ]")
-#: A list of region adjectives whose noun (plural) follows the last ("Донецьку та Луганську
-#: області", "Курской и Брянской областей").
-_LIST_THEN_REGION = re.compile(r"(?:\s*,\s*[^\W\d_]+)*\s+(?:та|і|й|и|или|або)\s+[^\W\d_]+\s+"
-                               r"(?:област|облас)(?:і|ей|ях|ям|ями|ах|ам|ами)(?!\w)",
-                               re.IGNORECASE)
-#: The nouns of a region named by an adjective (Курская область, Краснодарский край).
-_REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
-_OFFICE_ADJ = re.compile(r"\s+(?:областн|обласн|городск|міськ)\w*", re.IGNORECASE)
-#: A region noun, not its adjective: "Харьковской областной военной администрации" names the
-#: oblast's administration, no region (областной, обласна, районный are adjectives).
-_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:(?:област|облас|район)(?!н)|краем|края|краях|округ)\w*",
-                             re.IGNORECASE)
-
-
-#: A region's adjective followed by a noun of its land, not of a sector ("в курском
-#: приграничье", "на Курском фронте", "Курской обл.", "на Брянщине" is an alias): the region.
-#: (A direction, "на Курском направлении", is a sector: not the region.)
-_AREA_NOUN = re.compile(r"\s+(?:приграничь|прикордонн|фронт|губерни|обл\.|обл(?!\w))\w*",
-                        re.IGNORECASE)
-_AREA_WORDS = ("приграничь", "ПРИГРАНИЧЬ", "прикордонн", "ронт", "РОНТ", "губерни", "обл", "ОБЛ")
-_AREA_AFTER_ADJ = re.compile(r"(?:ск|цк|зьк|цьк|ськ)\w{1,3}\s+(?:приграничь|прикордонн|фронт|"
-                             r"губерни|обл\.|обл(?!\w))", re.IGNORECASE)
-
-
 #: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
 #: and does not reduce ("Ирпеня") is matched by its stem against the alias's stem.
 _ENDINGS = ("ями", "ами", "ях", "ах", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ов", "ев", "ів",
