@@ -49,7 +49,7 @@ def claims_on(text: str, language: str = "ru") -> list[tuple[str, str, str]]:
 
 
 def test_version_bumped() -> None:
-    assert EXTRACTOR_VERSION == "10"
+    assert int(EXTRACTOR_VERSION) >= 10
 
 
 def test_war_context_and_everyday_words() -> None:

@@ -158,6 +158,10 @@ def not_the_subject(text: str, m: Mention) -> bool:
         return True  # the second city of a road's name
     if _OFFICE.search(text, max(0, m.start - 60), m.start):
         return True
+    if _RIVER.search(text, max(0, m.start - 40), m.start):
+        return True  # "на правому березі річки Дніпро", "на лівий берег Дніпра": the river
+    if _STREET.search(text, max(0, m.start - 40), m.start):
+        return True  # "на вулиці Героїв Маріуполя", "проспект Киевский": a street's name
     before = text[max(0, m.start - 40):m.start]
     if _QUOTED.search(before) and text[m.end:m.end + 1] in "»\"”'":
         return True
@@ -169,6 +173,14 @@ def not_the_subject(text: str, m: Mention) -> bool:
     return bool(ref) and bool(_NAMED_BEFORE.search(text[max(0, m.start - 80):
                                                        m.start - len(before) + ref.start()]))
 
+
+#: A street, a square or an avenue named after a place or its defenders ("на вулиці Героїв
+#: Маріуполя", "улица Героев Бахмута"), and the honour "Героїв X" on its own.
+_STREET = re.compile(r"(?:(?<!\w)(?:вулиц|улиц|проспект|площ|бульвар|провулк|провулок|переул|"
+                     r"набережн)\w*\s+(?:(?-i:[A-ZА-ЯЁІЇЄҐ])[^\s.!?,]*\s+){0,2}|(?<!\w)(?-i:Геро[їе]в)\s+)$",
+                     re.IGNORECASE)
+
+_RIVER = re.compile(r"(?<!\w)(?:річк\w*|рік[аиуі]|рек[аиуе]|берег\w*|березі)\s+$", re.IGNORECASE)
 
 _NAMED_BEFORE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁІЇЄҐ][\w-]+[\s(,]*"
                            r"(?:(?:в|у|за|in)\s+)?(?:\d+\s*(?:км|km)\s+)?$")

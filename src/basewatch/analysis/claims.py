@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Bumped whenever extraction rules change: cached claims of an older version are re-derived.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 # --- aircraft --------------------------------------------------------------------------------
 
@@ -92,6 +92,11 @@ def _clauses(start: int, sentence: str, lex: Compiled) -> list[tuple[int, int]]:
     return [(start + a, start + b) for a, b in pairwise(bounds) if b > a]
 
 
+_SYNTHETIC_FUTURE = re.compile(r"\wтим(?:у|уть|е|еш|емо|ете)(?:ся|сь)?(?!\w)", re.IGNORECASE)
+#: "щоб/аби/чтобы" and up to three words before the cue (an infinitive of purpose).
+_PURPOSE = re.compile(r"(?<!\w)(?:щоб|аби|чтобы|дабы)\s+(?:[^\s.!?,]+\s+){0,3}$", re.IGNORECASE)
+
+
 def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], offset: int,
             lex: Compiled, after: str = "") -> tuple[Stance, str]:
     """Stance of the cue at ``cue_at`` in ``clause``; ``after`` is the rest of the sentence,
@@ -108,6 +113,13 @@ def _stance(clause: str, cue_at: int, cue_end: int, dates: Sequence[FoundDate], 
     strong = lex.strong_hedge.search(text)
     if strong:  # "не подтверждают", "not confirmed": doubt, not denial
         return Stance.SPECULATES, f"hedge:{strong.group()!r}"
+    # A cue in the Ukrainian synthetic future ("звільнятимуть Херсон") is not an event yet.
+    if _SYNTHETIC_FUTURE.search(text, cue_at, cue_end):
+        return Stance.SPECULATES, f"future:{text[cue_at:cue_end]!r}"
+    # A purpose ("щоб захопити", "чтобы взять") is an aim, not an event (an attempt is not:
+    # "пытались прорваться" is fighting that took place).
+    if _PURPOSE.search(text[max(0, cue_at - 40):cue_at]):
+        return Stance.SPECULATES, "purpose"
     neg = [m for m in lex.negation.finditer(text) if m.start() < cue_at
            and cue_at - m.end() < _MAX_NEGATION_DISTANCE]
     if neg:
@@ -144,7 +156,7 @@ _GROUND_UNIT = re.compile(r"\s+(?:\S+\s+){0,1}?(?:группировк|плац�
                           r"батальон|угрупован|підрозділ|особов)", re.IGNORECASE)
 #: A state as the attacker ("Россия атаковала центр Харькова"): a country attacks a city from
 #: afar; troops and units attack positions.
-_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи])\s+(?:\S+\s+){0,1}$")
+_STATE_AGENT = re.compile(r"(?<!\w)(?:Росси[яи]|Украин[аы]|Україн[аи]|[Рр]осі[яї]|[Рр]Ф|рф)\s+(?:\S+\s+){0,1}$")
 #: An attack on a town, a region or a facility ("атаки окупантів на місто та область", "атаке
 #: на объект ТЭК", "атаки по Кривому Рогу") comes from afar: a strike (troops attack positions).
 _ATTACK_ON = re.compile(
@@ -152,6 +164,13 @@ _ATTACK_ON = re.compile(
     r"област|регион|регіон|столиц|НПЗ|нефтебаз|нафтобаз|завод|предприяти|підприємств|"
     r"инфраструктур|інфраструктур|ТЭК|ПЕК|энерг|енерг|жил|житл|дом|будин|маршрутк|больниц|"
     r"лікарн|школ)|\w*\s+(?:[^\s.!?]+\s+){0,3}?по\s+(?-i:[A-ZА-ЯЁІЇЄҐ])", re.IGNORECASE)
+#: A town or a region as the object of the verb ("росіяни атакували Харківщину", "атакуют
+#: Сумы"): from afar, unless troops are the attackers ("ВСУ атаковали Суджу": fighting).
+_ATTACK_VERB = re.compile(r"(?:ували|ував|увала|ують|ує|овали|овал|овала|уют|ует)$", re.IGNORECASE)
+_CAP_OBJECT = re.compile(r"\s+(?:[«\"]\s*)?[A-ZА-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ-]{2,}")
+_TROOPS_BEFORE = re.compile(r"(?<!\w)(?:ВСУ|ЗСУ|ВС РФ|войск|військ|арми|армі|штурмов|пехот|піхот|"
+                            r"десант|ДРГ|подраздел|підрозділ|бригад|батальон|боевик|бойовик)",
+                            re.IGNORECASE)
 _REPEL = re.compile(r"отра[жз]|відбит|відби(?:ли|в)", re.IGNORECASE)
 _AIR_ATTACK = re.compile(r"\s+(?:\S+\s+){0,2}?(?:атак|нал[её]т|нальот|удар)", re.IGNORECASE)
 #: The goal of a movement named after its verb: "в/на" and a capitalised name within a few
@@ -239,12 +258,42 @@ def _attributed(text: str, sentence: str, s0: int, s1: int, lex: Compiled, stanc
     return stance, why
 
 
+#: A line break inside a sentence: exports put a formatted word (bold, a link) on a line of
+#: its own with the spaces around it ("що Харків \nзакупить\n нових автобусів", "«Киев
+#: готовит \nХарьков\n и \nСумы\n к сдаче»"). A break that touches a space, after a letter,
+#: a comma or an opening quotation mark, before a letter or a quotation mark, is a space (one
+#: character for one: spans stay the text's); a break between two words with no space is a
+#: line's end (a headline, an item).
+def _inline_breaks(text: str) -> str:
+    if " \n" not in text and "\n " not in text:
+        return text
+    out: list[str] | None = None
+    n = len(text)
+    i = text.find("\n")
+    while i != -1:
+        a, b = i, i + 1
+        while a > 0 and text[a - 1] == " ":
+            a -= 1
+        while b < n and text[b] == " ":
+            b += 1
+        if (a < i or b > i + 1) and a > 0 and b < n:
+            before, after = text[a - 1], text[b]
+            if (before.isalpha() or before in ',«"') and (after.isalpha() or after in '«"'):
+                if out is None:
+                    out = list(text)
+                out[i] = " "
+        i = text.find("\n", i + 1)
+    return "".join(out) if out is not None else text
+
+
 def extract_claims(report: Report, gazetteer: Gazetteer,
                    source: ReportSource | None = None) -> list[Claim]:
     """The claims of one report. Credibility is the source's default (6 if ungraded)."""
     # A no-break space (often after a short preposition: "в\u00a0Курске") is a space to every
     # pattern; one character for one, so the spans stay those of the report's text.
     text = report.text.replace("\u00a0", " ").replace("\u202f", " ")
+    if "\n" in text:
+        text = _inline_breaks(text)
     credibility = source.default_credibility if source is not None else 6
     # A name inside a link's address ("…/putin-kursk-assault-…") is not a mention.
     links = [m.span() for m in _LINK.finditer(text)] if "://" in text else []
@@ -347,7 +396,9 @@ def extract_claims(report: Report, gazetteer: Gazetteer,
             cue = min(in_clause, key=lambda c: abs(c[0] - subj.start))
             kind = cue[2]
             if kind == ClaimKind.STRIKE and (_ATTACK.match(cue[4]) and not _ATTACK_ON.match(
-                    text, cue[1]) and not _STANDOFF.search(
+                    text, cue[1]) and not (_ATTACK_VERB.search(cue[4]) and _CAP_OBJECT.match(
+                    text, cue[1]) and not _TROOPS_BEFORE.search(text, max(s0, cue[0] - 40),
+                                                               cue[0])) and not _STANDOFF.search(
                     text, s0, _next_sentence_end(text, s1)) and not _STATE_AGENT.search(
                     text, max(s0, cue[0] - 25), cue[0]) or _GROUND_UNIT.match(
                     text, cue[1]) and not _STANDOFF.search(text, s0, s1)):

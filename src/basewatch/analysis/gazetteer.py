@@ -31,6 +31,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from basewatch.analysis.region_names import (
+    _AREA_AFTER_ADJ,
+    _AREA_NOUN,
+    _AREA_WORDS,
+    _LIST_THEN_REGION,
+    _OFFICE_ADJ,
+    _REGION_NOUN_IN,
+    _REGION_NOUNS,
+    land_name,
+)
 from basewatch.model import Facility, Place
 from basewatch.model.reports import SubjectKind
 
@@ -108,14 +118,37 @@ def _analyzers() -> tuple[Any, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def _analysis(w: str) -> tuple[tuple[str, ...], bool]:
+    """A lower-case word's dictionary forms (both languages' first four analyses) and whether
+    a dictionary knows it only as a preposition, a conjunction or a particle: one parse per
+    analyser for both."""
+    out: dict[str, None] = {}
+    function = False
+    for morph in _analyzers():
+        parses = morph.parse(w)
+        for p in parses[:4]:
+            out[p.normal_form] = None
+        # (the first analysis decides cheaply; only then are the others asked whether the
+        # dictionary knows them, which costs a look-up each)
+        if not function and parses and parses[0].tag.POS in _FUNCTION_POS:
+            known = [p for p in parses if p.is_known]
+            function = bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
+    return tuple(fold(x) for x in out), function
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """Dictionary forms of a Russian or Ukrainian word (both languages' analyses)."""
-    w = word.lower()
-    out: dict[str, None] = {}
-    for morph in _analyzers():
-        for p in morph.parse(w)[:4]:
-            out[p.normal_form] = None
-    return tuple(fold(x) for x in out)
+    return _analysis(word.lower())[0]
+
+
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
+
+
+def function_word(word: str) -> bool:
+    """A word a Russian or Ukrainian dictionary knows only as a preposition, a conjunction or
+    a particle ("Крім", "Окрім", "Біля", "Хоча"): capitalised at a sentence's start, it is
+    no name, whatever its transliteration resembles (Krim ~ Krym)."""
+    return _analysis(word.lower())[1]
 
 
 @lru_cache(maxsize=50_000)
@@ -129,25 +162,6 @@ def noun_cases(word: str) -> frozenset[str]:
 
 
 _UK_ONLY = re.compile("[іїєґ]")
-#: The nouns of a region named by an adjective (Курская область, Краснодарский край).
-_REGION_NOUNS = frozenset({"область", "край", "район", "округ", "республика"})
-_OFFICE_ADJ = re.compile(r"\s+(?:областн|обласн|городск|міськ)\w*", re.IGNORECASE)
-#: A region noun, not its adjective: "Харьковской областной военной администрации" names the
-#: oblast's administration, no region (областной, обласна, районный are adjectives).
-_REGION_NOUN_IN = re.compile(r"(?<!\w)(?:(?:област|облас|район)(?!н)|краем|края|краях|округ)\w*",
-                             re.IGNORECASE)
-
-
-#: A region's adjective followed by a noun of its land, not of a sector ("в курском
-#: приграничье", "на Курском фронте", "Курской обл.", "на Брянщине" is an alias): the region.
-#: (A direction, "на Курском направлении", is a sector: not the region.)
-_AREA_NOUN = re.compile(r"\s+(?:приграничь|прикордонн|фронт|губерни|обл\.|обл(?!\w))\w*",
-                        re.IGNORECASE)
-_AREA_WORDS = ("приграничь", "ПРИГРАНИЧЬ", "прикордонн", "ронт", "РОНТ", "губерни", "обл", "ОБЛ")
-_AREA_AFTER_ADJ = re.compile(r"(?:ск|цк|зьк|цьк|ськ)\w{1,3}\s+(?:приграничь|прикордонн|фронт|"
-                             r"губерни|обл\.|обл(?!\w))", re.IGNORECASE)
-
-
 #: Case endings of Russian and Ukrainian nouns, longest first: a name pymorphy does not know
 #: and does not reduce ("Ирпеня") is matched by its stem against the alias's stem.
 _ENDINGS = ("ями", "ами", "ях", "ах", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ов", "ев", "ів",
@@ -257,6 +271,7 @@ class Gazetteer:
         # "Курская область" is also named by its adjective alone in a list sharing one noun
         # ("над Брянской, Курской и Орловской областями"): adjective key -> entry.
         self._region_adj: dict[str, GazEntry] = {}
+        self._land_names: set[str] = set()  # the "X-щина" names derived from "X-ська область"
         self._pending: list[tuple[str, GazEntry]] = []
 
     def add(self, name: str, entry: GazEntry) -> None:
@@ -274,7 +289,11 @@ class Gazetteer:
             self._root.clear()
             self._starts.clear()
         for name, entry in pending:
-            self._insert(WORD.findall(name), entry)
+            tokens = WORD.findall(name)
+            self._insert(tokens, entry)
+            if (land := land_name(tokens)) and fold(land) not in self._land_names:
+                self._land_names.add(fold(land))
+                self._insert([land], entry)
 
     def _insert(self, tokens: list[str], entry: GazEntry) -> None:
         if len(tokens) == 2 and fold(tokens[1]) in _REGION_NOUNS and _CYRILLIC.search(tokens[0]):
@@ -352,6 +371,9 @@ class Gazetteer:
             return keys
         pre = self._prefixes
         s = skeleton(word)
+        if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre) and \
+                function_word(word):
+            return keys  # "Крім того": a preposition, not Крим
         if s and f"s:{s[:3]}" in pre:
             keys.append((f"s:{s}", "translit"))
         if _CYRILLIC.search(f) and (f"f:{f[:3]}" in pre or f"s:{s[:3]}" in pre):
@@ -463,6 +485,16 @@ class Gazetteer:
         """Regions named by their adjective where one noun serves a list: "в Белгородской и
         Курской областях", "пять – над Брянской, три – над Белгородской" (the noun, in the
         plural or after an earlier region of the list, stands in the same sentence)."""
+        # "захопити Донецьку та Луганську області": the first adjective of a list whose noun
+        # comes after the last is the region, not the city its form also inflects (Донецьку:
+        # the dative of Донецьк).
+        for j, m in enumerate(found):
+            if " " not in m.text and _CYRILLIC.search(m.text) and \
+                    _LIST_THEN_REGION.match(text, m.end):
+                hit = next((self._region_adj[k] for k, _ in self.keys_of(m.text)
+                            if k in self._region_adj), None)
+                if hit is not None and hit.id != m.entry.id:
+                    found[j] = Mention(m.start, m.end, m.text, hit, "lemma, shared noun")
         taken = {i for m in found for i, w in enumerate(words) if m.start <= w[0] < m.end}
         extra: list[Mention] = []
         for i, (s, e, w) in enumerate(words):
