@@ -393,6 +393,23 @@ def print_demo_claims(findings: dict[str, Any]) -> None:
             console.print(f"   [{style}]{r['verdict']}[/]  {escape(r['text'])}", highlight=False)
 
 
+@app.command("train-aircraft")
+@handle_errors
+def train_aircraft_cmd(
+    images: Annotated[Path, typer.Option("--images", help="Folder of labelled images")],
+    labels: Annotated[Path, typer.Option("--labels", help="CSV: image_id, geometry (pixels)")],
+    out: Annotated[Path, typer.Option("--out", help="Model file to write (JSON)")],
+    pixel_size: Annotated[float | None, typer.Option(
+        "--pixel-size", help="Metres per pixel, for images without georeferencing")] = None,
+    trees: Annotated[int, typer.Option("--trees", help="Boosted trees")] = 150,
+) -> None:
+    """Train the aircraft candidates' classifier on your labelled images (the threshold by
+    leave one image out) and write it to --out, for `count-aircraft --model`."""
+    from basewatch.cli.imagery_train import train_aircraft
+
+    train_aircraft(images, labels, out, pixel_size, trees)
+
+
 @app.command("count-aircraft")
 @handle_errors
 def count_aircraft_cmd(
@@ -406,6 +423,9 @@ def count_aircraft_cmd(
     bands: Annotated[str | None, typer.Option(
         "--bands", help="Band names of the image in order where the file has none, "
                         "e.g. red,green,blue")] = None,
+    model: Annotated[Path | None, typer.Option(
+        "--model", help="Count with a model you trained (imagery train-aircraft) instead of "
+                        "the classical counter")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -421,6 +441,11 @@ def count_aircraft_cmd(
     from basewatch.store.imagery import IMAGERY_COUNTS
 
     t = parse_datetime(time, field="--time")
+    trained = None
+    if model is not None:
+        from basewatch.sources.aircraft_training import read_model
+
+        trained = read_model(model)
     with open_workspace(workspace) as ws:
         fac, areas, _ = _site_and_areas(ws, site)
         hit = [a for a in areas if a.name == normalize_area(area)]
@@ -432,7 +457,8 @@ def count_aircraft_cmd(
         if res_m > AIRCRAFT_MAX_RES_M:
             raise ValidationError(f"{image}: {res_m:g} m pixels; aircraft counting needs "
                                   f"<= {AIRCRAFT_MAX_RES_M:g} m (use presence on Sentinel-2 instead)")
-        got = detect_area(pixels, inside, res_m=res_m, kind="apron", scene_kind="image")
+        got = detect_area(pixels, inside, res_m=res_m, kind="apron", scene_kind="image",
+                          aircraft_model=trained)
         dets = got.detections
         rec = ImageryCount(fac.id, hit[0].name, t, "aircraft", len(dets), sensor,
                            Provenance(Source(source, "", image)), resolution_m=round(res_m, 3),
