@@ -393,23 +393,6 @@ def print_demo_claims(findings: dict[str, Any]) -> None:
             console.print(f"   [{style}]{r['verdict']}[/]  {escape(r['text'])}", highlight=False)
 
 
-@app.command("train-aircraft")
-@handle_errors
-def train_aircraft_cmd(
-    images: Annotated[Path, typer.Option("--images", help="Folder of labelled images")],
-    labels: Annotated[Path, typer.Option("--labels", help="CSV: image_id, geometry (pixels)")],
-    out: Annotated[Path, typer.Option("--out", help="Model file to write (JSON)")],
-    pixel_size: Annotated[float | None, typer.Option(
-        "--pixel-size", help="Metres per pixel, for images without georeferencing")] = None,
-    trees: Annotated[int, typer.Option("--trees", help="Boosted trees")] = 150,
-) -> None:
-    """Train the aircraft candidates' classifier on your labelled images (the threshold by
-    leave one image out) and write it to --out, for `count-aircraft --model`."""
-    from basewatch.cli.imagery_train import train_aircraft
-
-    train_aircraft(images, labels, out, pixel_size, trees)
-
-
 @app.command("count-aircraft")
 @handle_errors
 def count_aircraft_cmd(
@@ -516,3 +499,12 @@ def serve_synthetic_cmd(
                 _time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def _register_more() -> None:
+    from basewatch.cli.imagery_train import register
+
+    register(app)
+
+
+_register_more()

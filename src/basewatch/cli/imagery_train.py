@@ -5,10 +5,31 @@ labelled images and write the model file (read, train, write; the work is in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from basewatch.cli._common import console
+import typer
 
-__all__ = ["train_aircraft"]
+from basewatch.cli._common import console, handle_errors
+
+__all__ = ["register", "train_aircraft"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``train-aircraft`` to the ``imagery`` commands."""
+
+    @app.command("train-aircraft")
+    @handle_errors
+    def train_aircraft_cmd(
+        images: Annotated[Path, typer.Option("--images", help="Folder of labelled images")],
+        labels: Annotated[Path, typer.Option("--labels", help="CSV: image_id, geometry (pixels)")],
+        out: Annotated[Path, typer.Option("--out", help="Model file to write (JSON)")],
+        pixel_size: Annotated[float | None, typer.Option(
+            "--pixel-size", help="Metres per pixel, for images without georeferencing")] = None,
+        trees: Annotated[int, typer.Option("--trees", help="Boosted trees")] = 150,
+    ) -> None:
+        """Train the aircraft candidates' classifier on your labelled images (its threshold by
+        leave one image out) and write it to --out, for `count-aircraft --model`."""
+        train_aircraft(images, labels, out, pixel_size, trees)
 
 
 def train_aircraft(images: Path, labels: Path, out: Path, pixel_size_m: float | None,
