@@ -33,8 +33,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_imagery_real import (  # noqa: E402
-    DOC, N_AIRCRAFT_DEV, aircraft_images, aircraft_labels, count_ok, match_boxes, shared_data)
+from bench_imagery_real import (
+    DOC,
+    N_AIRCRAFT_DEV,
+    aircraft_images,
+    aircraft_labels,
+    count_ok,
+    match_boxes,
+    shared_data,
+)
 
 
 def _row(name: str, labels: int, dets: list[Any], boxes: list[Any], res_m: float) -> dict[str, Any]:
@@ -115,9 +122,10 @@ def _total(rows: list[dict[str, Any]], key: str) -> str:
 
 def table(res: dict[str, Any]) -> str:
     rows = res["rows"]
-    lines = ["| image | split | labels | default: count (error), R / P | model, leave one image "
-             "out: count (error), R / P | model trained on the 7 dev images | CPU s: default / "
-             "model |", "|---|---|---:|---|---|---|---|"]
+    head = ("| image | split | labels | default: count (error), R / P | model, leave one image "
+            "out: count (error), R / P | model trained on the 7 dev images | CPU s: default / "
+            "model |")
+    lines = [head, "|---|---|---:|---|---|---|---|"]
     for r in rows:
         sm = _rp(r["split_model"], r["labels"]) if "split_model" in r else ""
         cpu_m = r["cpu_candidates_s"] + r.get("cpu_scoring_s", 0.0)
@@ -131,8 +139,8 @@ def table(res: dict[str, Any]) -> str:
                      f"{_total(rs, 'default')} | {_total(rs, 'loio')} | {sm} | |")
     lines.append(f"| all 11 | | {sum(r['labels'] for r in rows)} | {_total(rows, 'default')} | "
                  f"{_total(rows, 'loio')} | | |")
-    lines += ["", f"Model parameters: `{json.dumps(res['params'])}`; threshold of the model "
-              f"trained on the 7 dev images: {res['split_threshold']:g}."]
+    lines += ["", (f"Model parameters: `{json.dumps(res['params'])}`; threshold of the model "
+                   f"trained on the 7 dev images: {res['split_threshold']:g}.")]
     return "\n".join(lines)
 
 

@@ -16,7 +16,13 @@ from typer.testing import CliRunner
 
 from basewatch.analysis.aircraft_candidates import FEATURE_NAMES, candidate_features
 from basewatch.analysis.aircraft_model import (
-    AircraftModel, BoostParams, choose_threshold, label_candidates, select, train_model)
+    AircraftModel,
+    BoostParams,
+    choose_threshold,
+    label_candidates,
+    select,
+    train_model,
+)
 from basewatch.analysis.aircraft_training import LabelledImage, count_with_model, train_counter
 from basewatch.cli.main import app
 from basewatch.demo.imagery_scenes import generate_apron_image

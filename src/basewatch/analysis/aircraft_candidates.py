@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from basewatch.analysis.aircraft import AircraftParams, _block_mean, _brightness, _closing
 from basewatch.analysis.detect import Detection
 
-__all__ = ["Candidates", "FEATURE_NAMES", "candidate_features"]
+__all__ = ["FEATURE_NAMES", "Candidates", "candidate_features"]
 
 _OBJ = ("obj", "obj_dark", "length", "width", "elong", "fill", "solidity", "texture", "peak")
 _CROSS = ("ncc", "ncc_len", "ncc_snr", "ncc_sign", "edge", "edge_nan", "ring_texture",
@@ -203,7 +203,7 @@ def candidate_features(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], 
     dets, feats_out = [], []
     for (r, c, length, ofeat, ncc, nlen, snr, ang, sign), e in zip(kept, edges, strict=True):
         rw, cw_ = r / f, c / f
-        ri, ci = int(round(rw)), int(round(cw_))
+        ri, ci = round(rw), round(cw_)
         rad_in = max(1, round(5 / res))
         rad_out = max(2, round(0.75 * nlen / res))
         r0, r1 = max(ri - rad_out, 0), min(ri + rad_out + 1, x.shape[0])

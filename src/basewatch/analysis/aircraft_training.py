@@ -19,10 +19,16 @@ from numpy.typing import NDArray
 from basewatch.analysis.aircraft import AircraftParams
 from basewatch.analysis.aircraft_candidates import FEATURE_NAMES, Candidates, candidate_features
 from basewatch.analysis.aircraft_model import (
-    AircraftModel, BoostParams, choose_threshold, label_candidates, select, train_model)
+    AircraftModel,
+    BoostParams,
+    choose_threshold,
+    label_candidates,
+    select,
+    train_model,
+)
 from basewatch.analysis.detect import Detection
 
-__all__ = ["LabelledImage", "THRESHOLDS", "count_with_model", "train_counter"]
+__all__ = ["THRESHOLDS", "LabelledImage", "count_with_model", "train_counter"]
 
 #: Thresholds the leave-one-image-out choice is made among.
 THRESHOLDS: tuple[float, ...] = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
