@@ -9,9 +9,10 @@ trained on them is **not** shipped, this script trains in memory and writes no m
 Two protocols, no parameter chosen by looking at the image being counted:
 
 * **leave one image out**: for each of the 11 images, ``train_counter`` on the other 10 (its
-  threshold chosen by leave one image out among those 10), then the image is counted;
-* **fixed split**: ``train_counter`` on the 7 dev images (threshold by leave one out among
-  them), the 4 held-out images counted once.
+  threshold chosen by 5-fold cross-validation by image among those 10), then the image is
+  counted;
+* **fixed split**: ``train_counter`` on the 7 dev images (threshold by 5-fold cross-validation
+  by image among them), the 4 held-out images counted once.
 
 In the same run, the classical default (``count_parked_aircraft``) counts every image: the
 "before" column. Matching as in ``bench_imagery_real.py`` (a detection on a labelled aircraft

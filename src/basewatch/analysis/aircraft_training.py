@@ -3,9 +3,10 @@
 :func:`train_counter` is what ``basewatch imagery train-aircraft`` runs: the candidates of each
 image (:func:`.aircraft_candidates.candidate_features`) labelled against the image's aircraft
 boxes (:func:`.aircraft_model.label_candidates`), boosted trees trained on all of them, and the
-counting threshold chosen by **leave one image out** over the training images (each image
-counted by a model trained on the others; :func:`.aircraft_model.choose_threshold`), so that the
-threshold is not fitted to images the trees have seen. :func:`count_with_model` counts an image.
+counting threshold chosen by **cross-validation over the training images, by image** (the images
+dealt into ``folds`` groups; each group counted by a model trained on the others;
+:func:`.aircraft_model.choose_threshold`), so that the threshold is not fitted to images the
+trees have seen. :func:`count_with_model` counts an image.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from basewatch.analysis.detect import Detection
 
 __all__ = ["THRESHOLDS", "LabelledImage", "count_with_model", "train_counter"]
 
-#: Thresholds the leave-one-image-out choice is made among.
+#: Thresholds the cross-validated choice is made among.
 THRESHOLDS: tuple[float, ...] = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
@@ -62,23 +63,26 @@ def _fit(images: list[LabelledImage], params: BoostParams, seed: int) -> Aircraf
 
 
 def train_counter(images: list[LabelledImage], params: BoostParams | None = None, *,
-                  seed: int = 0, progress: Any = None) -> AircraftModel:
-    """A model trained on all ``images``, its threshold chosen by leave one image out (needs at
-    least 3 images; with fewer, ``params.threshold``). ``progress(step, total)`` is called after
+                  folds: int = 5, seed: int = 0, progress: Any = None) -> AircraftModel:
+    """A model trained on all ``images``, its threshold chosen by cross-validation by image
+    (image ``i`` in group ``i % folds``; with 5 images or fewer, leave one image out; needs at
+    least 3 images, with fewer ``params.threshold``). ``progress(step, total)`` is called after
     each fit."""
     p = params or BoostParams()
     if not images:
         raise ValueError("no labelled image to train on")
-    total = len(images) + 1 if len(images) >= 3 else 1
+    k = min(folds, len(images))
+    total = k + 1 if len(images) >= 3 else 1
     threshold = p.threshold
     if len(images) >= 3:
         held = []
-        for i, im in enumerate(images):
-            model = _fit([o for j, o in enumerate(images) if j != i], p, seed)
-            held.append((im.points(), im.lengths(), model.predict(im.candidates.features),
-                         len(im.boxes)))
+        for g in range(k):
+            model = _fit([o for j, o in enumerate(images) if j % k != g], p, seed)
+            for im in images[g::k]:
+                held.append((im.points(), im.lengths(), model.predict(im.candidates.features),
+                             len(im.boxes)))
             if progress is not None:
-                progress(i + 1, total)
+                progress(g + 1, total)
         threshold = choose_threshold(held, THRESHOLDS, res_m=images[0].res_m,
                                      nms_share=p.nms_share)
     model = _fit(images, p, seed)
@@ -86,7 +90,8 @@ def train_counter(images: list[LabelledImage], params: BoostParams | None = None
         progress(total, total)
     info = {**model.info, "images": [im.name for im in images],
             "labelled_aircraft": sum(len(im.boxes) for im in images),
-            "threshold_by": "leave one image out" if len(images) >= 3 else "default"}
+            "threshold_by": (f"{k}-fold cross-validation by image" if len(images) >= 3
+                             else "default")}
     return replace(model, threshold=threshold, info=info)
 
 

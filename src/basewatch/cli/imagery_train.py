@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         trees: Annotated[int, typer.Option("--trees", help="Boosted trees")] = 150,
     ) -> None:
         """Train the aircraft candidates' classifier on your labelled images (its threshold by
-        leave one image out) and write it to --out, for `count-aircraft --model`."""
+        cross-validation over the images) and write it to --out, for `count-aircraft --model`."""
         train_aircraft(images, labels, out, pixel_size, trees)
 
 
@@ -49,7 +49,7 @@ def train_aircraft(images: Path, labels: Path, out: Path, pixel_size_m: float | 
         task = bar.add_task("candidates", total=None)
         data = load_labelled_images(images, labels, pixel_size_m=pixel_size_m,
                                     progress=lambda name: bar.advance(task))
-        fit = bar.add_task("training", total=len(data) + 1 if len(data) >= 3 else 1)
+        fit = bar.add_task("training", total=min(5, len(data)) + 1 if len(data) >= 3 else 1)
         try:
             model = train_counter(data, replace(BoostParams(), trees=trees),
                                   progress=lambda i, n: bar.update(fit, completed=i))
