@@ -93,10 +93,12 @@ def test_boosted_trees_learn_a_known_rule_and_round_trip() -> None:
         train_model(x, np.zeros(len(x), np.int8), ("a", "b", "c"))
 
 
-def test_labels_one_candidate_per_box_the_others_left_out() -> None:
-    pts = np.array([[50.0, 50.0], [58.0, 50.0], [200.0, 200.0], [51.0, 120.0]])
+def test_labels_one_candidate_per_box_pieces_near_its_centre_left_out() -> None:
+    # Box 1: 20 px square centred on (50, 50); a quarter of its side is 5 px.
+    pts = np.array([[50.0, 51.0], [53.0, 50.0], [58.0, 50.0], [200.0, 200.0], [51.0, 120.0]])
     y = label_candidates(pts, [(40.0, 40.0, 60.0, 60.0), (100.0, 100.0, 110.0, 110.0)], 2.0)
-    assert y.tolist() == [1, -1, 0, 0]
+    # nearest the centre: 1; 3 px from it: left out; 8 px (a wing tip): not an aircraft.
+    assert y.tolist() == [1, -1, 0, 0, 0]
 
 
 def test_select_keeps_one_per_aircraft_and_the_threshold() -> None:

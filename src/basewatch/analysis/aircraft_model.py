@@ -94,11 +94,13 @@ class AircraftModel:
 
 
 def label_candidates(points: NDArray[np.float64], boxes: list[tuple[float, float, float, float]],
-                     grow_px: float) -> NDArray[np.int8]:
+                     grow_px: float, *, centre_share: float = 0.25) -> NDArray[np.int8]:
     """Training labels of candidates at ``points`` (row, col) against labelled boxes
     (row0, col0, row1, col1): 1 for the candidate nearest each box's centre among those inside
-    it (grown by ``grow_px``), -1 (left out of training) for the other candidates inside a box
-    (pieces of a labelled aircraft: neither the aircraft's centre nor clutter), 0 otherwise."""
+    it (grown by ``grow_px``); for the other candidates inside a box, -1 (left out of training)
+    within ``centre_share`` of the box's larger side from its centre (near the aircraft's
+    centre: neither clearly it nor clutter) and 0 farther out (a wing tip, the tail, the shadow:
+    a second piece of an aircraft, which must not be counted again); 0 outside every box."""
     y = np.zeros(len(points), np.int8)
     if len(points) == 0:
         return y
@@ -109,7 +111,8 @@ def label_candidates(points: NDArray[np.float64], boxes: list[tuple[float, float
             continue
         idx = np.nonzero(inb)[0]
         d = np.hypot(points[idx, 0] - (r0 + r1) / 2, points[idx, 1] - (c0 + c1) / 2)
-        y[idx] = np.where(y[idx] == 1, 1, -1)
+        near = d <= centre_share * max(r1 - r0, c1 - c0)
+        y[idx] = np.where(y[idx] == 1, 1, np.where(near, -1, np.minimum(y[idx], 0)))
         y[idx[int(np.argmin(d))]] = 1
     return y
 
