@@ -190,7 +190,7 @@ def test_cli_bad_model_and_bad_labels_are_one_line_errors(sites_ws: Workspace, t
 
 # --- real images (shared data) ----------------------------------------------------------------
 
-def test_trained_on_dev_images_counts_held_out_images(tmp_path: Path) -> None:
+def test_trained_on_dev_images_counts_held_out_images() -> None:
     """Trained on the 7 dev Pléiades images (in memory: the labels are CC BY-NC-SA, no model is
     written), the 4 held-out images counted; floors a little under eval_aircraft_model.py's
     fixed-split figures (docs/imagery.md, session 6)."""
@@ -223,5 +223,6 @@ def test_trained_on_dev_images_counts_held_out_images(tmp_path: Path) -> None:
     assert matched / labels >= FLOOR_RECALL and matched / counted >= FLOOR_PRECISION
 
 
-FLOOR_RECALL = 0.0
-FLOOR_PRECISION = 0.0
+#: Measured on the fixed split (docs/imagery.md, session 6): recall 0.69, precision 0.91.
+FLOOR_RECALL = 0.65
+FLOOR_PRECISION = 0.85
