@@ -186,6 +186,12 @@ def test_cli_bad_model_and_bad_labels_are_one_line_errors(sites_ws: Workspace, t
     res = runner.invoke(app, ["imagery", "train-aircraft", "--images", str(tmp_path), "--labels",
                               str(labels), "--out", str(tmp_path / "m.json")])
     assert res.exit_code == 2 and "l.csv line 2: geometry is not a list" in res.output
+    labels.write_text("id,image_id,geometry,class\n1,a.png,\"[(1, 2), (9, 2), (9, 8)]\",Airplane\n",
+                      "utf-8")
+    res = runner.invoke(app, ["imagery", "train-aircraft", "--images", str(tmp_path), "--labels",
+                              str(labels), "--out", str(tmp_path / "m.json")])
+    assert res.exit_code == 2 and "l.csv: image a.png is not in" in res.output
+    assert not (tmp_path / "m.json").exists()
 
 
 # --- real images (shared data) ----------------------------------------------------------------
