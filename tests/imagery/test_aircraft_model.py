@@ -170,6 +170,22 @@ def test_cli_trains_then_counts_with_the_model(sites_ws: Workspace, tmp_path: Pa
     got = json.loads(out.stdout)
     assert abs(got["count"] - len(truth)) <= 1
     assert "trained model" in got["method"]
+    # One counter for both paths: process --scene with the same model finds the same aircraft.
+    proc = runner.invoke(app, ["imagery", "process", "--site", "khmeimim", "--scene",
+                               str(tmp_path / "hr.tif"), "--date", "2024-12-04",
+                               "--aircraft-model", str(model), "-w", w, "--json"],
+                         env={"COLUMNS": "200"})
+    assert proc.exit_code == 0, proc.output
+    area = next(a for a in json.loads(proc.stdout)["areas"] if a["area"] == "test apron")
+
+    def key(d: dict[str, Any]) -> tuple[float, float, float]:
+        return (round(d["lon"], 6), round(d["lat"], 6), round(d["length_m"], 1))
+
+    assert sorted(map(key, got["detections"])) == sorted(map(key, area["detections"]))
+    assert "trained model" in area["method"]
+    res = runner.invoke(app, ["imagery", "process", "--site", "khmeimim", "--date", "2024-12-04",
+                              "--aircraft-model", str(model), "-w", w])
+    assert res.exit_code == 2 and "--aircraft-model needs --scene" in res.output
 
 
 def test_cli_bad_model_and_bad_labels_are_one_line_errors(sites_ws: Workspace, tmp_path: Path

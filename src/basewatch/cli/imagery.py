@@ -296,6 +296,9 @@ def process_cmd(
     pixel_size: PixelOpt = None,
     stac_url: StacOpt = None,
     reader: ReaderOpt = "python",
+    aircraft_model: Annotated[Path | None, typer.Option(
+        "--aircraft-model", help="With --scene: count aircraft with a model you trained "
+                                 "(imagery train-aircraft)")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -304,8 +307,13 @@ def process_cmd(
     if scene is not None:
         from basewatch.cli.imagery_local import process_local_scene
 
-        process_local_scene(site, scene, date, bands, pixel_size, workspace, as_json)
+        process_local_scene(site, scene, date, bands, pixel_size, workspace, as_json,
+                            aircraft_model)
         return
+    if aircraft_model is not None:
+        from basewatch.errors import ValidationError
+
+        raise ValidationError("--aircraft-model needs --scene (a local high-resolution image)")
     date = _need_date(date)
     fac, results = _process(site, date, stac_url, workspace, reader)
     with open_workspace(workspace) as ws:
