@@ -55,10 +55,12 @@ def _block_mean(a: NDArray[Any], f: int) -> NDArray[np.float64]:
 
 
 def cross_score(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_m: float,
-                params: AircraftParams) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                params: AircraftParams, extra: dict[str, Any] | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64],
                                                  NDArray[np.float64], NDArray[np.bool_], int]:
     """Best normalised correlation with a cross at each working pixel, the cross's length (m)
-    and its contrast in noise units, the area at the working pixel, and the block factor."""
+    and its contrast in noise units, the area at the working pixel, and the block factor.
+    ``extra``, when given, receives the best cross's heading (``angle``, radians, 0 = nose up,
+    clockwise) and sign (``sign``: +1 brighter than its surround, -1 darker) at each pixel."""
     from scipy import ndimage
     from scipy.fft import irfft2, next_fast_len, rfft2
 
@@ -88,6 +90,8 @@ def cross_score(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_
     best = np.full((h, w), -np.inf)
     best_len = np.zeros((h, w))
     best_snr = np.zeros((h, w))
+    best_ang = np.zeros((h, w), np.float32) if extra is not None else None
+    best_sign = np.zeros((h, w), np.int8) if extra is not None else None
 
     def corr(fk: NDArray[Any], fa: NDArray[Any], k: int) -> NDArray[np.float64]:
         out: NDArray[np.float64] = irfft2(fa * fk, shape)[k:k + h, k:k + w]
@@ -117,6 +121,11 @@ def cross_score(bands: dict[str, NDArray[Any]], area: NDArray[np.bool_], *, res_
             best[better] = sc[better]
             best_len[better] = length_m
             best_snr[better] = np.abs(diff[better]) / noise
+            if best_ang is not None and best_sign is not None:
+                best_ang[better] = 2 * math.pi * j / p.cross_angles
+                best_sign[better] = np.where(ncc[better] >= 0, 1, -1)
+    if extra is not None:
+        extra["angle"], extra["sign"] = best_ang, best_sign
     return best, best_len, best_snr, inside, f
 
 

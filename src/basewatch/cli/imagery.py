@@ -296,6 +296,9 @@ def process_cmd(
     pixel_size: PixelOpt = None,
     stac_url: StacOpt = None,
     reader: ReaderOpt = "python",
+    aircraft_model: Annotated[Path | None, typer.Option(
+        "--aircraft-model", help="With --scene: count aircraft with a model you trained "
+                                 "(imagery train-aircraft)")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -304,8 +307,13 @@ def process_cmd(
     if scene is not None:
         from basewatch.cli.imagery_local import process_local_scene
 
-        process_local_scene(site, scene, date, bands, pixel_size, workspace, as_json)
+        process_local_scene(site, scene, date, bands, pixel_size, workspace, as_json,
+                            aircraft_model)
         return
+    if aircraft_model is not None:
+        from basewatch.errors import ValidationError
+
+        raise ValidationError("--aircraft-model needs --scene (a local high-resolution image)")
     date = _need_date(date)
     fac, results = _process(site, date, stac_url, workspace, reader)
     with open_workspace(workspace) as ws:
@@ -406,6 +414,9 @@ def count_aircraft_cmd(
     bands: Annotated[str | None, typer.Option(
         "--bands", help="Band names of the image in order where the file has none, "
                         "e.g. red,green,blue")] = None,
+    model: Annotated[Path | None, typer.Option(
+        "--model", help="Count with a model you trained (imagery train-aircraft) instead of "
+                        "the classical counter")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -421,6 +432,11 @@ def count_aircraft_cmd(
     from basewatch.store.imagery import IMAGERY_COUNTS
 
     t = parse_datetime(time, field="--time")
+    trained = None
+    if model is not None:
+        from basewatch.sources.aircraft_training import read_model
+
+        trained = read_model(model)
     with open_workspace(workspace) as ws:
         fac, areas, _ = _site_and_areas(ws, site)
         hit = [a for a in areas if a.name == normalize_area(area)]
@@ -432,7 +448,8 @@ def count_aircraft_cmd(
         if res_m > AIRCRAFT_MAX_RES_M:
             raise ValidationError(f"{image}: {res_m:g} m pixels; aircraft counting needs "
                                   f"<= {AIRCRAFT_MAX_RES_M:g} m (use presence on Sentinel-2 instead)")
-        got = detect_area(pixels, inside, res_m=res_m, kind="apron", scene_kind="image")
+        got = detect_area(pixels, inside, res_m=res_m, kind="apron", scene_kind="image",
+                          aircraft_model=trained)
         dets = got.detections
         rec = ImageryCount(fac.id, hit[0].name, t, "aircraft", len(dets), sensor,
                            Provenance(Source(source, "", image)), resolution_m=round(res_m, 3),
@@ -490,3 +507,12 @@ def serve_synthetic_cmd(
                 _time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def _register_more() -> None:
+    from basewatch.cli.imagery_train import register
+
+    register(app)
+
+
+_register_more()

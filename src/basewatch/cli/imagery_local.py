@@ -17,9 +17,11 @@ __all__ = ["chips_local", "process_local_scene", "run_local"]
 
 
 def run_local(site: str, scene_path: Path, date: str | None, bands: str | None,
-              pixel_size: float | None, workspace: Path | None) -> tuple[Any, LocalResult, list[Any]]:
+              pixel_size: float | None, workspace: Path | None,
+              aircraft_model: Path | None = None) -> tuple[Any, LocalResult, list[Any]]:
     """Open, process and store one local scene (all or nothing); returns (facility, result,
-    verdict rows of the scene's date)."""
+    verdict rows of the scene's date). ``aircraft_model``: a model file (train-aircraft) to
+    count aircraft with instead of the classical counter."""
     import datetime as dt
 
     from basewatch.analysis.verdicts import site_verdicts
@@ -40,11 +42,16 @@ def run_local(site: str, scene_path: Path, date: str | None, bands: str | None,
     day = parse_date(date, field="--date") if date else None
     when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
     names = [b.strip() for b in bands.split(",") if b.strip()] if bands else None
+    trained = None
+    if aircraft_model is not None:
+        from basewatch.sources.aircraft_training import read_model
+
+        trained = read_model(aircraft_model)
     scene = open_scene(scene_path, bands=names, pixel_size_m=pixel_size)
     with open_workspace(workspace) as ws:
         fac = ws.facility(site)
         result = process_local(scene, fac.id, site_areas(ws.store, fac.id), time=when,
-                               workspace_folder=ws.folder)
+                               workspace_folder=ws.folder, aircraft_model=trained)
         with ws.store.transaction():
             ws.store.put(IMAGERY_SCENES, [result.scene])
             ws.store.put(IMAGERY_COUNTS, result.counts)
@@ -57,8 +64,10 @@ def run_local(site: str, scene_path: Path, date: str | None, bands: str | None,
 
 
 def process_local_scene(site: str, scene_path: Path, date: str | None, bands: str | None,
-                        pixel_size: float | None, workspace: Path | None, as_json: bool) -> None:
-    fac, result, rows = run_local(site, scene_path, date, bands, pixel_size, workspace)
+                        pixel_size: float | None, workspace: Path | None, as_json: bool,
+                        aircraft_model: Path | None = None) -> None:
+    fac, result, rows = run_local(site, scene_path, date, bands, pixel_size, workspace,
+                                  aircraft_model)
     if as_json:
         print_json({"site": fac.id, **result.to_dict(),
                     "verdicts": [r.to_dict() for r in rows]})

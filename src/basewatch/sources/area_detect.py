@@ -74,12 +74,14 @@ def _gray(bands: dict[str, NDArray[Any]]) -> NDArray[np.float64]:
 def detect_area(bands: dict[str, NDArray[Any]], inside: NDArray[np.bool_], *, res_m: float,
                 kind: str, scene_kind: str, grid: tuple[tuple[float, ...], str] | None = None,
                 history: HistoryPlace | None = None, vessel_params: Any = None,
-                aircraft_params: Any = None, pfa: float = 1e-4) -> AreaDetection:
+                aircraft_params: Any = None, aircraft_model: Any = None,
+                pfa: float = 1e-4) -> AreaDetection:
     """Detect in one area: ``bands`` (canonical names, one grid), ``inside`` the area's pixels
     with data, ``res_m`` the pixel on the ground (m), ``kind`` the area's (water, apron,
     airfield), ``scene_kind`` the scene's (``sentinel-2-l2a``, ``sentinel-1-grd``, ``image``).
 
-    Aircraft at <= 1 m; Sentinel-1 water: CFAR on the water seen in the scene; Sentinel-2 water:
+    Aircraft at <= 1 m (by the classical counter, or by ``aircraft_model``, an
+    :class:`~basewatch.analysis.aircraft_model.AircraftModel` the user trained); Sentinel-1 water: CFAR on the water seen in the scene; Sentinel-2 water:
     :func:`basewatch.analysis.vessels.detect_vessels` with the history of ``history`` on the
     same ``grid`` (transform, CRS); Sentinel-2 aprons: presence. Raises ValueError for pixels
     :class:`AreaMethodError` for pixels too coarse for aircraft in an image that is not
@@ -88,6 +90,13 @@ def detect_area(bands: dict[str, NDArray[Any]], inside: NDArray[np.bool_], *, re
     from basewatch.analysis.vessels import brightness_band, detect_vessels, sar_water
 
     s1, s2 = scene_kind.startswith("sentinel-1"), scene_kind.startswith("sentinel-2")
+    if res_m <= AIRCRAFT_MAX_RES_M and kind != "water" and aircraft_model is not None:
+        from basewatch.analysis.aircraft_training import count_with_model
+
+        dets = count_with_model(bands, inside, res_m=res_m, model=aircraft_model,
+                                params=aircraft_params)
+        return AreaDetection(kind, "aircraft (candidates re-scored by a trained model)", dets,
+                             _gray(bands))
     if res_m <= AIRCRAFT_MAX_RES_M and kind != "water":
         from basewatch.analysis.aircraft import count_parked_aircraft
 

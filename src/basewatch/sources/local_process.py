@@ -116,7 +116,8 @@ def _footprint(scene: LocalScene) -> Any:
 
 def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
                   time: dt.datetime | None = None, workspace_folder: Path | None = None,
-                  vessel_params: Any = None, aircraft_params: Any = None) -> LocalResult:
+                  vessel_params: Any = None, aircraft_params: Any = None,
+                  aircraft_model: Any = None) -> LocalResult:
     """Detect vessels (water areas) and aircraft (apron, airfield) in a local scene.
 
     ``time`` is used when the scene's metadata and name carry none. ``workspace_folder`` gives
@@ -164,7 +165,8 @@ def process_local(scene: LocalScene, site: str, areas: list[SiteArea], *,
         try:
             got = detect_area(win.bands, win.inside, res_m=win.res_m, kind=kind,
                               scene_kind=scene.kind, grid=grid, history=hist,
-                              vessel_params=vessel_params, aircraft_params=aircraft_params)
+                              vessel_params=vessel_params, aircraft_params=aircraft_params,
+                              aircraft_model=aircraft_model)
         except AreaMethodError as exc:
             raise SceneReadError(f"{scene.name}: {exc}") from None
         if got.keep is not None and grid is not None:
