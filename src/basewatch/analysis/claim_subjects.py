@@ -125,7 +125,7 @@ def _inside_quotes(text: str, m: Mention) -> bool:
 
 def _first_name(text: str, m: Mention) -> bool:
     """A person's given name before a surname ("Николай Гайдук"), not Николаев."""
-    from basewatch.analysis.gazetteer import _analyzers
+    from basewatch.analysis.name_keys import _analyzers
 
     if " " in m.text or not _CYR.search(m.text) or not re.match(r"\s[A-ZА-ЯЁІЇЄҐ][а-яёіїєґ']+",
                                                                    text[m.end:m.end + 30]):

@@ -22,7 +22,7 @@ _POS_ORDER = {"INFN": 0, "NOUN": 1, "VERB": 2}
 def word_forms(lemma: str, language: str) -> tuple[str, ...]:
     """Every form of ``lemma`` in ``language`` ("ru" or "uk"), longest first; the lemma
     alone when the dictionary does not hold it."""
-    from basewatch.analysis.gazetteer import _analyzers  # the analysers already loaded
+    from basewatch.analysis.name_keys import _analyzers  # the analysers already loaded
 
     ru, uk = _analyzers()
     morph = uk if language == "uk" else ru
