@@ -11,18 +11,12 @@ are ones the real-export gazetteer does not hold (Мелитополь, Херс
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from basewatch.analysis.claims import Gazetteer, extract_claims
-from basewatch.analysis.gazetteer import GazEntry
 from basewatch.analysis.lexicon.forms import word_forms
-from basewatch.model import Provenance, Source
-from basewatch.model.reports import Report, SubjectKind
+from tests.analysis.claim_sentences import claims_in
 
-PROV = Provenance(Source("basewatch tests"), synthetic=True,
-                  generator="tests/analysis/test_claims_round8.py (hand-written sentences)")
+GENERATOR = "tests/analysis/test_claims_round8.py (hand-written sentences)"
 
 PLACES = {
     "melitopol": ["Мелитополь", "Мелітополь"], "kherson": ["Херсон"],
@@ -35,14 +29,7 @@ PLACES = {
 
 
 def claims_on(text: str, language: str = "ru") -> list[tuple[str, str, str]]:
-    g = Gazetteer()
-    for pid, aliases in PLACES.items():
-        e = GazEntry(SubjectKind.PLACE, pid, aliases[0])
-        for n in aliases:
-            g.add(n, e)
-    r = Report(id="r", source_id="s", text=text, provenance=PROV, language=language,
-               published=dt.datetime(2024, 12, 1, 8, tzinfo=dt.UTC))
-    return [(c.subject_id, c.kind.value, c.stance.value) for c in extract_claims(r, g)]
+    return claims_in(text, PLACES, language=language, generator=GENERATOR)
 
 
 def test_forms_are_generated_from_the_dictionary_form() -> None:
