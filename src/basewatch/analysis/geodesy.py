@@ -126,18 +126,20 @@ def azimuth_deg(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     return float(out) if out.ndim == 0 else out
 
 
-def along_cross_track_m(lon: ArrayLike, lat: ArrayLike, lon0: float, lat0: float,
-                        azimuth0_deg: float) -> tuple[Any, Any]:
+def along_cross_track_m(lon: ArrayLike, lat: ArrayLike, lon0: ArrayLike, lat0: ArrayLike,
+                        azimuth0_deg: ArrayLike) -> tuple[Any, Any]:
     """Along- and cross-track distances (m) of points from a line through (lon0, lat0).
 
     The line leaves (lon0, lat0) at ``azimuth0_deg``; positive cross-track is to its right.
     Computed from the geodesic distance and azimuth from the origin (exact as an azimuthal
     equidistant projection there; within a few km of a runway the error is centimetres).
+    One line for all points, or one per point (the origins and azimuths broadcast with the
+    points: the same numbers as one call per point).
     """
-    lon_a, lat_a = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    n = lon_a.size
-    az, _, dist = GEOD.inv(np.full(n, lon0), np.full(n, lat0), np.ravel(lon_a), np.ravel(lat_a))
-    d = np.radians(np.asarray(az, dtype=float) - azimuth0_deg)
+    lon_a, lat_a, lon0_a, lat0_a, az0_a = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (lon, lat, lon0, lat0, azimuth0_deg)))
+    az, _, dist = GEOD.inv(np.ravel(lon0_a), np.ravel(lat0_a), np.ravel(lon_a), np.ravel(lat_a))
+    d = np.radians(np.asarray(az, dtype=float) - np.ravel(az0_a))
     dist = np.asarray(dist, dtype=float)
     return ((dist * np.cos(d)).reshape(lon_a.shape), (dist * np.sin(d)).reshape(lon_a.shape))
 
