@@ -170,3 +170,34 @@ def test_timing_on_cut_windows_is_the_whole_windows_to_the_bit(steps, seed) -> N
     for g, w in zip(got, want):
         assert g.tobytes() == w.tobytes()
     assert np.isfinite(got[0]).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fills_judged_around_the_used_cells_only_are_the_whole_windows(seed: int) -> None:
+    from basewatch.analysis.flight_timing import _filled_rows
+
+    rng = np.random.default_rng(seed)
+    n = 6000
+    t = np.cumsum(rng.choice([1.0, 2.0, 5.0, 10.0], n))
+    seg = np.cumsum(rng.random(n) < 0.01)
+    alt = 25.0 * rng.integers(0, 200, n).astype(float)
+    lon, lat = rng.uniform(0, 1, n), rng.uniform(40, 41, n)
+    for s in rng.integers(1, n - 12, 400):  # straight-line fills of 1 to 6 rows
+        k = int(rng.integers(2, 8))
+        f = (t[s:s + k] - t[s - 1]) / (t[s + k] - t[s - 1])
+        for col in (alt, lon, lat):
+            col[s:s + k] = col[s - 1] + (col[s + k] - col[s - 1]) * f
+    cols = {"alt_ft": alt, "lon": lon, "lat": lat, "gs_kt": rng.uniform(50, 150, n),
+            "on_ground": np.full(n, np.nan)}
+
+    def read(name, rows):
+        return cols[name][rows]
+
+    rows = np.sort(rng.integers(0, n, 700))
+    whole = _filled_rows(rows, n, 64, 4, seg, t, read)
+    assert whole.any()
+    for density in (0.01, 0.2, 1.0):
+        use = rng.random(whole.shape) < density
+        use[:, :5] &= rng.random((len(rows), 5)) < 0.2  # some near the window's edges
+        got = _filled_rows(rows, n, 64, 4, seg, t, read, use, chunk=97)
+        assert np.array_equal(got & use, whole & use)
