@@ -107,19 +107,17 @@ def _tracks(rng: np.random.Generator, steps: tuple[float, ...]):
         flag = rng.choice(["flag", "none", "surface"])
         x = rng.uniform(-10, 10)
         frozen_from = int(rng.integers(0, n)) if rng.random() < 0.3 else n
-        level = reading
+        level = reading if up else reading + 25.0 * float(rng.integers(20, 80))
         for i in range(n):
             clock += step * float(rng.uniform(0.6, 1.4))
             on = (i < k) if up else (i >= k)
-            if on:
-                level = reading
-            else:
-                level += 25.0 * float(rng.choice([0, 1, 2, 3])) * (1 if up else -1) \
-                    if rng.random() < 0.8 else 0.0
-                level = max(level, reading + 25.0) if up else max(level, reading + 25.0)
+            if not on:  # climbing (descending) in 25 ft steps, some readings repeated
+                if rng.random() < 0.8:
+                    level += 25.0 * float(rng.choice([0, 1, 2, 3])) * (1 if up else -1)
+                level = max(level, reading + 25.0)
             t.append(clock)
             seg.append(s)
-            a = level
+            a = reading if on else level
             if flag == "surface" and on:
                 a = 0.0
             if rng.random() < 0.1:
@@ -174,7 +172,7 @@ def test_timing_on_cut_windows_is_the_whole_windows_to_the_bit(steps, seed) -> N
 
 @pytest.mark.parametrize("seed", range(4))
 def test_fills_judged_around_the_used_cells_only_are_the_whole_windows(seed: int) -> None:
-    from basewatch.analysis.flight_timing import _filled_rows
+    from basewatch.analysis.flight_windows import filled_cells as _filled_rows
 
     rng = np.random.default_rng(seed)
     n = 6000

@@ -39,7 +39,7 @@ from basewatch.analysis.flight_levels import lowest_held as _lowest_held
 from basewatch.analysis.flight_levels import median_rows as _median_rows
 from basewatch.analysis.flight_levels import repeated_runs as _repeated_runs
 from basewatch.analysis.flight_levels import steep as _steep
-from basewatch.analysis.flight_windows import MARGIN, row_sums, used_span
+from basewatch.analysis.flight_windows import filled_cells, row_sums, used_span, window
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events",
@@ -63,14 +63,6 @@ def run_starts(table: pa.Table, seg: NDArray[Any]) -> NDArray[np.int64]:
     if n > 1:
         new[1:] |= seg[1:] != seg[:-1]
     return np.maximum.accumulate(np.where(new, np.arange(n), 0))
-
-
-def window(rows: NDArray[Any], n: int, before: int, after: int, step: int = 1
-           ) -> NDArray[np.int64]:
-    """Row indices ``rows[e] - before .. rows[e] + after`` (every ``step``), clipped to the
-    table; callers mask by segment and time."""
-    off = np.arange(-before, after + 1, step)
-    return np.asarray(np.clip(rows[:, None] + off[None, :], 0, max(n - 1, 0)), np.int64)
 
 
 def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any], offset: int = 0,
@@ -409,31 +401,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     return est, np.minimum(lo, est), np.maximum(hi, est)
 
 
-def _filled_rows(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
-                 t: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]],
-                 use: NDArray[np.bool_] | None = None, chunk: int = 1024) -> NDArray[np.bool_]:
-    """Of the rows ``window(rows, n, half, half, step)``, those of a straight-line fill
-    (:func:`straight_fill`, judged on consecutive rows): a filled position is drawn, not
-    flown. ``use``: the cells asked about (others may be left False); only the consecutive
-    rows around them are judged (with the neighbours a fill is judged from:
-    :mod:`basewatch.analysis.flight_windows`), ``chunk`` events at a time."""
-    w = 2 * half + 1
-    out = np.zeros((len(rows), w), bool)
-    for e0 in range(0, len(rows), chunk):
-        r = rows[e0:e0 + chunk]
-        a, b = 0, w
-        if use is not None:
-            if not use[e0:e0 + chunk].any():
-                continue
-            s0, s1 = used_span(use[e0:e0 + chunk], 0)
-            a, b = max(s0 * step - MARGIN, 0), min((s1 - 1) * step + MARGIN + 1, w)
-        idx1 = window(r, n, half - a, b - 1 - half)
-        same = seg[idx1] == seg[r][:, None]
-        alt = read("alt_ft", idx1.ravel()).reshape(idx1.shape)
-        out[e0:e0 + chunk, a:b] = straight_fill(idx1, same, t, alt, read)
-    return out[:, ::step]
-
-
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                    t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
                    read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
@@ -469,7 +436,7 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     # real positions decide; a fill's only where there are no others (a fill drawn from 2.5
     # km off the axis across the grass strip 01L, 73 m west of LFLU's 01, made 01L the
     # runway of a roll on 01's centreline: tour_de_france, 12 Sep 2020)
-    real = use & ~_filled_rows(rows, n, 64, step, seg, t, read, use)
+    real = use & ~filled_cells(rows, n, 64, step, seg, t, read, use)
     _follow(af_idx, airfields, real, tw, lon, lat, max_cross_m, out)
     left = np.array([o == "" for o in out])
     _follow(np.where(left, af_idx, -1), airfields, use, tw, lon, lat, max_cross_m, out)

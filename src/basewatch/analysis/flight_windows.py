@@ -20,12 +20,15 @@ Two things depend on the whole window, not on its used cells, and are kept so:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MARGIN", "row_sums", "used_span"]
+from basewatch.analysis.flight_fills import straight_fill
+
+__all__ = ["MARGIN", "filled_cells", "row_sums", "used_span", "window"]
 
 #: Columns kept either side of the used ones: a fill's cell is judged from its neighbours'
 #: neighbours (``flight_fills.straight_fill``: two cells either side) and a cut window's edge
@@ -54,3 +57,36 @@ def row_sums(v: NDArray[Any], offset: int = 0, width: int | None = None) -> NDAr
     full = np.zeros((v.shape[0], width), v.dtype)
     full[:, offset:offset + v.shape[1]] = v
     return np.asarray(full.sum(axis=1))
+
+
+def window(rows: NDArray[Any], n: int, before: int, after: int, step: int = 1
+           ) -> NDArray[np.int64]:
+    """Row indices ``rows[e] - before .. rows[e] + after`` (every ``step``), clipped to the
+    table; callers mask by segment and time."""
+    off = np.arange(-before, after + 1, step)
+    return np.asarray(np.clip(rows[:, None] + off[None, :], 0, max(n - 1, 0)), np.int64)
+
+
+def filled_cells(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
+                 t: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]],
+                 use: NDArray[np.bool_] | None = None, chunk: int = 1024) -> NDArray[np.bool_]:
+    """Of the rows ``window(rows, n, half, half, step)``, those of a straight-line fill
+    (:func:`~basewatch.analysis.flight_fills.straight_fill`, judged on consecutive rows): a filled position is drawn, not
+    flown. ``use``: the cells asked about (others may be left False); only the consecutive
+    rows around them are judged (with the :data:`MARGIN` a fill is judged from),
+    ``chunk`` events at a time."""
+    w = 2 * half + 1
+    out = np.zeros((len(rows), w), bool)
+    for e0 in range(0, len(rows), chunk):
+        r = rows[e0:e0 + chunk]
+        a, b = 0, w
+        if use is not None:
+            if not use[e0:e0 + chunk].any():
+                continue
+            s0, s1 = used_span(use[e0:e0 + chunk], 0)
+            a, b = max(s0 * step - MARGIN, 0), min((s1 - 1) * step + MARGIN + 1, w)
+        idx1 = window(r, n, half - a, b - 1 - half)
+        same = seg[idx1] == seg[r][:, None]
+        alt = read("alt_ft", idx1.ravel()).reshape(idx1.shape)
+        out[e0:e0 + chunk, a:b] = straight_fill(idx1, same, t, alt, read)
+    return out[:, ::step]
