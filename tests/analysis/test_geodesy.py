@@ -66,3 +66,26 @@ def test_approx_step_is_approx_distance_between_neighbours_to_the_bit():
         assert got.shape == (n - 1,)
         assert got.tobytes() == want.tobytes()
     assert approx_step_m([0.0, 1.0], [0.0, 0.0])[0] == pytest.approx(111_195, rel=1e-3)
+
+
+def test_along_cross_track_with_an_origin_per_point_is_one_call_per_point_to_the_bit():
+    # the final-approach bound measures every landing against its own runway at once
+    from basewatch.analysis.geodesy import along_cross_track_m
+
+    rng = np.random.default_rng(7)
+    n = 257
+    lon0, lat0 = rng.uniform(-180, 180, n), rng.uniform(-80, 80, n)
+    az0 = rng.uniform(0, 360, n)
+    lon, lat = lon0 + rng.normal(0, 0.05, n), lat0 + rng.normal(0, 0.05, n)
+    along, cross = along_cross_track_m(lon, lat, lon0, lat0, az0)
+    for k in range(n):
+        a1, c1 = along_cross_track_m(lon[k], lat[k], float(lon0[k]), float(lat0[k]),
+                                     float(az0[k]))
+        assert (float(a1), float(c1)) == (along[k], cross[k])
+        # independently: the geodesic from the origin, split along and across the line
+        az, _, d = GEOD.inv(lon0[k], lat0[k], lon[k], lat[k])
+        assert along[k] == pytest.approx(d * np.cos(np.radians(az - az0[k])), abs=1e-6)
+        assert cross[k] == pytest.approx(d * np.sin(np.radians(az - az0[k])), abs=1e-6)
+    # one line for several points: unchanged shape
+    a2, c2 = along_cross_track_m(lon[:5], lat[:5], float(lon0[0]), float(lat0[0]), 90.0)
+    assert a2.shape == c2.shape == (5,)

@@ -54,29 +54,42 @@ def not_before_threshold(rows: NDArray[Any], is_takeoff: NDArray[Any], est: NDAr
     real &= t[idx] <= est[land][:, None]
     gs = read("gs_kt", idx.ravel()).reshape(idx.shape)
     real &= gs >= min_kt
-    lon = read("lon", idx.ravel()).reshape(idx.shape)
-    lat = read("lat", idx.ravel()).reshape(idx.shape)
-    for k, e in enumerate(land.tolist()):
-        rw = next((w for w in airfields[int(af_idx[e])].runways
-                   if runways[e] in (w.le_ident, w.he_ident)), None)
-        cells = np.flatnonzero(real[k])
-        if rw is None or len(cells) == 0:
-            continue
-        if runways[e] == rw.le_ident:
-            (tlon, tlat), (olon, olat) = (rw.le_lon, rw.le_lat), (rw.he_lon, rw.he_lat)
-        else:
-            (tlon, tlat), (olon, olat) = (rw.he_lon, rw.he_lat), (rw.le_lon, rw.le_lat)
-        c = int(cells[-1])  # the last real position before the estimate
-        along, cross = along_cross_track_m(lon[k, c], lat[k, c], tlon, tlat,
-                                           float(azimuth_deg(tlon, tlat, olon, olat)))
-        along, cross = float(along), float(cross)
-        if not (-max_final_m <= along < 0.0 and abs(cross) <= max_cross_m):
-            continue
-        # from when the position was first reported (feeds repeat it for a few seconds)
-        earliest = float(t[rs[idx[k, c]]]) - along / (float(gs[k, c]) * _KT)
-        if earliest <= lo[e] or earliest > hi[e]:
-            continue
-        lo[e] = earliest
-        if est[e] < earliest:
-            est[e] = (earliest + hi[e]) / 2
+    # the last real position before the estimate, and the runway end, of each landing with
+    # one: measured all at once (one geodesic call for the ends' bearings, one for the points)
+    ks = np.flatnonzero(real.any(axis=1))
+    if len(ks) == 0:
+        return est, lo, hi
+    ends: dict[tuple[int, str], tuple[float, float, float, float] | None] = {}
+    keep, thr = [], []
+    for k in ks.tolist():
+        e = int(land[k])
+        key = (int(af_idx[e]), runways[e])
+        if key not in ends:
+            rw = next((w for w in airfields[key[0]].runways
+                       if key[1] in (w.le_ident, w.he_ident)), None)
+            ends[key] = (None if rw is None else
+                         (rw.le_lon, rw.le_lat, rw.he_lon, rw.he_lat) if key[1] == rw.le_ident
+                         else (rw.he_lon, rw.he_lat, rw.le_lon, rw.le_lat))
+        if ends[key] is not None:
+            keep.append(k)
+            thr.append(ends[key])
+    if not keep:
+        return est, lo, hi
+    ks = np.array(keep, np.int64)
+    tlon, tlat, olon, olat = np.array(thr, float).T
+    c = real.shape[1] - 1 - np.argmax(real[ks, ::-1], axis=1)  # the last real cell
+    rows_c = idx[ks, c]
+    along, cross = along_cross_track_m(read("lon", rows_c), read("lat", rows_c), tlon, tlat,
+                                       azimuth_deg(tlon, tlat, olon, olat))
+    gs_c = gs[ks, c]
+    on_final = (-max_final_m <= along) & (along < 0.0) & (np.abs(cross) <= max_cross_m)
+    # from when the position was first reported (feeds repeat it for a few seconds)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        earliest = t[rs[rows_c]].astype(float) - along / (gs_c * _KT)
+    ev = land[ks]
+    move = on_final & ~((earliest <= lo[ev]) | (earliest > hi[ev]))
+    ev, earliest = ev[move], earliest[move]
+    lo[ev] = earliest
+    later = est[ev] < earliest
+    est[ev[later]] = (earliest[later] + hi[ev[later]]) / 2
     return est, lo, hi

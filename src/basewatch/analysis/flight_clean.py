@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of, take_column
-from basewatch.analysis.geodesy import approx_step_m, distance_m
+from basewatch.analysis.geodesy import distance_m, step_bound_m
 
 __all__ = ["POSITION_SCHEMA", "CleanReport", "clean_positions", "segment_ids"]
 
@@ -114,18 +114,22 @@ def _by_code(codes: NDArray[Any]) -> NDArray[np.intp]:
 
 def _speed_kt(lon: NDArray[Any], lat: NDArray[Any], t: NDArray[Any], same: NDArray[Any],
               limit_kt: float) -> NDArray[Any]:
-    """Implied speed from each point to the next (NaN across aircraft); length n-1.
+    """Implied speed from each point to the next (NaN across aircraft); length n-1, exact
+    (geodesic) where it may exceed ``limit_kt``, elsewhere only bounded from above: a bound
+    under the limit says all that cleaning asks.
 
-    Screened with the fast great-circle distance; pairs that may exceed ``limit_kt`` are
-    measured exactly on the ellipsoid, so the comparison with the limit is geodesic.
+    Screened with :func:`~basewatch.analysis.geodesy.step_bound_m` (an upper bound of each
+    step's geodesic length, no trigonometry); the steps it cannot clear are measured exactly
+    on the ellipsoid, so the comparison with the limit is geodesic.
     """
-    v = approx_step_m(lon, lat) if len(lon) > 1 else np.zeros(0)
+    v = step_bound_m(lon, lat) if len(lon) > 1 else np.zeros(0)
     inv_dt = np.diff(t)
     with np.errstate(divide="ignore", invalid="ignore"):
         inv_dt[inv_dt <= 0] = np.nan
         np.divide(1.0 / KNOTS, inv_dt, out=inv_dt)  # in place: large arrays, few copies
         v *= inv_dt
-        maybe = np.flatnonzero(v > limit_kt * 0.98)  # NaN compares False
+        # (the margin only covers the bound's own rounding, ~1e-16 of it)
+        maybe = np.flatnonzero(v > limit_kt * (1 - 1e-9))  # NaN compares False
         if len(maybe):
             v[maybe] = np.asarray(distance_m(lon[maybe], lat[maybe], lon[maybe + 1],
                                              lat[maybe + 1])) * inv_dt[maybe]

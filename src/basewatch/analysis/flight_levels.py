@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["FROZEN_S", "held_floor", "lowest_held", "median_rows", "passed_zero", "repeated",
-           "steep"]
+           "repeated_runs", "steep"]
 
 FROZEN_S = 8.0  # a position unchanged for longer than this, while moving, is forward-filled
 
@@ -116,6 +116,15 @@ def repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.
     """Cells repeating the first reading of a run of one value (missing cells skipped) that
     lasts over ``after_s`` seconds: a feed repeating its last altitude. Only the run's first
     cell is news (a 25 ft step lasts a few seconds in a real flare, not half a minute)."""
+    return repeated_runs(alt, tw, after_s)[0]
+
+
+def repeated_runs(alt: NDArray[Any], tw: NDArray[Any], after_s: float,
+                  use: NDArray[np.bool_] | None = None
+                  ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """:func:`repeated`, and per row whether a cell of ``use`` lies in the row's first run
+    (from its first reading) and in its last run (to the window's last cell): the runs a
+    window cut there may have cut short (``flight_windows``)."""
     w = alt.shape[1]
     col = np.arange(w)[None, :]
     fin = np.isfinite(alt)
@@ -128,7 +137,13 @@ def repeated(alt: NDArray[Any], tw: NDArray[Any], after_s: float) -> NDArray[np.
     ends[:, :-1] = changed[:, 1:]
     end = np.minimum.accumulate(np.where(ends, col, w - 1)[:, ::-1], axis=1)[:, ::-1]
     dur = np.take_along_axis(tw, end, axis=1) - np.take_along_axis(tw, begun, axis=1)
-    return np.asarray(fin & (col != begun) & (dur > after_s), bool)
+    out = np.asarray(fin & (col != begun) & (dur > after_s), bool)
+    if use is None or w == 0:
+        none = np.zeros(len(alt), bool)
+        return out, none, none
+    first = np.argmax(fin, axis=1)  # the first reading (0 where none: no use cell either)
+    return (out, (use & fin & (begun == first[:, None])).any(axis=1),
+            (use & (end == w - 1)).any(axis=1))
 
 
 def passed_zero(alt: NDArray[Any], tw: NDArray[Any], fresh: NDArray[np.bool_],

@@ -37,8 +37,9 @@ from basewatch.analysis.flight_levels import FROZEN_S, passed_zero
 from basewatch.analysis.flight_levels import held_floor as _held_floor
 from basewatch.analysis.flight_levels import lowest_held as _lowest_held
 from basewatch.analysis.flight_levels import median_rows as _median_rows
-from basewatch.analysis.flight_levels import repeated as _repeated
+from basewatch.analysis.flight_levels import repeated_runs as _repeated_runs
 from basewatch.analysis.flight_levels import steep as _steep
+from basewatch.analysis.flight_windows import filled_cells, row_sums, used_span, window
 from basewatch.analysis.geodesy import along_cross_track_m, azimuth_deg, distance_m
 
 __all__ = ["FLAG_LAG_S", "FROZEN_S", "run_starts", "runway_by_path", "time_events",
@@ -64,23 +65,18 @@ def run_starts(table: pa.Table, seg: NDArray[Any]) -> NDArray[np.int64]:
     return np.maximum.accumulate(np.where(new, np.arange(n), 0))
 
 
-def window(rows: NDArray[Any], n: int, before: int, after: int, step: int = 1
-           ) -> NDArray[np.int64]:
-    """Row indices ``rows[e] - before .. rows[e] + after`` (every ``step``), clipped to the
-    table; callers mask by segment and time."""
-    off = np.arange(-before, after + 1, step)
-    return np.asarray(np.clip(rows[:, None] + off[None, :], 0, max(n - 1, 0)), np.int64)
-
-
-def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
-    """Least-squares slope of y on x per row over the mask; and the count used."""
+def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any], offset: int = 0,
+           width: int | None = None) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Least-squares slope of y on x per row over the mask; and the count used. ``offset``,
+    ``width``: the arrays are columns ``offset ..`` of a window ``width`` wide, and the sums
+    are the whole window's (:func:`basewatch.analysis.flight_windows.row_sums`)."""
     k = m.sum(axis=1)
     kk = np.maximum(k, 1)
-    xm = np.where(m, x, 0.0).sum(axis=1) / kk
-    ym = np.where(m, y, 0.0).sum(axis=1) / kk
+    xm = row_sums(np.where(m, x, 0.0), offset, width) / kk
+    ym = row_sums(np.where(m, y, 0.0), offset, width) / kk
     dx = np.where(m, x - xm[:, None], 0.0)
-    sxx = (dx * dx).sum(axis=1)
-    sxy = (dx * np.where(m, y - ym[:, None], 0.0)).sum(axis=1)
+    sxx = row_sums(dx * dx, offset, width)
+    sxy = row_sums(dx * np.where(m, y - ym[:, None], 0.0), offset, width)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((k >= 2) & (sxx > 0), sxy / sxx, np.nan), k
 
@@ -88,16 +84,18 @@ def _slope(x: NDArray[Any], y: NDArray[Any], m: NDArray[Any]) -> tuple[NDArray[A
 def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                 is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                 read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float = 50.0,
-                span: int = 100, fit_s: float = 30.0, chunk: int = 1024
+                span: int = 100, fit_s: float = 30.0, chunk: int = 1024, cut: bool = True
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """:func:`_time_events` in chunks of ``chunk`` events: the windows are events x 201
     cells per array, which at 10 M positions (78,000 events) would be gigabytes at once.
     Each event is timed from its own row alone, so the chunk changes no result; 1,024 events
     (1.6 MB an array) keep the temporaries small enough to be reused and cached (4,096 did
-    the same work with ~25 % more CPU and 40 % more page faults at 1 M positions)."""
+    the same work with ~25 % more CPU and 40 % more page faults at 1 M positions).
+    ``cut``: each chunk's windows cut to the columns its events use
+    (:mod:`basewatch.analysis.flight_windows`; the same results, tested against ``False``)."""
     parts = [_time_events(t, seg, rs, trans[a:a + chunk], is_takeoff[a:a + chunk],
                           elevation_ft[a:a + chunk], flag_based[a:a + chunk], read,
-                          above_ft=above_ft, span=span, fit_s=fit_s)
+                          above_ft=above_ft, span=span, fit_s=fit_s, cut=cut)
              for a in range(0, len(trans), chunk)]
     if not parts:
         return np.zeros(0), np.zeros(0), np.zeros(0)
@@ -108,7 +106,7 @@ def time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDA
 def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: NDArray[Any],
                  is_takeoff: NDArray[Any], elevation_ft: NDArray[Any], flag_based: NDArray[Any],
                  read: Callable[[str, NDArray[Any]], NDArray[Any]], *, above_ft: float,
-                 span: int, fit_s: float, high_ft: float = 3000.0
+                 span: int, fit_s: float, high_ft: float = 3000.0, cut: bool = True
                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Estimated time, earliest and latest of each lift-off / touch-down (s since the epoch).
 
@@ -144,6 +142,12 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     back = np.where(~np.asarray(is_takeoff, bool) & ~np.asarray(flag_based, bool),
                     span + ROLL_OUT_S, span)
     same = (seg[idx] == seg[trans][:, None]) & (tw <= span) & (tw >= -back[:, None])
+    # only the columns some event uses (and their neighbours) are worked on: the same cells
+    # of each window, the same results (flight_windows)
+    whole_idx, whole_tw, width = idx, tw, idx.shape[1]
+    c0, c1 = used_span(same) if cut else (0, width)
+    if (c0, c1) != (0, width):
+        idx, tw, same = idx[:, c0:c1], tw[:, c0:c1], same[:, c0:c1]
     fresh = same & (t[idx] - t[rs[idx]] <= FROZEN_S)
     flat = idx.ravel()
     alt = read("alt_ft", flat).reshape(idx.shape)
@@ -276,7 +280,14 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     # (repeats only matter to landings: looked for in their rows alone)
     repeated = np.zeros(alt.shape, bool)
     if len(land):
-        repeated[land] = _repeated(alt[land], tw[land], FROZEN_S)
+        repeated[land], open_l, open_r = _repeated_runs(alt[land], tw[land], FROZEN_S,
+                                                        has[land])
+        # a run reaching the cut may go on beyond it: those rows on their whole windows
+        redo = land[(open_l & (c0 > 0)) | (open_r & (c1 < width))]
+        if len(redo):
+            whole = read("alt_ft", whole_idx[redo].ravel()).reshape(len(redo), width)
+            whole[:, c0:c1] = alt[redo]  # (surface reports taken out, as here)
+            repeated[redo] = _repeated_runs(whole, whole_tw[redo], FROZEN_S)[0][:, c0:c1]
     cand_l = up & (tw <= 60) & (cols < first_down[:, None]) & ~repeated
     rows = np.arange(m)
     first = np.argmax(cand_t, axis=1)
@@ -288,7 +299,7 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     fit = has & np.where(to[:, None], (tw >= t_c[:, None]) & (tw <= t_c[:, None] + fit_s),
                          (tw <= t_c[:, None]) & (tw >= t_c[:, None] - fit_s)) \
         & (alt < ref[:, None] + np.where(high, high_ft + 3000.0, 1500.0)[:, None])
-    slope, _ = _slope(tw, alt, fit)
+    slope, _ = _slope(tw, alt, fit, c0, width)
     rate = np.where(to, slope, -slope)  # ft/s, positive when climbing (descending)
     default = np.where(to, 25.0, 12.0)  # 1,500 ft/min climb, 700 ft/min descent
     bad_rate = ~(rate >= 3.0)
@@ -390,18 +401,6 @@ def _time_events(t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], trans: ND
     return est, np.minimum(lo, est), np.maximum(hi, est)
 
 
-def _filled_rows(rows: NDArray[Any], n: int, half: int, step: int, seg: NDArray[Any],
-                 t: NDArray[Any], read: Callable[[str, NDArray[Any]], NDArray[Any]]
-                 ) -> NDArray[np.bool_]:
-    """Of the rows ``window(rows, n, half, half, step)``, those of a straight-line fill
-    (:func:`straight_fill`, judged on consecutive rows): a filled position is drawn, not
-    flown."""
-    idx1 = window(rows, n, half, half)
-    same = seg[idx1] == seg[rows][:, None]
-    alt = read("alt_ft", idx1.ravel()).reshape(idx1.shape)
-    return straight_fill(idx1, same, t, alt, read)[:, ::step]
-
-
 def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
                    t: NDArray[Any], seg: NDArray[Any], rs: NDArray[Any], airfields: Sequence[Any],
                    read: Callable[[str, NDArray[Any]], NDArray[Any]], *,
@@ -437,7 +436,7 @@ def runway_by_path(af_idx: NDArray[Any], rows: NDArray[Any], t_at: NDArray[Any],
     # real positions decide; a fill's only where there are no others (a fill drawn from 2.5
     # km off the axis across the grass strip 01L, 73 m west of LFLU's 01, made 01L the
     # runway of a roll on 01's centreline: tour_de_france, 12 Sep 2020)
-    real = use & ~_filled_rows(rows, n, 64, step, seg, t, read)
+    real = use & ~filled_cells(rows, n, 64, step, seg, t, read, use)
     _follow(af_idx, airfields, real, tw, lon, lat, max_cross_m, out)
     left = np.array([o == "" for o in out])
     _follow(np.where(left, af_idx, -1), airfields, use, tw, lon, lat, max_cross_m, out)

@@ -170,10 +170,19 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     hex_col = table.column("hex")
     seg = segment_ids(runs, t, max_gap_s=max_gap_s)
     del runs
-    og = _np(table, "on_ground")
+    # the columns the rules read at windows of rows, as whole float arrays read once (the
+    # flag 1/0/NaN): indexing them is ~4x cheaper than an Arrow take per window
+    whole: dict[str, NDArray[Any]] = {}
+
+    def column(name: str) -> NDArray[Any]:
+        if name not in whole:
+            whole[name] = _np(table, name)
+        return whole[name]
+
+    og = column("on_ground")
     flagged = ~np.isnan(og)
     rs = run_starts(table, seg)  # frozen (forward-filled) positions: see flight_timing
-    gs = _np(table, "gs_kt")
+    gs = column("gs_kt")
     # no flag and a reported speed that says "flying": ask the positions (stale speeds)
     ask = np.flatnonzero(~flagged & (gs >= SLOW_KT))
     implied = np.full(len(t), np.nan)
@@ -234,10 +243,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
     hit = np.flatnonzero(af_idx >= 0)
 
     def read(name: str, ix: NDArray[Any]) -> NDArray[Any]:
-        if name == "on_ground":
-            return np.asarray(numpy_of(table.column(name).take(arrow_of(ix))
-                                       .cast(pa.float64())), float)
-        return take_column(table, name, ix)
+        return column(name)[ix]
 
     elev = np.array([airfields[af_idx[k]].elevation_ft for k in hit], float)
     # judged on the ground by speed alone, yet higher than the field reads at any QNH
@@ -263,7 +269,7 @@ def detect_events(table: pa.Table, airfields: Sequence[Any], *, max_gap_s: float
                                 else recording_end_s, last_times=t[seg_end])
     found += touch_and_goes(raw, flagged, seg, t, rs, airfields, read)
     # no ground contact at all, not even a blip the debounce removed
-    found += go_arounds(raw, seg, t, rs, airfields, _np(table, "alt_ft"), read)
+    found += go_arounds(raw, seg, t, rs, airfields, column("alt_ft"), read)
     del raw
     found.sort(key=lambda f: f[0])
     events: list[Detected] = []
