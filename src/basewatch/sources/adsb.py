@@ -11,10 +11,8 @@ no position at all is an error.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
-import tarfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +22,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from basewatch.analysis.arrow_np import arrow_of, numpy_of, scalar_of
@@ -78,6 +75,8 @@ def _sha256(path: Path) -> str:
 
 def _unzip_head(data: bytes, where: object) -> bytes:
     if data[:2] == b"\x1f\x8b":
+        import gzip  # here: a Parquet or plain-text import never needs it
+
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as g:
                 return g.read(4096)
@@ -93,6 +92,8 @@ def _head(path: Path, n: int = 4096) -> bytes:
     with path.open("rb") as f:
         data = f.read(n)
     if data[:2] == b"\x1f\x8b":
+        import gzip
+
         try:
             with gzip.open(path, "rb") as g:
                 data = g.read(n)
@@ -223,6 +224,8 @@ def _csv_batches(source: Any, where: object = None, header: list[str] | None = N
     # every column as text first: numbers are converted per column with empty = missing
     if header is None:
         header = _head(source).split(b"\n", 1)[0].decode("utf-8").strip().split(",")
+    import pyarrow.csv as pcsv  # here: only CSV imports load Arrow's CSV reader
+
     try:
         reader = pcsv.open_csv(
             source, read_options=pcsv.ReadOptions(block_size=_BLOCK),
@@ -312,6 +315,8 @@ def _members(p: Path) -> Iterator[tuple[str, bytes | Path]]:
         for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
             yield str(f), f
         return
+    import tarfile  # here: only tar imports load it (with bz2, lzma, shutil)
+
     limit = max_file_bytes()
     try:
         with tarfile.open(p, "r:*") as tar:

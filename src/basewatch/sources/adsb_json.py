@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import math
@@ -46,6 +45,8 @@ def parse_json_batches(data: bytes, where: str, *, batch: int = 5000) -> Iterato
     poll`` appends) yields lists of at most ``batch`` documents (0: all), so the parsed
     objects of a large file are never all held at once; a single document is yielded whole."""
     if data[:2] == b"\x1f\x8b":
+        import gzip  # here: only gzipped JSON loads it
+
         limit = max_file_bytes()
         try:  # read at most the import limit: a small gzip can expand to gigabytes
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as g:

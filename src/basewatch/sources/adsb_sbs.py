@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pcsv
 
 from basewatch.errors import ImportFormatError
 
@@ -44,6 +43,8 @@ def sbs_batches(source: Path | pa.NativeFile | Any, where: str,
     def bad_row(row: Any) -> str:
         dropped["sbs_lines_skipped"] = dropped.get("sbs_lines_skipped", 0) + 1
         return "skip"
+
+    import pyarrow.csv as pcsv  # here: only SBS and CSV imports load Arrow's CSV reader
 
     try:
         reader = pcsv.open_csv(
